@@ -1,0 +1,36 @@
+/* brief: Markdown case summaries + county figures → Chinese PDF briefs.
+ * The public interface: an engine (fonts and layouts, loaded once and
+ * shared) and jobs rendered with it. */
+#ifndef BRIEF_H
+#define BRIEF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+typedef struct brief_engine brief_engine;
+
+/* data_dir holds fonts/ and layouts/. NULL on error (diagnostics added). */
+brief_engine *brief_engine_new(const char *data_dir, diag_list *dl);
+void brief_engine_free(brief_engine *e);
+
+typedef struct {
+  const char *input;    /* the summary (.md) */
+  const char *output;   /* the PDF to write */
+  const char *figures;  /* figures CSV, or NULL */
+  const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
+} brief_job;
+
+/* Renders one brief. The PDF is written whole or not at all. */
+int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
+/* Prints the text of a summary as the PDF shows it, for checking extraction. */
+int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
+/* Renders several briefs into one PDF for duplex printing: every brief
+ * starts on an odd page. */
+int brief_booklet(brief_engine *e, const brief_job *jobs, size_t n, const char *output, diag_list *dl);
+
+int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
+void brief_list_fonts(brief_engine *e, FILE *out);
+
+#endif

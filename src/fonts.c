@@ -1,0 +1,318 @@
+#include "fonts.h"
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
+#include FT_TRUETYPE_TAGS_H
+#include FT_ADVANCES_H
+#include <hb-subset.h>
+#include <hb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "yamlutil.h"
+
+struct font_face {
+  int id;
+  char *path, *family;
+  int index;
+  FT_Face ft;
+  hb_face_t *hb;
+  bool bold;
+};
+
+/* One family of a chain as the map names it, and what it resolved to. */
+typedef struct {
+  char *role, *spec;
+  const font_face *face; /* NULL: not installed */
+  const char *why;       /* why it was not used */
+} resolution;
+
+struct font_lib {
+  FT_Library ft;
+  FcConfig *fc;
+  VEC(font_face *) faces;
+  VEC(font_chain) chains;
+  VEC(resolution) resolved;
+};
+
+static font_face *load_face(font_lib *lib, const char *path, int index, const char *family,
+                            const char **why) {
+  for (size_t i = 0; i < lib->faces.len; i++)
+    if (strcmp(lib->faces.items[i]->path, path) == 0 && lib->faces.items[i]->index == index)
+      return lib->faces.items[i];
+  FT_Face ft;
+  if (FT_New_Face(lib->ft, path, index, &ft) != 0) {
+    *why = "FreeType cannot open it";
+    return NULL;
+  }
+  FT_ULong glyf_len = 0;
+  if (FT_Load_Sfnt_Table(ft, TTAG_glyf, 0, NULL, &glyf_len) != 0 || glyf_len == 0) {
+    FT_Done_Face(ft);
+    *why = "no TrueType outlines (CFF/OpenType-PS fonts cannot be embedded by libharu)";
+    return NULL;
+  }
+  FT_Select_Charmap(ft, FT_ENCODING_UNICODE);
+  font_face *f = xcalloc(1, sizeof *f);
+  f->id = (int)lib->faces.len;
+  f->path = xstrdup(path);
+  f->family = xstrdup(family);
+  f->index = index;
+  f->ft = ft;
+  f->bold = (ft->style_flags & FT_STYLE_FLAG_BOLD) != 0;
+  VEC_PUSH(lib->faces, f);
+  return f;
+}
+
+static const char *pattern_file(FcPattern *p) {
+  FcChar8 *file = NULL;
+  FcPatternGetString(p, FC_FILE, 0, &file);
+  return file ? (const char *)file : "";
+}
+
+/* Finds the installed face for a fontconfig pattern such as "LXGW WenKai"
+ * or "LXGW WenKai:weight=bold": the family must match, not a substitute. */
+static const font_face *resolve_spec(font_lib *lib, const char *spec, const char **why) {
+  FcPattern *pat = FcNameParse((const FcChar8 *)spec);
+  if (!pat) {
+    *why = "not a valid font name";
+    return NULL;
+  }
+  FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, NULL);
+  FcFontSet *set = FcFontList(lib->fc, pat, os);
+  int wanted = FC_WEIGHT_REGULAR, w;
+  bool weight_given = FcPatternGetInteger(pat, FC_WEIGHT, 0, &wanted) == FcResultMatch;
+  FcPattern *best = NULL;
+  int best_score = 1 << 30;
+  for (int i = 0; set && i < set->nfont; i++) {
+    FcPattern *p = set->fonts[i];
+    int slant = 0;
+    FcPatternGetInteger(p, FC_SLANT, 0, &slant);
+    if (FcPatternGetInteger(p, FC_WEIGHT, 0, &w) != FcResultMatch) w = FC_WEIGHT_REGULAR;
+    int score = abs(w - (weight_given ? wanted : FC_WEIGHT_REGULAR)) + (slant ? 1000 : 0);
+    /* Ties go to the earlier file name, so the choice never depends on cache order. */
+    if (score < best_score ||
+        (score == best_score && strcmp(pattern_file(p), pattern_file(best)) < 0)) {
+      best = p;
+      best_score = score;
+    }
+  }
+  const font_face *face = NULL;
+  *why = "not installed";
+  if (best) {
+    FcChar8 *file = NULL, *family = NULL;
+    int index = 0;
+    FcPatternGetString(best, FC_FILE, 0, &file);
+    FcPatternGetInteger(best, FC_INDEX, 0, &index);
+    FcPatternGetString(pat, FC_FAMILY, 0, &family);
+    if (file) face = load_face(lib, (const char *)file, index, family ? (const char *)family : spec, why);
+  }
+  if (set) FcFontSetDestroy(set);
+  FcObjectSetDestroy(os);
+  FcPatternDestroy(pat);
+  return face;
+}
+
+static void add_chain(font_lib *lib, ydoc *y, const char *role, yaml_node_t *list) {
+  font_chain chain = {xstrdup(role), NULL, 0};
+  size_t cap = 0;
+  YSEQ_FOREACH(y, list, item) {
+    const char *spec = yscalar(ydoc_node(y, *item));
+    if (!spec) continue;
+    const char *why = NULL;
+    const font_face *face = resolve_spec(lib, spec, &why);
+    resolution r = {xstrdup(role), xstrdup(spec), face, why};
+    VEC_PUSH(lib->resolved, r);
+    if (!face) continue;
+    bool dup = false;
+    for (size_t i = 0; i < chain.len; i++) dup |= chain.faces[i] == face;
+    if (dup) continue;
+    if (chain.len == cap) {
+      cap = cap ? cap * 2 : 4;
+      chain.faces = xrealloc(chain.faces, cap * sizeof *chain.faces);
+    }
+    chain.faces[chain.len++] = face;
+  }
+  VEC_PUSH(lib->chains, chain);
+}
+
+static int read_font_map(font_lib *lib, const char *fonts_dir, diag_list *dl) {
+  char *path = path_join(fonts_dir, "fontmap.yaml");
+  size_t len;
+  char *text = read_file(path, &len);
+  if (!text) {
+    diag_error(dl, path, 0, 0, "cannot read the font map; it names a chain of font families per role");
+    free(path);
+    return -1;
+  }
+  ydoc y;
+  int rc = ydoc_load(&y, text, len, path, 0, dl);
+  yaml_node_t *root = rc == 0 ? ydoc_root(&y) : NULL;
+  if (rc == 0 && (!root || root->type != YAML_MAPPING_NODE)) {
+    diag_error(dl, path, 1, 1, "the font map must map roles to lists of families, e.g. 'hei: [WenQuanYi Zen Hei]'");
+    rc = -1;
+  }
+  if (rc == 0) {
+    YMAP_FOREACH(&y, root, pair) {
+      const char *role = yscalar(ydoc_node(&y, pair->key));
+      yaml_node_t *list = ydoc_node(&y, pair->value);
+      if (!role || list->type != YAML_SEQUENCE_NODE) {
+        diag_error(dl, path, yline(&y, list), ycol(list), "role '%s' must map to a list of families",
+                   role ? role : "?");
+        rc = -1;
+        continue;
+      }
+      add_chain(lib, &y, role, list);
+    }
+  }
+  if (y.loaded) ydoc_free(&y);
+  free(text);
+  free(path);
+  return rc;
+}
+
+font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) {
+  font_lib *lib = xcalloc(1, sizeof *lib);
+  if (FT_Init_FreeType(&lib->ft) != 0) {
+    diag_error(dl, NULL, 0, 0, "FreeType failed to start");
+    free(lib);
+    return NULL;
+  }
+  lib->fc = FcInitLoadConfigAndFonts();
+  if (!lib->fc) {
+    diag_error(dl, NULL, 0, 0, "fontconfig failed to start; is the fontconfig package installed?");
+    font_lib_free(lib);
+    return NULL;
+  }
+  FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)fonts_dir);
+  if (read_font_map(lib, fonts_dir, dl) != 0) {
+    font_lib_free(lib);
+    return NULL;
+  }
+  return lib;
+}
+
+void font_lib_free(font_lib *lib) {
+  if (!lib) return;
+  for (size_t i = 0; i < lib->faces.len; i++) {
+    font_face *f = lib->faces.items[i];
+    FT_Done_Face(f->ft);
+    if (f->hb) hb_face_destroy(f->hb);
+    free(f->path);
+    free(f->family);
+    free(f);
+  }
+  VEC_FREE(lib->faces);
+  for (size_t i = 0; i < lib->chains.len; i++) {
+    free(lib->chains.items[i].role);
+    free(lib->chains.items[i].faces);
+  }
+  VEC_FREE(lib->chains);
+  for (size_t i = 0; i < lib->resolved.len; i++) {
+    free(lib->resolved.items[i].role);
+    free(lib->resolved.items[i].spec);
+  }
+  VEC_FREE(lib->resolved);
+  if (lib->fc) FcConfigDestroy(lib->fc);
+  if (lib->ft) FT_Done_FreeType(lib->ft);
+  free(lib);
+}
+
+const font_chain *font_lib_role(const font_lib *lib, const char *role, diag_list *dl) {
+  for (size_t i = 0; i < lib->chains.len; i++) {
+    const font_chain *c = &lib->chains.items[i];
+    if (strcmp(c->role, role) != 0) continue;
+    if (c->len > 0) return c;
+    if (dl) diag_error(dl, NULL, 0, 0, "no font of role '%s' is installed; run 'brief fonts' and install one of its families", role);
+    return NULL;
+  }
+  if (dl) diag_error(dl, NULL, 0, 0, "the font map has no role '%s'; add it to fonts/fontmap.yaml", role);
+  return NULL;
+}
+
+const font_face *font_chain_find(const font_chain *c, uint32_t cp) {
+  for (size_t i = 0; i < c->len; i++)
+    if (font_face_has(c->faces[i], cp)) return c->faces[i];
+  return NULL;
+}
+
+bool font_face_has(const font_face *f, uint32_t cp) { return FT_Get_Char_Index(f->ft, cp) != 0; }
+
+double font_face_advance(const font_face *f, uint32_t cp) {
+  FT_Fixed adv = 0;
+  FT_UInt gid = FT_Get_Char_Index(f->ft, cp);
+  FT_Get_Advance(f->ft, gid, FT_LOAD_NO_SCALE, &adv);
+  return (double)adv / f->ft->units_per_EM;
+}
+
+void font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right) {
+  *left = *right = 0;
+  FT_UInt gid = FT_Get_Char_Index(f->ft, cp);
+  if (!gid || FT_Load_Glyph(f->ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) != 0) return;
+  const FT_Glyph_Metrics *m = &f->ft->glyph->metrics;
+  double em = f->ft->units_per_EM;
+  *left = m->horiBearingX / em;
+  *right = (m->horiAdvance - m->horiBearingX - m->width) / em;
+  if (*left < 0) *left = 0;
+  if (*right < 0) *right = 0;
+}
+
+bool font_face_is_bold(const font_face *f) { return f->bold; }
+const char *font_face_path(const font_face *f) { return f->path; }
+const char *font_face_family(const font_face *f) { return f->family; }
+int font_face_id(const font_face *f) { return f->id; }
+size_t font_lib_face_count(const font_lib *lib) { return lib->faces.len; }
+const font_face *font_lib_face(const font_lib *lib, size_t id) { return lib->faces.items[id]; }
+
+static const char *const dropped_tables[] = {"GSUB", "GPOS", "GDEF", "EBDT", "EBLC", "EBSC", "vhea",
+                                             "vmtx", "VORG", "BASE", "JSTF", "kern", "hdmx", "LTSH",
+                                             "VDMX", "gasp", "DSIG", "morx", "feat", "meta"};
+
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **data, size_t *len,
+                     diag_list *dl) {
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+  if (!blob) {
+    diag_error(dl, f->path, 0, 0, "cannot read the font file");
+    return -1;
+  }
+  hb_face_t *face = hb_face_create(blob, (unsigned)f->index);
+  hb_blob_destroy(blob);
+  hb_subset_input_t *input = hb_subset_input_create_or_fail();
+  hb_set_t *unicodes = hb_subset_input_unicode_set(input);
+  for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
+  hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+  for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++)
+    hb_set_add(drop, hb_tag_from_string(dropped_tables[i], 4));
+  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
+  hb_face_t *sub = hb_subset_or_fail(face, input);
+  hb_subset_input_destroy(input);
+  hb_face_destroy(face);
+  if (!sub) {
+    diag_error(dl, f->path, 0, 0, "HarfBuzz could not subset this font");
+    return -1;
+  }
+  hb_blob_t *out = hb_face_reference_blob(sub);
+  unsigned size = 0;
+  const char *bytes = hb_blob_get_data(out, &size);
+  *data = xmalloc(size);
+  memcpy(*data, bytes, size);
+  *len = size;
+  hb_blob_destroy(out);
+  hb_face_destroy(sub);
+  return 0;
+}
+
+void font_lib_report(const font_lib *lib, FILE *out) {
+  const char *role = NULL;
+  for (size_t i = 0; i < lib->resolved.len; i++) {
+    const resolution *r = &lib->resolved.items[i];
+    if (!role || strcmp(role, r->role) != 0) fprintf(out, "%s:\n", r->role);
+    role = r->role;
+    if (r->face)
+      fprintf(out, "  %-28s %s (face %d)\n", r->spec, r->face->path, r->face->index);
+    else
+      fprintf(out, "  %-28s -- %s\n", r->spec, r->why);
+  }
+}

@@ -1,0 +1,51 @@
+/* Fonts: the font map (roles → fallback chains of families), fontconfig
+ * lookup, FreeType metrics and HarfBuzz subsetting. A font_lib is built
+ * once and then only read, so a batch shares it across briefs. */
+#ifndef BRIEF_FONTS_H
+#define BRIEF_FONTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+typedef struct font_face font_face;
+typedef struct font_lib font_lib;
+
+typedef struct {
+  char *role;
+  const font_face **faces; /* owned by the font_lib */
+  size_t len;
+} font_chain;
+
+/* Reads fonts_dir/fontmap.yaml, adds the font files in fonts_dir to the
+ * search and resolves every role. Returns NULL on error. */
+font_lib *font_lib_new(const char *fonts_dir, diag_list *dl);
+void font_lib_free(font_lib *lib);
+
+/* The chain of a role, or NULL (with an error when dl is not NULL) when the map has no such role
+ * or none of its families is installed. */
+const font_chain *font_lib_role(const font_lib *lib, const char *role, diag_list *dl);
+/* The first face of the chain that has a glyph for cp, or NULL. */
+const font_face *font_chain_find(const font_chain *c, uint32_t cp);
+
+bool font_face_has(const font_face *f, uint32_t cp);
+double font_face_advance(const font_face *f, uint32_t cp); /* in ems */
+/* Blank space left and right of the glyph's ink, in ems (punctuation squeezing). */
+void font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right);
+bool font_face_is_bold(const font_face *f);
+const char *font_face_path(const font_face *f);
+const char *font_face_family(const font_face *f);
+int font_face_id(const font_face *f); /* stable index within its font_lib */
+size_t font_lib_face_count(const font_lib *lib);
+const font_face *font_lib_face(const font_lib *lib, size_t id);
+
+/* A TrueType font holding only the glyphs of cps (malloc'd bytes). */
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **data,
+                     size_t *len, diag_list *dl);
+
+/* `brief fonts`: each role with the file every family resolved to. */
+void font_lib_report(const font_lib *lib, FILE *out);
+
+#endif

@@ -1,0 +1,185 @@
+#include "frontmatter.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "yamlutil.h"
+
+void str_list_push(str_list *l, const char *s) { VEC_PUSH(*l, xstrdup(s)); }
+
+void str_list_free(str_list *l) {
+  for (size_t i = 0; i < l->len; i++) free(l->items[i]);
+  VEC_FREE(*l);
+}
+
+void doc_meta_free(doc_meta *m) {
+  char **fields[] = {&m->title, &m->subtitle, &m->county, &m->author,
+                     &m->date,  &m->issue,    &m->layout, &m->copies};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    free(*fields[i]);
+    *fields[i] = NULL;
+  }
+  str_list_free(&m->recipients);
+  str_list_free(&m->figures);
+}
+
+/* Length of the line at p (without its newline) and where the next starts. */
+static size_t line_at(const char *p, const char *end, const char **next) {
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  const char *stop = nl ? nl : end;
+  *next = nl ? nl + 1 : end;
+  size_t n = (size_t)(stop - p);
+  if (n > 0 && p[n - 1] == '\r') n--;
+  return n;
+}
+
+static bool is_fence(const char *p, size_t n, const char *fence) {
+  while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
+  return n == 3 && memcmp(p, fence, 3) == 0;
+}
+
+static bool valid_date(const char *s) {
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) return false;
+  int month = atoi(s + 5), day = atoi(s + 8);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+static const char *recipient_labels[] = {"报", "送", "发", "抄送", "印发"};
+
+/* "报：xxx" stays as written; a bare value becomes "报：value". */
+static void push_recipient(doc_meta *m, const char *label, const char *value) {
+  if (label) {
+    char *line = xasprintf("%s：%s", label, value);
+    VEC_PUSH(m->recipients, line);
+    return;
+  }
+  for (size_t i = 0; i < sizeof recipient_labels / sizeof *recipient_labels; i++) {
+    size_t n = strlen(recipient_labels[i]);
+    if (strncmp(value, recipient_labels[i], n) == 0 &&
+        (strncmp(value + n, "：", 3) == 0 || value[n] == ':')) {
+      str_list_push(&m->recipients, value);
+      return;
+    }
+  }
+  char *line = xasprintf("报：%s", value);
+  VEC_PUSH(m->recipients, line);
+}
+
+static int read_list(ydoc *y, yaml_node_t *node, const char *key, str_list *out, diag_list *dl) {
+  if (yscalar(node)) {
+    str_list_push(out, yscalar(node));
+    return 0;
+  }
+  if (node->type != YAML_SEQUENCE_NODE) {
+    diag_error(dl, y->file, yline(y, node), ycol(node), "'%s' must be a string or a list of strings", key);
+    return -1;
+  }
+  YSEQ_FOREACH(y, node, item) {
+    const char *s = yscalar(ydoc_node(y, *item));
+    if (!s) {
+      diag_error(dl, y->file, yline(y, ydoc_node(y, *item)), ycol(ydoc_node(y, *item)),
+                 "items of '%s' must be strings", key);
+      return -1;
+    }
+    str_list_push(out, s);
+  }
+  return 0;
+}
+
+static int read_recipients(ydoc *y, yaml_node_t *node, doc_meta *m, diag_list *dl) {
+  if (node->type == YAML_MAPPING_NODE) {
+    YMAP_FOREACH(y, node, pair) {
+      const char *label = yscalar(ydoc_node(y, pair->key));
+      const char *value = yscalar(ydoc_node(y, pair->value));
+      if (!label || !value) {
+        diag_error(dl, y->file, yline(y, node), ycol(node),
+                   "'recipients' entries must be 'label: text', e.g. '报: 市委组织部'");
+        return -1;
+      }
+      push_recipient(m, label, value);
+    }
+    return 0;
+  }
+  str_list values = {0};
+  int rc = read_list(y, node, "recipients", &values, dl);
+  for (size_t i = 0; i < values.len; i++) push_recipient(m, NULL, values.items[i]);
+  str_list_free(&values);
+  return rc;
+}
+
+static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, diag_list *dl) {
+  struct { const char *name; char **field; } scalars[] = {
+      {"title", &m->title},   {"subtitle", &m->subtitle}, {"county", &m->county},
+      {"author", &m->author}, {"date", &m->date},         {"issue", &m->issue},
+      {"layout", &m->layout}, {"copies", &m->copies}};
+  for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++) {
+    if (strcmp(key, scalars[i].name) != 0) continue;
+    const char *s = yscalar(value);
+    if (!s) {
+      diag_error(dl, y->file, yline(y, value), ycol(value), "'%s' must be a single value", key);
+      return -1;
+    }
+    if (strcmp(key, "date") == 0 && !valid_date(s)) {
+      diag_error(dl, y->file, yline(y, value), ycol(value),
+                 "'date' must be YYYY-MM-DD (e.g. 2016-08-15), not '%s'", s);
+      return -1;
+    }
+    free(*scalars[i].field);
+    *scalars[i].field = xstrdup(s);
+    return 0;
+  }
+  if (strcmp(key, "recipients") == 0) return read_recipients(y, value, m, dl);
+  if (strcmp(key, "figures") == 0) {
+    m->figures_line = yline(y, value);
+    return read_list(y, value, key, &m->figures, dl);
+  }
+  diag_warning(dl, y->file, yline(y, value), 1,
+               "unknown front matter key '%s' ignored (known: title, subtitle, county, author, "
+               "date, issue, recipients, copies, layout, figures)", key);
+  return 0;
+}
+
+static int read_meta(ydoc *y, doc_meta *m, diag_list *dl) {
+  yaml_node_t *root = ydoc_root(y);
+  if (!root || (root->type == YAML_SCALAR_NODE && !*yscalar(root))) return 0; /* empty */
+  if (root->type != YAML_MAPPING_NODE) {
+    diag_error(dl, y->file, yline(y, root), 1, "front matter must be 'key: value' lines");
+    return -1;
+  }
+  int rc = 0;
+  YMAP_FOREACH(y, root, pair) {
+    const char *key = yscalar(ydoc_node(y, pair->key));
+    if (!key) continue;
+    if (read_key(y, key, ydoc_node(y, pair->value), m, dl) != 0) rc = -1;
+  }
+  return rc;
+}
+
+long frontmatter_parse(const char *text, size_t len, const char *file, doc_meta *meta,
+                       int *body_line, diag_list *dl) {
+  const char *end = text + len, *p = text, *next;
+  *body_line = 0;
+  if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+  size_t n = line_at(p, end, &next);
+  if (!is_fence(p, n, "---")) return p - text;
+  const char *yaml_start = next;
+  int lines = 1;
+  for (p = next; p < end; p = next) {
+    n = line_at(p, end, &next);
+    lines++;
+    if (is_fence(p, n, "---") || is_fence(p, n, "...")) {
+      ydoc y;
+      if (ydoc_load(&y, yaml_start, (size_t)(p - yaml_start), file, 1, dl) != 0) return -1;
+      int rc = read_meta(&y, meta, dl);
+      ydoc_free(&y);
+      *body_line = lines;
+      return rc == 0 ? next - text : -1;
+    }
+  }
+  diag_error(dl, file, 1, 1, "front matter opened with '---' is never closed; add a '---' line after it");
+  return -1;
+}

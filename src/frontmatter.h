@@ -1,0 +1,33 @@
+/* YAML front matter of a case summary: the document's metadata. */
+#ifndef BRIEF_FRONTMATTER_H
+#define BRIEF_FRONTMATTER_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct {
+  char **items;
+  size_t len, cap;
+} str_list;
+
+void str_list_push(str_list *l, const char *s);
+void str_list_free(str_list *l);
+
+typedef struct {
+  char *title, *subtitle, *county, *author, *date, *issue, *layout, *copies;
+  str_list recipients; /* lines of the distribution block, e.g. "报：市委组织部" */
+  str_list figures;    /* indicators for the key-figures table */
+  int figures_line;
+} doc_meta;
+
+void doc_meta_free(doc_meta *m);
+
+/* Splits off front matter at the start of text (after an optional BOM).
+ * Fills meta, returns the offset where the Markdown body starts and the
+ * number of lines before it in *body_line (0 without front matter).
+ * Returns -1 on error (diagnostics added). */
+long frontmatter_parse(const char *text, size_t len, const char *file, doc_meta *meta,
+                       int *body_line, diag_list *dl);
+
+#endif

@@ -1,0 +1,63 @@
+/* Layout stage: the document model and a layout spec become pages of
+ * positioned text runs, rules, images and links. Knows nothing of PDF
+ * libraries; coordinates are PDF points with the origin bottom-left. */
+#ifndef BRIEF_LAYOUT_H
+#define BRIEF_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "fonts.h"
+#include "layoutspec.h"
+#include "model.h"
+
+typedef enum { IT_TEXT, IT_LINE, IT_RECT, IT_IMAGE, IT_LINK } item_kind;
+
+typedef struct {
+  item_kind kind;
+  double x, y, w, h;  /* TEXT: baseline origin; LINE: from (x,y) to (x+w,y+h); others: box */
+  int face;           /* TEXT: font face id (font_face_id) */
+  double size;        /* TEXT: font size */
+  double char_space;  /* TEXT: added after every character (PDF Tc) */
+  bool fake_bold;     /* TEXT: fill and stroke */
+  bool fill, stroke;  /* RECT */
+  double line_width;  /* LINE, RECT */
+  rgb color;
+  char *text;         /* TEXT: UTF-8; IMAGE: file path; LINK: URL */
+} page_item;
+
+typedef struct {
+  page_item *items;
+  size_t len, cap;
+} page_box;
+
+typedef struct {
+  int level;     /* 1-based */
+  char *title;
+  int page;      /* 0-based */
+  double y;
+} outline_entry;
+
+typedef struct {
+  double page_w, page_h;
+  page_box *pages;
+  size_t npages, cap_pages;
+  outline_entry *outline;
+  size_t noutline, cap_outline;
+  /* The characters each face prints, for subsetting: by face id. */
+  const font_face **faces;
+  uint32_t **face_cps;
+  size_t *face_ncps;
+  size_t nfaces;
+  char *title, *author, *subject, *keywords, *date;
+} laid_out;
+
+typedef struct layout_ctx layout_ctx;
+
+/* Lays out doc. Returns 0, or -1 with diagnostics (missing glyphs, images). */
+int layout_document(const document *doc, const layout_spec *spec, const font_lib *fonts,
+                    laid_out *out, diag_list *dl);
+void laid_out_free(laid_out *lo);
+
+#endif

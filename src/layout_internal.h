@@ -1,0 +1,84 @@
+/* Shared by the layout stage's files (layout.c, table.c, chart.c). */
+#ifndef BRIEF_LAYOUT_INTERNAL_H
+#define BRIEF_LAYOUT_INTERNAL_H
+
+#include "layout.h"
+#include "util.h"
+
+/* A vertical box in the flow: one text line, a table row, a chart, or
+ * vertical space. Item y values are offsets down from the box top. */
+typedef struct {
+  double height;
+  VEC(page_item) items;
+  int group, index, count; /* lines of one paragraph, for widows and orphans */
+  bool keep_with_next;     /* headings */
+  bool space;              /* vertical space, dropped at the top of a page */
+  bool snap_after;         /* return to the line grid after this box */
+  bool page_break;         /* start a new page here */
+  bool bottom;             /* sits at the bottom of the type area (版记) */
+  long repeat;             /* a box (table header) to repeat on a new page, or -1 */
+  int outline_level;       /* > 0: a bookmark to this box */
+  char *outline_title;
+} vbox;
+
+typedef VEC(vbox) vbox_list;
+
+struct layout_ctx {
+  const document *doc;
+  const layout_spec *spec;
+  const font_lib *fonts;
+  diag_list *dl;
+  laid_out *out;
+  const font_chain *role_chain[ROLE_COUNT], *role_bold_chain[ROLE_COUNT];
+  const font_chain *emph_chain, *strong_chain, *code_chain;
+  uint8_t **used;          /* per face id: a 65536-bit map of the characters printed */
+  double area_x, area_top, area_w, area_h; /* type area; area_top from the page top */
+  double pitch;            /* line grid pitch, 0 when there is no grid */
+  vbox_list boxes;
+  int group_counter;
+  int errors;
+};
+
+/* Text set into lines: one items list per line, y from the line top. */
+typedef struct {
+  VEC(page_item) items;
+  double height;           /* line advance */
+  double width;            /* set width */
+} text_line;
+typedef VEC(text_line) text_lines;
+
+typedef struct {
+  role_id role;
+  double x, width;         /* left edge and measure of the lines */
+  double indent;           /* first-line indent */
+  text_align align;
+  bool grid;               /* line advances snap to the pitch */
+  bool force_bold;         /* e.g. a table header row */
+  const char *prefix;      /* text set before the spans (generated numbers) */
+  double size;             /* 0: the role's size */
+} text_frame;
+
+/* Sets spans into lines; errors for characters no font has. */
+void set_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out);
+void text_lines_free(text_lines *l);
+/* Width of spans set on one line without breaking (for table columns). */
+double text_natural_width(layout_ctx *c, const span_list *spans, role_id role, bool bold,
+                          double *min_width);
+double line_advance(const layout_ctx *c, role_id role, bool grid);
+vbox *new_box(layout_ctx *c, double height);
+void box_add_text_line(vbox *b, const text_line *line, double dy);
+void box_add_line(vbox *b, double x, double y, double w, double h, double width, rgb color);
+void box_add_rect(vbox *b, double x, double y, double w, double h, bool fill, bool stroke,
+                  double width, rgb color);
+/* A single line of plain UTF-8 text at (x, y from box top to the baseline). */
+void box_add_label(layout_ctx *c, vbox *b, const char *text, role_id role, double size,
+                   double x, double baseline, text_align align, rgb color);
+double label_width(layout_ctx *c, const char *text, role_id role, double size);
+
+void layout_table(layout_ctx *c, const block *b, const table_data *t);
+void layout_chart(layout_ctx *c, const block *b, const chart_data *ch);
+
+/* Column widths for a table: mins and maxes in, widths out (sum = total). */
+void table_column_widths(const double *min, const double *max, int cols, double total, double *out);
+
+#endif

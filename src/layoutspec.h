@@ -1,0 +1,90 @@
+/* Layout files (layouts/NAME.yaml): everything a layout decides, read from
+ * data. The layout engine takes its page geometry and styles only from here. */
+#ifndef BRIEF_LAYOUTSPEC_H
+#define BRIEF_LAYOUTSPEC_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "frontmatter.h"
+
+typedef struct {
+  double r, g, b;
+} rgb;
+
+/* A length as written: points, ems of the role's size, or lines of the pitch. */
+typedef enum { LEN_PT, LEN_EM, LEN_LINE } length_unit;
+typedef struct {
+  double value;
+  length_unit unit;
+} length;
+
+typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT, ALIGN_JUSTIFY } text_align;
+
+typedef enum {
+  ROLE_TITLE, ROLE_SUBTITLE, ROLE_H1, ROLE_H2, ROLE_H3, ROLE_H4, ROLE_BODY, ROLE_TABLE,
+  ROLE_TABLE_HEADER, ROLE_CAPTION, ROLE_CODE, ROLE_QUOTE, ROLE_PAGE_NUMBER, ROLE_HEADER,
+  ROLE_FOOTER, ROLE_MASTHEAD, ROLE_MASTHEAD_ISSUE, ROLE_MASTHEAD_LINE, ROLE_SIGNATURE,
+  ROLE_DISTRIBUTION, ROLE_COUNT
+} role_id;
+
+typedef struct {
+  char *font;          /* font-map role: song, hei, kai, fangsong, mono, xiaobiaosong … */
+  double size;         /* pt */
+  bool bold;
+  rgb color;
+  text_align align;
+  length space_before, space_after;
+  length indent;       /* first line */
+  length margin_left;  /* every line */
+  double line_height;  /* lines of the pitch one text line takes (grid) or × size */
+} role_style;
+
+typedef enum { NUMBER_TEXT, NUMBER_GENERATE } numbering_mode;
+typedef enum { PAGES_ALL, PAGES_NOT_FIRST, PAGES_NONE } page_selection;
+typedef enum { POS_CENTER, POS_OUTSIDE, POS_RIGHT, POS_LEFT } page_position;
+
+typedef struct {
+  char *name, *description, *path;
+  double page_w, page_h;                 /* pt */
+  double margin_top, margin_bottom, margin_left, margin_right;
+  int grid_chars, grid_lines;            /* 0: no character grid */
+  double line_pitch;                     /* pt; from the grid when it has lines */
+  double cjk_latin_space;                /* em */
+  char *emphasis_font, *strong_font, *code_font;
+  role_style roles[ROLE_COUNT];
+  numbering_mode numbering;
+  /* page numbers */
+  char *page_number_format;              /* "— {page} —" */
+  page_position page_number_position;
+  page_selection page_number_pages;
+  double page_number_offset;             /* below the type area, pt */
+  length page_number_inset;
+  char *header, *footer;                 /* text with {title} {county} {page} {pages} {date} */
+  page_selection header_pages, footer_pages;
+  /* what the first page carries */
+  bool title_block;                      /* title and subtitle at the top */
+  bool signature;                        /* issuing unit and date at the end */
+  bool masthead;
+  char *masthead_name;                   /* "扶贫工作简报" */
+  char *masthead_issue;                  /* "第{issue}期" */
+  rgb masthead_color;
+  double masthead_rule;                  /* pt, 0 = none */
+  bool distribution;                     /* 版记 at the end */
+  char *key_figures_title;               /* "主要数据" */
+} layout_spec;
+
+/* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */
+int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl);
+void layout_spec_free(layout_spec *l);
+/* Resolves a length to points for a role size and the layout's pitch. */
+double length_pt(length len, double size, double pitch);
+/* Chinese size names: 初号 … 八号; returns 0 when s is not one. */
+double chinese_size_pt(const char *s);
+/* Prints one line per installed layout: name and description. */
+int layout_list(const char *layouts_dir, FILE *out, diag_list *dl);
+const char *role_name(role_id r);
+/* Replaces {title} {county} {page} {pages} {date} {issue} {author}; caller frees. */
+char *layout_expand(const char *tmpl, const doc_meta *meta, int page, int pages);
+
+#endif

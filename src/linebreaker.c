@@ -1,0 +1,156 @@
+#include "linebreaker.h"
+
+#include <linebreak.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "util.h"
+
+bool lb_clreq_allows(uint32_t a, uint32_t b) {
+  if (cannot_start_line(b) || cannot_end_line(a)) return false;
+  if (is_inseparable(a) && is_inseparable(b)) return false;
+  /* A number stays with its unit: 13.8万人, 215支, 13.8%. */
+  if (is_digit(a) && (is_cjk_ideograph(b) || b == 0xFF05 || b == '%')) return false;
+  return true;
+}
+
+void lb_find_breaks(lb_item *items, size_t n) {
+  if (n == 0) return;
+  utf32_t stack_text[256];
+  char stack_brks[256];
+  utf32_t *text = n <= 256 ? stack_text : xmalloc(n * sizeof *text);
+  char *brks = n <= 256 ? stack_brks : xmalloc(n);
+  for (size_t i = 0; i < n; i++) text[i] = items[i].cp;
+  set_linebreaks_utf32(text, n, "zh", brks);
+  for (size_t i = 0; i < n; i++) {
+    unsigned char b = brks[i] == LINEBREAK_MUSTBREAK ? LB_MUST
+                      : brks[i] == LINEBREAK_ALLOWBREAK ? LB_ALLOW : LB_NO;
+    if (i + 1 < n && b == LB_ALLOW && !lb_clreq_allows(text[i], text[i + 1])) b = LB_NO;
+    /* UAX #14 keeps ideographs from breaking before some quotes; clreq allows it. */
+    if (i + 1 < n && b == LB_NO && is_cjk(text[i]) && is_cjk(text[i + 1]) && !items[i].space &&
+        lb_clreq_allows(text[i], text[i + 1]) && text[i] != 0x3000 && text[i + 1] != 0x3000)
+      b = LB_ALLOW;
+    if (i + 1 == n) b = LB_MUST;
+    items[i].brk = b;
+  }
+  if (text != stack_text) free(text);
+  if (brks != stack_brks) free(brks);
+}
+
+/* Width, squeezable amount and stretch points of items [start, end). */
+typedef struct {
+  double width, shrink;
+  int stretch_points;
+} line_measure;
+
+static line_measure measure(const lb_item *items, size_t start, size_t end) {
+  line_measure m = {0, 0, 0};
+  for (size_t i = start; i < end; i++) {
+    m.width += items[i].adv;
+    m.shrink += items[i].shrink;
+    if (i > start) {
+      m.width += items[i].gap;
+      m.shrink += items[i].gap * 0.5;
+    }
+    if (i + 1 < end && (items[i].stretch || items[i].space)) m.stretch_points++;
+  }
+  return m;
+}
+
+static size_t trim_spaces(const lb_item *items, size_t start, size_t end) {
+  while (end > start && items[end - 1].space) end--;
+  return end;
+}
+
+/* The end (exclusive) of the longest line from start that fits width with
+ * squeezing: "first squeeze, then push". */
+static size_t fit_line(const lb_item *items, size_t n, size_t start, double width) {
+  size_t best = 0;
+  double w = 0, shrink = 0;
+  for (size_t i = start; i < n; i++) {
+    w += items[i].adv + (i > start ? items[i].gap : 0);
+    shrink += items[i].shrink + (i > start ? items[i].gap * 0.5 : 0);
+    double trailing = 0; /* spaces at the end do not count */
+    for (size_t k = i; k > start && items[k].space; k--) trailing += items[k].adv;
+    bool fits = w - trailing - shrink <= width + 1e-6;
+    if (!fits) break;
+    if (items[i].brk != LB_NO) best = i + 1;
+    if (items[i].brk == LB_MUST) return best;
+  }
+  if (best > start) return best;
+  /* Nothing fits: break where the width runs out (an overlong word or URL). */
+  w = 0;
+  for (size_t i = start; i < n; i++) {
+    w += items[i].adv;
+    if (w > width && i > start) return i;
+  }
+  return n;
+}
+
+/* Spreads the difference between width and the natural width over the
+ * line: squeezing punctuation and gaps, or stretching at stretch points. */
+static void set_line(const lb_item *items, lb_line *line, double width, bool justify, double *extra) {
+  size_t s = line->start, e = line->end;
+  for (size_t i = s; i < e; i++) extra[i] = i + 1 < e ? items[i + 1].gap : 0;
+  line_measure m = measure(items, s, e);
+  double delta = width - m.width;
+  line->width = m.width;
+  if (delta < -1e-6 && m.shrink > 0) {
+    double ratio = fmax(delta / m.shrink, -1.0);
+    for (size_t i = s; i < e; i++) {
+      extra[i] += items[i].shrink * ratio;
+      if (i + 1 < e) extra[i] += items[i + 1].gap * 0.5 * ratio;
+    }
+    line->width = m.width + m.shrink * ratio;
+  } else if (delta > 1e-6 && justify && m.stretch_points > 0) {
+    double each = delta / m.stretch_points;
+    for (size_t i = s; i + 1 < e; i++)
+      if (items[i].stretch || items[i].space) extra[i] += each;
+    line->width = width;
+    line->justified = true;
+  }
+}
+
+/* A previous break at or before limit that leaves the line from start
+ * at least half full; 0 when there is none. */
+static size_t earlier_break(const lb_item *items, size_t start, size_t limit, double width) {
+  for (size_t b = limit; b > start + 1; b--) {
+    if (items[b - 1].brk == LB_NO) continue;
+    if (measure(items, start, trim_spaces(items, start, b)).width >= width * 0.5) return b;
+    break;
+  }
+  return 0;
+}
+
+void lb_break_lines(const lb_item *items, size_t n, double first_width, double width, bool justify,
+                    lb_lines *out, double *extra) {
+  out->len = 0;
+  size_t start = 0;
+  while (start < n) {
+    double w = out->len == 0 ? first_width : width;
+    size_t end = fit_line(items, n, start, w);
+    lb_line line = {start, trim_spaces(items, start, end), 0, false};
+    VEC_PUSH(*out, line);
+    start = end;
+    while (start < n && items[start].space && items[start - 1].brk != LB_MUST) start++;
+  }
+  /* No last line of a single character: move one more down if we can. */
+  if (out->len >= 2) {
+    lb_line *last = &out->items[out->len - 1], *prev = &out->items[out->len - 2];
+    if (last->end - last->start == 1 && items[prev->end - 1].brk != LB_MUST) {
+      double w = out->len == 2 ? first_width : width;
+      size_t b = earlier_break(items, prev->start, prev->end - 1, w);
+      if (b && measure(items, b, last->end).width <= width) {
+        prev->end = trim_spaces(items, prev->start, b);
+        last->start = b;
+      }
+    }
+  }
+  for (size_t i = 0; i < out->len; i++) {
+    lb_line *line = &out->items[i];
+    bool last = i + 1 == out->len || items[line->end ? line->end - 1 : 0].brk == LB_MUST;
+    set_line(items, line, i == 0 ? first_width : width, justify && !last, extra);
+  }
+}

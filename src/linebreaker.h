@@ -1,0 +1,47 @@
+/* Line breaking for Chinese text: UAX #14 break opportunities from
+ * libunibreak, tailored with the clreq prohibition rules, then greedy
+ * filling that squeezes punctuation before it pushes a character to the
+ * next line, and justification. Knows characters and widths, nothing else. */
+#ifndef BRIEF_LINEBREAKER_H
+#define BRIEF_LINEBREAKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { LB_MUST = 0, LB_ALLOW = 1, LB_NO = 2 };
+
+typedef struct {
+  uint32_t cp;
+  double adv;      /* natural advance, pt */
+  double gap;      /* natural glue before this item (CJK–Latin space), pt */
+  double shrink;   /* how much adv may shrink when squeezing, pt */
+  bool space;      /* an inter-word space: stretches, vanishes at line ends */
+  bool stretch;    /* justification may add space after this item */
+  unsigned char brk; /* break opportunity after this item */
+} lb_item;
+
+typedef struct {
+  size_t start, end;  /* items [start, end) are on the line; trailing spaces excluded */
+  double width;       /* set width after squeezing or stretching */
+  bool justified;
+} lb_line;
+
+typedef struct {
+  lb_line *items;
+  size_t len, cap;
+} lb_lines;
+
+/* Fills items[i].brk from UAX #14 (libunibreak) plus the clreq rules. */
+void lb_find_breaks(lb_item *items, size_t n);
+
+/* Whether a break may come between a and b by the clreq rules alone. */
+bool lb_clreq_allows(uint32_t a, uint32_t b);
+
+/* Breaks items into lines: the first line is first_width wide, the rest
+ * width. extra[i] receives the space to add after item i (negative when
+ * squeezed), the line's gap before its next item included. */
+void lb_break_lines(const lb_item *items, size_t n, double first_width, double width, bool justify,
+                    lb_lines *out, double *extra);
+
+#endif

@@ -1,0 +1,222 @@
+/* Command line: brief render | batch | text | layouts | fonts. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "brief.h"
+#include "frontmatter.h"
+#include "util.h"
+
+static const char usage[] =
+    "brief " BRIEF_VERSION ": Markdown case summaries + county figures -> Chinese PDF briefs\n"
+    "\n"
+    "Usage:\n"
+    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH]\n"
+    "      Render one brief. Without -o the PDF goes beside the summary.\n"
+    "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
+    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf]\n"
+    "      Render every summary (DIR/*.md) into OUTDIR, using figures.csv beside the\n"
+    "      summaries when present. Goes on past a failing brief and lists all failures.\n"
+    "      --booklet also writes all briefs into one PDF for duplex printing.\n"
+    "      e.g. brief batch input -o out --booklet out/汇编.pdf\n"
+    "  brief text SUMMARY.md [--figures FIGURES.csv]\n"
+    "      Print the text the PDF shows, in reading order (for checking extraction).\n"
+    "  brief layouts     List the installed layouts (layouts/*.yaml).\n"
+    "  brief fonts       Show which font file each font role resolved to.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output PATH      output PDF (render) or folder (batch)\n"
+    "  --figures PATH         figures CSV (UTF-8, UTF-8 with BOM or GB18030)\n"
+    "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
+    "                         or a layout file; overrides the front matter's 'layout'\n"
+    "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
+    "  -h, --help             this help\n"
+    "  --version              print the version\n"
+    "\n"
+    "Environment: SOURCE_DATE_EPOCH sets the PDF dates when the front matter has no date.\n";
+
+typedef struct {
+  const char *command, *output, *figures, *layout, *booklet, *data;
+  str_list inputs;
+} cli;
+
+static int parse_args(int argc, char **argv, cli *c) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char **target = NULL;
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) target = &c->output;
+    else if (!strcmp(a, "--figures")) target = &c->figures;
+    else if (!strcmp(a, "--layout")) target = &c->layout;
+    else if (!strcmp(a, "--booklet")) target = &c->booklet;
+    else if (!strcmp(a, "--data")) target = &c->data;
+    if (target) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "brief: error: %s needs a value; see 'brief --help'\n", a);
+        return -1;
+      }
+      *target = argv[++i];
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "brief: error: unknown option '%s'; see 'brief --help'\n", a);
+      return -1;
+    } else if (!c->command) {
+      c->command = a;
+    } else {
+      str_list_push(&c->inputs, a);
+    }
+  }
+  return 0;
+}
+
+static bool is_dir(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool exists(const char *path) { return access(path, F_OK) == 0; }
+
+static int compare_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The summaries of a batch: the .md files of each folder, sorted, and files as given. */
+static void collect_inputs(const str_list *args, str_list *out) {
+  for (size_t i = 0; i < args->len; i++) {
+    if (!is_dir(args->items[i])) {
+      str_list_push(out, args->items[i]);
+      continue;
+    }
+    DIR *d = opendir(args->items[i]);
+    size_t first = out->len;
+    for (struct dirent *e; d && (e = readdir(d));)
+      if (str_ends_with(e->d_name, ".md") && e->d_name[0] != '.') {
+        char *p = path_join(args->items[i], e->d_name);
+        VEC_PUSH(*out, p);
+      }
+    if (d) closedir(d);
+    qsort(out->items + first, out->len - first, sizeof *out->items, compare_str);
+  }
+}
+
+static char *default_output(const char *input) {
+  size_t n = strlen(input);
+  if (n > 3 && !strcmp(input + n - 3, ".md")) n -= 3;
+  return xasprintf("%.*s.pdf", (int)n, input);
+}
+
+static int finish(diag_list *dl, int rc) {
+  diag_print(dl, stderr);
+  diag_clear(dl);
+  return rc;
+}
+
+static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
+  if (c->inputs.len != 1) {
+    fprintf(stderr, "brief: error: render takes one summary, e.g. brief render input/陇西县.md -o out/陇西县.pdf\n");
+    return 2;
+  }
+  char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0]);
+  brief_job job = {c->inputs.items[0], out, c->figures, c->layout};
+  int rc = brief_render(e, &job, dl);
+  free(out);
+  return finish(dl, rc == 0 ? 0 : 1);
+}
+
+static char *batch_figures(const char *input) {
+  char *dir = path_dirname(input);
+  char *csv = path_join(dir, "figures.csv");
+  free(dir);
+  if (exists(csv)) return csv;
+  free(csv);
+  return NULL;
+}
+
+static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
+  if (!c->output || c->inputs.len == 0) {
+    fprintf(stderr, "brief: error: batch needs summaries and -o OUTDIR, e.g. brief batch input -o out\n");
+    return 2;
+  }
+  if (!is_dir(c->output) && mkdir(c->output, 0755) != 0) {
+    fprintf(stderr, "brief: error: cannot create the output folder '%s'\n", c->output);
+    return 1;
+  }
+  str_list inputs = {0}, failed = {0};
+  collect_inputs(&c->inputs, &inputs);
+  brief_job *jobs = xcalloc(inputs.len + 1, sizeof *jobs);
+  for (size_t i = 0; i < inputs.len; i++) {
+    char *stem = path_stem(inputs.items[i]);
+    char *out = xasprintf("%s/%s.pdf", c->output, stem);
+    free(stem);
+    jobs[i] = (brief_job){inputs.items[i], out, c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout};
+    if (brief_render(e, &jobs[i], dl) != 0) str_list_push(&failed, inputs.items[i]);
+    diag_print(dl, stderr);
+    diag_clear(dl);
+  }
+  if (c->booklet && brief_booklet(e, jobs, inputs.len, c->booklet, dl) != 0 && failed.len == 0)
+    str_list_push(&failed, c->booklet);
+  diag_clear(dl); /* the briefs' own messages were printed above */
+  int rc = 0;
+  if (failed.len) {
+    fprintf(stderr, "brief: %zu of %zu briefs failed:\n", failed.len, inputs.len);
+    for (size_t i = 0; i < failed.len; i++) fprintf(stderr, "  %s\n", failed.items[i]);
+    rc = 1;
+  } else {
+    fprintf(stderr, "brief: %zu briefs written to %s\n", inputs.len, c->output);
+  }
+  for (size_t i = 0; i < inputs.len; i++) {
+    free((char *)jobs[i].output);
+    free((char *)jobs[i].figures);
+  }
+  free(jobs);
+  str_list_free(&inputs);
+  str_list_free(&failed);
+  return rc;
+}
+
+static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
+  if (c->inputs.len != 1) {
+    fprintf(stderr, "brief: error: text takes one summary\n");
+    return 2;
+  }
+  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout};
+  return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
+}
+
+int main(int argc, char **argv) {
+  cli c = {0};
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      fputs(usage, stdout);
+      return 0;
+    }
+    if (!strcmp(argv[i], "--version")) {
+      puts("brief " BRIEF_VERSION);
+      return 0;
+    }
+  }
+  if (parse_args(argc, argv, &c) != 0) return 2;
+  if (!c.command) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  const char *data = c.data ? c.data : getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : BRIEF_DATA_DIR;
+  diag_list dl = {0};
+  brief_engine *e = brief_engine_new(data, &dl);
+  int rc;
+  if (!e) rc = finish(&dl, 1);
+  else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
+  else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c, &dl);
+  else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
+  else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
+  else if (!strcmp(c.command, "fonts")) {
+    brief_list_fonts(e, stdout);
+    rc = 0;
+  } else {
+    fprintf(stderr, "brief: error: unknown command '%s'; see 'brief --help'\n", c.command);
+    rc = 2;
+  }
+  brief_engine_free(e);
+  str_list_free(&c.inputs);
+  return rc;
+}

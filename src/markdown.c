@@ -1,0 +1,322 @@
+#include "markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cjk_emphasis.h"
+#include "utf8.h"
+#include "util.h"
+
+typedef struct {
+  document *doc;
+  diag_list *dl;
+  int line_offset;
+  const markdown_options *opts;
+} md_ctx;
+
+/* Where we are in the block tree while walking it. */
+typedef struct {
+  int list_depth, quote_depth;
+  char *marker; /* owned: the pending list marker for the next block */
+} nesting;
+
+/* Inline walk state: the style and link in force, the current line. */
+typedef struct {
+  md_ctx *ctx;
+  span_list *out;
+  unsigned style;
+  const char *url;
+  int line, col;
+  bool split_images; /* images end the paragraph (top-level paragraphs only) */
+  block *para;       /* the paragraph being filled, when split_images */
+  nesting *nest;
+} inline_walk;
+
+static bool is_type(cmark_node *n, const char *name) {
+  return strcmp(cmark_node_get_type_string(n), name) == 0;
+}
+
+static int node_line(md_ctx *ctx, cmark_node *n) { return cmark_node_get_start_line(n) + ctx->line_offset; }
+
+static void collect_text(cmark_node *n, strbuf *sb) {
+  for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+    const char *lit = cmark_node_get_literal(c);
+    if (lit) sb_puts(sb, lit);
+    collect_text(c, sb);
+  }
+}
+
+static void walk_inlines(inline_walk *w, cmark_node *parent);
+
+static void add_image_block(inline_walk *w, cmark_node *n) {
+  md_ctx *ctx = w->ctx;
+  block *b = document_add(ctx->doc, BLK_IMAGE, w->line, w->col);
+  b->list_depth = w->nest->list_depth;
+  b->quote_depth = w->nest->quote_depth;
+  b->url = path_join(ctx->doc->dir, cmark_node_get_url(n));
+  strbuf alt = {0};
+  collect_text(n, &alt);
+  b->alt = sb_take(&alt);
+}
+
+static void walk_inline(inline_walk *w, cmark_node *n) {
+  cmark_node_type t = cmark_node_get_type(n);
+  unsigned saved_style = w->style;
+  const char *saved_url = w->url;
+  switch (t) {
+    case CMARK_NODE_TEXT:
+      span_list_push(w->out, SPAN_TEXT, w->style, cmark_node_get_literal(n),
+                     strlen(cmark_node_get_literal(n)), w->url, w->line, w->col);
+      w->col += (int)utf8_length(cmark_node_get_literal(n));
+      return;
+    case CMARK_NODE_CODE:
+      span_list_push(w->out, SPAN_TEXT, w->style | ST_CODE, cmark_node_get_literal(n),
+                     strlen(cmark_node_get_literal(n)), w->url, w->line, w->col);
+      return;
+    case CMARK_NODE_SOFTBREAK:
+    case CMARK_NODE_LINEBREAK:
+      span_list_push(w->out, t == CMARK_NODE_SOFTBREAK ? SPAN_SOFTBREAK : SPAN_BREAK, 0, "", 0,
+                     NULL, w->line, w->col);
+      w->line++;
+      w->col = 1;
+      return;
+    case CMARK_NODE_HTML_INLINE:
+      diag_warning(w->ctx->dl, w->ctx->doc->file, w->line, w->col,
+                   "raw HTML '%s' is not rendered; write it as Markdown", cmark_node_get_literal(n));
+      return;
+    case CMARK_NODE_EMPH: w->style |= ST_EMPH; break;
+    case CMARK_NODE_STRONG: w->style |= ST_STRONG; break;
+    case CMARK_NODE_LINK: w->url = cmark_node_get_url(n); break;
+    case CMARK_NODE_IMAGE:
+      add_image_block(w, n);
+      return;
+    default:
+      if (is_type(n, "strikethrough")) w->style |= ST_STRIKE;
+      break;
+  }
+  walk_inlines(w, n);
+  w->style = saved_style;
+  w->url = saved_url;
+}
+
+static void walk_inlines(inline_walk *w, cmark_node *parent) {
+  for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) walk_inline(w, c);
+}
+
+static uint32_t last_char(const char *s) {
+  size_t n = strlen(s);
+  if (n == 0) return 0;
+  size_t i = n - 1;
+  while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+  uint32_t cp = 0;
+  utf8_decode(s + i, n - i, &cp);
+  return cp;
+}
+
+static uint32_t first_char(const char *s) {
+  uint32_t cp = 0;
+  utf8_decode(s, strlen(s), &cp);
+  return cp;
+}
+
+static bool is_wide(uint32_t cp) { return is_cjk(cp) && cp != 0x2014 && cp != 0xB7; }
+
+/* A soft break between two CJK characters vanishes; elsewhere it is a space. */
+static void resolve_soft_breaks(span_list *l) {
+  for (size_t i = 0; i < l->len; i++) {
+    span *s = &l->items[i];
+    if (s->kind != SPAN_SOFTBREAK) continue;
+    uint32_t before = i > 0 ? last_char(l->items[i - 1].text) : 0;
+    uint32_t after = i + 1 < l->len ? first_char(l->items[i + 1].text) : 0;
+    s->kind = SPAN_TEXT;
+    s->style = i > 0 ? l->items[i - 1].style : 0;
+    free(s->text);
+    s->text = xstrdup(is_wide(before) && is_wide(after) ? "" : " ");
+    if (i > 0 && l->items[i - 1].url && i + 1 < l->len && l->items[i + 1].url &&
+        strcmp(l->items[i - 1].url, l->items[i + 1].url) == 0)
+      s->url = xstrdup(l->items[i - 1].url);
+  }
+}
+
+static bool same_attrs(const span *a, const span *b) {
+  if (a->kind != SPAN_TEXT || b->kind != SPAN_TEXT || a->style != b->style) return false;
+  if (!a->url || !b->url) return a->url == b->url;
+  return strcmp(a->url, b->url) == 0;
+}
+
+/* Joins neighbouring spans of the same style and drops empty ones. */
+static void merge_spans(span_list *l) {
+  size_t out = 0;
+  for (size_t i = 0; i < l->len; i++) {
+    span *s = &l->items[i];
+    if (s->kind == SPAN_TEXT && !s->text[0]) {
+      free(s->text);
+      free(s->url);
+      continue;
+    }
+    if (out > 0 && same_attrs(&l->items[out - 1], s)) {
+      span *prev = &l->items[out - 1];
+      char *joined = xasprintf("%s%s", prev->text, s->text);
+      free(prev->text);
+      prev->text = joined;
+      free(s->text);
+      free(s->url);
+      continue;
+    }
+    l->items[out++] = *s;
+  }
+  l->len = out;
+}
+
+static void finish_spans(md_ctx *ctx, span_list *l) {
+  resolve_soft_breaks(l);
+  merge_spans(l);
+  if (ctx->opts->cjk_emphasis) {
+    cjk_emphasis_apply(l);
+    merge_spans(l);
+  }
+}
+
+static block *add_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node *n) {
+  block *b = document_add(ctx->doc, kind, node_line(ctx, n), cmark_node_get_start_column(n));
+  b->list_depth = nest->list_depth;
+  b->quote_depth = nest->quote_depth;
+  b->marker = nest->marker;
+  nest->marker = NULL;
+  return b;
+}
+
+/* Inline content of a paragraph or heading. Images split the paragraph:
+ * text before, the image as its own block, text after. */
+static void add_text_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node *n) {
+  block *b = add_block(ctx, nest, kind, n);
+  if (kind == BLK_HEADING) b->level = cmark_node_get_heading_level(n);
+  size_t index = (size_t)(b - ctx->doc->items);
+  span_list spans = {0};
+  inline_walk w = {ctx, &spans, 0, NULL, b->line, b->col, true, b, nest};
+  walk_inlines(&w, n);
+  finish_spans(ctx, &spans);
+  b = &ctx->doc->items[index]; /* the array may have moved */
+  b->spans = spans;
+  if (kind == BLK_HEADING && spans.len && spans.items[0].kind == SPAN_TEXT) {
+    size_t len;
+    int level = heading_number_parse(spans.items[0].text, &len);
+    if (level) {
+      b->number = xstrndup(spans.items[0].text, len);
+      b->number_level = level;
+    }
+  }
+  /* A paragraph holding only images leaves no empty paragraph behind. */
+  if (spans.len == 0 && kind == BLK_PARAGRAPH) {
+    free(b->marker);
+    memmove(b, b + 1, (ctx->doc->len - index - 1) * sizeof *b);
+    ctx->doc->len--;
+  }
+}
+
+static void add_table(md_ctx *ctx, nesting *nest, cmark_node *n) {
+  block *b = add_block(ctx, nest, BLK_TABLE, n);
+  size_t index = (size_t)(b - ctx->doc->items);
+  table_data *t = xcalloc(1, sizeof *t);
+  t->cols = cmark_gfm_extensions_get_table_columns(n);
+  for (cmark_node *r = cmark_node_first_child(n); r; r = cmark_node_next(r)) t->rows++;
+  t->align = xcalloc((size_t)t->cols + 1, 1);
+  uint8_t *al = cmark_gfm_extensions_get_table_alignments(n);
+  for (int c = 0; c < t->cols && al; c++) t->align[c] = (char)al[c];
+  t->cells = xcalloc((size_t)(t->rows * t->cols) + 1, sizeof *t->cells);
+  int row = 0;
+  for (cmark_node *r = cmark_node_first_child(n); r; r = cmark_node_next(r), row++) {
+    int col = 0;
+    for (cmark_node *c = cmark_node_first_child(r); c && col < t->cols; c = cmark_node_next(c), col++) {
+      span_list *cell = &t->cells[row * t->cols + col];
+      inline_walk w = {ctx, cell, 0, NULL, node_line(ctx, c), cmark_node_get_start_column(c), false, NULL, nest};
+      walk_inlines(&w, c);
+      finish_spans(ctx, cell);
+    }
+  }
+  ctx->doc->items[index].table = t;
+}
+
+static void add_code(md_ctx *ctx, nesting *nest, cmark_node *n) {
+  const char *info = cmark_node_get_fence_info(n);
+  block_kind kind = BLK_CODE;
+  if (info && strcmp(info, "figures") == 0) kind = BLK_FIGURES;
+  if (info && strcmp(info, "chart") == 0) kind = BLK_CHART;
+  block *b = add_block(ctx, nest, kind, n);
+  b->literal = xstrdup(cmark_node_get_literal(n));
+  b->info = info && *info ? xstrdup(info) : NULL;
+}
+
+static void walk_blocks(md_ctx *ctx, nesting *nest, cmark_node *parent);
+
+static char *list_marker(cmark_node *list, int index, int depth) {
+  if (cmark_node_get_list_type(list) == CMARK_ORDERED_LIST)
+    return xasprintf("%d%c", cmark_node_get_list_start(list) + index,
+                     cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM ? ')' : '.');
+  static const char *bullets[] = {"•", "◦", "▪"};
+  return xstrdup(bullets[(depth - 1) % 3]);
+}
+
+static void walk_list(md_ctx *ctx, nesting *nest, cmark_node *list) {
+  nest->list_depth++;
+  int index = 0;
+  for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item), index++) {
+    free(nest->marker);
+    nest->marker = list_marker(list, index, nest->list_depth);
+    walk_blocks(ctx, nest, item);
+  }
+  nest->list_depth--;
+}
+
+static void walk_block(md_ctx *ctx, nesting *nest, cmark_node *n) {
+  switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_PARAGRAPH: add_text_block(ctx, nest, BLK_PARAGRAPH, n); break;
+    case CMARK_NODE_HEADING: add_text_block(ctx, nest, BLK_HEADING, n); break;
+    case CMARK_NODE_CODE_BLOCK: add_code(ctx, nest, n); break;
+    case CMARK_NODE_THEMATIC_BREAK: add_block(ctx, nest, BLK_RULE, n); break;
+    case CMARK_NODE_LIST: walk_list(ctx, nest, n); break;
+    case CMARK_NODE_BLOCK_QUOTE:
+      nest->quote_depth++;
+      walk_blocks(ctx, nest, n);
+      nest->quote_depth--;
+      break;
+    case CMARK_NODE_HTML_BLOCK:
+      diag_warning(ctx->dl, ctx->doc->file, node_line(ctx, n), 1,
+                   "raw HTML block is not rendered; write it as Markdown");
+      break;
+    default:
+      if (is_type(n, "table")) add_table(ctx, nest, n);
+      else walk_blocks(ctx, nest, n);
+      break;
+  }
+}
+
+static void walk_blocks(md_ctx *ctx, nesting *nest, cmark_node *parent) {
+  for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) walk_block(ctx, nest, c);
+}
+
+static void attach(cmark_parser *p, const char *name) {
+  cmark_syntax_extension *ext = cmark_find_syntax_extension(name);
+  if (ext) cmark_parser_attach_syntax_extension(p, ext);
+}
+
+int markdown_parse(const char *text, size_t len, int line_offset, const markdown_options *opts,
+                   document *doc, diag_list *dl) {
+  cmark_gfm_core_extensions_ensure_registered();
+  cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+  attach(parser, "table");
+  attach(parser, "strikethrough");
+  attach(parser, "autolink");
+  cmark_parser_feed(parser, text, len);
+  cmark_node *root = cmark_parser_finish(parser);
+  md_ctx ctx = {doc, dl, line_offset, opts};
+  nesting nest = {0};
+  walk_blocks(&ctx, &nest, root);
+  free(nest.marker);
+  cmark_node_free(root);
+  cmark_parser_free(parser);
+  return 0;
+}

@@ -1,0 +1,213 @@
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+#include "util.h"
+
+void span_list_push(span_list *l, span_kind kind, unsigned style, const char *text,
+                    size_t len, const char *url, int line, int col) {
+  span s = {kind, style, xstrndup(text, len), url ? xstrdup(url) : NULL, line, col};
+  VEC_PUSH(*l, s);
+}
+
+void span_list_free(span_list *l) {
+  for (size_t i = 0; i < l->len; i++) {
+    free(l->items[i].text);
+    free(l->items[i].url);
+  }
+  VEC_FREE(*l);
+}
+
+char *span_list_text(const span_list *l) {
+  strbuf sb = {0};
+  for (size_t i = 0; i < l->len; i++)
+    sb_puts(&sb, l->items[i].kind == SPAN_BREAK ? "\n" : l->items[i].text);
+  return sb_take(&sb);
+}
+
+block *document_add(document *doc, block_kind kind, int line, int col) {
+  block b = {0};
+  b.kind = kind;
+  b.line = line;
+  b.col = col;
+  VEC_PUSH(*doc, b);
+  return &doc->items[doc->len - 1];
+}
+
+void table_free(table_data *t) {
+  if (!t) return;
+  for (int i = 0; i < t->rows * t->cols; i++) span_list_free(&t->cells[i]);
+  free(t->cells);
+  free(t->align);
+  free(t);
+}
+
+void chart_free(chart_data *c) {
+  if (!c) return;
+  free(c->title);
+  for (size_t i = 0; i < c->ncat; i++) free(c->categories[i]);
+  free(c->categories);
+  for (size_t s = 0; s < c->nseries; s++) {
+    chart_series *se = &c->series[s];
+    free(se->name);
+    free(se->unit);
+    free(se->values);
+    for (size_t i = 0; i < c->ncat; i++) free(se->labels[i]);
+    free(se->labels);
+  }
+  free(c->series);
+  free(c);
+}
+
+void document_free(document *doc) {
+  for (size_t i = 0; i < doc->len; i++) {
+    block *b = &doc->items[i];
+    span_list_free(&b->spans);
+    free(b->marker);
+    free(b->literal);
+    free(b->info);
+    free(b->url);
+    free(b->alt);
+    free(b->number);
+    table_free(b->table);
+    chart_free(b->chart);
+  }
+  VEC_FREE(*doc);
+  free(doc->file);
+  free(doc->dir);
+  doc_meta_free(&doc->meta);
+}
+
+static void dump_style(strbuf *sb, unsigned style) {
+  if (style & ST_STRONG) sb_puts(sb, "strong ");
+  if (style & ST_EMPH) sb_puts(sb, "emph ");
+  if (style & ST_CODE) sb_puts(sb, "code ");
+  if (style & ST_STRIKE) sb_puts(sb, "strike ");
+}
+
+char *spans_dump(const span_list *l) {
+  strbuf sb = {0};
+  for (size_t i = 0; i < l->len; i++) {
+    const span *s = &l->items[i];
+    if (i) sb_putc(&sb, ' ');
+    sb_putc(&sb, '[');
+    if (s->kind == SPAN_BREAK) {
+      sb_puts(&sb, "break]");
+      continue;
+    }
+    dump_style(&sb, s->style);
+    if (s->url) sb_printf(&sb, "link<%s> ", s->url);
+    sb_printf(&sb, "\"%s\"]", s->text);
+  }
+  return sb_take(&sb);
+}
+
+static const char *kind_name(block_kind k) {
+  static const char *names[] = {"para", "heading", "code", "rule", "table", "image", "figures", "chart"};
+  return names[k];
+}
+
+char *document_dump(const document *doc) {
+  strbuf sb = {0};
+  for (size_t i = 0; i < doc->len; i++) {
+    const block *b = &doc->items[i];
+    sb_puts(&sb, kind_name(b->kind));
+    if (b->kind == BLK_HEADING) sb_printf(&sb, "%d", b->level);
+    if (b->list_depth) sb_printf(&sb, " list%d", b->list_depth);
+    if (b->quote_depth) sb_printf(&sb, " quote%d", b->quote_depth);
+    if (b->marker) sb_printf(&sb, " marker<%s>", b->marker);
+    if (b->number) sb_printf(&sb, " number<%s>", b->number);
+    if (b->url) sb_printf(&sb, " src<%s>", b->url);
+    if (b->spans.len) {
+      char *s = spans_dump(&b->spans);
+      sb_printf(&sb, " %s", s);
+      free(s);
+    }
+    if (b->literal) sb_printf(&sb, " literal<%s>", b->literal);
+    if (b->table) {
+      const table_data *t = b->table;
+      sb_printf(&sb, " %dx%d", t->rows, t->cols);
+      for (int c = 0; c < t->cols; c++) sb_putc(&sb, t->align[c] ? t->align[c] : '-');
+      for (int c = 0; c < t->rows * t->cols; c++) {
+        char *s = spans_dump(&t->cells[c]);
+        sb_printf(&sb, " |%s", s);
+        free(s);
+      }
+    }
+    sb_putc(&sb, '\n');
+  }
+  return sb_take(&sb);
+}
+
+static const char *chinese_numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+
+/* Length of a run of Chinese numerals (一 … 十) at s. */
+static size_t chinese_number_len(const char *s) {
+  size_t n = 0;
+  for (;;) {
+    bool found = false;
+    for (size_t i = 0; i < 10; i++)
+      if (strncmp(s + n, chinese_numerals[i], 3) == 0) {
+        n += 3;
+        found = true;
+        break;
+      }
+    if (!found) return n;
+  }
+}
+
+static size_t digits_len(const char *s) {
+  size_t n = 0;
+  while (s[n] >= '0' && s[n] <= '9') n++;
+  if (n == 0) { /* full-width digits ０-９ are EF BC 90..99 */
+    while ((unsigned char)s[n] == 0xEF && (unsigned char)s[n + 1] == 0xBC &&
+           (unsigned char)s[n + 2] >= 0x90 && (unsigned char)s[n + 2] <= 0x99)
+      n += 3;
+  }
+  return n;
+}
+
+/* An opening bracket ( or （ at s: returns its length, 0 if none. */
+static size_t open_paren(const char *s) {
+  if (s[0] == '(') return 1;
+  return strncmp(s, "（", 3) == 0 ? 3 : 0;
+}
+
+static size_t close_paren(const char *s) {
+  if (s[0] == ')') return 1;
+  return strncmp(s, "）", 3) == 0 ? 3 : 0;
+}
+
+int heading_number_parse(const char *text, size_t *len) {
+  size_t n, p, q;
+  *len = 0;
+  if ((n = chinese_number_len(text)) > 0 && strncmp(text + n, "、", 3) == 0) {
+    *len = n + 3;
+    return 1;
+  }
+  if ((p = open_paren(text)) > 0) {
+    if ((n = chinese_number_len(text + p)) > 0 && (q = close_paren(text + p + n)) > 0) {
+      *len = p + n + q;
+      return 2;
+    }
+    if ((n = digits_len(text + p)) > 0 && (q = close_paren(text + p + n)) > 0) {
+      *len = p + n + q;
+      return 4;
+    }
+    return 0;
+  }
+  if ((n = digits_len(text)) > 0) {
+    const char *after = text + n;
+    if (after[0] == '.' && after[1] != '.' && !(after[1] >= '0' && after[1] <= '9')) {
+      *len = n + 1;
+      return 3;
+    }
+    if (strncmp(after, "．", 3) == 0 || strncmp(after, "、", 3) == 0) {
+      *len = n + 3;
+      return 3;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,106 @@
+/* The document model: our own flat tree of blocks and styled spans,
+ * independent of cmark. Every later stage reads only this. */
+#ifndef BRIEF_MODEL_H
+#define BRIEF_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "frontmatter.h"
+
+enum span_style { ST_EMPH = 1, ST_STRONG = 2, ST_CODE = 4, ST_STRIKE = 8 };
+
+typedef enum { SPAN_TEXT, SPAN_BREAK, SPAN_SOFTBREAK } span_kind;
+
+typedef struct {
+  span_kind kind;
+  unsigned style;
+  char *text; /* UTF-8; "" for breaks */
+  char *url;  /* link target, or NULL */
+  int line, col;
+} span;
+
+typedef struct {
+  span *items;
+  size_t len, cap;
+} span_list;
+
+typedef enum {
+  BLK_PARAGRAPH,
+  BLK_HEADING,
+  BLK_CODE,
+  BLK_RULE,
+  BLK_TABLE,
+  BLK_IMAGE,
+  BLK_FIGURES, /* ```figures block, replaced by a table once figures are bound */
+  BLK_CHART,
+} block_kind;
+
+typedef struct {
+  int rows, cols;     /* row 0 is the header row */
+  char *align;        /* per column: 'l', 'c', 'r' or 0 (not given) */
+  span_list *cells;   /* rows * cols, row-major */
+} table_data;
+
+typedef struct {
+  char *name, *unit;
+  double *values;     /* one per category; NAN where there is no data */
+  char **labels;      /* printed values, one per category */
+} chart_series;
+
+typedef struct {
+  bool line;          /* line chart; bar chart otherwise */
+  char *title;
+  size_t ncat;
+  char **categories;  /* x-axis labels */
+  size_t nseries;
+  chart_series *series;
+} chart_data;
+
+typedef struct {
+  block_kind kind;
+  int level;          /* heading level 1-6 */
+  int list_depth;     /* lists this block is nested in */
+  int quote_depth;    /* block quotes this block is nested in */
+  char *marker;       /* list marker ("1." or "•") on an item's first block */
+  span_list spans;    /* paragraph and heading text */
+  char *literal;      /* code, figures and chart block text */
+  char *info;         /* code block info string */
+  char *url;          /* image path (resolved against the summary's folder) */
+  char *alt;          /* image description */
+  table_data *table;
+  chart_data *chart;
+  char *number;       /* heading number found in the text: "一、", "（一）", "1.", "（1）" */
+  int number_level;   /* the hierarchy level that number belongs to (1-4), 0 if none */
+  int line, col;
+} block;
+
+typedef struct {
+  char *file;         /* the summary's path, for messages */
+  char *dir;          /* its folder, for images */
+  doc_meta meta;
+  block *items;
+  size_t len, cap;
+} document;
+
+void span_list_push(span_list *l, span_kind kind, unsigned style, const char *text,
+                    size_t len, const char *url, int line, int col);
+void span_list_free(span_list *l);
+/* The spans' text concatenated (breaks as "\n"); caller frees. */
+char *span_list_text(const span_list *l);
+block *document_add(document *doc, block_kind kind, int line, int col);
+void document_free(document *doc);
+void table_free(table_data *t);
+void chart_free(chart_data *c);
+
+/* A readable dump of the model, one block a line, for tests:
+ * `para [text "要坚持"] [strong "“一村一策”"] ...`. Caller frees. */
+char *document_dump(const document *doc);
+char *spans_dump(const span_list *l);
+
+/* Recognises a heading number at the start of text in either width:
+ * 一、 (level 1), （一）/(一) (2), 1. / 1． / 1、 (3), （1）/(1) (4).
+ * Returns the level (0 if none) and the number's length in bytes. */
+int heading_number_parse(const char *text, size_t *len);
+
+#endif

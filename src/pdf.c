@@ -1,0 +1,272 @@
+#define _GNU_SOURCE /* memfd_create */
+#include "pdf.h"
+
+#include <hpdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+typedef struct {
+  HPDF_STATUS error, detail;
+} hpdf_errors;
+
+static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user) {
+  hpdf_errors *e = user;
+  if (!e->error) {
+    e->error = error;
+    e->detail = detail;
+  }
+}
+
+typedef struct {
+  HPDF_Doc pdf;
+  hpdf_errors err;
+  HPDF_Font *fonts;     /* by face id */
+  int *font_fds;        /* memfds holding the subsets until the PDF is saved */
+  size_t nfonts;
+  VEC(struct image_entry { const char *path; HPDF_Image image; }) images;
+  diag_list *dl;
+} writer;
+
+/* Subsets one face and hands it to libharu through a memfd path. */
+static int load_font(writer *w, const laid_out *lo, size_t id) {
+  char *data;
+  size_t len;
+  if (font_face_subset(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], &data, &len, w->dl) != 0)
+    return -1;
+  int fd = memfd_create("brief-font", MFD_CLOEXEC);
+  if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
+    free(data);
+    if (fd >= 0) close(fd);
+    diag_error(w->dl, NULL, 0, 0, "cannot hold a font subset in memory (memfd_create)");
+    return -1;
+  }
+  free(data);
+  w->font_fds[id] = fd;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  const char *name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
+  w->fonts[id] = name ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
+  if (!w->fonts[id]) {
+    diag_error(w->dl, font_face_path(lo->faces[id]), 0, 0,
+               "libharu cannot load this font (error 0x%04X); use a TrueType-outline font",
+               (unsigned)w->err.error);
+    return -1;
+  }
+  return 0;
+}
+
+static HPDF_Image image_for(writer *w, const char *path) {
+  for (size_t i = 0; i < w->images.len; i++)
+    if (strcmp(w->images.items[i].path, path) == 0) return w->images.items[i].image;
+  HPDF_Image img = str_ends_with(path, ".png") || str_ends_with(path, ".PNG")
+                       ? HPDF_LoadPngImageFromFile(w->pdf, path)
+                       : HPDF_LoadJpegImageFromFile(w->pdf, path);
+  if (!img) {
+    img = HPDF_LoadPngImageFromFile(w->pdf, path);
+    if (!img) img = HPDF_LoadJpegImageFromFile(w->pdf, path);
+  }
+  struct image_entry e = {path, img};
+  VEC_PUSH(w->images, e);
+  return img;
+}
+
+/* Graphics first (backgrounds, rules, images), then all text in one text object. */
+static void draw_graphics(writer *w, HPDF_Page page, const page_box *box) {
+  for (size_t i = 0; i < box->len; i++) {
+    const page_item *it = &box->items[i];
+    switch (it->kind) {
+      case IT_LINE:
+        HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
+        HPDF_Page_SetRGBStroke(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
+        HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
+        HPDF_Page_LineTo(page, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h));
+        HPDF_Page_Stroke(page);
+        break;
+      case IT_RECT:
+        HPDF_Page_SetRGBFill(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
+        HPDF_Page_SetRGBStroke(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
+        HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
+        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
+        if (it->fill && it->stroke) HPDF_Page_FillStroke(page);
+        else if (it->fill) HPDF_Page_Fill(page);
+        else HPDF_Page_Stroke(page);
+        break;
+      case IT_IMAGE: {
+        HPDF_Image img = image_for(w, it->text);
+        if (img) HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
+        break;
+      }
+      case IT_LINK: {
+        HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
+        HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+        if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        break;
+      }
+      default: break;
+    }
+  }
+}
+
+typedef struct {
+  HPDF_Font font;
+  double size, char_space, line_width;
+  rgb color;
+  int mode;
+} text_state;
+
+static bool same_color(rgb a, rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+
+static void draw_text(writer *w, HPDF_Page page, const page_box *box) {
+  bool open = false;
+  text_state ts = {NULL, 0, 0, -1, {-1, -1, -1}, 0};
+  for (size_t i = 0; i < box->len; i++) {
+    const page_item *it = &box->items[i];
+    if (it->kind != IT_TEXT) continue;
+    if (!open) {
+      HPDF_Page_BeginText(page);
+      open = true;
+    }
+    HPDF_Font font = w->fonts[it->face];
+    if (font != ts.font || it->size != ts.size) {
+      HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)it->size);
+      ts.font = font;
+      ts.size = it->size;
+    }
+    if (it->char_space != ts.char_space) {
+      HPDF_Page_SetCharSpace(page, (HPDF_REAL)it->char_space);
+      ts.char_space = it->char_space;
+    }
+    if (!same_color(it->color, ts.color)) {
+      HPDF_Page_SetRGBFill(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
+      HPDF_Page_SetRGBStroke(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
+      ts.color = it->color;
+    }
+    int mode = it->fake_bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
+    if (mode != ts.mode) {
+      HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
+      ts.mode = mode;
+    }
+    if (it->fake_bold && it->line_width != ts.line_width) {
+      HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
+      ts.line_width = it->line_width;
+    }
+    HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, it->text);
+  }
+  if (open) HPDF_Page_EndText(page);
+}
+
+/* Bookmarks nest by level; a deeper level hangs under the last shallower one. */
+static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages) {
+  HPDF_Encoder utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
+  HPDF_Outline parents[8] = {NULL};
+  for (size_t i = 0; i < lo->noutline; i++) {
+    const outline_entry *e = &lo->outline[i];
+    int level = e->level < 1 ? 1 : e->level > 6 ? 6 : e->level;
+    HPDF_Outline parent = NULL;
+    for (int l = level - 1; l >= 1 && !parent; l--) parent = parents[l];
+    HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, e->title, utf8);
+    if (!o) continue;
+    HPDF_Destination dst = HPDF_Page_CreateDestination(pages[e->page]);
+    HPDF_Destination_SetFitH(dst, (HPDF_REAL)e->y);
+    HPDF_Outline_SetDestination(o, dst);
+    HPDF_Outline_SetOpened(o, HPDF_TRUE);
+    parents[level] = o;
+    for (int l = level + 1; l < 8; l++) parents[l] = NULL;
+  }
+}
+
+static void set_date(writer *w, const laid_out *lo, const pdf_options *opts) {
+  HPDF_Date d = {0};
+  if (opts->source_epoch >= 0) {
+    time_t t = (time_t)opts->source_epoch;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    d = (HPDF_Date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
+  } else if (lo->date) {
+    d = (HPDF_Date){atoi(lo->date), atoi(lo->date + 5), atoi(lo->date + 8), 0, 0, 0, 'Z', 0, 0};
+  } else {
+    return; /* never the clock: the same input gives the same bytes */
+  }
+  HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, d);
+  HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, d);
+}
+
+static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
+  HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
+  if (lo->title) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_TITLE, lo->title);
+  if (lo->author) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_AUTHOR, lo->author);
+  if (lo->subject) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_SUBJECT, lo->subject);
+  if (lo->keywords) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_KEYWORDS, lo->keywords);
+  HPDF_SetInfoAttr(w->pdf, HPDF_INFO_CREATOR, opts->creator);
+  set_date(w, lo, opts);
+}
+
+static int save(writer *w, char **data, size_t *len) {
+  if (HPDF_SaveToStream(w->pdf) != HPDF_OK) return -1;
+  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
+  *data = xmalloc(size);
+  HPDF_UINT32 got = size;
+  HPDF_ResetStream(w->pdf);
+  HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, (HPDF_BYTE *)*data, &got);
+  if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size) {
+    free(*data);
+    *data = NULL;
+    return -1;
+  }
+  *len = size;
+  return 0;
+}
+
+static int write_pages(writer *w, const laid_out *lo) {
+  HPDF_Page *pages = xcalloc(lo->npages + 1, sizeof *pages);
+  for (size_t p = 0; p < lo->npages && !w->err.error; p++) {
+    HPDF_Page page = HPDF_AddPage(w->pdf);
+    pages[p] = page;
+    HPDF_Page_SetWidth(page, (HPDF_REAL)lo->page_w);
+    HPDF_Page_SetHeight(page, (HPDF_REAL)lo->page_h);
+    draw_graphics(w, page, &lo->pages[p]);
+    draw_text(w, page, &lo->pages[p]);
+  }
+  if (!w->err.error) add_outline(w, lo, pages);
+  free(pages);
+  return w->err.error ? -1 : 0;
+}
+
+int pdf_render(const laid_out *lo, const pdf_options *opts, char **data, size_t *len, diag_list *dl) {
+  writer w = {0};
+  w.dl = dl;
+  w.pdf = HPDF_New(on_error, &w.err);
+  if (!w.pdf) {
+    diag_error(dl, NULL, 0, 0, "libharu failed to start");
+    return -1;
+  }
+  HPDF_UseUTFEncodings(w.pdf);
+  HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL);
+  HPDF_SetPageMode(w.pdf, lo->noutline ? HPDF_PAGE_MODE_USE_OUTLINE : HPDF_PAGE_MODE_USE_NONE);
+  w.nfonts = lo->nfaces;
+  w.fonts = xcalloc(lo->nfaces + 1, sizeof *w.fonts);
+  w.font_fds = xcalloc(lo->nfaces + 1, sizeof *w.font_fds);
+  int rc = 0;
+  for (size_t id = 0; id < lo->nfaces; id++) w.font_fds[id] = -1;
+  for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
+    if (lo->face_ncps[id]) rc = load_font(&w, lo, id);
+  if (rc == 0) set_info(&w, lo, opts);
+  if (rc == 0) rc = write_pages(&w, lo);
+  if (rc == 0) rc = save(&w, data, len);
+  if (rc != 0 && dl->errors == 0)
+    diag_error(dl, NULL, 0, 0, "libharu failed writing the PDF (error 0x%04X, detail %u)",
+               (unsigned)w.err.error, (unsigned)w.err.detail);
+  HPDF_Free(w.pdf);
+  for (size_t id = 0; id < lo->nfaces; id++)
+    if (w.font_fds[id] >= 0) close(w.font_fds[id]);
+  free(w.fonts);
+  free(w.font_fds);
+  VEC_FREE(w.images);
+  return rc;
+}

@@ -1,0 +1,263 @@
+/* The pipeline: read → front matter → Markdown → figures → layout → PDF. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brief.h"
+#include "figures.h"
+#include "fonts.h"
+#include "frontmatter.h"
+#include "layout.h"
+#include "layoutspec.h"
+#include "markdown.h"
+#include "model.h"
+#include "pdf.h"
+#include "text_renderer.h"
+#include "utf8.h"
+#include "util.h"
+
+struct brief_engine {
+  char *data_dir, *layouts_dir;
+  font_lib *fonts;
+  long long source_epoch;
+};
+
+brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) {
+  brief_engine *e = xcalloc(1, sizeof *e);
+  e->data_dir = xstrdup(data_dir);
+  e->layouts_dir = path_join(data_dir, "layouts");
+  char *fonts_dir = path_join(data_dir, "fonts");
+  e->fonts = font_lib_new(fonts_dir, dl);
+  free(fonts_dir);
+  const char *epoch = getenv("SOURCE_DATE_EPOCH");
+  e->source_epoch = epoch && *epoch ? atoll(epoch) : -1;
+  if (!e->fonts) {
+    brief_engine_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+void brief_engine_free(brief_engine *e) {
+  if (!e) return;
+  font_lib_free(e->fonts);
+  free(e->data_dir);
+  free(e->layouts_dir);
+  free(e);
+}
+
+/* Line and column of a byte offset, for messages about raw bytes. */
+static void position_of(const char *text, size_t offset, int *line, int *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < offset; i++) {
+    if (text[i] == '\n') {
+      (*line)++;
+      *col = 1;
+    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+      (*col)++;
+    }
+  }
+}
+
+static int check_text(const char *file, const char *text, size_t len, diag_list *dl) {
+  long bad = utf8_invalid_offset(text, len);
+  const char *nul = memchr(text, '\0', len);
+  if (bad < 0 && !nul) return 0;
+  size_t at = bad >= 0 ? (size_t)bad : (size_t)(nul - text);
+  int line, col;
+  position_of(text, at, &line, &col);
+  if (bad >= 0)
+    diag_error(dl, file, line, col, "invalid UTF-8 (byte 0x%02X at offset %zu); save the file as UTF-8",
+               (unsigned char)text[at], at);
+  else
+    diag_error(dl, file, line, col, "NUL byte at offset %zu; this is not a text file", at);
+  return -1;
+}
+
+/* Without a front matter title, the first level-1 heading is the title. */
+static void take_title(document *doc) {
+  if (doc->meta.title) return;
+  for (size_t i = 0; i < doc->len; i++) {
+    block *b = &doc->items[i];
+    if (b->kind != BLK_HEADING || b->level != 1) continue;
+    doc->meta.title = span_list_text(&b->spans);
+    span_list_free(&b->spans);
+    free(b->marker);
+    free(b->number);
+    memmove(b, b + 1, (doc->len - i - 1) * sizeof *b);
+    doc->len--;
+    return;
+  }
+}
+
+static int parse_document(const char *path, document *doc, diag_list *dl) {
+  memset(doc, 0, sizeof *doc);
+  doc->file = xstrdup(path);
+  doc->dir = path_dirname(path);
+  size_t len;
+  char *text = read_file(path, &len);
+  if (!text) {
+    diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
+    return -1;
+  }
+  int rc = check_text(path, text, len, dl);
+  int body_line = 0;
+  long body = rc == 0 ? frontmatter_parse(text, len, path, &doc->meta, &body_line, dl) : -1;
+  if (body >= 0) {
+    markdown_options opts = {true};
+    rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
+    take_title(doc);
+  } else {
+    rc = -1;
+  }
+  free(text);
+  return rc;
+}
+
+static int bind_figures(const brief_job *job, document *doc, const layout_spec *spec, diag_list *dl) {
+  figures *f = NULL;
+  if (job->figures && !(f = figures_load(job->figures, dl))) return -1;
+  int rc = figures_bind(doc, f, spec ? spec->key_figures_title : "主要数据", dl);
+  figures_free(f);
+  return rc;
+}
+
+static int load_layout(brief_engine *e, const brief_job *job, const document *doc, layout_spec *spec,
+                       diag_list *dl) {
+  const char *name = job->layout ? job->layout : doc->meta.layout ? doc->meta.layout : "official";
+  return layout_load(name, e->layouts_dir, spec, dl);
+}
+
+/* Parses, binds and lays out one job. */
+static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
+  document doc;
+  layout_spec spec;
+  memset(lo, 0, sizeof *lo);
+  int rc = parse_document(job->input, &doc, dl);
+  bool have_spec = false;
+  if (rc == 0) {
+    rc = load_layout(e, job, &doc, &spec, dl);
+    have_spec = true;
+  }
+  if (rc == 0) rc = bind_figures(job, &doc, &spec, dl);
+  if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  if (have_spec) layout_spec_free(&spec);
+  document_free(&doc);
+  return rc;
+}
+
+static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
+  char *data = NULL;
+  size_t len = 0;
+  char *creator = xasprintf("brief %s", BRIEF_VERSION);
+  pdf_options opts = {creator, e->source_epoch};
+  int rc = pdf_render(lo, &opts, &data, &len, dl);
+  free(creator);
+  if (rc == 0 && write_file_atomic(output, data, len) != 0) {
+    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
+    rc = -1;
+  }
+  free(data);
+  return rc;
+}
+
+int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
+  laid_out lo;
+  int rc = lay_out_job(e, job, &lo, dl);
+  if (rc == 0) rc = write_pdf(e, &lo, job->output, dl);
+  laid_out_free(&lo);
+  return rc;
+}
+
+int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) {
+  document doc;
+  layout_spec spec;
+  int rc = parse_document(job->input, &doc, dl);
+  if (rc == 0 && load_layout(e, job, &doc, &spec, dl) == 0) {
+    rc = bind_figures(job, &doc, &spec, dl);
+    layout_spec_free(&spec);
+  } else {
+    rc = -1;
+  }
+  if (rc == 0) {
+    char *text = text_render(&doc);
+    fputs(text, out);
+    free(text);
+  }
+  document_free(&doc);
+  return rc;
+}
+
+/* Appends src's pages to dst; a brief with an odd page count gets a blank
+ * page after it so the next one starts on a right-hand page. */
+static void append_pages(laid_out *dst, laid_out *src, bool pad) {
+  size_t offset = dst->npages, add = src->npages + (pad && src->npages % 2 ? 1 : 0);
+  dst->pages = xrealloc(dst->pages, (offset + add + 1) * sizeof *dst->pages);
+  memcpy(dst->pages + offset, src->pages, src->npages * sizeof *src->pages);
+  if (add > src->npages) memset(&dst->pages[offset + src->npages], 0, sizeof *dst->pages);
+  dst->npages = offset + add;
+  dst->outline = xrealloc(dst->outline, (dst->noutline + src->noutline + 1) * sizeof *dst->outline);
+  for (size_t i = 0; i < src->noutline; i++) {
+    outline_entry o = src->outline[i];
+    o.page += (int)offset;
+    dst->outline[dst->noutline++] = o;
+  }
+  for (size_t id = 0; id < src->nfaces; id++) {
+    if (!src->face_ncps[id]) continue;
+    dst->faces[id] = src->faces[id];
+    size_t n = dst->face_ncps[id];
+    dst->face_cps[id] = xrealloc(dst->face_cps[id], (n + src->face_ncps[id]) * sizeof(uint32_t));
+    memcpy(dst->face_cps[id] + n, src->face_cps[id], src->face_ncps[id] * sizeof(uint32_t));
+    dst->face_ncps[id] = n + src->face_ncps[id];
+  }
+  free(src->pages);
+  free(src->outline);
+  src->pages = NULL;
+  src->outline = NULL;
+  src->npages = src->noutline = 0;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+int brief_booklet(brief_engine *e, const brief_job *jobs, size_t n, const char *output, diag_list *dl) {
+  laid_out book = {0};
+  size_t nf = font_lib_face_count(e->fonts);
+  book.nfaces = nf;
+  book.faces = xcalloc(nf + 1, sizeof *book.faces);
+  book.face_cps = xcalloc(nf + 1, sizeof *book.face_cps);
+  book.face_ncps = xcalloc(nf + 1, sizeof *book.face_ncps);
+  book.title = xstrdup("汇编");
+  int failed = 0;
+  for (size_t i = 0; i < n; i++) {
+    laid_out lo;
+    if (lay_out_job(e, &jobs[i], &lo, dl) == 0) {
+      if (book.npages == 0) {
+        book.page_w = lo.page_w;
+        book.page_h = lo.page_h;
+      }
+      append_pages(&book, &lo, i + 1 < n);
+    } else {
+      failed++;
+    }
+    laid_out_free(&lo);
+  }
+  for (size_t id = 0; id < nf; id++) { /* one sorted set of characters per face */
+    size_t k = 0, m = book.face_ncps[id];
+    qsort(book.face_cps[id], m, sizeof(uint32_t), cmp_u32);
+    for (size_t j = 0; j < m; j++)
+      if (k == 0 || book.face_cps[id][k - 1] != book.face_cps[id][j]) book.face_cps[id][k++] = book.face_cps[id][j];
+    book.face_ncps[id] = k;
+  }
+  /* The booklet holds every brief that rendered; failures are reported. */
+  int rc = book.npages == 0 ? -1 : write_pdf(e, &book, output, dl);
+  laid_out_free(&book);
+  return failed ? -1 : rc;
+}
+
+int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl) { return layout_list(e->layouts_dir, out, dl); }
+
+void brief_list_fonts(brief_engine *e, FILE *out) { font_lib_report(e->fonts, out); }

@@ -1,0 +1,42 @@
+/* UTF-8 decoding and the character classes Chinese layout needs. */
+#ifndef BRIEF_UTF8_H
+#define BRIEF_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one code point at s (n bytes left). Returns its length in bytes,
+ * or 0 for an invalid or truncated sequence. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encodes cp into out (4 bytes at most); returns the length. */
+size_t utf8_encode(uint32_t cp, char *out);
+/* Offset of the first invalid byte, or -1 when s is valid UTF-8. */
+long utf8_invalid_offset(const char *s, size_t n);
+/* Number of code points in a valid UTF-8 string. */
+size_t utf8_length(const char *s);
+
+/* Han ideographs, kana, hangul: characters set on the em grid. */
+bool is_cjk_ideograph(uint32_t cp);
+/* Full-width punctuation of CJK text (，。、“”（）《》… and the fullwidth forms). */
+bool is_cjk_punct(uint32_t cp);
+static inline bool is_cjk(uint32_t cp) { return is_cjk_ideograph(cp) || is_cjk_punct(cp); }
+/* Unicode punctuation or symbol, in the sense CommonMark's flanking rules use. */
+bool is_unicode_punct(uint32_t cp);
+bool is_unicode_space(uint32_t cp);
+static inline bool is_ascii_alnum(uint32_t cp) {
+  return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+static inline bool is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+/* clreq prohibition rules. */
+bool cannot_start_line(uint32_t cp);
+bool cannot_end_line(uint32_t cp);
+/* Full-width punctuation whose right half is blank (，。）” …): compressible after. */
+bool is_closing_punct(uint32_t cp);
+/* Full-width punctuation whose left half is blank (（“《 …): compressible before. */
+bool is_opening_punct(uint32_t cp);
+/* Characters that never split from an identical neighbour (—— and ……). */
+bool is_inseparable(uint32_t cp);
+
+#endif

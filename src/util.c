@@ -1,0 +1,175 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void out_of_memory(void) {
+  fputs("brief: out of memory\n", stderr);
+  abort();
+}
+
+void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) out_of_memory();
+  return p;
+}
+
+void *xcalloc(size_t count, size_t n) {
+  void *p = calloc(count ? count : 1, n ? n : 1);
+  if (!p) out_of_memory();
+  return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) out_of_memory();
+  return q;
+}
+
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+char *xstrndup(const char *s, size_t n) {
+  char *p = xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+static char *vformat(const char *fmt, va_list ap) {
+  va_list copy;
+  va_copy(copy, ap);
+  int n = vsnprintf(NULL, 0, fmt, copy);
+  va_end(copy);
+  char *p = xmalloc((size_t)n + 1);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  return p;
+}
+
+char *xasprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *p = vformat(fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+static void sb_reserve(strbuf *sb, size_t extra) {
+  if (sb->len + extra + 1 <= sb->cap) return;
+  size_t cap = sb->cap ? sb->cap : 64;
+  while (cap < sb->len + extra + 1) cap *= 2;
+  sb->data = xrealloc(sb->data, cap);
+  sb->cap = cap;
+}
+
+void sb_append(strbuf *sb, const char *s, size_t n) {
+  sb_reserve(sb, n);
+  memcpy(sb->data + sb->len, s, n);
+  sb->len += n;
+  sb->data[sb->len] = '\0';
+}
+
+void sb_puts(strbuf *sb, const char *s) { sb_append(sb, s, strlen(s)); }
+void sb_putc(strbuf *sb, char c) { sb_append(sb, &c, 1); }
+
+void sb_printf(strbuf *sb, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *p = vformat(fmt, ap);
+  va_end(ap);
+  sb_puts(sb, p);
+  free(p);
+}
+
+char *sb_take(strbuf *sb) {
+  char *p = sb->data ? sb->data : xstrdup("");
+  sb->data = NULL;
+  sb->len = sb->cap = 0;
+  return p;
+}
+
+void sb_free(strbuf *sb) {
+  free(sb->data);
+  sb->data = NULL;
+  sb->len = sb->cap = 0;
+}
+
+char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  strbuf sb = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sb_append(&sb, chunk, n);
+  int failed = ferror(f);
+  fclose(f);
+  if (failed) {
+    sb_free(&sb);
+    errno = EIO;
+    return NULL;
+  }
+  if (len) *len = sb.len;
+  return sb_take(&sb);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len) {
+  char *tmp = xasprintf("%s.tmp-XXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    free(tmp);
+    return -1;
+  }
+  const char *p = data;
+  size_t left = len;
+  while (left > 0) {
+    ssize_t w = write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    p += w;
+    left -= (size_t)w;
+  }
+  int saved = errno;
+  if (left == 0 && fchmod(fd, 0644) == 0 && close(fd) == 0 && rename(tmp, path) == 0) {
+    free(tmp);
+    return 0;
+  }
+  saved = errno ? errno : saved;
+  if (left != 0) close(fd);
+  unlink(tmp);
+  free(tmp);
+  errno = saved;
+  return -1;
+}
+
+bool str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+bool str_ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+char *path_dirname(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return xstrdup(".");
+  if (slash == path) return xstrdup("/");
+  return xstrndup(path, (size_t)(slash - path));
+}
+
+char *path_join(const char *dir, const char *rel) {
+  if (rel[0] == '/' || !dir || !dir[0]) return xstrdup(rel);
+  return xasprintf("%s/%s", dir, rel);
+}
+
+char *path_stem(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *dot = strrchr(base, '.');
+  return dot && dot != base ? xstrndup(base, (size_t)(dot - base)) : xstrdup(base);
+}

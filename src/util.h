@@ -1,0 +1,62 @@
+/* Small helpers shared by every stage: checked allocation, growable
+ * buffers and arrays. Allocation failure aborts: there is no sensible
+ * recovery for a document renderer out of memory. */
+#ifndef BRIEF_UTIL_H
+#define BRIEF_UTIL_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable byte string, always NUL-terminated. */
+typedef struct {
+  char *data;
+  size_t len, cap;
+} strbuf;
+
+void sb_append(strbuf *sb, const char *s, size_t n);
+void sb_puts(strbuf *sb, const char *s);
+void sb_putc(strbuf *sb, char c);
+void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_take(strbuf *sb); /* hands the string to the caller, resets sb */
+void sb_free(strbuf *sb);
+
+/* Growable array of any element type: VEC(T) v = {0}; VEC_PUSH(v, x). */
+#define VEC(T) struct { T *items; size_t len, cap; }
+#define VEC_GROW(v)                                                       \
+  do {                                                                    \
+    if ((v).len == (v).cap) {                                             \
+      (v).cap = (v).cap ? (v).cap * 2 : 8;                                \
+      (v).items = xrealloc((v).items, (v).cap * sizeof *(v).items);       \
+    }                                                                     \
+  } while (0)
+#define VEC_PUSH(v, x)                                                    \
+  do {                                                                    \
+    VEC_GROW(v);                                                          \
+    (v).items[(v).len++] = (x);                                           \
+  } while (0)
+#define VEC_FREE(v) (free((v).items), (v).items = NULL, (v).len = (v).cap = 0)
+
+/* Reads a whole file; returns NULL (errno set) on failure. */
+char *read_file(const char *path, size_t *len);
+
+/* Writes data to path atomically: a temporary file in the same folder,
+ * renamed over path only when complete. Returns 0 or -1 (errno set). */
+int write_file_atomic(const char *path, const void *data, size_t len);
+
+bool str_eq(const char *a, const char *b);
+bool str_ends_with(const char *s, const char *suffix);
+/* The folder part of a path ("." when there is none); caller frees. */
+char *path_dirname(const char *path);
+/* Joins a folder and a relative path; an absolute rel is returned as is. */
+char *path_join(const char *dir, const char *rel);
+/* File name without folder and extension; caller frees. */
+char *path_stem(const char *path);
+
+#endif
