@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# Install the Debian packages brief needs to build, test and render.
-# Idempotent: packages already present are left alone. Uses sudo when not root.
+# Installs what brief needs to build, test and render: Debian packages and,
+# for the CommonMark spec test, the npm package commonmark-spec (into
+# build/npm, outside the source tree). Idempotent; uses sudo when not root.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config
   libhpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libfreetype-dev libfontconfig-dev libharfbuzz-dev libunibreak-dev
   libyaml-dev libcsv-dev zlib1g-dev
-  fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai
-  poppler-utils qpdf
+  fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
+  poppler-utils qpdf python3
 )
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ]; then
+  mkdir -p build/npm
+  npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 >/dev/null
+fi

@@ -266,6 +266,47 @@ int font_face_id(const font_face *f) { return f->id; }
 size_t font_lib_face_count(const font_lib *lib) { return lib->faces.len; }
 const font_face *font_lib_face(const font_lib *lib, size_t id) { return lib->faces.items[id]; }
 
+static uint32_t be32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(unsigned char *p, uint32_t v) {
+  p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+static uint32_t sfnt_checksum(const unsigned char *p, size_t len) {
+  uint32_t sum = 0;
+  for (size_t i = 0; i < len; i += 4) {
+    unsigned char word[4] = {0};
+    memcpy(word, p + i, len - i < 4 ? len - i : 4);
+    sum += be32(word);
+  }
+  return sum;
+}
+
+/* libharu takes the PDF's default glyph width (/DW) from glyph 0, the
+ * never-printed .notdef, and lists every other width in /W. Giving .notdef
+ * the width of an ideograph (one em) leaves /W with only the exceptions,
+ * which saves several kilobytes per Chinese font. Checksums are kept valid. */
+static void set_notdef_width_to_em(unsigned char *font, size_t len) {
+  if (len < 12) return;
+  unsigned ntables = (unsigned)(font[4] << 8 | font[5]);
+  unsigned char *hmtx_entry = NULL, *head = NULL;
+  for (unsigned i = 0; i < ntables && 12 + 16 * (i + 1) <= len; i++) {
+    unsigned char *e = font + 12 + 16 * i;
+    uint32_t off = be32(e + 8), size = be32(e + 12);
+    if (off + size > len) return;
+    if (!memcmp(e, "hmtx", 4) && size >= 4) hmtx_entry = e;
+    if (!memcmp(e, "head", 4) && size >= 54) head = font + off;
+  }
+  if (!hmtx_entry || !head) return;
+  unsigned char *hmtx = font + be32(hmtx_entry + 8);
+  hmtx[0] = head[18], hmtx[1] = head[19]; /* advance of glyph 0 = unitsPerEm */
+  put_be32(hmtx_entry + 4, sfnt_checksum(hmtx, be32(hmtx_entry + 12)));
+  put_be32(head + 8, 0);
+  put_be32(head + 8, 0xB1B0AFBAu - sfnt_checksum(font, len));
+}
+
 static const char *const dropped_tables[] = {"GSUB", "GPOS", "GDEF", "EBDT", "EBLC", "EBSC", "vhea",
                                              "vmtx", "VORG", "BASE", "JSTF", "kern", "hdmx", "LTSH",
                                              "VDMX", "gasp", "DSIG", "morx", "feat", "meta"};
@@ -299,6 +340,7 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **d
   *data = xmalloc(size);
   memcpy(*data, bytes, size);
   *len = size;
+  set_notdef_width_to_em((unsigned char *)*data, size);
   hb_blob_destroy(out);
   hb_face_destroy(sub);
   return 0;

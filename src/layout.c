@@ -465,7 +465,8 @@ static text_frame body_frame(const layout_ctx *c, role_id role, const block *b) 
   double em = c->spec->roles[ROLE_BODY].size;
   left += (b->list_depth * 2 + b->quote_depth * 2) * em;
   text_frame f = {role, c->area_x + left, c->area_w - left, 0, rs->align, c->pitch > 0, false, NULL, 0};
-  if (!b->list_depth) f.indent = length_pt(rs->indent, rs->size, pitch);
+  /* On a character grid an em of indent is one grid cell. */
+  if (!b->list_depth) f.indent = length_pt(rs->indent, rs->size + tracking(c, role), pitch);
   return f;
 }
 
@@ -530,7 +531,15 @@ static void layout_paragraph(layout_ctx *c, const block *b) {
     if (box->space) continue;
     const role_style *rs = &c->spec->roles[role];
     double baseline = (box->height - rs->size) / 2 + rs->size * EM_ASCENT;
+    size_t before = box->items.len;
     box_add_label(c, box, b->marker, role, rs->size, f.x - 0.4 * rs->size, baseline, ALIGN_RIGHT, rs->color);
+    /* The marker comes first in reading order: move its runs to the front. */
+    size_t added = box->items.len - before;
+    page_item *tmp = xmalloc((added + 1) * sizeof *tmp);
+    memcpy(tmp, box->items.items + before, added * sizeof *tmp);
+    memmove(box->items.items + added, box->items.items, before * sizeof *tmp);
+    memcpy(box->items.items, tmp, added * sizeof *tmp);
+    free(tmp);
     break;
   }
 }

@@ -124,7 +124,9 @@ static uint32_t first_char(const char *s) {
 
 static bool is_wide(uint32_t cp) { return is_cjk(cp) && cp != 0x2014 && cp != 0xB7; }
 
-/* A soft break between two CJK characters vanishes; elsewhere it is a space. */
+/* A soft break next to a CJK character vanishes (Chinese has no spaces
+ * between words; the layout adds the CJK–Latin gap itself); between two
+ * Latin words it is a space. */
 static void resolve_soft_breaks(span_list *l) {
   for (size_t i = 0; i < l->len; i++) {
     span *s = &l->items[i];
@@ -134,7 +136,7 @@ static void resolve_soft_breaks(span_list *l) {
     s->kind = SPAN_TEXT;
     s->style = i > 0 ? l->items[i - 1].style : 0;
     free(s->text);
-    s->text = xstrdup(is_wide(before) && is_wide(after) ? "" : " ");
+    s->text = xstrdup(is_wide(before) || is_wide(after) ? "" : " ");
     if (i > 0 && l->items[i - 1].url && i + 1 < l->len && l->items[i + 1].url &&
         strcmp(l->items[i - 1].url, l->items[i + 1].url) == 0)
       s->url = xstrdup(l->items[i - 1].url);

@@ -2,6 +2,8 @@
 #include "pdf.h"
 
 #include <hpdf.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,35 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "utf8.h"
 #include "util.h"
+
+/* Text extractors (poppler, Acrobat) read a gap wider than about a tenth
+ * of an em between glyphs as a word space. Runs set with such spacing (the
+ * quarter em between Chinese and Latin, wide justification) are wrapped in
+ * a marked-content span whose /ActualText is the run's own text, so copying
+ * gives back exactly the source text. libharu has no call for marked
+ * content: the operators go straight into the page's content stream. */
+#define SPACED_RUN 0.09
+
+static void write_raw(HPDF_Page page, const char *s) {
+  HPDF_Stream_WriteStr(((HPDF_PageAttr)page->attr)->stream, s);
+}
+
+static void begin_actual_text(HPDF_Page page, const char *utf8) {
+  strbuf sb = {0};
+  sb_puts(&sb, "/Span<</ActualText<FEFF");
+  for (const char *p = utf8; *p;) {
+    uint32_t cp;
+    size_t n = utf8_decode(p, strlen(p), &cp);
+    if (!n) break;
+    p += n;
+    sb_printf(&sb, "%04X", (unsigned)(cp & 0xFFFF));
+  }
+  sb_puts(&sb, ">>>BDC\n");
+  write_raw(page, sb.data);
+  sb_free(&sb);
+}
 
 typedef struct {
   HPDF_STATUS error, detail;
@@ -156,7 +186,14 @@ static void draw_text(writer *w, HPDF_Page page, const page_box *box) {
       HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
       ts.line_width = it->line_width;
     }
+    bool spaced = it->char_space >= SPACED_RUN * it->size;
+    if (spaced) begin_actual_text(page, it->text);
     HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, it->text);
+    if (spaced) { /* the span's extent must be measured with its spacing */
+      HPDF_Page_SetCharSpace(page, 0);
+      ts.char_space = 0;
+      write_raw(page, "EMC\n");
+    }
   }
   if (open) HPDF_Page_EndText(page);
 }

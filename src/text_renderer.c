@@ -13,7 +13,7 @@ static void spans_line(strbuf *sb, const span_list *l) {
 static void table_text(strbuf *sb, const table_data *t) {
   for (int r = 0; r < t->rows; r++) {
     for (int c = 0; c < t->cols; c++) {
-      if (c) sb_putc(sb, ' ');
+      if (c) sb_putc(sb, '\t');
       spans_line(sb, &t->cells[r * t->cols + c]);
     }
     sb_putc(sb, '\n');

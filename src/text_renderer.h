@@ -1,5 +1,5 @@
 /* Plain-text renderer of the document model: the text the PDF prints, in
- * reading order, one block a line. Used by `brief text` and the tests that
+ * reading order, one block a line (table cells separated by tabs). Used by `brief text` and the tests that
  * compare it with what pdftotext extracts. */
 #ifndef BRIEF_TEXT_RENDERER_H
 #define BRIEF_TEXT_RENDERER_H

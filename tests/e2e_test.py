@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""End-to-end tests: render the examples with every layout and check the
+PDFs with the real tools (poppler's pdffonts/pdftotext, qpdf), then feed
+bad inputs and check the errors. Prints "N passed, N failed"."""
+import glob, html, json, os, re, shutil, subprocess, sys, tempfile
+
+BRIEF, ROOT = sys.argv[1], sys.argv[2]
+INPUT = os.path.join(ROOT, "input")
+FIGURES = os.path.join(INPUT, "figures.csv")
+LAYOUTS = ["official", "briefing", "plain"]
+MM = 72 / 25.4
+CJK = "\u3400-\u9fff\u3001-\u303f\uff01-\uff5e\u201c\u201d\u2018\u2019"
+NO_START = set("，。、；：？！）】》〉」』〕”’％,.;:?!)]}%")
+NO_END = set("（【《〈「『〔“‘([{")
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+    return ok
+
+
+def run(*args, **kw):
+    return subprocess.run(list(args), capture_output=True, text=True, **kw)
+
+
+def render(md, out, *extra, figures=FIGURES):
+    args = [BRIEF, "render", md, "-o", out] + (["--figures", figures] if figures else []) + list(extra)
+    return run(*args)
+
+
+def fonts_ok(pdf):
+    rows = run("pdffonts", pdf).stdout.splitlines()[2:]
+    return len(rows) > 0 and all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in rows)
+
+
+def bbox_lines(pdf, first=None):
+    args = ["pdftotext", "-bbox-layout"] + (["-f", str(first), "-l", str(first)] if first else []) + [pdf, "-"]
+    doc = run(*args).stdout
+    pages = []
+    for page in re.findall(r"<page .*?</page>", doc, re.S):
+        lines = []
+        for line in re.findall(r"<line (.*?)>(.*?)</line>", page, re.S):
+            box = dict((k, float(v)) for k, v in re.findall(r'(\w+)="([\d.]+)"', line[0]))
+            words = [html.unescape(w) for w in re.findall(r"<word [^>]*>(.*?)</word>", line[1])]
+            box["text"] = "".join(words)
+            lines.append(box)
+        pages.append(lines)
+    return pages
+
+
+def check_text(md, pdf, layout):
+    """Every block of the source text comes back, in order; no space is
+    inserted between or next to Chinese characters."""
+    src = run(BRIEF, "text", md, "--figures", FIGURES, "--layout", layout).stdout
+    raw = run("pdftotext", "-raw", pdf, "-").stdout
+    # Page decorations (page numbers, running headers) are not source text.
+    raw = "\n".join(l for l in raw.splitlines()
+                    if not re.fullmatch(r"— ?\d+ ?—|\d+ / \d+|.* · .*", l.strip()))
+    flat = re.sub(r"\s", "", raw)
+    pos, ok = 0, True
+    for block in src.splitlines():
+        key = re.sub(r"\s", "", block)
+        if not key:
+            continue
+        i = flat.find(key, pos)
+        if i < 0:
+            ok = check(False, f"{pdf}: text block missing or out of order: {block[:40]}")
+            break
+        pos = i + len(key)
+        if "\t" in block:
+            continue  # table rows: cells are separated on the page
+        pattern = r"\s*".join(re.escape(ch) for ch in key)
+        m = re.search(pattern, raw)
+        spaces = lambda t: len(re.findall(r"\s", t))
+        if m and spaces(m.group(0).replace("\n", "")) > spaces(block):
+            ok = check(False, f"{pdf}: spaces inserted in: {m.group(0)[:60]!r}")
+    if ok:
+        check(True, "text")
+    inner = re.findall(f"[{CJK}] +[{CJK}]", run("pdftotext", pdf, "-").stdout)
+    check(not inner, f"{pdf}: spaces between Chinese characters: {inner[:5]}")
+
+
+def check_line_rules(pdf, md, layout):
+    src = run(BRIEF, "text", md, "--figures", FIGURES, "--layout", layout).stdout
+    cells = {c for row in src.splitlines() if "\t" in row for c in row.split("\t")}
+    bad = []
+    for lines in bbox_lines(pdf):
+        for l in lines:
+            t = l["text"]
+            if t in cells:
+                continue  # a whole table cell, not a broken line
+            if t and (t[0] in NO_START or t[-1] in NO_END):
+                bad.append(t)
+    check(not bad, f"{pdf}: {len(bad)} lines break the prohibition rules: {bad[:3]}")
+
+
+def font_bytes(pdf):
+    """Bytes of the embedded font programs (the /FontFile2 streams)."""
+    objs = json.loads(run("qpdf", "--json=2", "--json-key=qpdf", pdf).stdout)["qpdf"][1]
+
+    def resolve(v):
+        return objs["obj:" + v]["value"] if isinstance(v, str) and v.endswith(" R") else v
+
+    total = 0
+    for obj in objs.values():
+        value = obj.get("value") if isinstance(obj, dict) else None
+        if isinstance(value, dict) and "/FontFile2" in value:
+            stream = objs["obj:" + value["/FontFile2"]]["stream"]
+            total += resolve(stream["dict"]["/Length"])
+    return total
+
+
+def test_example(md, layout, tmp):
+    name = os.path.splitext(os.path.basename(md))[0]
+    pdf = os.path.join(tmp, f"{name}-{layout}.pdf")
+    r = render(md, pdf, "--layout", layout)
+    if not check(r.returncode == 0 and os.path.exists(pdf), f"render {md} {layout}: {r.stderr}"):
+        return
+    check(fonts_ok(pdf), f"{pdf}: every font embedded, subset, with ToUnicode")
+    check(run("qpdf", "--check", pdf).returncode == 0, f"{pdf}: qpdf --check")
+    check_text(md, pdf, layout)
+    check_line_rules(pdf, md, layout)
+    again = pdf + ".again.pdf"
+    render(md, again, "--layout", layout)
+    check(open(pdf, "rb").read() == open(again, "rb").read(), f"{pdf}: identical bytes on a second run")
+    size = os.path.getsize(pdf)
+    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1))
+    ratio = font_bytes(pdf) / size
+    print(f"  {name} {layout}: {pages} pages, {size} bytes, fonts {ratio:.0%} of the file")
+    check(size < 250_000 or pages > 4, f"{pdf}: {size} bytes for {pages} pages")
+    check(ratio >= 0.85, f"{pdf}: font programs only {ratio:.0%} of the file")
+    check(2 <= pages <= 5, f"{pdf}: {pages} pages (examples are 2-4 pages of text)")
+
+
+def test_gb18030(tmp):
+    gb = os.path.join(tmp, "figures-gb18030.csv")
+    with open(FIGURES, encoding="utf-8") as f, open(gb, "w", encoding="gb18030") as g:
+        g.write(f.read())
+    for md in sorted(glob.glob(os.path.join(INPUT, "*.md"))):
+        a, b = os.path.join(tmp, "u.pdf"), os.path.join(tmp, "g.pdf")
+        render(md, a)
+        render(md, b, figures=gb)
+        check(open(a, "rb").read() == open(b, "rb").read(), f"{md}: GB18030 figures give the same PDF")
+
+
+def test_official_grid(tmp):
+    """GB/T 9704 measured on the PDF: margins, 28 characters × 22 lines, page numbers."""
+    md = os.path.join(tmp, "grid.md")
+    with open(md, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: 网格\n---\n\n" + "贫困村党组织建设" * 180 + "\n")
+    pdf = os.path.join(tmp, "grid.pdf")
+    check(render(md, pdf, figures=None).returncode == 0, "render grid test")
+    pages = bbox_lines(pdf)
+    for number, lines in enumerate(pages[:2], 1):
+        body = [l for l in lines if 14 < l["yMax"] - l["yMin"] < 21 and "—" not in l["text"]]
+        full = [l for l in body if abs(l["xMax"] - (210 - 26) * MM) < 0.5 * MM]
+        if number == 2:
+            print(f"  official grid: page 2 has {len(body)} body lines; "
+                  f"characters per full line {sorted({len(l['text']) for l in full})}; "
+                  f"left edge {min(l['xMin'] for l in body) / MM:.2f} mm, right edge "
+                  f"{max(l['xMax'] for l in body) / MM:.2f} mm, top {min(l['yMin'] for l in body) / MM:.2f} mm")
+            check(len(body) == 22, f"22 body lines on a full page, got {len(body)}")
+            check(abs(min(l["yMin"] for l in body) - 37 * MM) < 3 * MM, "first line at the 37 mm top margin")
+            check(max(l["yMax"] for l in body) <= (297 - 35) * MM + 0.5 * MM, "last line inside the type area")
+        cell = 156 * MM / 28  # indented first lines count their two empty cells
+        cells = [len(l["text"]) + round((l["xMin"] - 28 * MM) / cell) for l in full]
+        check(all(c == 28 for c in cells) and len(full) >= 18, f"28 characters on every full line (page {number}): {cells}")
+        check(abs(min(l["xMin"] for l in body) - 28 * MM) < 0.5 * MM, "left margin 28 mm")
+        pn = [l for l in lines if re.fullmatch(r"—\d+—", l["text"])]
+        check(len(pn) == 1, f"one page number on page {number}")
+        if pn:
+            one_char = 14
+            if number % 2:
+                check(abs(pn[0]["xMax"] - ((210 - 26) * MM - one_char)) < 0.5 * MM, "odd page number right, 1 字 in")
+            else:
+                check(abs(pn[0]["xMin"] - (28 * MM + one_char)) < 0.5 * MM, "even page number left, 1 字 in")
+            check(pn[0]["yMin"] > (297 - 35 + 5) * MM and pn[0]["yMax"] < (297 - 35 + 14) * MM,
+                  "page number 7 mm below the type area")
+
+
+def test_briefing_masthead(tmp):
+    md = sorted(glob.glob(os.path.join(INPUT, "*.md")))[0]
+    pdf = os.path.join(tmp, "mast.pdf")
+    render(md, pdf, "--layout", "briefing")
+    text = run("pdftotext", "-f", "1", "-l", "1", pdf, "-").stdout
+    check("扶贫工作简报" in text, "briefing masthead text")
+    qdf = os.path.join(tmp, "mast.qdf")
+    run("qpdf", "--qdf", "--object-streams=disable", pdf, qdf)
+    content = open(qdf, "rb").read().decode("latin-1")
+    reds = [m for m in re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) rg", content) if float(m[0]) > 0.85 and float(m[1]) < 0.1]
+    check(len(reds) > 0, "briefing masthead in red")
+    last = run("pdftotext", "-f", "99", pdf, "-").stdout + run("pdftotext", pdf, "-").stdout
+    check("报：" in last and "共印" in last, "briefing 版记 with 报 line and print count")
+
+
+def test_errors(tmp):
+    good = sorted(glob.glob(os.path.join(INPUT, "*.md")))[0]
+    cases = [
+        ("tofu", "---\ntitle: t\n---\n\n正文有\u2fff字。\n", None, r"tofu\.md:5:4: error: no font has '\u2fff' \(U\+2FFF\)"),
+        ("nonbmp", "---\ntitle: t\n---\n\n𠮷野家\n", None, r"nonbmp\.md:5:1: error: '𠮷' \(U\+20BB7\) is outside the Basic Multilingual Plane"),
+        ("utf8", b"---\ntitle: t\n---\n\n\xe4\xb8\xad\xff\n", None, r"utf8\.md:5:2: error: invalid UTF-8"),
+        ("image", "---\ntitle: t\n---\n\n![图](missing.png)\n", None, r"image\.md:5:\d+: error: image .*missing\.png' not found"),
+        ("indicator", "---\ntitle: t\ncounty: 陇西县\n---\n\n发生率{{贫困发生}}。\n", FIGURES, r"indicator\.md:6:4: error: unknown indicator '贫困发生'; .* has: 贫困发生率"),
+        ("year", "---\ntitle: t\ncounty: 陇西县\n---\n\n{{贫困发生率@2001}}\n", FIGURES, r"year\.md:6:1: error: no 2001 figures for 陇西县; years there: 2015, 2016"),
+        ("county", "---\ntitle: t\ncounty: 陇西\n---\n\n{{贫困发生率}}\n", FIGURES, r"county\.md:6:1: error: county '陇西' has no row .*counties there: 陇西县"),
+        ("nofigures", "---\ntitle: t\ncounty: 陇西县\n---\n\n{{贫困发生率}}\n", None, r"nofigures\.md:6:1: error: .*--figures"),
+        ("badcsv", "---\ntitle: t\ncounty: 甲\n---\n\n{{人口}}\n", "县,人口(万人)\n甲,很多\n乙,2\n", r"badcsv\.csv:2:2: error: '很多' in column '人口\(万人\)' is not a number"),
+        ("frontmatter", "---\ntitle: t\ndate: 2016/1/1\n---\n", None, r"frontmatter\.md:3:7: error: 'date' must be YYYY-MM-DD"),
+        ("chart", "---\ntitle: t\ncounty: 陇西县\n---\n\n```chart\ntype: pie\nindicators: 贫困发生率\n```\n", FIGURES, r"chart\.md:7:7: error: chart type 'pie'"),
+    ]
+    for name, text, figures, pattern in cases:
+        md = os.path.join(tmp, name + ".md")
+        with open(md, "wb") as f:
+            f.write(text if isinstance(text, bytes) else text.encode())
+        fig = figures
+        if figures and not os.path.exists(figures):
+            fig = os.path.join(tmp, name + ".csv")
+            open(fig, "w", encoding="utf-8").write(figures)
+        out = os.path.join(tmp, name + ".pdf")
+        with open(out, "w") as f:
+            f.write("OLD")
+        r = render(md, out, figures=fig)
+        check(r.returncode != 0, f"{name}: non-zero exit")
+        check(re.search(pattern, r.stderr) is not None, f"{name}: message {pattern!r} in {r.stderr!r}")
+        check(open(out).read() == "OLD", f"{name}: the existing PDF is untouched")
+        os.remove(out)
+        r = render(md, out, figures=fig)
+        check(not os.path.exists(out), f"{name}: no PDF written")
+        check(not glob.glob(out + ".tmp-*"), f"{name}: no temporary file left")
+    bad_layout = os.path.join(tmp, "bad.yaml")
+    open(bad_layout, "w").write("name: bad\nroles:\n  body: {align: middle}\n")
+    r = render(good, os.path.join(tmp, "x.pdf"), "--layout", bad_layout)
+    check(r.returncode != 0 and re.search(r"bad\.yaml:3:\d+: error: 'align' must be one of: left, center, right, justify", r.stderr),
+          f"bad layout: {r.stderr}")
+
+
+def test_batch_and_booklet(tmp):
+    batch = os.path.join(tmp, "batch")
+    os.makedirs(batch)
+    for md in glob.glob(os.path.join(INPUT, "*.md")):
+        shutil.copy(md, batch)
+    shutil.copy(FIGURES, batch)
+    with open(os.path.join(batch, "坏县.md"), "w", encoding="utf-8") as f:
+        f.write("---\ntitle: 坏\ncounty: 坏县\n---\n\n{{贫困发生率}}\n")
+    out = os.path.join(tmp, "out")
+    book = os.path.join(out, "汇编.pdf")
+    r = run(BRIEF, "batch", batch, "-o", out, "--booklet", book)
+    good = len(glob.glob(os.path.join(INPUT, "*.md")))
+    check(r.returncode != 0, "batch with a bad county exits non-zero")
+    check(len(glob.glob(os.path.join(out, "*.pdf"))) == good + 1, "batch wrote every good brief and the booklet")
+    check("1 of" in r.stderr and "坏县.md" in r.stderr, f"batch lists the failure at the end: {r.stderr[-200:]}")
+    counts = []
+    for md in sorted(glob.glob(os.path.join(batch, "*.md"))):
+        pdf = os.path.join(out, os.path.splitext(os.path.basename(md))[0] + ".pdf")
+        if os.path.exists(pdf):
+            counts.append(int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1)))
+    expected = sum(c + c % 2 for c in counts[:-1]) + counts[-1]
+    got = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", book).stdout).group(1)) if os.path.exists(book) else 0
+    check(got == expected, f"booklet pages {got}, expected {expected} (every brief starts on an odd page)")
+    check(fonts_ok(book) and run("qpdf", "--check", book).returncode == 0, "booklet fonts and structure")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        examples = sorted(glob.glob(os.path.join(INPUT, "*.md")))
+        check(len(examples) >= 3, "at least three example counties")
+        for md in examples:
+            for layout in LAYOUTS:
+                test_example(md, layout, tmp)
+        test_gb18030(tmp)
+        test_official_grid(tmp)
+        test_briefing_masthead(tmp)
+        test_errors(tmp)
+        test_batch_and_booklet(tmp)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+main()

@@ -1,0 +1,67 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "layoutspec.h"
+#include "util.h"
+
+#define MM (72.0 / 25.4)
+
+static int load_text(const char *yaml, layout_spec *l, diag_list *dl) {
+  char path[] = "/tmp/brief-layout-XXXXXX.yaml";
+  int fd = mkstemps(path, 5);
+  FILE *f = fdopen(fd, "w");
+  fputs(yaml, f);
+  fclose(f);
+  int rc = layout_load(path, ".", l, dl);
+  remove(path);
+  return rc;
+}
+
+int main(void) {
+  diag_list dl = {0};
+  const char *data = getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".";
+  char *dir = path_join(data, "layouts");
+  layout_spec l;
+  CHECK(layout_load("official", dir, &l, &dl) == 0);
+  CHECK_NEAR(l.page_w, 210 * MM, 0.01);
+  CHECK_NEAR(l.margin_top, 37 * MM, 0.01);
+  CHECK_NEAR(l.margin_left, 28 * MM, 0.01);
+  CHECK_NEAR(l.page_w - l.margin_left - l.margin_right, 156 * MM, 0.01);
+  CHECK_NEAR(l.page_h - l.margin_top - l.margin_bottom, 225 * MM, 0.01);
+  CHECK(l.grid_chars == 28 && l.grid_lines == 22);
+  CHECK_NEAR(l.line_pitch, 225 * MM / 22, 0.001);
+  CHECK_NEAR(l.roles[ROLE_BODY].size, 16, 0);
+  CHECK_NEAR(l.roles[ROLE_TITLE].size, 22, 0);
+  CHECK_NEAR(l.roles[ROLE_PAGE_NUMBER].size, 14, 0);
+  CHECK_STR(l.page_number_format, "— {page} —");
+  layout_spec_free(&l);
+  CHECK(layout_load("briefing", dir, &l, &dl) == 0 && l.masthead && l.distribution);
+  layout_spec_free(&l);
+  CHECK(layout_load("plain", dir, &l, &dl) == 0);
+  layout_spec_free(&l);
+  CHECK(dl.errors == 0);
+  /* Size names. */
+  CHECK_NEAR(chinese_size_pt("二号"), 22, 0);
+  CHECK_NEAR(chinese_size_pt("小四"), 12, 0);
+  CHECK_NEAR(chinese_size_pt("五号"), 10.5, 0);
+  /* Bad values name the line and the allowed values. */
+  CHECK(load_text("name: x\nroles:\n  body: {align: middle}\n", &l, &dl) != 0);
+  CHECK(dl.errors == 1 && dl.items[0].line == 3 && strstr(dl.items[0].message, "left, center, right, justify"));
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  CHECK(load_text("name: x\npage: {size: A4, colour: red}\n", &l, &dl) != 0);
+  CHECK(dl.errors == 1 && dl.items[0].line == 2 && strstr(dl.items[0].message, "allowed: size, orientation, margins"));
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  CHECK(load_text("name: x\nroles:\n  body: {size: 大号}\n", &l, &dl) != 0);
+  CHECK(dl.errors == 1 && strstr(dl.items[0].message, "三号"));
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  CHECK(layout_load("no-such-layout", dir, &l, &dl) != 0 && strstr(dl.items[0].message, "brief layouts"));
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  free(dir);
+  return check_report();
+}

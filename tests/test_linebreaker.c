@@ -1,0 +1,138 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "linebreaker.h"
+#include "utf8.h"
+#include "util.h"
+
+/* Items from text: CJK one em wide, ASCII half; full-width marks may
+ * squeeze half an em. */
+static size_t items_of(const char *text, lb_item *items) {
+  size_t n = 0;
+  for (const char *p = text; *p;) {
+    uint32_t cp;
+    p += utf8_decode(p, strlen(p), &cp);
+    lb_item it = {0};
+    it.cp = cp;
+    it.adv = cp < 0x80 ? 0.5 : 1;
+    it.space = cp == ' ';
+    it.shrink = is_closing_punct(cp) || is_opening_punct(cp) ? 0.5 : 0;
+    it.stretch = true;
+    items[n++] = it;
+  }
+  lb_find_breaks(items, n);
+  return n;
+}
+
+static lb_lines lines_of(const char *text, double width, lb_item *items, double *extra, size_t *n) {
+  *n = items_of(text, items);
+  lb_lines lines = {0};
+  lb_break_lines(items, *n, width, width, true, &lines, extra);
+  return lines;
+}
+
+/* No line starts with a closing mark or ends with an opening one. */
+static void check_rules(const lb_item *items, const lb_lines *lines) {
+  for (size_t i = 0; i < lines->len; i++) {
+    const lb_line *l = &lines->items[i];
+    if (l->end <= l->start) continue;
+    CHECK(!cannot_start_line(items[l->start].cp));
+    CHECK(!cannot_end_line(items[l->end - 1].cp));
+  }
+}
+
+static void test_prohibitions_over_many_widths(void) {
+  const char *text = "全县贫困发生率为13.8%，农民收入只有全省的92.1%。“群众富不富，关键在支部”，"
+                     "这是（基层）经验——抓党建促脱贫……《决定》提出：要坚持“一村一策”！对吗？是的、对的；好。";
+  lb_item items[256];
+  double extra[256];
+  for (double w = 4; w <= 20; w += 0.5) {
+    size_t n;
+    lb_lines lines = lines_of(text, w, items, extra, &n);
+    check_rules(items, &lines);
+    /* —— and …… never split; a number stays with its unit. */
+    for (size_t i = 0; i + 1 < lines.len; i++) {
+      size_t e = lines.items[i].end;
+      CHECK(!(is_inseparable(items[e - 1].cp) && is_inseparable(items[e].cp)));
+      CHECK(!(is_digit(items[e - 1].cp) && (is_cjk_ideograph(items[e].cp) || items[e].cp == '%')));
+    }
+    VEC_FREE(lines);
+  }
+}
+
+static void test_justified_lines_fill_the_measure(void) {
+  const char *text = "全面建成小康社会，难点在农村，关键在农村基层党组织。陇西县扶贫开发已进入攻坚拔寨的冲刺期，"
+                     "2015年全县贫困发生率为13.8%，还要完成减少贫困人口5.97万人的任务。";
+  lb_item items[256];
+  double extra[256];
+  size_t n;
+  lb_lines lines = lines_of(text, 12, items, extra, &n);
+  CHECK(lines.len >= 4);
+  for (size_t i = 0; i + 1 < lines.len; i++) {
+    double w = 0;
+    for (size_t k = lines.items[i].start; k < lines.items[i].end; k++)
+      w += items[k].adv + (k + 1 < lines.items[i].end ? extra[k] : 0);
+    w += extra[lines.items[i].end - 1] * 0; /* nothing after the last item */
+    CHECK_NEAR(w, 12, 1e-6);
+  }
+  VEC_FREE(lines);
+}
+
+static void test_squeeze_before_push(void) {
+  lb_item items[32];
+  double extra[32];
+  size_t n;
+  /* 11 ems into 10.5: squeezing ， and 。 by half an em each makes it fit. */
+  lb_lines lines = lines_of("一二三，四五六七八九。", 10.5, items, extra, &n);
+  CHECK(lines.len == 1);
+  VEC_FREE(lines);
+  /* 11 ems into 10 cannot be squeezed enough: 十 is pushed down with 。. */
+  lines = lines_of("一二三四五六七八九十。", 10, items, extra, &n);
+  CHECK(lines.len == 2 && lines.items[0].end == 9);
+  VEC_FREE(lines);
+}
+
+static void test_no_single_character_last_line(void) {
+  lb_item items[32];
+  double extra[32];
+  size_t n;
+  lb_lines lines = lines_of("一二三四五六七八九十百", 10, items, extra, &n);
+  CHECK(lines.len == 2);
+  CHECK(lines.len == 2 && lines.items[1].end - lines.items[1].start == 2);
+  VEC_FREE(lines);
+}
+
+static void test_latin_words_break_at_spaces(void) {
+  lb_item items[64];
+  double extra[64];
+  size_t n;
+  lb_lines lines = lines_of("see the table below", 5, items, extra, &n);
+  for (size_t i = 0; i < lines.len; i++) {
+    CHECK(items[lines.items[i].start].cp != ' ');
+    if (i + 1 < lines.len) CHECK(items[lines.items[i].end].cp == ' ' || items[lines.items[i].end - 1].cp == ' ' ||
+                                 items[lines.items[i + 1].start - 1].cp == ' ');
+  }
+  VEC_FREE(lines);
+}
+
+static void test_clreq_pairs(void) {
+  CHECK(!lb_clreq_allows(0x4E00, 0x3002));  /* 一|。 */
+  CHECK(!lb_clreq_allows(0x201C, 0x4E00));  /* “|一 */
+  CHECK(!lb_clreq_allows('5', 0x4E07));     /* 5|万 */
+  CHECK(!lb_clreq_allows(0x2014, 0x2014));  /* —|— */
+  CHECK(!lb_clreq_allows(0x2026, 0x2026));  /* …|… */
+  CHECK(lb_clreq_allows(0x4E00, 0x4E8C));   /* 一|二 */
+  CHECK(lb_clreq_allows(0x3002, 0x201C));   /* 。|“ */
+}
+
+int main(void) {
+  test_prohibitions_over_many_widths();
+  test_justified_lines_fill_the_measure();
+  test_squeeze_before_push();
+  test_no_single_character_last_line();
+  test_latin_words_break_at_spaces();
+  test_clreq_pairs();
+  return check_report();
+}
