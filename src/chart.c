@@ -133,7 +133,7 @@ void layout_chart(layout_ctx *c, const block *blk, const chart_data *ch) {
   (void)blk;
   if (ch->ncat == 0 || ch->nseries == 0) return;
   double size = c->spec->roles[ROLE_CAPTION].size;
-  double width = c->area_w, height = fmin(width * 0.55, c->area_h * 0.6);
+  double width = c->area_w, height = fmin(width * 0.5, c->area_h * 0.6);
   double pitch = c->pitch > 0 ? c->pitch : size * 1.5;
   vbox *sp = new_box(c, pitch * 0.5);
   sp->space = true;

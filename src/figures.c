@@ -612,10 +612,18 @@ static chart_data *build_chart(binder *b, const int *cols, size_t n, bool line, 
   ch->line = line;
   ch->title = title ? xstrdup(title) : NULL;
   bool series = f->year_col >= 0;
-  ch->ncat = series ? b->rows.n : 1;
-  ch->categories = xcalloc(ch->ncat, sizeof *ch->categories);
+  /* Categories: the years with data for any of the indicators. */
+  const record **recs = xcalloc(b->rows.n + 1, sizeof *recs);
+  size_t nrec = 0;
+  for (size_t k = 0; series && k < b->rows.n; k++) {
+    bool any = false;
+    for (size_t s = 0; s < n; s++) any |= b->rows.rows[k]->cells[cols[s]][0] != '\0';
+    if (any) recs[nrec++] = b->rows.rows[k];
+  }
+  ch->ncat = series ? nrec : 1;
+  ch->categories = xcalloc(ch->ncat + 1, sizeof *ch->categories);
   for (size_t k = 0; k < ch->ncat; k++)
-    ch->categories[k] = series ? xasprintf("%d年", b->rows.rows[k]->year) : xstrdup(b->doc->meta.county);
+    ch->categories[k] = series ? xasprintf("%d年", recs[k]->year) : xstrdup(b->doc->meta.county);
   ch->nseries = n;
   ch->series = xcalloc(n, sizeof *ch->series);
   for (size_t s = 0; s < n; s++) {
@@ -625,13 +633,14 @@ static chart_data *build_chart(binder *b, const int *cols, size_t n, bool line, 
     se->values = xcalloc(ch->ncat, sizeof *se->values);
     se->labels = xcalloc(ch->ncat, sizeof *se->labels);
     for (size_t k = 0; k < ch->ncat; k++) {
-      const record *r = series ? b->rows.rows[k] : record_for(&b->rows, cols[s], 0);
+      const record *r = series ? recs[k] : record_for(&b->rows, cols[s], 0);
       double v;
       const char *cell = r ? r->cells[cols[s]] : "";
       se->values[k] = *cell && parse_number(cell, &v) ? v : NAN;
       se->labels[k] = xstrdup(*cell ? cell : "—");
     }
   }
+  free(recs);
   return ch;
 }
 

@@ -683,8 +683,20 @@ static char *chinese_date(const char *iso) {
   return xasprintf("%.4s年%d月%d日", iso, atoi(iso + 5), atoi(iso + 8));
 }
 
+/* The last two body lines go with the signature: a page never holds the
+ * signature alone. */
+static void keep_last_lines(layout_ctx *c, int lines) {
+  for (size_t i = c->boxes.len; i-- > 0 && lines > 0;) {
+    vbox *b = &c->boxes.items[i];
+    b->keep_with_next = true;
+    if (!b->space) lines--;
+  }
+}
+
 static void layout_signature(layout_ctx *c) {
   const doc_meta *m = &c->doc->meta;
+  if (!m->author && !m->date) return;
+  keep_last_lines(c, 2);
   char *date = chinese_date(m->date);
   const char *lines[2] = {m->author, date};
   block plain = {0};

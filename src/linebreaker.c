@@ -64,27 +64,35 @@ static size_t trim_spaces(const lb_item *items, size_t start, size_t end) {
   return end;
 }
 
-/* The end (exclusive) of the longest line from start that fits width with
- * squeezing: "first squeeze, then push". */
+/* Whether items [start, end) fit width: natural width (trailing spaces
+ * excluded) less what squeezing can take off when squeeze is set. */
+static bool fits(const lb_item *items, size_t start, size_t end, double width, bool squeeze) {
+  size_t e = trim_spaces(items, start, end);
+  line_measure m = measure(items, start, e);
+  return m.width - (squeeze ? m.shrink : 0) <= width + 1e-6;
+}
+
+/* The end (exclusive) of the line from start. The longest line that fits
+ * without squeezing, unless squeezing punctuation lets the line take one
+ * more break opportunity: "first squeeze, then push" (clreq). */
 static size_t fit_line(const lb_item *items, size_t n, size_t start, double width) {
   size_t best = 0;
-  double w = 0, shrink = 0;
   for (size_t i = start; i < n; i++) {
-    w += items[i].adv + (i > start ? items[i].gap : 0);
-    shrink += items[i].shrink + (i > start ? items[i].gap * 0.5 : 0);
-    double trailing = 0; /* spaces at the end do not count */
-    for (size_t k = i; k > start && items[k].space; k--) trailing += items[k].adv;
-    bool fits = w - trailing - shrink <= width + 1e-6;
-    if (!fits) break;
-    if (items[i].brk != LB_NO) best = i + 1;
+    if (items[i].brk == LB_NO && i + 1 < n) continue;
+    if (!fits(items, start, i + 1, width, false)) {
+      /* The first break that does not fit naturally: squeeze it in if we can. */
+      if (fits(items, start, i + 1, width, true)) return i + 1;
+      break;
+    }
+    best = i + 1;
     if (items[i].brk == LB_MUST) return best;
   }
   if (best > start) return best;
   /* Nothing fits: break where the width runs out (an overlong word or URL). */
-  w = 0;
+  double run = 0;
   for (size_t i = start; i < n; i++) {
-    w += items[i].adv;
-    if (w > width && i > start) return i;
+    run += items[i].adv;
+    if (run > width && i > start) return i;
   }
   return n;
 }

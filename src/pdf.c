@@ -2,6 +2,7 @@
 #include "pdf.h"
 
 #include <hpdf.h>
+#include <math.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <stdio.h>
@@ -44,6 +45,11 @@ static void begin_actual_text(HPDF_Page page, const char *utf8) {
 typedef struct {
   HPDF_STATUS error, detail;
 } hpdf_errors;
+
+/* Positions to a hundredth of a point (3.5 µm) and spacing to a thousandth:
+ * shorter numbers, smaller content streams, no visible difference. */
+static HPDF_REAL pos(double v) { return (HPDF_REAL)(round(v * 100) / 100); }
+static HPDF_REAL spacing(double v) { return (HPDF_REAL)(round(v * 1000) / 1000); }
 
 static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user) {
   hpdf_errors *e = user;
@@ -106,23 +112,49 @@ static HPDF_Image image_for(writer *w, const char *path) {
   return img;
 }
 
+/* The graphics state last set on the page, so each operator is written
+ * only when its value changes. */
+typedef struct {
+  double line_width;
+  rgb stroke, fill;
+} graphics_state;
+
+static bool same_color(rgb a, rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+
+static void set_line(HPDF_Page page, graphics_state *gs, double width, rgb color) {
+  if (width != gs->line_width) {
+    HPDF_Page_SetLineWidth(page, (HPDF_REAL)width);
+    gs->line_width = width;
+  }
+  if (!same_color(color, gs->stroke)) {
+    HPDF_Page_SetRGBStroke(page, (HPDF_REAL)color.r, (HPDF_REAL)color.g, (HPDF_REAL)color.b);
+    gs->stroke = color;
+  }
+}
+
+static void set_fill(HPDF_Page page, graphics_state *gs, rgb color) {
+  if (!same_color(color, gs->fill)) {
+    HPDF_Page_SetRGBFill(page, (HPDF_REAL)color.r, (HPDF_REAL)color.g, (HPDF_REAL)color.b);
+    gs->fill = color;
+  }
+}
+
 /* Graphics first (backgrounds, rules, images), then all text in one text object. */
 static void draw_graphics(writer *w, HPDF_Page page, const page_box *box) {
+  graphics_state gs = {1, {0, 0, 0}, {0, 0, 0}}; /* the PDF defaults */
   for (size_t i = 0; i < box->len; i++) {
     const page_item *it = &box->items[i];
     switch (it->kind) {
       case IT_LINE:
-        HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
-        HPDF_Page_SetRGBStroke(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
-        HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
-        HPDF_Page_LineTo(page, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h));
+        set_line(page, &gs, it->line_width, it->color);
+        HPDF_Page_MoveTo(page, pos(it->x), pos(it->y));
+        HPDF_Page_LineTo(page, pos(it->x + it->w), pos(it->y + it->h));
         HPDF_Page_Stroke(page);
         break;
       case IT_RECT:
-        HPDF_Page_SetRGBFill(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
-        HPDF_Page_SetRGBStroke(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
-        HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width);
-        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
+        set_fill(page, &gs, it->color);
+        if (it->stroke) set_line(page, &gs, it->line_width, it->color);
+        HPDF_Page_Rectangle(page, pos(it->x), pos(it->y), pos(it->w), pos(it->h));
         if (it->fill && it->stroke) HPDF_Page_FillStroke(page);
         else if (it->fill) HPDF_Page_Fill(page);
         else HPDF_Page_Stroke(page);
@@ -150,8 +182,6 @@ typedef struct {
   int mode;
 } text_state;
 
-static bool same_color(rgb a, rgb b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
-
 static void draw_text(writer *w, HPDF_Page page, const page_box *box) {
   bool open = false;
   text_state ts = {NULL, 0, 0, -1, {-1, -1, -1}, 0};
@@ -168,9 +198,9 @@ static void draw_text(writer *w, HPDF_Page page, const page_box *box) {
       ts.font = font;
       ts.size = it->size;
     }
-    if (it->char_space != ts.char_space) {
-      HPDF_Page_SetCharSpace(page, (HPDF_REAL)it->char_space);
-      ts.char_space = it->char_space;
+    if (spacing(it->char_space) != ts.char_space) {
+      HPDF_Page_SetCharSpace(page, spacing(it->char_space));
+      ts.char_space = spacing(it->char_space);
     }
     if (!same_color(it->color, ts.color)) {
       HPDF_Page_SetRGBFill(page, (HPDF_REAL)it->color.r, (HPDF_REAL)it->color.g, (HPDF_REAL)it->color.b);
@@ -188,7 +218,7 @@ static void draw_text(writer *w, HPDF_Page page, const page_box *box) {
     }
     bool spaced = it->char_space >= SPACED_RUN * it->size;
     if (spaced) begin_actual_text(page, it->text);
-    HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, it->text);
+    HPDF_Page_TextOut(page, pos(it->x), pos(it->y), it->text);
     if (spaced) { /* the span's extent must be measured with its spacing */
       HPDF_Page_SetCharSpace(page, 0);
       ts.char_space = 0;

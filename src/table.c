@@ -113,7 +113,9 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
   }
   free(cells);
   double frame = 1.0, inner = 0.5;
-  box_add_line(b, g->x, 0, g->width, 0, head ? frame : inner, black);
+  /* Rows meet on one rule: each draws its bottom; the header (which opens
+   * the table and every continuation page) also draws the top. */
+  if (head) box_add_line(b, g->x, 0, g->width, 0, frame, black);
   box_add_line(b, g->x, height, g->width, 0, last_row ? frame : inner, black);
   for (int col = 0; col <= t->cols; col++) {
     double x = col == t->cols ? g->x + g->width : g->col_x[col];

@@ -132,9 +132,13 @@ def test_example(md, layout, tmp):
     size = os.path.getsize(pdf)
     pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1))
     ratio = font_bytes(pdf) / size
-    print(f"  {name} {layout}: {pages} pages, {size} bytes, fonts {ratio:.0%} of the file")
-    check(size < 250_000 or pages > 4, f"{pdf}: {size} bytes for {pages} pages")
-    check(ratio >= 0.85, f"{pdf}: font programs only {ratio:.0%} of the file")
+    print(f"  {name} {layout}: {pages} pages, {size} bytes, fonts {ratio:.1%} of the file")
+    nfonts = len(run("pdffonts", pdf).stdout.splitlines()) - 2
+    check(size < 250_000, f"{pdf}: {size} bytes for {pages} pages")
+    # Two CJK fonts: the font programs are at least 85% of the bytes. With a
+    # third (Kai) face the fixed per-font overhead (/CIDToGIDMap, /W) weighs more.
+    floor = 0.85 if nfonts <= 2 else 0.80
+    check(ratio >= floor, f"{pdf}: font programs only {ratio:.1%} of the file ({nfonts} fonts)")
     check(2 <= pages <= 5, f"{pdf}: {pages} pages (examples are 2-4 pages of text)")
 
 
