@@ -8,6 +8,8 @@
 #include "utf8.h"
 #include "util.h"
 
+void lb_init(void) { init_linebreak(); }
+
 bool lb_clreq_allows(uint32_t a, uint32_t b) {
   if (cannot_start_line(b) || cannot_end_line(a)) return false;
   if (is_inseparable(a) && is_inseparable(b)) return false;

@@ -32,6 +32,9 @@ typedef struct {
   size_t len, cap;
 } lb_lines;
 
+/* Prepares libunibreak's lookup tables; call once before breaking. */
+void lb_init(void);
+
 /* Fills items[i].brk from UAX #14 (libunibreak) plus the clreq rules. */
 void lb_find_breaks(lb_item *items, size_t n);
 

@@ -1,6 +1,8 @@
 /* The pipeline: read → front matter → Markdown → figures → layout → PDF. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "brief.h"
@@ -9,6 +11,7 @@
 #include "frontmatter.h"
 #include "layout.h"
 #include "layoutspec.h"
+#include "linebreaker.h"
 #include "markdown.h"
 #include "model.h"
 #include "pdf.h"
@@ -20,10 +23,18 @@ struct brief_engine {
   char *data_dir, *layouts_dir;
   font_lib *fonts;
   long long source_epoch;
+  bool timing; /* BRIEF_TIMING: print where the time of each brief goes */
 };
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) {
   brief_engine *e = xcalloc(1, sizeof *e);
+  lb_init();
   e->data_dir = xstrdup(data_dir);
   e->layouts_dir = path_join(data_dir, "layouts");
   char *fonts_dir = path_join(data_dir, "fonts");
@@ -31,6 +42,7 @@ brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) {
   free(fonts_dir);
   const char *epoch = getenv("SOURCE_DATE_EPOCH");
   e->source_epoch = epoch && *epoch ? atoll(epoch) : -1;
+  e->timing = getenv("BRIEF_TIMING") != NULL;
   if (!e->fonts) {
     brief_engine_free(e);
     return NULL;
@@ -134,6 +146,7 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   document doc;
   layout_spec spec;
   memset(lo, 0, sizeof *lo);
+  double t0 = now_ms();
   int rc = parse_document(job->input, &doc, dl);
   bool have_spec = false;
   if (rc == 0) {
@@ -141,7 +154,10 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
     have_spec = true;
   }
   if (rc == 0) rc = bind_figures(job, &doc, &spec, dl);
+  double t1 = now_ms();
   if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  if (e->timing)
+    fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
   if (have_spec) layout_spec_free(&spec);
   document_free(&doc);
   return rc;
@@ -152,12 +168,17 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, di
   size_t len = 0;
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
   pdf_options opts = {creator, e->source_epoch};
+  double t0 = now_ms();
   int rc = pdf_render(lo, &opts, &data, &len, dl);
+  double t1 = now_ms();
   free(creator);
   if (rc == 0 && write_file_atomic(output, data, len) != 0) {
     diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
     rc = -1;
   }
+  if (e->timing)
+    fprintf(stderr, "timing %s: pdf (subset + libharu) %.2f ms, write %.2f ms, %zu bytes\n", output, t1 - t0,
+            now_ms() - t1, len);
   free(data);
   return rc;
 }

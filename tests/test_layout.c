@@ -7,6 +7,7 @@
 #include "check.h"
 #include "fonts.h"
 #include "layout.h"
+#include "linebreaker.h"
 #include "markdown.h"
 #include "utf8.h"
 #include "util.h"
@@ -51,6 +52,7 @@ static int lay_out(const char *md, font_lib *fonts, layout_spec *spec, laid_out 
 }
 
 int main(void) {
+  lb_init();
   const char *data = getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".";
   char *fonts_dir = path_join(data, "fonts"), *layouts_dir = path_join(data, "layouts");
   diag_list dl = {0};

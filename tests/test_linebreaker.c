@@ -128,6 +128,7 @@ static void test_clreq_pairs(void) {
 }
 
 int main(void) {
+  lb_init();
   test_prohibitions_over_many_widths();
   test_justified_lines_fill_the_measure();
   test_squeeze_before_push();
