@@ -291,15 +291,18 @@ static uint32_t sfnt_checksum(const unsigned char *p, size_t len) {
 static void set_notdef_width_to_em(unsigned char *font, size_t len) {
   if (len < 12) return;
   unsigned ntables = (unsigned)(font[4] << 8 | font[5]);
-  unsigned char *hmtx_entry = NULL, *head = NULL;
+  unsigned char *hmtx_entry = NULL, *head = NULL, *hhea = NULL;
   for (unsigned i = 0; i < ntables && 12 + 16 * (i + 1) <= len; i++) {
     unsigned char *e = font + 12 + 16 * i;
     uint32_t off = be32(e + 8), size = be32(e + 12);
     if (off + size > len) return;
     if (!memcmp(e, "hmtx", 4) && size >= 4) hmtx_entry = e;
     if (!memcmp(e, "head", 4) && size >= 54) head = font + off;
+    if (!memcmp(e, "hhea", 4) && size >= 36) hhea = font + off;
   }
-  if (!hmtx_entry || !head) return;
+  /* With a single horizontal metric (monospaced fonts) every glyph shares
+   * glyph 0's advance: leave such fonts alone. */
+  if (!hmtx_entry || !head || !hhea || (hhea[34] << 8 | hhea[35]) < 2) return;
   unsigned char *hmtx = font + be32(hmtx_entry + 8);
   hmtx[0] = head[18], hmtx[1] = head[19]; /* advance of glyph 0 = unitsPerEm */
   put_be32(hmtx_entry + 4, sfnt_checksum(hmtx, be32(hmtx_entry + 12)));

@@ -688,6 +688,7 @@ static char *chinese_date(const char *iso) {
 static void keep_last_lines(layout_ctx *c, int lines) {
   for (size_t i = c->boxes.len; i-- > 0 && lines > 0;) {
     vbox *b = &c->boxes.items[i];
+    if (!b->space && !b->group) return; /* a table, chart or image ends the body */
     b->keep_with_next = true;
     if (!b->space) lines--;
   }

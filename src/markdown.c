@@ -258,7 +258,7 @@ static char *list_marker(cmark_node *list, int index, int depth) {
   if (cmark_node_get_list_type(list) == CMARK_ORDERED_LIST)
     return xasprintf("%d%c", cmark_node_get_list_start(list) + index,
                      cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM ? ')' : '.');
-  static const char *bullets[] = {"•", "◦", "▪"};
+  static const char *bullets[] = {"•", "○", "■"}; /* all three in GB2312 fonts */
   return xstrdup(bullets[(depth - 1) % 3]);
 }
 

@@ -43,7 +43,7 @@ int main(void) {
   expect("单位：组织部　　期数：１２\n", "para [\"单位：组织部　　期数：１２\"]\n");
   /* Lists nested three deep keep their markers and start numbers. */
   expect("3. 甲\n   - 乙\n     1) 丙\n",
-         "para list1 marker<3.> [\"甲\"]\npara list2 marker<◦> [\"乙\"]\npara list3 marker<1)> [\"丙\"]\n");
+         "para list1 marker<3.> [\"甲\"]\npara list2 marker<○> [\"乙\"]\npara list3 marker<1)> [\"丙\"]\n");
   /* Inline styles, links, code, strikethrough. */
   expect("*楷*和**黑**和`code`和~~删~~\n",
          "para [emph \"楷\"] [\"和\"] [strong \"黑\"] [\"和\"] [code \"code\"] [\"和\"] [strike \"删\"]\n");
