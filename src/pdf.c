@@ -4,6 +4,7 @@
 #include <hpdf.h>
 #include <hpdf_fontdef.h>
 #include <math.h>
+#include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <stdio.h>
@@ -94,6 +95,41 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
   return (HPDF_UINT16)(cmap->glyph_id_array[idx] + cmap->id_delta[lo]);
 }
 
+/* libharu 2.3 writes a copy of its Identity-H encoding CMap as the font's
+ * /ToUnicode (with 'begincidrange', which is not valid there: poppler warns
+ * and falls back to the font's cmap; other readers may not). Codes here are
+ * Unicode code points (CID = Unicode), so the real ToUnicode is one bfrange
+ * per 256-code block in use. Replaced in place: no orphaned object. */
+static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n) {
+  HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+  if (!tu || !tu->stream) return;
+  bool blocks[256] = {false};
+  size_t nblocks = 0;
+  for (size_t i = 0; i < n; i++)
+    if (cps[i] <= 0xFFFF && !blocks[cps[i] >> 8]) blocks[cps[i] >> 8] = true, nblocks++;
+  strbuf sb = {0};
+  sb_puts(&sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+               "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+  size_t left = nblocks;
+  for (unsigned hi = 0; hi < 256; hi++) {
+    if (!blocks[hi]) continue;
+    if (left == nblocks || (nblocks - left) % 100 == 0) /* at most 100 entries a section */
+      sb_printf(&sb, "%zu beginbfrange\n", left < 100 ? left : 100);
+    sb_printf(&sb, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+    left--;
+    if ((nblocks - left) % 100 == 0 || left == 0) sb_puts(&sb, "endbfrange\n");
+  }
+  sb_puts(&sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+  const char *encoding_keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
+  for (size_t i = 0; i < 4; i++) HPDF_Dict_RemoveElement(tu, encoding_keys[i]);
+  HPDF_MemStream_FreeData(tu->stream);
+  HPDF_Stream_WriteStr(tu->stream, sb.data);
+  tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  sb_free(&sb);
+}
+
 /* Subsets one face and hands it to libharu through a memfd path. */
 static int load_font(writer *w, const laid_out *lo, size_t id) {
   char *data;
@@ -113,6 +149,7 @@ static int load_font(writer *w, const laid_out *lo, size_t id) {
   snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
   const char *name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
   w->fonts[id] = name ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
+  if (w->fonts[id]) replace_to_unicode(w->fonts[id], lo->face_cps[id], lo->face_ncps[id]);
   if (!w->fonts[id]) {
     diag_error(w->dl, font_face_path(lo->faces[id]), 0, 0,
                "libharu cannot load this font (error 0x%04X); use a TrueType-outline font",

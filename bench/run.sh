@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Benchmark brief (after scripts/build.sh). RUNS=N sets the repetitions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 bench/bench.py
