@@ -703,6 +703,7 @@ static void add_key_figures(binder *b, const char *title) {
     block *blk = document_add(b->doc, BLK_TABLE, m->figures_line, 1);
     blk->table = figures_table(b, cols, n);
     blk->alt = xstrdup(title ? title : "主要数据");
+    blk->key_figures = true;
     block moved = *blk; /* move it to the front */
     memmove(b->doc->items + 1, b->doc->items, (b->doc->len - 1) * sizeof *b->doc->items);
     b->doc->items[0] = moved;

@@ -304,7 +304,8 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
   static const char *const inline_keys[] = {"emphasis", "strong", "code", NULL};
   static const char *const numbering[] = {"text", "generate", NULL};
-  static const char *const kf_keys[] = {"title", NULL};
+  static const char *const kf_keys[] = {"title", "position", NULL};
+  static const char *const kf_positions[] = {"after_title", "end", NULL};
   check_keys(c, root, "layout", keys);
   get_string(c, root, "name", &l->name);
   get_string(c, root, "description", &l->description);
@@ -334,6 +335,9 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   yaml_node_t *kf = ymap_get(c->y, root, "key_figures");
   check_keys(c, kf, "key_figures", kf_keys);
   get_string(c, kf, "title", &l->key_figures_title);
+  int kf_pos = 0;
+  get_choice(c, kf, "position", kf_positions, &kf_pos);
+  l->key_figures_at_end = kf_pos == 1;
   yaml_node_t *roles = ymap_get(c->y, root, "roles");
   if (roles) read_roles(c, roles, l);
   yaml_node_t *pn = ymap_get(c->y, root, "page_number");

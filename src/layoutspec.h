@@ -72,6 +72,7 @@ typedef struct {
   double masthead_rule;                  /* pt, 0 = none */
   bool distribution;                     /* 版记 at the end */
   char *key_figures_title;               /* "主要数据" */
+  bool key_figures_at_end;               /* after the body instead of after the title */
 } layout_spec;
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */

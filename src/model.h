@@ -72,6 +72,7 @@ typedef struct {
   chart_data *chart;
   char *number;       /* heading number found in the text: "一、", "（一）", "1.", "（1）" */
   int number_level;   /* the hierarchy level that number belongs to (1-4), 0 if none */
+  bool key_figures;   /* the front matter's key-figures table; the layout places it */
   int line, col;
 } block;
 

@@ -127,11 +127,20 @@ static int parse_document(const char *path, document *doc, diag_list *dl) {
   return rc;
 }
 
+/* The layout may place the key-figures table after the body. */
+static void place_key_figures(document *doc, const layout_spec *spec) {
+  if (!spec->key_figures_at_end || doc->len == 0 || !doc->items[0].key_figures) return;
+  block kf = doc->items[0];
+  memmove(doc->items, doc->items + 1, (doc->len - 1) * sizeof *doc->items);
+  doc->items[doc->len - 1] = kf;
+}
+
 static int bind_figures(const brief_job *job, document *doc, const layout_spec *spec, diag_list *dl) {
   figures *f = NULL;
   if (job->figures && !(f = figures_load(job->figures, dl))) return -1;
-  int rc = figures_bind(doc, f, spec ? spec->key_figures_title : "主要数据", dl);
+  int rc = figures_bind(doc, f, spec->key_figures_title, dl);
   figures_free(f);
+  if (rc == 0) place_key_figures(doc, spec);
   return rc;
 }
 

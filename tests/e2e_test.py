@@ -146,6 +146,45 @@ def test_example(md, layout, tmp):
     check(2 <= pages <= 5, f"{pdf}: {pages} pages (examples are 2-4 pages of text)")
 
 
+def font_of_text(pdf, page, hex_prefix):
+    """The BaseFont of the run on a page whose text starts with hex_prefix (UTF-16)."""
+    objs = json.loads(run("qpdf", "--json=2", "--json-key=qpdf", "--pages", pdf, str(page), "--", pdf, "-").stdout)["qpdf"][1]
+    pages = [v["value"] for v in objs.values() if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Page"]
+    fonts = pages[0]["/Resources"]["/Font"]
+    qdf = pdf + ".qdf"
+    run("qpdf", "--qdf", "--object-streams=disable", "--pages", pdf, str(page), "--", pdf, qdf)
+    content = open(qdf, "rb").read().decode("latin-1")
+    current = None
+    for line in content.splitlines():
+        m = re.match(r"(/F\d+) [\d.]+ Tf", line)
+        if m:
+            current = m.group(1)
+        m = re.match(r"<([0-9a-f]+)> Tj", line)
+        if m and m.group(1).startswith(hex_prefix) and current in fonts:
+            return objs["obj:" + fonts[current]]["value"]["/BaseFont"]
+    return None
+
+
+def test_chinese_bold(tmp):
+    """The three bold patterns of issue 5 print in the strong (Hei) face, without asterisks."""
+    md = os.path.join(INPUT, "陇西县.md")
+    pdf = os.path.join(tmp, "bold.pdf")
+    render(md, pdf)
+    text = run("pdftotext", pdf, "-").stdout
+    check("*" not in text, "no literal asterisks in the text")
+    npages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1))
+    for words in ("报送单位：", "持续建强村级班子。", "“一村一策”"):
+        check(words in text.replace("\n", ""), f"{words} copies out")
+        hexed = "".join(f"{ord(ch):04x}" for ch in words.rstrip("：。”"))  # squeezed marks are runs of their own
+        faces = [font_of_text(pdf, p, hexed) for p in range(1, npages + 1)]
+        face = next((f for f in faces if f), "")
+        check("ZenHei" in face, f"{words} set in the strong face, got {face!r}")
+    for md in sorted(glob.glob(os.path.join(INPUT, "*.md"))):
+        levels = {len(h) for h in re.findall(r"^(#+) (?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+．|（\d+）)",
+                                             open(md, encoding="utf-8").read(), re.M)}
+        check(levels >= {1, 2, 3, 4}, f"{md}: headings in the 一、(一)1.(1) hierarchy, levels {sorted(levels)}")
+
+
 def test_gb18030(tmp):
     gb = os.path.join(tmp, "figures-gb18030.csv")
     with open(FIGURES, encoding="utf-8") as f, open(gb, "w", encoding="gb18030") as g:
@@ -327,6 +366,7 @@ def main():
                 test_example(md, layout, tmp)
         test_gb18030(tmp)
         test_features(tmp)
+        test_chinese_bold(tmp)
         test_official_grid(tmp)
         test_briefing_masthead(tmp)
         test_errors(tmp)
