@@ -10,10 +10,10 @@
 
 #define MM (72.0 / 25.4)
 
-static const char *role_names[ROLE_COUNT] = {
+static const char *role_names[ROLE_COUNT + 1] = { /* NULL-terminated for check_keys */
     "title", "subtitle", "heading1", "heading2", "heading3", "heading4", "body", "table",
     "table_header", "caption", "code", "quote", "page_number", "header", "footer", "masthead",
-    "masthead_issue", "masthead_line", "signature", "distribution"};
+    "masthead_issue", "masthead_line", "signature", "distribution", NULL};
 
 const char *role_name(role_id r) { return role_names[r]; }
 

@@ -277,6 +277,7 @@ int brief_booklet(brief_engine *e, const brief_job *jobs, size_t n, const char *
   }
   for (size_t id = 0; id < nf; id++) { /* one sorted set of characters per face */
     size_t k = 0, m = book.face_ncps[id];
+    if (m == 0) continue;
     qsort(book.face_cps[id], m, sizeof(uint32_t), cmp_u32);
     for (size_t j = 0; j < m; j++)
       if (k == 0 || book.face_cps[id][k - 1] != book.face_cps[id][j]) book.face_cps[id][k++] = book.face_cps[id][j];
