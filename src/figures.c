@@ -208,8 +208,8 @@ static int check_columns(figures *f, diag_list *dl) {
     trim(f->rows[r].cells[0]);
     if (f->year_col >= 0) {
       double y;
-      if (!parse_number(f->rows[r].cells[f->year_col], &y) || y != floor(y)) {
-        diag_error(dl, f->path, f->rows[r].row, f->year_col + 1, "the year '%s' is not a whole number",
+      if (!parse_number(f->rows[r].cells[f->year_col], &y) || y != floor(y) || y < 1000 || y > 9999) {
+        diag_error(dl, f->path, f->rows[r].row, f->year_col + 1, "the year '%s' is not a year like 2016",
                    f->rows[r].cells[f->year_col]);
         rc = -1;
       } else {

@@ -79,7 +79,12 @@ static bool fits(const lb_item *items, size_t start, size_t end, double width, b
  * more break opportunity: "first squeeze, then push" (clreq). */
 static size_t fit_line(const lb_item *items, size_t n, size_t start, double width) {
   size_t best = 0;
+  double ink = 0, shrink = 0; /* width of the non-space items so far, and their squeeze */
   for (size_t i = start; i < n; i++) {
+    if (!items[i].space) ink += items[i].adv + (i > start ? items[i].gap : 0);
+    shrink += items[i].shrink + (i > start ? items[i].gap * 0.5 : 0);
+    /* Every item adds more width than it can squeeze: nothing further fits. */
+    if (ink - shrink > width + 1e-6 && i > start) break;
     if (items[i].brk == LB_NO && i + 1 < n) continue;
     if (!fits(items, start, i + 1, width, false)) {
       /* The first break that does not fit naturally: squeeze it in if we can. */
