@@ -336,20 +336,9 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
   set_date(w, lo, opts);
 }
 
-static int save(writer *w, char **data, size_t *len) {
-  if (HPDF_SaveToStream(w->pdf) != HPDF_OK) return -1;
-  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
-  *data = xmalloc(size);
-  HPDF_UINT32 got = size;
-  HPDF_ResetStream(w->pdf);
-  HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, (HPDF_BYTE *)*data, &got);
-  if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size) {
-    free(*data);
-    *data = NULL;
-    return -1;
-  }
-  *len = size;
-  return 0;
+/* libharu writes the file itself (no copy through a memory stream). */
+static int save(writer *w, const char *path) {
+  return HPDF_SaveToFile(w->pdf, path) == HPDF_OK ? 0 : -1;
 }
 
 static int write_pages(writer *w, const laid_out *lo) {
@@ -367,7 +356,7 @@ static int write_pages(writer *w, const laid_out *lo) {
   return w->err.error ? -1 : 0;
 }
 
-int pdf_render(const laid_out *lo, const pdf_options *opts, char **data, size_t *len, diag_list *dl) {
+int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl) {
   writer w = {0};
   w.dl = dl;
   w.pdf = HPDF_New(on_error, &w.err);
@@ -387,7 +376,7 @@ int pdf_render(const laid_out *lo, const pdf_options *opts, char **data, size_t 
     if (lo->face_ncps[id]) rc = load_font(&w, lo, id);
   if (rc == 0) set_info(&w, lo, opts);
   if (rc == 0) rc = write_pages(&w, lo);
-  if (rc == 0) rc = save(&w, data, len);
+  if (rc == 0) rc = save(&w, path);
   if (rc != 0 && dl->errors == 0)
     diag_error(dl, NULL, 0, 0, "libharu failed writing the PDF (error 0x%04X, detail %u)",
                (unsigned)w.err.error, (unsigned)w.err.detail);

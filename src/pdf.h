@@ -13,7 +13,7 @@ typedef struct {
   long long source_epoch;    /* SOURCE_DATE_EPOCH, or -1 */
 } pdf_options;
 
-/* Renders lo into a PDF in memory (*data, *len; caller frees). */
-int pdf_render(const laid_out *lo, const pdf_options *opts, char **data, size_t *len, diag_list *dl);
+/* Writes lo as a PDF file at path (the caller makes it atomic). */
+int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl);
 
 #endif

@@ -172,23 +172,26 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   return rc;
 }
 
+/* The PDF goes to a temporary file beside output, renamed when complete:
+ * a failure leaves no PDF and never touches an existing one. */
 static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
-  char *data = NULL;
-  size_t len = 0;
+  char *temp = temp_beside(output);
+  if (!temp) {
+    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
+    return -1;
+  }
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
   pdf_options opts = {creator, e->source_epoch};
   double t0 = now_ms();
-  int rc = pdf_render(lo, &opts, &data, &len, dl);
-  double t1 = now_ms();
+  int rc = pdf_write(lo, &opts, temp, dl);
   free(creator);
-  if (rc == 0 && write_file_atomic(output, data, len) != 0) {
+  if (rc == 0 && commit_temp(temp, output) != 0) {
     diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
     rc = -1;
   }
-  if (e->timing)
-    fprintf(stderr, "timing %s: pdf (subset + libharu) %.2f ms, write %.2f ms, %zu bytes\n", output, t1 - t0,
-            now_ms() - t1, len);
-  free(data);
+  if (rc != 0) discard_temp(temp);
+  if (e->timing) fprintf(stderr, "timing %s: pdf (subset + libharu + file) %.2f ms\n", output, now_ms() - t0);
+  free(temp);
   return rc;
 }
 

@@ -117,36 +117,21 @@ char *read_file(const char *path, size_t *len) {
   return sb_take(&sb);
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len) {
+char *temp_beside(const char *path) {
   char *tmp = xasprintf("%s.tmp-XXXXXX", path);
   int fd = mkstemp(tmp);
   if (fd < 0) {
     free(tmp);
-    return -1;
+    return NULL;
   }
-  const char *p = data;
-  size_t left = len;
-  while (left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    p += w;
-    left -= (size_t)w;
-  }
-  int saved = errno;
-  if (left == 0 && fchmod(fd, 0644) == 0 && close(fd) == 0 && rename(tmp, path) == 0) {
-    free(tmp);
-    return 0;
-  }
-  saved = errno ? errno : saved;
-  if (left != 0) close(fd);
-  unlink(tmp);
-  free(tmp);
-  errno = saved;
-  return -1;
+  fchmod(fd, 0644);
+  close(fd);
+  return tmp;
 }
+
+int commit_temp(const char *temp, const char *path) { return rename(temp, path); }
+
+void discard_temp(const char *temp) { unlink(temp); }
 
 bool str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 

@@ -46,9 +46,11 @@ void sb_free(strbuf *sb);
 /* Reads a whole file; returns NULL (errno set) on failure. */
 char *read_file(const char *path, size_t *len);
 
-/* Writes data to path atomically: a temporary file in the same folder,
- * renamed over path only when complete. Returns 0 or -1 (errno set). */
-int write_file_atomic(const char *path, const void *data, size_t len);
+/* Files written atomically: a temporary file beside path that is renamed
+ * over path only when complete, or removed. */
+char *temp_beside(const char *path); /* creates it; NULL (errno set) on failure */
+int commit_temp(const char *temp, const char *path); /* rename; 0 or -1 */
+void discard_temp(const char *temp);
 
 bool str_eq(const char *a, const char *b);
 bool str_ends_with(const char *s, const char *suffix);
