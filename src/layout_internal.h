@@ -5,6 +5,8 @@
 #include "layout.h"
 #include "util.h"
 
+#define EM_ASCENT 0.88 /* the baseline's place in the ideographic em box */
+
 /* A vertical box in the flow: one text line, a table row, a chart, or
  * vertical space. Item y values are offsets down from the box top. */
 typedef struct {
@@ -74,6 +76,19 @@ void box_add_rect(vbox *b, double x, double y, double w, double h, bool fill, bo
 void box_add_label(layout_ctx *c, vbox *b, const char *text, role_id role, double size,
                    double x, double baseline, text_align align, rgb color);
 double label_width(layout_ctx *c, const char *text, role_id role, double size);
+
+void plain_spans(span_list *l, const char *text);
+/* Added to every character of a role on the grid so N characters fill a line. */
+double grid_tracking(const layout_ctx *c, role_id role);
+char *chinese_date(const char *iso); /* "2016-08-15" → "2016年8月15日" */
+
+/* Front and back matter (masthead.c). */
+void layout_masthead(layout_ctx *c);
+void layout_distribution(layout_ctx *c);
+
+/* Pagination (paginate.c). */
+void flow_boxes(layout_ctx *c);
+void decorate_pages(layout_ctx *c);
 
 void layout_table(layout_ctx *c, const block *b, const table_data *t);
 void layout_chart(layout_ctx *c, const block *b, const chart_data *ch);

@@ -5,9 +5,6 @@
 
 #include "layout_internal.h"
 
-void layout_masthead(layout_ctx *c);
-void layout_distribution(layout_ctx *c);
-
 void layout_masthead(layout_ctx *c) {
   const layout_spec *s = c->spec;
   const doc_meta *m = &c->doc->meta;
@@ -29,7 +26,7 @@ void layout_masthead(layout_ctx *c) {
   if (m->author)
     box_add_label(c, b, m->author, ROLE_MASTHEAD_LINE, line->size, c->area_x + line->size, y, ALIGN_LEFT, line->color);
   if (m->date) {
-    char *date = xasprintf("%.4s年%d月%d日", m->date, atoi(m->date + 5), atoi(m->date + 8));
+    char *date = chinese_date(m->date);
     box_add_label(c, b, date, ROLE_MASTHEAD_LINE, line->size, c->area_x + c->area_w - line->size, y,
                   ALIGN_RIGHT, line->color);
     free(date);

@@ -150,24 +150,40 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
   return layout_load(name, e->layouts_dir, spec, dl);
 }
 
+/* Parses a job's summary, loads its layout and binds its figures: the
+ * document model as the layout stage and the text renderer take it. On
+ * failure both are freed. */
+static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec,
+                       diag_list *dl) {
+  if (parse_document(job->input, doc, dl) != 0) {
+    document_free(doc);
+    return -1;
+  }
+  if (load_layout(e, job, doc, spec, dl) != 0) {
+    layout_spec_free(spec);
+    document_free(doc);
+    return -1;
+  }
+  if (bind_figures(job, doc, spec, dl) != 0) {
+    layout_spec_free(spec);
+    document_free(doc);
+    return -1;
+  }
+  return 0;
+}
+
 /* Parses, binds and lays out one job. */
 static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
   document doc;
   layout_spec spec;
   memset(lo, 0, sizeof *lo);
   double t0 = now_ms();
-  int rc = parse_document(job->input, &doc, dl);
-  bool have_spec = false;
-  if (rc == 0) {
-    rc = load_layout(e, job, &doc, &spec, dl);
-    have_spec = true;
-  }
-  if (rc == 0) rc = bind_figures(job, &doc, &spec, dl);
+  if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
   double t1 = now_ms();
-  if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  int rc = layout_document(&doc, &spec, e->fonts, lo, dl);
   if (e->timing)
     fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
-  if (have_spec) layout_spec_free(&spec);
+  layout_spec_free(&spec);
   document_free(&doc);
   return rc;
 }
@@ -206,20 +222,13 @@ int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) {
   document doc;
   layout_spec spec;
-  int rc = parse_document(job->input, &doc, dl);
-  if (rc == 0 && load_layout(e, job, &doc, &spec, dl) == 0) {
-    rc = bind_figures(job, &doc, &spec, dl);
-    layout_spec_free(&spec);
-  } else {
-    rc = -1;
-  }
-  if (rc == 0) {
-    char *text = text_render(&doc);
-    fputs(text, out);
-    free(text);
-  }
+  if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
+  char *text = text_render(&doc);
+  fputs(text, out);
+  free(text);
+  layout_spec_free(&spec);
   document_free(&doc);
-  return rc;
+  return 0;
 }
 
 /* Appends src's pages to dst; a brief with an odd page count gets a blank
