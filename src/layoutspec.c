@@ -291,7 +291,7 @@ static void set_defaults(layout_spec *l) {
   for (int r = 0; r < ROLE_COUNT; r++) {
     l->roles[r].font = xstrdup(r == ROLE_CODE ? "mono" : "song");
     l->roles[r].size = 12;
-    l->roles[r].line_height = 1;
+    l->roles[r].line_height = 1.5;
     l->roles[r].align = ALIGN_LEFT;
   }
 }

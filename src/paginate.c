@@ -146,11 +146,11 @@ void decorate_pages(layout_ctx *c) {
     if (s->header && page_selected(s->header_pages, p)) {
       const role_style *rs = &s->roles[ROLE_HEADER];
       char *text = layout_expand(s->header, &c->doc->meta, (int)p + 1, (int)pages);
-      double baseline = c->area_top - rs->size * 1.2;
-      add_page_label(c, page, text, ROLE_HEADER, baseline, c->area_x + c->area_w / 2, ALIGN_CENTER);
-      page_item rule = {.kind = IT_LINE, .x = c->area_x, .y = c->out->page_h - baseline - rs->size * 0.4,
-                        .w = c->area_w, .h = 0, .line_width = 0.4, .color = rs->color};
-      VEC_PUSH(*page, rule);
+      double rule = c->area_top - rs->size * 1.2; /* a rule well clear of the type area */
+      add_page_label(c, page, text, ROLE_HEADER, rule - rs->size * 0.5, c->area_x + c->area_w / 2, ALIGN_CENTER);
+      page_item line = {.kind = IT_LINE, .x = c->area_x, .y = c->out->page_h - rule, .w = c->area_w, .h = 0,
+                        .line_width = 0.4, .color = rs->color};
+      VEC_PUSH(*page, line);
       free(text);
     }
     if (s->footer && page_selected(s->footer_pages, p)) {
