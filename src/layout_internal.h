@@ -18,6 +18,7 @@ typedef struct {
   bool snap_after;         /* return to the line grid after this box */
   bool page_break;         /* start a new page here */
   bool bottom;             /* sits at the bottom of the type area (版记) */
+  bool cut_rule;           /* its last item is a rule drawn only if a page ends after it */
   long repeat;             /* a box (table header) to repeat on a new page, or -1 */
   int outline_level;       /* > 0: a bookmark to this box */
   char *outline_title;

@@ -69,13 +69,29 @@ static double snap_to_grid(const layout_ctx *c, double y) {
   return lines * c->pitch;
 }
 
+/* A rule held back from the box placed last (cut_rule): drawn only if the
+ * page ends after that box. */
+typedef struct {
+  page_item item;
+  bool pending;
+} held_rule;
+
+static page_box *next_page(layout_ctx *c, held_rule *held) {
+  if (held->pending) {
+    VEC_PUSH(c->out->pages[c->out->npages - 1], held->item);
+    held->pending = false;
+  }
+  return new_page(c);
+}
+
 void flow_boxes(layout_ctx *c) {
   page_box *page = new_page(c);
+  held_rule held = {{0}, false};
   double y = 0;
   for (size_t i = 0; i < c->boxes.len; i++) {
     const vbox *b = &c->boxes.items[i];
     if (b->page_break && y > 0) {
-      page = new_page(c);
+      page = next_page(c, &held);
       y = 0;
     }
     if (b->space) {
@@ -84,24 +100,34 @@ void flow_boxes(layout_ctx *c) {
       continue;
     }
     if (b->bottom) {
-      if (y + b->height > c->area_h + 0.01) page = new_page(c);
+      if (y + b->height > c->area_h + 0.01) page = next_page(c, &held);
       place_box(c, page, b, c->area_h - b->height);
       y = c->area_h;
       continue;
     }
     double need = needed_height(c, i);
     if (y > 0 && y + fmin(need, c->area_h) > c->area_h + 0.01) {
-      page = new_page(c);
+      page = next_page(c, &held);
       y = 0;
       if (b->repeat >= 0) {
         place_box(c, page, &c->boxes.items[b->repeat], y);
         y += c->boxes.items[b->repeat].height;
       }
     }
+    if (held.pending) { /* the box before continues on this page: no rule */
+      free(held.item.text);
+      held.pending = false;
+    }
+    size_t before = page->len;
     place_box(c, page, b, y);
+    if (b->cut_rule && page->len > before) {
+      held.item = page->items[--page->len];
+      held.pending = true;
+    }
     y += b->height;
     if (b->snap_after) y = snap_to_grid(c, y);
   }
+  if (held.pending) VEC_PUSH(*page, held.item);
 }
 
 /* ---- page numbers, headers and footers --------------------------------- */

@@ -71,6 +71,8 @@ static void measure_columns(layout_ctx *c, const table_data *t, table_geometry *
       double mn;
       role_id role = r == 0 ? ROLE_TABLE_HEADER : ROLE_TABLE;
       double w = text_natural_width(c, &t->cells[r * t->cols + col], role, r == 0, &mn);
+      /* Short labels (up to four characters) never wrap. */
+      mn = fmax(mn, fmin(w, 4 * c->spec->roles[role].size));
       min[col] = fmax(min[col], mn + 2 * g->pad_x);
       max[col] = fmax(max[col], w + 2 * g->pad_x);
     }
@@ -84,44 +86,86 @@ static void measure_columns(layout_ctx *c, const table_data *t, table_geometry *
   free(max);
 }
 
-static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g, int r, long header) {
-  bool last_row = r == t->rows - 1;
-  bool head = r == 0;
-  role_id role = head ? ROLE_TABLE_HEADER : ROLE_TABLE;
-  text_lines *cells = xcalloc((size_t)t->cols, sizeof *cells);
+/* Lines [from, to) of one cell, or the whole cell. */
+typedef struct {
+  text_lines lines;
+  size_t from, to;
+} cell_slice;
+
+static double slice_height(const cell_slice *s) {
+  double h = 0;
+  for (size_t i = s->from; i < s->to; i++) h += s->lines.items[i].height;
+  return h;
+}
+
+/* One box of a row: the cells' lines of this slice. A whole row is
+ * centred vertically; a row taller than a page is set one line a box (pad
+ * above the first, below the last), and the rule under a box that is not
+ * the row's last is drawn only where a page ends after it. */
+typedef struct {
+  bool head;       /* the header row */
+  bool first, last; /* the row's first and last box */
+  bool whole;      /* the row in one box */
+  bool table_end;  /* the table's last row */
+} row_part;
+
+static void add_row_box(layout_ctx *c, const table_data *t, const table_geometry *g, cell_slice *cells,
+                        row_part part, long header) {
   double content = 0;
-  for (int col = 0; col < t->cols; col++) {
-    text_frame f = {role, g->col_x[col] + g->pad_x, g->col_w[col] - 2 * g->pad_x, 0,
-                    head ? ALIGN_CENTER : to_align(column_align(t, col)), false, head, NULL, 0};
-    set_text(c, &t->cells[r * t->cols + col], &f, &cells[col]);
-    double h = 0;
-    for (size_t i = 0; i < cells[col].len; i++) h += cells[col].items[i].height;
-    content = fmax(content, h);
-  }
-  if (content == 0) content = line_advance(c, role, false);
-  double height = content + 2 * g->pad_y;
+  for (int col = 0; col < t->cols; col++) content = fmax(content, slice_height(&cells[col]));
+  if (content == 0) content = line_advance(c, part.head ? ROLE_TABLE_HEADER : ROLE_TABLE, false);
+  double pad_top = part.first ? g->pad_y : 0, height = content + pad_top + (part.last ? g->pad_y : 0);
   vbox *b = new_box(c, height);
   for (int col = 0; col < t->cols; col++) {
-    double h = 0;
-    for (size_t i = 0; i < cells[col].len; i++) h += cells[col].items[i].height;
-    double y = g->pad_y + (content - h) / 2;
-    for (size_t i = 0; i < cells[col].len; i++) {
-      box_add_text_line(b, &cells[col].items[i], y);
-      y += cells[col].items[i].height;
+    double y = pad_top + (part.whole ? (content - slice_height(&cells[col])) / 2 : 0);
+    for (size_t i = cells[col].from; i < cells[col].to; i++) {
+      box_add_text_line(b, &cells[col].lines.items[i], y);
+      y += cells[col].lines.items[i].height;
     }
-    text_lines_free(&cells[col]);
   }
-  free(cells);
   double frame = 1.0, inner = 0.5;
   /* Rows meet on one rule: each draws its bottom; the header (which opens
    * the table and every continuation page) also draws the top. */
-  if (head) box_add_line(b, g->x, 0, g->width, 0, frame, black);
-  box_add_line(b, g->x, height, g->width, 0, last_row ? frame : inner, black);
+  if (part.head) box_add_line(b, g->x, 0, g->width, 0, frame, black);
   for (int col = 0; col <= t->cols; col++) {
     double x = col == t->cols ? g->x + g->width : g->col_x[col];
     box_add_line(b, x, 0, 0, height, col == 0 || col == t->cols ? frame : inner, black);
   }
-  b->repeat = head ? -1 : header;
+  box_add_line(b, g->x, height, g->width, 0, part.last && part.table_end ? frame : inner, black);
+  b->cut_rule = !part.last; /* the bottom rule, the box's last item */
+  b->repeat = part.head ? -1 : header;
+}
+
+/* A row is one box; a row taller than a page (under its repeated header)
+ * is set one line a box, so it flows over pages like a paragraph. */
+static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g, int r, long header) {
+  bool head = r == 0, table_end = r == t->rows - 1;
+  role_id role = head ? ROLE_TABLE_HEADER : ROLE_TABLE;
+  cell_slice *cells = xcalloc((size_t)t->cols, sizeof *cells);
+  double content = 0;
+  size_t most = 0;
+  for (int col = 0; col < t->cols; col++) {
+    text_frame f = {role, g->col_x[col] + g->pad_x, g->col_w[col] - 2 * g->pad_x, 0,
+                    head ? ALIGN_CENTER : to_align(column_align(t, col)), false, head, NULL, 0};
+    set_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
+    cells[col].to = cells[col].lines.len;
+    content = fmax(content, slice_height(&cells[col]));
+    if (cells[col].lines.len > most) most = cells[col].lines.len;
+  }
+  double header_h = header >= 0 && !head ? c->boxes.items[header].height : 0;
+  if (content + 2 * g->pad_y <= c->area_h - header_h) {
+    add_row_box(c, t, g, cells, (row_part){head, true, true, true, table_end}, header);
+  } else {
+    for (size_t line = 0; line < most; line++) {
+      for (int col = 0; col < t->cols; col++) {
+        cells[col].from = line < cells[col].lines.len ? line : cells[col].lines.len;
+        cells[col].to = line < cells[col].lines.len ? line + 1 : cells[col].lines.len;
+      }
+      add_row_box(c, t, g, cells, (row_part){head, line == 0, line + 1 == most, false, table_end}, header);
+    }
+  }
+  for (int col = 0; col < t->cols; col++) text_lines_free(&cells[col].lines);
+  free(cells);
 }
 
 void layout_table(layout_ctx *c, const block *b, const table_data *t) {

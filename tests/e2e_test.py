@@ -165,6 +165,21 @@ def font_of_text(pdf, page, hex_prefix):
     return None
 
 
+def test_tall_table_row(tmp):
+    """A row taller than a page is cut between lines, under a repeated header."""
+    md = os.path.join(tmp, "tall.md")
+    with open(md, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: 高行\n---\n\n| 项目 | 内容 |\n|---|---|\n| 甲 | " + "很长的单元格内容，" * 400 + " |\n| 乙 | 短 |\n")
+    pdf = os.path.join(tmp, "tall.pdf")
+    check(render(md, pdf, figures=None).returncode == 0, "render a table with a row taller than a page")
+    pages = run("pdftotext", pdf, "-").stdout.split("\f")[:-1]
+    check(len(pages) >= 3, f"the tall row runs over several pages ({len(pages)})")
+    check(all("项目" in p for p in pages), "the header row repeats on every page of the table")
+    check(sum(p.count("很") for p in pages) == 400, "no line of the tall cell is lost or doubled")
+    check("项目" in pages[0], "the table starts under the title, not on a page of its own")
+    check(fonts_ok(pdf) and run("qpdf", "--check", pdf).returncode == 0, "tall table PDF is sound")
+
+
 def test_chinese_bold(tmp):
     """The three bold patterns of issue 5 print in the strong (Hei) face, without asterisks."""
     md = os.path.join(INPUT, "陇西县.md")
@@ -367,6 +382,7 @@ def main():
         test_gb18030(tmp)
         test_features(tmp)
         test_chinese_bold(tmp)
+        test_tall_table_row(tmp)
         test_official_grid(tmp)
         test_briefing_masthead(tmp)
         test_errors(tmp)
