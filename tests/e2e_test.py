@@ -165,6 +165,20 @@ def font_of_text(pdf, page, hex_prefix):
     return None
 
 
+def test_dates(tmp):
+    """PDF dates come from the front matter or SOURCE_DATE_EPOCH, never the clock."""
+    md = os.path.join(tmp, "nodate.md")
+    with open(md, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: 无日期\n---\n\n正文。\n")
+    a, b = os.path.join(tmp, "d1.pdf"), os.path.join(tmp, "d2.pdf")
+    render(md, a, figures=None)
+    check("CreationDate" not in run("pdfinfo", a).stdout, "no date without front matter date or SOURCE_DATE_EPOCH")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1600000000")
+    subprocess.run([BRIEF, "render", md, "-o", b], env=env, capture_output=True)
+    info = run("pdfinfo", "-isodates", b).stdout
+    check(re.search(r"CreationDate:\s+2020-09-13T12:26:40Z", info) is not None, f"SOURCE_DATE_EPOCH sets the date: {info}")
+
+
 def test_tall_table_row(tmp):
     """A row taller than a page is cut between lines, under a repeated header."""
     md = os.path.join(tmp, "tall.md")
@@ -383,6 +397,7 @@ def main():
         test_features(tmp)
         test_chinese_bold(tmp)
         test_tall_table_row(tmp)
+        test_dates(tmp)
         test_official_grid(tmp)
         test_briefing_masthead(tmp)
         test_errors(tmp)
