@@ -19,8 +19,6 @@ struct font_face {
   char *path, *family;
   int index;
   FT_Face ft;
-  hb_face_t *hb;
-  bool bold;
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -61,7 +59,6 @@ static font_face *load_face(font_lib *lib, const char *path, int index, const ch
   f->family = xstrdup(family);
   f->index = index;
   f->ft = ft;
-  f->bold = (ft->style_flags & FT_STYLE_FLAG_BOLD) != 0;
   VEC_PUSH(lib->faces, f);
   return f;
 }
@@ -199,7 +196,6 @@ void font_lib_free(font_lib *lib) {
   for (size_t i = 0; i < lib->faces.len; i++) {
     font_face *f = lib->faces.items[i];
     FT_Done_Face(f->ft);
-    if (f->hb) hb_face_destroy(f->hb);
     free(f->path);
     free(f->family);
     free(f);
@@ -259,7 +255,6 @@ void font_face_blanks(const font_face *f, uint32_t cp, double *left, double *rig
   if (*right < 0) *right = 0;
 }
 
-bool font_face_is_bold(const font_face *f) { return f->bold; }
 const char *font_face_path(const font_face *f) { return f->path; }
 const char *font_face_family(const font_face *f) { return f->family; }
 int font_face_id(const font_face *f) { return f->id; }

@@ -34,7 +34,6 @@ bool font_face_has(const font_face *f, uint32_t cp);
 double font_face_advance(const font_face *f, uint32_t cp); /* in ems */
 /* Blank space left and right of the glyph's ink, in ems (punctuation squeezing). */
 void font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right);
-bool font_face_is_bold(const font_face *f);
 const char *font_face_path(const font_face *f);
 const char *font_face_family(const font_face *f);
 int font_face_id(const font_face *f); /* stable index within its font_lib */

@@ -15,8 +15,6 @@ static const char *role_names[ROLE_COUNT + 1] = { /* NULL-terminated for check_k
     "table_header", "caption", "code", "quote", "page_number", "header", "footer", "masthead",
     "masthead_issue", "masthead_line", "signature", "distribution", NULL};
 
-const char *role_name(role_id r) { return role_names[r]; }
-
 static const struct { const char *name; double pt; } chinese_sizes[] = {
     {"初号", 42}, {"小初", 36}, {"一号", 26}, {"小一", 24}, {"二号", 22}, {"小二", 18},
     {"三号", 16}, {"小三", 15}, {"四号", 14}, {"小四", 12}, {"五号", 10.5}, {"小五", 9},

@@ -84,7 +84,6 @@ double length_pt(length len, double size, double pitch);
 double chinese_size_pt(const char *s);
 /* Prints one line per installed layout: name and description. */
 int layout_list(const char *layouts_dir, FILE *out, diag_list *dl);
-const char *role_name(role_id r);
 /* Replaces {title} {county} {page} {pages} {date} {issue} {author}; caller frees. */
 char *layout_expand(const char *tmpl, const doc_meta *meta, int page, int pages);
 
