@@ -83,11 +83,20 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
   const HPDF_TTF_CmapRange *cmap = &((HPDF_TTFontDefAttr)fontdef->attr)->cmap;
   if (cmap->format == 0) return cmap->glyph_id_array[unicode & 0xFF];
   size_t segs = cmap->seg_count_x2 / 2, lo = 0, hi = segs;
+  /* libharu asks for every code point in ascending order: start from the
+   * segment of the previous answer (a per-thread memo, so threads that each
+   * write their own PDF do not share it). */
+  static _Thread_local struct { HPDF_FontDef font; HPDF_UINT16 code; size_t seg; } last;
+  if (last.font == fontdef && last.code <= unicode && last.seg < segs) {
+    lo = last.seg;
+    if (cmap->end_count[lo] >= unicode) hi = lo;
+  }
   while (lo < hi) { /* the first segment ending at or after unicode */
     size_t mid = (lo + hi) / 2;
     if (cmap->end_count[mid] < unicode) lo = mid + 1;
     else hi = mid;
   }
+  last.font = fontdef, last.code = unicode, last.seg = lo;
   if (lo == segs || cmap->start_count[lo] > unicode) return 0;
   if (cmap->id_range_offset[lo] == 0) return (HPDF_UINT16)(unicode + cmap->id_delta[lo]);
   size_t idx = cmap->id_range_offset[lo] / 2 + (unicode - cmap->start_count[lo]) - (segs - lo);

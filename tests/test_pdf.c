@@ -1,0 +1,83 @@
+/* The PDF stage's libharu workarounds, checked against independent
+ * implementations: the interposed cmap lookup against FreeType. */
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <hpdf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fonts.h"
+#include "pdf.h"
+#include "utf8.h"
+#include "util.h"
+
+static const char *sample =
+    "全面建成小康社会，难点在农村，关键在农村基层党组织。陇西县扶贫开发已进入攻坚拔寨的冲刺期，"
+    "贫困人口多数居住在偏远山区，受教育程度低，因灾因病返贫的风险高，稳定脱贫难度很大。"
+    "盘州市组建联村党委、村级合作社和村办公司，黔西县开展城乡共建新农村党建结对帮扶。ABC 123%";
+
+int main(void) {
+  diag_list dl = {0};
+  char *dir = path_join(getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".", "fonts");
+  font_lib *lib = font_lib_new(dir, &dl);
+  CHECK(lib != NULL);
+  if (!lib) return check_report();
+  const font_chain *ch = font_lib_role(lib, "fangsong", &dl);
+  VEC(uint32_t) cps = {0};
+  for (const char *p = sample; *p;) {
+    uint32_t cp;
+    p += utf8_decode(p, strlen(p), &cp);
+    if (font_face_has(ch->faces[0], cp)) VEC_PUSH(cps, cp);
+  }
+  char *data;
+  size_t len;
+  CHECK(font_face_subset(ch->faces[0], cps.items, cps.len, &data, &len, &dl) == 0);
+  char path[] = "/tmp/brief-subset-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0 && write(fd, data, len) == (ssize_t)len);
+  close(fd);
+
+  /* Every code point: libharu's font definition, looked up through our
+   * interposed HPDF_TTFontDef_GetGlyphid, agrees with FreeType's cmap. */
+  HPDF_Doc pdf = HPDF_New(NULL, NULL);
+  HPDF_FontDef def = HPDF_GetTTFontDefFromFile(pdf, path, HPDF_FALSE);
+  FT_Library ft;
+  FT_Face face;
+  FT_Init_FreeType(&ft);
+  CHECK(def != NULL && FT_New_Face(ft, path, 0, &face) == 0);
+  int mismatches = 0, mapped = 0;
+  for (uint32_t u = 0; def && u < 0x10000; u++) {
+    HPDF_UINT16 ours = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
+    FT_UInt theirs = FT_Get_Char_Index(face, u);
+    mismatches += ours != theirs;
+    mapped += theirs != 0;
+  }
+  for (uint32_t u = 0x10000; def && u-- > 0;) /* and in descending order (no memo help) */
+    mismatches += HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u) != FT_Get_Char_Index(face, u);
+  printf("cmap lookup: %d code points mapped, %d mismatches against FreeType\n", mapped, mismatches);
+  CHECK(mismatches == 0);
+  int distinct = 0;
+  for (size_t i = 0; i < cps.len; i++) {
+    bool seen = false;
+    for (size_t k = 0; k < i; k++) seen |= cps.items[k] == cps.items[i];
+    distinct += !seen;
+  }
+  CHECK(mapped == distinct); /* the subset maps exactly the characters asked for */
+  FT_Done_Face(face);
+  FT_Done_FreeType(ft);
+  HPDF_Free(pdf);
+
+  /* The subset keeps .notdef one em wide (/DW 1000) and is valid TrueType. */
+  CHECK(memcmp(data, "\0\1\0\0", 4) == 0);
+  unlink(path);
+  free(data);
+  VEC_FREE(cps);
+  font_lib_free(lib);
+  free(dir);
+  diag_clear(&dl);
+  return check_report();
+}
