@@ -37,12 +37,25 @@ def per_brief(tmp):
                   f"{min(times):>7.1f} {peak_kb(args) / 1024:>7.1f} MB")
 
 
-def stages():
+def instructions(tmp):
+    """Instructions per render (callgrind): stable where wall time is not."""
+    if not shutil.which("valgrind"):
+        return
+    print("\nInstructions per render (valgrind --tool=callgrind):")
+    for md in sorted(glob.glob(os.path.join(INPUT, "*.md"))):
+        r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", BRIEF, "render", md,
+                            "--figures", FIGURES, "-o", os.path.join(tmp, "i.pdf")], capture_output=True, text=True)
+        m = re.search(r"Collected : (\d+)", r.stderr)
+        if m:
+            print(f"  {os.path.basename(md):<10} {int(m.group(1)) / 1e6:6.0f} M")
+
+
+def stages(tmp):
     print("\nWhere the time goes (BRIEF_TIMING=1, mean of the runs):")
     md = sorted(glob.glob(os.path.join(INPUT, "*.md")))[0]
     sums = {}
     for _ in range(RUNS):
-        r = subprocess.run([BRIEF, "render", md, "--figures", FIGURES, "-o", "/dev/null/x.pdf"],
+        r = subprocess.run([BRIEF, "render", md, "--figures", FIGURES, "-o", os.path.join(tmp, "t.pdf")],
                            capture_output=True, text=True, env=dict(os.environ, BRIEF_TIMING="1"))
         for name, ms in re.findall(r"([a-z+() -]+?) ([\d.]+) ms", r.stderr):
             sums[name.strip(" ,:")] = sums.get(name.strip(" ,:"), 0) + float(ms)
@@ -78,7 +91,8 @@ def main():
         sys.exit("build first: scripts/build.sh")
     with tempfile.TemporaryDirectory() as tmp:
         per_brief(tmp)
-        stages()
+        instructions(tmp)
+        stages(tmp)
         batch(tmp, 20)
 
 
