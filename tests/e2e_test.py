@@ -242,7 +242,9 @@ def test_official_grid(tmp):
                   f"left edge {min(l['xMin'] for l in body) / MM:.2f} mm, right edge "
                   f"{max(l['xMax'] for l in body) / MM:.2f} mm, top {min(l['yMin'] for l in body) / MM:.2f} mm")
             check(len(body) == 22, f"22 body lines on a full page, got {len(body)}")
-            check(abs(min(l["yMin"] for l in body) - 37 * MM) < 3 * MM, "first line at the 37 mm top margin")
+            # The first grid line's em box starts half a line gap below the 37 mm margin.
+            em_top = 37 * MM + (225 * MM / 22 - 16) / 2
+            check(abs(min(l["yMin"] for l in body) - em_top) < 0.5 * MM, "first line on the grid under the 37 mm top margin")
             check(max(l["yMax"] for l in body) <= (297 - 35) * MM + 0.5 * MM, "last line inside the type area")
         cell = 156 * MM / 28  # indented first lines count their two empty cells
         cells = [len(l["text"]) + round((l["xMin"] - 28 * MM) / cell) for l in full]
