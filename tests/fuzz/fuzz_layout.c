@@ -1,0 +1,49 @@
+/* libFuzzer target: parse and lay out arbitrary Markdown with the official
+ * layout and the real fonts (loaded once). Characters no font has are
+ * errors, not crashes. Set BRIEF_DATA to the source tree. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fonts.h"
+#include "layout.h"
+#include "linebreaker.h"
+#include "markdown.h"
+#include "utf8.h"
+#include "util.h"
+
+static font_lib *fonts;
+static layout_spec spec;
+
+static int setup(void) {
+  const char *data = getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".";
+  char *fonts_dir = path_join(data, "fonts"), *layouts_dir = path_join(data, "layouts");
+  diag_list dl = {0};
+  lb_init();
+  fonts = font_lib_new(fonts_dir, &dl);
+  int rc = fonts && layout_load("official", layouts_dir, &spec, &dl) == 0 ? 0 : -1;
+  free(fonts_dir);
+  free(layouts_dir);
+  diag_clear(&dl);
+  return rc;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static int ready = -2;
+  if (ready == -2) ready = setup();
+  if (ready != 0) abort();
+  const char *text = (const char *)data;
+  if (utf8_invalid_offset(text, size) >= 0 || memchr(text, 0, size)) return 0;
+  document doc = {0};
+  doc.file = xstrdup("fuzz.md");
+  doc.dir = xstrdup("/nonexistent");
+  diag_list dl = {0};
+  markdown_options opts = {true};
+  markdown_parse(text, size, 0, &opts, &doc, &dl);
+  laid_out lo;
+  layout_document(&doc, &spec, fonts, &lo, &dl);
+  laid_out_free(&lo);
+  document_free(&doc);
+  diag_clear(&dl);
+  return 0;
+}
