@@ -4,6 +4,7 @@
 #ifndef BRIEF_H
 #define BRIEF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -26,9 +27,12 @@ typedef struct {
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
 /* Prints the text of a summary as the PDF shows it, for checking extraction. */
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
-/* Renders several briefs into one PDF for duplex printing: every brief
- * starts on an odd page. */
-int brief_booklet(brief_engine *e, const brief_job *jobs, size_t n, const char *output, diag_list *dl);
+/* Renders every job into its own PDF, going on past failures (failed[i]
+ * is set for each); with booklet also writes all briefs that rendered into
+ * one PDF for duplex printing, every brief starting on an odd page.
+ * Returns 0 when everything was written. */
+int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
+                diag_list *dl);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

@@ -142,37 +142,39 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: cannot create the output folder '%s'\n", c->output);
     return 1;
   }
-  str_list inputs = {0}, failed = {0};
+  str_list inputs = {0};
   collect_inputs(&c->inputs, &inputs);
   brief_job *jobs = xcalloc(inputs.len + 1, sizeof *jobs);
+  bool *failed = xcalloc(inputs.len + 1, sizeof *failed);
   for (size_t i = 0; i < inputs.len; i++) {
     char *stem = path_stem(inputs.items[i]);
-    char *out = xasprintf("%s/%s.pdf", c->output, stem);
+    jobs[i] = (brief_job){inputs.items[i], xasprintf("%s/%s.pdf", c->output, stem),
+                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout};
     free(stem);
-    jobs[i] = (brief_job){inputs.items[i], out, c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout};
-    if (brief_render(e, &jobs[i], dl) != 0) str_list_push(&failed, inputs.items[i]);
-    diag_print(dl, stderr);
-    diag_clear(dl);
   }
-  if (c->booklet && brief_booklet(e, jobs, inputs.len, c->booklet, dl) != 0 && failed.len == 0)
-    str_list_push(&failed, c->booklet);
-  diag_clear(dl); /* the briefs' own messages were printed above */
-  int rc = 0;
-  if (failed.len) {
-    fprintf(stderr, "brief: %zu of %zu briefs failed:\n", failed.len, inputs.len);
-    for (size_t i = 0; i < failed.len; i++) fprintf(stderr, "  %s\n", failed.items[i]);
-    rc = 1;
+  int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
+  diag_print(dl, stderr);
+  diag_clear(dl);
+  size_t nfailed = 0;
+  for (size_t i = 0; i < inputs.len; i++) nfailed += failed[i];
+  if (nfailed) {
+    fprintf(stderr, "brief: %zu of %zu briefs failed:\n", nfailed, inputs.len);
+    for (size_t i = 0; i < inputs.len; i++)
+      if (failed[i]) fprintf(stderr, "  %s\n", inputs.items[i]);
+  } else if (rc != 0) {
+    fprintf(stderr, "brief: the booklet %s could not be written\n", c->booklet);
   } else {
-    fprintf(stderr, "brief: %zu briefs written to %s\n", inputs.len, c->output);
+    fprintf(stderr, "brief: %zu briefs written to %s%s%s\n", inputs.len, c->output,
+            c->booklet ? ", booklet " : "", c->booklet ? c->booklet : "");
   }
   for (size_t i = 0; i < inputs.len; i++) {
     free((char *)jobs[i].output);
     free((char *)jobs[i].figures);
   }
   free(jobs);
+  free(failed);
   str_list_free(&inputs);
-  str_list_free(&failed);
-  return rc;
+  return rc == 0 ? 0 : 1;
 }
 
 static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {

@@ -231,14 +231,15 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
   return 0;
 }
 
-/* Appends src's pages to dst; a brief with an odd page count gets a blank
- * page after it so the next one starts on a right-hand page. */
-static void append_pages(laid_out *dst, laid_out *src, bool pad) {
-  size_t offset = dst->npages, add = src->npages + (pad && src->npages % 2 ? 1 : 0);
-  dst->pages = xrealloc(dst->pages, (offset + add + 1) * sizeof *dst->pages);
+/* Moves src's pages into the booklet dst. A brief after one with an odd
+ * page count gets a blank page before it, so every brief starts on a
+ * right-hand page when printed on both sides. */
+static void append_pages(laid_out *dst, laid_out *src) {
+  size_t blank = dst->npages % 2, offset = dst->npages + blank;
+  dst->pages = xrealloc(dst->pages, (offset + src->npages + 1) * sizeof *dst->pages);
+  if (blank) memset(&dst->pages[dst->npages], 0, sizeof *dst->pages);
   memcpy(dst->pages + offset, src->pages, src->npages * sizeof *src->pages);
-  if (add > src->npages) memset(&dst->pages[offset + src->npages], 0, sizeof *dst->pages);
-  dst->npages = offset + add;
+  dst->npages = offset + src->npages;
   dst->outline = xrealloc(dst->outline, (dst->noutline + src->noutline + 1) * sizeof *dst->outline);
   for (size_t i = 0; i < src->noutline; i++) {
     outline_entry o = src->outline[i];
@@ -253,6 +254,10 @@ static void append_pages(laid_out *dst, laid_out *src, bool pad) {
     memcpy(dst->face_cps[id] + n, src->face_cps[id], src->face_ncps[id] * sizeof(uint32_t));
     dst->face_ncps[id] = n + src->face_ncps[id];
   }
+  if (dst->page_w == 0) {
+    dst->page_w = src->page_w;
+    dst->page_h = src->page_h;
+  }
   free(src->pages);
   free(src->outline);
   src->pages = NULL;
@@ -265,40 +270,47 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-int brief_booklet(brief_engine *e, const brief_job *jobs, size_t n, const char *output, diag_list *dl) {
-  laid_out book = {0};
-  size_t nf = font_lib_face_count(e->fonts);
-  book.nfaces = nf;
-  book.faces = xcalloc(nf + 1, sizeof *book.faces);
-  book.face_cps = xcalloc(nf + 1, sizeof *book.face_cps);
-  book.face_ncps = xcalloc(nf + 1, sizeof *book.face_ncps);
-  book.title = xstrdup("汇编");
-  int failed = 0;
+static void init_booklet(laid_out *book, size_t nfaces) {
+  memset(book, 0, sizeof *book);
+  book->nfaces = nfaces;
+  book->faces = xcalloc(nfaces + 1, sizeof *book->faces);
+  book->face_cps = xcalloc(nfaces + 1, sizeof *book->face_cps);
+  book->face_ncps = xcalloc(nfaces + 1, sizeof *book->face_ncps);
+  book->title = xstrdup("汇编");
+}
+
+/* One sorted set of characters per face, for subsetting. */
+static void dedupe_characters(laid_out *book) {
+  for (size_t id = 0; id < book->nfaces; id++) {
+    size_t k = 0, m = book->face_ncps[id];
+    if (m == 0) continue;
+    qsort(book->face_cps[id], m, sizeof(uint32_t), cmp_u32);
+    for (size_t j = 0; j < m; j++)
+      if (k == 0 || book->face_cps[id][k - 1] != book->face_cps[id][j]) book->face_cps[id][k++] = book->face_cps[id][j];
+    book->face_ncps[id] = k;
+  }
+}
+
+int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
+                diag_list *dl) {
+  laid_out book;
+  if (booklet) init_booklet(&book, font_lib_face_count(e->fonts));
+  int nfailed = 0;
   for (size_t i = 0; i < n; i++) {
     laid_out lo;
-    if (lay_out_job(e, &jobs[i], &lo, dl) == 0) {
-      if (book.npages == 0) {
-        book.page_w = lo.page_w;
-        book.page_h = lo.page_h;
-      }
-      append_pages(&book, &lo, i + 1 < n);
-    } else {
-      failed++;
-    }
+    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_pdf(e, &lo, jobs[i].output, dl) != 0;
+    if (failed[i]) nfailed++;
+    else if (booklet) append_pages(&book, &lo); /* each brief is laid out once, for both */
     laid_out_free(&lo);
   }
-  for (size_t id = 0; id < nf; id++) { /* one sorted set of characters per face */
-    size_t k = 0, m = book.face_ncps[id];
-    if (m == 0) continue;
-    qsort(book.face_cps[id], m, sizeof(uint32_t), cmp_u32);
-    for (size_t j = 0; j < m; j++)
-      if (k == 0 || book.face_cps[id][k - 1] != book.face_cps[id][j]) book.face_cps[id][k++] = book.face_cps[id][j];
-    book.face_ncps[id] = k;
+  int rc = nfailed ? -1 : 0;
+  if (booklet) {
+    /* The booklet holds every brief that rendered; failures are reported. */
+    dedupe_characters(&book);
+    if (book.npages == 0 || write_pdf(e, &book, booklet, dl) != 0) rc = -1;
+    laid_out_free(&book);
   }
-  /* The booklet holds every brief that rendered; failures are reported. */
-  int rc = book.npages == 0 ? -1 : write_pdf(e, &book, output, dl);
-  laid_out_free(&book);
-  return failed ? -1 : rc;
+  return rc;
 }
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl) { return layout_list(e->layouts_dir, out, dl); }
