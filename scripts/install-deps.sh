@@ -29,5 +29,9 @@ fi
 
 if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ]; then
   mkdir -p build/npm
-  npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 >/dev/null
+  for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
+    npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 >/dev/null && break
+    [ "$attempt" = 3 ] && exit 1
+    sleep 5
+  done
 fi
