@@ -30,8 +30,6 @@ typedef struct {
   unsigned style;
   const char *url;
   int line, col;
-  bool split_images; /* images end the paragraph (top-level paragraphs only) */
-  block *para;       /* the paragraph being filled, when split_images */
   nesting *nest;
 } inline_walk;
 
@@ -191,14 +189,14 @@ static block *add_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node 
   return b;
 }
 
-/* Inline content of a paragraph or heading. Images split the paragraph:
- * text before, the image as its own block, text after. */
+/* Inline content of a paragraph or heading. An image becomes a block of
+ * its own, placed after the paragraph that holds it. */
 static void add_text_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node *n) {
   block *b = add_block(ctx, nest, kind, n);
   if (kind == BLK_HEADING) b->level = cmark_node_get_heading_level(n);
   size_t index = (size_t)(b - ctx->doc->items);
   span_list spans = {0};
-  inline_walk w = {ctx, &spans, 0, NULL, b->line, b->col, true, b, nest};
+  inline_walk w = {ctx, &spans, 0, NULL, b->line, b->col, nest};
   walk_inlines(&w, n);
   finish_spans(ctx, &spans);
   b = &ctx->doc->items[index]; /* the array may have moved */
@@ -234,7 +232,7 @@ static void add_table(md_ctx *ctx, nesting *nest, cmark_node *n) {
     int col = 0;
     for (cmark_node *c = cmark_node_first_child(r); c && col < t->cols; c = cmark_node_next(c), col++) {
       span_list *cell = &t->cells[row * t->cols + col];
-      inline_walk w = {ctx, cell, 0, NULL, node_line(ctx, c), cmark_node_get_start_column(c), false, NULL, nest};
+      inline_walk w = {ctx, cell, 0, NULL, node_line(ctx, c), cmark_node_get_start_column(c), nest};
       walk_inlines(&w, c);
       finish_spans(ctx, cell);
     }
