@@ -62,6 +62,7 @@ typedef struct {
   double x, width;       /* the table's left edge and width */
   double pad_x, pad_y;
   double *col_x, *col_w;
+  text_align *align;     /* body cells, per column */
 } table_geometry;
 
 static void measure_columns(layout_ctx *c, const table_data *t, table_geometry *g) {
@@ -146,7 +147,7 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
   size_t most = 0;
   for (int col = 0; col < t->cols; col++) {
     text_frame f = {role, g->col_x[col] + g->pad_x, g->col_w[col] - 2 * g->pad_x, 0,
-                    head ? ALIGN_CENTER : to_align(column_align(t, col)), false, head, NULL, 0};
+                    head ? ALIGN_CENTER : g->align[col], false, head, NULL, 0};
     set_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
     cells[col].to = cells[col].lines.len;
     content = fmax(content, slice_height(&cells[col]));
@@ -174,7 +175,9 @@ void layout_table(layout_ctx *c, const block *b, const table_data *t) {
   double em = c->spec->roles[ROLE_BODY].size;
   double left = (b->list_depth * 2 + b->quote_depth * 2) * em;
   table_geometry g = {c->area_x + left, c->area_w - left, rs->size * 0.4, rs->size * 0.25,
-                      xcalloc((size_t)t->cols, sizeof(double)), xcalloc((size_t)t->cols, sizeof(double))};
+                      xcalloc((size_t)t->cols, sizeof(double)), xcalloc((size_t)t->cols, sizeof(double)),
+                      xcalloc((size_t)t->cols, sizeof(text_align))};
+  for (int col = 0; col < t->cols; col++) g.align[col] = to_align(column_align(t, col));
   measure_columns(c, t, &g);
   double pitch = c->pitch > 0 ? c->pitch : rs->size * 1.5;
   double before = length_pt(rs->space_before, rs->size, pitch);
@@ -206,4 +209,5 @@ void layout_table(layout_ctx *c, const block *b, const table_data *t) {
   }
   free(g.col_x);
   free(g.col_w);
+  free(g.align);
 }
