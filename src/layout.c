@@ -87,6 +87,7 @@ static text_frame body_frame(const layout_ctx *c, role_id role, const block *b) 
   double left = length_pt(rs->margin_left, rs->size, pitch);
   double em = c->spec->roles[ROLE_BODY].size;
   left += (b->list_depth * 2 + b->quote_depth * 2) * em;
+  left = fmin(left, c->area_w / 2); /* deep nesting stops indenting at half the measure */
   text_frame f = {role, c->area_x + left, c->area_w - left, 0, rs->align, c->pitch > 0, false, NULL, 0};
   /* On a character grid an em of indent is one grid cell. */
   if (!b->list_depth) f.indent = length_pt(rs->indent, rs->size + grid_tracking(c, role), pitch);

@@ -173,7 +173,7 @@ void layout_table(layout_ctx *c, const block *b, const table_data *t) {
   if (t->rows == 0 || t->cols == 0) return;
   const role_style *rs = &c->spec->roles[ROLE_TABLE];
   double em = c->spec->roles[ROLE_BODY].size;
-  double left = (b->list_depth * 2 + b->quote_depth * 2) * em;
+  double left = fmin((b->list_depth * 2 + b->quote_depth * 2) * em, c->area_w / 2);
   table_geometry g = {c->area_x + left, c->area_w - left, rs->size * 0.4, rs->size * 0.25,
                       xcalloc((size_t)t->cols, sizeof(double)), xcalloc((size_t)t->cols, sizeof(double)),
                       xcalloc((size_t)t->cols, sizeof(text_align))};
