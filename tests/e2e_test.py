@@ -165,6 +165,18 @@ def font_of_text(pdf, page, hex_prefix):
     return None
 
 
+def test_deep_nesting(tmp):
+    """Lists nested 40 deep stay readable: indentation stops at half the measure."""
+    md = os.path.join(tmp, "deep.md")
+    with open(md, "w", encoding="utf-8") as f:
+        f.write("".join("  " * i + f"- 第{i}层\n" for i in range(40)))
+    pdf = os.path.join(tmp, "deep.pdf")
+    check(render(md, pdf, figures=None).returncode == 0, "render a deeply nested list")
+    lines = run("pdftotext", pdf, "-").stdout.splitlines()
+    check(all(f"第{i}层" in lines[j] for i in range(40) for j in [next((k for k, l in enumerate(lines) if f"第{i}层" in l), 0)]),
+          "every nested item on one line")
+
+
 def test_dates(tmp):
     """PDF dates come from the front matter or SOURCE_DATE_EPOCH, never the clock."""
     md = os.path.join(tmp, "nodate.md")
@@ -400,6 +412,7 @@ def main():
         test_chinese_bold(tmp)
         test_tall_table_row(tmp)
         test_dates(tmp)
+        test_deep_nesting(tmp)
         test_official_grid(tmp)
         test_briefing_masthead(tmp)
         test_errors(tmp)
