@@ -120,8 +120,6 @@ static uint32_t first_char(const char *s) {
   return cp;
 }
 
-static bool is_wide(uint32_t cp) { return is_cjk(cp) && cp != 0x2014 && cp != 0xB7; }
-
 /* A soft break next to a CJK character vanishes (Chinese has no spaces
  * between words; the layout adds the CJK–Latin gap itself); between two
  * Latin words it is a space. */

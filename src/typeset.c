@@ -129,8 +129,6 @@ static void push_chars(layout_ctx *c, const span *s, role_id role, bool bold, do
   }
 }
 
-static bool is_wide(uint32_t cp) { return is_cjk(cp) && cp != 0x2014 && cp != 0xB7; }
-
 /* Width of a character cell: the glyph plus the grid's tracking. */
 double grid_tracking(const layout_ctx *c, role_id role) {
   if (role != ROLE_BODY || c->spec->grid_chars <= 0) return 0;

@@ -21,6 +21,9 @@ bool is_cjk_ideograph(uint32_t cp);
 /* Full-width punctuation of CJK text (，。、“”（）《》… and the fullwidth forms). */
 bool is_cjk_punct(uint32_t cp);
 static inline bool is_cjk(uint32_t cp) { return is_cjk_ideograph(cp) || is_cjk_punct(cp); }
+/* CJK set full width: no space beside it at a soft break, a stretch point
+ * when justifying. The dash and middle dot are CJK punctuation set narrow. */
+static inline bool is_wide(uint32_t cp) { return is_cjk(cp) && cp != 0x2014 && cp != 0xB7; }
 /* Unicode punctuation or symbol, in the sense CommonMark's flanking rules use. */
 bool is_unicode_punct(uint32_t cp);
 bool is_unicode_space(uint32_t cp);

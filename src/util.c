@@ -133,8 +133,6 @@ int commit_temp(const char *temp, const char *path) { return rename(temp, path);
 
 void discard_temp(const char *temp) { unlink(temp); }
 
-bool str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
-
 bool str_ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);
   return n >= m && memcmp(s + n - m, suffix, m) == 0;

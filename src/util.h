@@ -52,7 +52,6 @@ char *temp_beside(const char *path); /* creates it; NULL (errno set) on failure 
 int commit_temp(const char *temp, const char *path); /* rename; 0 or -1 */
 void discard_temp(const char *temp);
 
-bool str_eq(const char *a, const char *b);
 bool str_ends_with(const char *s, const char *suffix);
 /* The folder part of a path ("." when there is none); caller frees. */
 char *path_dirname(const char *path);

@@ -3,31 +3,13 @@
 #include <string.h>
 
 #include "check.h"
+#include "lb_items.h"
 #include "linebreaker.h"
 #include "utf8.h"
 #include "util.h"
 
-/* Items from text: CJK one em wide, ASCII half; full-width marks may
- * squeeze half an em. */
-static size_t items_of(const char *text, lb_item *items) {
-  size_t n = 0;
-  for (const char *p = text; *p;) {
-    uint32_t cp;
-    p += utf8_decode(p, strlen(p), &cp);
-    lb_item it = {0};
-    it.cp = cp;
-    it.adv = cp < 0x80 ? 0.5 : 1;
-    it.space = cp == ' ';
-    it.shrink = is_closing_punct(cp) || is_opening_punct(cp) ? 0.5 : 0;
-    it.stretch = true;
-    items[n++] = it;
-  }
-  lb_find_breaks(items, n);
-  return n;
-}
-
 static lb_lines lines_of(const char *text, double width, lb_item *items, double *extra, size_t *n) {
-  *n = items_of(text, items);
+  *n = lb_items_of(text, strlen(text), items);
   lb_lines lines = {0};
   lb_break_lines(items, *n, width, width, true, &lines, extra);
   return lines;

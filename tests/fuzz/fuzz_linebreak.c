@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lb_items.h"
 #include "linebreaker.h"
 #include "utf8.h"
 #include "util.h"
@@ -16,23 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size--;
   lb_item *items = xcalloc(size + 1, sizeof *items);
   double *extra = xcalloc(size + 1, sizeof *extra);
-  size_t n = 0;
-  for (size_t i = 0; i < size;) {
-    uint32_t cp;
-    size_t len = utf8_decode(text + i, size - i, &cp);
-    if (!len) { i++; continue; }
-    i += len;
-    lb_item it = {0};
-    it.cp = cp;
-    it.adv = cp < 0x80 ? 0.5 : 1;
-    it.space = cp == ' ';
-    it.shrink = is_closing_punct(cp) || is_opening_punct(cp) ? 0.5 : 0;
-    it.stretch = true;
-    items[n++] = it;
-  }
   static int ready;
   if (!ready) lb_init(), ready = 1;
-  lb_find_breaks(items, n);
+  size_t n = lb_items_of(text, size, items);
   lb_lines lines = {0};
   lb_break_lines(items, n, width, width, true, &lines, extra);
   size_t next = 0;
