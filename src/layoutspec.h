@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "frontmatter.h"
+#include "model.h"
 
 typedef struct {
   double r, g, b;
@@ -73,6 +74,10 @@ typedef struct {
   bool distribution;                     /* 版记 at the end */
   char *key_figures_title;               /* "主要数据" */
   bool key_figures_at_end;               /* after the body instead of after the title */
+  /* table_widths: {序号: 3字, 备注: 30%}: widths of table columns by header text */
+  char **table_width_names;
+  col_width *table_widths;
+  size_t ntable_widths;
 } layout_spec;
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */
