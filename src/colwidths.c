@@ -208,24 +208,22 @@ static double next_critical(breaker *b, const tw_cell *cell, double w, double ma
   return hi;
 }
 
-/* The narrowest width (down to min) at which column col keeps the line
- * counts it has now: what it can give away for free. */
+/* A width (down to min) at which column col keeps the line counts it has
+ * now: what it can give away for free. Its widest line as set now: at
+ * that width greedy breaking takes the same breaks. */
 static double tight_width(search *s, int col, double min) {
   const tw_input *in = s->in;
   double tight = min;
   for (int r = 0; r < in->rows; r++) {
     const tw_cell *cell = &in->cells[r * in->cols + col];
-    int k = s->lines[r * in->cols + col];
-    if (cell->n == 0 || lines_at(&s->b, cell, tight) <= k) continue;
-    double lo = tight, hi = s->w[col];
-    for (int i = 0; i < 40 && hi - lo > 1e-6; i++) {
-      double mid = (lo + hi) / 2;
-      if (lines_at(&s->b, cell, mid) <= k) hi = mid;
-      else lo = mid;
-    }
-    tight = hi;
+    if (cell->n == 0) continue;
+    lines_at(&s->b, cell, s->w[col]);
+    for (size_t i = 0; i < s->b.lines.len; i++) tight = fmax(tight, s->b.lines.items[i].width);
   }
-  return fmin(tight, s->w[col]);
+  tight = fmin(tight, s->w[col]);
+  for (int r = 0; r < in->rows; r++)
+    if (lines_at(&s->b, &in->cells[r * in->cols + col], tight) > s->lines[r * in->cols + col]) return s->w[col];
+  return tight;
 }
 
 /* Shortens row r by a line: every column whose cell in r has the row's
@@ -251,14 +249,16 @@ static bool try_shorten_row(search *s, const column_facts *f, int r, double *bes
     need += target[j] - s->w[j];
   }
   for (int j = 0; j < cols && ok; j++)
+    if (target[j] == 0 && f->is_auto[j]) slack += s->w[j] - f->min[j];
+  ok = ok && need > 1e-6 && need <= slack + 1e-9;
+  for (int j = 0; j < cols && ok; j++)
     if (target[j] == 0 && f->is_auto[j]) {
       tight[j] = tight_width(s, j, f->min[j]);
-      slack += s->w[j] - f->min[j];
       free_sum += s->w[j] - tight[j];
       rest_sum += tight[j] - f->min[j];
     }
   bool done = false;
-  if (ok && need > 1e-6 && need <= slack + 1e-9) {
+  if (ok) {
     size_t cells = (size_t)(in->rows * cols);
     double *old_w = xcalloc((size_t)cols, sizeof *old_w), *best_w = xcalloc((size_t)cols, sizeof *best_w);
     int *old_lines = xcalloc(cells + 1, sizeof *old_lines), *best_lines = xcalloc(cells + 1, sizeof *best_lines);
@@ -433,7 +433,7 @@ double tw_solve(const tw_input *in, double *widths) {
       changed = false;
       for (int r = 0; r < in->rows; r++)
         if (try_shorten_row(&s, &f, r, &best)) changed = true;
-      for (int div = 8; div <= 256; div *= 2) {
+      for (int div = 8; div <= 64; div *= 2) {
         double step = auto_room / div;
         bool moved = true;
         for (int round = 0; moved && round < 64; round++) {
