@@ -43,6 +43,9 @@ static const char usage[] =
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
   str_list inputs;
+  const char *numbered;                         /* render, batch: --numbered RANGE */
+  const char *printer, *copies, *sides;         /* print */
+  bool dry_run;
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -54,6 +57,14 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--layout")) target = &c->layout;
     else if (!strcmp(a, "--booklet")) target = &c->booklet;
     else if (!strcmp(a, "--data")) target = &c->data;
+    else if (!strcmp(a, "--numbered")) target = &c->numbered;
+    else if (!strcmp(a, "--printer") || !strcmp(a, "-P")) target = &c->printer;
+    else if (!strcmp(a, "--copies") || !strcmp(a, "-n")) target = &c->copies;
+    else if (!strcmp(a, "--sides")) target = &c->sides;
+    else if (!strcmp(a, "--dry-run")) {
+      c->dry_run = true;
+      continue;
+    }
     if (target) {
       if (i + 1 >= argc) {
         fprintf(stderr, "brief: error: %s needs a value; see 'brief --help'\n", a);
@@ -118,7 +129,7 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
     return 2;
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0]);
-  brief_job job = {c->inputs.items[0], out, c->figures, c->layout};
+  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->numbered};
   int rc = brief_render(e, &job, dl);
   free(out);
   return finish(dl, rc == 0 ? 0 : 1);
@@ -149,7 +160,8 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   for (size_t i = 0; i < inputs.len; i++) {
     char *stem = path_stem(inputs.items[i]);
     jobs[i] = (brief_job){inputs.items[i], xasprintf("%s/%s.pdf", c->output, stem),
-                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout};
+                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout,
+                          c->numbered};
     free(stem);
   }
   int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
@@ -182,7 +194,7 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout};
+  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, NULL};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 

@@ -299,15 +299,16 @@ static void draw_text(writer *w, HPDF_Page page, const page_box *box) {
   if (open) HPDF_Page_EndText(page);
 }
 
-/* Bookmarks nest by level; a deeper level hangs under the last shallower one. */
-static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages) {
+/* Bookmarks nest by level; a deeper level hangs under the last shallower
+ * one, and all under root (a numbered copy's own bookmark) when given. */
+static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages, HPDF_Outline root) {
   HPDF_Encoder utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
-  HPDF_Outline parents[8] = {NULL};
+  HPDF_Outline parents[8] = {root};
   for (size_t i = 0; i < lo->noutline; i++) {
     const outline_entry *e = &lo->outline[i];
     int level = e->level < 1 ? 1 : e->level > 6 ? 6 : e->level;
     HPDF_Outline parent = NULL;
-    for (int l = level - 1; l >= 1 && !parent; l--) parent = parents[l];
+    for (int l = level - 1; l >= 0 && !parent; l--) parent = parents[l];
     HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, e->title, utf8);
     if (!o) continue;
     HPDF_Destination dst = HPDF_Page_CreateDestination(pages[e->page]);
@@ -350,18 +351,44 @@ static int save(writer *w, const char *path) {
   return HPDF_SaveToFile(w->pdf, path) == HPDF_OK ? 0 : -1;
 }
 
-static int write_pages(writer *w, const laid_out *lo) {
+static HPDF_Page add_page(writer *w, const laid_out *lo) {
+  HPDF_Page page = HPDF_AddPage(w->pdf);
+  HPDF_Page_SetWidth(page, (HPDF_REAL)lo->page_w);
+  HPDF_Page_SetHeight(page, (HPDF_REAL)lo->page_h);
+  return page;
+}
+
+/* One copy of the laid-out pages; a numbered copy adds its 份号 (marks) to
+ * its first page and gets a bookmark of its own holding the headings. */
+static void write_copy(writer *w, const laid_out *lo, const page_box *marks, const char *label) {
   HPDF_Page *pages = xcalloc(lo->npages + 1, sizeof *pages);
   for (size_t p = 0; p < lo->npages && !w->err.error; p++) {
-    HPDF_Page page = HPDF_AddPage(w->pdf);
-    pages[p] = page;
-    HPDF_Page_SetWidth(page, (HPDF_REAL)lo->page_w);
-    HPDF_Page_SetHeight(page, (HPDF_REAL)lo->page_h);
+    HPDF_Page page = pages[p] = add_page(w, lo);
     draw_graphics(w, page, &lo->pages[p]);
     draw_text(w, page, &lo->pages[p]);
+    if (marks && p == 0) draw_text(w, page, marks);
   }
-  if (!w->err.error) add_outline(w, lo, pages);
+  HPDF_Outline root = NULL;
+  if (label && !w->err.error && lo->npages) {
+    root = HPDF_CreateOutline(w->pdf, NULL, label, HPDF_GetEncoder(w->pdf, "UTF-8"));
+    if (root) HPDF_Outline_SetDestination(root, HPDF_Page_CreateDestination(pages[0]));
+  }
+  if (!w->err.error) add_outline(w, lo, pages, root);
   free(pages);
+}
+
+/* Numbered copies follow one another, each starting on an odd page (a
+ * blank page after a copy with an odd page count) so that every copy
+ * comes out of a duplex printer on sheets of its own. */
+static int write_pages(writer *w, const laid_out *lo) {
+  if (lo->ncopies == 0) {
+    write_copy(w, lo, NULL, NULL);
+    return w->err.error ? -1 : 0;
+  }
+  for (size_t k = 0; k < lo->ncopies && !w->err.error; k++) {
+    if (k > 0 && lo->npages % 2) add_page(w, lo);
+    write_copy(w, lo, &lo->copy_marks[k], lo->copy_labels[k]);
+  }
   return w->err.error ? -1 : 0;
 }
 
