@@ -8,6 +8,7 @@
 
 #include "brief.h"
 #include "frontmatter.h"
+#include "print.h"
 #include "util.h"
 
 static const char usage[] =
@@ -25,6 +26,10 @@ static const char usage[] =
     "  brief text SUMMARY.md [--figures FIGURES.csv]\n"
     "      Print the text the PDF shows, in reading order (for checking extraction).\n"
     "      e.g. brief text input/黔西县.md --figures input/figures.csv\n"
+    "  brief print PDF|DIR... [--printer NAME] [--copies N] [--sides SIDES] [--dry-run]\n"
+    "      Print each PDF as one job on a CUPS queue (a folder: its PDFs in booklet order),\n"
+    "      named after its county, collated, duplex when it has more than one page.\n"
+    "      e.g. brief print out --printer office --copies 3\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "\n"
@@ -34,6 +39,12 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
+    "                         another in one PDF, each starting on an odd page\n"
+    "  --printer NAME         print: the queue (default: as lp finds it; CUPS_SERVER honoured)\n"
+    "  --copies N             print: copies of each brief (default 1)\n"
+    "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
+    "  --dry-run              print: show what would be sent where, send nothing\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
@@ -214,6 +225,12 @@ int main(int argc, char **argv) {
   if (!c.command) {
     fputs(usage, stderr);
     return 2;
+  }
+  if (!strcmp(c.command, "print")) { /* needs no fonts or layouts */
+    print_options po = {c.printer, c.copies, c.sides, c.dry_run};
+    int prc = brief_print(&po, c.inputs.items, c.inputs.len);
+    str_list_free(&c.inputs);
+    return prc;
   }
   const char *data = c.data ? c.data : getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : BRIEF_DATA_DIR;
   diag_list dl = {0};
