@@ -123,22 +123,27 @@ static void free_docs(print_docs *docs) {
 
 /* ---- the destination ----------------------------------------------------- */
 
-/* The scheduler as CUPS_SERVER names it: host:port, or a socket path. */
-static const char *server(void) {
-  static _Thread_local char name[300];
+/* The scheduler as CUPS_SERVER names it: host:port, or a socket path.
+ * Returned by value: server().name lives to the end of the statement. */
+typedef struct {
+  char name[300];
+} server_name;
+
+static server_name server(void) {
+  server_name s;
   const char *host = cupsServer();
-  if (host[0] == '/') return host;
-  snprintf(name, sizeof name, "%s:%d", host, ippPort());
-  return name;
+  if (host[0] == '/') snprintf(s.name, sizeof s.name, "%s", host);
+  else snprintf(s.name, sizeof s.name, "%s:%d", host, ippPort());
+  return s;
 }
 
 static void list_printers(void) {
   cups_dest_t *dests = NULL;
   int n = cupsGetDests2(CUPS_HTTP_DEFAULT, &dests);
   if (n == 0) {
-    fprintf(stderr, "brief: there are no printers on %s\n", server());
+    fprintf(stderr, "brief: there are no printers on %s\n", server().name);
   } else {
-    fprintf(stderr, "brief: printers on %s:", server());
+    fprintf(stderr, "brief: printers on %s:", server().name);
     for (int i = 0; i < n; i++)
       fprintf(stderr, " %s%s", dests[i].name, dests[i].is_default ? " (default)" : "");
     fputc('\n', stderr);
@@ -148,18 +153,20 @@ static void list_printers(void) {
 
 /* The queue to print on, or NULL with the error printed. */
 static cups_dest_t *find_dest(const char *name) {
-  cups_dest_t *dest = cupsGetNamedDest(CUPS_HTTP_DEFAULT, name, NULL);
-  if (dest) return dest;
-  ipp_status_t st = cupsLastError();
-  if (st == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || st == IPP_STATUS_ERROR_INTERNAL) {
-    fprintf(stderr, "brief: error: cannot reach the print scheduler at %s (%s); is CUPS running? "
-                    "CUPS_SERVER picks another\n", server(), cupsLastErrorString());
+  /* libcups answers "no such printer" when the scheduler is not there: ask first. */
+  http_t *http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1, 10000, NULL);
+  if (!http) {
+    fprintf(stderr, "brief: error: cannot reach the print scheduler at %s; is CUPS running? "
+                    "(CUPS_SERVER picks another)\n", server().name);
     return NULL;
   }
+  httpClose(http);
+  cups_dest_t *dest = cupsGetNamedDest(CUPS_HTTP_DEFAULT, name, NULL);
+  if (dest) return dest;
   if (name)
-    fprintf(stderr, "brief: error: printer '%s' does not exist on %s; name one with --printer\n", name, server());
+    fprintf(stderr, "brief: error: printer '%s' does not exist on %s; name one with --printer\n", name, server().name);
   else
-    fprintf(stderr, "brief: error: no default printer on %s; name one with --printer\n", server());
+    fprintf(stderr, "brief: error: no default printer on %s; name one with --printer\n", server().name);
   list_printers();
   return NULL;
 }
@@ -173,12 +180,12 @@ static int check_dest(cups_dest_t *dest) {
   if (!reasons || !*reasons) reasons = cupsGetOption("printer-state-reasons", dest->num_options, dest->options);
   if (state && atoi(state) == IPP_PSTATE_STOPPED) {
     fprintf(stderr, "brief: error: printer '%s' on %s is stopped (%s); start it with 'cupsenable %s'\n",
-            dest->name, server(), reasons ? reasons : "no reason given", dest->name);
+            dest->name, server().name, reasons ? reasons : "no reason given", dest->name);
     return -1;
   }
   if (accepting && strcmp(accepting, "true") != 0) {
     fprintf(stderr, "brief: error: printer '%s' on %s rejects jobs; let it accept them with 'cupsaccept %s'\n",
-            dest->name, server(), dest->name);
+            dest->name, server().name, dest->name);
     return -1;
   }
   return 0;
@@ -265,7 +272,7 @@ static int print_all(cups_dest_t *dest, const print_docs *docs, const job_settin
     int n = job_options(dest, d, js, &opts);
     if (dry_run) {
       fprintf(stderr, "brief: would print %s (%s, %d page%s) on %s at %s\n", d->name, d->path, d->pages,
-              d->pages == 1 ? "" : "s", dest->name, server());
+              d->pages == 1 ? "" : "s", dest->name, server().name);
       describe(n, opts);
     } else if ((ids[i] = send_job(dest, d, n, opts, &why)) > 0) {
       sent++;
@@ -273,7 +280,7 @@ static int print_all(cups_dest_t *dest, const print_docs *docs, const job_settin
               dest->name, ids[i]);
     } else {
       fprintf(stderr, "%s: error: printer '%s' on %s did not take the job '%s': %s\n", d->path, dest->name,
-              server(), d->name, why);
+              server().name, d->name, why);
       free(why);
       list_sent(docs, ids, sent, dest->name);
       rc = 1;
