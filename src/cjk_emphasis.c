@@ -17,19 +17,20 @@ typedef struct {
 
 static bool is_ws(uint32_t cp) { return cp == 0 || is_unicode_space(cp); }
 
-/* A run's neighbours on one side. cmark-gfm left the run literal because a
- * flanking test failed; with Chinese text it may fail only for a reason that
- * is CommonMark's Latin-script heuristic: */
+/* What stands either side of a run. */
 typedef struct {
-  uint32_t prev, next;     /* the characters either side (0: none or a break) */
+  uint32_t prev, next;     /* the characters (0: none or a break) */
   bool cn_prev, cn_next;   /* that character is punctuation set in Chinese */
 } sides;
 
-/* With cjk, a run is also left-flanking when the character after it is
- * CJK punctuation or the one before it is CJK (**“两委”**, 学习**《决定》**),
- * and right-flanking when the character before it is CJK punctuation or the
- * one after it is CJK (**报送单位：**中共, **期数：**2016年): on the other side
- * any non-space character will do, digit, Latin letter, symbol or a link. */
+/* CommonMark's flanking rules assume a space between a closing mark and
+ * the next word: a run after punctuation closes only before a space or more
+ * punctuation. Chinese sets no spaces, so with cjk a run is also
+ * right-flanking when the character before it is Chinese punctuation or the
+ * one after it is CJK (**报送单位：**中共, **期数：**2016年), and left-flanking
+ * when the character after it is Chinese punctuation or the one before it is
+ * CJK (**“两委”**, 学习**《决定》**). Beside Chinese punctuation any non-space
+ * character will do on the other side: digit, Latin letter, symbol, a link. */
 static void flanking(const sides *n, bool cjk, bool *left, bool *right) {
   uint32_t prev = n->prev, next = n->next;
   *left = !is_ws(next) && (!is_unicode_punct(next) || is_ws(prev) || is_unicode_punct(prev) ||
