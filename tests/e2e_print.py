@@ -11,7 +11,7 @@ queue runs no filter: the spool file is what the printer would receive.
 cupsd is stopped and the folder removed at the end, also on failure.
 
 Usage: e2e_print.py BRIEF ROOT (the arguments of e2e_test.py)."""
-import glob, html, os, re, shutil, socket, subprocess, sys, tempfile, time
+import glob, html, json, os, re, shutil, socket, subprocess, sys, tempfile, time
 
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
 INPUT = os.path.join(ROOT, "input")
@@ -383,8 +383,30 @@ def test_numbered(cups, tmp):
     again = os.path.join(tmp, "five2.pdf")
     run(BRIEF, "render", md, "--figures", FIGURES, "-o", again, "--numbered", "1-5")
     check(open(again, "rb").read() == open(five, "rb").read(), "numbered PDF: identical bytes on a second run")
+    # Laid out once, written once: every copy's page shows the first copy's
+    # content stream; a copy's first page adds one stream, its number.
+    pj = json.loads(run("qpdf", "--json", "--json-key=pages", five).stdout)["pages"]
+    shared = all(pj[s - 1 + p]["contents"][0] == pj[p]["contents"][0] for s in starts for p in range(n))
+    check(shared and all(len(pj[s - 1]["contents"]) == 2 for s in starts), "copies share the first copy's page contents")
+    check(os.path.getsize(five) < os.path.getsize(one) * 1.5, f"five copies cost little more bytes than one: "
+          f"{os.path.getsize(five)} against {os.path.getsize(one)}")
     outline = run("qpdf", "--json", "--json-key=outlines", five).stdout
     check(all(f'"title": "{k:06d}"' in outline for k in range(1, 6)), "a bookmark per copy")
+
+    # Images and links on every copy (shared pages keep their resources; links are per page).
+    png = os.path.join(tmp, "图")
+    run("pdftoppm", "-r", "20", "-png", "-f", "1", "-l", "1", one, png)
+    pic = glob.glob(png + "*.png")[0]
+    linked = os.path.join(tmp, "图文.md")
+    with open(linked, "w", encoding="utf-8") as f:
+        f.write(f"---\ntitle: 图文\n---\n\n详见<https://example.org/a>。\n\n![图]({os.path.basename(pic)})\n")
+    lpdf = os.path.join(tmp, "图文.pdf")
+    r = run(BRIEF, "render", linked, "-o", lpdf, "--numbered", "1-3")
+    imgs = [l.split()[0] for l in run("pdfimages", "-list", lpdf).stdout.splitlines()[2:]]
+    qj = json.loads(run("qpdf", "--json", "--json-key=qpdf", lpdf).stdout)["qpdf"][1]
+    links = sum(1 for v in qj.values() if isinstance(v.get("value"), dict) and v["value"].get("/Subtype") == "/Link")
+    check(r.returncode == 0 and len(set(imgs)) == 3 and links == 3 and run("qpdf", "--check", lpdf).returncode == 0,
+          f"numbered copies with an image and a link: the image on pages {imgs}, {links} links (one each per copy)")
 
     # A one-page brief: blank pages keep every copy on an odd page.
     short = os.path.join(tmp, "短.md")
