@@ -15,7 +15,7 @@ static const char usage[] =
     "brief " BRIEF_VERSION ": Markdown case summaries + county figures -> Chinese PDF briefs\n"
     "\n"
     "Usage:\n"
-    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH]\n"
+    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
     "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf]\n"
@@ -29,7 +29,7 @@ static const char usage[] =
     "  brief print PDF|DIR... [--printer NAME] [--copies N] [--sides SIDES] [--dry-run]\n"
     "      Print each PDF as one job on a CUPS queue (a folder: its PDFs in booklet order),\n"
     "      named after its county, collated, duplex when it has more than one page.\n"
-    "      e.g. brief print out --printer office --copies 3\n"
+    "      e.g. brief print out/briefs --printer office --copies 3\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "\n"
@@ -69,8 +69,8 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--booklet")) target = &c->booklet;
     else if (!strcmp(a, "--data")) target = &c->data;
     else if (!strcmp(a, "--numbered")) target = &c->numbered;
-    else if (!strcmp(a, "--printer") || !strcmp(a, "-P")) target = &c->printer;
-    else if (!strcmp(a, "--copies") || !strcmp(a, "-n")) target = &c->copies;
+    else if (!strcmp(a, "--printer")) target = &c->printer;
+    else if (!strcmp(a, "--copies")) target = &c->copies;
     else if (!strcmp(a, "--sides")) target = &c->sides;
     else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;

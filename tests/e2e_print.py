@@ -437,6 +437,21 @@ def test_numbered(cups, tmp):
         r = run(BRIEF, "render", md, "--figures", FIGURES, "-o", out, "--numbered", bad)
         check(r.returncode != 0 and f"--numbered '{bad}'" in r.stderr and msg in r.stderr and not os.path.exists(out),
               f"--numbered {bad}: {r.stderr.strip()[-200:]}")
+    nocopy = os.path.join(tmp, "nocopy.yaml")
+    with open(os.path.join(ROOT, "layouts", "official.yaml"), encoding="utf-8") as f:
+        yaml = [l for l in f if "copy_number" not in l]
+    with open(nocopy, "w", encoding="utf-8") as f:
+        f.writelines(yaml)
+    r = run(BRIEF, "render", md, "--figures", FIGURES, "-o", os.path.join(tmp, "bad.pdf"), "--numbered", "1-2",
+            "--layout", nocopy)
+    check(r.returncode != 0 and "nocopy.yaml: error: numbered copies need a 份号 in the layout" in r.stderr
+          and not os.path.exists(os.path.join(tmp, "bad.pdf")), f"a layout without copy_number: {r.stderr.strip()[-200:]}")
+    with open(nocopy, "a", encoding="utf-8") as f:
+        f.write('copy_number: {format: "{copy}", digits: 12}\n')
+    r = run(BRIEF, "render", md, "--figures", FIGURES, "-o", os.path.join(tmp, "bad.pdf"), "--numbered", "1-2",
+            "--layout", nocopy)
+    check(r.returncode != 0 and re.search(r"nocopy\.yaml:\d+:\d+: error: 'digits' must be a whole number", r.stderr),
+          f"copy_number digits checked: {r.stderr.strip()[-200:]}")
     with open(short, "w", encoding="utf-8") as f:
         f.write("---\ntitle: 会议通知\nnumbered: 三十份\n---\n\n请准时参会。\n")
     r = run(BRIEF, "render", short, "-o", os.path.join(tmp, "bad.pdf"))
