@@ -339,8 +339,12 @@ int brief_print(const print_options *o, char *const *inputs, size_t n) {
   }
   cups_dest_t *dest = find_dest(o->printer);
   int rc = 1;
-  if (dest && check_dest(dest) == 0) rc = print_all(dest, &docs, &js, o->dry_run);
-  else fprintf(stderr, "brief: no job was sent\n");
+  if (dest && check_dest(dest) == 0) {
+    rc = print_all(dest, &docs, &js, o->dry_run);
+  } else {
+    if (dest) list_printers(); /* another may do */
+    fprintf(stderr, "brief: no job was sent\n");
+  }
   cupsFreeDests(dest ? 1 : 0, dest);
   free_docs(&docs);
   return rc;

@@ -288,6 +288,7 @@ def test_errors(cups, briefs, tmp):
     check("'stopped'" in r.stderr and "is stopped" in r.stderr and "cupsenable stopped" in r.stderr,
           f"stopped printer: an error naming it and how to start it: {r.stderr[-300:]}")
     check("no job was sent" in r.stderr and count_jobs(cups) == before, "stopped printer: no job")
+    check(re.search(r"printers on 127\.0\.0\.1:\d+:.* meeting", r.stderr) is not None, "stopped printer: the printers there")
 
     cups.add_queue("closed")
     cups.lp("cupsreject", "closed")
