@@ -13,18 +13,23 @@ typedef struct {
   lb_lines lines;
 } breaker;
 
+/* The narrowest a line can be set: its ink less what squeezing can take
+ * off (its last item's shrink only if that is its own closing mark). */
+static double squeezed_width(const lb_item *it, const lb_line *line) {
+  double w = 0;
+  for (size_t i = line->start; i < line->end; i++) {
+    w += it[i].adv + (i > line->start ? it[i].gap * 0.5 : 0);
+    if (i + 1 < line->end || is_closing_punct(it[i].cp)) w -= it[i].shrink;
+  }
+  return w;
+}
+
 /* Whether a line's ink is wider than width. The line breaker lets a line
  * squeeze by its last item's shrink, which holds the left blank of the
  * next item (an opening bracket) when that item is not its own closing
  * mark; the blank is on the next line, so the ink would stick out. */
 static bool overflows(const lb_item *it, const lb_line *line, double width) {
-  double ink = 0;
-  for (size_t i = line->start; i < line->end; i++) {
-    ink += it[i].adv;
-    if (i > line->start) ink -= it[i].gap * 0.5 - it[i].gap;
-    if (i + 1 < line->end || is_closing_punct(it[i].cp)) ink -= it[i].shrink;
-  }
-  return ink > width + 0.01;
+  return squeezed_width(it, line) > width + 0.01;
 }
 
 /* Lines of a cell at a width; a width at which a line's ink would stick
@@ -209,21 +214,31 @@ static double next_critical(breaker *b, const tw_cell *cell, double w, double ma
 }
 
 /* A width (down to min) at which column col keeps the line counts it has
- * now: what it can give away for free. Its widest line as set now: at
- * that width greedy breaking takes the same breaks. */
+ * now: what it can give away for free. Its lines squeezed as far as they
+ * go, else as set now (at that width greedy breaking takes the same
+ * breaks), else its width. */
 static double tight_width(search *s, int col, double min) {
   const tw_input *in = s->in;
-  double tight = min;
+  double natural = min, squeezed = min;
   for (int r = 0; r < in->rows; r++) {
     const tw_cell *cell = &in->cells[r * in->cols + col];
     if (cell->n == 0) continue;
     lines_at(&s->b, cell, s->w[col]);
-    for (size_t i = 0; i < s->b.lines.len; i++) tight = fmax(tight, s->b.lines.items[i].width);
+    for (size_t i = 0; i < s->b.lines.len; i++) {
+      const lb_line *l = &s->b.lines.items[i];
+      natural = fmax(natural, l->width);
+      squeezed = fmax(squeezed, squeezed_width(cell->items, l));
+    }
   }
-  tight = fmin(tight, s->w[col]);
-  for (int r = 0; r < in->rows; r++)
-    if (lines_at(&s->b, &in->cells[r * in->cols + col], tight) > s->lines[r * in->cols + col]) return s->w[col];
-  return tight;
+  double candidates[] = {squeezed, natural};
+  for (int k = 0; k < 2; k++) {
+    double t = fmin(candidates[k], s->w[col]);
+    bool keeps = true;
+    for (int r = 0; r < in->rows && keeps; r++)
+      keeps = lines_at(&s->b, &in->cells[r * in->cols + col], t) <= s->lines[r * in->cols + col];
+    if (keeps) return t;
+  }
+  return s->w[col];
 }
 
 /* Shortens row r by a line: every column whose cell in r has the row's

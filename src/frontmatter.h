@@ -19,6 +19,8 @@ typedef struct {
   str_list recipients; /* lines of the distribution block, e.g. "报：市委组织部" */
   str_list figures;    /* indicators for the key-figures table */
   int figures_line;
+  int *numbered;       /* copy numbers (份号) to write, from 'numbered:' or --numbered */
+  size_t nnumbered;
 } doc_meta;
 
 void doc_meta_free(doc_meta *m);

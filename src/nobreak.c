@@ -23,7 +23,11 @@ static bool is_multiplier(uint32_t cp) {
 /* 年 月 日 */
 static bool is_date_unit(uint32_t cp) { return cp == 0x5E74 || cp == 0x6708 || cp == 0x65E5; }
 
-/* The end (exclusive) of the number or date that starts at i, or i. */
+/* The end (exclusive) of the number or date that starts at i, or i.
+ * UAX #14 LB25 keeps digits with their separators; tailored here (UAX #14
+ * section 8.2, example 7) so the sign, %, 万/亿 and a date's 年月日 go with
+ * them: JLREQ 3.1.10 "unbreakable character sequences" lists numbers and
+ * their units, and clreq keeps a number with its unit. */
 static size_t number_end(const lb_item *items, size_t n, size_t i) {
   size_t j = i;
   if (j < n && is_sign(items[j].cp) && digit_at(items, n, j + 1) &&
