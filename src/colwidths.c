@@ -380,17 +380,14 @@ static bool start_widths(const tw_input *in, const column_facts *f, double room,
       if (f->is_auto[j]) w[j] = sum_min > 0 ? f->min[j] * room / sum_min : 0;
     return false;
   }
-  bool any_text = false;
-  for (int j = 0; j < in->cols; j++) any_text |= f->text[j];
-  if (sum_max <= room) { /* every cell on one line: the rest to the text columns */
+  if (sum_max <= room) {
+    /* Every cell on one line: the columns grow in proportion to their
+     * content (numbers too: nothing breaks, the table keeps its balance). */
+    double spare = room - sum_max;
+    int n_auto = 0;
+    for (int j = 0; j < in->cols; j++) n_auto += f->is_auto[j];
     for (int j = 0; j < in->cols; j++)
-      if (f->is_auto[j]) w[j] = f->max[j];
-    double spare = room - sum_max, share = 0;
-    for (int j = 0; j < in->cols; j++)
-      if (any_text ? f->text[j] : f->is_auto[j]) share += f->max[j];
-    for (int j = 0; j < in->cols; j++)
-      if (any_text ? f->text[j] : f->is_auto[j])
-        w[j] += share > 0 ? spare * f->max[j] / share : 0;
+      if (f->is_auto[j]) w[j] = f->max[j] + (sum_max > 0 ? spare * f->max[j] / sum_max : spare / n_auto);
     return false;
   }
   for (int j = 0; j < in->cols; j++)
@@ -410,7 +407,7 @@ double tw_solve(const tw_input *in, double *widths) {
                     xcalloc((size_t)cols, sizeof(bool)), xcalloc((size_t)cols, sizeof(bool))};
   column_limits(in, &f);
   double *w = xcalloc((size_t)cols, sizeof *w);
-  double room = in->total - cols * in->pad_h, fixed_sum = 0;
+  double room = fmax(in->total - cols * in->pad_h, 0), fixed_sum = 0;
   for (int j = 0; j < cols; j++)
     if (!f.is_auto[j]) {
       w[j] = fmax(in->fixed[j] - in->pad_h, 0);

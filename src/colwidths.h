@@ -42,8 +42,9 @@ double tw_height(const tw_input *in, const double *widths);
 /* Column widths: every column gets its minimum (numbers never break,
  * headers in at most max_lines lines); the spare width goes to the text
  * columns in proportion to their content; then width moves between
- * columns while that makes the table shorter. Fills widths (summing to
- * total) and returns the table's height. */
+ * columns while that makes the table shorter. When every cell fits on one
+ * line, all columns grow in proportion to their widest cells. Fills widths
+ * (summing to total) and returns the table's height. */
 double tw_solve(const tw_input *in, double *widths);
 
 #endif
