@@ -196,6 +196,7 @@ static bool try_move(search *s, int a, int b, double d, double *best) {
 
 typedef struct {
   double *min, *max, *weight;
+  double *relaxed;  /* the minimum when the minimums do not fit: numbers whole */
   bool *is_auto, *text, *num;
 } column_facts;
 
@@ -347,6 +348,27 @@ static double water_fill(double *w, const double *max, const double *weight, con
   return room;
 }
 
+/* A cell's minimum when the table cannot give every column its own:
+ * numbers and dates (units with a digit) stay whole, anything else may
+ * break between any two characters. */
+static double relaxed_min(const tw_cell *cell, double long_word) {
+  const lb_item *it = cell->items;
+  double need = 0, u = 0;
+  bool digit = false;
+  size_t from = 0;
+  for (size_t i = 0; i < cell->n; i++) {
+    u += it[i].adv + (i > from ? it[i].gap : 0);
+    digit |= it[i].cp >= '0' && it[i].cp <= '9';
+    if (!it[i].space) need = fmax(need, it[i].adv);
+    if (it[i].brk == LB_NO && i + 1 < cell->n) continue;
+    if (digit) need = fmax(need, has_letter(it, from, i + 1) ? fmin(u, long_word) : u);
+    u = 0;
+    digit = false;
+    from = i + 1;
+  }
+  return need;
+}
+
 static void column_limits(const tw_input *in, column_facts *f) {
   for (int col = 0; col < in->cols; col++) {
     f->is_auto[col] = !(in->fixed && in->fixed[col] > 0);
@@ -359,9 +381,12 @@ static void column_limits(const tw_input *in, column_facts *f) {
       tw_cell_limits(&in->cells[r * in->cols + col], in->long_word, &mn, &mx);
       f->min[col] = fmax(f->min[col], mn);
       f->max[col] = fmax(f->max[col], mx);
+      f->relaxed[col] = fmax(f->relaxed[col], relaxed_min(&in->cells[r * in->cols + col], in->long_word));
       f->weight[col] += mx;
     }
     f->max[col] = fmax(f->max[col], f->min[col]);
+    if (in->min_content) f->relaxed[col] = fmax(f->relaxed[col], in->min_content[col]);
+    f->relaxed[col] = fmin(f->relaxed[col], f->min[col]);
   }
 }
 
@@ -400,10 +425,30 @@ static bool start_widths(const tw_input *in, const column_facts *f, double room,
   return left <= 1e-9;
 }
 
+double tw_min_total(const tw_input *in) {
+  int cols = in->cols;
+  column_facts f = {xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
+                    xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
+                    xcalloc((size_t)cols, sizeof(bool)),
+                    xcalloc((size_t)cols, sizeof(bool)), xcalloc((size_t)cols, sizeof(bool))};
+  column_limits(in, &f);
+  double total = 0;
+  for (int j = 0; j < cols; j++) total += f.is_auto[j] ? f.min[j] + in->pad_h : in->fixed[j];
+  free(f.min);
+  free(f.max);
+  free(f.weight);
+  free(f.relaxed);
+  free(f.is_auto);
+  free(f.text);
+  free(f.num);
+  return total;
+}
+
 double tw_solve(const tw_input *in, double *widths) {
   int cols = in->cols;
   column_facts f = {xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
-                    xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(bool)),
+                    xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
+                    xcalloc((size_t)cols, sizeof(bool)),
                     xcalloc((size_t)cols, sizeof(bool)), xcalloc((size_t)cols, sizeof(bool))};
   column_limits(in, &f);
   double *w = xcalloc((size_t)cols, sizeof *w);
@@ -421,6 +466,18 @@ double tw_solve(const tw_input *in, double *widths) {
       auto_min += f.min[j];
     }
   double auto_room = room - fixed_sum;
+  if (n_auto > 0 && auto_room < auto_min) {
+    /* Too narrow for every column's labels and headers: only numbers and
+     * dates stay whole, the search still makes the table as short as it can. */
+    double relaxed = 0;
+    for (int j = 0; j < cols; j++)
+      if (f.is_auto[j]) relaxed += f.relaxed[j];
+    if (relaxed <= auto_room) {
+      for (int j = 0; j < cols; j++)
+        if (f.is_auto[j]) f.min[j] = f.relaxed[j];
+      auto_min = relaxed;
+    }
+  }
   if (n_auto == 0 || auto_room < auto_min) {
     /* The author's widths leave the other columns too little: they shrink
      * (or, with no other column, stretch) so the table keeps its width. */
@@ -469,6 +526,7 @@ double tw_solve(const tw_input *in, double *widths) {
   free(f.min);
   free(f.max);
   free(f.weight);
+  free(f.relaxed);
   free(f.is_auto);
   free(f.text);
   free(f.num);

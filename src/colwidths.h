@@ -47,4 +47,9 @@ double tw_height(const tw_input *in, const double *widths);
  * (summing to total) and returns the table's height. */
 double tw_solve(const tw_input *in, double *widths);
 
+/* The width the table needs to give every column its minimum (author
+ * widths as set). When it is wider than total, tw_solve keeps only numbers
+ * and dates whole. */
+double tw_min_total(const tw_input *in);
+
 #endif

@@ -168,6 +168,13 @@ static void measure_columns(layout_ctx *c, const block *b, const table_data *t, 
   }
   tw_input in = {t->rows, t->cols, cells, line_h, 2 * g->pad_x, 2 * g->pad_y, g->width, 6 * em,
                  fixed, numeric, min_content};
+  double need = tw_min_total(&in);
+  if (need > g->width + 0.01)
+    diag_warning(c->dl, c->doc->file, b->line, b->col,
+                 "the table's %d columns need %.0f mm for their numbers, labels and headers and the "
+                 "text is %.0f mm wide: labels and headers will wrap; leave out a column, shorten the "
+                 "headers or set widths (<!-- widths: ... -->)",
+                 t->cols, need * 25.4 / 72, g->width * 25.4 / 72);
   tw_solve(&in, g->col_w);
   for (int col = 0; col < t->cols; col++)
     if (fixed[col] > 0) warn_narrow(c, b, t, &in, col, g->col_w[col]);

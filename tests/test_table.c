@@ -315,6 +315,13 @@ static void test_edge_cases(void) {
   tw_solve(&t.in, w);
   CHECK_NEAR(sum(w, 3), 6, 1e-6);
   CHECK(w[0] > 0 && w[1] > 0 && w[2] > 0);
+  CHECK(tw_min_total(&t.in) > 6);
+  table_free(&t);
+  /* Too narrow for the labels but not for the numbers: the date stays whole. */
+  table_make(&t, 2, 3, wide, 9);
+  tw_solve(&t.in, w);
+  CHECK_NEAR(sum(w, 3), 9, 1e-6);
+  CHECK(lines(&t, 1, 0, w) == 1);
   table_free(&t);
 }
 
