@@ -69,8 +69,8 @@ static double items_width(const lb_item *items, size_t from, size_t to) {
 }
 
 /* Numbers with decimals line up on the decimal point: each cell of a
- * right-aligned column of numbers is inset by the fraction it lacks
- * (GB/T 1.1-2020 8.6.5.3 tables: values of a column aligned on the point).
+ * right-aligned column of numbers is inset by the fraction it lacks, as
+ * statistical tables set them (an integer ends where the point would be).
  * Returns the content width the column needs for that, or 0. */
 static double align_decimals(const table_data *t, const tw_cell *cells, int col, table_geometry *g) {
   if (g->align[col] != ALIGN_RIGHT) return 0;
@@ -117,7 +117,8 @@ static double author_width(layout_ctx *c, const table_data *t, int col, double t
   char *head = span_list_text(&t->cells[col]);
   double w = 0;
   for (size_t i = 0; i < c->spec->ntable_widths && w == 0; i++)
-    if (strcmp(head, c->spec->table_width_names[i]) == 0) w = fixed_width(&c->spec->table_widths[i], table_w, em);
+    if (strcmp(head, c->spec->table_width_names[i]) == 0)
+      w = fixed_width(&c->spec->table_widths[i], table_w, em);
   free(head);
   return w;
 }
@@ -148,7 +149,8 @@ static void measure_columns(layout_ctx *c, const block *b, const table_data *t, 
   int n = t->rows * t->cols;
   tw_cell *cells = xcalloc((size_t)n, sizeof *cells);
   double *line_h = xcalloc((size_t)t->rows, sizeof *line_h);
-  double *fixed = xcalloc((size_t)t->cols, sizeof *fixed), *min_content = xcalloc((size_t)t->cols, sizeof *min_content);
+  double *fixed = xcalloc((size_t)t->cols, sizeof *fixed);
+  double *min_content = xcalloc((size_t)t->cols, sizeof *min_content);
   bool *numeric = xcalloc((size_t)t->cols, sizeof *numeric);
   double em = c->spec->roles[ROLE_TABLE].size;
   for (int r = 0; r < t->rows; r++) {
