@@ -193,6 +193,7 @@ typedef struct {
   const outgoing *m;
   size_t at;
   char reply[512];     /* the server's last reply line */
+  char refusal[512];   /* its first error reply (4xx, 5xx) */
   char rcpt[320];      /* the last RCPT TO address */
 } transfer;
 
@@ -218,6 +219,7 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t n, void *use
     if (k >= sizeof t->reply) k = sizeof t->reply - 1;
     memcpy(t->reply, last, k);
     t->reply[k] = '\0';
+    if (!t->refusal[0] && (t->reply[0] == '4' || t->reply[0] == '5')) memcpy(t->refusal, t->reply, k + 1);
   } else if (type == CURLINFO_HEADER_OUT && n > 9 && !strncasecmp(data, "RCPT TO:<", 9)) {
     const char *gt = memchr(data + 9, '>', n - 9);
     size_t k = gt ? (size_t)(gt - data - 9) : 0;
@@ -244,13 +246,23 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
   char *from = xasprintf("<%s>", m->from);
   struct curl_slist *rcpt = rcpt_list(m);
   curl_easy_reset(c);
-  curl_easy_setopt(c, CURLOPT_URL, o->smtp);
+  const char *password = getenv("BRIEF_SMTP_PASSWORD");
+  char *url = NULL;
+  if (o->user && password && *password) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
+    curl_easy_setopt(c, CURLOPT_PASSWORD, password);
+  } else if (o->user) {
+    /* libcurl reads ~/.netrc only without CURLOPT_USERNAME; a login in the
+     * URL picks that login's line of ~/.netrc. */
+    char *user = curl_easy_escape(c, o->user, 0);
+    const char *rest = strstr(o->smtp, "://") + 3;
+    url = xasprintf("%.*s%s@%s", (int)(rest - o->smtp), o->smtp, user, rest);
+    curl_free(user);
+  }
+  curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL); /* ~/.netrc when there is no password */
+  curl_easy_setopt(c, CURLOPT_URL, url ? url : o->smtp);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when the server offers it */
-  if (o->user) curl_easy_setopt(c, CURLOPT_USERNAME, o->user);
-  const char *password = getenv("BRIEF_SMTP_PASSWORD");
-  if (password && *password) curl_easy_setopt(c, CURLOPT_PASSWORD, password);
-  else curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL); /* ~/.netrc */
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
@@ -270,12 +282,15 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
     const char *why = *errbuf ? errbuf : curl_easy_strerror(rc);
     if (t->rcpt[0] && (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR) && strstr(why, "RCPT"))
       *error = xasprintf("the server refused the recipient %s (%s); fix its address in the address book "
-                         "and run brief mail again", t->rcpt, t->reply[0] ? t->reply : why);
+                         "and run brief mail again", t->rcpt, t->refusal[0] ? t->refusal : why);
+    else if (t->refusal[0])
+      *error = xasprintf("%s; the server said: %s", why, t->refusal);
     else
       *error = xasprintf("%s%s%s", why, t->reply[0] ? "; last server reply: " : "", t->reply);
   }
   curl_slist_free_all(rcpt);
   free(from);
+  free(url);
   return rc == CURLE_OK ? 0 : -1;
 }
 
@@ -324,7 +339,7 @@ int send_command(const send_options *o) {
     } else if (o->dry_run) {
       print_plan(i, files.len, &m);
     } else {
-      transfer t = {&m, 0, "", ""};
+      transfer t = {&m, 0, "", "", ""};
       if (deliver(c, o, &m, &t, &error) == 0) {
         if (log_sent(log, &m, t.reply) != 0)
           fprintf(stderr, "brief: warning: %s: sent, but could not be recorded (%s); a later run would send "
