@@ -32,7 +32,7 @@ static const char usage[] =
     "      a ready e-mail to the units of its 版记 (报: To, 送/发: Cc), addresses from\n"
     "      contacts.csv (columns 单位,邮箱) beside the summaries, the PDF attached.\n"
     "      e.g. brief mail input -o out --from office@example.gov.cn\n"
-    "  brief send OUTDIR --smtp smtp://HOST:PORT|smtps://HOST:PORT [--user NAME] [--dry-run]\n"
+    "  brief send OUTDIR --smtp smtp://HOST:PORT|smtps://HOST:PORT [--user NAME] [--cacert PEM] [--dry-run]\n"
     "      Send every .eml of OUTDIR not sent before (recorded in OUTDIR/sent.log), with\n"
     "      STARTTLS when offered; the password comes from BRIEF_SMTP_PASSWORD or ~/.netrc.\n"
     "      e.g. brief send out --smtp smtp://mail.example.gov.cn:587 --user office\n"
@@ -49,6 +49,7 @@ static const char usage[] =
     "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
     "  --contacts PATH        mail: the address book (default: contacts.csv beside the summaries)\n"
     "  --smtp URL             send: the SMTP server; --user NAME its login\n"
+    "  --cacert PATH          send: trust the CA certificates of this PEM file for TLS\n"
     "  --dry-run              send: list what would be sent to whom, send nothing\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
@@ -57,7 +58,7 @@ static const char usage[] =
 
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
-  const char *from, *contacts, *smtp, *user; /* mail, send */
+  const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
   bool dry_run;
   str_list inputs;
 } cli;
@@ -75,6 +76,7 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--contacts")) target = &c->contacts;
     else if (!strcmp(a, "--smtp")) target = &c->smtp;
     else if (!strcmp(a, "--user")) target = &c->user;
+    else if (!strcmp(a, "--cacert")) target = &c->cacert;
     else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
       continue;
@@ -225,7 +227,7 @@ static int cmd_send(const cli *c) {
     fprintf(stderr, "brief: error: send takes one folder, e.g. brief send out --smtp smtp://mail.example.gov.cn:587\n");
     return 2;
   }
-  send_options o = {c->inputs.items[0], c->smtp, c->user, c->dry_run};
+  send_options o = {c->inputs.items[0], c->smtp, c->user, c->cacert, c->dry_run};
   return send_command(&o);
 }
 

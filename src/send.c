@@ -263,6 +263,7 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
   curl_easy_setopt(c, CURLOPT_URL, url ? url : o->smtp);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when the server offers it */
+  if (o->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);

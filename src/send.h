@@ -10,6 +10,7 @@ typedef struct {
   const char *outdir;
   const char *smtp; /* smtp://host:port or smtps://host:port */
   const char *user; /* NULL: the login of ~/.netrc, if any */
+  const char *cacert; /* CA certificates (PEM) to trust for TLS, NULL: the system's */
   bool dry_run;     /* list what would be sent to whom, send nothing */
 } send_options;
 

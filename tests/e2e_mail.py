@@ -5,7 +5,7 @@ package, and delivery to real SMTP servers (Debian's python3-aiosmtpd) on
 127.0.0.1: one that takes everything, one that refuses a recipient, one
 that drops the connection in the middle of a message, one that wants a
 login. Called like e2e_test.py: e2e_mail.py BRIEF ROOT."""
-import asyncio, csv, email, email.policy, glob, io, os, re, shutil, socket, subprocess, sys, tempfile
+import csv, email, email.policy, glob, io, os, re, shutil, socket, ssl, subprocess, sys, tempfile
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
@@ -409,6 +409,58 @@ def test_login(tmp, mailed):
         ctl.stop()
 
 
+def make_cert(tmp):
+    """A self-signed certificate for 127.0.0.1 (openssl), as a CA file for --cacert."""
+    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return cert, ctx
+
+
+class TlsInbox(Inbox):
+    async def handle_DATA(self, server, session, envelope):
+        self.tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_tls(tmp, mailed):
+    """STARTTLS when the server offers it (here: insists on it), smtps:// from the start."""
+    cert, ctx = make_cert(tmp)
+    out = copy_mail(mailed, os.path.join(tmp, "starttls"))
+    inbox = TlsInbox()
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append(auth_data.login)
+        return AuthResult(success=auth_data.password == b"tls-pw", handled=False)
+
+    ctl, url = server(inbox, tls_context=ctx, require_starttls=True, authenticator=authenticator, auth_required=True)
+    try:
+        r = run("send", out, "--smtp", url, "--user", "office", BRIEF_SMTP_PASSWORD="tls-pw")
+        check(r.returncode != 0 and not inbox.messages and "certificate" in r.stderr,
+              f"an untrusted certificate: nothing sent: {r.stderr}")
+        r = run("send", out, "--smtp", url, "--user", "office", "--cacert", cert, BRIEF_SMTP_PASSWORD="tls-pw")
+        check(r.returncode == 0 and getattr(inbox, "tls", False) and logins[-1:] == [b"office"],
+              f"STARTTLS, then the login: {r.stderr}")
+        check_delivered(inbox, out, "starttls")
+    finally:
+        ctl.stop()
+    out = copy_mail(mailed, os.path.join(tmp, "smtps"))
+    inbox = TlsInbox()
+    port = free_port()
+    ctl = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=ctx)
+    ctl.start()
+    try:
+        r = run("send", out, "--smtp", "smtps://127.0.0.1:%d" % port, "--cacert", cert)
+        check(r.returncode == 0 and getattr(inbox, "tls", False), f"smtps://: {r.stderr}")
+        check_delivered(inbox, out, "smtps")
+    finally:
+        ctl.stop()
+
+
 def test_bad_server(tmp, mailed):
     out = copy_mail(mailed, os.path.join(tmp, "noserver"))
     r = run("send", out, "--smtp", "smtp://127.0.0.1:%d" % free_port())
@@ -427,6 +479,7 @@ def main():
         test_refused_recipient(tmp, mailed)
         test_dropped_connection(tmp, mailed)
         test_login(tmp, mailed)
+        test_tls(tmp, mailed)
         test_bad_server(tmp, mailed)
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
