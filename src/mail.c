@@ -214,7 +214,8 @@ static void header_filename(strbuf *sb, const char *param, const char *name) {
   } else {
     size_t part = 0;
     for (size_t i = 0; i < enc.len; part++) {
-      size_t n = enc.len - i < 60 ? enc.len - i : 60;
+      size_t max = part == 0 ? 54 : 60; /* lines stay within 78 characters */
+      size_t n = enc.len - i < max ? enc.len - i : max;
       /* never cut inside a %XX triplet */
       if (i + n < enc.len) {
         if (enc.data[i + n - 1] == '%') n -= 1;

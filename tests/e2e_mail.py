@@ -220,6 +220,26 @@ def test_mail(tmp):
     return out
 
 
+def test_long_name(tmp):
+    """A long file name is split into RFC 2231 sections; the name comes back whole."""
+    src = os.path.join(tmp, "in-long")
+    os.makedirs(src)
+    for f in ("contacts.csv", "figures.csv"):
+        shutil.copy(os.path.join(INPUT, f), src)
+    stem = "黔西县城乡共建新农村党建一加一结对帮扶调研报告定稿第二十一期"
+    shutil.copy(os.path.join(INPUT, "黔西县.md"), os.path.join(src, stem + ".md"))
+    out = os.path.join(tmp, "out-long")
+    r = run("mail", src, "-o", out, "--from", FROM)
+    eml = os.path.join(out, stem + ".eml")
+    check(r.returncode == 0 and os.path.exists(eml), f"long name mailed: {r.stderr}")
+    if os.path.exists(eml):
+        raw = open(eml, "rb").read()
+        att = list(parse(eml).iter_attachments())
+        check(b"filename*0*=UTF-8''" in raw and b"filename*1*=" in raw, "RFC 2231 continuations")
+        check(len(att) == 1 and att[0].get_filename() == stem + ".pdf", f"long name: {att[0].get_filename() if att else None}")
+        check(max(len(l) for l in raw.split(b"\r\n")) <= 78, "long name: lines ≤ 78")
+
+
 def test_missing_unit(tmp):
     """A unit without an address: file:line:col naming it, no .eml for that county."""
     src = os.path.join(tmp, "in-missing")
@@ -474,6 +494,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         mailed = test_mail(tmp)
         test_missing_unit(tmp)
+        test_long_name(tmp)
         test_contacts_encodings(tmp)
         test_send(tmp, mailed)
         test_refused_recipient(tmp, mailed)
