@@ -339,19 +339,16 @@ char *mail_build(const mail_message *m, size_t *len) {
 
   sb_printf(&sb, "\r\n--brief-%.40s\r\n", hash + 24);
   /* name= as encoded words for older clients, filename* (RFC 2231) for the rest. */
-  h = header_begin(&sb, "Content-Type");
-  header_word(&h, "application/pdf;", true);
-  strbuf quoted = {0};
+  sb_puts(&sb, "Content-Type: application/pdf;\r\n");
   {
-    strbuf tmp = {0};
-    header th = {&tmp, 0};
-    header_text(&th, m->attachment_name);
-    sb_printf(&quoted, "name=\"%s\"", tmp.data + 1);
-    sb_free(&tmp);
+    strbuf name = {0};
+    sb_puts(&name, " name=\"");
+    header nh = {&name, 0};
+    header_text(&nh, m->attachment_name); /* " name=\" =?…?=": the blank after the quote goes */
+    sb_append(&sb, name.data, 7);
+    sb_printf(&sb, "%s\"\r\n", name.data + 8);
+    sb_free(&name);
   }
-  header_word(&h, quoted.data, true);
-  sb_free(&quoted);
-  header_end(&h);
   sb_puts(&sb, "Content-Disposition: attachment");
   header_filename(&sb, "filename", m->attachment_name);
   sb_puts(&sb, "\r\nContent-Transfer-Encoding: base64\r\n\r\n");
