@@ -19,6 +19,7 @@ typedef struct {
 
 struct contacts {
   char *path;
+  bool has_county; /* the book has a 县(市) column */
   VEC(contact) rows;
 };
 
@@ -102,6 +103,7 @@ static int take_rows(contacts *book, csv_rows *st, diag_list *dl) {
   char **header = st->records.items[0];
   int cu = column_of(header, unit_names), cm = column_of(header, mail_names);
   int cc = column_of(header, county_names); /* optional: a row for one county's briefs only */
+  book->has_county = cc >= 0;
   if (cu < 0 || cm < 0) {
     diag_error(dl, book->path, st->numbers.items[0], 1,
                "the header row needs the columns 单位 and 邮箱 (e.g. '单位,邮箱'); it has no '%s' column",
@@ -245,8 +247,9 @@ static void report_missing(const contacts *c, const char *unit, const char *coun
     close = shorter;
   }
   diag_error(dl, file, src->line, col,
-             "the unit '%s' has no address in %s; add a row '%s,ADDRESS' there (closest units: %s)", unit,
-             c->path, unit, *close ? close : "none, the book is empty");
+             "the unit '%s' has no address in %s; add a row for it there (单位 %s, 邮箱 its address%s) "
+             "or correct the name (closest units: %s)", unit, c->path, unit, c->has_county ? ", 县(市) empty or this county" : "",
+             *close ? close : "none, the book is empty");
   free(close);
 }
 
