@@ -282,8 +282,8 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
   if (rc != CURLE_OK) {
     const char *why = *errbuf ? errbuf : curl_easy_strerror(rc);
     if (t->rcpt[0] && (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR) && strstr(why, "RCPT"))
-      *error = xasprintf("the server refused the recipient %s (%s); fix its address in the address book "
-                         "and run brief mail again", t->rcpt, t->refusal[0] ? t->refusal : why);
+      *error = xasprintf("the server refused the recipient %s (%s)%s", t->rcpt, t->refusal[0] ? t->refusal : why,
+                         t->refusal[0] == '4' ? ", for now" : "; fix its address in the address book and run brief mail again");
     else if (t->refusal[0])
       *error = xasprintf("%s; the server said: %s", why, t->refusal);
     else
