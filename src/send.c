@@ -104,12 +104,16 @@ static int read_outgoing(const char *dir, const char *file, outgoing *m, char **
     addresses(v, &m->rcpt);
     free(v);
   }
-  /* X-Unsent marks a draft for Outlook: the message as sent goes without it. */
+  /* X-Unsent marks a draft for Outlook and Bcc must not be seen: the
+   * message as sent goes without them (and their continuation lines). */
   strbuf sb = {0};
+  bool skipping = false;
   for (const char *p = raw; p < raw + len;) {
     const char *eol = memchr(p, '\n', (size_t)(raw + len - p));
     const char *next = eol ? eol + 1 : raw + len;
-    if (!(p < raw + head && !strncasecmp(p, "X-Unsent:", 9))) sb_append(&sb, p, (size_t)(next - p));
+    if (p < raw + head && *p != ' ' && *p != '\t')
+      skipping = !strncasecmp(p, "X-Unsent:", 9) || !strncasecmp(p, "Bcc:", 4);
+    if (!(p < raw + head && skipping)) sb_append(&sb, p, (size_t)(next - p));
     p = next;
   }
   m->len = sb.len;

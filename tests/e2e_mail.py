@@ -240,6 +240,45 @@ def test_long_name(tmp):
         check(max(len(l) for l in raw.split(b"\r\n")) <= 78, "long name: lines ≤ 78")
 
 
+def test_template_and_bcc(tmp):
+    """A mail.yaml beside the summaries sets the wording; a Bcc added by hand
+    reaches its address but is not in what is sent."""
+    src = os.path.join(tmp, "in-tmpl")
+    shutil.copytree(INPUT, src)
+    with open(os.path.join(src, "mail.yaml"), "w", encoding="utf-8") as f:
+        f.write('subject_issue: "【{county}】{title}（第{issue}期）"\nbody: |\n  请审阅附件{file}。\n  {author}，{date}\n')
+    out = os.path.join(tmp, "out-tmpl")
+    r = run("mail", os.path.join(src, "陇西县.md"), "-o", out, "--from", FROM)
+    eml = os.path.join(out, "陇西县.eml")
+    check(r.returncode == 0 and os.path.exists(eml), f"mail.yaml: {r.stderr}")
+    if not os.path.exists(eml):
+        return
+    msg = parse(eml)
+    check(str(msg["Subject"]).startswith("【陇西县】陇西县“筑扶贫堡垒") and str(msg["Subject"]).endswith("（第12期）"),
+          f"mail.yaml subject: {msg['Subject']}")
+    check(msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == "请审阅附件陇西县.pdf。\n中共陇西县委组织部，2016年11月14日\n",
+          f"mail.yaml body: {msg.get_body(('plain',)).get_content()!r}")
+    raw = open(eml, "rb").read()
+    open(eml, "wb").write(raw.replace(b"\r\nSubject:", b"\r\nBcc: archive@longxi.example.gov.cn,\r\n"
+                                                       b" audit@longxi.example.gov.cn\r\nSubject:", 1))
+    inbox = Inbox()
+    ctl, url = server(inbox)
+    try:
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0 and len(inbox.messages) == 1, f"send with Bcc: {r.stderr}")
+        if inbox.messages:
+            rcpts, content = inbox.messages[0][1], inbox.messages[0][2]
+            check(rcpts[-2:] == ["archive@longxi.example.gov.cn", "audit@longxi.example.gov.cn"], f"Bcc in the envelope: {rcpts}")
+            check(b"Bcc:" not in content and b"audit@" not in content and b"X-Unsent" not in content,
+                  "Bcc and X-Unsent not in the message sent")
+    finally:
+        ctl.stop()
+    with open(os.path.join(src, "mail.yaml"), "w", encoding="utf-8") as f:
+        f.write("subjcet: typo\n")
+    r = run("mail", os.path.join(src, "陇西县.md"), "-o", out, "--from", FROM)
+    check(r.returncode != 0 and "mail.yaml:1:10: error: 'subjcet' is not a mail template key" in r.stderr, r.stderr)
+
+
 def test_missing_unit(tmp):
     """A unit without an address: file:line:col naming it, no .eml for that county."""
     src = os.path.join(tmp, "in-missing")
@@ -495,6 +534,7 @@ def main():
         mailed = test_mail(tmp)
         test_missing_unit(tmp)
         test_long_name(tmp)
+        test_template_and_bcc(tmp)
         test_contacts_encodings(tmp)
         test_send(tmp, mailed)
         test_refused_recipient(tmp, mailed)
