@@ -214,6 +214,7 @@ static size_t read_message(char *buf, size_t size, size_t n, void *data) {
 static int on_debug(CURL *c, curl_infotype type, char *data, size_t n, void *user) {
   (void)c;
   transfer *t = user;
+  if (!t) return 0;
   if (type == CURLINFO_HEADER_IN) {
     while (n && (data[n - 1] == '\n' || data[n - 1] == '\r')) n--;
     const char *last = data;
@@ -293,6 +294,14 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
     else
       *error = xasprintf("%s%s%s", why, t->reply[0] ? "; last server reply: " : "", t->reply);
   }
+  /* The handle lives on (its connection is reused) and says QUIT when it is
+   * cleaned up: it must not keep pointers to what this call frees. */
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 0L);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, NULL);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, NULL);
+  curl_easy_setopt(c, CURLOPT_READDATA, NULL);
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, NULL);
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, NULL);
   curl_slist_free_all(rcpt);
   free(from);
   free(url);
