@@ -22,6 +22,7 @@ typedef struct {
   const char *output;   /* the PDF to write */
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
+  const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
 } brief_job;
 
 /* Renders one brief. The PDF is written whole or not at all. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numbered.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -24,6 +25,9 @@ void doc_meta_free(doc_meta *m) {
   str_list_free(&m->recipients);
   VEC_FREE(m->recipients_src);
   str_list_free(&m->figures);
+  free(m->numbered);
+  m->numbered = NULL;
+  m->nnumbered = 0;
 }
 
 /* Length of the line at p (without its newline) and where the next starts. */
@@ -129,6 +133,21 @@ static int read_recipients(ydoc *y, yaml_node_t *node, doc_meta *m, diag_list *d
   return rc;
 }
 
+/* numbered: 1-30 (or 1,4,7-9): numbered copies, GB/T 9704-2012 7.2.1. */
+static int read_numbered(ydoc *y, yaml_node_t *value, doc_meta *m, diag_list *dl) {
+  const char *s = yscalar(value);
+  char *why = NULL;
+  free(m->numbered);
+  m->numbered = NULL;
+  if (!s || numbered_parse(s, &m->numbered, &m->nnumbered, &why) != 0) {
+    diag_error(dl, y->file, yline(y, value), ycol(value), "'numbered': %s",
+               why ? why : "must be a range such as 1-30 or 1,4,7-9");
+    free(why);
+    return -1;
+  }
+  return 0;
+}
+
 static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, diag_list *dl) {
   struct { const char *name; char **field; } scalars[] = {
       {"title", &m->title},   {"subtitle", &m->subtitle}, {"county", &m->county},
@@ -151,13 +170,14 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
     return 0;
   }
   if (strcmp(key, "recipients") == 0) return read_recipients(y, value, m, dl);
+  if (strcmp(key, "numbered") == 0) return read_numbered(y, value, m, dl);
   if (strcmp(key, "figures") == 0) {
     m->figures_line = yline(y, value);
     return read_list(y, value, key, &m->figures, dl);
   }
   diag_warning(dl, y->file, yline(y, value), 1,
                "unknown front matter key '%s' ignored (known: title, subtitle, county, author, "
-               "date, issue, recipients, copies, layout, figures)", key);
+               "date, issue, recipients, copies, layout, figures, numbered)", key);
   return 0;
 }
 

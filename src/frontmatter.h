@@ -29,6 +29,8 @@ typedef struct {
   struct { recipient_src *items; size_t len, cap; } recipients_src; /* one per recipients line */
   str_list figures;    /* indicators for the key-figures table */
   int figures_line;
+  int *numbered;       /* copy numbers (份号) to write, from 'numbered:' or --numbered */
+  size_t nnumbered;
 } doc_meta;
 
 void doc_meta_free(doc_meta *m);

@@ -118,7 +118,7 @@ static int mail_one(mailer *m, brief_engine *e, const char *summary) {
     rc = -1;
   }
   if (rc == 0) rc = load_template(o, summary, &t, m->dl);
-  brief_job job = {summary, pdf, figures, o->layout};
+  brief_job job = {.input = summary, .output = pdf, .figures = figures, .layout = o->layout}; /* as batch */
   if (rc == 0) rc = brief_render(e, &job, m->dl);
   size_t len = 0;
   char *bytes = rc == 0 ? read_file(pdf, &len) : NULL;

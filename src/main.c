@@ -8,6 +8,7 @@
 
 #include "brief.h"
 #include "frontmatter.h"
+#include "print.h"
 #include "mailcmd.h"
 #include "send.h"
 #include "util.h"
@@ -16,7 +17,7 @@ static const char usage[] =
     "brief " BRIEF_VERSION ": Markdown case summaries + county figures -> Chinese PDF briefs\n"
     "\n"
     "Usage:\n"
-    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH]\n"
+    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
     "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf]\n"
@@ -27,6 +28,10 @@ static const char usage[] =
     "  brief text SUMMARY.md [--figures FIGURES.csv]\n"
     "      Print the text the PDF shows, in reading order (for checking extraction).\n"
     "      e.g. brief text input/黔西县.md --figures input/figures.csv\n"
+    "  brief print PDF|DIR... [--printer NAME] [--copies N] [--sides SIDES] [--dry-run]\n"
+    "      Print each PDF as one job on a CUPS queue (a folder: its PDFs in booklet order),\n"
+    "      named after its county, collated, duplex when it has more than one page.\n"
+    "      e.g. brief print out/briefs --printer office --copies 3\n"
     "  brief mail DIR|SUMMARY.md... -o OUTDIR --from ADDRESS [--contacts CONTACTS.csv]\n"
     "      Render every summary as batch does and write OUTDIR/<name>.eml beside each PDF:\n"
     "      a ready e-mail to the units of its 版记 (报: To, 送/发: Cc), addresses from\n"
@@ -45,12 +50,17 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
+    "                         another in one PDF, each starting on an odd page\n"
+    "  --printer NAME         print: the queue (default: as lp finds it; CUPS_SERVER honoured)\n"
+    "  --copies N             print: copies of each brief (default 1)\n"
+    "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
+    "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
     "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
     "  --contacts PATH        mail: the address book (default: contacts.csv beside the summaries)\n"
     "  --smtp URL             send: the SMTP server; --user NAME its login\n"
     "  --cacert PATH          send: trust the CA certificates of this PEM file for TLS\n"
-    "  --dry-run              send: list what would be sent to whom, send nothing\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
@@ -59,8 +69,10 @@ static const char usage[] =
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
   const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
-  bool dry_run;
   str_list inputs;
+  const char *numbered;                         /* render, batch: --numbered RANGE */
+  const char *printer, *copies, *sides;         /* print */
+  bool dry_run;
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -72,6 +84,10 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--layout")) target = &c->layout;
     else if (!strcmp(a, "--booklet")) target = &c->booklet;
     else if (!strcmp(a, "--data")) target = &c->data;
+    else if (!strcmp(a, "--numbered")) target = &c->numbered;
+    else if (!strcmp(a, "--printer")) target = &c->printer;
+    else if (!strcmp(a, "--copies")) target = &c->copies;
+    else if (!strcmp(a, "--sides")) target = &c->sides;
     else if (!strcmp(a, "--from")) target = &c->from;
     else if (!strcmp(a, "--contacts")) target = &c->contacts;
     else if (!strcmp(a, "--smtp")) target = &c->smtp;
@@ -145,7 +161,7 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
     return 2;
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0]);
-  brief_job job = {c->inputs.items[0], out, c->figures, c->layout};
+  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->numbered};
   int rc = brief_render(e, &job, dl);
   free(out);
   return finish(dl, rc == 0 ? 0 : 1);
@@ -176,7 +192,8 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   for (size_t i = 0; i < inputs.len; i++) {
     char *stem = path_stem(inputs.items[i]);
     jobs[i] = (brief_job){inputs.items[i], xasprintf("%s/%s.pdf", c->output, stem),
-                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout};
+                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout,
+                          c->numbered};
     free(stem);
   }
   int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
@@ -209,7 +226,7 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout};
+  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, NULL};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 
@@ -247,6 +264,12 @@ int main(int argc, char **argv) {
   if (!c.command) {
     fputs(usage, stderr);
     return 2;
+  }
+  if (!strcmp(c.command, "print")) { /* needs no fonts or layouts */
+    print_options po = {c.printer, c.copies, c.sides, c.dry_run};
+    int prc = brief_print(&po, c.inputs.items, c.inputs.len);
+    str_list_free(&c.inputs);
+    return prc;
   }
   if (!strcmp(c.command, "send")) { /* needs no fonts */
     int rc = cmd_send(&c);
