@@ -335,6 +335,15 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
   return rc;
 }
 
+int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
+  document doc;
+  int rc = parse_document(input, &doc, dl);
+  *meta = doc.meta;
+  memset(&doc.meta, 0, sizeof doc.meta);
+  document_free(&doc);
+  return rc;
+}
+
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl) { return layout_list(e->layouts_dir, out, dl); }
 
 void brief_list_fonts(brief_engine *e, FILE *out) { font_lib_report(e->fonts, out); }

@@ -14,13 +14,10 @@ decimals, and a 23-row 整改清单 (tests/data/tables.md).
 - author widths: a widths comment (consumed, no raw-HTML warning) and the
   layout's table_widths key, measured on the rules; bad widths are errors.
 
-Called like e2e_test.py: e2e_tables.py BRIEF ROOT. Prints "N passed, N failed"."""
+Called like e2e_test.py: e2e_tables.py BRIEF ROOT, with Debian's python3
+(python3-pdfminer). Prints "N passed, N failed"."""
 import html, os, re, subprocess, sys, tempfile
 
-try:
-    import pdfminer  # noqa: F401
-except ImportError:  # Debian's python3-pdfminer, when python3 is not Debian's
-    sys.path.append("/usr/lib/python3/dist-packages")
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTCurve
 
