@@ -25,7 +25,8 @@ BRIEF, ROOT = sys.argv[1], sys.argv[2]
 DATA = os.path.join(ROOT, "tests", "data", "tables.md")
 MM = 72 / 25.4
 AREA = (28 * MM, (210 - 26) * MM)  # the official layout's type area, left and right
-NUMBER = re.compile(r"[-+＋－]?\d[\d,.:/-]*\d%?|\d+%|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?万")
+# Dates first, then numbers with 万, then any number with its sign, separators and %.
+NUMBER = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?万|[-+＋－]?\d[\d,.:/-]*\d%?|\d%?")
 NUMERIC_CELL = re.compile(r"[-+]?\d[\d,]*(\.\d+)?%?")
 passed = failed = 0
 
@@ -333,9 +334,32 @@ def test_bad_widths(tmp):
           f"a bad table_widths value: {r.stderr}")
 
 
+def test_overfull(tmp):
+    """Eight columns of four-character headers need more than the measure:
+    a warning, and still no number or date split."""
+    heads = ["序号", "项目名称", "主要内容", "责任单位", "金额（万元）", "完成时限", "进度（%）", "备注说明"]
+    rows = [["1", "中药材基地", "新建标准化种植基地", "县农牧局", "1,234.5", "2017年12月", "85.5", "省级专项"],
+            ["2", "电商服务站", "培育网店", "县商务局", "86.75", "2017年6月", "100", "—"]]
+    md = os.path.join(tmp, "overfull.md")
+    with open(md, "w", encoding="utf-8") as f:
+        f.write("# 大表\n\n" + "\n".join("| " + " | ".join(r) + " |" for r in
+                                          [heads, ["---"] * 8] + rows) + "\n")
+    pdf = os.path.join(tmp, "overfull.pdf")
+    r = render(md, pdf)
+    if r.returncode:
+        return
+    check("warning: the table's 8 columns need" in r.stderr, f"an overfull table warns: {r.stderr}")
+    laid = pdf_tables(pdf)
+    body = [cells for _, _, cells in laid[0]["rows"]][1:]
+    split = [(text, lines) for src, cells in zip(rows, body) for text, lines in zip(src, cells)
+             if any(not any(m.group(0) in line for line in lines) for m in NUMBER.finditer(text))]
+    check(len(body) == 2 and not split, f"numbers and dates whole in an overfull table: {split or body}")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_tables(tmp)
+        test_overfull(tmp)
         test_author_widths(tmp)
         test_bad_widths(tmp)
     print(f"{passed} passed, {failed} failed")
