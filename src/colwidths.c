@@ -7,11 +7,17 @@
 #include "utf8.h"
 #include "util.h"
 
-/* Scratch space for the line breaker. */
+/* Scratch space for the line breaker, and how often it ran. */
 typedef struct {
   double *extra;
   lb_lines lines;
+  long calls;
 } breaker;
+
+/* The search stops after this many cell breakings (about 10 ms): enough
+ * for tables of a few dozen rows to converge; a longer table keeps what
+ * the search found by then. */
+#define SEARCH_BUDGET 20000
 
 /* The narrowest a line can be set: its ink less what squeezing can take
  * off (its last item's shrink only if that is its own closing mark). */
@@ -37,6 +43,7 @@ static bool overflows(const lb_item *it, const lb_line *line, double width) {
 enum { OVERFLOW = 100 };
 static int lines_at(breaker *b, const tw_cell *cell, double width) {
   if (cell->n == 0) return 0;
+  b->calls++;
   lb_break_lines(cell->items, cell->n, width, width, false, &b->lines, b->extra);
   int k = (int)b->lines.len;
   for (size_t i = 0; i < b->lines.len; i++)
@@ -45,7 +52,7 @@ static int lines_at(breaker *b, const tw_cell *cell, double width) {
 }
 
 int tw_cell_lines(const tw_cell *cell, double width) {
-  breaker b = {xcalloc(cell->n + 1, sizeof(double)), {0}};
+  breaker b = {xcalloc(cell->n + 1, sizeof(double)), {0}, 0};
   int k = lines_at(&b, cell, width);
   free(b.extra);
   VEC_FREE(b.lines);
@@ -98,7 +105,7 @@ void tw_cell_limits(const tw_cell *cell, double long_word, double *min, double *
   *max = fmax(line, unit);
   *min = unit;
   if (cell->max_lines <= 0 || cell->n == 0) return;
-  breaker b = {xcalloc(cell->n + 1, sizeof(double)), {0}};
+  breaker b = {xcalloc(cell->n + 1, sizeof(double)), {0}, 0};
   if (lines_at(&b, cell, unit) > cell->max_lines) {
     /* The narrowest width that keeps the cell within max_lines. */
     double lo = unit, hi = *max;
@@ -147,7 +154,7 @@ static double cost(const search *s, double *height) {
 }
 
 double tw_height(const tw_input *in, const double *widths) {
-  search s = {in, {xcalloc(1, sizeof(double)), {0}}, xcalloc((size_t)in->cols, sizeof(double)),
+  search s = {in, {xcalloc(1, sizeof(double)), {0}, 0}, xcalloc((size_t)in->cols, sizeof(double)),
               xcalloc((size_t)(in->rows * in->cols) + 1, sizeof(int)), NULL};
   size_t most = 0;
   for (int i = 0; i < in->rows * in->cols; i++)
@@ -492,7 +499,7 @@ double tw_solve(const tw_input *in, double *widths) {
     size_t most = 0;
     for (int i = 0; i < in->rows * cols; i++)
       if (in->cells[i].n > most) most = in->cells[i].n;
-    search s = {in, {xcalloc(most + 1, sizeof(double)), {0}}, w,
+    search s = {in, {xcalloc(most + 1, sizeof(double)), {0}, 0}, w,
                 xcalloc((size_t)(in->rows * cols) + 1, sizeof(int)),
                 xcalloc((size_t)(2 * in->rows) + 1, sizeof(int))};
     for (int j = 0; j < cols; j++) set_column(&s, j);
@@ -500,7 +507,7 @@ double tw_solve(const tw_input *in, double *widths) {
     bool changed = true;
     for (int pass = 0; changed && pass < 16; pass++) {
       changed = false;
-      for (int r = 0; r < in->rows; r++)
+      for (int r = 0; r < in->rows && s.b.calls < SEARCH_BUDGET; r++)
         if (try_shorten_row(&s, &f, r, &best)) changed = true;
       for (int div = 8; div <= 64; div *= 2) {
         double step = auto_room / div;
@@ -509,7 +516,7 @@ double tw_solve(const tw_input *in, double *widths) {
           moved = false;
           for (int b = 0; b < cols; b++)
             for (int a = 0; a < cols; a++) {
-              if (a == b || !f.is_auto[a] || !f.is_auto[b]) continue;
+              if (a == b || !f.is_auto[a] || !f.is_auto[b] || s.b.calls >= SEARCH_BUDGET) continue;
               double d = fmin(step, w[a] - f.min[a]);
               if (d > 1e-6 && try_move(&s, a, b, d, &best)) moved = changed = true;
             }
