@@ -633,7 +633,7 @@ static void bind_chart_block(binder *b, block *blk) {
 }
 
 /* The front matter's figures: a key-figures table at the start of the body. */
-static void add_key_figures(binder *b, const char *title) {
+static void add_key_figures(binder *b) {
   doc_meta *m = &b->doc->meta;
   if (!m->figures.len) return;
   strbuf names = {0};
@@ -646,8 +646,7 @@ static void add_key_figures(binder *b, const char *title) {
   if (n > 0 && b->errors == 0) {
     block *blk = document_add(b->doc, BLK_TABLE, m->figures_line, 1);
     blk->table = figures_table(b, cols, n);
-    blk->alt = xstrdup(title ? title : "主要数据");
-    blk->key_figures = true;
+    blk->key_figures = true; /* the layout captions and places it */
     block moved = *blk; /* move it to the front */
     memmove(b->doc->items + 1, b->doc->items, (b->doc->len - 1) * sizeof *b->doc->items);
     b->doc->items[0] = moved;
@@ -656,10 +655,10 @@ static void add_key_figures(binder *b, const char *title) {
   sb_free(&names);
 }
 
-int figures_bind(document *doc, const figures *f, const char *key_figures_title, diag_list *dl) {
+int figures_bind(document *doc, const figures *f, diag_list *dl) {
   binder b = {doc, f, {NULL, 0}, dl, 0, false};
   if (f) b.rows = rows_of(f, doc->meta.county);
-  add_key_figures(&b, key_figures_title);
+  add_key_figures(&b);
   for (size_t i = 0; i < doc->len; i++) {
     block *blk = &doc->items[i];
     substitute_spans(&b, &blk->spans);

@@ -373,7 +373,7 @@ static void fill_info(layout_ctx *c) {
   o->subject = m->county ? xstrdup(m->county) : NULL;
   o->date = m->date ? xstrdup(m->date) : NULL;
   strbuf kw = {0};
-  const char *parts[] = {m->county, "抓党建促脱贫", c->spec->name};
+  const char *parts[] = {m->county, c->spec->keywords, c->spec->name};
   for (size_t i = 0; i < 3; i++)
     if (parts[i]) sb_printf(&kw, "%s%s", kw.len ? ", " : "", parts[i]);
   o->keywords = sb_take(&kw);
@@ -419,7 +419,13 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   if (spec->masthead) layout_masthead(&c);
   if (spec->title_block) layout_title(&c);
   heading_state hs = {top_heading_level(doc), {0}};
-  for (size_t i = 0; i < doc->len; i++) layout_block(&c, &doc->items[i], &hs);
+  /* The layout places the key-figures table: after the title where the
+   * binding put it, or after the body (key_figures.position: end). */
+  bool kf_at_end = spec->key_figures_at_end;
+  for (size_t i = 0; i < doc->len; i++)
+    if (!(kf_at_end && doc->items[i].key_figures)) layout_block(&c, &doc->items[i], &hs);
+  for (size_t i = 0; kf_at_end && i < doc->len; i++)
+    if (doc->items[i].key_figures) layout_block(&c, &doc->items[i], &hs);
   if (spec->signature) layout_signature(&c);
   if (spec->distribution) layout_distribution(&c);
   flow_boxes(&c);

@@ -14,9 +14,16 @@
 
 typedef enum { IT_TEXT, IT_LINE, IT_RECT, IT_IMAGE, IT_LINK } item_kind;
 
+/* How a text item joins the text before it in reading order (page_text.c). */
+typedef enum {
+  SEP_AUTO, /* nothing on the same baseline (a space across a gap), else a new line */
+  SEP_JOIN, /* nothing: the next line of a table cell */
+  SEP_TAB,  /* a tab: the next cell of a table row */
+} text_sep;
+
 typedef struct {
   item_kind kind;
-  double x, y, w, h;  /* TEXT: baseline origin; LINE: from (x,y) to (x+w,y+h); others: box */
+  double x, y, w, h;  /* TEXT: baseline origin and advance width; LINE: from (x,y) to (x+w,y+h); others: box */
   int face;           /* TEXT: font face id (font_face_id) */
   double size;        /* TEXT: font size */
   double char_space;  /* TEXT: added after every character (PDF Tc) */
@@ -24,6 +31,7 @@ typedef struct {
   bool fill, stroke;  /* RECT */
   double line_width;  /* LINE, RECT */
   rgb color;
+  text_sep sep;       /* TEXT: joining the text before it */
   char *text;         /* TEXT: UTF-8; IMAGE: file path; LINK: URL */
 } page_item;
 
@@ -64,5 +72,9 @@ typedef struct layout_ctx layout_ctx;
 int layout_document(const document *doc, const layout_spec *spec, const font_lib *fonts,
                     laid_out *out, diag_list *dl);
 void laid_out_free(laid_out *lo);
+/* The text the pages show, in the order the PDF writes it: one laid-out
+ * line a line, table cells separated by tabs, every page (and numbered
+ * copy) ended by a form feed as pdftotext ends them. Caller frees. */
+char *laid_out_text(const laid_out *lo);
 
 #endif

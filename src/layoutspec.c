@@ -322,7 +322,6 @@ static void set_defaults(layout_spec *l) {
   l->page_number_offset = 7 * MM;
   l->title_block = true;
   l->signature = true;
-  l->key_figures_title = xstrdup("主要数据");
   for (int r = 0; r < ROLE_COUNT; r++) {
     l->roles[r].font = xstrdup(r == ROLE_CODE ? "mono" : "song");
     l->roles[r].size = 12;
@@ -335,7 +334,7 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   static const char *const keys[] = {
       "name", "description", "page", "grid", "line_pitch", "cjk_latin_space", "inline",
       "heading_numbering", "title_block", "signature", "roles", "page_number", "header",
-      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", NULL};
+      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", "keywords", NULL};
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
   static const char *const inline_keys[] = {"emphasis", "strong", "code", NULL};
   static const char *const numbering[] = {"text", "generate", NULL};
@@ -344,6 +343,7 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   check_keys(c, root, "layout", keys);
   get_string(c, root, "name", &l->name);
   get_string(c, root, "description", &l->description);
+  get_string(c, root, "keywords", &l->keywords);
   read_page(c, ymap_get(c->y, root, "page"), l);
   yaml_node_t *grid = ymap_get(c->y, root, "grid");
   check_keys(c, grid, "grid", grid_keys);
@@ -447,6 +447,7 @@ void layout_spec_free(layout_spec *l) {
   free(l->masthead_name);
   free(l->masthead_issue);
   free(l->key_figures_title);
+  free(l->keywords);
   free(l->copy_number_format);
   for (size_t i = 0; i < l->ntable_widths; i++) free(l->table_width_names[i]);
   free(l->table_width_names);

@@ -72,7 +72,8 @@ typedef struct {
   rgb masthead_color;
   double masthead_rule;                  /* pt, 0 = none */
   bool distribution;                     /* 版记 at the end */
-  char *key_figures_title;               /* "主要数据" */
+  char *key_figures_title;               /* "主要数据"; NULL: no caption */
+  char *keywords;                        /* the PDF's keywords beside the county and layout name */
   bool key_figures_at_end;               /* after the body instead of after the title */
   char *copy_number_format;              /* 份号 of numbered copies: "{copy}"; NULL: none */
   int copy_number_digits;                /* the number zero-padded to this many digits */

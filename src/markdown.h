@@ -10,7 +10,8 @@
 #include "model.h"
 
 typedef struct {
-  bool cjk_emphasis; /* pair emphasis delimiters next to CJK text (see cjk_emphasis.h) */
+  bool cjk_emphasis;       /* pair emphasis delimiters next to CJK text (see cjk_emphasis.h) */
+  bool title_from_heading; /* no title in the front matter: the first level-1 heading is the title */
 } markdown_options;
 
 /* Appends the blocks of text to doc. line_offset is the number of lines

@@ -14,8 +14,8 @@ void layout_masthead(layout_ctx *c) {
   double h_name = name->size * 1.6, h_issue = issue->size * 2.0, h_line = line->size * 1.8;
   vbox *b = new_box(c, h_name + h_issue + h_line + 6);
   double y = name->size * 1.1;
-  box_add_label(c, b, s->masthead_name ? s->masthead_name : "工作简报", ROLE_MASTHEAD, name->size, center, y,
-                ALIGN_CENTER, name->color);
+  if (s->masthead_name) /* the bulletin's name: the layout's words (masthead.name) */
+    box_add_label(c, b, s->masthead_name, ROLE_MASTHEAD, name->size, center, y, ALIGN_CENTER, name->color);
   y = h_name + issue->size * 1.2;
   if (s->masthead_issue && m->issue) {
     char *text = layout_expand(s->masthead_issue, m, 0, 0);

@@ -9,14 +9,12 @@
 #include "figures.h"
 #include "fonts.h"
 #include "frontmatter.h"
+#include "parse.h"
 #include "layout.h"
 #include "layoutspec.h"
 #include "linebreaker.h"
-#include "markdown.h"
 #include "model.h"
-#include "numbered.h"
 #include "pdf.h"
-#include "text_renderer.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -59,89 +57,12 @@ void brief_engine_free(brief_engine *e) {
   free(e);
 }
 
-/* Line and column of a byte offset, for messages about raw bytes. */
-static void position_of(const char *text, size_t offset, int *line, int *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < offset; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *col = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      (*col)++;
-    }
-  }
-}
-
-static int check_text(const char *file, const char *text, size_t len, diag_list *dl) {
-  long bad = utf8_invalid_offset(text, len);
-  const char *nul = memchr(text, '\0', len);
-  if (bad < 0 && !nul) return 0;
-  size_t at = bad >= 0 ? (size_t)bad : (size_t)(nul - text);
-  int line, col;
-  position_of(text, at, &line, &col);
-  if (bad >= 0)
-    diag_error(dl, file, line, col, "invalid UTF-8 (byte 0x%02X at offset %zu); save the file as UTF-8",
-               (unsigned char)text[at], at);
-  else
-    diag_error(dl, file, line, col, "NUL byte at offset %zu; this is not a text file", at);
-  return -1;
-}
-
-/* Without a front matter title, the first level-1 heading is the title. */
-static void take_title(document *doc) {
-  if (doc->meta.title) return;
-  for (size_t i = 0; i < doc->len; i++) {
-    block *b = &doc->items[i];
-    if (b->kind != BLK_HEADING || b->level != 1) continue;
-    doc->meta.title = span_list_text(&b->spans);
-    span_list_free(&b->spans);
-    free(b->marker);
-    free(b->number);
-    memmove(b, b + 1, (doc->len - i - 1) * sizeof *b);
-    doc->len--;
-    return;
-  }
-}
-
-static int parse_document(const char *path, document *doc, diag_list *dl) {
-  memset(doc, 0, sizeof *doc);
-  doc->file = xstrdup(path);
-  doc->dir = path_dirname(path);
-  size_t len;
-  char *text = read_file(path, &len);
-  if (!text) {
-    diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
-    return -1;
-  }
-  int rc = check_text(path, text, len, dl);
-  int body_line = 0;
-  long body = rc == 0 ? frontmatter_parse(text, len, path, &doc->meta, &body_line, dl) : -1;
-  if (body >= 0) {
-    markdown_options opts = {true};
-    rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
-    take_title(doc);
-  } else {
-    rc = -1;
-  }
-  free(text);
-  return rc;
-}
-
-/* The layout may place the key-figures table after the body. */
-static void place_key_figures(document *doc, const layout_spec *spec) {
-  if (!spec->key_figures_at_end || doc->len == 0 || !doc->items[0].key_figures) return;
-  block kf = doc->items[0];
-  memmove(doc->items, doc->items + 1, (doc->len - 1) * sizeof *doc->items);
-  doc->items[doc->len - 1] = kf;
-}
-
-static int bind_figures(const brief_job *job, document *doc, const layout_spec *spec, diag_list *dl) {
+/* Binding only resolves data: it needs nothing from the layout. */
+static int bind_figures(const brief_job *job, document *doc, diag_list *dl) {
   figures *f = NULL;
   if (job->figures && !(f = figures_load(job->figures, dl))) return -1;
-  int rc = figures_bind(doc, f, spec->key_figures_title, dl);
+  int rc = figures_bind(doc, f, dl);
   figures_free(f);
-  if (rc == 0) place_key_figures(doc, spec);
   return rc;
 }
 
@@ -151,12 +72,16 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
   return layout_load(name, e->layouts_dir, spec, dl);
 }
 
-/* Parses a job's summary, loads its layout and binds its figures: the
- * document model as the layout stage and the text renderer take it. On
- * failure both are freed. */
+/* Parses a job's summary, binds its figures and loads its layout, in that
+ * order and each once: the model is complete when parsed and bound, and
+ * nothing here changes it afterwards. On failure both are freed. */
 static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec,
                        diag_list *dl) {
-  if (parse_document(job->input, doc, dl) != 0) {
+  if (document_parse(job->input, job->numbered, doc, dl) != 0) {
+    document_free(doc);
+    return -1;
+  }
+  if (bind_figures(job, doc, dl) != 0) {
     document_free(doc);
     return -1;
   }
@@ -165,27 +90,6 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
     document_free(doc);
     return -1;
   }
-  if (bind_figures(job, doc, spec, dl) != 0) {
-    layout_spec_free(spec);
-    document_free(doc);
-    return -1;
-  }
-  return 0;
-}
-
-/* --numbered RANGE replaces the front matter's 'numbered'. */
-static int take_numbered(const char *range, doc_meta *meta, diag_list *dl) {
-  int *numbers;
-  size_t n;
-  char *why;
-  if (numbered_parse(range, &numbers, &n, &why) != 0) {
-    diag_error(dl, NULL, 0, 0, "--numbered '%s': %s", range, why);
-    free(why);
-    return -1;
-  }
-  free(meta->numbered);
-  meta->numbered = numbers;
-  meta->nnumbered = n;
   return 0;
 }
 
@@ -196,11 +100,6 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   memset(lo, 0, sizeof *lo);
   double t0 = now_ms();
   if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
-  if (job->numbered && take_numbered(job->numbered, &doc.meta, dl) != 0) {
-    layout_spec_free(&spec);
-    document_free(&doc);
-    return -1;
-  }
   double t1 = now_ms();
   int rc = layout_document(&doc, &spec, e->fonts, lo, dl);
   if (e->timing)
@@ -241,16 +140,17 @@ int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   return rc;
 }
 
+/* The text comes from the laid-out pages, so it is what the PDF shows. */
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) {
-  document doc;
-  layout_spec spec;
-  if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
-  char *text = text_render(&doc);
-  fputs(text, out);
-  free(text);
-  layout_spec_free(&spec);
-  document_free(&doc);
-  return 0;
+  laid_out lo;
+  int rc = lay_out_job(e, job, &lo, dl);
+  if (rc == 0) {
+    char *text = laid_out_text(&lo);
+    fputs(text, out);
+    free(text);
+  }
+  laid_out_free(&lo);
+  return rc;
 }
 
 /* Moves src's pages into the booklet dst. A brief after one with an odd
@@ -337,7 +237,7 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
 
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;
-  int rc = parse_document(input, &doc, dl);
+  int rc = document_parse(input, NULL, &doc, dl);
   *meta = doc.meta;
   memset(&doc.meta, 0, sizeof doc.meta);
   document_free(&doc);

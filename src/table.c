@@ -226,7 +226,10 @@ static void add_row_box(layout_ctx *c, const table_data *t, const table_geometry
   for (int col = 0; col < t->cols; col++) {
     double y = pad_top + (part.whole ? (content - slice_height(&cells[col])) / 2 : 0);
     for (size_t i = cells[col].from; i < cells[col].to; i++) {
+      size_t first = b->items.len;
       box_add_text_line(b, &cells[col].lines.items[i], y);
+      if (first < b->items.len && (col > 0 || i > cells[col].from))
+        b->items.items[first].sep = i > cells[col].from ? SEP_JOIN : SEP_TAB;
       y += cells[col].lines.items[i].height;
     }
   }
@@ -294,10 +297,12 @@ void layout_table(layout_ctx *c, const block *b, const table_data *t) {
     vbox *sp = new_box(c, before);
     sp->space = true;
   }
-  if (b->alt) { /* a caption above, kept with the table */
+  /* The key-figures table's caption is the layout's words (key_figures.title). */
+  const char *caption = b->key_figures ? c->spec->key_figures_title : NULL;
+  if (caption && *caption) { /* a caption above, kept with the table */
     text_lines cap = {0};
     span_list spans = {0};
-    span_list_push(&spans, SPAN_TEXT, 0, b->alt, strlen(b->alt), NULL, b->line, 1);
+    span_list_push(&spans, SPAN_TEXT, 0, caption, strlen(caption), NULL, b->line, 1);
     text_frame f = {ROLE_CAPTION, g.x, g.width, 0, ALIGN_CENTER, false, false, NULL, 0};
     set_text(c, &spans, &f, &cap);
     for (size_t i = 0; i < cap.len; i++) {

@@ -188,14 +188,14 @@ static bool same_run(const tchar *a, const tchar *b, double sa, double sb) {
          fabs(sa - sb) < 0.0005;
 }
 
-static void emit_text_run(text_line *tl, const tchar *t, size_t from, size_t to, double x,
+static void emit_text_run(text_line *tl, const tchar *t, size_t from, size_t to, double x, double w,
                           double baseline, double char_space) {
   strbuf sb = {0};
   for (size_t k = from; k < to; k++) {
     char buf[4];
     sb_append(&sb, buf, utf8_encode(t[k].cp, buf));
   }
-  page_item it = {.kind = IT_TEXT, .x = x, .y = baseline, .face = font_face_id(t[from].face),
+  page_item it = {.kind = IT_TEXT, .x = x, .y = baseline, .w = w, .face = font_face_id(t[from].face),
                   .size = t[from].size, .char_space = char_space, .fake_bold = t[from].fake_bold,
                   .line_width = t[from].size * 0.03, .color = t[from].color, .text = sb_take(&sb)};
   VEC_PUSH(tl->items, it);
@@ -244,12 +244,13 @@ static void emit_line(layout_ctx *c, const text_frame *f, const tchar *t, const 
     xs[i] = x;
     x += items[i].adv + extra[i];
   }
+  xs[e] = x;
   size_t from = s;
   for (size_t i = s; i < e; i++) {
     double sp_i = items[i].adv + extra[i] - t[i].glyph;
     double sp_next = i + 1 < e ? items[i + 1].adv + extra[i + 1] - t[i + 1].glyph : 0;
     if (i + 1 < e && same_run(&t[i], &t[i + 1], sp_i, sp_next)) continue;
-    emit_text_run(tl, t, from, i + 1, xs[from], baseline, sp_i);
+    emit_text_run(tl, t, from, i + 1, xs[from], xs[i + 1] - xs[from], baseline, sp_i);
     from = i + 1;
   }
   emit_decorations(tl, t, xs, s, e, baseline);

@@ -42,7 +42,7 @@ static int lay_out(const char *md, font_lib *fonts, layout_spec *spec, laid_out 
   doc.file = xstrdup("t.md");
   doc.dir = xstrdup(".");
   diag_list dl = {0};
-  markdown_options opts = {true};
+  markdown_options opts = {.cjk_emphasis = true};
   markdown_parse(md, strlen(md), 0, &opts, &doc, &dl);
   int rc = layout_document(&doc, spec, fonts, lo, &dl);
   diag_print(&dl, stderr);

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   doc.file = xstrdup("fuzz.md");
   doc.dir = xstrdup("/nonexistent");
   diag_list dl = {0};
-  markdown_options opts = {true};
+  markdown_options opts = {.cjk_emphasis = true};
   markdown_parse(text, size, 0, &opts, &doc, &dl);
   laid_out lo;
   layout_document(&doc, &spec, fonts, &lo, &dl);

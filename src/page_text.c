@@ -1,0 +1,59 @@
+/* The text of the laid-out pages, as the PDF shows it: `brief text`, and
+ * what the tests compare with pdftotext. Derived from the pages (not the
+ * model), so generated heading numbers, masthead, signature, captions,
+ * page numbers and 份号 come out exactly as printed. */
+#include <math.h>
+
+#include "layout.h"
+#include "util.h"
+
+/* A gap wider than this (in ems) between two runs on one baseline reads as
+ * a word space, as extractors read it (a list marker and its text, the
+ * masthead's author and date). Runs of one line touch: typeset.c gives
+ * each run its full advance. */
+#define GAP 0.15
+
+typedef struct {
+  strbuf sb;
+  const page_item *last; /* the previous text item of the page */
+} text_out;
+
+static void put_item(text_out *o, const page_item *it) {
+  const page_item *p = o->last;
+  if (p) {
+    if (it->sep == SEP_TAB) sb_putc(&o->sb, '\t');
+    else if (it->sep == SEP_AUTO && fabs(it->y - p->y) > 0.01) sb_putc(&o->sb, '\n');
+    else if (it->sep == SEP_AUTO && it->x - (p->x + p->w) > GAP * it->size) sb_putc(&o->sb, ' ');
+  }
+  sb_puts(&o->sb, it->text);
+  o->last = it;
+}
+
+static void put_items(text_out *o, const page_box *box) {
+  for (size_t i = 0; i < box->len; i++)
+    if (box->items[i].kind == IT_TEXT && box->items[i].text) put_item(o, &box->items[i]);
+}
+
+static void end_page(text_out *o) {
+  if (o->last) sb_putc(&o->sb, '\n');
+  sb_putc(&o->sb, '\f');
+  o->last = NULL;
+}
+
+/* The pages in the order pdf.c writes them: numbered copies one after
+ * another, each copy's 份号 after its first page's text, a blank page after
+ * a copy with an odd page count. */
+char *laid_out_text(const laid_out *lo) {
+  text_out o = {{0}, NULL};
+  size_t copies = lo->ncopies ? lo->ncopies : 1;
+  for (size_t k = 0; k < copies; k++) {
+    if (k > 0 && lo->npages % 2) end_page(&o);
+    for (size_t p = 0; p < lo->npages; p++) {
+      put_items(&o, &lo->pages[p]);
+      if (lo->ncopies && p == 0) put_items(&o, &lo->copy_marks[k]);
+      end_page(&o);
+    }
+  }
+  if (!o.sb.len) sb_puts(&o.sb, "");
+  return sb_take(&o.sb);
+}

@@ -1,0 +1,14 @@
+/* Parse stage entry point: a summary file → the whole document model. */
+#ifndef BRIEF_PARSE_H
+#define BRIEF_PARSE_H
+
+#include "diag.h"
+#include "model.h"
+
+/* Reads and parses the summary at path: front matter, Markdown, the title
+ * (the first level-1 heading when the front matter has none); numbered,
+ * when not NULL, is a --numbered range replacing the front matter's.
+ * Returns 0, or -1 with diagnostics; doc is to be freed either way. */
+int document_parse(const char *path, const char *numbered, document *doc, diag_list *dl);
+
+#endif
