@@ -504,13 +504,16 @@ static char *cell_value(int col, const record *r) {
   return xstrdup(*cell ? cell : "—");
 }
 
-/* A time series: rows are indicators, columns years; else 指标 / 数值 / 单位. */
+/* A time series: rows are indicators, columns years; else indicator, value
+ * and unit. The header words are the layout's (figures_headers), so the
+ * header cells other than years are left empty and marked. */
 static table_data *figures_table(binder *b, const int *cols, size_t n) {
   const figures *f = b->f;
   bool series = f->year_col >= 0 && b->rows.n > 1;
   int ncols = series ? (int)b->rows.n + 2 : 3;
   table_data *t = new_table((int)n + 1, ncols);
-  cell_text(&t->cells[0], "指标");
+  t->header_words = xcalloc((size_t)ncols + 1, 1);
+  t->header_words[0] = 'i';
   if (series) {
     for (size_t y = 0; y < b->rows.n; y++) {
       char *year = xasprintf("%d", b->rows.rows[y]->year);
@@ -518,9 +521,9 @@ static table_data *figures_table(binder *b, const int *cols, size_t n) {
       free(year);
     }
   } else {
-    cell_text(&t->cells[1], "数值");
+    t->header_words[1] = 'v';
   }
-  cell_text(&t->cells[ncols - 1], "单位");
+  t->header_words[ncols - 1] = 'u';
   t->align[0] = 'l';
   t->align[ncols - 1] = 'c';
   for (size_t i = 0; i < n; i++) {

@@ -407,8 +407,8 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   c.dl = dl;
   c.out = out;
   c.used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.used);
-  out->page_w = spec->page_w;
-  out->page_h = spec->page_h;
+  c.page_w = spec->page_w;
+  c.page_h = spec->page_h;
   c.area_x = spec->margin_left;
   c.area_top = spec->margin_top;
   c.area_w = spec->page_w - spec->margin_left - spec->margin_right;

@@ -38,6 +38,7 @@ typedef struct {
 typedef struct {
   page_item *items;
   size_t len, cap;
+  double w, h;  /* the page's size: a booklet mixes sizes */
 } page_box;
 
 typedef struct {
@@ -48,7 +49,6 @@ typedef struct {
 } outline_entry;
 
 typedef struct {
-  double page_w, page_h;
   page_box *pages;
   size_t npages, cap_pages;
   outline_entry *outline;
@@ -67,6 +67,19 @@ typedef struct {
 } laid_out;
 
 typedef struct layout_ctx layout_ctx;
+
+/* Concatenation (the booklet): src's pages, outline and glyphs move to the
+ * end of dst, after a blank page (the size of the page before it) when dst
+ * has an odd page count, so every part starts on a right-hand page. src is
+ * left empty (free it as usual); dst keeps its own document info. */
+void laid_out_append(laid_out *dst, laid_out *src);
+/* Checks the invariants the writers rely on, in the spirit of cmark's
+ * cmark_node_check: every page has a positive finite size; every item has
+ * finite coordinates and lies on its page; every text item's face is in the
+ * glyph inventory and every character it prints is listed for that face;
+ * outline entries point at pages. Returns 0, or -1 with *why (caller frees)
+ * naming the first violation. */
+int laid_out_check(const laid_out *lo, char **why);
 
 /* Lays out doc. Returns 0, or -1 with diagnostics (missing glyphs, images). */
 int layout_document(const document *doc, const layout_spec *spec, const font_lib *fonts,

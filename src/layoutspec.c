@@ -334,7 +334,9 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   static const char *const keys[] = {
       "name", "description", "page", "grid", "line_pitch", "cjk_latin_space", "inline",
       "heading_numbering", "title_block", "signature", "roles", "page_number", "header",
-      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", "keywords", NULL};
+      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", "keywords",
+      "figures_headers", "print_count", NULL};
+  static const char *const fh_keys[] = {"indicator", "value", "unit", NULL};
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
   static const char *const inline_keys[] = {"emphasis", "strong", "code", NULL};
   static const char *const numbering[] = {"text", "generate", NULL};
@@ -344,6 +346,10 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   get_string(c, root, "name", &l->name);
   get_string(c, root, "description", &l->description);
   get_string(c, root, "keywords", &l->keywords);
+  get_string(c, root, "print_count", &l->print_count);
+  yaml_node_t *fh = ymap_get(c->y, root, "figures_headers");
+  check_keys(c, fh, "figures_headers", fh_keys);
+  for (int i = 0; i < 3; i++) get_string(c, fh, fh_keys[i], &l->figures_headers[i]);
   read_page(c, ymap_get(c->y, root, "page"), l);
   yaml_node_t *grid = ymap_get(c->y, root, "grid");
   check_keys(c, grid, "grid", grid_keys);
@@ -448,6 +454,8 @@ void layout_spec_free(layout_spec *l) {
   free(l->masthead_issue);
   free(l->key_figures_title);
   free(l->keywords);
+  for (int i = 0; i < 3; i++) free(l->figures_headers[i]);
+  free(l->print_count);
   free(l->copy_number_format);
   for (size_t i = 0; i < l->ntable_widths; i++) free(l->table_width_names[i]);
   free(l->table_width_names);
@@ -502,6 +510,7 @@ char *layout_expand(const char *tmpl, const doc_meta *meta, int page, int pages)
     else if (n == 4 && !strncmp(field, "date", 4)) sb_puts(&sb, meta->date ? meta->date : "");
     else if (n == 5 && !strncmp(field, "issue", 5)) sb_puts(&sb, meta->issue ? meta->issue : "");
     else if (n == 6 && !strncmp(field, "author", 6)) sb_puts(&sb, meta->author ? meta->author : "");
+    else if (n == 6 && !strncmp(field, "copies", 6)) sb_puts(&sb, meta->copies ? meta->copies : "");
     else sb_append(&sb, p, n + 2);
     p = close + 1;
   }

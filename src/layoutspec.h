@@ -73,6 +73,8 @@ typedef struct {
   double masthead_rule;                  /* pt, 0 = none */
   bool distribution;                     /* 版记 at the end */
   char *key_figures_title;               /* "主要数据"; NULL: no caption */
+  char *figures_headers[3];              /* figures tables: indicator, value, unit ("指标" …) */
+  char *print_count;                     /* 版记: "（共印{copies}份）"; NULL: none */
   char *keywords;                        /* the PDF's keywords beside the county and layout name */
   bool key_figures_at_end;               /* after the body instead of after the title */
   char *copy_number_format;              /* 份号 of numbered copies: "{copy}"; NULL: none */

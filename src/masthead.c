@@ -43,7 +43,8 @@ void layout_masthead(layout_ctx *c) {
 void layout_distribution(layout_ctx *c) {
   const doc_meta *m = &c->doc->meta;
   const role_style *rs = &c->spec->roles[ROLE_DISTRIBUTION];
-  size_t lines = m->recipients.len + (m->copies ? 1 : 0);
+  bool count = m->copies && c->spec->print_count; /* the layout's words */
+  size_t lines = m->recipients.len + (count ? 1 : 0);
   if (lines == 0) return;
   double row = rs->size * 1.9;
   vbox *b = new_box(c, row * (double)lines + 4);
@@ -57,8 +58,8 @@ void layout_distribution(layout_ctx *c) {
     y += row;
     box_add_line(b, c->area_x, y, c->area_w, 0, 0.25 * 72 / 25.4 * 2.8, black);
   }
-  if (m->copies) {
-    char *text = xasprintf("（共印%s份）", m->copies);
+  if (count) {
+    char *text = layout_expand(c->spec->print_count, m, 0, 0);
     box_add_label(c, b, text, ROLE_DISTRIBUTION, rs->size, c->area_x + c->area_w - rs->size, y + row * 0.68,
                   ALIGN_RIGHT, rs->color);
     free(text);

@@ -351,10 +351,11 @@ static int save(writer *w, const char *path) {
   return HPDF_SaveToFile(w->pdf, path) == HPDF_OK ? 0 : -1;
 }
 
-static HPDF_Page add_page(writer *w, const laid_out *lo) {
+/* A page of box's size (each page carries its own: a booklet mixes them). */
+static HPDF_Page add_page(writer *w, const page_box *box) {
   HPDF_Page page = HPDF_AddPage(w->pdf);
-  HPDF_Page_SetWidth(page, (HPDF_REAL)lo->page_w);
-  HPDF_Page_SetHeight(page, (HPDF_REAL)lo->page_h);
+  HPDF_Page_SetWidth(page, (HPDF_REAL)box->w);
+  HPDF_Page_SetHeight(page, (HPDF_REAL)box->h);
   return page;
 }
 
@@ -442,7 +443,7 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
                        first_copy_page *first, bool share) {
   HPDF_Page *pages = xcalloc(lo->npages + 1, sizeof *pages);
   for (size_t p = 0; p < lo->npages && !w->err.error; p++) {
-    HPDF_Page page = pages[p] = add_page(w, lo);
+    HPDF_Page page = pages[p] = add_page(w, &lo->pages[p]);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     if (share && same_resources(w, page, first[p].page, &lo->pages[p])) {
       add_links(page, &lo->pages[p]);
@@ -474,7 +475,7 @@ static int write_pages(writer *w, const laid_out *lo) {
   }
   first_copy_page *first = xcalloc(lo->npages + 1, sizeof *first);
   for (size_t k = 0; k < lo->ncopies && !w->err.error; k++) {
-    if (k > 0 && lo->npages % 2) add_page(w, lo);
+    if (k > 0 && lo->npages % 2) add_page(w, &lo->pages[lo->npages - 1]);
     write_copy(w, lo, &lo->copy_marks[k], lo->copy_labels[k], first, k > 0);
   }
   free(first);

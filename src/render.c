@@ -153,82 +153,30 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
   return rc;
 }
 
-/* Moves src's pages into the booklet dst. A brief after one with an odd
- * page count gets a blank page before it, so every brief starts on a
- * right-hand page when printed on both sides. */
-static void append_pages(laid_out *dst, laid_out *src) {
-  size_t blank = dst->npages % 2, offset = dst->npages + blank;
-  dst->pages = xrealloc(dst->pages, (offset + src->npages + 1) * sizeof *dst->pages);
-  if (blank) memset(&dst->pages[dst->npages], 0, sizeof *dst->pages);
-  memcpy(dst->pages + offset, src->pages, src->npages * sizeof *src->pages);
-  dst->npages = offset + src->npages;
-  dst->outline = xrealloc(dst->outline, (dst->noutline + src->noutline + 1) * sizeof *dst->outline);
-  for (size_t i = 0; i < src->noutline; i++) {
-    outline_entry o = src->outline[i];
-    o.page += (int)offset;
-    dst->outline[dst->noutline++] = o;
-  }
-  for (size_t id = 0; id < src->nfaces; id++) {
-    if (!src->face_ncps[id]) continue;
-    dst->faces[id] = src->faces[id];
-    size_t n = dst->face_ncps[id];
-    dst->face_cps[id] = xrealloc(dst->face_cps[id], (n + src->face_ncps[id]) * sizeof(uint32_t));
-    memcpy(dst->face_cps[id] + n, src->face_cps[id], src->face_ncps[id] * sizeof(uint32_t));
-    dst->face_ncps[id] = n + src->face_ncps[id];
-  }
-  if (dst->page_w == 0) {
-    dst->page_w = src->page_w;
-    dst->page_h = src->page_h;
-  }
-  free(src->pages);
-  free(src->outline);
-  src->pages = NULL;
-  src->outline = NULL;
-  src->npages = src->noutline = 0;
-}
-
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-static void init_booklet(laid_out *book, size_t nfaces) {
-  memset(book, 0, sizeof *book);
-  book->nfaces = nfaces;
-  book->faces = xcalloc(nfaces + 1, sizeof *book->faces);
-  book->face_cps = xcalloc(nfaces + 1, sizeof *book->face_cps);
-  book->face_ncps = xcalloc(nfaces + 1, sizeof *book->face_ncps);
-  book->title = xstrdup("汇编");
-}
-
-/* One sorted set of characters per face, for subsetting. */
-static void dedupe_characters(laid_out *book) {
-  for (size_t id = 0; id < book->nfaces; id++) {
-    size_t k = 0, m = book->face_ncps[id];
-    if (m == 0) continue;
-    qsort(book->face_cps[id], m, sizeof(uint32_t), cmp_u32);
-    for (size_t j = 0; j < m; j++)
-      if (k == 0 || book->face_cps[id][k - 1] != book->face_cps[id][j]) book->face_cps[id][k++] = book->face_cps[id][j];
-    book->face_ncps[id] = k;
-  }
+/* The booklet's title is its file's name: out/汇编.pdf → 汇编. */
+static char *booklet_title(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t n = strlen(base);
+  if (n > 4 && !strcmp(base + n - 4, ".pdf")) n -= 4;
+  return xstrndup(base, n);
 }
 
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl) {
-  laid_out book;
-  if (booklet) init_booklet(&book, font_lib_face_count(e->fonts));
+  laid_out book = {0};
+  if (booklet) book.title = booklet_title(booklet);
   int nfailed = 0;
   for (size_t i = 0; i < n; i++) {
     laid_out lo;
     failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_pdf(e, &lo, jobs[i].output, dl) != 0;
     if (failed[i]) nfailed++;
-    else if (booklet) append_pages(&book, &lo); /* each brief is laid out once, for both */
+    else if (booklet) laid_out_append(&book, &lo); /* each brief is laid out once, for both */
     laid_out_free(&lo);
   }
   int rc = nfailed ? -1 : 0;
   if (booklet) {
     /* The booklet holds every brief that rendered; failures are reported. */
-    dedupe_characters(&book);
     if (book.npages == 0 || write_pdf(e, &book, booklet, dl) != 0) rc = -1;
     laid_out_free(&book);
   }

@@ -280,7 +280,45 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
   free(cells);
 }
 
+/* A figures table's header words are the layout's (figures_headers): a
+ * copy of t whose marked header cells hold them. *own gets the cells to free. */
+static const table_data *with_header_words(const layout_ctx *c, const table_data *t, table_data *local,
+                                           span_list **own) {
+  *own = NULL;
+  if (!t->header_words) return t;
+  size_t n = (size_t)(t->rows * t->cols);
+  *local = *t;
+  *own = xcalloc(n + 1, sizeof **own);
+  memcpy(*own, t->cells, n * sizeof **own);
+  for (int col = 0; col < t->cols; col++) {
+    const char *kinds = "ivu", *k = t->header_words[col] ? strchr(kinds, t->header_words[col]) : NULL;
+    if (!k) continue; /* the cell's own text */
+    const char *word = c->spec->figures_headers[k - kinds];
+    (*own)[col] = (span_list){0}; /* empty when the layout has no word */
+    if (word) span_list_push(&(*own)[col], SPAN_TEXT, 0, word, strlen(word), NULL, 0, 0);
+  }
+  local->cells = *own;
+  return local;
+}
+
+static void free_header_words(const table_data *t, span_list *own) {
+  if (!own) return;
+  for (int col = 0; col < t->cols; col++)
+    if (t->header_words[col]) span_list_free(&own[col]);
+  free(own);
+}
+
+static void lay_out_table(layout_ctx *c, const block *b, const table_data *t);
+
 void layout_table(layout_ctx *c, const block *b, const table_data *t) {
+  table_data local;
+  span_list *own;
+  const table_data *shown = with_header_words(c, t, &local, &own);
+  lay_out_table(c, b, shown);
+  free_header_words(t, own);
+}
+
+static void lay_out_table(layout_ctx *c, const block *b, const table_data *t) {
   if (t->rows == 0 || t->cols == 0) return;
   const role_style *rs = &c->spec->roles[ROLE_TABLE];
   double em = c->spec->roles[ROLE_BODY].size;

@@ -62,7 +62,7 @@ def test_decorations(texts):
     """What the page shows and the source does not say."""
     lx = texts.get(("陇西县", "official"), "")
     check("— 1 —" in lx and "— 2 —" in lx, "official page numbers in brief text")
-    check("中共陇西县委组织部" in lx.split("\f")[-2] and "2016年11月14日" in lx, "official signature in brief text")
+    check("中共陇西县委组织部" in (["", ""] + lx.split("\f"))[-2] and "2016年11月14日" in lx, "official signature in brief text")
     check("主要数据" in texts.get(("黔西县", "official"), ""), "key-figures caption in brief text")
     check("扶贫队伍规模（2016年）" in lx, "chart title in brief text")
     bf = texts.get(("陇西县", "briefing"), "")
@@ -105,12 +105,50 @@ def test_numbered_copies(tmp):
               "every 份号 in brief text")
 
 
+def page_sizes(pdf):
+    info = run("pdfinfo", "-f", "1", "-l", "999", pdf).stdout
+    return [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+)", info)]
+
+
+def test_mixed_booklet(tmp):
+    """A booklet of an A5 and an A4 brief keeps both sizes and all text."""
+    d = os.path.join(tmp, "mixed")
+    os.makedirs(d, exist_ok=True)
+    shutil.copy(FIGURES, d)
+    a5 = os.path.join(tmp, "a5.yaml")
+    plain = open(os.path.join(ROOT, "layouts", "plain.yaml"), encoding="utf-8").read()
+    open(a5, "w", encoding="utf-8").write(plain.replace("name: plain", "name: a5").replace("size: A4", "size: A5")
+                                          .replace("margins: {top: 25mm, bottom: 25mm, left: 25mm, right: 25mm}",
+                                                   "margins: {top: 15mm, bottom: 15mm, left: 15mm, right: 15mm}"))
+    for name, layout in (("1-陇西县", "official"), ("2-黔西县", a5)):
+        src = open(os.path.join(INPUT, name[2:] + ".md"), encoding="utf-8").read()
+        src = re.sub(r"^layout:.*\n", "", src, flags=re.M).replace("---\n", f"---\nlayout: {layout}\n", 1)
+        open(os.path.join(d, name + ".md"), "w", encoding="utf-8").write(src)
+    out, book = os.path.join(tmp, "mixed-out"), os.path.join(tmp, "mixed-book.pdf")
+    r = run(BRIEF, "batch", d, "-o", out, "--booklet", book)
+    if not check(r.returncode == 0, f"mixed batch: {r.stderr}"):
+        return
+    a4pdf, a5pdf = os.path.join(out, "1-陇西县.pdf"), os.path.join(out, "2-黔西县.pdf")
+    first, second = page_sizes(a4pdf), page_sizes(a5pdf)
+    check(set(first) == {(595, 842)} and set(second) == {(420, 595)}, f"brief sizes {first} {second}")
+    blank = [first[-1]] if len(first) % 2 else []
+    got = page_sizes(book)
+    check(got == first + blank + second, f"booklet page sizes {got}, expected {first + blank + second}")
+    text = flat(run("pdftotext", "-raw", book, "-").stdout)
+    parts = [flat(run(BRIEF, "text", os.path.join(d, n + ".md"), "--figures", FIGURES).stdout)
+             for n in ("1-陇西县", "2-黔西县")]
+    check(text == "".join(parts) and len(parts[1]) > 1000, "booklet text is both briefs' text, in order")
+    check(parts[1] == flat(run("pdftotext", "-raw", a5pdf, "-").stdout), "the A5 brief's text equals its PDF's")
+    check(run("qpdf", "--check", book).returncode == 0 and t.fonts_ok(book), "mixed booklet structure and fonts")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         texts = test_every_example(tmp)
         test_decorations(texts)
         test_generated_numbers(tmp)
         test_numbered_copies(tmp)
+        test_mixed_booklet(tmp)
     print(f"{t.passed + 0} passed, {t.failed} failed")
     sys.exit(1 if t.failed else 0)
 

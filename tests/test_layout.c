@@ -80,7 +80,7 @@ int main(void) {
     if (i > 0) CHECK_NEAR(lines[i - 1].y - lines[i].y, 225 * MM / 22, 0.01);
   }
   /* Every line inside the type area (top 37 mm, bottom 35 mm). */
-  CHECK(lines[0].y < lo.page_h - 37 * MM);
+  CHECK(lines[0].y < lo.pages[0].h - 37 * MM);
   CHECK(lines[n - 1].y > 35 * MM);
   laid_out_free(&lo);
 

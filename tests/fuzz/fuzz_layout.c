@@ -2,6 +2,7 @@
  * layout and the real fonts (loaded once). Characters no font has are
  * errors, not crashes. Set BRIEF_DATA to the source tree. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   markdown_options opts = {.cjk_emphasis = true};
   markdown_parse(text, size, 0, &opts, &doc, &dl);
   laid_out lo;
-  layout_document(&doc, &spec, fonts, &lo, &dl);
+  if (layout_document(&doc, &spec, fonts, &lo, &dl) == 0) {
+    char *why;
+    if (laid_out_check(&lo, &why) != 0) { /* an invariant the writers rely on is broken */
+      fprintf(stderr, "laid_out_check: %s\n", why);
+      abort();
+    }
+    free(laid_out_text(&lo));
+  }
   laid_out_free(&lo);
   document_free(&doc);
   diag_clear(&dl);
