@@ -1,4 +1,4 @@
-/* Command line: brief render | batch | text | layouts | fonts. */
+/* Command line: brief render | batch | text | layouts | fonts | serve. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "brief.h"
+#include "datadir.h"
 #include "frontmatter.h"
+#include "serve.h"
 #include "util.h"
 
 static const char usage[] =
@@ -27,6 +29,10 @@ static const char usage[] =
     "      e.g. brief text input/黔西县.md --figures input/figures.csv\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
+    "  brief serve [DIR] [--port N] [--host ADDR] [--time-limit MS] [--jobs N]\n"
+    "      A local web page (default http://127.0.0.1:8420/): edit a summary, see its\n"
+    "      brief as you type. With DIR: open and save its summaries, download the booklet.\n"
+    "      e.g. brief serve input\n"
     "\n"
     "Options:\n"
     "  -o, --output PATH      output PDF (render) or folder (batch)\n"
@@ -34,14 +40,20 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
-    "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
+    "  --data DIR             folder with fonts/ and layouts/ (default: BRIEF_DATA, else\n"
+    "                         ../share/brief beside the binary, else the source tree)\n"
+    "  --port N, --host ADDR  serve: where to listen (default 8420 on 127.0.0.1; 0: any port)\n"
+    "  --time-limit MS        serve: time limit of one render (default 20000)\n"
+    "  --jobs N               serve: renders at once (default: the number of processors)\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
-    "Environment: SOURCE_DATE_EPOCH sets the PDF dates when the front matter has no date.\n";
+    "Environment: SOURCE_DATE_EPOCH sets the PDF dates when the front matter has no date;\n"
+    "BRIEF_DATA is the data folder. See also man brief.\n";
 
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
+  const char *port, *host, *time_limit, *jobs; /* serve */
   str_list inputs;
 } cli;
 
@@ -54,6 +66,10 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--layout")) target = &c->layout;
     else if (!strcmp(a, "--booklet")) target = &c->booklet;
     else if (!strcmp(a, "--data")) target = &c->data;
+    else if (!strcmp(a, "--port")) target = &c->port;
+    else if (!strcmp(a, "--host")) target = &c->host;
+    else if (!strcmp(a, "--time-limit")) target = &c->time_limit;
+    else if (!strcmp(a, "--jobs")) target = &c->jobs;
     if (target) {
       if (i + 1 >= argc) {
         fprintf(stderr, "brief: error: %s needs a value; see 'brief --help'\n", a);
@@ -186,6 +202,26 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 
+/* A whole number in [lo, hi], or -1. */
+static long number_arg(const char *s, long lo, long hi) {
+  char *end;
+  long v = s && *s ? strtol(s, &end, 10) : -1;
+  return s && *s && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+static int cmd_serve(brief_engine *e, const cli *c) {
+  long port = c->port ? number_arg(c->port, 0, 65535) : 8420;
+  long limit = c->time_limit ? number_arg(c->time_limit, 1, 3600000) : 0;
+  long jobs = c->jobs ? number_arg(c->jobs, 1, 256) : 0;
+  if (c->inputs.len > 1 || port < 0 || limit < 0 || jobs < 0) {
+    fprintf(stderr, "brief: error: serve takes one folder, --port 0-65535, --time-limit MS and --jobs N, "
+                    "e.g. brief serve input --port 8420\n");
+    return 2;
+  }
+  serve_options o = {c->inputs.len ? c->inputs.items[0] : NULL, c->host, (int)port, (double)limit, (int)jobs};
+  return serve_run(e, &o);
+}
+
 int main(int argc, char **argv) {
   cli c = {0};
   for (int i = 1; i < argc; i++) {
@@ -203,14 +239,19 @@ int main(int argc, char **argv) {
     fputs(usage, stderr);
     return 2;
   }
-  const char *data = c.data ? c.data : getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : BRIEF_DATA_DIR;
   diag_list dl = {0};
-  brief_engine *e = brief_engine_new(data, &dl);
+  brief_paths paths;
+  brief_engine *e = NULL;
+  if (brief_paths_find(c.data, &paths, &dl) == 0) {
+    e = brief_engine_open(paths.data_dir, (const char *const *)paths.font_dirs.items, paths.font_dirs.len, &dl);
+    brief_paths_free(&paths);
+  }
   int rc;
   if (!e) rc = finish(&dl, 1);
   else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
   else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c, &dl);
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
+  else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {
     brief_list_fonts(e, stdout);

@@ -301,6 +301,8 @@ static void attach(cmark_parser *p, const char *name) {
   if (ext) cmark_parser_attach_syntax_extension(p, ext);
 }
 
+void markdown_init(void) { cmark_gfm_core_extensions_ensure_registered(); }
+
 int markdown_parse(const char *text, size_t len, int line_offset, const markdown_options *opts,
                    document *doc, diag_list *dl) {
   cmark_gfm_core_extensions_ensure_registered();
