@@ -457,11 +457,18 @@ static enum MHD_Result start_request(server *s, struct MHD_Connection *c, const 
   if (!host_ok(s, c)) return send_error(c, 403, "this server answers only requests for its own address");
   if (r == R_NONE) return send_error(c, 404, "no such page");
   if (!method_ok) return send_error(c, 405, "method not allowed here");
+  /* A body announced over the limit is refused before it is sent when the
+   * client waits for "100 Continue", or when it is absurdly large; else it
+   * is read and dropped, so that the client, still sending, gets the 413
+   * rather than a broken connection. */
   const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-  if (length && strtoull(length, NULL, 10) > MAX_BODY)
+  const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+  unsigned long long announced = length ? strtoull(length, NULL, 10) : 0;
+  if (announced > MAX_BODY && ((expect && !strcasecmp(expect, "100-continue")) || announced > 32 * MAX_BODY))
     return send_error(c, 413, "the request is over 2 MB; a summary is far smaller");
   request *rq = xcalloc(1, sizeof *rq);
   rq->route = r;
+  rq->too_big = announced > MAX_BODY;
   /* Multipart carries the markdown and figures fields; any other body is the Markdown itself. */
   const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
   if (r == R_RENDER && type && !strncasecmp(type, "multipart/form-data", 19))
@@ -479,7 +486,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (*upload_size) { /* a piece of the body */
     rq->received += *upload_size;
     if (rq->received > MAX_BODY) rq->too_big = true;
-    else if (rq->pp) MHD_post_process(rq->pp, upload, *upload_size);
+    if (rq->too_big) { /* dropped */
+    } else if (rq->pp) MHD_post_process(rq->pp, upload, *upload_size);
     else sb_append(&rq->body, upload, *upload_size);
     *upload_size = 0;
     return MHD_YES;
