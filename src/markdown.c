@@ -141,6 +141,7 @@ static void resolve_soft_breaks(span_list *l) {
 
 static bool same_attrs(const span *a, const span *b) {
   if (a->kind != SPAN_TEXT || b->kind != SPAN_TEXT || a->style != b->style) return false;
+  if (a->line != b->line) return false; /* a span keeps its position: errors point at the right line */
   if (!a->url || !b->url) return a->url == b->url;
   return strcmp(a->url, b->url) == 0;
 }

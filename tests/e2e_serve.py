@@ -180,6 +180,11 @@ def test_routes(s, tmp, has_png):
     errs = errors_of(body)
     check(status == 422 and "json" in ctype and errs and errs[0]["line"] == 5 and errs[0]["col"] == 5,
           "a Markdown error is 422 with line 5 col 5: %d %s" % (status, body[:300]))
+    soft = "# 标题\n\n第一行文字。\n这里有个𠮷字。\n".encode()  # the error is on the paragraph's second line
+    status, _, body = s.request("POST", "/render", soft)
+    errs = errors_of(body)
+    check(status == 422 and errs and (errs[0]["line"], errs[0]["col"]) == (4, 5),
+          "an error after a soft break: line 4 col 5: %s" % body[:200])
     bad_fig = "---\ncounty: 陇西县\n---\n# 标题\n\n数据{{不存在的指标}}。\n".encode()
     form, ctype = multipart([("markdown", None, bad_fig), ("figures", "数据.csv", figures)])
     status, _, body = s.request("POST", "/render", form, {"Content-Type": ctype})
