@@ -25,6 +25,10 @@ struct font_face {
    * lock for its few microseconds: one face in memory, not one per thread. */
   pthread_mutex_t lock;
   FT_Face ft;
+  /* The font file for subsetting, opened once: HarfBuzz faces are safe to
+   * share between threads, and keep the tables they parsed (cmap, glyf
+   * offsets) for the next brief instead of mapping and parsing them again. */
+  hb_face_t *hb;
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -67,6 +71,9 @@ static font_face *load_face(font_lib *lib, const char *path, int index, const ch
   f->index = index;
   pthread_mutex_init(&f->lock, NULL);
   f->ft = ft;
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+  f->hb = blob ? hb_face_create(blob, (unsigned)index) : NULL;
+  hb_blob_destroy(blob);
   VEC_PUSH(lib->faces, f);
   return f;
 }
@@ -213,6 +220,7 @@ void font_lib_free(font_lib *lib) {
   for (size_t i = 0; i < lib->faces.len; i++) {
     font_face *f = lib->faces.items[i];
     FT_Done_Face(f->ft);
+    hb_face_destroy(f->hb);
     pthread_mutex_destroy(&f->lock);
     free(f->path);
     free(f->family);
@@ -348,13 +356,11 @@ static const char *const dropped_tables[] = {"GSUB", "GPOS", "GDEF", "EBDT", "EB
 
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **data, size_t *len,
                      diag_list *dl) {
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
-  if (!blob) {
+  if (!f->hb) {
     diag_error(dl, f->path, 0, 0, "cannot read the font file");
     return -1;
   }
-  hb_face_t *face = hb_face_create(blob, (unsigned)f->index);
-  hb_blob_destroy(blob);
+  hb_face_t *face = hb_face_reference(f->hb);
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
