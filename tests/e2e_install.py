@@ -58,7 +58,7 @@ def test_install(tmp):
     prefix = os.path.join(tmp, "prefix")
     r = run("cmake", "--install", BUILD, "--prefix", prefix)
     check(r.returncode == 0, "cmake --install: %s" % r.stderr)
-    want = ["bin/brief", "share/brief/layouts/official.yaml", "share/brief/layouts/briefing.yaml",
+    want = ["bin/brief", "share/brief/layouts/official.yaml", "share/brief/templates/mail.yaml", "share/brief/layouts/briefing.yaml",
             "share/brief/layouts/plain.yaml", "share/brief/fonts/fontmap.yaml", "share/man/man1/brief.1.gz",
             "share/bash-completion/completions/brief"]
     for w in want:
@@ -95,7 +95,8 @@ def test_man(moved):
     check(warn.strip() == "", "the page formats without groff warnings: %s" % warn[:300])
     usage = run(BRIEF, "--help").stdout
     options = sorted(set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+|-[a-z])\b", usage)))
-    commands = ["render", "batch", "text", "layouts", "fonts", "serve"]
+    commands = sorted(set(re.findall(r"^  brief ([a-z]+)", usage, re.M)))
+    check(len(commands) >= 6 and "serve" in commands, "commands found in --help: %s" % commands)
     for word in options + commands:
         check(re.search(r"(?<![\w-])%s\b" % re.escape(word), text), "the manual covers %s" % word)
     for word in ["BRIEF_DATA", "SOURCE_DATE_EPOCH", "XDG_DATA_HOME", "EXIT STATUS", "EXAMPLES", "FILES",
@@ -107,13 +108,14 @@ def test_man(moved):
 def test_completion(moved):
     script = os.path.join(moved, "share", "bash-completion", "completions", "brief")
     probe = ('source "$1"; t() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _brief 2>/dev/null; '
-             'echo "${COMPREPLY[*]}"; }; t brief se; t brief render x.md --la; t brief serve --p; '
-             't brief render x.md --layout p')
+             'echo "${COMPREPLY[*]}"; }; t brief ser; t brief render x.md --la; t brief serve --p; '
+             't brief render x.md --layout p; t brief print x.pdf --sides two-sided-l; t brief ma')
     env = clean_env(PATH=os.path.join(moved, "bin") + ":" + os.environ["PATH"])
     r = run("bash", "-c", probe, "probe", script, env=env, cwd=INPUT)
     lines = r.stdout.splitlines()
-    check(len(lines) == 4 and lines[0] == "serve" and lines[1] == "--layout" and lines[2] == "--port"
-          and lines[3].split()[0] == "plain", "bash completion: %s %s" % (lines, r.stderr))
+    check(len(lines) == 6 and lines[0] == "serve" and lines[1] == "--layout" and lines[2] == "--port"
+          and lines[3].split()[0] == "plain" and lines[4] == "two-sided-long-edge" and lines[5] == "mail",
+          "bash completion: %s %s" % (lines, r.stderr))
 
 
 def test_deb(tmp):
