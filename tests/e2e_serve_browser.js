@@ -54,6 +54,18 @@ async function previewText(page, tmp, name) {
   return { text, pages: Number((info.match(/Pages:\s+(\d+)/) || [])[1]) };
 }
 
+// Chromium's PDF viewer draws in its own process, after the page's load: a
+// screenshot waits until the preview area holds more than a flat background.
+async function waitForViewer(page) {
+  const box = await (await page.$("#preview")).boundingBox();
+  for (let i = 0; i < 40; i++) {
+    const shot = await page.screenshot({ clip: box, type: "png" });
+    if (shot.length > 30000) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
 const counter = (page, key) => page.evaluate((k) => Number(document.body.dataset[k] || 0), key);
 const waitCounter = (page, key, above) =>
   page.waitForFunction((k, n) => Number(document.body.dataset[k] || 0) > n, { timeout: TIMEOUT }, key, above);
@@ -82,6 +94,8 @@ async function main() {
     await page.setViewport({ width: 1400, height: 900 });
     const consoleErrors = [];
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    let renderRequests = 0;
+    page.on("request", (r) => { if (r.url().includes("/render?")) renderRequests++; });
 
     // Load: the folder's first summary opens and renders.
     await page.goto(url, { waitUntil: "load" });
@@ -95,11 +109,12 @@ async function main() {
     const gutterLines = await page.$eval("#gutter", (g) => g.textContent.trim().split("\n").length);
     const sourceLines = await page.$eval("#source", (t) => t.value.split("\n").length);
     check(gutterLines === sourceLines, "a line number per line (" + gutterLines + "/" + sourceLines + ")");
-    await new Promise((r) => setTimeout(r, 1500)); // let the PDF viewer draw before the screenshot
+    check(await waitForViewer(page), "the browser's PDF viewer shows the preview");
     await page.screenshot({ path: path.join(SHOTS, "serve-page.png") });
 
     // Type an edit at the end; the preview updates after the debounce.
     let before = await counter(page, "rendered");
+    const requestsBefore = renderRequests;
     await page.focus("#source");
     await page.$eval("#source", (t) => t.setSelectionRange(t.value.length, t.value.length));
     await page.keyboard.press("Enter");
@@ -107,8 +122,8 @@ async function main() {
     await waitCounter(page, "rendered", before);
     pdf = await previewText(page, tmp, "edited.pdf");
     check(pdf.text.includes("浏览器里新写的一段话，预览随之更新。"), "the typed paragraph is in the preview's PDF");
-    const renders = (await counter(page, "rendered")) - before;
-    check(renders === 1, "typing 19 characters re-renders once (debounced): " + renders);
+    const sent = renderRequests - requestsBefore;
+    check(sent >= 1 && sent <= 3, "typing 19 characters sends 1 render, not 19 (debounced; 3 at most on a busy machine): " + sent);
 
     // The layout picker (盘州市.md asks for briefing in its front matter; plain overrides it).
     check(pdf.text.includes("报：六盘水市委组织部"), "the front matter's briefing layout prints the 版记");
@@ -137,9 +152,15 @@ async function main() {
     const failedBefore = await counter(page, "failed");
     await page.$eval("#source", (t) => t.setSelectionRange(t.value.length, t.value.length));
     await page.keyboard.press("Enter");
-    await page.keyboard.type("这里有个𠮷字。");
+    // The bad line goes in as an edit (an input event) and the caret moves to
+    // the top in the same step, before the debounced render can answer: the
+    // jump to the error is then the page's doing, whatever the machine's load.
+    await page.$eval("#source", (t) => {
+      t.setRangeText("这里有个𠮷字。", t.selectionStart, t.selectionEnd, "end");
+      t.dispatchEvent(new Event("input", { bubbles: true }));
+      t.setSelectionRange(0, 0);
+    });
     const lineNo = await page.$eval("#source", (t) => t.value.split("\n").findIndex((l) => l.includes("𠮷")) + 1);
-    await page.$eval("#source", (t) => t.setSelectionRange(0, 0)); // caret away, to see the jump
     await waitCounter(page, "failed", failedBefore);
     const shown = await page.$eval("#errors li", (li) => li.textContent);
     check(shown.includes("第 " + lineNo + " 行第 5 列") && shown.includes("U+20BB7"), "the error shows its line: " + shown);
@@ -153,8 +174,9 @@ async function main() {
     check(caretLine === lineNo && caretCol === 5, "the editor jumped to " + caretLine + ":" + caretCol);
     const status = await page.$eval("#status", (s) => s.textContent);
     check(status.includes("错误"), "the status says there is an error: " + status);
-    await new Promise((r) => setTimeout(r, 1500)); // the viewer still shows the last good PDF
+    check(await waitForViewer(page), "the viewer still shows the last good PDF");
     await page.screenshot({ path: path.join(SHOTS, "serve-error.png") });
+    await page.screenshot({ path: path.join(SHOTS, "serve-error.jpg"), type: "jpeg", quality: 70 });
 
     // Fixing it renders again; the error list empties.
     before = await counter(page, "rendered");
