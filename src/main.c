@@ -327,6 +327,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {
+    printf("data folder: %s (from %s)\n", paths.data_dir, paths.origin);
     brief_list_fonts(e, stdout);
     rc = 0;
   } else {

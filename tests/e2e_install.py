@@ -74,6 +74,8 @@ def test_install(tmp):
     r = run(brief, "fonts", cwd=work, env=clean_env(XDG_DATA_HOME="/nonexistent-xdg"))
     check(os.path.join(moved, "share", "brief", "fonts") in r.stdout and "/nonexistent-xdg/brief/fonts" in r.stdout
           and "/usr/local/share/brief/fonts" in r.stdout, "brief fonts shows the data, user and system font folders")
+    check(("data folder: %s (from installed)" % os.path.join(moved, "share", "brief")) in r.stdout,
+          "brief fonts names the data folder and why: %s" % r.stdout.splitlines()[:1])
     # BRIEF_DATA, then --data, override the binary-relative folder.
     r = run(brief, "layouts", cwd=work, env=clean_env(BRIEF_DATA=os.path.join(tmp, "no-such-data")))
     check(r.returncode == 1 and "no-such-data" in r.stderr and "BRIEF_DATA" in r.stderr,
