@@ -2,6 +2,7 @@
 #include "pdf.h"
 
 #include <hpdf.h>
+#include <hpdf_doc.h>
 #include <hpdf_fontdef.h>
 #include <math.h>
 #include <hpdf_objects.h>
@@ -47,14 +48,16 @@ static uint32_t real_char(const laid_out *lo, int face, uint32_t code) {
 }
 
 
-static bool has_private_codes(const laid_out *lo, int face, const char *utf8) {
-  if (!lo->face_ncodes[face]) return false;
+/* Whether a run needs /ActualText for its text to come back: it holds
+ * Private Use codes, or U+3000, which poppler would turn into an ASCII
+ * space unless it arrives inside a longer /ActualText. */
+static bool needs_actual_text(const laid_out *lo, int face, const char *utf8) {
   for (const char *p = utf8; *p;) {
     uint32_t cp;
     size_t n = utf8_decode(p, strlen(p), &cp);
     if (!n) break;
     p += n;
-    if (real_char(lo, face, cp) != cp) return true;
+    if (cp == 0x3000 || real_char(lo, face, cp) != cp) return true;
   }
   return false;
 }
@@ -329,7 +332,10 @@ typedef struct {
 
 /* The last text item of the span starting at i: runs joined by join_next. */
 static size_t span_end(const page_box *box, size_t i) {
-  while (box->items[i].join_next && i + 1 < box->len && box->items[i + 1].kind == IT_TEXT) i++;
+  while (i + 1 < box->len && box->items[i + 1].kind == IT_TEXT &&
+         (box->items[i].join_next ||
+          (strcmp(box->items[i].text, "\u3000") == 0 && box->items[i + 1].y == box->items[i].y)))
+    i++;
   return i;
 }
 
@@ -374,7 +380,7 @@ static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_
       /* Spaced runs, runs that overlap or leave a gap (join_next) and runs
        * with Private Use codes carry their real text as /ActualText. */
       size_t last = span_end(box, i);
-      bool actual = last > i || spaced || has_private_codes(lo, it->face, it->text);
+      bool actual = last > i || spaced || needs_actual_text(lo, it->face, it->text);
       if (actual) {
         begin_actual_text(page, lo, box->items, i, last);
         in_span = true;
@@ -394,6 +400,41 @@ static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_
   if (open) HPDF_Page_EndText(page);
 }
 
+/* libharu 2.3's UTF-8 encoder turns a character beyond the BMP into a
+ * space, and its plain strings stop at a zero byte: a text string (a
+ * bookmark title, the document info) is put as a binary string of its
+ * UTF-16BE bytes instead (BOM, surrogate pairs), which it writes as hex. */
+static void set_text_string(HPDF_Dict dict, const char *key, const char *utf8) {
+  strbuf sb = {0};
+  sb_append(&sb, "\xFE\xFF", 2);
+  for (const char *p = utf8; *p;) {
+    uint32_t cp;
+    size_t n = utf8_decode(p, strlen(p), &cp);
+    if (!n) break;
+    p += n;
+    uint16_t units[2] = {(uint16_t)cp, 0};
+    size_t k = 1;
+    if (cp > 0xFFFF) {
+      units[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+      units[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+      k = 2;
+    }
+    for (size_t j = 0; j < k; j++) {
+      char b[2] = {(char)(units[j] >> 8), (char)units[j]};
+      sb_append(&sb, b, 2);
+    }
+  }
+  HPDF_Binary bin = HPDF_Binary_New(dict->mmgr, (HPDF_BYTE *)sb.data, (HPDF_UINT)sb.len);
+  if (bin) HPDF_Dict_Add(dict, key, bin);
+  sb_free(&sb);
+}
+
+static bool beyond_bmp(const char *utf8) {
+  for (const unsigned char *p = (const unsigned char *)utf8; *p; p++)
+    if (*p >= 0xF0) return true;
+  return false;
+}
+
 /* Bookmarks nest by level; a deeper level hangs under the last shallower one. */
 static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages) {
   HPDF_Encoder utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
@@ -405,6 +446,7 @@ static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages) {
     for (int l = level - 1; l >= 1 && !parent; l--) parent = parents[l];
     HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, e->title, utf8);
     if (!o) continue;
+    if (beyond_bmp(e->title)) set_text_string(o, "Title", e->title);
     HPDF_Destination dst = HPDF_Page_CreateDestination(pages[e->page]);
     HPDF_Destination_SetFitH(dst, (HPDF_REAL)e->y);
     HPDF_Outline_SetDestination(o, dst);
@@ -437,6 +479,10 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
   if (lo->subject) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_SUBJECT, lo->subject);
   if (lo->keywords) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_KEYWORDS, lo->keywords);
   HPDF_SetInfoAttr(w->pdf, HPDF_INFO_CREATOR, opts->creator);
+  const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
+  const char *values[] = {lo->title, lo->author, lo->subject, lo->keywords};
+  for (size_t i = 0; i < 4; i++)
+    if (values[i] && beyond_bmp(values[i])) set_text_string(w->pdf->info, keys[i], values[i]);
   set_date(w, lo, opts);
 }
 
