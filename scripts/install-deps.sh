@@ -70,3 +70,5 @@ install_fonts() {  # npm package, then the .ttf files to keep
 install_fonts @expo-google-fonts/noto-serif-sc@0.4.3 \
   400Regular/NotoSerifSC_400Regular.ttf 700Bold/NotoSerifSC_700Bold.ttf
 install_fonts @expo-google-fonts/noto-sans-sc@0.4.3 500Medium/NotoSansSC_500Medium.ttf
+# fontconfig's cache for the folder: brief's start-up then never parses the fonts to list them.
+fc-cache "$font_dir" >/dev/null 2>&1 || true
