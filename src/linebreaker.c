@@ -71,7 +71,10 @@ static size_t trim_spaces(const lb_item *items, size_t start, size_t end) {
 static bool fits(const lb_item *items, size_t start, size_t end, double width, bool squeeze) {
   size_t e = trim_spaces(items, start, end);
   line_measure m = measure(items, start, e);
-  return m.width - (squeeze ? m.shrink : 0) <= width + 1e-6;
+  double last_shrink = e > start ? items[e - 1].shrink : 0, hang = e > start ? items[e - 1].hang : 0;
+  /* The line's last mark may hang (or lose its blank half): that is not squeezing. */
+  double reduce = squeeze ? m.shrink - last_shrink + fmax(last_shrink, hang) : hang;
+  return m.width - reduce <= width + 1e-6;
 }
 
 /* The end (exclusive) of the line from start. The longest line that fits
@@ -84,7 +87,7 @@ static size_t fit_line(const lb_item *items, size_t n, size_t start, double widt
     if (!items[i].space) ink += items[i].adv + (i > start ? items[i].gap : 0);
     shrink += items[i].shrink + (i > start ? items[i].gap * 0.5 : 0);
     /* Every item adds more width than it can squeeze: nothing further fits. */
-    if (ink - shrink > width + 1e-6 && i > start) break;
+    if (ink - shrink - items[i].hang > width + 1e-6 && i > start) break;
     if (items[i].brk == LB_NO && i + 1 < n) continue;
     if (!fits(items, start, i + 1, width, false)) {
       /* The first break that does not fit naturally: squeeze it in if we can. */
@@ -112,6 +115,12 @@ static void set_line(const lb_item *items, lb_line *line, double width, bool jus
   line_measure m = measure(items, s, e);
   double delta = width - m.width;
   line->width = m.width;
+  /* A line-end mark that hangs (clreq #h-hanging_punctuation: the plain
+   * scheme keeps the grid so) or reaches past the measure with its blank
+   * half takes up the overflow first; no squeezing is needed for it. */
+  double hang = e > s ? items[e - 1].hang : 0;
+  if (delta < -1e-6 && -delta <= hang + 1e-6) return;
+  if (delta < -1e-6) delta += hang;
   if (delta < -1e-6 && m.shrink > 0) {
     double ratio = fmax(delta / m.shrink, -1.0);
     for (size_t i = s; i < e; i++) {

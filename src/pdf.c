@@ -380,7 +380,8 @@ static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_
       /* Spaced runs, runs that overlap or leave a gap (join_next) and runs
        * with Private Use codes carry their real text as /ActualText. */
       size_t last = span_end(box, i);
-      bool actual = last > i || spaced || needs_actual_text(lo, it->face, it->text);
+      bool overlapping = it->char_space < -0.15 * it->size && strlen(it->text) > 4; /* several glyphs */
+      bool actual = last > i || spaced || overlapping || needs_actual_text(lo, it->face, it->text);
       if (actual) {
         begin_actual_text(page, lo, box->items, i, last);
         in_span = true;

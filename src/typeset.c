@@ -216,8 +216,12 @@ static void mark_blanks(const tchar *t, size_t n, double *left, double *right) {
  * beside the ink (fonts place marks differently). */
 static double squeezable(double blank, double size) { return fmax(0, blank - 0.1 * size); }
 
+/* 。？！ (and ．): full width in the kaiming scheme. */
+static bool is_stop(uint32_t cp) { return cp == 0x3002 || cp == 0xFF1F || cp == 0xFF01 || cp == 0xFF0E; }
+
 static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb_item *items) {
   double track = grid_tracking(c, role), gap = c->spec->cjk_latin_space;
+  punct_scheme scheme = c->spec->roles[role].punctuation;
   double *left = xcalloc(n + 1, sizeof *left), *right = xcalloc(n + 1, sizeof *right);
   mark_blanks(t, n, left, right);
   for (size_t i = 0; i < n; i++) {
@@ -226,27 +230,61 @@ static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb
     it->adv = t[i].cell + track;
     it->space = t[i].cp == ' ' || t[i].cp == 0xA0;
     it->gap = 0;
+    it->hang = 0;
     if (i > 0 && ((is_cjk_ideograph(t[i - 1].cp) && is_ascii_alnum(t[i].cp)) ||
                   (is_ascii_alnum(t[i - 1].cp) && is_cjk_ideograph(t[i].cp))))
       it->gap = gap * t[i].size;
-    /* A closing mark squeezes its right blank; an opening mark's left blank
-     * is squeezed by pulling it towards the item before. */
-    it->shrink = squeezable(right[i], t[i].size) + (i + 1 < n ? squeezable(left[i + 1], t[i + 1].size) : 0);
-    /* Adjacent marks take 1.5 em (clreq #h-adjustment_of_adjacent_punctuation_marks):
-     * after a closing mark its right blank goes (。” ，“ ？“ ）、 ）。); between two
-     * opening marks the second one's left blank goes (《（). Whatever the role. */
-    bool next_mark = i + 1 < n && (right[i + 1] > 0 || left[i + 1] > 0);
-    double pair = right[i] > 0 && next_mark ? right[i]
-                  : i + 1 < n && left[i] > 0 && left[i + 1] > 0 ? left[i + 1] : 0;
-    if (pair > 0) {
-      it->adv -= pair;
-      it->shrink = 0;
-    }
     it->stretch = i + 1 < n && (is_wide(t[i].cp) || is_wide(t[i + 1].cp));
     it->brk = LB_NO;
+    it->shrink = 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    lb_item *it = &items[i];
+    switch (scheme) {
+      case PUNCT_PLAIN:
+        /* No adjustment: every mark a full cell, nothing squeezed or
+         * stretched, so body characters stay on the grid; a closing mark
+         * that would have to start a line hangs past the measure instead. */
+        it->stretch = false;
+        it->hang = right[i] > 0 ? it->adv : 0;
+        break;
+      case PUNCT_BANJIAO:
+      case PUNCT_KAIMING:
+        /* Half-width marks lose their blank half outright: a closing mark
+         * its right half, an opening mark its left half (pulled towards the
+         * item before). kaiming keeps 。？！ a full em (they may lose their
+         * blank half at a line end or when squeezing). */
+        if (scheme == PUNCT_KAIMING && is_stop(t[i].cp)) {
+          it->shrink = squeezable(right[i], t[i].size);
+          it->hang = right[i];
+        } else if (right[i] > 0) {
+          it->adv -= right[i];
+        } else if (left[i] > 0 && i > 0) {
+          items[i - 1].adv -= left[i];
+        }
+        break;
+      default: {
+        /* quanjiao. A closing mark squeezes its right blank; an opening mark's
+         * left blank is squeezed by pulling it towards the item before. At a
+         * line end a closing mark may lose its blank half. */
+        it->shrink = squeezable(right[i], t[i].size) + (i + 1 < n ? squeezable(left[i + 1], t[i + 1].size) : 0);
+        it->hang = right[i];
+        /* Adjacent marks take 1.5 em (clreq #h-adjustment_of_adjacent_punctuation_marks):
+         * after a closing mark its right blank goes (。” ，“ ？“ ）、 ）。); between two
+         * opening marks the second one's left blank goes (《（). Whatever the role. */
+        bool next_mark = i + 1 < n && (right[i + 1] > 0 || left[i + 1] > 0);
+        double pair = right[i] > 0 && next_mark ? right[i]
+                      : i + 1 < n && left[i] > 0 && left[i + 1] > 0 ? left[i + 1] : 0;
+        if (pair > 0) {
+          it->adv -= pair;
+          it->shrink = 0;
+          it->hang = 0;
+        }
+      }
+    }
   }
   for (size_t i = 1; i < n; i++)
-    if (items[i].gap > 0) items[i - 1].stretch = true;
+    if (items[i].gap > 0 && scheme != PUNCT_PLAIN) items[i - 1].stretch = true;
   free(left);
   free(right);
 }
@@ -259,6 +297,12 @@ static bool same_run(const tchar *a, const tchar *b, double sa, double sb) {
 
 static void emit_text_run(text_line *tl, const tchar *t, size_t from, size_t to, double x,
                           double baseline, double char_space) {
+  /* libharu does not draw text whose advance adds up to nothing (a closing
+   * mark followed by an opening one in the half-width schemes gives its
+   * whole cell to the opening mark): keep a trace of advance. */
+  double total = 0;
+  for (size_t k = from; k < to; k++) total += t[k].glyph + char_space;
+  if (fabs(total) < 0.01) char_space += 0.02 / (double)(to - from);
   strbuf sb = {0};
   for (size_t k = from; k < to; k++) {
     char buf[4];

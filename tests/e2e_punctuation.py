@@ -112,7 +112,7 @@ def lines_of(page, right_edge):
                 seg = []
             seg.append(g)
         out.append(seg)
-    return [s for s in out if abs(s[-1][1] + s[-1][3] - right_edge) > 0.3 * s[-1][4]]
+    return [s for s in out if s[-1][1] + s[-1][3] < right_edge - 0.3 * s[-1][4]]
 
 
 def raster(pdf, page):
@@ -146,57 +146,173 @@ def pitch(line):
 RIGHT_EDGE = {"official": (210 - 26) * t.MM, "briefing": (210 - 26) * t.MM, "plain": (210 - 25) * t.MM}
 
 
-def check_sheet(pdf, layout):
+STOPS = set("。？！")
+
+
+def scheme_of(layout_scheme, tables, size):
+    """The scheme a line was set with: tables (四号, 14 pt) may have their own."""
+    return tables if tables and abs(size - 14) < 0.01 else layout_scheme
+
+
+def expected_cell(scheme, ch, em):
+    """The room a mark alone between two ideographs takes, less an ideograph's
+    own advance on that line: 0 (a full cell) or half an em less."""
+    if scheme in ("quanjiao", "plain"):
+        return 0
+    if scheme == "kaiming" and ch in STOPS:
+        return 0
+    return -0.5 * em
+
+
+def check_sheet(pdf, layout, scheme, tables=None, grid=None):
+    """Measures the sheet set with scheme (tables: the tables' scheme; grid:
+    (left edge, pitch) of the body's character grid, checked when given)."""
     pages = glyphs(pdf)
     page_h = 841.89
-    measured = {"ink": 0, "quote": 0, "pair": 0}
+    measured = {"ink": 0, "quote": 0, "pair": 0, "grid": 0}
+    what = f"{layout}/{scheme}"
     for number, page in enumerate(pages, 1):
         img = None
+        if grid:
+            check_grid(page, grid, what, number, measured)
         for line in lines_of(page, RIGHT_EDGE[layout]):
             p = pitch(line)
             if p is None:
                 continue
-            em = line[0][4]
             for i in range(1, len(line) - 1):
                 ch, x, base, adv, size, font = line[i]
                 prev, nxt = line[i - 1], line[i + 1]
+                sch = scheme_of(scheme, tables, size)
                 # A mark alone between two ideographs: its cell is what they leave.
-                if ch in MARKS and is_han(prev[0]) and is_han(nxt[0]):
-                    cell0, cell1 = prev[1] + p, nxt[1]
-                    if ch in QUOTES:
-                        measured["quote"] += 1
-                        t.check(abs((cell1 - cell0) - p) < 0.06 * size,
-                                f"{layout} p{number}: {prev[0]}{ch}{nxt[0]} quote cell {(cell1 - cell0) / size:.2f} em, "
-                                f"an ideograph's is {p / size:.2f} em ({font})")
-                    img = img or raster(pdf, number)
-                    cols = ink_columns(img, page_h, cell0, cell1, base, size)
-                    if not t.check(cols, f"{layout} p{number}: {ch} has ink"):
-                        continue
+                if ch not in MARKS or not is_han(prev[0]) or not is_han(nxt[0]):
+                    continue
+                cell0, cell1 = prev[1] + p, nxt[1]
+                want = p + expected_cell(sch, ch, size)
+                if ch in QUOTES:
+                    measured["quote"] += 1
+                t.check(abs((cell1 - cell0) - want) < 0.06 * size,
+                        f"{what} p{number}: {prev[0]}{ch}{nxt[0]} cell {(cell1 - cell0) / size:.2f} em, "
+                        f"expected {want / size:.2f} ({sch}, an ideograph's is {p / size:.2f} em, {font})")
+                img = img or raster(pdf, number)
+                cols = ink_columns(img, page_h, cell0 + 0.02 * size, cell1 - 0.02 * size, base, size)
+                cols = [c + 0.02 * size for c in cols]
+                if not t.check(cols, f"{what} p{number}: {ch} has ink"):
+                    continue
+                measured["ink"] += 1
+                span = f"{min(cols) / size:.2f}-{max(cols) / size:.2f} em of {(cell1 - cell0) / size:.2f}"
+                if cell1 - cell0 > 0.75 * size:  # a full cell: the ink on its correct half
                     mid = (cell1 - cell0) / 2
-                    measured["ink"] += 1
                     if ch in CLOSING:
                         t.check(max(cols) <= mid + 0.05 * size,
-                                f"{layout} p{number}: {prev[0]}{ch}{nxt[0]} ink on the left half ({font}): "
-                                f"{min(cols) / size:.2f}-{max(cols) / size:.2f} em of {(cell1 - cell0) / size:.2f}")
+                                f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink on the left half ({font}): {span}")
                     else:
                         t.check(min(cols) >= mid - 0.05 * size,
-                                f"{layout} p{number}: {prev[0]}{ch}{nxt[0]} ink on the right half ({font}): "
-                                f"{min(cols) / size:.2f}-{max(cols) / size:.2f} em of {(cell1 - cell0) / size:.2f}")
-            # Two adjacent marks between ideographs: at most 1.5 em (plus the
-            # justification and tracking every character cell gets).
+                                f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink on the right half ({font}): {span}")
+                else:  # a half cell holds all the ink
+                    t.check(min(cols) >= -0.05 * size and max(cols) <= cell1 - cell0 + 0.05 * size,
+                            f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink inside its half cell ({font}): {span}")
+            # Two adjacent marks between ideographs.
             for i in range(1, len(line) - 2):
                 a, b = line[i], line[i + 1]
-                if a[0] in MARKS and b[0] in MARKS and is_han(line[i - 1][0]) and is_han(line[i + 2][0]) \
-                        and (a[0] in CLOSING or b[0] in OPENING):
-                    span = line[i + 2][1] - (line[i - 1][1] + p)
-                    measured["pair"] += 1
-                    t.check(span <= 2 * p - 0.5 * a[4] + 0.02 * a[4],
-                            f"{layout} p{number}: {line[i - 1][0]}{a[0]}{b[0]}{line[i + 2][0]} spans "
-                            f"{span / a[4]:.2f} em (ideograph {p / a[4]:.2f} em)")
-    print(f"  punctuation {layout}: {measured['ink']} marks' ink, {measured['quote']} quotes, "
-          f"{measured['pair']} pairs measured")
+                if not (a[0] in MARKS and b[0] in MARKS and is_han(line[i - 1][0]) and is_han(line[i + 2][0])):
+                    continue
+                if not (a[0] in CLOSING or b[0] in OPENING):
+                    continue
+                em, sch = a[4], scheme_of(scheme, tables, a[4])
+                span = line[i + 2][1] - (line[i - 1][1] + p)
+                measured["pair"] += 1
+                text = f"{what} p{number}: {line[i - 1][0]}{a[0]}{b[0]}{line[i + 2][0]} spans {span / em:.2f} em"
+                if sch == "quanjiao":
+                    t.check(span <= 2 * p - 0.5 * em + 0.02 * em, text + " (1.5 at most)")
+                else:
+                    want = 2 * p + expected_cell(sch, a[0], em) + expected_cell(sch, b[0], em)
+                    t.check(abs(span - want) < 0.03 * em, text + f" (expected {want / em:.2f})")
+    print(f"  punctuation {what}: {measured['ink']} marks' ink, {measured['quote']} quotes, "
+          f"{measured['pair']} pairs, {measured['grid']} body glyphs on the grid")
     t.check(measured["ink"] >= 40 and measured["quote"] >= 10 and measured["pair"] >= 12,
-            f"{layout}: enough cases measured {measured}")
+            f"{what}: enough cases measured {measured}")
+    if grid:
+        t.check(measured["grid"] >= 300, f"{what}: enough glyphs on the grid {measured['grid']}")
+        # The line of 26 hanzi after the indent and a comma: the comma hangs
+        # past the type area rather than pulling the line off the grid.
+        t.check(measured.get("hanging", 0) >= 1, f"{what}: a closing mark hangs at a line end {measured}")
+
+
+def check_grid(page, grid, what, number, measured):
+    """Body lines (the grid's pitch between ideographs): every glyph origin
+    at a whole number of cells from the left margin, up to the first Latin
+    letter or digit; a mark hanging past the last cell included."""
+    left, cell = grid
+    rows = {}
+    for g in page:
+        rows.setdefault(round(g[2], 1), []).append(g)
+    for row in rows.values():
+        row.sort(key=lambda g: g[1])
+        if abs(row[0][4] - 16) > 0.01 or len(row) < 4:
+            continue
+        if min(abs(row[0][1] - left), abs(row[0][1] - left - 2 * cell)) > 0.5:
+            continue  # list items and quotes start at their own margins
+        steps = [b[1] - a[1] for a, b in zip(row, row[1:]) if is_han(a[0]) and is_han(b[0])]
+        if not steps or abs(sorted(steps)[len(steps) // 2] - cell) > 0.01:
+            continue  # not a body line (headings are set without the grid's tracking)
+        off = []
+        for g in row:
+            if g[0].isascii() and g[0].isalnum():
+                break
+            k = (g[1] - left) / cell
+            measured["grid"] += 1
+            if abs(k - round(k)) > 0.02:
+                off.append(f"{g[0]}@{k:.2f}")
+        text = "".join(g[0] for g in row)
+        t.check(not off, f"{what} p{number}: body glyphs off the 28-column grid: {off[:4]} in {text[:20]}")
+        if row[-1][1] + row[-1][3] > RIGHT_EDGE["official"] + 1 and row[-1][0] in CLOSING:
+            measured.setdefault("hanging", 0)
+            measured["hanging"] += 1
+
+
+SCHEMES = ["quanjiao", "banjiao", "kaiming", "plain"]
+DEFAULTS = {"official": ("plain", "banjiao"), "briefing": ("kaiming", "banjiao"), "plain": ("quanjiao", None)}
+
+
+def scheme_layout(tmp, scheme):
+    """layouts/official.yaml with every role in one scheme."""
+    src = open(os.path.join(ROOT, "layouts", "official.yaml"), encoding="utf-8").read()
+    src = re.sub(r", punctuation: \w+", "", src)
+    src = re.sub(r"^punctuation: \w+$", f"punctuation: {scheme}", src, flags=re.M)
+    path = os.path.join(tmp, f"official-{scheme}.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(src)
+    return path
+
+
+def test_schemes(tmp):
+    """Issue 13: the sheet in each scheme, advances measured on the PDF; the
+    plain scheme keeps every body glyph on the official grid."""
+    grid = (28 * t.MM, 156 * t.MM / 28)
+    for scheme in SCHEMES:
+        pdf = os.path.join(tmp, f"scheme-{scheme}.pdf")
+        r = t.render(SHEET, pdf, "--layout", scheme_layout(tmp, scheme), figures=None)
+        if not t.check(r.returncode == 0, f"render the sheet in {scheme}: {r.stderr}"):
+            continue
+        t.check(t.fonts_ok(pdf) and t.run("qpdf", "--check", pdf).returncode == 0, f"{scheme}: sound PDF")
+        src = t.run(BRIEF, "text", SHEET).stdout
+        flat = re.sub(r"\s", "", page_text(pdf))
+        t.check(all(re.sub(r"\s", "", b) in flat for b in src.splitlines()), f"{scheme}: text comes back")
+        t.check_line_rules(pdf, SHEET, "official")
+        check_sheet(pdf, "official", scheme, grid=grid if scheme == "plain" else None)
+    # A bad scheme is an error naming the allowed ones.
+    bad = scheme_layout(tmp, "quanjiao").replace("quanjiao", "bad")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write(open(scheme_layout(tmp, "quanjiao"), encoding="utf-8").read().replace("punctuation: quanjiao", "punctuation: full"))
+    r = t.render(SHEET, os.path.join(tmp, "bad.pdf"), "--layout", bad, figures=None)
+    t.check(r.returncode != 0 and re.search(r"'punctuation' must be one of: quanjiao, banjiao, kaiming, plain; got 'full'", r.stderr),
+            f"a bad scheme is an error: {r.stderr}")
+
+
+def page_text(pdf):
+    """pdftotext -raw without the page decorations (page numbers, running header)."""
+    raw = t.run("pdftotext", "-raw", pdf, "-").stdout
+    return "\n".join(l for l in raw.splitlines() if not re.fullmatch(r"— ?\d+ ?—|\d+ / \d+|.* · .*", l.strip()))
 
 
 def test_sheet(tmp):
@@ -210,7 +326,7 @@ def test_sheet(tmp):
         t.check("NotoSerifSC" in fonts and "NotoSansSC" in fonts and "WenKai" in fonts
                 and "UMing" not in fonts and "ZenHei" not in fonts, f"{layout}: mainland faces\n{fonts}")
         src = t.run(BRIEF, "text", SHEET, "--layout", layout).stdout
-        raw = t.run("pdftotext", "-raw", pdf, "-").stdout
+        raw = page_text(pdf)
         flat = re.sub(r"\s", "", raw)
         for block in src.splitlines():
             key = re.sub(r"\s", "", block)
@@ -218,7 +334,9 @@ def test_sheet(tmp):
         # Inside a paragraph no line break is inserted by a compressed pair.
         t.check("成对标点甲。”乙，“丙？“丁）、戊）。" in raw, f"{layout}: a line of pairs extracts as one line")
         t.check_line_rules(pdf, SHEET, layout)
-        check_sheet(pdf, layout)
+        scheme, tables = DEFAULTS[layout]
+        check_sheet(pdf, layout, scheme, tables,
+                    grid=(28 * t.MM, 156 * t.MM / 28) if layout == "official" else None)
 
 
 NONBMP = """---
@@ -285,6 +403,7 @@ def test_beyond_bmp(tmp):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_sheet(tmp)
+        test_schemes(tmp)
         test_beyond_bmp(tmp)
     print(f"{t.passed} passed, {t.failed} failed")
     sys.exit(1 if t.failed else 0)
