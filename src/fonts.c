@@ -41,6 +41,7 @@ struct font_face {
   bool blank_from_gpos;
   unsigned variant_gid[NVARIANT]; /* the glyph shaping gives, when not the cmap's; else 0 */
   float variant_adv[NVARIANT];
+  uint32_t variant_alias[NVARIANT]; /* a character the cmap maps to that glyph, or 0 */
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -117,6 +118,16 @@ static void read_blanks(font_face *f) {
     if (len != 1 || info[0].codepoint == cmap_gid || !info[0].codepoint) continue;
     f->variant_gid[i] = info[0].codepoint;
     f->variant_adv[i] = (float)(pos[0].x_advance / em);
+    /* Subsetting by characters is much cheaper than by glyphs (HarfBuzz
+     * then walks the whole 30,000-entry cmap): look for a punctuation
+     * character the cmap maps to the variant (Noto's full-em dash is U+2015's). */
+    static const uint32_t blocks[][2] = {{0x2000, 0x206F}, {0x2E00, 0x2E7F}, {0x3000, 0x303F}, {0xFE30, 0xFE4F}, {0xFF00, 0xFFEF}};
+    for (size_t b = 0; b < 5 && !f->variant_alias[i]; b++)
+      for (uint32_t cp = blocks[b][0]; cp <= blocks[b][1]; cp++)
+        if (FT_Get_Char_Index(f->ft, cp) == info[0].codepoint) {
+          f->variant_alias[i] = cp;
+          break;
+        }
   }
   hb_buffer_destroy(buf);
   hb_font_destroy(font);
@@ -551,7 +562,14 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
   hb_set_t *glyphs = hb_subset_input_glyph_set(input);
-  for (size_t i = 0; i < ncodes; i++) hb_set_add(glyphs, codes[i].gid);
+  for (size_t i = 0; i < ncodes; i++) {
+    /* A glyph a character reaches is kept by that character (cheaper). */
+    uint32_t by = FT_Get_Char_Index(f->ft, codes[i].cp) == codes[i].gid ? codes[i].cp : 0;
+    for (size_t k = 0; k < NVARIANT && !by; k++)
+      if (f->variant_gid[k] == codes[i].gid) by = f->variant_alias[k];
+    if (by) hb_set_add(unicodes, by);
+    else hb_set_add(glyphs, codes[i].gid);
+  }
   hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++)
     hb_set_add(drop, hb_tag_from_string(dropped_tables[i], 4));
