@@ -12,7 +12,7 @@ pdftoppm raster. Checks, per clreq (#h-punctuation_adjustment_space,
 Then characters beyond the BMP (王𬌗, 𫖯): rendered in body, heading and
 table, extracted as themselves, in the outline, in a booklet with another
 brief; 𠮷 (in no installed font) still an error. Prints "N passed, N failed"."""
-import base64, json, os, re, subprocess, sys, tempfile
+import base64, glob, json, os, re, subprocess, sys, tempfile
 
 sys.argv = sys.argv[:3]
 import e2e_test as t  # noqa: E402  (BRIEF, ROOT, run, check, render, fonts_ok)
@@ -339,6 +339,19 @@ def test_sheet(tmp):
                     grid=(28 * t.MM, 156 * t.MM / 28) if layout == "official" else None)
 
 
+def test_example_faces(tmp):
+    """pdffonts on every example in every layout: only the mainland free faces."""
+    for md in sorted(glob.glob(os.path.join(ROOT, "input", "*.md"))):
+        for layout in t.LAYOUTS:
+            pdf = os.path.join(tmp, "faces.pdf")
+            t.render(md, pdf, "--layout", layout)
+            names = [r.split()[0] for r in t.run("pdffonts", pdf).stdout.splitlines()[2:]]
+            other = [n for n in names if not re.search(r"\+(NotoSerifSC|NotoSansSC|LXGWWenKai|DejaVuSansMono)", n)]
+            t.check(names and not other and any("NotoSerifSC-Regular" in n for n in names),
+                    f"{os.path.basename(md)} {layout}: faces {names}")
+            t.check(t.fonts_ok(pdf), f"{os.path.basename(md)} {layout}: emb sub uni")
+
+
 NONBMP = """---
 title: 关于王𬌗同志的报告
 county: 陇西县
@@ -404,6 +417,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_sheet(tmp)
         test_schemes(tmp)
+        test_example_faces(tmp)
         test_beyond_bmp(tmp)
     print(f"{t.passed} passed, {t.failed} failed")
     sys.exit(1 if t.failed else 0)
