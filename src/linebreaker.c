@@ -109,6 +109,14 @@ static size_t fit_line(const lb_item *items, size_t n, size_t start, double widt
 
 /* Spreads the difference between width and the natural width over the
  * line: squeezing punctuation and gaps, or stretching at stretch points. */
+/* The first item of [s, e) that justification may stretch after: items on
+ * a grid keep their cells up to the line's first CJK–Latin gap or space. */
+static size_t first_stretch(const lb_item *items, size_t s, size_t e) {
+  size_t i = s;
+  while (i < e && items[i].on_grid && items[i].gap <= 0 && !items[i].space) i++;
+  return i > s && i < e && items[i].gap > 0 ? i - 1 : i;
+}
+
 static void set_line(const lb_item *items, lb_line *line, double width, bool justify, double *extra) {
   size_t s = line->start, e = line->end;
   for (size_t i = s; i < e; i++) extra[i] = i + 1 < e ? items[i + 1].gap : 0;
@@ -129,8 +137,12 @@ static void set_line(const lb_item *items, lb_line *line, double width, bool jus
     }
     line->width = m.width + m.shrink * ratio;
   } else if (delta > 1e-6 && justify && m.stretch_points > 0) {
-    double each = delta / m.stretch_points;
-    for (size_t i = s; i + 1 < e; i++)
+    size_t from = first_stretch(items, s, e);
+    int points = 0;
+    for (size_t i = from; i + 1 < e; i++) points += items[i].stretch || items[i].space;
+    if (points == 0) return; /* a line on the grid without Latin stays a cell short */
+    double each = delta / points;
+    for (size_t i = from; i + 1 < e; i++)
       if (items[i].stretch || items[i].space) extra[i] += each;
     line->width = width;
     line->justified = true;

@@ -231,6 +231,7 @@ static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb
     it->space = t[i].cp == ' ' || t[i].cp == 0xA0;
     it->gap = 0;
     it->hang = 0;
+    it->on_grid = false;
     if (i > 0 && ((is_cjk_ideograph(t[i - 1].cp) && is_ascii_alnum(t[i].cp)) ||
                   (is_ascii_alnum(t[i - 1].cp) && is_cjk_ideograph(t[i].cp))))
       it->gap = gap * t[i].size;
@@ -242,10 +243,11 @@ static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb
     lb_item *it = &items[i];
     switch (scheme) {
       case PUNCT_PLAIN:
-        /* No adjustment: every mark a full cell, nothing squeezed or
-         * stretched, so body characters stay on the grid; a closing mark
-         * that would have to start a line hangs past the measure instead. */
-        it->stretch = false;
+        /* No adjustment: every mark a full cell, nothing squeezed, no
+         * stretch before the line's first Latin letter or digit, so body
+         * characters stay on the grid; a closing mark that would have to
+         * start a line hangs past the measure instead (clreq #h-hanging_punctuation). */
+        it->on_grid = true;
         it->hang = right[i] > 0 ? it->adv : 0;
         break;
       case PUNCT_BANJIAO:
@@ -284,7 +286,7 @@ static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb
     }
   }
   for (size_t i = 1; i < n; i++)
-    if (items[i].gap > 0 && scheme != PUNCT_PLAIN) items[i - 1].stretch = true;
+    if (items[i].gap > 0) items[i - 1].stretch = true;
   free(left);
   free(right);
 }
