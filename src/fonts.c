@@ -54,6 +54,8 @@ typedef struct {
 struct font_lib {
   FT_Library ft;
   FcConfig *fc;
+  char *dirs[6]; /* the folders searched (font_dirs), for `brief fonts` */
+  size_t ndirs;
   VEC(font_face *) faces;
   VEC(font_chain) chains;
   VEC(resolution) resolved;
@@ -285,7 +287,7 @@ static int read_font_map(font_lib *lib, const char *fonts_dir, diag_list *dl) {
  * else $XDG_DATA_HOME/brief/fonts (~/.local/share/brief/fonts), then the
  * system-wide data folders. An install step extends this list. Returns the
  * number of paths written to dirs (each malloc'd). */
-#define MAX_FONT_DIRS 6
+#define MAX_FONT_DIRS 6 /* the size of font_lib.dirs */
 static size_t font_dirs(const char *fonts_dir, char *dirs[MAX_FONT_DIRS]) {
   size_t n = 0;
   dirs[n++] = xstrdup(fonts_dir);
@@ -311,12 +313,9 @@ font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) {
     font_lib_free(lib);
     return NULL;
   }
-  char *dirs[MAX_FONT_DIRS];
-  size_t ndirs = font_dirs(fonts_dir, dirs);
-  for (size_t i = 0; i < ndirs; i++) {
-    FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)dirs[i]); /* a missing folder is skipped */
-    free(dirs[i]);
-  }
+  lib->ndirs = font_dirs(fonts_dir, lib->dirs);
+  for (size_t i = 0; i < lib->ndirs; i++)
+    FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)lib->dirs[i]); /* a missing folder is skipped */
   if (read_font_map(lib, fonts_dir, dl) != 0) {
     font_lib_free(lib);
     return NULL;
@@ -346,6 +345,7 @@ void font_lib_free(font_lib *lib) {
     free(lib->resolved.items[i].spec);
   }
   VEC_FREE(lib->resolved);
+  for (size_t i = 0; i < lib->ndirs; i++) free(lib->dirs[i]);
   if (lib->fc) FcConfigDestroy(lib->fc);
   if (lib->ft) FT_Done_FreeType(lib->ft);
   free(lib);
@@ -625,6 +625,9 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
 }
 
 void font_lib_report(const font_lib *lib, FILE *out) {
+  fprintf(out, "font folders (besides the system's):");
+  for (size_t i = 0; i < lib->ndirs; i++) fprintf(out, " %s", lib->dirs[i]);
+  fprintf(out, "\n");
   const char *role = NULL;
   for (size_t i = 0; i < lib->resolved.len; i++) {
     const resolution *r = &lib->resolved.items[i];

@@ -340,7 +340,26 @@ def test_sheet(tmp):
 
 
 def test_example_faces(tmp):
-    """pdffonts on every example in every layout: only the mainland free faces."""
+    """`brief fonts` shows each role's file (the npm fonts with their licence
+    beside them); pdffonts on every example in every layout: only the
+    mainland free faces."""
+    report = t.run(BRIEF, "fonts").stdout
+    files = {}
+    role = None
+    for line in report.splitlines():
+        if re.fullmatch(r"[\w-]+:", line):
+            role = line[:-1]
+        elif role and "/" in line and role not in files:
+            files[role] = line.split()[-3] if line.rstrip().endswith(")") else line.split()[-1]
+    want = {"fangsong": "NotoSerifSC_400Regular.ttf", "song": "NotoSerifSC_400Regular.ttf",
+            "xiaobiaosong": "NotoSerifSC_700Bold.ttf", "hei": "NotoSansSC_500Medium.ttf",
+            "kai": "LXGWWenKai-Regular.ttf", "kai-bold": "LXGWWenKai-Bold.ttf"}
+    for r, name in want.items():
+        t.check(files.get(r, "").endswith(name), f"brief fonts: {r} resolves to {name}, got {files.get(r)}")
+    noto = os.path.dirname(files.get("song", ""))
+    t.check(all(os.path.exists(os.path.join(noto, f)) for f in ("OFL-noto-serif-sc.txt", "OFL-noto-sans-sc.txt")),
+            f"the OFL licence texts beside the fonts in {noto}")
+    t.check(not noto.startswith(os.path.abspath(ROOT)), f"the fonts live outside the source tree: {noto}")
     for md in sorted(glob.glob(os.path.join(ROOT, "input", "*.md"))):
         for layout in t.LAYOUTS:
             pdf = os.path.join(tmp, "faces.pdf")
