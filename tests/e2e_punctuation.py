@@ -12,7 +12,7 @@ pdftoppm raster. Checks, per clreq (#h-punctuation_adjustment_space,
 Then characters beyond the BMP (王𬌗, 𫖯): rendered in body, heading and
 table, extracted as themselves, in the outline, in a booklet with another
 brief; 𠮷 (in no installed font) still an error. Prints "N passed, N failed"."""
-import base64, glob, json, os, re, subprocess, sys, tempfile
+import base64, glob, json, os, re, shutil, struct, subprocess, sys, tempfile
 
 sys.argv = sys.argv[:3]
 import e2e_test as t  # noqa: E402  (BRIEF, ROOT, run, check, render, fonts_ok)
@@ -360,6 +360,7 @@ def test_example_faces(tmp):
     t.check(all(os.path.exists(os.path.join(noto, f)) for f in ("OFL-noto-serif-sc.txt", "OFL-noto-sans-sc.txt")),
             f"the OFL licence texts beside the fonts in {noto}")
     t.check(not noto.startswith(os.path.abspath(ROOT)), f"the fonts live outside the source tree: {noto}")
+    return noto
     for md in sorted(glob.glob(os.path.join(ROOT, "input", "*.md"))):
         for layout in t.LAYOUTS:
             pdf = os.path.join(tmp, "faces.pdf")
@@ -369,6 +370,52 @@ def test_example_faces(tmp):
             t.check(names and not other and any("NotoSerifSC-Regular" in n for n in names),
                     f"{os.path.basename(md)} {layout}: faces {names}")
             t.check(t.fonts_ok(pdf), f"{os.path.basename(md)} {layout}: emb sub uni")
+
+
+def renamed_font(src, dst, family, ps_name):
+    """Copies a TrueType font with a new 'name' table: a stand-in for a
+    licensed font (仿宋_GB2312) that a user drops into fonts/."""
+    data = open(src, "rb").read()
+    n = struct.unpack(">H", data[4:6])[0]
+    tables = {}
+    for i in range(n):
+        tag, _, off, length = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
+        tables[tag] = data[off:off + length]
+    names = [(1, family), (2, "Regular"), (4, family), (6, ps_name)]
+    strings, records = b"", b""
+    for nid, text in names:
+        raw = text.encode("utf-16-be")
+        records += struct.pack(">HHHHHH", 3, 1, 0x409, nid, len(raw), len(strings))
+        strings += raw
+    tables[b"name"] = struct.pack(">HHH", 0, len(names), 6 + 12 * len(names)) + records + strings
+    tags = sorted(tables)
+    out = bytearray(data[:4] + struct.pack(">H", len(tags)) + data[6:12])
+    offset = 12 + 16 * len(tags)
+    body = b""
+    for tag in tags:
+        t_data = tables[tag]
+        out += struct.pack(">4sIII", tag, 0, offset + len(body), len(t_data))
+        body += t_data + b"\0" * (-len(t_data) % 4)
+    with open(dst, "wb") as f:
+        f.write(bytes(out) + body)
+
+
+def test_licensed_font_wins(tmp, noto_dir):
+    """A font called FangSong_GB2312 in the data folder's fonts/ is used for 仿宋."""
+    data = os.path.join(tmp, "data")
+    os.makedirs(os.path.join(data, "fonts"))
+    shutil.copytree(os.path.join(ROOT, "layouts"), os.path.join(data, "layouts"))
+    shutil.copy(os.path.join(ROOT, "fonts", "fontmap.yaml"), os.path.join(data, "fonts"))
+    renamed_font(os.path.join(noto_dir, "NotoSerifSC_400Regular.ttf"),
+                 os.path.join(data, "fonts", "fangsong-test.ttf"), "FangSong_GB2312", "FangSongGB2312Test")
+    report = t.run(BRIEF, "fonts", "--data", data).stdout
+    t.check(re.search(r"fangsong:\n  FangSong_GB2312 +\S*fangsong-test\.ttf", report),
+            f"brief fonts: FangSong_GB2312 from fonts/ comes first\n{report[:400]}")
+    pdf = os.path.join(tmp, "gb.pdf")
+    r = t.render(SHEET, pdf, "--data", data, figures=None)
+    fonts = t.run("pdffonts", pdf).stdout
+    t.check(r.returncode == 0 and "FangSongGB2312Test" in fonts and t.fonts_ok(pdf),
+            f"the body is set in the dropped-in FangSong_GB2312: {r.stderr}\n{fonts}")
 
 
 NONBMP = """---
@@ -436,7 +483,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_sheet(tmp)
         test_schemes(tmp)
-        test_example_faces(tmp)
+        noto = test_example_faces(tmp)
+        test_licensed_font_wins(tmp, noto)
         test_beyond_bmp(tmp)
     print(f"{t.passed} passed, {t.failed} failed")
     sys.exit(1 if t.failed else 0)
