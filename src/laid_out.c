@@ -25,19 +25,76 @@ static uint32_t *merge_sets(const uint32_t *a, size_t na, const uint32_t *b, siz
   return out;
 }
 
-static void append_glyphs(laid_out *dst, const laid_out *src) {
+/* The code the booklet dst gives src's Private Use code c of face id. */
+static uint16_t booklet_code(laid_out *dst, const font_code *c, size_t id) {
+  for (size_t k = 0; k < dst->face_ncodes[id]; k++)
+    if (dst->face_codes[id][k].cp == c->cp) return dst->face_codes[id][k].code;
+  size_t n = dst->face_ncodes[id];
+  uint32_t code = n ? dst->face_codes[id][n - 1].code + 1u : 0xE000;
+  while (code <= 0xF8FF && font_face_has(dst->faces[id], code)) code++;
+  dst->face_codes[id] = xrealloc(dst->face_codes[id], (n + 1) * sizeof *dst->face_codes[id]);
+  dst->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
+  dst->face_ncodes[id] = n + 1;
+  return (uint16_t)code;
+}
+
+/* Each document numbers its Private Use codes from U+E000: in dst a
+ * character keeps one code per face, so src's runs are re-encoded. */
+static void merge_codes(laid_out *dst, laid_out *src, size_t id) {
+  size_t n = src->face_ncodes[id];
+  uint16_t *to = xcalloc(n + 1, sizeof *to);
+  bool same = true;
+  for (size_t k = 0; k < n; k++) {
+    to[k] = booklet_code(dst, &src->face_codes[id][k], id);
+    same &= to[k] == src->face_codes[id][k].code;
+  }
+  for (size_t p = 0; p < src->npages && !same; p++)
+    for (size_t i = 0; i < src->pages[p].len; i++) {
+      page_item *it = &src->pages[p].items[i];
+      if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
+      strbuf sb = {0};
+      for (const char *q = it->text; *q;) {
+        uint32_t cp;
+        size_t len = utf8_decode(q, strlen(q), &cp);
+        if (!len) break;
+        q += len;
+        for (size_t k = 0; k < n; k++)
+          if (src->face_codes[id][k].code == cp) {
+            cp = to[k];
+            break;
+          }
+        char buf[4];
+        sb_append(&sb, buf, utf8_encode(cp, buf));
+      }
+      free(it->text);
+      it->text = sb_take(&sb);
+    }
+  free(to);
+}
+
+#define GROW(field) dst->field = xrealloc(dst->field, (src->nfaces + 1) * sizeof *dst->field)
+
+static void append_glyphs(laid_out *dst, laid_out *src) {
   if (dst->nfaces < src->nfaces) {
-    dst->faces = xrealloc(dst->faces, (src->nfaces + 1) * sizeof *dst->faces);
-    dst->face_cps = xrealloc(dst->face_cps, (src->nfaces + 1) * sizeof *dst->face_cps);
-    dst->face_ncps = xrealloc(dst->face_ncps, (src->nfaces + 1) * sizeof *dst->face_ncps);
+    GROW(faces);
+    GROW(face_cps);
+    GROW(face_ncps);
+    GROW(face_codes);
+    GROW(face_ncodes);
     for (size_t id = dst->nfaces; id < src->nfaces; id++) {
       dst->faces[id] = NULL;
       dst->face_cps[id] = NULL;
       dst->face_ncps[id] = 0;
+      dst->face_codes[id] = NULL;
+      dst->face_ncodes[id] = 0;
     }
     dst->nfaces = src->nfaces;
   }
   for (size_t id = 0; id < src->nfaces; id++) {
+    if (src->face_ncodes[id]) {
+      dst->faces[id] = src->faces[id];
+      merge_codes(dst, src, id);
+    }
     if (!src->face_ncps[id]) continue;
     dst->faces[id] = src->faces[id];
     size_t n;
@@ -49,6 +106,7 @@ static void append_glyphs(laid_out *dst, const laid_out *src) {
 }
 
 void laid_out_append(laid_out *dst, laid_out *src) {
+  append_glyphs(dst, src); /* first: it re-encodes src's runs to dst's codes */
   size_t blank = dst->npages % 2, offset = dst->npages + blank;
   dst->pages = xrealloc(dst->pages, (offset + src->npages + 1) * sizeof *dst->pages);
   if (blank) { /* the back of dst's last sheet */
@@ -64,7 +122,6 @@ void laid_out_append(laid_out *dst, laid_out *src) {
     dst->outline[dst->noutline++] = o;
   }
   dst->cap_outline = dst->noutline;
-  append_glyphs(dst, src);
   free(src->pages);
   free(src->outline);
   src->pages = NULL;
@@ -75,6 +132,8 @@ void laid_out_append(laid_out *dst, laid_out *src) {
 /* ---- laid_out_check ---------------------------------------------------- */
 
 static bool listed(const laid_out *lo, int face, uint32_t cp) {
+  for (size_t k = 0; cp >= 0xE000 && cp <= 0xF8FF && k < lo->face_ncodes[face]; k++)
+    if (lo->face_codes[face][k].code == cp) return true; /* a Private Use code of the face */
   const uint32_t *set = lo->face_cps[face];
   size_t lo_i = 0, hi = lo->face_ncps[face];
   while (lo_i < hi) {

@@ -57,12 +57,13 @@ static int check_text(const char *file, const char *text, size_t len, diag_list 
   return -1;
 }
 
-int document_parse(const char *path, const char *numbered, document *doc, diag_list *dl) {
+int document_parse(const char *path, const char *text_in, size_t text_len, const char *numbered, document *doc,
+                   diag_list *dl) {
   memset(doc, 0, sizeof *doc);
   doc->file = xstrdup(path);
   doc->dir = path_dirname(path);
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = text_in ? xstrndup(text_in, len = text_len) : read_file(path, &len);
   if (!text) {
     diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
     return -1;

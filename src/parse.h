@@ -5,10 +5,12 @@
 #include "diag.h"
 #include "model.h"
 
-/* Reads and parses the summary at path: front matter, Markdown, the title
- * (the first level-1 heading when the front matter has none); numbered,
- * when not NULL, is a --numbered range replacing the front matter's.
- * Returns 0, or -1 with diagnostics; doc is to be freed either way. */
-int document_parse(const char *path, const char *numbered, document *doc, diag_list *dl);
+/* Parses the summary at path (or, when text is not NULL, its text_len bytes
+ * given in memory, a server's request body, named path): front matter,
+ * Markdown, the title (the first level-1 heading when the front matter has
+ * none); numbered, when not NULL, is a --numbered range replacing the front
+ * matter's. Returns 0, or -1 with diagnostics; doc is to be freed either way. */
+int document_parse(const char *path, const char *text, size_t text_len, const char *numbered, document *doc,
+                   diag_list *dl);
 
 #endif
