@@ -2,12 +2,8 @@
 #include "pdf.h"
 
 #include <hpdf.h>
-#include <hpdf_doc.h>
-#include <hpdf_fontdef.h>
+#include <errno.h>
 #include <math.h>
-#include <hpdf_objects.h>
-#include <hpdf_pages.h>
-#include <hpdf_streams.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hpdf_compat.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -25,10 +22,6 @@
  * gives back exactly the source text. libharu has no call for marked
  * content: the operators go straight into the page's content stream. */
 #define SPACED_RUN 0.09
-
-static void write_raw(HPDF_Page page, const char *s) {
-  HPDF_Stream_WriteStr(((HPDF_PageAttr)page->attr)->stream, s);
-}
 
 /* cp as UTF-16BE hex: a surrogate pair beyond the BMP. */
 static void put_utf16_hex(strbuf *sb, uint32_t cp) {
@@ -79,7 +72,7 @@ static void begin_actual_text(HPDF_Page page, const laid_out *lo, const page_ite
     }
   }
   sb_puts(&sb, ">>>BDC\n");
-  write_raw(page, sb.data);
+  hpdf_page_write_raw(page, sb.data);
   sb_free(&sb);
 }
 
@@ -112,38 +105,6 @@ typedef struct {
   diag_list *dl;
 } writer;
 
-/* libharu builds each CID font's /CIDToGIDMap by looking up all 65,536
- * code points in the font's cmap with a linear scan over its segments. A
- * subset of scattered hanzi has hundreds of segments, so that scan was 40%
- * of a brief's instructions. This definition takes the place of libharu's
- * exported function (the dynamic linker binds the library's calls to the
- * executable's symbol) and finds the segment by binary search, following
- * the OpenType cmap format 4 rules. Without the interposition the output is
- * the same, only slower. */
-HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode) {
-  const HPDF_TTF_CmapRange *cmap = &((HPDF_TTFontDefAttr)fontdef->attr)->cmap;
-  if (cmap->format == 0) return cmap->glyph_id_array[unicode & 0xFF];
-  size_t segs = cmap->seg_count_x2 / 2, lo = 0, hi = segs;
-  /* libharu asks for every code point in ascending order: start from the
-   * segment of the previous answer (a per-thread memo, so threads that each
-   * write their own PDF do not share it). */
-  static _Thread_local struct { HPDF_FontDef font; HPDF_UINT16 code; size_t seg; } last;
-  if (last.font == fontdef && last.code <= unicode && last.seg < segs) {
-    lo = last.seg;
-    if (cmap->end_count[lo] >= unicode) hi = lo;
-  }
-  while (lo < hi) { /* the first segment ending at or after unicode */
-    size_t mid = (lo + hi) / 2;
-    if (cmap->end_count[mid] < unicode) lo = mid + 1;
-    else hi = mid;
-  }
-  last.font = fontdef, last.code = unicode, last.seg = lo;
-  if (lo == segs || cmap->start_count[lo] > unicode) return 0;
-  if (cmap->id_range_offset[lo] == 0) return (HPDF_UINT16)(unicode + cmap->id_delta[lo]);
-  size_t idx = cmap->id_range_offset[lo] / 2 + (unicode - cmap->start_count[lo]) - (segs - lo);
-  if (idx >= cmap->glyph_id_array_count || cmap->glyph_id_array[idx] == 0) return 0;
-  return (HPDF_UINT16)(cmap->glyph_id_array[idx] + cmap->id_delta[lo]);
-}
 
 /* libharu 2.3 writes a copy of its Identity-H encoding CMap as the font's
  * /ToUnicode (with 'begincidrange', which is not valid there: poppler warns
@@ -168,8 +129,7 @@ static void put_bfchars(strbuf *sb, const uint16_t *codes, const uint32_t *chars
 
 static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, const font_code *pua,
                                size_t npua) {
-  HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-  if (!tu || !tu->stream) return;
+  if (!hpdf_has_to_unicode(font)) return;
   bool blocks[256] = {false}, coded[256] = {false};
   for (size_t i = 0; i < npua; i++) coded[pua[i].code >> 8] = true;
   /* Characters in a block that also holds Private Use codes get entries of their own. */
@@ -207,11 +167,7 @@ static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, co
   VEC_FREE(codes);
   VEC_FREE(chars);
   sb_puts(&sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-  const char *encoding_keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
-  for (size_t i = 0; i < 4; i++) HPDF_Dict_RemoveElement(tu, encoding_keys[i]);
-  HPDF_MemStream_FreeData(tu->stream);
-  HPDF_Stream_WriteStr(tu->stream, sb.data);
-  tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  hpdf_set_to_unicode(font, sb.data);
   sb_free(&sb);
 }
 
@@ -396,7 +352,7 @@ static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_
       ts.char_space = 0;
     }
     if (in_span && i == span_last) {
-      write_raw(page, "EMC\n");
+      hpdf_page_write_raw(page, "EMC\n");
       in_span = false;
     }
   }
@@ -427,8 +383,7 @@ static void set_text_string(HPDF_Dict dict, const char *key, const char *utf8) {
       sb_append(&sb, b, 2);
     }
   }
-  HPDF_Binary bin = HPDF_Binary_New(dict->mmgr, (HPDF_BYTE *)sb.data, (HPDF_UINT)sb.len);
-  if (bin) HPDF_Dict_Add(dict, key, bin);
+  hpdf_dict_add_binary(dict, key, sb.data, sb.len);
   sb_free(&sb);
 }
 
@@ -486,14 +441,10 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
   const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
   const char *values[] = {lo->title, lo->author, lo->subject, lo->keywords};
   for (size_t i = 0; i < 4; i++)
-    if (values[i] && beyond_bmp(values[i])) set_text_string(w->pdf->info, keys[i], values[i]);
+    if (values[i] && beyond_bmp(values[i])) set_text_string(hpdf_doc_info(w->pdf), keys[i], values[i]);
   set_date(w, lo, opts);
 }
 
-/* libharu writes the file itself (no copy through a memory stream). */
-static int save(writer *w, const char *path) {
-  return HPDF_SaveToFile(w->pdf, path) == HPDF_OK ? 0 : -1;
-}
 
 /* A page of box's size (each page carries its own: a booklet mixes them). */
 static HPDF_Page add_page(writer *w, const page_box *box) {
@@ -517,21 +468,6 @@ typedef struct {
   HPDF_Dict contents; /* its content stream, without any number */
 } first_copy_page;
 
-/* A second content stream for page, which drawing now goes to. */
-static HPDF_Dict add_stream(HPDF_Page page, HPDF_Dict first) {
-  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-  HPDF_Dict own = HPDF_DictStream_New(page->mmgr, attr->xref);
-  HPDF_Array both = HPDF_Array_New(page->mmgr);
-  if (!own || !both) return NULL;
-  own->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  HPDF_Array_Add(both, first);
-  HPDF_Array_Add(both, own);
-  HPDF_Dict_Add(page, "Contents", both);
-  attr->contents = own;
-  attr->stream = own->stream;
-  return own;
-}
-
 static void add_links(HPDF_Page page, const page_box *box) {
   for (size_t i = 0; i < box->len; i++) {
     const page_item *it = &box->items[i];
@@ -550,28 +486,12 @@ static bool same_resources(writer *w, HPDF_Page page, HPDF_Page first, const pag
       const page_item *it = &box->items[i];
       if (pass == 0 && it->kind == IT_IMAGE) {
         HPDF_Image img = image_for(w, it->text);
-        if (img) HPDF_Page_GetXObjectName(page, img);
+        if (img) hpdf_page_register_image(page, img);
       } else if (pass == 1 && it->kind == IT_TEXT) {
-        HPDF_Page_GetLocalFontName(page, w->fonts[it->face]);
+        hpdf_page_register_font(page, w->fonts[it->face]);
       }
     }
-  HPDF_PageAttr a = (HPDF_PageAttr)page->attr, b = (HPDF_PageAttr)first->attr;
-  HPDF_Dict dicts[2][2] = {{a->fonts, b->fonts}, {a->xobjects, b->xobjects}};
-  for (int d = 0; d < 2; d++) {
-    HPDF_Dict mine = dicts[d][0], theirs = dicts[d][1];
-    if (!mine || !theirs) {
-      if (mine != theirs) return false;
-      continue;
-    }
-    for (HPDF_UINT i = 0; i < theirs->list->count; i++) {
-      HPDF_DictElement e = HPDF_List_ItemAt(theirs->list, i);
-      HPDF_Obj_Header *h = e->value;
-      void *obj = h->obj_class == HPDF_OCLASS_PROXY ? ((HPDF_Proxy)e->value)->obj : e->value;
-      const char *key = HPDF_Dict_GetKeyByObj(mine, obj);
-      if (!key || strcmp(key, e->key) != 0) return false;
-    }
-  }
-  return true;
+  return hpdf_same_resource_names(page, first);
 }
 
 static void draw_page(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box) {
@@ -594,15 +514,14 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
       break;
     }
     HPDF_Page page = pages[p] = add_page(w, &lo->pages[p]);
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     if (share && same_resources(w, page, first[p].page, &lo->pages[p])) {
       add_links(page, &lo->pages[p]);
-      if (marks && p == 0) add_stream(page, first[p].contents); /* then the number, below */
-      else HPDF_Dict_Add(page, "Contents", first[p].contents);     /* its own stream stays empty */
+      if (marks && p == 0) hpdf_page_add_stream(page, first[p].contents); /* then the number, below */
+      else hpdf_page_show_contents(page, first[p].contents);                /* its own stream stays empty */
     } else {
       draw_page(w, lo, page, &lo->pages[p]);
-      if (first && !share) first[p] = (first_copy_page){page, attr->contents};
-      if (marks && p == 0 && !add_stream(page, attr->contents)) break;
+      if (first && !share) first[p] = (first_copy_page){page, hpdf_page_contents(page)};
+      if (marks && p == 0 && !hpdf_page_add_stream(page, hpdf_page_contents(page))) break;
     }
     if (marks && p == 0) draw_text(w, lo, page, marks);
   }
@@ -643,13 +562,27 @@ static int save_to_memory(writer *w, char **data, size_t *len) {
   *data = xmalloc(size + 1);
   HPDF_UINT32 got = size;
   HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, (HPDF_BYTE *)*data, &got);
-  if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size) {
+  if ((st != HPDF_OK && !hpdf_is_end_of_stream(st)) || got != size) {
     free(*data);
     *data = NULL;
     return -1;
   }
   *len = size;
   return 0;
+}
+
+/* The writer owns its bytes: libharu saves into its memory stream and the
+ * bytes go to path through checked writes, fsync and close, so a full disk
+ * or an I/O error is a message naming the file (the caller renames the
+ * file into place only after that). */
+static int save(writer *w, const char *path, diag_list *dl) {
+  char *data;
+  size_t len;
+  if (save_to_memory(w, &data, &len) != 0) return -1;
+  int rc = write_file_synced(path, data, len);
+  if (rc != 0) diag_error(dl, path, 0, 0, "cannot write the PDF: %s; check the disk and the folder", strerror(errno));
+  free(data);
+  return rc;
 }
 
 static double monotonic_ms(void) {
@@ -700,7 +633,7 @@ static int finish(writer *w, int rc, diag_list *dl) {
 int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl) {
   writer w = {0};
   int rc = build(&w, lo, opts, dl);
-  if (rc == 0) rc = save(&w, path);
+  if (rc == 0) rc = save(&w, path, dl);
   return finish(&w, rc, dl);
 }
 

@@ -131,6 +131,30 @@ char *temp_beside(const char *path) {
 
 int commit_temp(const char *temp, const char *path) { return rename(temp, path); }
 
+int write_file_synced(const char *path, const char *data, size_t len) {
+  int fd = open(path, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = write(fd, data + done, len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = n < 0 ? errno : EIO;
+      close(fd);
+      errno = e;
+      return -1;
+    }
+    done += (size_t)n;
+  }
+  if (fsync(fd) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return close(fd);
+}
+
 void discard_temp(const char *temp) { unlink(temp); }
 
 bool str_ends_with(const char *s, const char *suffix) {

@@ -50,6 +50,9 @@ char *read_file(const char *path, size_t *len);
  * over path only when complete, or removed. */
 char *temp_beside(const char *path); /* creates it; NULL (errno set) on failure */
 int commit_temp(const char *temp, const char *path); /* rename; 0 or -1 */
+/* Writes len bytes to path (truncated) with checked writes, fsync and a
+ * checked close: 0 when the bytes are on the disk, else -1 with errno. */
+int write_file_synced(const char *path, const char *data, size_t len);
 void discard_temp(const char *temp);
 
 bool str_ends_with(const char *s, const char *suffix);

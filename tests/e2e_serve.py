@@ -341,7 +341,7 @@ def test_limits(tmp):
     and a client that never finishes its request holds only its connection."""
     d = os.path.join(tmp, "limits")
     os.mkdir(d)
-    s = Server(d, "--time-limit", "1000", "--jobs", "2")
+    s = Server(d, "--time-limit", "400", "--jobs", "2")  # the huge render takes ~0.9 s, the small one ~50 ms
     s.dir = d
     try:
         huge = ("# 大文档\n\n" + "全面建成小康社会，难点在农村，关键在农村基层党组织。\n\n" * 25000).encode()

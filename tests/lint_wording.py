@@ -6,6 +6,7 @@ is a code fact, in tests/data/c_literals.txt: 字号 names, numerals, date
 formats, and the input's own vocabulary (column and label names a user
 writes). Words a page prints come from the layout files. The words moved
 out of C must not come back, and every listed literal must still exist.
+Also: libharu's private headers are included by src/hpdf_compat.c only.
 
 Called like e2e_test.py: lint_wording.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, sys
@@ -55,6 +56,13 @@ def main():
         check((f, lit) in seen, f"c_literals.txt lists \"{lit}\", which is no longer in src/{f}")
         for w in MOVED:
             check(w not in lit, f"c_literals.txt allows '{w}'")
+    # libharu's private headers (anything but hpdf.h) only in hpdf_compat.c.
+    for path in sorted(glob.glob(os.path.join(ROOT, "src", "*.[ch]"))):
+        for n, line in enumerate(open(path, encoding="utf-8"), 1):
+            m = re.match(r'\s*#\s*include\s*[<"](hpdf_\w+\.h)[>"]', line)
+            if m and m.group(1) != "hpdf_compat.h":
+                check(os.path.basename(path) == "hpdf_compat.c",
+                      f"src/{os.path.basename(path)}:{n}: includes libharu's private {m.group(1)}; only hpdf_compat.c may")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

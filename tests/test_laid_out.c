@@ -2,6 +2,7 @@
  * layout, a check that catches what it is meant to catch, and the booklet
  * concatenation of an A4 and an A5 document keeping both page sizes, every
  * page's text and the glyph inventory. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "layoutspec.h"
 #include "linebreaker.h"
 #include "parse.h"
+#include "pdf.h"
 #include "util.h"
 
 #define MM (72.0 / 25.4)
@@ -143,6 +145,22 @@ static void test_booklet(font_lib *fonts) {
   free(want);
 }
 
+/* The writer owns its bytes: written through checked writes, fsync and
+ * close, a full disk is an error naming the file, not a short PDF. */
+static void test_full_disk(font_lib *fonts) {
+  errno = 0;
+  CHECK(write_file_synced("/dev/full", "%PDF", 4) != 0 && errno == ENOSPC);
+  laid_out lo;
+  CHECK(lay_out_file("陇西县.md", "official", fonts, &lo) == 0);
+  pdf_options opts = {.creator = "brief test", .source_epoch = 0};
+  diag_list dl = {0};
+  CHECK(pdf_write(&lo, &opts, "/dev/full", &dl) != 0);
+  CHECK(dl.len > 0 && strstr(dl.items[0].message, "No space left") && dl.items[0].file &&
+        !strcmp(dl.items[0].file, "/dev/full"));
+  diag_clear(&dl);
+  laid_out_free(&lo);
+}
+
 int main(void) {
   lb_init();
   data = getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".";
@@ -163,6 +181,7 @@ int main(void) {
     }
   test_violations(fonts);
   test_booklet(fonts);
+  test_full_disk(fonts);
   font_lib_free(fonts);
   diag_clear(&dl);
   return check_report();

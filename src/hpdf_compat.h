@@ -1,0 +1,35 @@
+/* The few things pdf.c needs from libharu beyond its public API, behind
+ * public handle types; hpdf_compat.c is the only file that includes
+ * libharu's private headers. */
+#ifndef BRIEF_HPDF_COMPAT_H
+#define BRIEF_HPDF_COMPAT_H
+
+#include <hpdf.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Appends raw operators to the page's content stream (marked content). */
+void hpdf_page_write_raw(HPDF_Page page, const char *s);
+/* The font's /ToUnicode: whether libharu wrote one, and replacing its data
+ * with cmap (a complete ToUnicode CMap program). */
+bool hpdf_has_to_unicode(HPDF_Font font);
+void hpdf_set_to_unicode(HPDF_Font font, const char *cmap);
+/* dict[key] = a binary string of len bytes (written as hex). */
+void hpdf_dict_add_binary(HPDF_Dict dict, const char *key, const void *data, size_t len);
+/* The page's current content stream; showing another page's stream as its
+ * /Contents; a second stream after first, which drawing then goes to
+ * (NULL on failure). */
+HPDF_Dict hpdf_page_contents(HPDF_Page page);
+void hpdf_page_show_contents(HPDF_Page page, HPDF_Dict contents);
+HPDF_Dict hpdf_page_add_stream(HPDF_Page page, HPDF_Dict first);
+/* The document's info dictionary (for binary text strings). */
+HPDF_Dict hpdf_doc_info(HPDF_Doc pdf);
+/* Registers a font or image in the page's resources as drawing would. */
+void hpdf_page_register_font(HPDF_Page page, HPDF_Font font);
+void hpdf_page_register_image(HPDF_Page page, HPDF_Image image);
+/* Whether st is the status of reading a saved stream to its end. */
+bool hpdf_is_end_of_stream(HPDF_STATUS st);
+/* Whether page's font and image resources have first's names. */
+bool hpdf_same_resource_names(HPDF_Page page, HPDF_Page first);
+
+#endif
