@@ -160,7 +160,8 @@ static char *check_item(const laid_out *lo, const page_box *page, const page_ite
   if (x0 < -SLACK || y0 < -SLACK || x1 > page->w + SLACK || y1 > page->h + SLACK)
     return xasprintf("an item at (%.1f, %.1f)-(%.1f, %.1f) is off its %.1f x %.1f page", x0, y0, x1, y1, page->w, page->h);
   if (it->kind == IT_IMAGE || it->kind == IT_LINK) {
-    if (!it->text || !*it->text) return xasprintf("an image or link item without its path or URL");
+    const char *s = it->kind == IT_IMAGE ? it->path : it->url;
+    if (!s || !*s) return xasprintf("an image or link item without its path or URL");
     return NULL;
   }
   if (it->kind != IT_TEXT) return NULL;

@@ -88,7 +88,8 @@ static text_frame body_frame(const layout_ctx *c, role_id role, const block *b) 
   double em = c->spec->roles[ROLE_BODY].size;
   left += (b->list_depth * 2 + b->quote_depth * 2) * em;
   left = fmin(left, c->area_w / 2); /* deep nesting stops indenting at half the measure */
-  text_frame f = {role, c->area_x + left, c->area_w - left, 0, rs->align, c->pitch > 0, false, NULL, 0};
+  text_frame f = {.role = role, .x = c->area_x + left, .width = c->area_w - left, .align = rs->align,
+                  .grid = c->pitch > 0};
   /* On a character grid an em of indent is one grid cell. */
   if (!b->list_depth) f.indent = length_pt(rs->indent, rs->size + grid_tracking(c, role), pitch);
   return f;
@@ -260,7 +261,7 @@ static void layout_image(layout_ctx *c, const block *b) {
   double pad = c->pitch > 0 ? c->pitch / 4 : 6;
   vbox *box = new_box(c, height + 2 * pad);
   page_item it = {.kind = IT_IMAGE, .x = c->area_x + (c->area_w - width) / 2, .y = pad, .w = width,
-                  .h = height, .text = xstrdup(b->url)};
+                  .h = height, .path = xstrdup(b->url)};
   VEC_PUSH(box->items, it);
   box->snap_after = true;
 }

@@ -33,8 +33,13 @@ typedef struct {
   double line_width;  /* LINE, RECT */
   rgb color;
   text_sep sep;       /* TEXT: joining the text before it */
-  char *text;         /* TEXT: UTF-8 of the codes shown (Private Use codes from the
-                       * face's face_codes included); IMAGE: file path; LINK: URL */
+  /* The one string an item owns, by kind (copied and freed as .text). */
+  union {
+    char *text;       /* TEXT: UTF-8 of the codes shown (Private Use codes from the
+                       * face's face_codes included) */
+    char *path;       /* IMAGE: the image file */
+    char *url;        /* LINK: the URL */
+  };
 } page_item;
 
 typedef struct {

@@ -266,13 +266,13 @@ static void draw_graphics(writer *w, HPDF_Page page, const page_box *box) {
         else HPDF_Page_Stroke(page);
         break;
       case IT_IMAGE: {
-        HPDF_Image img = image_for(w, it->text);
+        HPDF_Image img = image_for(w, it->path);
         if (img) HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
         break;
       }
       case IT_LINK: {
         HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
-        HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+        HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->url);
         if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
         break;
       }
@@ -473,7 +473,7 @@ static void add_links(HPDF_Page page, const page_box *box) {
     const page_item *it = &box->items[i];
     if (it->kind != IT_LINK) continue;
     HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
-    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->url);
     if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
   }
 }
@@ -485,7 +485,7 @@ static bool same_resources(writer *w, HPDF_Page page, HPDF_Page first, const pag
     for (size_t i = 0; i < box->len; i++) {
       const page_item *it = &box->items[i];
       if (pass == 0 && it->kind == IT_IMAGE) {
-        HPDF_Image img = image_for(w, it->text);
+        HPDF_Image img = image_for(w, it->path);
         if (img) hpdf_page_register_image(page, img);
       } else if (pass == 1 && it->kind == IT_TEXT) {
         hpdf_page_register_font(page, w->fonts[it->face]);

@@ -256,8 +256,8 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
   size_t most = 0;
   for (int col = 0; col < t->cols; col++) {
     double inset = g->inset[r * t->cols + col];
-    text_frame f = {role, g->col_x[col] + g->pad_x, g->col_w[col] - 2 * g->pad_x - inset, 0,
-                    head ? ALIGN_CENTER : g->align[col], false, head, NULL, 0};
+    text_frame f = {.role = role, .x = g->col_x[col] + g->pad_x, .width = g->col_w[col] - 2 * g->pad_x - inset,
+                    .align = head ? ALIGN_CENTER : g->align[col], .force_bold = head};
     if (head) set_label_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
     else set_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
     cells[col].to = cells[col].lines.len;
@@ -341,7 +341,7 @@ static void lay_out_table(layout_ctx *c, const block *b, const table_data *t) {
     text_lines cap = {0};
     span_list spans = {0};
     span_list_push(&spans, SPAN_TEXT, 0, caption, strlen(caption), NULL, b->line, 1);
-    text_frame f = {ROLE_CAPTION, g.x, g.width, 0, ALIGN_CENTER, false, false, NULL, 0};
+    text_frame f = {.role = ROLE_CAPTION, .x = g.x, .width = g.width, .align = ALIGN_CENTER};
     set_text(c, &spans, &f, &cap);
     for (size_t i = 0; i < cap.len; i++) {
       vbox *box = new_box(c, cap.items[i].height);

@@ -331,7 +331,7 @@ static void emit_decorations(text_line *tl, const tchar *t, const double *xs, si
     } else if (t[i].url) {
       while (j < e && t[j].url == t[i].url) j++;
       page_item it = {.kind = IT_LINK, .x = xs[i], .y = baseline - t[i].size * EM_ASCENT,
-                      .w = xs[j - 1] + t[j - 1].cell - xs[i], .h = t[i].size, .text = xstrdup(t[i].url)};
+                      .w = xs[j - 1] + t[j - 1].cell - xs[i], .h = t[i].size, .url = xstrdup(t[i].url)};
       VEC_PUSH(tl->items, it);
     }
     i = j;
@@ -494,7 +494,7 @@ void plain_spans(span_list *l, const char *text) {
 static void set_label(layout_ctx *c, const char *text, role_id role, double size, text_lines *out) {
   span_list spans = {0};
   plain_spans(&spans, text);
-  text_frame f = {role, 0, 1e9, 0, ALIGN_LEFT, false, false, NULL, size};
+  text_frame f = {.role = role, .width = 1e9, .align = ALIGN_LEFT, .size = size};
   set_text(c, &spans, &f, out);
   span_list_free(&spans);
 }
