@@ -12,6 +12,7 @@ packages=(
   libyaml-dev libcsv-dev zlib1g-dev
   fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
   poppler-utils qpdf python3
+  libxml2-dev libzip-dev chromium python3-pil
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

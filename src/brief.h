@@ -21,7 +21,11 @@ typedef struct {
   const char *output;   /* the PDF to write */
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
+  int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
 } brief_job;
+
+/* Output formats. With both, output's extension is replaced for each. */
+enum { BRIEF_PDF = 1, BRIEF_OFD = 2 };
 
 /* Renders one brief. The PDF is written whole or not at all. */
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
@@ -29,7 +33,8 @@ int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
 /* Renders every job into its own PDF, going on past failures (failed[i]
  * is set for each); with booklet also writes all briefs that rendered into
- * one PDF for duplex printing, every brief starting on an odd page.
+ * one PDF for duplex printing, every brief starting on an odd page (in the
+ * formats of jobs[0], or by booklet's extension when that is 0).
  * Returns 0 when everything was written. */
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);
