@@ -12,7 +12,7 @@ packages=(
   libyaml-dev libcsv-dev zlib1g-dev
   fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
   poppler-utils qpdf python3
-  libxml2-dev libzip-dev chromium python3-pil
+  libxml2-dev libzip-dev chromium
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -32,6 +32,19 @@ if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ]; then
   mkdir -p build/npm
   for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
     npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 >/dev/null && break
+    [ "$attempt" = 3 ] && exit 1
+    sleep 5
+  done
+fi
+
+# The OFD render test (tests/e2e_ofd.py): ofd.js draws OFD pages in the
+# browser (0.2.6: plain JavaScript; 1.5.0 needs a licence key for its core),
+# puppeteer-core drives Debian's /usr/bin/chromium (it downloads no browser).
+if [ ! -f build/npm-ofd/node_modules/ofd.js/lib/ofd.umd.min.js ] || [ ! -d build/npm-ofd/node_modules/puppeteer-core ]; then
+  mkdir -p build/npm-ofd
+  for attempt in 1 2 3; do
+    npm install --no-save --no-audit --no-fund --ignore-scripts --prefix build/npm-ofd \
+      ofd.js@0.2.6 puppeteer-core@24.31.0 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done

@@ -58,7 +58,25 @@ async function renderOne(browser, ofdPath, pngPath) {
     }, b64, width);
     if (!result.pages) throw new Error('ofd.js rendered no page ' + errors.join('; '));
     const el = await page.$('#pages > div');
-    await el.screenshot({ path: pngPath });
+    const png = await el.screenshot({ path: pngPath });
+    // The same pixels as a greyscale PGM beside the PNG, for a comparison
+    // that needs no image library.
+    const gray = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = 'data:image/png;base64,' + b64;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth, c.height = img.naturalHeight;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      const out = new Array(c.width * c.height);
+      for (let i = 0; i < out.length; i++)
+        out[i] = Math.round(0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2]);
+      return { w: c.width, h: c.height, px: out };
+    }, Buffer.from(png).toString('base64'));
+    fs.writeFileSync(pngPath.replace(/\.png$/, '') + '.pgm',
+      Buffer.concat([Buffer.from(`P5\n${gray.w} ${gray.h}\n255\n`), Buffer.from(gray.px)]));
     return { ofd: ofdPath, png: pngPath, pages: result.pages, width: result.width, height: result.height,
              errors };
   } finally {
