@@ -44,7 +44,7 @@ if [ ! -f build/npm-ofd/node_modules/ofd.js/lib/ofd.umd.min.js ] || [ ! -d build
   mkdir -p build/npm-ofd
   for attempt in 1 2 3; do
     npm install --no-save --no-audit --no-fund --ignore-scripts --prefix build/npm-ofd \
-      ofd.js@0.2.6 puppeteer-core@24.31.0 >/dev/null && break
+      ofd.js@0.2.6 puppeteer-core@24.43.1 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done
