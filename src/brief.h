@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "frontmatter.h"
 
 typedef struct brief_engine brief_engine;
 
@@ -21,6 +22,7 @@ typedef struct {
   const char *output;   /* the PDF to write */
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
+  const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
   int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
 } brief_job;
 
@@ -38,6 +40,11 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
  * Returns 0 when everything was written. */
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);
+
+/* The front matter of a summary as a render sees it (the title taken from
+ * the first level-1 heading when the front matter has none). Caller frees
+ * meta with doc_meta_free. */
+int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

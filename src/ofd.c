@@ -52,6 +52,13 @@ typedef struct {
   subset_cmap *cmap;   /* the subset's own cmap */
 } font_res;
 
+/* One page of the OFD: a laid-out page (or a blank one between numbered
+ * copies), with the copy's number on its first page. */
+typedef struct {
+  long page;              /* index into lo->pages, -1: blank */
+  const page_box *marks;  /* the 份号 of a numbered copy, or NULL */
+} sheet;
+
 typedef struct {
   const laid_out *lo;
   const ofd_options *opts;
@@ -60,7 +67,9 @@ typedef struct {
   font_res *fonts; /* by face id */
   VEC(image_res) images;
   entry_list pages; /* Content.xml of each page */
-  int *page_ids;
+  int *page_ids;          /* by sheet */
+  VEC(sheet) sheets;
+  size_t *copy_start;     /* sheet of each numbered copy's first page */
   run_glyphs glyphs;
   bool xml_failed;
 } ofd_writer;
@@ -355,8 +364,19 @@ static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
 }
 
 /* As the PDF: graphics first (backgrounds, rules, images), then the text. */
+static void write_items(xml_doc *x, ofd_writer *o, const page_box *box, bool text) {
+  for (size_t i = 0; box && i < box->len; i++) {
+    const page_item *it = &box->items[i];
+    if (text && it->kind == IT_TEXT) write_text(x, o, it);
+    else if (!text && it->kind == IT_LINE) write_line(x, o, it);
+    else if (!text && it->kind == IT_RECT) write_rect(x, o, it);
+    else if (!text && it->kind == IT_IMAGE) write_image(x, o, it);
+  }
+}
+
 static entry write_page(ofd_writer *o, size_t p) {
-  const page_box *box = &o->lo->pages[p];
+  const sheet *sh = &o->sheets.items[p];
+  const page_box *box = sh->page >= 0 ? &o->lo->pages[sh->page] : NULL;
   xml_doc x;
   xml_begin(&x, o, "Page");
   el(&x, "Area");
@@ -368,17 +388,13 @@ static entry write_page(ofd_writer *o, size_t p) {
   el(&x, "Layer");
   attr_int(&x, "ID", o->next_id++);
   attr(&x, "Type", "Body");
-  for (size_t i = 0; i < box->len; i++) {
-    const page_item *it = &box->items[i];
-    if (it->kind == IT_LINE) write_line(&x, o, it);
-    else if (it->kind == IT_RECT) write_rect(&x, o, it);
-    else if (it->kind == IT_IMAGE) write_image(&x, o, it);
-  }
-  for (size_t i = 0; i < box->len; i++)
-    if (box->items[i].kind == IT_TEXT) write_text(&x, o, &box->items[i]);
+  write_items(&x, o, box, false);
+  write_items(&x, o, sh->marks, false);
+  write_items(&x, o, box, true);
+  write_items(&x, o, sh->marks, true);
   end(&x); /* Layer */
   end(&x); /* Content */
-  write_links(&x, o, box);
+  if (box) write_links(&x, o, box);
   char *name = xasprintf("Doc_0/Pages/Page_%zu/Content.xml", p);
   entry e = xml_finish(&x, name);
   free(name);
@@ -459,10 +475,25 @@ static entry write_ofd_xml(ofd_writer *o) {
 
 /* Bookmarks nest by level, a deeper one inside the last shallower one
  * (clause 7.8), each going to its heading's page and height. */
-static void write_outlines(xml_doc *x, const ofd_writer *o) {
+static void goto_action(xml_doc *x, int page_id, const char *top) {
+  el(x, "Actions");
+  el(x, "Action");
+  attr(x, "Event", "CLICK");
+  el(x, "Goto");
+  el(x, "Dest");
+  attr(x, "Type", "XYZ");
+  attr_int(x, "PageID", page_id);
+  attr(x, "Left", "0");
+  attr(x, "Top", top);
+  end(x);
+  end(x);
+  end(x);
+  end(x); /* Actions */
+}
+
+/* The headings of the copy whose first page is sheet first. */
+static void write_headings(xml_doc *x, const ofd_writer *o, size_t first) {
   const laid_out *lo = o->lo;
-  if (!lo->noutline) return;
-  el(x, "Outlines");
   int open[16], depth = 0;
   for (size_t i = 0; i < lo->noutline; i++) {
     const outline_entry *e = &lo->outline[i];
@@ -471,21 +502,26 @@ static void write_outlines(xml_doc *x, const ofd_writer *o) {
     el(x, "OutlineElem");
     attr(x, "Title", e->title ? e->title : "");
     open[depth++] = level;
-    el(x, "Actions");
-    el(x, "Action");
-    attr(x, "Event", "CLICK");
-    el(x, "Goto");
-    el(x, "Dest");
-    attr(x, "Type", "XYZ");
-    attr_int(x, "PageID", o->page_ids[e->page]);
-    attr(x, "Left", "0");
-    attr_take(x, "Top", nums(1, mm(lo->page_h - e->y)));
-    end(x);
-    end(x);
-    end(x);
-    end(x); /* Actions */
+    char *top = nums(1, mm(lo->page_h - e->y));
+    goto_action(x, o->page_ids[first + (size_t)e->page], top);
+    free(top);
   }
   while (depth-- > 0) end(x);
+}
+
+/* Numbered copies: a bookmark per copy (its 份号) holding its headings. */
+static void write_outlines(xml_doc *x, const ofd_writer *o) {
+  const laid_out *lo = o->lo;
+  if (!lo->noutline && !lo->ncopies) return;
+  el(x, "Outlines");
+  if (!lo->ncopies) write_headings(x, o, 0);
+  for (size_t k = 0; k < lo->ncopies && lo->npages; k++) {
+    el(x, "OutlineElem");
+    attr(x, "Title", lo->copy_labels[k]);
+    goto_action(x, o->page_ids[o->copy_start[k]], "0");
+    write_headings(x, o, o->copy_start[k]);
+    end(x);
+  }
   end(x);
 }
 
@@ -510,7 +546,7 @@ static entry write_document_xml(ofd_writer *o) {
   free(cs);
   end(&x); /* CommonData */
   el(&x, "Pages");
-  for (size_t p = 0; p < lo->npages; p++) {
+  for (size_t p = 0; p < o->sheets.len; p++) {
     el(&x, "Page");
     attr_int(&x, "ID", o->page_ids[p]);
     attr_take(&x, "BaseLoc", xasprintf("Pages/Page_%zu/Content.xml", p));
@@ -633,12 +669,28 @@ static void add_file(entry_list *parts, char *name, char *data, size_t len) {
   VEC_PUSH(*parts, e);
 }
 
+/* The pages in order. Numbered copies follow one another, each starting on
+ * an odd page (a blank page after a copy with an odd page count), as in the
+ * PDF, so that every copy comes out of a duplex printer on its own sheets. */
+static void plan_sheets(ofd_writer *o) {
+  const laid_out *lo = o->lo;
+  size_t copies = lo->ncopies ? lo->ncopies : 1;
+  o->copy_start = xcalloc(copies + 1, sizeof *o->copy_start);
+  for (size_t k = 0; k < copies; k++) {
+    if (k > 0 && lo->npages % 2) VEC_PUSH(o->sheets, ((sheet){-1, NULL}));
+    o->copy_start[k] = o->sheets.len;
+    for (size_t p = 0; p < lo->npages; p++)
+      VEC_PUSH(o->sheets, ((sheet){(long)p, lo->ncopies && p == 0 ? &lo->copy_marks[k] : NULL}));
+  }
+}
+
 static int build_parts(ofd_writer *o, entry_list *parts) {
   const laid_out *lo = o->lo;
   if (load_fonts(o) != 0) return -1;
-  o->page_ids = xcalloc(lo->npages + 1, sizeof *o->page_ids);
-  for (size_t p = 0; p < lo->npages; p++) o->page_ids[p] = o->next_id++;
-  for (size_t p = 0; p < lo->npages; p++) {
+  plan_sheets(o);
+  o->page_ids = xcalloc(o->sheets.len + 1, sizeof *o->page_ids);
+  for (size_t p = 0; p < o->sheets.len; p++) o->page_ids[p] = o->next_id++;
+  for (size_t p = 0; p < o->sheets.len; p++) {
     entry e = write_page(o, p);
     VEC_PUSH(o->pages, e);
   }
@@ -684,6 +736,8 @@ static void free_writer(ofd_writer *o) {
   VEC_FREE(o->pages);
   VEC_FREE(o->glyphs);
   free(o->page_ids);
+  free(o->copy_start);
+  VEC_FREE(o->sheets);
 }
 
 int ofd_write(const laid_out *lo, const ofd_options *opts, const char *path, diag_list *dl) {

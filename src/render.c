@@ -15,6 +15,7 @@
 #include "markdown.h"
 #include "model.h"
 #include "ofd.h"
+#include "numbered.h"
 #include "pdf.h"
 #include "text_renderer.h"
 #include "utf8.h"
@@ -173,6 +174,22 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
   return 0;
 }
 
+/* --numbered RANGE replaces the front matter's 'numbered'. */
+static int take_numbered(const char *range, doc_meta *meta, diag_list *dl) {
+  int *numbers;
+  size_t n;
+  char *why;
+  if (numbered_parse(range, &numbers, &n, &why) != 0) {
+    diag_error(dl, NULL, 0, 0, "--numbered '%s': %s", range, why);
+    free(why);
+    return -1;
+  }
+  free(meta->numbered);
+  meta->numbered = numbers;
+  meta->nnumbered = n;
+  return 0;
+}
+
 /* Parses, binds and lays out one job. */
 static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
   document doc;
@@ -180,6 +197,11 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   memset(lo, 0, sizeof *lo);
   double t0 = now_ms();
   if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
+  if (job->numbered && take_numbered(job->numbered, &doc.meta, dl) != 0) {
+    layout_spec_free(&spec);
+    document_free(&doc);
+    return -1;
+  }
   double t1 = now_ms();
   int rc = layout_document(&doc, &spec, e->fonts, lo, dl);
   if (e->timing)
@@ -355,6 +377,15 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
     if (book.npages == 0 || write_outputs(e, &book, booklet, n ? jobs[0].formats : 0, dl) != 0) rc = -1;
     laid_out_free(&book);
   }
+  return rc;
+}
+
+int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
+  document doc;
+  int rc = parse_document(input, &doc, dl);
+  *meta = doc.meta;
+  memset(&doc.meta, 0, sizeof doc.meta);
+  document_free(&doc);
   return rc;
 }
 

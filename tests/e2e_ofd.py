@@ -243,6 +243,24 @@ def test_booklet(tmp):
           and not glob.glob(os.path.join(only, "*.pdf")), "batch --format ofd writes OFD only")
 
 
+def test_numbered(tmp):
+    """Numbered copies (份号) in OFD: the pages once per copy, as in the PDF."""
+    md = sorted(glob.glob(os.path.join(INPUT, "*.md")))[0]
+    base = os.path.join(tmp, "numbered")
+    r = E.render(md, base + ".pdf", "--numbered", "1-3", "--format", "both")
+    check(r.returncode == 0, f"numbered copies as OFD: {r.stderr}")
+    pkg = check_structure(base + ".ofd", "numbered") if r.returncode == 0 else None
+    if not pkg:
+        return
+    pdf_pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", base + ".pdf").stdout).group(1))
+    check(len(pkg.pages) == pdf_pages, f"numbered: OFD pages {len(pkg.pages)} = PDF pages {pdf_pages}")
+    got = re.sub(r"\s", "", pkg.text())
+    check(got == re.sub(r"\s", "", run("pdftotext", "-raw", base + ".pdf", "-").stdout),
+          "numbered: TextCode is the PDF's text, copy numbers included")
+    tops = [e.get("Title") for e in pkg.doc.findall(f"{Q('Outlines')}/{Q('OutlineElem')}")]
+    check(len(tops) == 3, f"numbered: a bookmark per copy: {tops}")
+
+
 def test_errors(tmp):
     md = os.path.join(tmp, "bad.md")
     with open(md, "w", encoding="utf-8") as f:
@@ -343,6 +361,7 @@ def main():
                 test_example(md, layout, work, pairs)
         test_features(tmp)
         test_booklet(tmp)
+        test_numbered(tmp)
         test_errors(tmp)
         test_render_comparison(work, pairs)
     print(f"{E.passed} passed, {E.failed} failed")
