@@ -311,11 +311,6 @@ static const char *const dropped_tables[] = {"GSUB", "GPOS", "GDEF", "EBDT", "EB
 
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **data, size_t *len,
                      diag_list *dl) {
-  return font_face_subset_glyphs(f, cps, n, data, len, NULL, dl);
-}
-
-int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, char **data,
-                            size_t *len, uint32_t *gids, diag_list *dl) {
   hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
   if (!blob) {
     diag_error(dl, f->path, 0, 0, "cannot read the font file");
@@ -330,15 +325,7 @@ int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, c
   for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++)
     hb_set_add(drop, hb_tag_from_string(dropped_tables[i], 4));
   hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-  /* Through a plan rather than hb_subset_or_fail: the same subset, and the
-   * plan tells where each original glyph went (for OFD's CGTransform). */
-  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, input);
-  hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-  if (sub && gids) {
-    const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    for (size_t i = 0; i < n; i++) gids[i] = hb_map_get(old_to_new, FT_Get_Char_Index(f->ft, cps[i]));
-  }
-  hb_subset_plan_destroy(plan);
+  hb_face_t *sub = hb_subset_or_fail(face, input);
   hb_subset_input_destroy(input);
   hb_face_destroy(face);
   if (!sub) {

@@ -44,12 +44,6 @@ const font_face *font_lib_face(const font_lib *lib, size_t id);
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **data,
                      size_t *len, diag_list *dl);
 
-/* The same, and gids[i] (n entries, or NULL): the subset's glyph id of the
- * glyph the layout uses for cps[i] (the original font's cmap glyph);
- * HB_MAP_VALUE_INVALID (-1) when it was not kept. */
-int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, char **data,
-                            size_t *len, uint32_t *gids, diag_list *dl);
-
 /* `brief fonts`: each role with the file every family resolved to. */
 void font_lib_report(const font_lib *lib, FILE *out);
 

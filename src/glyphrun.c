@@ -14,11 +14,23 @@ double run_glyphs_of(const page_item *it, const font_face *face, run_glyphs *out
     size_t n = utf8_decode(p, (size_t)(end - p), &cp);
     if (!n) break;
     p += n;
-    run_glyph g = {cp, pen, font_face_advance(face, cp) * it->size};
+    /* Every code is its character's own cmap code today: the layout
+     * prints each character with its cmap glyph. */
+    run_glyph g = {cp, cp, pen, font_face_advance(face, cp) * it->size};
     VEC_PUSH(*out, g);
     pen += g.advance + it->char_space;
   }
   return out->len ? pen - it->char_space - it->x : 0;
+}
+
+char *run_glyphs_text(const run_glyphs *g) {
+  strbuf sb = {0};
+  sb_puts(&sb, "");
+  for (size_t i = 0; i < g->len; i++) {
+    char buf[4];
+    sb_append(&sb, buf, utf8_encode(g->items[i].cp, buf));
+  }
+  return sb_take(&sb);
 }
 
 struct subset_cmap {

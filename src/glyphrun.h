@@ -12,7 +12,8 @@
 #include "util.h"
 
 typedef struct {
-  uint32_t cp;    /* the character (Unicode, non-BMP included) */
+  uint32_t code;  /* the code the run shows it by (what the subset's cmap maps) */
+  uint32_t cp;    /* the character it stands for (Unicode, non-BMP included) */
   double x;       /* pen position in points from the page's left edge */
   double advance; /* the glyph's own advance at the run's size, points */
 } run_glyph;
@@ -26,6 +27,9 @@ typedef VEC(run_glyph) run_glyphs;
  * contents; returns the run's width (the pen after the last glyph, less
  * its trailing spacing). */
 double run_glyphs_of(const page_item *it, const font_face *face, run_glyphs *out);
+
+/* The run's real text, from the glyphs' characters (malloc'd UTF-8). */
+char *run_glyphs_text(const run_glyphs *g);
 
 /* The subset's glyph for cp as its own cmap gives it (0 when the cmap has
  * none), for checking that a reader looking the character up in the

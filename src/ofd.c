@@ -48,7 +48,6 @@ typedef struct {
   int id;              /* OFD ID of the font, 0 when the face prints nothing */
   char *data;          /* the subset */
   size_t len;
-  uint32_t *gids;      /* subset glyph of face_cps[i] */
   subset_cmap *cmap;   /* the subset's own cmap */
 } font_res;
 
@@ -251,18 +250,6 @@ static void write_image(xml_doc *x, ofd_writer *o, const page_item *it) {
   end(x);
 }
 
-static int cmp_cp(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-/* The subset glyph the layout chose for cp (the original font's cmap glyph). */
-static uint32_t chosen_glyph(const ofd_writer *o, int face, uint32_t cp) {
-  const uint32_t *cps = o->lo->face_cps[face];
-  const uint32_t *at = bsearch(&cp, cps, o->lo->face_ncps[face], sizeof *cps, cmp_cp);
-  return at ? o->fonts[face].gids[at - cps] : 0;
-}
-
 /* DeltaX (clause 11.3, table 46): the distance from each glyph to the next;
  * "g N d" stands for N equal distances d, as justified lines mostly are. */
 static char *delta_x(const run_glyphs *g) {
@@ -281,13 +268,15 @@ static char *delta_x(const run_glyphs *g) {
 }
 
 /* CGTransform (clause 11.4) for every character whose glyph is not the one
- * the embedded font's cmap gives for it, so a reader draws the glyph the
- * layout chose. */
+ * the embedded font's cmap gives for it (a glyph the run reaches by another
+ * code than its character's), so a reader draws the glyph the layout chose
+ * while TextCode keeps the real character. */
 static void write_cg_transforms(xml_doc *x, const ofd_writer *o, const page_item *it) {
   const font_res *f = &o->fonts[it->face];
   for (size_t i = 0; i < o->glyphs.len; i++) {
-    uint32_t cp = o->glyphs.items[i].cp, want = chosen_glyph(o, it->face, cp);
-    if (want == (uint32_t)-1 || want == subset_cmap_glyph(f->cmap, cp)) continue;
+    const run_glyph *g = &o->glyphs.items[i];
+    uint32_t want = subset_cmap_glyph(f->cmap, g->code);
+    if (g->code == g->cp || want == subset_cmap_glyph(f->cmap, g->cp)) continue;
     el(x, "CGTransform");
     attr_int(x, "CodePosition", (long)i);
     attr(x, "CodeCount", "1");
@@ -325,7 +314,9 @@ static void write_text(xml_doc *x, ofd_writer *o, const page_item *it) {
   char *dx = delta_x(&o->glyphs);
   if (*dx) attr(x, "DeltaX", dx);
   free(dx);
-  text(x, it->text);
+  char *real = run_glyphs_text(&o->glyphs);
+  text(x, real);
+  free(real);
   end(x);
   end(x);
 }
@@ -609,15 +600,14 @@ static entry write_document_res(ofd_writer *o) {
   return xml_finish(&x, "Doc_0/DocumentRes.xml");
 }
 
-/* The subset of every face that prints something, and where its glyphs went. */
+/* The subset of every face that prints something (the same call, the same
+ * bytes as the PDF's), and its cmap. */
 static int load_fonts(ofd_writer *o) {
   const laid_out *lo = o->lo;
   for (size_t id = 0; id < lo->nfaces; id++) {
     if (!lo->face_ncps[id]) continue;
     font_res *f = &o->fonts[id];
-    f->gids = xcalloc(lo->face_ncps[id], sizeof *f->gids);
-    if (font_face_subset_glyphs(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], &f->data, &f->len,
-                                f->gids, o->dl) != 0)
+    if (font_face_subset(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], &f->data, &f->len, o->dl) != 0)
       return -1;
     f->cmap = subset_cmap_new(f->data, f->len);
     f->id = o->next_id++;
@@ -726,7 +716,6 @@ static int build_parts(ofd_writer *o, entry_list *parts) {
 static void free_writer(ofd_writer *o) {
   for (size_t id = 0; o->fonts && id < o->lo->nfaces; id++) {
     free(o->fonts[id].data);
-    free(o->fonts[id].gids);
     subset_cmap_free(o->fonts[id].cmap);
   }
   free(o->fonts);
