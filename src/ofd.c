@@ -23,6 +23,7 @@
 #include <time.h>
 #include <zip.h>
 
+#include "docdate.h"
 #include "glyphrun.h"
 #include "util.h"
 
@@ -394,22 +395,15 @@ static entry write_page(ofd_writer *o, size_t p) {
 
 /* ---- document -------------------------------------------------------- */
 
-/* The creation date (xs:date) and the package's entry time: from
- * SOURCE_DATE_EPOCH, else the front matter's date; never the clock. */
+/* The creation date (xs:date) and the package's entry time, as the PDF's
+ * (document_date); without one, the first time a zip entry can hold. */
 static bool doc_date(const ofd_writer *o, char date[32], time_t *when) {
-  if (o->opts->source_epoch >= 0) {
-    *when = (time_t)o->opts->source_epoch;
-  } else if (o->lo->date && strlen(o->lo->date) >= 10) {
-    struct tm tm = {0};
-    tm.tm_year = atoi(o->lo->date) - 1900, tm.tm_mon = atoi(o->lo->date + 5) - 1, tm.tm_mday = atoi(o->lo->date + 8);
-    tm.tm_hour = 12;
-    *when = timegm(&tm);
-  } else {
-    *when = 315576000; /* 1980-01-01 12:00 UTC, the first time a zip entry can hold */
+  struct tm tm;
+  if (!document_date(o->lo, o->opts->source_epoch, &tm)) {
+    *when = 315576000; /* 1980-01-01 12:00 UTC */
     return false;
   }
-  struct tm tm;
-  gmtime_r(when, &tm);
+  *when = timegm(&tm);
   snprintf(date, 32, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   return true;
 }
