@@ -1,6 +1,7 @@
 // Renders page 1 of OFD files with ofd.js (npm, Apache-2.0) in headless
 // Chromium driven by puppeteer-core, as an independent reader of brief's
-// OFD output. Usage: node ofd_render.js NODE_MODULES WIDTH_PX IN.ofd OUT.png [IN.ofd OUT.png ...]
+// OFD output. Usage: node ofd_render.js NODE_MODULES WIDTH_PX IN.ofd[#PAGE] OUT.png [...]
+// (PAGE counts from 1; the default is page 1).
 // Writes each page's screenshot (the page alone, WIDTH_PX wide) and prints
 // one JSON line per file: {"ofd", "png", "pages", "width", "height"} or {"ofd", "error"}.
 'use strict';
@@ -31,7 +32,9 @@ function serve() {
   }));
 }
 
-async function renderOne(browser, ofdPath, pngPath) {
+async function renderOne(browser, arg, pngPath) {
+  const [ofdPath, pageArg] = arg.split('#');
+  const pageNo = Number(pageArg || 1);
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -56,8 +59,9 @@ async function renderOne(browser, ofdPath, pngPath) {
       const r = first.getBoundingClientRect();
       return { pages: divs.length, x: r.left, y: r.top, width: r.width, height: r.height };
     }, b64, width);
+    if (result.pages < pageNo) throw new Error(`ofd.js rendered ${result.pages} pages, no page ${pageNo}`);
     if (!result.pages) throw new Error('ofd.js rendered no page ' + errors.join('; '));
-    const el = await page.$('#pages > div');
+    const el = await page.$(`#pages > div:nth-child(${pageNo})`);
     const png = await el.screenshot({ path: pngPath });
     // The same pixels as a greyscale PGM beside the PNG, for a comparison
     // that needs no image library.
