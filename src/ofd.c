@@ -619,7 +619,12 @@ static int add_entry(zip_t *za, entry *e, time_t when) {
     zip_source_free(src);
     return -1;
   }
-  if (zip_file_set_mtime(za, (zip_uint64_t)idx, when, 0) != 0) return -1;
+  /* libzip turns the time into zip's DOS date and time in the local time
+   * zone: shifted by the zone's offset, the entry shows the UTC time
+   * wherever it is written, so the bytes do not depend on TZ. */
+  struct tm local;
+  localtime_r(&when, &local);
+  if (zip_file_set_mtime(za, (zip_uint64_t)idx, when - local.tm_gmtoff, 0) != 0) return -1;
   return zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 0);
 }
 
