@@ -1,12 +1,12 @@
-/* OFD writer. The package (GB/T 33190-2016 clause 7.3, the file layout):
+/* OFD writer. The package (GB/T 33190-2016, its file structure):
  *
  *   OFD.xml                      entry: DocInfo (metadata), DocRoot
  *   Doc_0/Document.xml           CommonData (page area, resources), Pages, Outlines
- *   Doc_0/PublicRes.xml          colour space and fonts (clause 11, 8.3)
- *   Doc_0/DocumentRes.xml        images as MultiMedia (clause 10)
+ *   Doc_0/PublicRes.xml          colour space and fonts
+ *   Doc_0/DocumentRes.xml        images as MultiMedia
  *   Doc_0/Pages/Page_N/Content.xml  one Layer of PathObject, ImageObject and
- *                                TextObject (clauses 9, 11, 10); links as the
- *                                page's Actions with a Region (clause 14)
+ *                                TextObject; links as the
+ *                                page's Actions with a Region
  *   Doc_0/Res/                   the font subsets and image files
  *
  * OFD measures in millimetres from the top-left corner, y down; the layout
@@ -215,16 +215,17 @@ static void write_rect(xml_doc *x, ofd_writer *o, const page_item *it) {
   if (it->fill) attr(x, "Fill", "true");
   if (it->stroke) color(x, "StrokeColor", it->color);
   if (it->fill) color(x, "FillColor", it->color);
-  double o0 = lw / 2;
-  char *d = nums(8, o0, o0, o0 + w, o0, o0 + w, o0 + h, o0, o0 + h);
-  /* "M x y L x y L x y L x y C": the numbers in pairs after each operator. */
-  char *p[8];
-  char *s = d;
-  for (int i = 0; i < 8; i++) p[i] = strsep(&s, " ");
-  char *data = xasprintf("M %s %s L %s %s L %s %s L %s %s C", p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+  /* "M x y L x y L x y L x y C", inside the boundary. */
+  double o0 = lw / 2, pts[4][2] = {{o0, o0}, {o0 + w, o0}, {o0 + w, o0 + h}, {o0, o0 + h}};
+  strbuf d = {0};
+  for (int i = 0; i < 4; i++) {
+    sb_puts(&d, i ? " L " : "M ");
+    put_num(&d, pts[i][0]), sb_putc(&d, ' '), put_num(&d, pts[i][1]);
+  }
+  sb_puts(&d, " C");
+  char *data = sb_take(&d);
   leaf(x, "AbbreviatedData", data);
   free(data);
-  free(d);
   end(x);
 }
 
@@ -241,7 +242,7 @@ static const image_res *image_for(ofd_writer *o, const char *path) {
   return &o->images.items[o->images.len - 1];
 }
 
-/* An image: the unit square mapped onto its box (clause 10.2, CTM). */
+/* An image: the unit square mapped onto its box (CTM). */
 static void write_image(xml_doc *x, ofd_writer *o, const page_item *it) {
   int res = image_for(o, it->text)->id;
   double w = mm(it->w), h = mm(it->h);
@@ -251,7 +252,7 @@ static void write_image(xml_doc *x, ofd_writer *o, const page_item *it) {
   end(x);
 }
 
-/* DeltaX (clause 11.3, table 46): the distance from each glyph to the next;
+/* DeltaX: the distance from each glyph to the next;
  * "g N d" stands for N equal distances d, as justified lines mostly are. */
 static char *delta_x(const run_glyphs *g) {
   strbuf sb = {0};
@@ -268,7 +269,7 @@ static char *delta_x(const run_glyphs *g) {
   return sb_take(&sb);
 }
 
-/* CGTransform (clause 11.4) for every character whose glyph is not the one
+/* CGTransform for every character whose glyph is not the one
  * the embedded font's cmap gives for it (a glyph the run reaches by another
  * code than its character's), so a reader draws the glyph the layout chose
  * while TextCode keeps the real character. */
@@ -291,7 +292,7 @@ static void write_cg_transforms(xml_doc *x, const ofd_writer *o, const page_item
 
 /* One TextObject per run: its box, font, size and colour, and one TextCode
  * with the run's real text, the first glyph's position and DeltaX for the
- * rest (clause 11.3). Fake bold is fill and stroke, as in the PDF. */
+ * rest. Fake bold is fill and stroke, as in the PDF. */
 static void write_text(xml_doc *x, ofd_writer *o, const page_item *it) {
   const font_face *face = o->lo->faces[it->face];
   double width = run_glyphs_of(it, face, &o->glyphs);
@@ -323,7 +324,7 @@ static void write_text(xml_doc *x, ofd_writer *o, const page_item *it) {
 }
 
 /* Links: a CLICK action on the page with the link's area as its Region
- * (clause 14.1) opening the URI. */
+ * opening the URI. */
 static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
   bool open = false;
   for (size_t i = 0; i < box->len; i++) {
@@ -408,7 +409,7 @@ static bool doc_date(const ofd_writer *o, char date[32], time_t *when) {
   return true;
 }
 
-/* DocID (clause 7.4, a 32-digit identifier): a hash of the document's
+/* DocID (a 32-digit identifier): a hash of the document's
  * text, so the same brief keeps its ID. */
 static void doc_id(const laid_out *lo, char id[33]) {
   uint64_t h[2] = {0xcbf29ce484222325u, 0x84222325cbf29ce4u};
@@ -459,7 +460,7 @@ static entry write_ofd_xml(ofd_writer *o) {
 }
 
 /* Bookmarks nest by level, a deeper one inside the last shallower one
- * (clause 7.8), each going to its heading's page and height. */
+ * (OutlineElem), each going to its heading's page and height. */
 static void goto_action(xml_doc *x, int page_id, const char *top) {
   el(x, "Actions");
   el(x, "Action");
@@ -542,7 +543,7 @@ static entry write_document_xml(ofd_writer *o) {
   return xml_finish(&x, "Doc_0/Document.xml");
 }
 
-/* Colour space and fonts (clauses 8.3.2, 11.1): every colour is RGB with
+/* Colour space and fonts: every colour is RGB with
  * 8 bits a component; one font per face, its file the same hb-subset
  * subset the PDF embeds. */
 static entry write_public_res(ofd_writer *o) {
@@ -573,7 +574,7 @@ static entry write_public_res(ofd_writer *o) {
   return xml_finish(&x, "Doc_0/PublicRes.xml");
 }
 
-/* Images as MultiMedia resources (clause 10.1), files in Res/. */
+/* Images as MultiMedia resources, files in Res/. */
 static entry write_document_res(ofd_writer *o) {
   xml_doc x;
   xml_begin(&x, o, "Res");
