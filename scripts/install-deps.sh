@@ -18,6 +18,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
   libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
+  libxml2-dev libzip-dev  # OFD
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -49,6 +50,19 @@ if [ ! -f build/npm-browser/node_modules/puppeteer-core/package.json ]; then
   mkdir -p build/npm-browser
   for attempt in 1 2 3; do
     npm install --no-save --no-audit --no-fund --prefix build/npm-browser puppeteer-core@24.43.1 >/dev/null && break
+    [ "$attempt" = 3 ] && exit 1
+    sleep 5
+  done
+fi
+
+# The OFD render test (tests/e2e_ofd.py): ofd.js draws OFD pages in the
+# browser (0.2.6: plain JavaScript; 1.5.0 needs a licence key for its core),
+# puppeteer-core drives Debian's /usr/bin/chromium (it downloads no browser).
+if [ ! -f build/npm-ofd/node_modules/ofd.js/lib/ofd.umd.min.js ] || [ ! -d build/npm-ofd/node_modules/puppeteer-core ]; then
+  mkdir -p build/npm-ofd
+  for attempt in 1 2 3; do
+    npm install --no-save --no-audit --no-fund --ignore-scripts --prefix build/npm-ofd \
+      ofd.js@0.2.6 puppeteer-core@24.43.1 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done

@@ -15,6 +15,7 @@
 #include "linebreaker.h"
 #include "markdown.h"
 #include "model.h"
+#include "ofd.h"
 #include "numbered.h"
 #include "pdf.h"
 #include "text_renderer.h"
@@ -301,10 +302,54 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, di
   return rc;
 }
 
+/* The OFD likewise: temporary file, renamed when complete. */
+static int write_ofd(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
+  char *temp = temp_beside(output);
+  if (!temp) {
+    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+    return -1;
+  }
+  ofd_options opts = {BRIEF_VERSION, e->source_epoch};
+  double t0 = now_ms();
+  int rc = ofd_write(lo, &opts, temp, dl);
+  if (rc == 0 && commit_temp(temp, output) != 0) {
+    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+    rc = -1;
+  }
+  if (rc != 0) discard_temp(temp);
+  if (e->timing) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
+  free(temp);
+  return rc;
+}
+
+/* output with its .pdf/.ofd extension (if any) replaced by ext. */
+static char *with_extension(const char *output, const char *ext) {
+  size_t n = strlen(output);
+  if (str_ends_with(output, ".pdf") || str_ends_with(output, ".ofd") || str_ends_with(output, ".PDF") ||
+      str_ends_with(output, ".OFD"))
+    n -= 4;
+  return xasprintf("%.*s%s", (int)n, output, ext);
+}
+
+/* Writes lo in the formats asked for (0: by the extension of output). */
+static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, int formats,
+                         diag_list *dl) {
+  if (formats == 0)
+    formats = str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
+  if (formats == BRIEF_PDF) return write_pdf(e, lo, output, dl);
+  if (formats == BRIEF_OFD) return write_ofd(e, lo, output, dl);
+  char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
+  int rc = write_pdf(e, lo, pdf, dl);
+  if (rc == 0) rc = write_ofd(e, lo, ofd, dl);
+  free(pdf);
+  free(ofd);
+  return rc;
+}
+
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
-  if (rc == 0) rc = write_pdf(e, &lo, job->output, dl);
+  if (rc == 0) rc = write_outputs(e, &lo, job->output, job->formats, dl);
   laid_out_free(&lo);
   return rc;
 }
@@ -458,7 +503,7 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
   int nfailed = 0;
   for (size_t i = 0; i < n; i++) {
     laid_out lo;
-    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_pdf(e, &lo, jobs[i].output, dl) != 0;
+    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_outputs(e, &lo, jobs[i].output, jobs[i].formats, dl) != 0;
     if (failed[i]) nfailed++;
     else if (booklet) append_pages(&book, &lo); /* each brief is laid out once, for both */
     laid_out_free(&lo);
@@ -467,7 +512,7 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
   if (booklet) {
     /* The booklet holds every brief that rendered; failures are reported. */
     dedupe_characters(&book);
-    if (book.npages == 0 || write_pdf(e, &book, booklet, dl) != 0) rc = -1;
+    if (book.npages == 0 || write_outputs(e, &book, booklet, n ? jobs[0].formats : 0, dl) != 0) rc = -1;
     laid_out_free(&book);
   }
   return rc;
