@@ -21,6 +21,7 @@ typedef struct {
   const char *output;   /* the PDF to write */
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
+  bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
 } brief_job;
 
 /* Renders one brief. The PDF is written whole or not at all. */
@@ -33,6 +34,16 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
  * Returns 0 when everything was written. */
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);
+
+/* `brief check`: parses, binds and normalises each summary without writing
+ * a PDF, prints every change and problem to out; with fix writes the
+ * normalised Markdown back. Returns 0 when clean (check.c). */
+int brief_check(brief_engine *e, const brief_job *jobs, size_t n, bool fix, FILE *out, diag_list *dl);
+/* What check runs: the normalisation report of one job and the source it
+ * was found in (caller frees both). */
+struct nz_report;
+int brief_normalize_job(brief_engine *e, const brief_job *job, struct nz_report *rep, char **source,
+                        size_t *len, diag_list *dl);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

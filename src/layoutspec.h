@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "frontmatter.h"
+#include "normalize.h"
 
 typedef struct {
   double r, g, b;
@@ -73,6 +74,7 @@ typedef struct {
   bool distribution;                     /* 版记 at the end */
   char *key_figures_title;               /* "主要数据" */
   bool key_figures_at_end;               /* after the body instead of after the title */
+  normalize_rules normalize;             /* normalize: false | {quotes: false, …}; all on by default */
 } layout_spec;
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */

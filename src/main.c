@@ -25,6 +25,10 @@ static const char usage[] =
     "  brief text SUMMARY.md [--figures FIGURES.csv]\n"
     "      Print the text the PDF shows, in reading order (for checking extraction).\n"
     "      e.g. brief text input/黔西县.md --figures input/figures.csv\n"
+    "  brief check SUMMARY.md... [--figures FIGURES.csv] [--fix]\n"
+    "      List every punctuation and spacing fix the normaliser makes, and every\n"
+    "      unpaired quote or bracket; exit 1 when it found something. --fix writes the\n"
+    "      fixes back into the summaries. e.g. brief check input/*.md --fix\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "\n"
@@ -34,6 +38,7 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --no-normalize         print the text as typed (no quote, punctuation or space fixes)\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
@@ -43,6 +48,7 @@ static const char usage[] =
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
   str_list inputs;
+  bool fix, no_normalize;
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -54,7 +60,9 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--layout")) target = &c->layout;
     else if (!strcmp(a, "--booklet")) target = &c->booklet;
     else if (!strcmp(a, "--data")) target = &c->data;
-    if (target) {
+    if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
+      *(a[2] == 'f' ? &c->fix : &c->no_normalize) = true;
+    } else if (target) {
       if (i + 1 >= argc) {
         fprintf(stderr, "brief: error: %s needs a value; see 'brief --help'\n", a);
         return -1;
@@ -118,7 +126,7 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
     return 2;
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0]);
-  brief_job job = {c->inputs.items[0], out, c->figures, c->layout};
+  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->no_normalize};
   int rc = brief_render(e, &job, dl);
   free(out);
   return finish(dl, rc == 0 ? 0 : 1);
@@ -149,7 +157,8 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   for (size_t i = 0; i < inputs.len; i++) {
     char *stem = path_stem(inputs.items[i]);
     jobs[i] = (brief_job){inputs.items[i], xasprintf("%s/%s.pdf", c->output, stem),
-                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout};
+                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout,
+                          c->no_normalize};
     free(stem);
   }
   int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
@@ -182,8 +191,21 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout};
+  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, c->no_normalize};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
+}
+
+static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
+  if (c->inputs.len == 0) {
+    fprintf(stderr, "brief: error: check needs summaries, e.g. brief check input/陇西县.md\n");
+    return 2;
+  }
+  brief_job *jobs = xcalloc(c->inputs.len + 1, sizeof *jobs);
+  for (size_t i = 0; i < c->inputs.len; i++)
+    jobs[i] = (brief_job){c->inputs.items[i], NULL, c->figures ? c->figures : NULL, c->layout, c->no_normalize};
+  int rc = brief_check(e, jobs, c->inputs.len, c->fix, stdout, dl);
+  free(jobs);
+  return finish(dl, dl->errors ? 1 : rc);
 }
 
 int main(int argc, char **argv) {
@@ -211,6 +233,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
   else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c, &dl);
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
+  else if (!strcmp(c.command, "check")) rc = cmd_check(e, &c, &dl);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {
     brief_list_fonts(e, stdout);
