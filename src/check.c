@@ -20,7 +20,7 @@ static void add_item(diag_list *out, const char *file, const nz_item *it, bool f
     diag_warning(out, file, it->line, it->col, "%s (%s)%s%s", fixed ? "space dropped" : "space to drop",
                  it->rule, it->start < 0 ? " (cannot be fixed automatically)" : "", unknown);
   else if (it->kind == NZ_CHANGE)
-    diag_warning(out, file, it->line, it->col, "'%s' %s '%s' (%s)%s%s", it->from, fixed ? "became" : "becomes",
+    diag_warning(out, file, it->line, it->col, "`%s` %s `%s` (%s)%s%s", it->from, fixed ? "became" : "becomes",
                  it->to, it->rule, it->start < 0 ? " (cannot be fixed automatically)" : "", unknown);
   else if (it->kind == NZ_WARNING)
     diag_warning(out, file, it->line, it->col, "%s%s", it->message, unknown);

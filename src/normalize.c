@@ -46,6 +46,9 @@ typedef struct {
   const char *b;    /* its bytes in the span's text */
   size_t span, len;
   bool prot;        /* code, URL, figures reference or break: never changed */
+  bool url;         /* part of a URL: a space or mark beside it stays, as a URL
+                       typed next to a full-width mark or a Han character would
+                       take it in (GFM autolinks end at a space or ASCII mark) */
   bool changed;     /* taken by an edit */
   bool deleted;     /* dropped by an edit */
   long src;         /* byte offset in the source; -1 when unknown */
@@ -84,8 +87,8 @@ static bool url_like(const span *s) {
          strncmp(s->text, "mailto:", 7) == 0;
 }
 
-static void push_char(nchar_vec *v, uint32_t cp, const char *b, size_t len, size_t span, bool prot) {
-  nchar c = {cp, cp, b, span, len, prot, false, false, -1, false};
+static void push_char(nchar_vec *v, uint32_t cp, const char *b, size_t len, size_t span, bool prot, bool url) {
+  nchar c = {cp, cp, b, span, len, prot, url, false, false, -1, false};
   VEC_PUSH(*v, c);
 }
 
@@ -93,16 +96,16 @@ static void flatten(const span_list *l, nchar_vec *v) {
   for (size_t i = 0; i < l->len; i++) {
     const span *s = &l->items[i];
     if (s->kind == SPAN_BREAK) {
-      push_char(v, '\n', "\n", 1, i, true);
+      push_char(v, '\n', "\n", 1, i, true, false);
       continue;
     }
-    bool prot = (s->style & ST_CODE) || url_like(s);
+    bool url = url_like(s), prot = (s->style & ST_CODE) || url;
     size_t n = strlen(s->text);
     for (size_t k = 0; k < n;) {
       uint32_t cp = 0;
       size_t len = utf8_decode(s->text + k, n - k, &cp);
       if (len == 0) len = 1;
-      push_char(v, cp, s->text + k, len, i, prot);
+      push_char(v, cp, s->text + k, len, i, prot, url);
       k += len;
     }
   }
@@ -129,6 +132,7 @@ static void protect_references(nctx *x) {
       while (end < x->n && x->c[end].cp > ' ' && x->c[end].cp < 0x80) end++;
     }
     for (size_t k = i; k < end; k++) x->c[k].prot = true;
+    for (size_t k = i; k < end && x->c[i].cp != '{'; k++) x->c[k].url = true;
     if (end > i) i = end - 1;
   }
 }
@@ -299,6 +303,7 @@ static void rule_punctuation(nctx *x) {
     if (is_digit(p) && is_digit(n)) continue;
     if (x->c[i].cp == '.' && (is_ascii_alnum(n) || n == '.' || p == '.')) continue;
     if (x->c[i].cp == ':' && n == '/') continue;
+    if ((i > 0 && x->c[i - 1].url) || (i + 1 < x->n && x->c[i + 1].url)) continue;
     if (is_han(p) || is_han(n)) edit(x, i, 1, full[m - marks], "punctuation");
   }
 }
@@ -312,6 +317,8 @@ static void rule_spaces(nctx *x) {
     if (!free_char(x, i) || x->c[i].cp != ' ' || (i > 0 && x->c[i - 1].cp == ' ' && free_char(x, i - 1))) continue;
     size_t n = run_of(x, i, ' ');
     uint32_t p = i > 0 ? x->c[i - 1].eff : 0, q = i + n < x->n ? x->c[i + n].eff : 0;
+    bool url = (i > 0 && x->c[i - 1].url) || (i + n < x->n && x->c[i + n].url);
+    if (url) p = 0;
     if ((is_han(p) && (is_han(q) || is_latin(q))) || (is_latin(p) && is_han(q))) edit(x, i, n, "", "spaces");
     i += n - 1;
   }
