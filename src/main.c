@@ -27,8 +27,9 @@ static const char usage[] =
     "      e.g. brief text input/黔西县.md --figures input/figures.csv\n"
     "  brief check SUMMARY.md... [--figures FIGURES.csv] [--fix]\n"
     "      List every punctuation and spacing fix the normaliser makes, and every\n"
-    "      unpaired quote or bracket; exit 1 when it found something. --fix writes the\n"
-    "      fixes back into the summaries. e.g. brief check input/*.md --fix\n"
+    "      unpaired quote or bracket; exit 1 when it found something. Uses figures.csv\n"
+    "      beside each summary unless --figures is given. --fix writes the fixes back\n"
+    "      into the summaries. e.g. brief check input/*.md --fix\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "\n"
@@ -201,9 +202,12 @@ static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
     return 2;
   }
   brief_job *jobs = xcalloc(c->inputs.len + 1, sizeof *jobs);
-  for (size_t i = 0; i < c->inputs.len; i++)
-    jobs[i] = (brief_job){c->inputs.items[i], NULL, c->figures ? c->figures : NULL, c->layout, c->no_normalize};
+  for (size_t i = 0; i < c->inputs.len; i++) /* figures.csv beside a summary, as in a batch */
+    jobs[i] = (brief_job){c->inputs.items[i], NULL,
+                          c->figures ? xstrdup(c->figures) : batch_figures(c->inputs.items[i]), c->layout,
+                          c->no_normalize};
   int rc = brief_check(e, jobs, c->inputs.len, c->fix, stdout, dl);
+  for (size_t i = 0; i < c->inputs.len; i++) free((char *)jobs[i].figures);
   free(jobs);
   return finish(dl, dl->errors ? 1 : rc);
 }

@@ -596,6 +596,48 @@ static void sort_items(nz_report *rep, size_t from) {
   }
 }
 
+/* Where the value of a front-matter key starts: the byte offset after
+ * `key:` and its spaces (and an opening quote) on the key's line, or len. */
+static size_t meta_value_offset(const char *src, size_t len, const size_t *lines, size_t nlines, const char *key) {
+  size_t k = strlen(key);
+  for (size_t i = 1; i < nlines; i++) {
+    const char *l = src + lines[i];
+    size_t left = len - lines[i];
+    if (left >= 3 && (!strncmp(l, "---", 3) || !strncmp(l, "...", 3))) break;
+    if (left > k && !strncmp(l, key, k) && l[k] == ':') {
+      size_t off = lines[i] + k + 1;
+      while (off < len && src[off] == ' ') off++;
+      if (off < len && (src[off] == '"' || src[off] == '\'')) off++;
+      return off;
+    }
+  }
+  return len;
+}
+
+/* The printed front-matter values (title, subtitle, issuing unit) are
+ * normalised too, but --fix never rewrites the front matter: their
+ * changes are reported for the author to make. */
+static void normalize_meta(char **value, const char *key, const char *src, size_t len, const size_t *lines,
+                           size_t nlines, const normalize_rules *rules, nz_report *rep) {
+  if (!*value || !**value) return;
+  span_list l = {0};
+  size_t start = src ? meta_value_offset(src, len, lines, nlines, key) : len;
+  int line = 0;
+  for (size_t i = 0; i < nlines && lines[i] <= start && start < len; i++) line = (int)i + 1;
+  span_list_push(&l, SPAN_TEXT, 0, *value, strlen(*value), NULL, line, 1);
+  size_t first = rep ? rep->len : 0;
+  size_t cursor = start;
+  normalize_list(&l, src, len, lines, nlines, rules, rep, start < len ? &cursor : NULL);
+  for (size_t i = first; rep && i < rep->len; i++) {
+    rep->items[i].start = rep->items[i].end = -1;
+    if (!rep->items[i].message)
+      rep->items[i].message = xasprintf("in the front matter's '%s': fix by hand", key);
+  }
+  free(*value);
+  *value = l.len ? span_list_text(&l) : xstrdup("");
+  span_list_free(&l);
+}
+
 void normalize_document(document *doc, const char *src, size_t len, const normalize_rules *rules,
                         nz_report *rep) {
   VEC(size_t) lines = {0};
@@ -614,6 +656,9 @@ void normalize_document(document *doc, const char *src, size_t len, const normal
       for (int c = 0; c < b->table->rows * b->table->cols; c++)
         normalize_list(&b->table->cells[c], src, len, lines.items, lines.len, rules, rep, cur);
   }
+  normalize_meta(&doc->meta.title, "title", src, len, lines.items, lines.len, rules, rep);
+  normalize_meta(&doc->meta.subtitle, "subtitle", src, len, lines.items, lines.len, rules, rep);
+  normalize_meta(&doc->meta.author, "author", src, len, lines.items, lines.len, rules, rep);
   if (rep) sort_items(rep, first);
   VEC_FREE(lines);
 }

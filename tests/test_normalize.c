@@ -165,6 +165,25 @@ static void test_fix(void) {
              "**重点**“工作”[链接](http://a.com/x.y)……后面\n> 引用GDP，完\n");
   expect_fix("他说\\\"好\\\"。\n", "他说“好”。\n");
   expect_fix("1. 第一\n   第二 2020 年(注)\n", "1. 第一\n   第二2020年（注）\n");
+  /* Front-matter values are normalised for print and reported, but --fix
+   * leaves the front matter byte for byte. */
+  {
+    const char *fm = "---\ntitle: 关于\"一村一策\"的报告\n---\n\n正文,完.\n";
+    normalize_rules r = normalize_rules_default();
+    nz_report rep = {0};
+    free(run(fm, &r, &rep));
+    CHECK(rep.changes == 4);
+    if (rep.len == 4) {
+      CHECK(rep.items[0].line == 2 && rep.items[0].col == 10 && rep.items[0].start < 0);
+      CHECK(rep.items[0].message && strstr(rep.items[0].message, "front matter"));
+      CHECK(rep.items[2].line == 5 && rep.items[2].start >= 0);
+    }
+    size_t len, applied;
+    char *fixed = normalize_apply(fm, strlen(fm), &rep, &len, &applied);
+    CHECK_STR(fixed, "---\ntitle: 关于\"一村一策\"的报告\n---\n\n正文，完。\n");
+    free(fixed);
+    nz_report_free(&rep);
+  }
   /* Applying the fixes and normalising again finds nothing. */
   const char *md = "甲 \"乙\" (丙) <<丁>> 戊... 己-- 庚, 辛.\n";
   normalize_rules r = normalize_rules_default();
