@@ -16,12 +16,14 @@
 
 static void add_item(diag_list *out, const char *file, const nz_item *it, bool fixed) {
   const char *unknown = it->col ? "" : " (column not found; fix by hand)";
-  if (it->kind == NZ_CHANGE && !*it->to)
-    diag_warning(out, file, it->line, it->col, "%s (%s)%s%s", fixed ? "space dropped" : "space to drop",
-                 it->rule, it->start < 0 ? " (cannot be fixed automatically)" : "", unknown);
+  if (it->kind == NZ_CHANGE && it->message && !*it->to)
+    diag_warning(out, file, it->line, it->col, "space to drop (%s) %s%s", it->rule, it->message, unknown);
   else if (it->kind == NZ_CHANGE && it->message)
     diag_warning(out, file, it->line, it->col, "`%s` becomes `%s` (%s) %s%s", it->from, it->to, it->rule,
                  it->message, unknown);
+  else if (it->kind == NZ_CHANGE && !*it->to)
+    diag_warning(out, file, it->line, it->col, "%s (%s)%s%s", fixed ? "space dropped" : "space to drop",
+                 it->rule, it->start < 0 ? " (cannot be fixed automatically)" : "", unknown);
   else if (it->kind == NZ_CHANGE)
     diag_warning(out, file, it->line, it->col, "`%s` %s `%s` (%s)%s%s", it->from, fixed ? "became" : "becomes",
                  it->to, it->rule, it->start < 0 ? " (cannot be fixed automatically)" : "", unknown);

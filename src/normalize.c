@@ -53,6 +53,7 @@ typedef struct {
   bool deleted;     /* dropped by an edit */
   long src;         /* byte offset in the source; -1 when unknown */
   bool escaped;     /* written with a backslash before it */
+  bool nofix;       /* found, but not as itself (an entity, a line break read as a space) */
 } nchar;
 
 typedef VEC(nchar) nchar_vec;
@@ -88,7 +89,7 @@ static bool url_like(const span *s) {
 }
 
 static void push_char(nchar_vec *v, uint32_t cp, const char *b, size_t len, size_t span, bool prot, bool url) {
-  nchar c = {cp, cp, b, span, len, prot, url, false, false, -1, false};
+  nchar c = {cp, cp, b, span, len, prot, url, false, false, -1, false, false};
   VEC_PUSH(*v, c);
 }
 
@@ -206,9 +207,9 @@ static void report(nctx *x, nz_kind kind, size_t i, size_t n, const char *to, co
   nz_item it = {kind, rule, sb_take(&from), to ? xstrdup(to) : NULL, message, 0, 0, -1, -1};
   position(x, x->c[i].src, &it.line, &it.col);
   /* --fix replaces a contiguous source range only: the characters as written, one after the other. */
-  bool contiguous = kind == NZ_CHANGE && x->c[i].src >= 0;
+  bool contiguous = kind == NZ_CHANGE && x->c[i].src >= 0 && !x->c[i].nofix;
   for (size_t k = i + 1; contiguous && k < i + n; k++)
-    contiguous = x->c[k].src == x->c[k - 1].src + (long)x->c[k - 1].len && !x->c[k].escaped;
+    contiguous = x->c[k].src == x->c[k - 1].src + (long)x->c[k - 1].len && !x->c[k].escaped && !x->c[k].nofix;
   if (contiguous) {
     it.start = x->c[i].src - (x->c[i].escaped ? 1 : 0);
     it.end = x->c[i + n - 1].src + (long)x->c[i + n - 1].len;
@@ -220,16 +221,24 @@ static void report(nctx *x, nz_kind kind, size_t i, size_t n, const char *to, co
 
 /* ---- rules ---- */
 
+/* The straight quotes a rule may pair: free ones, not apostrophes. */
+static void quote_candidates(const nctx *x, uint32_t q, void *out) {
+  VEC(size_t) *at = out;
+  for (size_t i = 0; i < x->n; i++) {
+    if (!free_char(x, i) || x->c[i].cp != q) continue;
+    if (q == '\'' && is_ascii_alnum(prev_eff(x, i)) && is_ascii_alnum(next_eff(x, i))) continue;
+    VEC_PUSH(*at, i);
+  }
+}
+
+typedef VEC(size_t) index_vec;
+
 /* Straight quotes, paired by position: "…" → “…”, '…' → ‘…’, and a pair
  * inside “ ” becomes ‘ ’ (clreq #h-quotation_marks). An apostrophe between
  * letters is no quote. */
 static void rule_quotes(nctx *x, uint32_t q) {
-  VEC(size_t) at = {0};
-  for (size_t i = 0; i < x->n; i++) {
-    if (!free_char(x, i) || x->c[i].cp != q) continue;
-    if (q == '\'' && is_ascii_alnum(prev_eff(x, i)) && is_ascii_alnum(next_eff(x, i))) continue;
-    VEC_PUSH(at, i);
-  }
+  index_vec at = {0};
+  quote_candidates(x, q, &at);
   for (size_t k = 0; k + 1 < at.len; k += 2) {
     size_t a = at.items[k], b = at.items[k + 1];
     if (!han_between(x, a + 1, b) && !is_han(prev_eff(x, a)) && !is_han(next_eff(x, b))) continue;
@@ -239,7 +248,14 @@ static void rule_quotes(nctx *x, uint32_t q) {
     edit(x, a, 1, inner ? "‘" : "“", "quotes");
     edit(x, b, 1, inner ? "’" : "”", "quotes");
   }
-  if (at.len % 2 && han_between(x, 0, x->n) && x->r->unpaired) {
+  VEC_FREE(at);
+}
+
+/* An odd straight quote left over in Chinese text is reported, not guessed. */
+static void rule_unpaired_quotes(nctx *x, uint32_t q) {
+  index_vec at = {0};
+  quote_candidates(x, q, &at);
+  if (at.len % 2 && han_between(x, 0, x->n)) {
     size_t i = at.items[at.len - 1];
     report(x, NZ_ERROR, i, 1, NULL, "unpaired",
            xasprintf("unpaired straight quote '%c' left as written; add its partner or write %s yourself",
@@ -314,6 +330,13 @@ static void rule_punctuation(nctx *x) {
  * `2020 年` and `2020年` come out the same. */
 static void rule_spaces(nctx *x) {
   for (size_t i = 0; i < x->n; i++) {
+    /* A line break the parser read as a space because neither neighbour
+     * was wide goes once one is: as the parser will read the fixed source. */
+    if (free_char(x, i) && x->c[i].cp == ' ' && x->c[i].nofix && x->src && x->src[x->c[i].src] != ' ' &&
+        (is_wide(prev_eff(x, i)) || is_wide(next_eff(x, i)))) {
+      edit(x, i, 1, "", NULL);
+      continue;
+    }
     if (!free_char(x, i) || x->c[i].cp != ' ' || (i > 0 && x->c[i - 1].cp == ' ' && free_char(x, i - 1))) continue;
     size_t n = run_of(x, i, ' ');
     uint32_t p = i > 0 ? x->c[i - 1].eff : 0, q = i + n < x->n ? x->c[i + n].eff : 0;
@@ -375,9 +398,9 @@ static void rule_unpaired(nctx *x) {
   VEC_FREE(stack);
 }
 
-static void run_rules(nctx *x) {
+/* The changing rules, once over the list. */
+static void run_changes(nctx *x) {
   const normalize_rules *r = x->r;
-  protect_references(x);
   if (r->quotes) {
     rule_quotes(x, '"');
     rule_quotes(x, '\'');
@@ -396,8 +419,25 @@ static void run_rules(nctx *x) {
   }
   if (r->punctuation) rule_punctuation(x);
   if (r->spaces) rule_spaces(x);
-  if (r->repeated) rule_repeated(x);
-  if (r->unpaired) rule_unpaired(x);
+}
+
+/* Until nothing more changes: a mark made by a later rule is context for
+ * an earlier one (`?…` → `？` makes the `…` Chinese), so normalising the
+ * result again finds nothing. Each pass only takes characters no edit has
+ * taken, so this ends. */
+static void run_rules(nctx *x) {
+  protect_references(x);
+  size_t before;
+  do {
+    before = x->edits.len;
+    run_changes(x);
+  } while (x->edits.len > before);
+  if (x->r->repeated) rule_repeated(x);
+  if (x->r->unpaired && x->r->quotes) {
+    rule_unpaired_quotes(x, '"');
+    rule_unpaired_quotes(x, '\'');
+  }
+  if (x->r->unpaired) rule_unpaired(x);
 }
 
 /* ---- source alignment ---- */
@@ -433,6 +473,15 @@ static bool align_char(nchar *c, const char *src, size_t len, size_t *p, bool *p
     size_t q = *p;
     if (q >= len) return false;
     unsigned char ch = (unsigned char)src[q];
+    if (ch == '!' && q + 1 < len && src[q + 1] == '[' && !(q > 0 && src[q - 1] == '\\')) {
+      /* an image, placed as a block of its own: none of it is in the text */
+      size_t r = skip_group(src, len, q + 1, '[', ']');
+      size_t e = r > q + 1 && r < len && src[r] == '(' ? skip_group(src, len, r, '(', ')') : r;
+      if (e > r) {
+        *p = e;
+        continue;
+      }
+    }
     if (q + c->len <= len && memcmp(src + q, c->b, c->len) == 0) {
       c->src = (long)q;
       c->escaped = q > 0 && src[q - 1] == '\\' && !(q > 1 && src[q - 2] == '\\');
@@ -441,6 +490,8 @@ static bool align_char(nchar *c, const char *src, size_t len, size_t *p, bool *p
       return true;
     }
     if (c->cp == ' ' && (ch == '\n' || ch == '\r')) { /* a soft break read as a space: no source space */
+      c->src = (long)q;
+      c->nofix = true;
       *p = q + 1;
       *prefix = true;
       return true;
@@ -456,12 +507,6 @@ static bool align_char(nchar *c, const char *src, size_t len, size_t *p, bool *p
     }
     *prefix = false;
     size_t e;
-    if (ch == '!' && q + 1 < len && src[q + 1] == '[') { /* an image: its own block */
-      size_t r = skip_group(src, len, q + 1, '[', ']');
-      if (r == q + 1) return false;
-      *p = r < len && src[r] == '(' ? skip_group(src, len, r, '(', ')') : r;
-      continue;
-    }
     if (ch == ']') { /* the end of link text: skip the destination */
       *p = q + 1;
       if (q + 1 < len && src[q + 1] == '(') *p = skip_group(src, len, q + 1, '(', ')');
@@ -470,6 +515,8 @@ static bool align_char(nchar *c, const char *src, size_t len, size_t *p, bool *p
       continue;
     }
     if (ch == '&' && (e = entity_len(src, len, q)) > 0) { /* an entity: found, but not fixable */
+      c->src = (long)q;
+      c->nofix = true;
       *p = q + e;
       return true;
     }
@@ -508,7 +555,8 @@ static void rebuild(nctx *x, span_list *l) {
   size_t out = 0;
   for (size_t s = 0; s < l->len; s++) {
     span *sp = &l->items[s];
-    if (sp->kind != SPAN_BREAK) {
+    if (sp->kind == SPAN_BREAK) sb_free(&texts[s]); /* a break keeps its "" */
+    else {
       free(sp->text);
       sp->text = texts[s].data ? sb_take(&texts[s]) : xstrdup("");
       if (!sp->text[0]) { /* a span left empty (a dropped space) goes */
@@ -527,6 +575,7 @@ static void rebuild(nctx *x, span_list *l) {
 static void report_edits(nctx *x) {
   for (size_t e = 0; e < x->edits.len; e++) {
     const nedit *d = &x->edits.items[e];
+    if (!d->rule) continue; /* follows from another change: not reported */
     report(x, NZ_CHANGE, d->start, d->n, d->to, d->rule, NULL);
   }
 }
