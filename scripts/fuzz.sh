@@ -18,3 +18,9 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp"
 for t in markdown figures linebreak layout; do
   build-fuzz/tests/fuzz_$t -max_total_time="$seconds" -rss_limit_mb=2048 build-fuzz/corpus/$t
 done
+
+# brief mail: the address book, the 版记 lookup and the MIME message.
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_contacts
+mkdir -p build-fuzz/corpus/contacts
+cp input/contacts.csv build-fuzz/corpus/contacts/
+build-fuzz/tests/fuzz_contacts -max_total_time="$seconds" -rss_limit_mb=2048 build-fuzz/corpus/contacts

@@ -13,6 +13,8 @@ packages=(
   libyaml-dev libcsv-dev zlib1g-dev
   fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
   poppler-utils qpdf python3
+  libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
+  libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   pandoc  # the .docx round-trip test (tests/e2e_normalize.py)
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "frontmatter.h"
 
 typedef struct brief_engine brief_engine;
 
@@ -21,6 +22,7 @@ typedef struct {
   const char *output;   /* the PDF to write */
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
+  const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
   bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
 } brief_job;
 
@@ -35,6 +37,10 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);
 
+/* The front matter of a summary as a render sees it (the title taken from
+ * the first level-1 heading when the front matter has none). Caller frees
+ * meta with doc_meta_free. */
+int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl);
 /* `brief check`: parses, binds and normalises each summary without writing
  * a PDF, prints every change and problem to out; with fix writes the
  * normalised Markdown back. Returns 0 when clean (check.c). */

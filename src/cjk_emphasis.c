@@ -17,29 +17,53 @@ typedef struct {
 
 static bool is_ws(uint32_t cp) { return cp == 0 || is_unicode_space(cp); }
 
-static void flanking(uint32_t prev, uint32_t next, bool cjk, bool *left, bool *right) {
-  *left = !is_ws(next) &&
-          (!is_unicode_punct(next) || is_ws(prev) || is_unicode_punct(prev) || (cjk && is_cjk(prev)));
-  *right = !is_ws(prev) &&
-           (!is_unicode_punct(prev) || is_ws(next) || is_unicode_punct(next) || (cjk && is_cjk(next)));
+/* What stands either side of a run. */
+typedef struct {
+  uint32_t prev, next;     /* the characters (0: none or a break) */
+  bool cn_prev, cn_next;   /* that character is punctuation set in Chinese */
+} sides;
+
+/* CommonMark's flanking rules assume a space between a closing mark and
+ * the next word: a run after punctuation closes only before a space or more
+ * punctuation. Chinese sets no spaces, so with cjk a run is also
+ * right-flanking when the character before it is Chinese punctuation or the
+ * one after it is CJK (**报送单位：**中共, **期数：**2016年), and left-flanking
+ * when the character after it is Chinese punctuation or the one before it is
+ * CJK (**“两委”**, 学习**《决定》**). Beside Chinese punctuation any non-space
+ * character will do on the other side: digit, Latin letter, symbol, a link. */
+static void flanking(const sides *n, bool cjk, bool *left, bool *right) {
+  uint32_t prev = n->prev, next = n->next;
+  *left = !is_ws(next) && (!is_unicode_punct(next) || is_ws(prev) || is_unicode_punct(prev) ||
+                           (cjk && (is_cjk(prev) || n->cn_next)));
+  *right = !is_ws(prev) && (!is_unicode_punct(prev) || is_ws(next) || is_unicode_punct(next) ||
+                            (cjk && (is_cjk(next) || n->cn_prev)));
 }
 
-static void classify(delim_run *r, uint32_t prev, uint32_t next) {
+/* `_` must not open or close inside a word (snake_case, 中_文_字). A run with
+ * Chinese punctuation on one side is not inside a word: _说明：_2017年 closes. */
+static void classify(delim_run *r, const sides *n) {
   bool l, rt, sl, srt;
-  flanking(prev, next, true, &l, &rt);
-  flanking(prev, next, false, &sl, &srt);
+  flanking(n, true, &l, &rt);
+  flanking(n, false, &sl, &srt);
   if (r->ch == '*') {
     r->can_open = l, r->can_close = rt, r->std_open = sl, r->std_close = srt;
   } else {
-    r->can_open = l && (!rt || is_unicode_punct(prev));
-    r->can_close = rt && (!l || is_unicode_punct(next));
-    r->std_open = sl && (!srt || is_unicode_punct(prev));
-    r->std_close = srt && (!sl || is_unicode_punct(next));
+    r->can_open = l && (!rt || is_unicode_punct(n->prev) || n->cn_next);
+    r->can_close = rt && (!l || is_unicode_punct(n->next) || n->cn_prev);
+    r->std_open = sl && (!srt || is_unicode_punct(n->prev));
+    r->std_close = srt && (!sl || is_unicode_punct(n->next));
   }
 }
 
 static bool is_delim_span(const span *s) {
   return s->kind == SPAN_TEXT && !(s->style & ST_CODE) && (s->text[0] == '*' || s->text[0] == '_');
+}
+
+static size_t chars_in(const char *s, size_t n) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) count++;
+  return count;
 }
 
 /* Splits text spans so that every run of * or _ is a span of its own. */
@@ -55,7 +79,7 @@ static void split_runs(span_list *in, span_list *out) {
     while (*t) {
       size_t n = (*t == '*' || *t == '_') ? strspn(t, *t == '*' ? "*" : "_") : strcspn(t, "*_");
       span_list_push(out, SPAN_TEXT, s->style, t, n, s->url, s->line, col);
-      col += (int)n;
+      col += (int)chars_in(t, n); /* columns count characters, not bytes */
       t += n;
     }
     free(s->text);
@@ -64,31 +88,60 @@ static void split_runs(span_list *in, span_list *out) {
   in->len = 0;
 }
 
-static uint32_t char_before(const span_list *l, size_t i) {
-  while (i-- > 0) {
-    const span *s = &l->items[i];
-    if (s->kind != SPAN_TEXT) return 0;
-    size_t n = strlen(s->text);
-    if (n == 0) continue;
-    size_t k = n - 1;
-    while (k > 0 && ((unsigned char)s->text[k] & 0xC0) == 0x80) k--;
-    uint32_t cp = 0;
-    utf8_decode(s->text + k, n - k, &cp);
-    return cp;
+/* A position between two code points of the split span list. The walk
+ * gives 0 at a break and the list's ends, and '`' at a code span: what
+ * cmark-gfm saw there in the source. */
+typedef struct {
+  const span_list *l;
+  size_t span, pos; /* byte offset into items[span].text */
+} cursor;
+
+static uint32_t step_back(cursor *c) {
+  while (c->pos == 0) {
+    if (c->span == 0 || c->l->items[c->span - 1].kind != SPAN_TEXT) return 0;
+    if (c->l->items[c->span - 1].style & ST_CODE) return '`';
+    c->span--;
+    c->pos = strlen(c->l->items[c->span].text);
   }
-  return 0;
+  const char *t = c->l->items[c->span].text;
+  size_t k = c->pos - 1;
+  while (k > 0 && ((unsigned char)t[k] & 0xC0) == 0x80) k--;
+  uint32_t cp = 0;
+  utf8_decode(t + k, c->pos - k, &cp);
+  c->pos = k;
+  return cp;
 }
 
-static uint32_t char_after(const span_list *l, size_t i) {
-  for (i++; i < l->len; i++) {
-    const span *s = &l->items[i];
-    if (s->kind != SPAN_TEXT) return 0;
-    if (!s->text[0]) continue;
-    uint32_t cp = 0;
-    utf8_decode(s->text, strlen(s->text), &cp);
-    return cp;
+static uint32_t step_forward(cursor *c) {
+  while (!c->l->items[c->span].text[c->pos]) {
+    if (c->span + 1 >= c->l->len || c->l->items[c->span + 1].kind != SPAN_TEXT) return 0;
+    if (c->l->items[c->span + 1].style & ST_CODE) return '`';
+    c->span++;
+    c->pos = 0;
   }
-  return 0;
+  const char *t = c->l->items[c->span].text + c->pos;
+  uint32_t cp = 0;
+  size_t n = utf8_decode(t, strlen(t), &cp);
+  c->pos += n ? n : 1;
+  return cp;
+}
+
+/* Punctuation set in Chinese: the CJK and full-width forms (，：。、《》（）…),
+ * or a mark Western text shares (“ ” ‘ ’ — … ·) whose own neighbour on the
+ * far side is Chinese (策”**2019). English with curly quotes stays CommonMark. */
+static bool chinese_punct(cursor c, bool back) {
+  uint32_t cp = back ? step_back(&c) : step_forward(&c);
+  if (is_ws(cp) || !is_cjk_punct(cp)) return false;
+  while (is_cjk_punct(cp) && cp < 0x3000) cp = back ? step_back(&c) : step_forward(&c);
+  return is_cjk(cp);
+}
+
+static sides sides_of(const span_list *l, size_t i) {
+  cursor before = {l, i, 0}, after = {l, i, strlen(l->items[i].text)};
+  sides n = {0, 0, chinese_punct(before, true), chinese_punct(after, false)};
+  n.prev = step_back(&before);
+  n.next = step_forward(&after);
+  return n;
 }
 
 static void apply_pair(span_list *l, delim_run *open, delim_run *close) {
@@ -138,7 +191,8 @@ void cjk_emphasis_apply(span_list *spans) {
   for (size_t i = 0; i < split.len; i++) {
     if (!is_delim_span(&split.items[i])) continue;
     delim_run r = {i, split.items[i].text[0], strlen(split.items[i].text), false, false, false, false};
-    classify(&r, char_before(&split, i), char_after(&split, i));
+    sides n = sides_of(&split, i);
+    classify(&r, &n);
     VEC_PUSH(runs, r);
   }
   match_runs(&split, runs.items, runs.len);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numbered.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -22,7 +23,11 @@ void doc_meta_free(doc_meta *m) {
     *fields[i] = NULL;
   }
   str_list_free(&m->recipients);
+  VEC_FREE(m->recipients_src);
   str_list_free(&m->figures);
+  free(m->numbered);
+  m->numbered = NULL;
+  m->nnumbered = 0;
 }
 
 /* Length of the line at p (without its newline) and where the next starts. */
@@ -50,13 +55,25 @@ static bool valid_date(const char *s) {
 
 static const char *recipient_labels[] = {"报", "送", "发", "抄送", "印发"};
 
+/* The source of a recipients value node (for `brief mail` messages). */
+static recipient_src source_of(ydoc *y, yaml_node_t *node, size_t offset) {
+  bool quoted = node->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                node->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+  bool one_line = node->start_mark.line == node->end_mark.line;
+  return (recipient_src){yline(y, node), ycol(node) + quoted, offset,
+                         one_line && (quoted || node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)};
+}
+
 /* "报：xxx" stays as written; a bare value becomes "报：value". */
-static void push_recipient(doc_meta *m, const char *label, const char *value) {
+static void push_recipient(doc_meta *m, const char *label, const char *value, recipient_src src) {
   if (label) {
     char *line = xasprintf("%s：%s", label, value);
+    src.offset = strlen(line) - strlen(value);
     VEC_PUSH(m->recipients, line);
+    VEC_PUSH(m->recipients_src, src);
     return;
   }
+  VEC_PUSH(m->recipients_src, src);
   for (size_t i = 0; i < sizeof recipient_labels / sizeof *recipient_labels; i++) {
     size_t n = strlen(recipient_labels[i]);
     if (strncmp(value, recipient_labels[i], n) == 0 &&
@@ -66,6 +83,7 @@ static void push_recipient(doc_meta *m, const char *label, const char *value) {
     }
   }
   char *line = xasprintf("报：%s", value);
+  m->recipients_src.items[m->recipients_src.len - 1].offset = strlen(line) - strlen(value);
   VEC_PUSH(m->recipients, line);
 }
 
@@ -100,15 +118,34 @@ static int read_recipients(ydoc *y, yaml_node_t *node, doc_meta *m, diag_list *d
                    "'recipients' entries must be 'label: text', e.g. '报: 市委组织部'");
         return -1;
       }
-      push_recipient(m, label, value);
+      push_recipient(m, label, value, source_of(y, ydoc_node(y, pair->value), 0));
     }
     return 0;
   }
   str_list values = {0};
   int rc = read_list(y, node, "recipients", &values, dl);
-  for (size_t i = 0; i < values.len; i++) push_recipient(m, NULL, values.items[i]);
+  for (size_t i = 0; i < values.len; i++) {
+    yaml_node_t *v = node;
+    if (node->type == YAML_SEQUENCE_NODE) v = ydoc_node(y, node->data.sequence.items.start[i]);
+    push_recipient(m, NULL, values.items[i], source_of(y, v, 0));
+  }
   str_list_free(&values);
   return rc;
+}
+
+/* numbered: 1-30 (or 1,4,7-9): numbered copies, GB/T 9704-2012 7.2.1. */
+static int read_numbered(ydoc *y, yaml_node_t *value, doc_meta *m, diag_list *dl) {
+  const char *s = yscalar(value);
+  char *why = NULL;
+  free(m->numbered);
+  m->numbered = NULL;
+  if (!s || numbered_parse(s, &m->numbered, &m->nnumbered, &why) != 0) {
+    diag_error(dl, y->file, yline(y, value), ycol(value), "'numbered': %s",
+               why ? why : "must be a range such as 1-30 or 1,4,7-9");
+    free(why);
+    return -1;
+  }
+  return 0;
 }
 
 static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, diag_list *dl) {
@@ -133,13 +170,14 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
     return 0;
   }
   if (strcmp(key, "recipients") == 0) return read_recipients(y, value, m, dl);
+  if (strcmp(key, "numbered") == 0) return read_numbered(y, value, m, dl);
   if (strcmp(key, "figures") == 0) {
     m->figures_line = yline(y, value);
     return read_list(y, value, key, &m->figures, dl);
   }
   diag_warning(dl, y->file, yline(y, value), 1,
                "unknown front matter key '%s' ignored (known: title, subtitle, county, author, "
-               "date, issue, recipients, copies, layout, figures)", key);
+               "date, issue, recipients, copies, layout, figures, numbered)", key);
   return 0;
 }
 

@@ -415,6 +415,7 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   c.area_h = spec->page_h - spec->margin_top - spec->margin_bottom;
   c.pitch = spec->grid_lines > 0 ? spec->line_pitch : 0;
 
+  if (doc->meta.nnumbered) layout_copy_line(&c); /* 份号 above everything: GB/T 9704-2012 7.2.1 */
   if (spec->masthead) layout_masthead(&c);
   if (spec->title_block) layout_title(&c);
   heading_state hs = {top_heading_level(doc), {0}};
@@ -423,6 +424,7 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   if (spec->distribution) layout_distribution(&c);
   flow_boxes(&c);
   decorate_pages(&c);
+  if (doc->meta.nnumbered && c.errors == 0) layout_copy_marks(&c);
   collect_glyphs(&c);
   fill_info(&c);
   free_boxes(&c);
@@ -448,5 +450,12 @@ void laid_out_free(laid_out *lo) {
   free(lo->subject);
   free(lo->keywords);
   free(lo->date);
+  for (size_t k = 0; k < lo->ncopies; k++) {
+    for (size_t i = 0; i < lo->copy_marks[k].len; i++) free(lo->copy_marks[k].items[i].text);
+    free(lo->copy_marks[k].items);
+    free(lo->copy_labels[k]);
+  }
+  free(lo->copy_marks);
+  free(lo->copy_labels);
   memset(lo, 0, sizeof *lo);
 }

@@ -51,6 +51,11 @@ typedef struct {
   size_t *face_ncps;
   size_t nfaces;
   char *title, *author, *subject, *keywords, *date;
+  /* Numbered copies (份号): the pages are printed once per copy, each copy
+   * starting on an odd page, copy k adding copy_marks[k] to its first page. */
+  page_box *copy_marks;
+  char **copy_labels;  /* "000001": the number as printed, for bookmarks */
+  size_t ncopies;      /* 0: one copy, unnumbered */
 } laid_out;
 
 typedef struct layout_ctx layout_ctx;

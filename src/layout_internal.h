@@ -87,6 +87,10 @@ char *chinese_date(const char *iso); /* "2016-08-15" → "2016年8月15日" */
 void layout_masthead(layout_ctx *c);
 void layout_distribution(layout_ctx *c);
 
+/* Numbered copies (copynumber.c): the free first line, then each copy's 份号. */
+int layout_copy_line(layout_ctx *c);
+void layout_copy_marks(layout_ctx *c);
+
 /* Pagination (paginate.c). */
 void flow_boxes(layout_ctx *c);
 void decorate_pages(layout_ctx *c);

@@ -13,7 +13,7 @@
 static const char *role_names[ROLE_COUNT + 1] = { /* NULL-terminated for check_keys */
     "title", "subtitle", "heading1", "heading2", "heading3", "heading4", "body", "table",
     "table_header", "caption", "code", "quote", "page_number", "header", "footer", "masthead",
-    "masthead_issue", "masthead_line", "signature", "distribution", NULL};
+    "masthead_issue", "masthead_line", "signature", "distribution", "copy_number", NULL};
 
 static const struct { const char *name; double pt; } chinese_sizes[] = {
     {"初号", 42}, {"小初", 36}, {"一号", 26}, {"小一", 24}, {"二号", 22}, {"小二", 18},
@@ -292,6 +292,20 @@ static void read_normalize(lctx *c, yaml_node_t *n, normalize_rules *r) {
   for (const char *const *name = normalize_rule_names; *name; name++) get_bool(c, n, *name, normalize_rule_flag(r, *name));
 }
 
+/* copy_number: {format: "{copy}", digits: 6}: the 份号 of numbered copies. */
+static void read_copy_number(lctx *c, yaml_node_t *map, layout_spec *l) {
+  static const char *const keys[] = {"format", "digits", NULL};
+  check_keys(c, map, "copy_number", keys);
+  get_string(c, map, "format", &l->copy_number_format);
+  if (!l->copy_number_format) l->copy_number_format = xstrdup("{copy}");
+  double digits = 0;
+  get_double(c, map, "digits", &digits);
+  if (digits < 0 || digits > 9 || digits != (int)digits)
+    bad(c, ymap_get(c->y, map, "digits"), "'%s' must be a whole number from 0 to 9%s", "digits", "");
+  else
+    l->copy_number_digits = (int)digits;
+}
+
 static void set_defaults(layout_spec *l) {
   l->page_w = 210 * MM;
   l->page_h = 297 * MM;
@@ -318,7 +332,7 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   static const char *const keys[] = {
       "name", "description", "page", "grid", "line_pitch", "cjk_latin_space", "inline",
       "heading_numbering", "title_block", "signature", "roles", "page_number", "header",
-      "footer", "masthead", "distribution", "key_figures", "normalize", NULL};
+      "footer", "masthead", "distribution", "key_figures", "copy_number", "normalize", NULL};
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
   static const char *const inline_keys[] = {"emphasis", "strong", "code", NULL};
   static const char *const numbering[] = {"text", "generate", NULL};
@@ -367,6 +381,8 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   if (f) read_band(c, f, "footer", &l->footer, &l->footer_pages);
   yaml_node_t *mh = ymap_get(c->y, root, "masthead");
   if (mh) read_masthead(c, mh, l);
+  yaml_node_t *cn = ymap_get(c->y, root, "copy_number");
+  if (cn) read_copy_number(c, cn, l);
 }
 
 /* Derived values: the pitch from the grid, sanity of the type area. */
@@ -427,6 +443,7 @@ void layout_spec_free(layout_spec *l) {
   free(l->masthead_name);
   free(l->masthead_issue);
   free(l->key_figures_title);
+  free(l->copy_number_format);
   memset(l, 0, sizeof *l);
 }
 

@@ -26,7 +26,7 @@ typedef enum {
   ROLE_TITLE, ROLE_SUBTITLE, ROLE_H1, ROLE_H2, ROLE_H3, ROLE_H4, ROLE_BODY, ROLE_TABLE,
   ROLE_TABLE_HEADER, ROLE_CAPTION, ROLE_CODE, ROLE_QUOTE, ROLE_PAGE_NUMBER, ROLE_HEADER,
   ROLE_FOOTER, ROLE_MASTHEAD, ROLE_MASTHEAD_ISSUE, ROLE_MASTHEAD_LINE, ROLE_SIGNATURE,
-  ROLE_DISTRIBUTION, ROLE_COUNT
+  ROLE_DISTRIBUTION, ROLE_COPY_NUMBER, ROLE_COUNT
 } role_id;
 
 typedef struct {
@@ -74,6 +74,8 @@ typedef struct {
   bool distribution;                     /* 版记 at the end */
   char *key_figures_title;               /* "主要数据" */
   bool key_figures_at_end;               /* after the body instead of after the title */
+  char *copy_number_format;              /* 份号 of numbered copies: "{copy}"; NULL: none */
+  int copy_number_digits;                /* the number zero-padded to this many digits */
   normalize_rules normalize;             /* normalize: false | {quotes: false, …}; all on by default */
 } layout_spec;
 

@@ -8,13 +8,16 @@
 
 #include "brief.h"
 #include "frontmatter.h"
+#include "print.h"
+#include "mailcmd.h"
+#include "send.h"
 #include "util.h"
 
 static const char usage[] =
     "brief " BRIEF_VERSION ": Markdown case summaries + county figures -> Chinese PDF briefs\n"
     "\n"
     "Usage:\n"
-    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH]\n"
+    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
     "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf]\n"
@@ -25,6 +28,19 @@ static const char usage[] =
     "  brief text SUMMARY.md [--figures FIGURES.csv]\n"
     "      Print the text the PDF shows, in reading order (for checking extraction).\n"
     "      e.g. brief text input/黔西县.md --figures input/figures.csv\n"
+    "  brief print PDF|DIR... [--printer NAME] [--copies N] [--sides SIDES] [--dry-run]\n"
+    "      Print each PDF as one job on a CUPS queue (a folder: its PDFs in booklet order),\n"
+    "      named after its county, collated, duplex when it has more than one page.\n"
+    "      e.g. brief print out/briefs --printer office --copies 3\n"
+    "  brief mail DIR|SUMMARY.md... -o OUTDIR --from ADDRESS [--contacts CONTACTS.csv]\n"
+    "      Render every summary as batch does and write OUTDIR/<name>.eml beside each PDF:\n"
+    "      a ready e-mail to the units of its 版记 (报: To, 送/发: Cc), addresses from\n"
+    "      contacts.csv (columns 单位,邮箱) beside the summaries, the PDF attached.\n"
+    "      e.g. brief mail input -o out --from office@example.gov.cn\n"
+    "  brief send OUTDIR --smtp smtp://HOST:PORT|smtps://HOST:PORT [--user NAME] [--cacert PEM] [--dry-run]\n"
+    "      Send every .eml of OUTDIR not sent before (recorded in OUTDIR/sent.log), with\n"
+    "      STARTTLS when offered; the password comes from BRIEF_SMTP_PASSWORD or ~/.netrc.\n"
+    "      e.g. brief send out --smtp smtp://mail.example.gov.cn:587 --user office\n"
     "  brief check SUMMARY.md... [--figures FIGURES.csv] [--fix]\n"
     "      List every punctuation and spacing fix the normaliser makes, and every\n"
     "      unpaired quote or bracket; exit 1 when it found something. Uses figures.csv\n"
@@ -39,8 +55,18 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
+    "                         another in one PDF, each starting on an odd page\n"
+    "  --printer NAME         print: the queue (default: as lp finds it; CUPS_SERVER honoured)\n"
+    "  --copies N             print: copies of each brief (default 1)\n"
+    "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
+    "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
     "  --no-normalize         print the text as typed (no quote, punctuation or space fixes)\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
+    "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
+    "  --contacts PATH        mail: the address book (default: contacts.csv beside the summaries)\n"
+    "  --smtp URL             send: the SMTP server; --user NAME its login\n"
+    "  --cacert PATH          send: trust the CA certificates of this PEM file for TLS\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
@@ -48,8 +74,12 @@ static const char usage[] =
 
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
+  const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
   str_list inputs;
-  bool fix, no_normalize;
+  const char *numbered;                         /* render, batch: --numbered RANGE */
+  const char *printer, *copies, *sides;         /* print */
+  bool dry_run;
+  bool fix, no_normalize;                       /* check --fix; --no-normalize */
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -61,9 +91,23 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--layout")) target = &c->layout;
     else if (!strcmp(a, "--booklet")) target = &c->booklet;
     else if (!strcmp(a, "--data")) target = &c->data;
-    if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
+    else if (!strcmp(a, "--numbered")) target = &c->numbered;
+    else if (!strcmp(a, "--printer")) target = &c->printer;
+    else if (!strcmp(a, "--copies")) target = &c->copies;
+    else if (!strcmp(a, "--sides")) target = &c->sides;
+    else if (!strcmp(a, "--from")) target = &c->from;
+    else if (!strcmp(a, "--contacts")) target = &c->contacts;
+    else if (!strcmp(a, "--smtp")) target = &c->smtp;
+    else if (!strcmp(a, "--user")) target = &c->user;
+    else if (!strcmp(a, "--cacert")) target = &c->cacert;
+    else if (!strcmp(a, "--dry-run")) {
+      c->dry_run = true;
+      continue;
+    } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
       *(a[2] == 'f' ? &c->fix : &c->no_normalize) = true;
-    } else if (target) {
+      continue;
+    }
+    if (target) {
       if (i + 1 >= argc) {
         fprintf(stderr, "brief: error: %s needs a value; see 'brief --help'\n", a);
         return -1;
@@ -127,7 +171,7 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
     return 2;
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0]);
-  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->no_normalize};
+  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->numbered, c->no_normalize};
   int rc = brief_render(e, &job, dl);
   free(out);
   return finish(dl, rc == 0 ? 0 : 1);
@@ -159,7 +203,7 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
     char *stem = path_stem(inputs.items[i]);
     jobs[i] = (brief_job){inputs.items[i], xasprintf("%s/%s.pdf", c->output, stem),
                           c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout,
-                          c->no_normalize};
+                          c->numbered, c->no_normalize};
     free(stem);
   }
   int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
@@ -192,7 +236,7 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, c->no_normalize};
+  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, NULL, c->no_normalize};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 
@@ -205,11 +249,29 @@ static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
   for (size_t i = 0; i < c->inputs.len; i++) /* figures.csv beside a summary, as in a batch */
     jobs[i] = (brief_job){c->inputs.items[i], NULL,
                           c->figures ? xstrdup(c->figures) : batch_figures(c->inputs.items[i]), c->layout,
-                          c->no_normalize};
+                          NULL, c->no_normalize};
   int rc = brief_check(e, jobs, c->inputs.len, c->fix, stdout, dl);
   for (size_t i = 0; i < c->inputs.len; i++) free((char *)jobs[i].figures);
   free(jobs);
   return finish(dl, dl->errors ? 1 : rc);
+}
+
+static int cmd_mail(brief_engine *e, const cli *c, const char *data) {
+  str_list inputs = {0};
+  collect_inputs(&c->inputs, &inputs);
+  mail_options o = {c->output, c->from, c->contacts, c->figures, c->layout, data};
+  int rc = mail_command(e, &o, &inputs);
+  str_list_free(&inputs);
+  return rc;
+}
+
+static int cmd_send(const cli *c) {
+  if (c->inputs.len != 1) {
+    fprintf(stderr, "brief: error: send takes one folder, e.g. brief send out --smtp smtp://mail.example.gov.cn:587\n");
+    return 2;
+  }
+  send_options o = {c->inputs.items[0], c->smtp, c->user, c->cacert, c->dry_run};
+  return send_command(&o);
 }
 
 int main(int argc, char **argv) {
@@ -229,6 +291,17 @@ int main(int argc, char **argv) {
     fputs(usage, stderr);
     return 2;
   }
+  if (!strcmp(c.command, "print")) { /* needs no fonts or layouts */
+    print_options po = {c.printer, c.copies, c.sides, c.dry_run};
+    int prc = brief_print(&po, c.inputs.items, c.inputs.len);
+    str_list_free(&c.inputs);
+    return prc;
+  }
+  if (!strcmp(c.command, "send")) { /* needs no fonts */
+    int rc = cmd_send(&c);
+    str_list_free(&c.inputs);
+    return rc;
+  }
   const char *data = c.data ? c.data : getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : BRIEF_DATA_DIR;
   diag_list dl = {0};
   brief_engine *e = brief_engine_new(data, &dl);
@@ -237,6 +310,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
   else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c, &dl);
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
+  else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
   else if (!strcmp(c.command, "check")) rc = cmd_check(e, &c, &dl);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {

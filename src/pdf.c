@@ -299,15 +299,16 @@ static void draw_text(writer *w, HPDF_Page page, const page_box *box) {
   if (open) HPDF_Page_EndText(page);
 }
 
-/* Bookmarks nest by level; a deeper level hangs under the last shallower one. */
-static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages) {
+/* Bookmarks nest by level; a deeper level hangs under the last shallower
+ * one, and all under root (a numbered copy's own bookmark) when given. */
+static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages, HPDF_Outline root) {
   HPDF_Encoder utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
-  HPDF_Outline parents[8] = {NULL};
+  HPDF_Outline parents[8] = {root};
   for (size_t i = 0; i < lo->noutline; i++) {
     const outline_entry *e = &lo->outline[i];
     int level = e->level < 1 ? 1 : e->level > 6 ? 6 : e->level;
     HPDF_Outline parent = NULL;
-    for (int l = level - 1; l >= 1 && !parent; l--) parent = parents[l];
+    for (int l = level - 1; l >= 0 && !parent; l--) parent = parents[l];
     HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, e->title, utf8);
     if (!o) continue;
     HPDF_Destination dst = HPDF_Page_CreateDestination(pages[e->page]);
@@ -350,18 +351,133 @@ static int save(writer *w, const char *path) {
   return HPDF_SaveToFile(w->pdf, path) == HPDF_OK ? 0 : -1;
 }
 
-static int write_pages(writer *w, const laid_out *lo) {
+static HPDF_Page add_page(writer *w, const laid_out *lo) {
+  HPDF_Page page = HPDF_AddPage(w->pdf);
+  HPDF_Page_SetWidth(page, (HPDF_REAL)lo->page_w);
+  HPDF_Page_SetHeight(page, (HPDF_REAL)lo->page_h);
+  return page;
+}
+
+/* Numbered copies share the first copy's page contents: page p of every
+ * copy shows the content stream of the first copy's page p (a page's
+ * /Contents may be an array of streams, and nothing keeps two pages from
+ * naming the same stream: ISO 32000-1 7.7.3.3), and each copy's first page
+ * adds a small stream of its own holding its number. The shared stream
+ * names fonts and images by the page's resource names, which libharu hands
+ * out in order of first use (F1, F2 …, X1 …): a copy's page registers the
+ * same resources in the same order, and the names are compared before the
+ * stream is shared (otherwise that page is drawn in full). */
+typedef struct {
+  HPDF_Page page;
+  HPDF_Dict contents; /* its content stream, without any number */
+} first_copy_page;
+
+/* A second content stream for page, which drawing now goes to. */
+static HPDF_Dict add_stream(HPDF_Page page, HPDF_Dict first) {
+  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+  HPDF_Dict own = HPDF_DictStream_New(page->mmgr, attr->xref);
+  HPDF_Array both = HPDF_Array_New(page->mmgr);
+  if (!own || !both) return NULL;
+  own->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  HPDF_Array_Add(both, first);
+  HPDF_Array_Add(both, own);
+  HPDF_Dict_Add(page, "Contents", both);
+  attr->contents = own;
+  attr->stream = own->stream;
+  return own;
+}
+
+static void add_links(HPDF_Page page, const page_box *box) {
+  for (size_t i = 0; i < box->len; i++) {
+    const page_item *it = &box->items[i];
+    if (it->kind != IT_LINK) continue;
+    HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
+    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+    if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+  }
+}
+
+/* Registers box's images and fonts on page in the order drawing does
+ * (graphics first, then text); true when every name matches first's. */
+static bool same_resources(writer *w, HPDF_Page page, HPDF_Page first, const page_box *box) {
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < box->len; i++) {
+      const page_item *it = &box->items[i];
+      if (pass == 0 && it->kind == IT_IMAGE) {
+        HPDF_Image img = image_for(w, it->text);
+        if (img) HPDF_Page_GetXObjectName(page, img);
+      } else if (pass == 1 && it->kind == IT_TEXT) {
+        HPDF_Page_GetLocalFontName(page, w->fonts[it->face]);
+      }
+    }
+  HPDF_PageAttr a = (HPDF_PageAttr)page->attr, b = (HPDF_PageAttr)first->attr;
+  HPDF_Dict dicts[2][2] = {{a->fonts, b->fonts}, {a->xobjects, b->xobjects}};
+  for (int d = 0; d < 2; d++) {
+    HPDF_Dict mine = dicts[d][0], theirs = dicts[d][1];
+    if (!mine || !theirs) {
+      if (mine != theirs) return false;
+      continue;
+    }
+    for (HPDF_UINT i = 0; i < theirs->list->count; i++) {
+      HPDF_DictElement e = HPDF_List_ItemAt(theirs->list, i);
+      HPDF_Obj_Header *h = e->value;
+      void *obj = h->obj_class == HPDF_OCLASS_PROXY ? ((HPDF_Proxy)e->value)->obj : e->value;
+      const char *key = HPDF_Dict_GetKeyByObj(mine, obj);
+      if (!key || strcmp(key, e->key) != 0) return false;
+    }
+  }
+  return true;
+}
+
+static void draw_page(writer *w, HPDF_Page page, const page_box *box) {
+  draw_graphics(w, page, box);
+  draw_text(w, page, box);
+}
+
+/* One copy of the laid-out pages. A numbered copy adds its 份号 (marks) in
+ * a stream of its own on its first page and gets a bookmark of its own
+ * holding the headings. first[] records the first copy's pages for the
+ * others to share (NULL: nothing to share, nothing to record). */
+static void write_copy(writer *w, const laid_out *lo, const page_box *marks, const char *label,
+                       first_copy_page *first, bool share) {
   HPDF_Page *pages = xcalloc(lo->npages + 1, sizeof *pages);
   for (size_t p = 0; p < lo->npages && !w->err.error; p++) {
-    HPDF_Page page = HPDF_AddPage(w->pdf);
-    pages[p] = page;
-    HPDF_Page_SetWidth(page, (HPDF_REAL)lo->page_w);
-    HPDF_Page_SetHeight(page, (HPDF_REAL)lo->page_h);
-    draw_graphics(w, page, &lo->pages[p]);
-    draw_text(w, page, &lo->pages[p]);
+    HPDF_Page page = pages[p] = add_page(w, lo);
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    if (share && same_resources(w, page, first[p].page, &lo->pages[p])) {
+      add_links(page, &lo->pages[p]);
+      if (marks && p == 0) add_stream(page, first[p].contents); /* then the number, below */
+      else HPDF_Dict_Add(page, "Contents", first[p].contents);     /* its own stream stays empty */
+    } else {
+      draw_page(w, page, &lo->pages[p]);
+      if (first && !share) first[p] = (first_copy_page){page, attr->contents};
+      if (marks && p == 0 && !add_stream(page, attr->contents)) break;
+    }
+    if (marks && p == 0) draw_text(w, page, marks);
   }
-  if (!w->err.error) add_outline(w, lo, pages);
+  HPDF_Outline root = NULL;
+  if (label && !w->err.error && lo->npages) {
+    root = HPDF_CreateOutline(w->pdf, NULL, label, HPDF_GetEncoder(w->pdf, "UTF-8"));
+    if (root) HPDF_Outline_SetDestination(root, HPDF_Page_CreateDestination(pages[0]));
+  }
+  if (!w->err.error) add_outline(w, lo, pages, root);
   free(pages);
+}
+
+/* Numbered copies follow one another, each starting on an odd page (a
+ * blank page after a copy with an odd page count) so that every copy
+ * comes out of a duplex printer on sheets of its own. */
+static int write_pages(writer *w, const laid_out *lo) {
+  if (lo->ncopies == 0) {
+    write_copy(w, lo, NULL, NULL, NULL, false);
+    return w->err.error ? -1 : 0;
+  }
+  first_copy_page *first = xcalloc(lo->npages + 1, sizeof *first);
+  for (size_t k = 0; k < lo->ncopies && !w->err.error; k++) {
+    if (k > 0 && lo->npages % 2) add_page(w, lo);
+    write_copy(w, lo, &lo->copy_marks[k], lo->copy_labels[k], first, k > 0);
+  }
+  free(first);
   return w->err.error ? -1 : 0;
 }
 

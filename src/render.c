@@ -14,6 +14,7 @@
 #include "linebreaker.h"
 #include "markdown.h"
 #include "model.h"
+#include "numbered.h"
 #include "normalize.h"
 #include "pdf.h"
 #include "text_renderer.h"
@@ -212,6 +213,22 @@ int brief_normalize_job(brief_engine *e, const brief_job *job, nz_report *rep, c
   return 0;
 }
 
+/* --numbered RANGE replaces the front matter's 'numbered'. */
+static int take_numbered(const char *range, doc_meta *meta, diag_list *dl) {
+  int *numbers;
+  size_t n;
+  char *why;
+  if (numbered_parse(range, &numbers, &n, &why) != 0) {
+    diag_error(dl, NULL, 0, 0, "--numbered '%s': %s", range, why);
+    free(why);
+    return -1;
+  }
+  free(meta->numbered);
+  meta->numbered = numbers;
+  meta->nnumbered = n;
+  return 0;
+}
+
 /* Parses, binds and lays out one job. */
 static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
   document doc;
@@ -223,6 +240,11 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   summarize(job, &rep, dl);
   nz_report_free(&rep);
   if (prepared != 0) return -1;
+  if (job->numbered && take_numbered(job->numbered, &doc.meta, dl) != 0) {
+    layout_spec_free(&spec);
+    document_free(&doc);
+    return -1;
+  }
   double t1 = now_ms();
   int rc = layout_document(&doc, &spec, e->fonts, lo, dl);
   if (e->timing)
@@ -354,6 +376,23 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
     if (book.npages == 0 || write_pdf(e, &book, booklet, dl) != 0) rc = -1;
     laid_out_free(&book);
   }
+  return rc;
+}
+
+int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
+  document doc;
+  char *text;
+  size_t len = 0;
+  int rc = parse_document(input, &doc, &text, &len, dl);
+  if (rc == 0) { /* the title as the default layout prints it */
+    normalize_rules rules = normalize_rules_default();
+    normalize_document(&doc, text, len, &rules, NULL);
+    take_title(&doc);
+  }
+  free(text);
+  *meta = doc.meta;
+  memset(&doc.meta, 0, sizeof doc.meta);
+  document_free(&doc);
   return rc;
 }
 

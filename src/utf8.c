@@ -1,5 +1,6 @@
 #include "utf8.h"
 
+#include <hb.h>
 #include <string.h>
 
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp) {
@@ -100,16 +101,25 @@ bool is_unicode_space(uint32_t cp) {
          cp == 0x3000;
 }
 
+/* cmark-gfm 0.29 counts ASCII punctuation and the general categories P*
+ * (not the symbols S* that CommonMark 0.31 added: ¥ ￥ ＋ are letters to it).
+ * The emphasis pass must see runs as cmark-gfm saw them, so it asks the
+ * same question of HarfBuzz's Unicode data. */
 bool is_unicode_punct(uint32_t cp) {
   if (cp < 0x80) return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) ||
                         (cp >= 0x5B && cp <= 0x60) || (cp >= 0x7B && cp <= 0x7E);
-  if (cp >= 0x2010 && cp <= 0x2027) return true;
-  if (cp >= 0x2030 && cp <= 0x205E) return true;
-  if (cp >= 0x2E00 && cp <= 0x2E7F) return true;
-  if (cp >= 0xA1 && cp <= 0xBF) return cp != 0xAA && cp != 0xB2 && cp != 0xB3 && cp != 0xB5 &&
-                                       cp != 0xB9 && cp != 0xBA && cp != 0xBC && cp != 0xBD &&
-                                       cp != 0xBE;
-  return is_cjk_punct(cp) && cp != 0x3000;
+  switch (hb_unicode_general_category(hb_unicode_funcs_get_default(), cp)) {
+    case HB_UNICODE_GENERAL_CATEGORY_CONNECT_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_DASH_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_OPEN_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_CLOSE_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_INITIAL_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_FINAL_PUNCTUATION:
+    case HB_UNICODE_GENERAL_CATEGORY_OTHER_PUNCTUATION:
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool cannot_start_line(uint32_t cp) {

@@ -24,7 +24,7 @@ static inline bool is_cjk(uint32_t cp) { return is_cjk_ideograph(cp) || is_cjk_p
 /* CJK set full width: no space beside it at a soft break, a stretch point
  * when justifying. The dash and middle dot are CJK punctuation set narrow. */
 static inline bool is_wide(uint32_t cp) { return is_cjk(cp) && cp != 0x2014 && cp != 0xB7; }
-/* Unicode punctuation or symbol, in the sense CommonMark's flanking rules use. */
+/* Unicode punctuation in the sense cmark-gfm 0.29's flanking rules use (P*, not S*). */
 bool is_unicode_punct(uint32_t cp);
 bool is_unicode_space(uint32_t cp);
 static inline bool is_ascii_alnum(uint32_t cp) {

@@ -421,4 +421,5 @@ def main():
     sys.exit(1 if failed else 0)
 
 
-main()
+if __name__ == "__main__":  # other e2e_*.py files import the helpers
+    main()
