@@ -239,11 +239,12 @@ typedef VEC(size_t) index_vec;
 static void rule_quotes(nctx *x, uint32_t q) {
   index_vec at = {0};
   quote_candidates(x, q, &at);
+  int depth = 0; /* of “ ” before a, counted once over the list */
+  size_t scanned = 0;
   for (size_t k = 0; k + 1 < at.len; k += 2) {
     size_t a = at.items[k], b = at.items[k + 1];
+    for (; scanned < a; scanned++) depth += x->c[scanned].eff == 0x201C ? 1 : x->c[scanned].eff == 0x201D ? -1 : 0;
     if (!han_between(x, a + 1, b) && !is_han(prev_eff(x, a)) && !is_han(next_eff(x, b))) continue;
-    int depth = 0;
-    for (size_t j = 0; j < a; j++) depth += x->c[j].eff == 0x201C ? 1 : x->c[j].eff == 0x201D ? -1 : 0;
     bool inner = q == '\'' || depth > 0;
     edit(x, a, 1, inner ? "‘" : "“", "quotes");
     edit(x, b, 1, inner ? "’" : "”", "quotes");
@@ -428,10 +429,11 @@ static void run_changes(nctx *x) {
 static void run_rules(nctx *x) {
   protect_references(x);
   size_t before;
-  do {
+  int passes = 0;
+  do { /* two passes settle real text; the bound keeps a contrived chain linear */
     before = x->edits.len;
     run_changes(x);
-  } while (x->edits.len > before);
+  } while (x->edits.len > before && ++passes < 16);
   if (x->r->repeated) rule_repeated(x);
   if (x->r->unpaired && x->r->quotes) {
     rule_unpaired_quotes(x, '"');
@@ -455,6 +457,22 @@ static size_t skip_group(const char *s, size_t len, size_t p, char open, char cl
     else if (s[q] == '\n' && q + 1 < len && s[q + 1] == '\n') break;
   }
   return p;
+}
+
+/* Raw inline HTML at s[p] (`<br>`, `</b>`, `<!-- … -->`), which the
+ * model leaves out: its length, or 0. `<http://…>` is an autolink, not HTML. */
+static size_t html_len(const char *s, size_t len, size_t p) {
+  size_t q = p + 1;
+  if (q + 2 < len && !strncmp(s + q, "!--", 3)) {
+    const char *end = strstr(s + q, "-->");
+    return end ? (size_t)(end - s) + 3 - p : 0;
+  }
+  if (q < len && s[q] == '/') q++;
+  if (q >= len || !((s[q] >= 'a' && s[q] <= 'z') || (s[q] >= 'A' && s[q] <= 'Z'))) return 0;
+  while (q < len && (is_ascii_alnum((unsigned char)s[q]) || s[q] == '-')) q++;
+  if (q >= len || !strchr(" \t\n/>", s[q])) return 0;
+  while (q < len && s[q] != '>' && s[q] != '<') q++;
+  return q < len && s[q] == '>' ? q + 1 - p : 0;
 }
 
 static size_t entity_len(const char *s, size_t len, size_t p) {
@@ -519,6 +537,10 @@ static bool align_char(nchar *c, const char *src, size_t len, size_t *p, bool *p
       c->nofix = true;
       *p = q + e;
       return true;
+    }
+    if (ch == '<' && (e = html_len(src, len, q)) > 0) {
+      *p = q + e;
+      continue;
     }
     if (is_markup(ch)) {
       *p = q + 1;
