@@ -464,8 +464,9 @@ static size_t skip_group(const char *s, size_t len, size_t p, char open, char cl
 static size_t html_len(const char *s, size_t len, size_t p) {
   size_t q = p + 1;
   if (q + 2 < len && !strncmp(s + q, "!--", 3)) {
-    const char *end = strstr(s + q, "-->");
-    return end ? (size_t)(end - s) + 3 - p : 0;
+    for (size_t e = q + 3; e + 2 < len; e++)
+      if (!strncmp(s + e, "-->", 3)) return e + 3 - p;
+    return 0;
   }
   if (q < len && s[q] == '/') q++;
   if (q >= len || !((s[q] >= 'a' && s[q] <= 'z') || (s[q] >= 'A' && s[q] <= 'Z'))) return 0;
