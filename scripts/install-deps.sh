@@ -15,6 +15,7 @@ packages=(
   poppler-utils qpdf python3
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
+  python3-pdfminer
   pandoc  # the .docx round-trip test (tests/e2e_normalize.py)
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
