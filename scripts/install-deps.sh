@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what brief needs to build, test and render: Debian packages and,
 # for the CommonMark spec test, the npm package commonmark-spec and for the
-# normalisation test zhlint (into
-# build/npm, outside the source tree). Idempotent; uses sudo when not root.
+# normalisation test zhlint (into build/npm, outside the source tree), and
+# puppeteer-core for the browser test (into build/npm-browser). Idempotent;
+# uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ packages=(
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
+  libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
   pandoc  # the .docx round-trip test (tests/e2e_normalize.py)
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -37,6 +39,18 @@ if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ] || [ ! -f build/npm/
   mkdir -p build/npm
   for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
     npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 zhlint@0.8.2 >/dev/null && break
+    [ "$attempt" = 3 ] && exit 1
+    sleep 5
+  done
+fi
+
+# The browser test of `brief serve` drives Debian's /usr/bin/chromium with
+# puppeteer-core (no browser download). Its own prefix: an npm install
+# --no-save into build/npm would prune commonmark-spec.
+if [ ! -f build/npm-browser/node_modules/puppeteer-core/package.json ]; then
+  mkdir -p build/npm-browser
+  for attempt in 1 2 3; do
+    npm install --no-save --no-audit --no-fund --prefix build/npm-browser puppeteer-core@24.43.1 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done

@@ -142,6 +142,7 @@ static void resolve_soft_breaks(span_list *l) {
 
 static bool same_attrs(const span *a, const span *b) {
   if (a->kind != SPAN_TEXT || b->kind != SPAN_TEXT || a->style != b->style) return false;
+  if (a->line != b->line) return false; /* a span keeps its position: errors point at the right line */
   if (!a->url || !b->url) return a->url == b->url;
   return strcmp(a->url, b->url) == 0;
 }
@@ -368,6 +369,8 @@ static void attach(cmark_parser *p, const char *name) {
   cmark_syntax_extension *ext = cmark_find_syntax_extension(name);
   if (ext) cmark_parser_attach_syntax_extension(p, ext);
 }
+
+void markdown_init(void) { cmark_gfm_core_extensions_ensure_registered(); }
 
 int markdown_parse(const char *text, size_t len, int line_offset, const markdown_options *opts,
                    document *doc, diag_list *dl) {
