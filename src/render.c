@@ -383,6 +383,53 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
   return 0;
 }
 
+/* The code the booklet dst gives src's Private Use code c of face id. */
+static uint16_t booklet_code(laid_out *dst, const font_code *c, size_t id) {
+  for (size_t k = 0; k < dst->face_ncodes[id]; k++)
+    if (dst->face_codes[id][k].cp == c->cp) return dst->face_codes[id][k].code;
+  size_t n = dst->face_ncodes[id];
+  uint32_t code = n ? dst->face_codes[id][n - 1].code + 1u : 0xE000;
+  while (code <= 0xF8FF && font_face_has(dst->faces[id], code)) code++;
+  dst->face_codes[id] = xrealloc(dst->face_codes[id], (n + 1) * sizeof *dst->face_codes[id]);
+  dst->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
+  dst->face_ncodes[id] = n + 1;
+  return (uint16_t)code;
+}
+
+/* Each brief numbers its Private Use codes from U+E000: in the booklet a
+ * character keeps one code per face, so src's runs are re-encoded. */
+static void merge_codes(laid_out *dst, laid_out *src, size_t id) {
+  size_t n = src->face_ncodes[id];
+  uint16_t *to = xcalloc(n + 1, sizeof *to);
+  bool same = true;
+  for (size_t k = 0; k < n; k++) {
+    to[k] = booklet_code(dst, &src->face_codes[id][k], id);
+    same &= to[k] == src->face_codes[id][k].code;
+  }
+  for (size_t p = 0; p < src->npages && !same; p++)
+    for (size_t i = 0; i < src->pages[p].len; i++) {
+      page_item *it = &src->pages[p].items[i];
+      if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
+      strbuf sb = {0};
+      for (const char *q = it->text; *q;) {
+        uint32_t cp;
+        size_t len = utf8_decode(q, strlen(q), &cp);
+        if (!len) break;
+        q += len;
+        for (size_t k = 0; k < n; k++)
+          if (src->face_codes[id][k].code == cp) {
+            cp = to[k];
+            break;
+          }
+        char buf[4];
+        sb_append(&sb, buf, utf8_encode(cp, buf));
+      }
+      free(it->text);
+      it->text = sb_take(&sb);
+    }
+  free(to);
+}
+
 /* Moves src's pages into the booklet dst. A brief after one with an odd
  * page count gets a blank page before it, so every brief starts on a
  * right-hand page when printed on both sides. */
@@ -399,6 +446,10 @@ static void append_pages(laid_out *dst, laid_out *src) {
     dst->outline[dst->noutline++] = o;
   }
   for (size_t id = 0; id < src->nfaces; id++) {
+    if (src->face_ncodes[id]) {
+      dst->faces[id] = src->faces[id];
+      merge_codes(dst, src, id);
+    }
     if (!src->face_ncps[id]) continue;
     dst->faces[id] = src->faces[id];
     size_t n = dst->face_ncps[id];
@@ -428,6 +479,8 @@ static void init_booklet(laid_out *book, size_t nfaces) {
   book->faces = xcalloc(nfaces + 1, sizeof *book->faces);
   book->face_cps = xcalloc(nfaces + 1, sizeof *book->face_cps);
   book->face_ncps = xcalloc(nfaces + 1, sizeof *book->face_ncps);
+  book->face_codes = xcalloc(nfaces + 1, sizeof *book->face_codes);
+  book->face_ncodes = xcalloc(nfaces + 1, sizeof *book->face_ncodes);
   book->title = xstrdup("汇编");
 }
 
