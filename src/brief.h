@@ -27,6 +27,7 @@ typedef struct {
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
   const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
+  bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
   /* For a server (all zero for the command line): */
   const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
   size_t text_len;
@@ -59,6 +60,15 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
  * the first level-1 heading when the front matter has none). Caller frees
  * meta with doc_meta_free. */
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl);
+/* `brief check`: parses, binds and normalises each summary without writing
+ * a PDF, prints every change and problem to out; with fix writes the
+ * normalised Markdown back. Returns 0 when clean (check.c). */
+int brief_check(brief_engine *e, const brief_job *jobs, size_t n, bool fix, FILE *out, diag_list *dl);
+/* What check runs: the normalisation report of one job and the source it
+ * was found in (caller frees both). */
+struct nz_report;
+int brief_normalize_job(brief_engine *e, const brief_job *job, struct nz_report *rep, char **source,
+                        size_t *len, diag_list *dl);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

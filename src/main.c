@@ -43,6 +43,11 @@ static const char usage[] =
     "      Send every .eml of OUTDIR not sent before (recorded in OUTDIR/sent.log), with\n"
     "      STARTTLS when offered; the password comes from BRIEF_SMTP_PASSWORD or ~/.netrc.\n"
     "      e.g. brief send out --smtp smtp://mail.example.gov.cn:587 --user office\n"
+    "  brief check SUMMARY.md... [--figures FIGURES.csv] [--fix]\n"
+    "      List every punctuation and spacing fix the normaliser makes, and every\n"
+    "      unpaired quote or bracket; exit 1 when it found something. Uses figures.csv\n"
+    "      beside each summary unless --figures is given. --fix writes the fixes back\n"
+    "      into the summaries. e.g. brief check input/*.md --fix\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "  brief serve [DIR] [--port N] [--host ADDR] [--time-limit MS] [--jobs N]\n"
@@ -64,6 +69,7 @@ static const char usage[] =
     "  --copies N             print: copies of each brief (default 1)\n"
     "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
     "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
+    "  --no-normalize         print the text as typed (no quote, punctuation or space fixes)\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: BRIEF_DATA, else\n"
     "                         ../share/brief beside the binary, else the source tree)\n"
     "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
@@ -89,6 +95,7 @@ typedef struct {
   bool dry_run;
   const char *format; /* --format pdf|ofd|both */
   int formats;
+  bool fix, no_normalize;                       /* check --fix; --no-normalize */
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -116,6 +123,9 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--cacert")) target = &c->cacert;
     else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
+      continue;
+    } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
+      *(a[2] == 'f' ? &c->fix : &c->no_normalize) = true;
       continue;
     }
     if (target) {
@@ -192,7 +202,7 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0], c->formats);
   brief_job job = {.input = c->inputs.items[0], .output = out, .figures = c->figures, .layout = c->layout,
-                   .numbered = c->numbered, .formats = c->formats};
+                   .numbered = c->numbered, .formats = c->formats, .no_normalize = c->no_normalize};
   int rc = brief_render(e, &job, dl);
   free(out);
   return finish(dl, rc == 0 ? 0 : 1);
@@ -228,7 +238,7 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
         .figures = c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]),
         .layout = c->layout,
         .numbered = c->numbered,
-        .formats = c->formats};
+        .formats = c->formats, .no_normalize = c->no_normalize};
     free(stem);
   }
   int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
@@ -261,8 +271,24 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout};
+  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout, .no_normalize = c->no_normalize};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
+}
+
+static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
+  if (c->inputs.len == 0) {
+    fprintf(stderr, "brief: error: check needs summaries, e.g. brief check input/陇西县.md\n");
+    return 2;
+  }
+  brief_job *jobs = xcalloc(c->inputs.len + 1, sizeof *jobs);
+  for (size_t i = 0; i < c->inputs.len; i++) /* figures.csv beside a summary, as in a batch */
+    jobs[i] = (brief_job){.input = c->inputs.items[i],
+                          .figures = c->figures ? xstrdup(c->figures) : batch_figures(c->inputs.items[i]),
+                          .layout = c->layout, .no_normalize = c->no_normalize};
+  int rc = brief_check(e, jobs, c->inputs.len, c->fix, stdout, dl);
+  for (size_t i = 0; i < c->inputs.len; i++) free((char *)jobs[i].figures);
+  free(jobs);
+  return finish(dl, dl->errors ? 1 : rc);
 }
 
 /* A whole number in [lo, hi], or -1. */
@@ -344,6 +370,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
   else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
+  else if (!strcmp(c.command, "check")) rc = cmd_check(e, &c, &dl);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {
     printf("data folder: %s (from %s)\n", paths.data_dir, paths.origin);
