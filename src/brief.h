@@ -27,15 +27,20 @@ typedef struct {
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
   const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
+  bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
   /* For a server (all zero for the command line): */
   const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
   size_t text_len;
   const char *image_root;   /* non-NULL: images must be files inside this folder ("" allows none) */
   bool layout_names_only;   /* layouts only by installed name, never a path */
   double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this */
+  int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
 } brief_job;
 
 #define BRIEF_TIME_LIMIT (-2) /* a render returned this: the time limit passed */
+
+/* Output formats. With both, output's extension is replaced for each. */
+enum { BRIEF_PDF = 1, BRIEF_OFD = 2 };
 
 /* Renders one brief. The PDF is written whole or not at all. */
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
@@ -45,7 +50,8 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
 /* Renders every job into its own PDF, going on past failures (failed[i]
  * is set for each); with booklet also writes all briefs that rendered into
- * one PDF for duplex printing, every brief starting on an odd page.
+ * one PDF for duplex printing, every brief starting on an odd page (in the
+ * formats of jobs[0], or by booklet's extension when that is 0).
  * Returns 0 when everything was written. */
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);
@@ -54,6 +60,15 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
  * the first level-1 heading when the front matter has none). Caller frees
  * meta with doc_meta_free. */
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl);
+/* `brief check`: parses, binds and normalises each summary without writing
+ * a PDF, prints every change and problem to out; with fix writes the
+ * normalised Markdown back. Returns 0 when clean (check.c). */
+int brief_check(brief_engine *e, const brief_job *jobs, size_t n, bool fix, FILE *out, diag_list *dl);
+/* What check runs: the normalisation report of one job and the source it
+ * was found in (caller frees both). */
+struct nz_report;
+int brief_normalize_job(brief_engine *e, const brief_job *job, struct nz_report *rep, char **source,
+                        size_t *len, diag_list *dl);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

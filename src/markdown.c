@@ -372,23 +372,6 @@ static void attach(cmark_parser *p, const char *name) {
 
 void markdown_init(void) { cmark_gfm_core_extensions_ensure_registered(); }
 
-/* Without a front matter title, the first level-1 heading is the title
- * (and no longer a heading of the body). */
-static void take_title(document *doc) {
-  if (doc->meta.title) return;
-  for (size_t i = 0; i < doc->len; i++) {
-    block *b = &doc->items[i];
-    if (b->kind != BLK_HEADING || b->level != 1) continue;
-    doc->meta.title = span_list_text(&b->spans);
-    span_list_free(&b->spans);
-    free(b->marker);
-    free(b->number);
-    memmove(b, b + 1, (doc->len - i - 1) * sizeof *b);
-    doc->len--;
-    return;
-  }
-}
-
 int markdown_parse(const char *text, size_t len, int line_offset, const markdown_options *opts,
                    document *doc, diag_list *dl) {
   cmark_gfm_core_extensions_ensure_registered();
@@ -404,6 +387,5 @@ int markdown_parse(const char *text, size_t len, int line_offset, const markdown
   free(nest.marker);
   cmark_node_free(root);
   cmark_parser_free(parser);
-  if (opts->title_from_heading) take_title(doc);
   return ctx.errors ? -1 : 0;
 }

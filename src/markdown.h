@@ -10,8 +10,7 @@
 #include "model.h"
 
 typedef struct {
-  bool cjk_emphasis;       /* pair emphasis delimiters next to CJK text (see cjk_emphasis.h) */
-  bool title_from_heading; /* no title in the front matter: the first level-1 heading is the title */
+  bool cjk_emphasis; /* pair emphasis delimiters next to CJK text (see cjk_emphasis.h) */
 } markdown_options;
 
 /* Registers cmark-gfm's extensions, a process-wide registry without a

@@ -58,7 +58,9 @@ static int check_text(const char *file, const char *text, size_t len, diag_list 
 }
 
 int document_parse(const char *path, const char *text_in, size_t text_len, const char *numbered, document *doc,
-                   diag_list *dl) {
+                   char **source, size_t *source_len, diag_list *dl) {
+  *source = NULL;
+  *source_len = 0;
   memset(doc, 0, sizeof *doc);
   doc->file = xstrdup(path);
   doc->dir = path_dirname(path);
@@ -72,13 +74,31 @@ int document_parse(const char *path, const char *text_in, size_t text_len, const
   int body_line = 0;
   long body = rc == 0 ? frontmatter_parse(text, len, path, &doc->meta, &body_line, dl) : -1;
   if (body >= 0) {
-    markdown_options opts = {.cjk_emphasis = true, .title_from_heading = true};
+    markdown_options opts = {.cjk_emphasis = true};
     rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
   } else {
     rc = -1;
   }
-  free(text);
   if (rc == 0 && numbered) rc = take_numbered(numbered, &doc->meta, dl);
+  *source = text; /* the normalisation stage finds its positions in it */
+  *source_len = len;
   return rc;
+}
+
+/* Without a front matter title, the first level-1 heading is the title
+ * (and no longer a heading of the body). */
+void document_take_title(document *doc) {
+  if (doc->meta.title) return;
+  for (size_t i = 0; i < doc->len; i++) {
+    block *b = &doc->items[i];
+    if (b->kind != BLK_HEADING || b->level != 1) continue;
+    doc->meta.title = span_list_text(&b->spans);
+    span_list_free(&b->spans);
+    free(b->marker);
+    free(b->number);
+    memmove(b, b + 1, (doc->len - i - 1) * sizeof *b);
+    doc->len--;
+    return;
+  }
 }
 

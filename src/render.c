@@ -10,12 +10,14 @@
 #include "figures.h"
 #include "fonts.h"
 #include "frontmatter.h"
-#include "parse.h"
 #include "layout.h"
 #include "layoutspec.h"
 #include "linebreaker.h"
 #include "markdown.h"
 #include "model.h"
+#include "ofd.h"
+#include "normalize.h"
+#include "parse.h"
 #include "pdf.h"
 #include "utf8.h"
 #include "util.h"
@@ -119,25 +121,64 @@ static int check_images(const brief_job *job, const document *doc, diag_list *dl
   return rc;
 }
 
-/* Parses a job's summary, binds its figures and loads its layout, in that
- * order and each once: the model is complete when parsed and bound, and
- * nothing here changes it afterwards. On failure both are freed. */
-static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec,
-                       diag_list *dl) {
-  if (document_parse(job->input, job->text, job->text_len, job->numbered, doc, dl) != 0 ||
-      check_images(job, doc, dl) != 0) {
-    document_free(doc);
-    return -1;
-  }
-  if (bind_figures(job, doc, dl) != 0) {
-    document_free(doc);
-    return -1;
-  }
-  if (load_layout(e, job, doc, spec, dl) != 0) {
+/* Normalisation (normalize.h) runs on the model before the title is taken
+ * from the first heading and before figures are bound. */
+static void normalize_job(const brief_job *job, document *doc, const layout_spec *spec, const char *source,
+                          size_t len, nz_report *rep) {
+  normalize_rules rules = job->no_normalize ? normalize_rules_none() : spec->normalize;
+  normalize_document(doc, source, len, &rules, rep);
+}
+
+/* Parses a job's summary, loads its layout, normalises the model, takes
+ * its title and binds its figures: each stage once, in that order, and
+ * nothing here edits the model itself. The layout comes before
+ * normalisation only for its rules. On failure both are freed. rep and
+ * source may be NULL. */
+static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec, nz_report *rep,
+                       char **source, size_t *source_len, diag_list *dl) {
+  char *text = NULL;
+  size_t len = 0;
+  int rc = document_parse(job->input, job->text, job->text_len, job->numbered, doc, &text, &len, dl);
+  if (rc == 0) rc = check_images(job, doc, dl);
+  if (rc == 0 && load_layout(e, job, doc, spec, dl) != 0) {
     layout_spec_free(spec);
-    document_free(doc);
-    return -1;
+    rc = -1;
+  } else if (rc == 0) {
+    normalize_job(job, doc, spec, text, len, rep);
+    document_take_title(doc); /* after normalisation: the title is printed normalised */
+    if (bind_figures(job, doc, dl) != 0) {
+      layout_spec_free(spec);
+      rc = -1;
+    }
   }
+  if (rc != 0) document_free(doc);
+  if (source && rc == 0) {
+    *source = text;
+    *source_len = len;
+  } else {
+    free(text);
+  }
+  return rc;
+}
+
+/* render and batch say in one line what normalisation did. */
+static void summarize(const brief_job *job, const nz_report *rep, diag_list *dl) {
+  if (rep->changes && rep->problems)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation fixes, %zu problems; run brief check for the list",
+                 rep->changes, rep->problems);
+  else if (rep->changes)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation fixes; run brief check for the list", rep->changes);
+  else if (rep->problems)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation problems; run brief check for the list", rep->problems);
+}
+
+int brief_normalize_job(brief_engine *e, const brief_job *job, nz_report *rep, char **source, size_t *len,
+                        diag_list *dl) {
+  document doc;
+  layout_spec spec;
+  if (prepare_job(e, job, &doc, &spec, rep, source, len, dl) != 0) return -1;
+  layout_spec_free(&spec);
+  document_free(&doc);
   return 0;
 }
 
@@ -158,8 +199,12 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   document doc;
   layout_spec spec;
   memset(lo, 0, sizeof *lo);
+  nz_report rep = {0};
   double t0 = now_ms();
-  if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
+  int prepared = prepare_job(e, job, &doc, &spec, &rep, NULL, NULL, dl);
+  summarize(job, &rep, dl);
+  nz_report_free(&rep);
+  if (prepared != 0) return -1;
   double t1 = now_ms();
   int rc = past_deadline(job_deadline(job, t0), dl);
   if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
@@ -194,10 +239,54 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, di
   return rc;
 }
 
+/* The OFD likewise: temporary file, renamed when complete. */
+static int write_ofd(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
+  char *temp = temp_beside(output);
+  if (!temp) {
+    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+    return -1;
+  }
+  ofd_options opts = {BRIEF_VERSION, e->source_epoch};
+  double t0 = now_ms();
+  int rc = ofd_write(lo, &opts, temp, dl);
+  if (rc == 0 && commit_temp(temp, output) != 0) {
+    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+    rc = -1;
+  }
+  if (rc != 0) discard_temp(temp);
+  if (e->timing) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
+  free(temp);
+  return rc;
+}
+
+/* output with its .pdf/.ofd extension (if any) replaced by ext. */
+static char *with_extension(const char *output, const char *ext) {
+  size_t n = strlen(output);
+  if (str_ends_with(output, ".pdf") || str_ends_with(output, ".ofd") || str_ends_with(output, ".PDF") ||
+      str_ends_with(output, ".OFD"))
+    n -= 4;
+  return xasprintf("%.*s%s", (int)n, output, ext);
+}
+
+/* Writes lo in the formats asked for (0: by the extension of output). */
+static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, int formats,
+                         diag_list *dl) {
+  if (formats == 0)
+    formats = str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
+  if (formats == BRIEF_PDF) return write_pdf(e, lo, output, dl);
+  if (formats == BRIEF_OFD) return write_ofd(e, lo, output, dl);
+  char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
+  int rc = write_pdf(e, lo, pdf, dl);
+  if (rc == 0) rc = write_ofd(e, lo, ofd, dl);
+  free(pdf);
+  free(ofd);
+  return rc;
+}
+
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
-  if (rc == 0) rc = write_pdf(e, &lo, job->output, dl);
+  if (rc == 0) rc = write_outputs(e, &lo, job->output, job->formats, dl);
   laid_out_free(&lo);
   return rc;
 }
@@ -248,7 +337,7 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
   int nfailed = 0;
   for (size_t i = 0; i < n; i++) {
     laid_out lo;
-    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_pdf(e, &lo, jobs[i].output, dl) != 0;
+    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_outputs(e, &lo, jobs[i].output, jobs[i].formats, dl) != 0;
     if (failed[i]) nfailed++;
     else if (booklet) laid_out_append(&book, &lo); /* each brief is laid out once, for both */
     laid_out_free(&lo);
@@ -256,7 +345,7 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
   int rc = nfailed ? -1 : 0;
   if (booklet) {
     /* The booklet holds every brief that rendered; failures are reported. */
-    if (book.npages == 0 || write_pdf(e, &book, booklet, dl) != 0) rc = -1;
+    if (book.npages == 0 || write_outputs(e, &book, booklet, n ? jobs[0].formats : 0, dl) != 0) rc = -1;
     laid_out_free(&book);
   }
   return rc;
@@ -264,7 +353,15 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
 
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;
-  int rc = document_parse(input, NULL, 0, NULL, &doc, dl);
+  char *text = NULL;
+  size_t len = 0;
+  int rc = document_parse(input, NULL, 0, NULL, &doc, &text, &len, dl);
+  if (rc == 0) { /* the title as the default layout prints it */
+    normalize_rules rules = normalize_rules_default();
+    normalize_document(&doc, text, len, &rules, NULL);
+    document_take_title(&doc);
+  }
+  free(text);
   *meta = doc.meta;
   memset(&doc.meta, 0, sizeof doc.meta);
   document_free(&doc);

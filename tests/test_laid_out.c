@@ -29,7 +29,11 @@ static int lay_out_file(const char *md, const char *layout, font_lib *fonts, lai
   document doc;
   layout_spec spec;
   memset(lo, 0, sizeof *lo);
-  int rc = document_parse(path, NULL, 0, NULL, &doc, &dl);
+  char *source;
+  size_t source_len;
+  int rc = document_parse(path, NULL, 0, NULL, &doc, &source, &source_len, &dl);
+  free(source);
+  document_take_title(&doc);
   figures *f = rc == 0 ? figures_load(csv, &dl) : NULL;
   if (rc == 0) rc = f && figures_bind(&doc, f, &dl) == 0 ? 0 : -1;
   figures_free(f);
