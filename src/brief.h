@@ -22,6 +22,9 @@ typedef struct {
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
   const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
+  bool strict;          /* --strict: a GB18030 summary is an error, not a warning */
+  bool allow_empty;     /* --allow-empty: an empty summary gives a blank brief */
+  bool allow_outside;   /* --allow-outside: images (and layouts) named by the summary may lie outside its folder */
 } brief_job;
 
 /* Renders one brief. The PDF is written whole or not at all. */
@@ -34,6 +37,14 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
  * Returns 0 when everything was written. */
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);
+
+/* The signal (SIGINT, SIGTERM) that interrupted rendering, or 0: see
+ * signals.h. brief_render and brief_batch then stop at the next stage, the
+ * PDF being written removed; a batch marks the briefs it did not write as
+ * failed and writes no booklet. */
+int brief_interrupted(void);
+/* Installs the SIGINT/SIGTERM handlers for render and batch. */
+void brief_handle_signals(void);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

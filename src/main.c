@@ -1,5 +1,7 @@
 /* Command line: brief render | batch | text | layouts | fonts. */
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,9 @@ static const char usage[] =
     "  --copies N             print: copies of each brief (default 1)\n"
     "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
     "  --dry-run              print: show what would be sent where, send nothing\n"
+    "  --strict               a summary in GB18030 (GBK) is an error, not a warning\n"
+    "  --allow-empty          render an empty summary as a blank brief (else: a warning, no PDF)\n"
+    "  --allow-outside        images and layouts named by a summary may lie outside its folder\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
@@ -57,6 +62,7 @@ typedef struct {
   const char *numbered;                         /* render, batch: --numbered RANGE */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
+  bool strict, allow_empty, allow_outside;     /* render, batch, text: input checks (input.h) */
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -74,6 +80,10 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--sides")) target = &c->sides;
     else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
+      continue;
+    } else if (!strcmp(a, "--strict") || !strcmp(a, "--allow-empty") || !strcmp(a, "--allow-outside")) {
+      bool *flag = a[2] == 's' ? &c->strict : a[8] == 'e' ? &c->allow_empty : &c->allow_outside;
+      *flag = true;
       continue;
     }
     if (target) {
@@ -140,10 +150,16 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
     return 2;
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0]);
-  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->numbered};
+  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->numbered,
+                   c->strict, c->allow_empty, c->allow_outside};
   int rc = brief_render(e, &job, dl);
+  rc = finish(dl, rc == 0 ? 0 : 1);
+  if (brief_interrupted()) {
+    fprintf(stderr, "brief: interrupted (%s): %s not written\n", brief_interrupted() == SIGINT ? "SIGINT" : "SIGTERM", out);
+    rc = 128 + brief_interrupted();
+  }
   free(out);
-  return finish(dl, rc == 0 ? 0 : 1);
+  return rc;
 }
 
 static char *batch_figures(const char *input) {
@@ -161,9 +177,19 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
     return 2;
   }
   if (!is_dir(c->output) && mkdir(c->output, 0755) != 0) {
-    fprintf(stderr, "brief: error: cannot create the output folder '%s'\n", c->output);
+    fprintf(stderr, "brief: error: cannot create the output folder '%s': %s\n", c->output, strerror(errno));
     return 1;
   }
+  char *probe_at = path_join(c->output, ".brief-probe"), *probe = temp_beside(probe_at);
+  if (!probe) { /* a read-only folder: one error, not one per brief */
+    fprintf(stderr, "brief: error: cannot write into the output folder '%s': %s; choose another -o or make it "
+            "writable\n", c->output, strerror(errno));
+    free(probe_at);
+    return 1;
+  }
+  discard_temp(probe);
+  free(probe);
+  free(probe_at);
   str_list inputs = {0};
   collect_inputs(&c->inputs, &inputs);
   brief_job *jobs = xcalloc(inputs.len + 1, sizeof *jobs);
@@ -172,7 +198,7 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
     char *stem = path_stem(inputs.items[i]);
     jobs[i] = (brief_job){inputs.items[i], xasprintf("%s/%s.pdf", c->output, stem),
                           c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout,
-                          c->numbered};
+                          c->numbered, c->strict, c->allow_empty, c->allow_outside};
     free(stem);
   }
   int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
@@ -180,7 +206,12 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   diag_clear(dl);
   size_t nfailed = 0;
   for (size_t i = 0; i < inputs.len; i++) nfailed += failed[i];
-  if (nfailed) {
+  int sig = brief_interrupted();
+  if (sig) {
+    fprintf(stderr, "brief: interrupted (%s): %zu of %zu briefs written to %s, the other %zu not%s\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM", inputs.len - nfailed, inputs.len, c->output, nfailed,
+            c->booklet ? "; no booklet" : "");
+  } else if (nfailed) {
     fprintf(stderr, "brief: %zu of %zu briefs failed:\n", nfailed, inputs.len);
     for (size_t i = 0; i < inputs.len; i++)
       if (failed[i]) fprintf(stderr, "  %s\n", inputs.items[i]);
@@ -197,7 +228,7 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   free(jobs);
   free(failed);
   str_list_free(&inputs);
-  return rc == 0 ? 0 : 1;
+  return sig ? 128 + sig : rc == 0 ? 0 : 1;
 }
 
 static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
@@ -205,7 +236,7 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, NULL};
+  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, NULL, c->strict, c->allow_empty, c->allow_outside};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 
@@ -237,8 +268,8 @@ int main(int argc, char **argv) {
   brief_engine *e = brief_engine_new(data, &dl);
   int rc;
   if (!e) rc = finish(&dl, 1);
-  else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
-  else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c, &dl);
+  else if (!strcmp(c.command, "render")) rc = (brief_handle_signals(), cmd_render(e, &c, &dl));
+  else if (!strcmp(c.command, "batch")) rc = (brief_handle_signals(), cmd_batch(e, &c, &dl));
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {

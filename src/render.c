@@ -8,6 +8,8 @@
 #include "brief.h"
 #include "figures.h"
 #include "fonts.h"
+#include "input.h"
+#include "input_limits.h"
 #include "frontmatter.h"
 #include "layout.h"
 #include "layoutspec.h"
@@ -16,6 +18,7 @@
 #include "model.h"
 #include "numbered.h"
 #include "pdf.h"
+#include "signals.h"
 #include "text_renderer.h"
 #include "utf8.h"
 #include "util.h"
@@ -59,35 +62,6 @@ void brief_engine_free(brief_engine *e) {
   free(e);
 }
 
-/* Line and column of a byte offset, for messages about raw bytes. */
-static void position_of(const char *text, size_t offset, int *line, int *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < offset; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *col = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      (*col)++;
-    }
-  }
-}
-
-static int check_text(const char *file, const char *text, size_t len, diag_list *dl) {
-  long bad = utf8_invalid_offset(text, len);
-  const char *nul = memchr(text, '\0', len);
-  if (bad < 0 && !nul) return 0;
-  size_t at = bad >= 0 ? (size_t)bad : (size_t)(nul - text);
-  int line, col;
-  position_of(text, at, &line, &col);
-  if (bad >= 0)
-    diag_error(dl, file, line, col, "invalid UTF-8 (byte 0x%02X at offset %zu); save the file as UTF-8",
-               (unsigned char)text[at], at);
-  else
-    diag_error(dl, file, line, col, "NUL byte at offset %zu; this is not a text file", at);
-  return -1;
-}
-
 /* Without a front matter title, the first level-1 heading is the title. */
 static void take_title(document *doc) {
   if (doc->meta.title) return;
@@ -104,22 +78,25 @@ static void take_title(document *doc) {
   }
 }
 
-static int parse_document(const char *path, document *doc, diag_list *dl) {
+static input_options input_options_of(const brief_job *job) {
+  return (input_options){job->strict, job->allow_empty, job->allow_outside};
+}
+
+static int parse_document(const brief_job *job, document *doc, diag_list *dl) {
+  const char *path = job->input;
   memset(doc, 0, sizeof *doc);
   doc->file = xstrdup(path);
   doc->dir = path_dirname(path);
+  input_options io = input_options_of(job);
   size_t len;
-  char *text = read_file(path, &len);
-  if (!text) {
-    diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
-    return -1;
-  }
-  int rc = check_text(path, text, len, dl);
-  int body_line = 0;
-  long body = rc == 0 ? frontmatter_parse(text, len, path, &doc->meta, &body_line, dl) : -1;
+  char *text = input_read_summary(path, &io, &len, dl); /* encoding, control characters, size, empty */
+  if (!text) return -1;
+  int rc, body_line = 0;
+  long body = frontmatter_parse(text, len, path, &doc->meta, &body_line, dl);
   if (body >= 0) {
     markdown_options opts = {true};
     rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
+    if (rc == 0) rc = input_check_document(doc, &io, dl); /* files named, links, words, limits */
     take_title(doc);
   } else {
     rc = -1;
@@ -148,6 +125,22 @@ static int bind_figures(const brief_job *job, document *doc, const layout_spec *
 static int load_layout(brief_engine *e, const brief_job *job, const document *doc, layout_spec *spec,
                        diag_list *dl) {
   const char *name = job->layout ? job->layout : doc->meta.layout ? doc->meta.layout : "official";
+  if (!job->layout && doc->meta.layout && (strchr(name, '/') || str_ends_with(name, ".yaml"))) {
+    /* A layout file named by the summary is one of the files it names: found
+     * beside it and kept inside its folder, as images are. */
+    char *path = path_join(doc->dir, name);
+    int rc;
+    if (!job->allow_outside && input_path_inside(doc->dir, path) != 0) {
+      diag_error(dl, doc->file, 0, 0, "layout '%s' is outside the summary's folder %s; copy it there, name an "
+                 "installed layout, or pass --allow-outside", name, doc->dir);
+      memset(spec, 0, sizeof *spec);
+      rc = -1;
+    } else {
+      rc = layout_load(path, e->layouts_dir, spec, dl);
+    }
+    free(path);
+    return rc;
+  }
   return layout_load(name, e->layouts_dir, spec, dl);
 }
 
@@ -156,7 +149,7 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
  * failure both are freed. */
 static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec,
                        diag_list *dl) {
-  if (parse_document(job->input, doc, dl) != 0) {
+  if (parse_document(job, doc, dl) != 0) {
     document_free(doc);
     return -1;
   }
@@ -189,6 +182,29 @@ static int take_numbered(const char *range, doc_meta *meta, diag_list *dl) {
   return 0;
 }
 
+/* The PDF's own strings (document information, bookmarks) are capped:
+ * libharu refuses one over 65,535 bytes and a viewer shows a few dozen
+ * characters. The page itself prints the text whole. */
+static void cap_pdf_string(char **s, const char *what, const char *input, diag_list *dl) {
+  if (!*s || utf8_length(*s) <= LIMIT_PDF_STRING_CHARS) return;
+  size_t n = 0;
+  for (size_t chars = 0; (*s)[n] && chars < LIMIT_PDF_STRING_CHARS; chars++)
+    do n++; while (((unsigned char)(*s)[n] & 0xC0) == 0x80);
+  diag_warning(dl, input, 0, 0, "%s has %zu characters: the PDF's %s keeps the first %d (the page prints it all)",
+               what, utf8_length(*s), strcmp(what, "a heading") ? "document title" : "bookmark", LIMIT_PDF_STRING_CHARS);
+  char *cut = xasprintf("%.*s…", (int)n, *s);
+  free(*s);
+  *s = cut;
+}
+
+static void cap_pdf_strings(laid_out *lo, const char *input, diag_list *dl) {
+  cap_pdf_string(&lo->title, "the title", input, dl);
+  cap_pdf_string(&lo->author, "the author", input, dl);
+  cap_pdf_string(&lo->subject, "the county", input, dl);
+  cap_pdf_string(&lo->keywords, "the keywords", input, dl);
+  for (size_t i = 0; i < lo->noutline; i++) cap_pdf_string(&lo->outline[i].title, "a heading", input, dl);
+}
+
 /* Parses, binds and lays out one job. */
 static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
   document doc;
@@ -196,6 +212,11 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   memset(lo, 0, sizeof *lo);
   double t0 = now_ms();
   if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
+  if (signals_caught()) {
+    layout_spec_free(&spec);
+    document_free(&doc);
+    return -1;
+  }
   if (job->numbered && take_numbered(job->numbered, &doc.meta, dl) != 0) {
     layout_spec_free(&spec);
     document_free(&doc);
@@ -203,6 +224,7 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   }
   double t1 = now_ms();
   int rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  if (rc == 0) cap_pdf_strings(lo, job->input, dl);
   if (e->timing)
     fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
   layout_spec_free(&spec);
@@ -210,24 +232,59 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   return rc;
 }
 
+/* Why a PDF cannot be written, and what to do: a read-only or missing
+ * folder says so rather than leaving "Permission denied" alone. */
+static void write_error(diag_list *dl, const char *output, int err) {
+  char *dir = path_dirname(output);
+  if (err == EACCES || err == EROFS || err == EPERM)
+    diag_error(dl, output, 0, 0, "cannot write the PDF: %s; the folder %s is read-only for brief: choose "
+               "another -o or make it writable", strerror(err), dir);
+  else if (err == ENOENT || err == ENOTDIR)
+    diag_error(dl, output, 0, 0, "cannot write the PDF: the folder %s does not exist; create it or choose "
+               "another -o", dir);
+  else
+    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(err));
+  free(dir);
+}
+
+/* libharu's own error, which pdf.c reports as a number, named for the
+ * summary it came from with what to change. */
+static void explain_libharu_error(diag_list *dl, size_t from, const char *input) {
+  for (size_t i = from; i < dl->len; i++) {
+    diag *d = &dl->items[i];
+    unsigned code;
+    if (d->file || sscanf(d->message, "libharu failed writing the PDF (error 0x%X", &code) != 1) continue;
+    const char *hint = code == 0x105B ? "a text longer than 65,535 bytes (a title, heading or link): shorten it"
+                       : code == 0x1015 || code == 0x1017 ? "out of memory: the brief is too large, split it"
+                       : "please report it with the summary attached";
+    char *msg = xasprintf("%s; %s", d->message, hint);
+    free(d->message);
+    d->message = msg;
+    d->file = xstrdup(input);
+  }
+}
+
 /* The PDF goes to a temporary file beside output, renamed when complete:
- * a failure leaves no PDF and never touches an existing one. */
-static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
-  char *temp = temp_beside(output);
+ * a failure or a signal leaves no PDF and never touches an existing one. */
+static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, const char *input, diag_list *dl) {
+  char *temp = guarded_temp(output);
   if (!temp) {
-    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
+    if (errno != EINTR) write_error(dl, output, errno);
     return -1;
   }
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
   pdf_options opts = {creator, e->source_epoch};
   double t0 = now_ms();
+  size_t first_diag = dl->len;
   int rc = pdf_write(lo, &opts, temp, dl);
   free(creator);
-  if (rc == 0 && commit_temp(temp, output) != 0) {
-    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
+  if (rc != 0) {
+    explain_libharu_error(dl, first_diag, input);
+    guarded_discard(temp);
+  } else if (guarded_commit(temp, output) != 0) {
+    if (errno != EINTR) write_error(dl, output, errno);
     rc = -1;
   }
-  if (rc != 0) discard_temp(temp);
   if (e->timing) fprintf(stderr, "timing %s: pdf (subset + libharu + file) %.2f ms\n", output, now_ms() - t0);
   free(temp);
   return rc;
@@ -236,7 +293,7 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, di
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
-  if (rc == 0) rc = write_pdf(e, &lo, job->output, dl);
+  if (rc == 0) rc = write_pdf(e, &lo, job->output, job->input, dl);
   laid_out_free(&lo);
   return rc;
 }
@@ -319,21 +376,32 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
   if (booklet) init_booklet(&book, font_lib_face_count(e->fonts));
   int nfailed = 0;
   for (size_t i = 0; i < n; i++) {
+    if (signals_caught()) { /* the rest is not rendered */
+      failed[i] = true;
+      nfailed++;
+      continue;
+    }
     laid_out lo;
-    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_pdf(e, &lo, jobs[i].output, dl) != 0;
+    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_pdf(e, &lo, jobs[i].output, jobs[i].input, dl) != 0;
     if (failed[i]) nfailed++;
     else if (booklet) append_pages(&book, &lo); /* each brief is laid out once, for both */
     laid_out_free(&lo);
   }
   int rc = nfailed ? -1 : 0;
-  if (booklet) {
+  if (booklet && signals_caught()) {
+    laid_out_free(&book);
+  } else if (booklet) {
     /* The booklet holds every brief that rendered; failures are reported. */
     dedupe_characters(&book);
-    if (book.npages == 0 || write_pdf(e, &book, booklet, dl) != 0) rc = -1;
+    if (book.npages == 0 || write_pdf(e, &book, booklet, booklet, dl) != 0) rc = -1;
     laid_out_free(&book);
   }
   return rc;
 }
+
+int brief_interrupted(void) { return signals_caught(); }
+
+void brief_handle_signals(void) { signals_install(); }
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl) { return layout_list(e->layouts_dir, out, dl); }
 
