@@ -26,6 +26,7 @@ max_len() {
   case $1 in
     markdown|bind) echo 16384 ;;
     layout) echo 8192 ;;
+    linebreak) echo 1024 ;; # a paragraph: each item is tried against every width
     *) echo 4096 ;;
   esac
 }

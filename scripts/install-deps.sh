@@ -13,6 +13,7 @@ packages=(
   fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
   poppler-utils qpdf python3
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
+  clang libclang-rt-14-dev  # scripts/test-sanitizers.sh, scripts/fuzz.sh
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
