@@ -173,6 +173,10 @@ char *input_read_summary(const char *path, const input_options *o, size_t *len, 
     diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
     return NULL;
   }
+  return input_check_text(path, text, len, o, dl);
+}
+
+char *input_check_text(const char *path, char *text, size_t *len, const input_options *o, diag_list *dl) {
   long bad = utf8_invalid_offset(text, *len);
   if (bad >= 0) {
     char *utf8 = decode_other(path, text, len, bad, o, dl);

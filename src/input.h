@@ -26,6 +26,10 @@ typedef struct {
  * breaks). An empty or white-space-only summary is a warning and NULL
  * unless o->allow_empty. Returns the text (caller frees) or NULL. */
 char *input_read_summary(const char *path, const input_options *o, size_t *len, diag_list *dl);
+/* The checks of input_read_summary on text already read (len bytes, NUL
+ * terminated, owned by the function: freed or returned, perhaps converted).
+ * Used by the fuzz targets. */
+char *input_check_text(const char *path, char *text, size_t *len, const input_options *o, diag_list *dl);
 
 /* The parsed summary: VT and FF become line breaks; every image must lie
  * inside the summary's folder (symlinks resolved) unless o->allow_outside;

@@ -327,6 +327,13 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   double chars = 0, lines = 0;
   get_double(c, grid, "chars_per_line", &chars);
   get_double(c, grid, "lines_per_page", &lines);
+  if (!(chars >= 0 && chars <= 200 && lines >= 0 && lines <= 200)) { /* checked before the conversion to int (fuzz_layoutfile) */
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%g", chars);
+    snprintf(b, sizeof b, "%g", lines);
+    bad(c, grid, "the grid's chars_per_line and lines_per_page must be from 1 to 200; got %s and %s", a, b);
+    chars = lines = 0;
+  }
   l->grid_chars = (int)chars;
   l->grid_lines = (int)lines;
   get_pt(c, root, "line_pitch", &l->line_pitch);
