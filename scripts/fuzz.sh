@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${SECONDS_EACH:-20}
-targets=(${TARGETS:-markdown figures linebreak layout bind layoutfile})
+targets=(${TARGETS:-markdown figures linebreak layout bind layoutfile contacts})
 CC=clang cmake -S . -B build-fuzz -DBRIEF_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_FLAGS="-O1 -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" >/dev/null
 cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
@@ -42,3 +42,4 @@ for t in "${targets[@]}"; do
   build-fuzz/tests/fuzz_$t "${limit[@]}" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout=20 \
     -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/$t- "$work" "$seeds"
 done
+

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "frontmatter.h"
 
 typedef struct brief_engine brief_engine;
 
@@ -45,6 +46,10 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
 int brief_interrupted(void);
 /* Installs the SIGINT/SIGTERM handlers for render and batch. */
 void brief_handle_signals(void);
+/* The front matter of a summary as a render sees it (the title taken from
+ * the first level-1 heading when the front matter has none). Caller frees
+ * meta with doc_meta_free. */
+int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "utf8.h"
 #include "util.h"
 #include "yamlutil.h"
@@ -281,68 +282,6 @@ void figures_free(figures *f) {
 }
 
 /* ---- lookups ----------------------------------------------------------- */
-
-static size_t edit_distance(const char *a, const char *b) {
-  uint32_t ca[64], cb[64];
-  size_t na = 0, nb = 0;
-  for (const char *p = a; *p && na < 64;) {
-    size_t k = utf8_decode(p, strlen(p), &ca[na]);
-    if (!k) break;
-    p += k, na++;
-  }
-  for (const char *p = b; *p && nb < 64;) {
-    size_t k = utf8_decode(p, strlen(p), &cb[nb]);
-    if (!k) break;
-    p += k, nb++;
-  }
-  size_t row[65];
-  for (size_t j = 0; j <= nb; j++) row[j] = j;
-  for (size_t i = 1; i <= na; i++) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= nb; j++) {
-      size_t cur = row[j];
-      size_t best = prev + (ca[i - 1] != cb[j - 1]);
-      if (row[j] + 1 < best) best = row[j] + 1;
-      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-      row[j] = best;
-      prev = cur;
-    }
-  }
-  return row[nb];
-}
-
-typedef struct {
-  const char *name;
-  size_t dist;
-} candidate;
-
-static int by_distance(const void *a, const void *b) {
-  const candidate *x = a, *y = b;
-  if (x->dist != y->dist) return x->dist < y->dist ? -1 : 1;
-  return strcmp(x->name, y->name);
-}
-
-/* Lists in messages stop after this many names (a sheet may hold 300 counties). */
-enum { CLOSEST_SHOWN = 5 };
-
-/* "a, b, c" sorted by closeness to wanted, the five closest then "and N
- * more"; caller frees. */
-static char *closest_names(const char *wanted, const char **names, size_t n) {
-  candidate *c = xcalloc(n + 1, sizeof *c);
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    bool dup = false;
-    for (size_t j = 0; j < k; j++) dup |= !strcmp(c[j].name, names[i]);
-    if (!dup) c[k++] = (candidate){names[i], edit_distance(wanted, names[i])};
-  }
-  qsort(c, k, sizeof *c, by_distance);
-  strbuf sb = {0};
-  for (size_t i = 0; i < k && i < CLOSEST_SHOWN; i++) sb_printf(&sb, "%s%s", i ? ", " : "", c[i].name);
-  if (k > CLOSEST_SHOWN) sb_printf(&sb, " and %zu more", k - CLOSEST_SHOWN);
-  free(c);
-  return sb_take(&sb);
-}
 
 static int find_column(const figures *f, const char *name) {
   for (size_t c = 1; c < f->ncols; c++)

@@ -23,6 +23,7 @@ void doc_meta_free(doc_meta *m) {
     *fields[i] = NULL;
   }
   str_list_free(&m->recipients);
+  VEC_FREE(m->recipients_src);
   str_list_free(&m->figures);
   free(m->numbered);
   m->numbered = NULL;
@@ -54,13 +55,25 @@ static bool valid_date(const char *s) {
 
 static const char *recipient_labels[] = {"报", "送", "发", "抄送", "印发"};
 
+/* The source of a recipients value node (for `brief mail` messages). */
+static recipient_src source_of(ydoc *y, yaml_node_t *node, size_t offset) {
+  bool quoted = node->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                node->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+  bool one_line = node->start_mark.line == node->end_mark.line;
+  return (recipient_src){yline(y, node), ycol(node) + quoted, offset,
+                         one_line && (quoted || node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)};
+}
+
 /* "报：xxx" stays as written; a bare value becomes "报：value". */
-static void push_recipient(doc_meta *m, const char *label, const char *value) {
+static void push_recipient(doc_meta *m, const char *label, const char *value, recipient_src src) {
   if (label) {
     char *line = xasprintf("%s：%s", label, value);
+    src.offset = strlen(line) - strlen(value);
     VEC_PUSH(m->recipients, line);
+    VEC_PUSH(m->recipients_src, src);
     return;
   }
+  VEC_PUSH(m->recipients_src, src);
   for (size_t i = 0; i < sizeof recipient_labels / sizeof *recipient_labels; i++) {
     size_t n = strlen(recipient_labels[i]);
     if (strncmp(value, recipient_labels[i], n) == 0 &&
@@ -70,6 +83,7 @@ static void push_recipient(doc_meta *m, const char *label, const char *value) {
     }
   }
   char *line = xasprintf("报：%s", value);
+  m->recipients_src.items[m->recipients_src.len - 1].offset = strlen(line) - strlen(value);
   VEC_PUSH(m->recipients, line);
 }
 
@@ -104,13 +118,17 @@ static int read_recipients(ydoc *y, yaml_node_t *node, doc_meta *m, diag_list *d
                    "'recipients' entries must be 'label: text', e.g. '报: 市委组织部'");
         return -1;
       }
-      push_recipient(m, label, value);
+      push_recipient(m, label, value, source_of(y, ydoc_node(y, pair->value), 0));
     }
     return 0;
   }
   str_list values = {0};
   int rc = read_list(y, node, "recipients", &values, dl);
-  for (size_t i = 0; i < values.len; i++) push_recipient(m, NULL, values.items[i]);
+  for (size_t i = 0; i < values.len; i++) {
+    yaml_node_t *v = node;
+    if (node->type == YAML_SEQUENCE_NODE) v = ydoc_node(y, node->data.sequence.items.start[i]);
+    push_recipient(m, NULL, values.items[i], source_of(y, v, 0));
+  }
   str_list_free(&values);
   return rc;
 }

@@ -14,9 +14,19 @@ typedef struct {
 void str_list_push(str_list *l, const char *s);
 void str_list_free(str_list *l);
 
+/* Where a recipients line came from: the file position of its YAML value
+ * and the byte offset in the stored line at which that value's text starts
+ * ("报：" is added in front of a mapping value). Columns count characters. */
+typedef struct {
+  int line, col;
+  size_t offset;
+  int exact; /* 1 when the value is a one-line plain scalar: columns inside it are exact */
+} recipient_src;
+
 typedef struct {
   char *title, *subtitle, *county, *author, *date, *issue, *layout, *copies;
   str_list recipients; /* lines of the distribution block, e.g. "报：市委组织部" */
+  struct { recipient_src *items; size_t len, cap; } recipients_src; /* one per recipients line */
   str_list figures;    /* indicators for the key-figures table */
   int figures_line;
   int *numbered;       /* copy numbers (份号) to write, from 'numbered:' or --numbered */

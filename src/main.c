@@ -11,6 +11,8 @@
 #include "brief.h"
 #include "frontmatter.h"
 #include "print.h"
+#include "mailcmd.h"
+#include "send.h"
 #include "util.h"
 
 static const char usage[] =
@@ -32,6 +34,15 @@ static const char usage[] =
     "      Print each PDF as one job on a CUPS queue (a folder: its PDFs in booklet order),\n"
     "      named after its county, collated, duplex when it has more than one page.\n"
     "      e.g. brief print out/briefs --printer office --copies 3\n"
+    "  brief mail DIR|SUMMARY.md... -o OUTDIR --from ADDRESS [--contacts CONTACTS.csv]\n"
+    "      Render every summary as batch does and write OUTDIR/<name>.eml beside each PDF:\n"
+    "      a ready e-mail to the units of its 版记 (报: To, 送/发: Cc), addresses from\n"
+    "      contacts.csv (columns 单位,邮箱) beside the summaries, the PDF attached.\n"
+    "      e.g. brief mail input -o out --from office@example.gov.cn\n"
+    "  brief send OUTDIR --smtp smtp://HOST:PORT|smtps://HOST:PORT [--user NAME] [--cacert PEM] [--dry-run]\n"
+    "      Send every .eml of OUTDIR not sent before (recorded in OUTDIR/sent.log), with\n"
+    "      STARTTLS when offered; the password comes from BRIEF_SMTP_PASSWORD or ~/.netrc.\n"
+    "      e.g. brief send out --smtp smtp://mail.example.gov.cn:587 --user office\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "\n"
@@ -46,11 +57,15 @@ static const char usage[] =
     "  --printer NAME         print: the queue (default: as lp finds it; CUPS_SERVER honoured)\n"
     "  --copies N             print: copies of each brief (default 1)\n"
     "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
-    "  --dry-run              print: show what would be sent where, send nothing\n"
+    "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
     "  --strict               a summary in GB18030 (GBK) is an error, not a warning\n"
     "  --allow-empty          render an empty summary as a blank brief (else: a warning, no PDF)\n"
     "  --allow-outside        images and layouts named by a summary may lie outside its folder\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
+    "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
+    "  --contacts PATH        mail: the address book (default: contacts.csv beside the summaries)\n"
+    "  --smtp URL             send: the SMTP server; --user NAME its login\n"
+    "  --cacert PATH          send: trust the CA certificates of this PEM file for TLS\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
@@ -58,6 +73,7 @@ static const char usage[] =
 
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
+  const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
   str_list inputs;
   const char *numbered;                         /* render, batch: --numbered RANGE */
   const char *printer, *copies, *sides;         /* print */
@@ -78,6 +94,11 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--printer")) target = &c->printer;
     else if (!strcmp(a, "--copies")) target = &c->copies;
     else if (!strcmp(a, "--sides")) target = &c->sides;
+    else if (!strcmp(a, "--from")) target = &c->from;
+    else if (!strcmp(a, "--contacts")) target = &c->contacts;
+    else if (!strcmp(a, "--smtp")) target = &c->smtp;
+    else if (!strcmp(a, "--user")) target = &c->user;
+    else if (!strcmp(a, "--cacert")) target = &c->cacert;
     else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
       continue;
@@ -240,6 +261,24 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 
+static int cmd_mail(brief_engine *e, const cli *c, const char *data) {
+  str_list inputs = {0};
+  collect_inputs(&c->inputs, &inputs);
+  mail_options o = {c->output, c->from, c->contacts, c->figures, c->layout, data};
+  int rc = mail_command(e, &o, &inputs);
+  str_list_free(&inputs);
+  return rc;
+}
+
+static int cmd_send(const cli *c) {
+  if (c->inputs.len != 1) {
+    fprintf(stderr, "brief: error: send takes one folder, e.g. brief send out --smtp smtp://mail.example.gov.cn:587\n");
+    return 2;
+  }
+  send_options o = {c->inputs.items[0], c->smtp, c->user, c->cacert, c->dry_run};
+  return send_command(&o);
+}
+
 int main(int argc, char **argv) {
   cli c = {0};
   for (int i = 1; i < argc; i++) {
@@ -263,6 +302,11 @@ int main(int argc, char **argv) {
     str_list_free(&c.inputs);
     return prc;
   }
+  if (!strcmp(c.command, "send")) { /* needs no fonts */
+    int rc = cmd_send(&c);
+    str_list_free(&c.inputs);
+    return rc;
+  }
   const char *data = c.data ? c.data : getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : BRIEF_DATA_DIR;
   diag_list dl = {0};
   brief_engine *e = brief_engine_new(data, &dl);
@@ -271,6 +315,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.command, "render")) rc = (brief_handle_signals(), cmd_render(e, &c, &dl));
   else if (!strcmp(c.command, "batch")) rc = (brief_handle_signals(), cmd_batch(e, &c, &dl));
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
+  else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {
     brief_list_fonts(e, stdout);

@@ -402,6 +402,15 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
 int brief_interrupted(void) { return signals_caught(); }
 
 void brief_handle_signals(void) { signals_install(); }
+int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
+  document doc;
+  brief_job job = {.input = input};
+  int rc = parse_document(&job, &doc, dl);
+  *meta = doc.meta;
+  memset(&doc.meta, 0, sizeof doc.meta);
+  document_free(&doc);
+  return rc;
+}
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl) { return layout_list(e->layouts_dir, out, dl); }
 

@@ -1,0 +1,549 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `brief mail` and `brief send`: the examples mailed
+to the units of their 版记, the .eml files parsed with Python's email
+package, and delivery to real SMTP servers (Debian's python3-aiosmtpd) on
+127.0.0.1: one that takes everything, one that refuses a recipient, one
+that drops the connection in the middle of a message, one that wants a
+login. Called like e2e_test.py: e2e_mail.py BRIEF ROOT."""
+import csv, email, email.policy, glob, io, os, re, shutil, socket, ssl, subprocess, sys, tempfile
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult
+import logging, warnings
+
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)  # the servers are meant to misbehave
+warnings.filterwarnings("ignore", module="aiosmtpd")
+
+BRIEF, ROOT = sys.argv[1], sys.argv[2]
+INPUT = os.path.join(ROOT, "input")
+FROM = "中共陇西县委组织部 <office@longxi.example.gov.cn>"
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+    return ok
+
+
+def env(**extra):
+    e = dict(os.environ)
+    e.pop("SOURCE_DATE_EPOCH", None)
+    e.pop("BRIEF_SMTP_PASSWORD", None)
+    e.update(extra)
+    return e
+
+
+def run(*args, **extra):
+    return subprocess.run([BRIEF] + list(args), capture_output=True, text=True, env=env(**extra), timeout=300)
+
+
+def parse(path):
+    with open(path, "rb") as f:
+        return email.message_from_bytes(f.read(), policy=email.policy.default)
+
+
+def addresses(msg, *fields):
+    return [a.addr_spec for f in fields for h in msg.get_all(f, []) for a in h.addresses]
+
+
+# ---- the oracle: what the printed 版记 says, looked up in contacts.csv ----
+
+def banji_lines(pdf):
+    """The 报/送/发 lines as the PDF prints them (briefing layout)."""
+    text = subprocess.run(["pdftotext", "-raw", pdf, "-"], capture_output=True, text=True).stdout
+    return [l.strip() for l in text.splitlines() if re.match(r"^(报|送|发|抄送|印发)：", l.strip())]
+
+
+def read_book(path, county):
+    rows = list(csv.DictReader(io.StringIO(open(path, encoding="utf-8-sig").read())))
+    book = {}
+    for r in rows:
+        if not r.get("县(市)") or r["县(市)"] == county:
+            book.setdefault(r["单位"].strip(), []).append(r["邮箱"].strip())
+    return book
+
+
+def expected_recipients(pdf, book):
+    to, cc = [], []
+    for line in banji_lines(pdf):
+        label, value = line.split("：", 1)
+        units = [value] if value in book else [u.strip() for u in re.split("[，、,]", value) if u.strip()]
+        for u in units:
+            (to if label == "报" else cc).extend(book[u])
+    return to, cc
+
+
+def county_of(md):
+    return re.search(r"^county: *(.+)$", open(md, encoding="utf-8").read(), re.M).group(1).strip()
+
+
+# ---- SMTP servers ---------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """Keeps every message delivered; refuses the addresses in `refuse`."""
+
+    def __init__(self, refuse=()):
+        self.messages, self.refuse = [], set(refuse)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 <%s>: Recipient address rejected: mailbox unavailable" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
+        return "250 2.0.0 Ok: queued as %d" % len(self.messages)
+
+
+class DroppingSMTP(SMTP):
+    """Reads a few lines of the first message, then closes the connection."""
+    drops_left = 1
+
+    async def smtp_DATA(self, arg):
+        if DroppingSMTP.drops_left == 0:
+            return await super().smtp_DATA(arg)
+        DroppingSMTP.drops_left -= 1
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        for _ in range(20):
+            await self._reader.readuntil(b"\r\n")
+        self.transport.close()
+
+
+class DroppingController(Controller):
+    def factory(self):
+        return DroppingSMTP(self.handler, **self.SMTP_kwargs)
+
+
+def server(handler, controller=Controller, **kw):
+    port = free_port()
+    c = controller(handler, hostname="127.0.0.1", port=port, **kw)
+    c.start()
+    return c, "smtp://127.0.0.1:%d" % port
+
+
+def sent_log(outdir):
+    path = os.path.join(outdir, "sent.log")
+    if not os.path.exists(path):
+        return []
+    return [l.split("\t") for l in open(path, encoding="utf-8").read().splitlines() if l]
+
+
+def copy_mail(src, dst):
+    os.makedirs(dst)
+    for f in glob.glob(os.path.join(src, "*.eml")) + glob.glob(os.path.join(src, "*.pdf")):
+        shutil.copy(f, dst)
+    return dst
+
+
+# ---- tests ----------------------------------------------------------------
+
+def test_mail(tmp):
+    """brief mail input: three PDFs, three .eml addressed as the 版记 says."""
+    out = os.path.join(tmp, "out")
+    r = run("mail", INPUT, "-o", out, "--from", FROM, "--layout", "briefing")
+    check(r.returncode == 0, f"brief mail exits 0: {r.stderr}")
+    examples = sorted(glob.glob(os.path.join(INPUT, "*.md")))
+    check(len(examples) == 3, "three examples")
+    ids = set()
+    for md in examples:
+        stem = os.path.splitext(os.path.basename(md))[0]
+        pdf, eml = os.path.join(out, stem + ".pdf"), os.path.join(out, stem + ".eml")
+        if not check(os.path.exists(pdf) and os.path.exists(eml), f"{stem}: PDF and .eml written"):
+            continue
+        raw = open(eml, "rb").read()
+        msg = parse(eml)
+        check(not msg.defects and all(not p.defects for p in msg.walk()), f"{stem}: parses without defects")
+        to, cc = expected_recipients(pdf, read_book(os.path.join(INPUT, "contacts.csv"), county_of(md)))
+        check(len(to) > 0, f"{stem}: the 版记 has a 报 line with addresses")
+        check(addresses(msg, "To") == to, f"{stem}: To {addresses(msg, 'To')} == 报 contacts {to}")
+        check(addresses(msg, "Cc") == cc, f"{stem}: Cc {addresses(msg, 'Cc')} == 送/发 contacts {cc}")
+        check([a.display_name for a in msg["To"].addresses][0] in banji_lines(pdf)[0],
+              f"{stem}: recipients named by their unit")
+        check(addresses(msg, "From") == ["office@longxi.example.gov.cn"] and
+              msg["From"].addresses[0].display_name == "中共陇西县委组织部", f"{stem}: From")
+        # Subject: RFC 2047 encoded words, decoding to the title and 期号.
+        meta = open(md, encoding="utf-8").read()
+        title = re.search(r"^title: *(.+)$", meta, re.M).group(1).strip()
+        issue = re.search(r"^issue: *(\d+)", meta, re.M).group(1)
+        raw_subject = re.search(rb"^Subject:(.*?)\r\n(?! )", raw, re.M | re.S).group(1)
+        check(re.fullmatch(rb"(\s*=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=)+", raw_subject.replace(b"\r\n", b"")) is not None,
+              f"{stem}: Subject is RFC 2047 encoded words: {raw_subject[:60]}")
+        check(all(len(w) <= 75 for w in re.findall(rb"=\?UTF-8\?B\?[^?]*\?=", raw_subject)), f"{stem}: encoded words ≤ 75")
+        check(str(msg["Subject"]) == f"{title}（第{issue}期）", f"{stem}: Subject {msg['Subject']}")
+        # The PDF is the one attachment, byte for byte, named <name>.pdf (RFC 2231).
+        atts = list(msg.iter_attachments())
+        check(len(atts) == 1, f"{stem}: one attachment")
+        if atts:
+            check(atts[0].get_content_type() == "application/pdf", f"{stem}: application/pdf")
+            check(atts[0].get_filename() == stem + ".pdf", f"{stem}: attachment named {atts[0].get_filename()}")
+            check(atts[0].get_content() == open(pdf, "rb").read(), f"{stem}: attachment bytes equal the PDF")
+        check(b"filename*=UTF-8''" in raw or b"filename*0*=UTF-8''" in raw, f"{stem}: RFC 2231 file name")
+        body = msg.get_body(("plain",))
+        check(body is not None and title in body.get_content() and "2016年11月14日" in body.get_content()
+              if stem == "陇西县" else body is not None, f"{stem}: text body with title and date")
+        # Line lengths: base64 ≤ 76, every line CRLF-terminated and ≤ 78.
+        lines = raw.split(b"\r\n")
+        check(b"\n" not in raw.replace(b"\r\n", b""), f"{stem}: CRLF line ends only")
+        b64 = [l for l in lines if re.fullmatch(rb"[A-Za-z0-9+/]+=*", l) and len(l) > 40]
+        check(len(b64) > 100 and max(len(l) for l in b64) <= 76, f"{stem}: base64 lines ≤ 76")
+        check(max(len(l) for l in lines) <= 78, f"{stem}: lines ≤ 78 (longest {max(len(l) for l in lines)})")
+        check(msg["X-Unsent"] == "1", f"{stem}: X-Unsent: 1 (opens as a draft in Outlook)")
+        date = re.search(r"^date: *(\d+)-(\d+)-(\d+)", meta, re.M).groups()
+        check(msg["Date"].datetime.timetuple()[:3] == tuple(map(int, date)), f"{stem}: Date from the front matter")
+        ids.add(msg["Message-ID"])
+        check(re.fullmatch(r"<[0-9a-f]{32}\.brief@longxi\.example\.gov\.cn>", msg["Message-ID"]) is not None,
+              f"{stem}: Message-ID {msg['Message-ID']}")
+    check(len(ids) == 3, "three different Message-IDs")
+    # Reproducible: the same input gives the same bytes; SOURCE_DATE_EPOCH sets the Date.
+    again = os.path.join(tmp, "again")
+    run("mail", INPUT, "-o", again, "--from", FROM, "--layout", "briefing")
+    for eml in glob.glob(os.path.join(out, "*.eml")):
+        other = os.path.join(again, os.path.basename(eml))
+        check(os.path.exists(other) and open(eml, "rb").read() == open(other, "rb").read(),
+              f"{eml}: identical bytes on a second run")
+    epoch = os.path.join(tmp, "epoch")
+    run("mail", os.path.join(INPUT, "黔西县.md"), "-o", epoch, "--from", FROM, SOURCE_DATE_EPOCH="1700000000")
+    check(parse(os.path.join(epoch, "黔西县.eml"))["Date"] == "Tue, 14 Nov 2023 22:13:20 +0000",
+          "SOURCE_DATE_EPOCH sets the Date")
+    return out
+
+
+def test_long_name(tmp):
+    """A long file name is split into RFC 2231 sections; the name comes back whole."""
+    src = os.path.join(tmp, "in-long")
+    os.makedirs(src)
+    for f in ("contacts.csv", "figures.csv"):
+        shutil.copy(os.path.join(INPUT, f), src)
+    stem = "黔西县城乡共建新农村党建一加一结对帮扶调研报告定稿第二十一期"
+    shutil.copy(os.path.join(INPUT, "黔西县.md"), os.path.join(src, stem + ".md"))
+    out = os.path.join(tmp, "out-long")
+    r = run("mail", src, "-o", out, "--from", FROM)
+    eml = os.path.join(out, stem + ".eml")
+    check(r.returncode == 0 and os.path.exists(eml), f"long name mailed: {r.stderr}")
+    if os.path.exists(eml):
+        raw = open(eml, "rb").read()
+        att = list(parse(eml).iter_attachments())
+        check(b"filename*0*=UTF-8''" in raw and b"filename*1*=" in raw, "RFC 2231 continuations")
+        check(len(att) == 1 and att[0].get_filename() == stem + ".pdf", f"long name: {att[0].get_filename() if att else None}")
+        check(max(len(l) for l in raw.split(b"\r\n")) <= 78, "long name: lines ≤ 78")
+
+
+def test_template_and_bcc(tmp):
+    """A mail.yaml beside the summaries sets the wording; a Bcc added by hand
+    reaches its address but is not in what is sent."""
+    src = os.path.join(tmp, "in-tmpl")
+    shutil.copytree(INPUT, src)
+    with open(os.path.join(src, "mail.yaml"), "w", encoding="utf-8") as f:
+        f.write('subject_issue: "【{county}】{title}（第{issue}期）"\nbody: |\n  请审阅附件{file}。\n  {author}，{date}\n')
+    out = os.path.join(tmp, "out-tmpl")
+    r = run("mail", os.path.join(src, "陇西县.md"), "-o", out, "--from", FROM)
+    eml = os.path.join(out, "陇西县.eml")
+    check(r.returncode == 0 and os.path.exists(eml), f"mail.yaml: {r.stderr}")
+    if not os.path.exists(eml):
+        return
+    msg = parse(eml)
+    check(str(msg["Subject"]).startswith("【陇西县】陇西县“筑扶贫堡垒") and str(msg["Subject"]).endswith("（第12期）"),
+          f"mail.yaml subject: {msg['Subject']}")
+    check(msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == "请审阅附件陇西县.pdf。\n中共陇西县委组织部，2016年11月14日\n",
+          f"mail.yaml body: {msg.get_body(('plain',)).get_content()!r}")
+    raw = open(eml, "rb").read()
+    open(eml, "wb").write(raw.replace(b"\r\nSubject:", b"\r\nBcc: archive@longxi.example.gov.cn,\r\n"
+                                                       b" audit@longxi.example.gov.cn\r\nSubject:", 1))
+    inbox = Inbox()
+    ctl, url = server(inbox)
+    try:
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0 and len(inbox.messages) == 1, f"send with Bcc: {r.stderr}")
+        if inbox.messages:
+            rcpts, content = inbox.messages[0][1], inbox.messages[0][2]
+            check(rcpts[-2:] == ["archive@longxi.example.gov.cn", "audit@longxi.example.gov.cn"], f"Bcc in the envelope: {rcpts}")
+            check(b"Bcc:" not in content and b"audit@" not in content and b"X-Unsent" not in content,
+                  "Bcc and X-Unsent not in the message sent")
+    finally:
+        ctl.stop()
+    with open(os.path.join(src, "mail.yaml"), "w", encoding="utf-8") as f:
+        f.write("subjcet: typo\n")
+    r = run("mail", os.path.join(src, "陇西县.md"), "-o", out, "--from", FROM)
+    check(r.returncode != 0 and "mail.yaml:1:10: error: 'subjcet' is not a mail template key" in r.stderr, r.stderr)
+
+
+def test_missing_unit(tmp):
+    """A unit without an address: file:line:col naming it, no .eml for that county."""
+    src = os.path.join(tmp, "in-missing")
+    shutil.copytree(INPUT, src)
+    book = os.path.join(src, "contacts.csv")
+    rows = open(book, encoding="utf-8").read().splitlines()
+    open(book, "w", encoding="utf-8").write("\n".join(l for l in rows if ",市扶贫办," not in l) + "\n")
+    out = os.path.join(tmp, "out-missing")
+    r = run("mail", src, "-o", out, "--from", FROM)
+    md = os.path.join(src, "陇西县.md")
+    lines = open(md, encoding="utf-8").read().splitlines()
+    line = next(i + 1 for i, l in enumerate(lines) if "市扶贫办" in l)
+    col = lines[line - 1].index("市扶贫办") + 1
+    check(r.returncode != 0, "a missing unit: non-zero exit")
+    check(f"{md}:{line}:{col}: error: the unit '市扶贫办' has no address" in r.stderr,
+          f"error at {line}:{col} naming the unit: {r.stderr}")
+    check("closest units: 市委组织部" in r.stderr, "the closest units of the book are listed")
+    check(not os.path.exists(os.path.join(out, "陇西县.eml")), "no .eml for that county")
+    check(os.path.exists(os.path.join(out, "盘州市.eml")) and os.path.exists(os.path.join(out, "黔西县.eml")),
+          "the other counties are mailed")
+    check(re.search(r"1 of 3 briefs failed.*\n\s+.*陇西县\.md", r.stderr) is not None, "the failure is listed at the end")
+    check(not [f for f in os.listdir(out) if ".tmp-" in f], "no temporary files left")
+    # A unit in a list entry ("送：…" written in the YAML list) is found at its own column.
+    open(book, "w", encoding="utf-8").write("\n".join(l for l in rows if "毕节" not in l) + "\n")
+    r = run("mail", os.path.join(src, "黔西县.md"), "-o", out, "--from", FROM)
+    qx = open(os.path.join(src, "黔西县.md"), encoding="utf-8").read().splitlines()
+    line = next(i + 1 for i, l in enumerate(qx) if l.startswith("recipients:"))
+    col = qx[line - 1].index("毕节地委组织部") + 1
+    check(r.returncode != 0 and f"黔西县.md:{line}:{col}: error: the unit '毕节地委组织部'" in r.stderr,
+          f"list entry position {line}:{col}: {r.stderr}")
+    # No address book at all.
+    os.remove(book)
+    r = run("mail", os.path.join(src, "黔西县.md"), "-o", os.path.join(tmp, "out-nobook"), "--from", FROM)
+    check(r.returncode != 0 and "contacts.csv: error: cannot read the address book" in r.stderr, r.stderr)
+    check(not os.path.exists(os.path.join(tmp, "out-nobook", "黔西县.eml")), "no book: no .eml")
+
+
+def test_contacts_encodings(tmp):
+    """The book exported as GB18030 with CRLF gives the same messages."""
+    src = os.path.join(tmp, "in-gb")
+    shutil.copytree(INPUT, src)
+    book = os.path.join(src, "contacts.csv")
+    text = open(book, encoding="utf-8").read()
+    open(book, "wb").write(text.replace("\n", "\r\n").encode("gb18030"))
+    a, b = os.path.join(tmp, "gb-a"), os.path.join(tmp, "gb-b")
+    run("mail", os.path.join(INPUT, "陇西县.md"), "-o", a, "--from", FROM)
+    r = run("mail", os.path.join(src, "陇西县.md"), "-o", b, "--from", FROM)
+    check(r.returncode == 0, f"GB18030 book: {r.stderr}")
+    check(os.path.exists(os.path.join(b, "陇西县.eml")) and
+          open(os.path.join(a, "陇西县.eml"), "rb").read() == open(os.path.join(b, "陇西县.eml"), "rb").read(),
+          "GB18030 + CRLF book gives the same .eml")
+    open(book, "w", encoding="utf-8").write("单位,邮箱\n市委组织部,not an address\n")
+    r = run("mail", os.path.join(src, "陇西县.md"), "-o", b, "--from", FROM)
+    check(r.returncode != 0 and f"{book}:2:2: error: 'not an address'" in r.stderr, f"bad address: {r.stderr}")
+    r = run("mail", os.path.join(INPUT, "陇西县.md"), "-o", b, "--from", "nobody")
+    check(r.returncode == 2 and "--from needs the sender's address" in r.stderr, f"bad --from: {r.stderr}")
+
+
+def check_delivered(inbox, outdir, what):
+    """Each .eml delivered once, to exactly its To and Cc, as written (less X-Unsent)."""
+    by_id = {}
+    for mail_from, rcpts, content in inbox.messages:
+        msg = email.message_from_bytes(content, policy=email.policy.default)
+        by_id.setdefault(msg["Message-ID"], []).append((mail_from, rcpts, msg))
+    emls = sorted(glob.glob(os.path.join(outdir, "*.eml")))
+    for eml in emls:
+        want = parse(eml)
+        got = by_id.get(want["Message-ID"], [])
+        if not check(len(got) == 1, f"{what}: {os.path.basename(eml)} delivered once (got {len(got)})"):
+            continue
+        mail_from, rcpts, msg = got[0]
+        check(mail_from == "office@longxi.example.gov.cn", f"{what}: envelope sender")
+        check(rcpts == addresses(want, "To", "Cc"), f"{what}: envelope recipients {rcpts}")
+        check(msg["X-Unsent"] is None, f"{what}: sent without X-Unsent")
+        pdf = eml[:-4] + ".pdf"
+        att = list(msg.iter_attachments())
+        check(len(att) == 1 and att[0].get_content() == open(pdf, "rb").read(), f"{what}: delivered attachment == PDF")
+        check(str(msg["Subject"]) == str(want["Subject"]), f"{what}: subject survives")
+    check(len(inbox.messages) == len(emls), f"{what}: {len(inbox.messages)} messages for {len(emls)} .eml")
+    ids = [row[0] for row in sent_log(outdir)]
+    check(sorted(ids) == sorted(parse(e)["Message-ID"] for e in emls), f"{what}: sent.log lists each once")
+
+
+def test_send(tmp, mailed):
+    out = copy_mail(mailed, os.path.join(tmp, "send"))
+    # --dry-run: lists what would go to whom, sends and records nothing.
+    inbox = Inbox()
+    ctl, url = server(inbox)
+    try:
+        r = run("send", out, "--smtp", url, "--dry-run")
+        check(r.returncode == 0, f"dry run exits 0: {r.stderr}")
+        for eml in glob.glob(os.path.join(out, "*.eml")):
+            msg = parse(eml)
+            line = next((l for l in r.stdout.splitlines() if os.path.basename(eml) in l), "")
+            check(msg["Message-ID"] in line and all(a in line for a in addresses(msg, "To", "Cc")),
+                  f"dry run lists {os.path.basename(eml)} with its recipients: {line}")
+        check(inbox.messages == [] and not os.path.exists(os.path.join(out, "sent.log")), "dry run sends nothing")
+        # The real run: each delivered once, one progress line each.
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0, f"send exits 0: {r.stderr}")
+        check(len(re.findall(r"^\[\d/3\] .*\.eml .*: sent to \d+ recipients \(250 2\.0\.0 Ok: queued as \d\)$",
+                             r.stdout, re.M)) == 3, f"a progress line per message with the reply: {r.stdout}")
+        check_delivered(inbox, out, "send")
+        check(all(len(row) == 4 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row[1]) and row[3].startswith("250")
+                  for row in sent_log(out)), "sent.log: Message-ID, time, file, server reply")
+        # The second run sends nothing.
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0 and len(inbox.messages) == 3, f"second run delivers nothing: {r.stderr}")
+        check(r.stdout.count("sent before") == 3 and "0 sent, 3 sent before, 0 failed" in r.stderr, r.stdout + r.stderr)
+        r = run("send", out, "--smtp", url, "--dry-run")
+        check(r.returncode == 0 and r.stdout.count("sent before") == 3 and "would go" not in r.stdout,
+              "dry run after sending: nothing to send")
+    finally:
+        ctl.stop()
+
+
+def test_refused_recipient(tmp, mailed):
+    out = copy_mail(mailed, os.path.join(tmp, "refuse"))
+    refused = "fpb@dingxi.example.gov.cn"
+    inbox = Inbox(refuse=[refused])
+    ctl, url = server(inbox)
+    try:
+        r = run("send", out, "--smtp", url)
+        check(r.returncode != 0, "a refused recipient: non-zero exit")
+        check(re.search(r"陇西县\.eml: error: not sent: the server refused the recipient " + re.escape(refused) +
+                        r" \(550 5\.1\.1", r.stderr) is not None, f"the error names the refused recipient: {r.stderr}")
+        check(len(inbox.messages) == 2 and not any(refused in m[1] for m in inbox.messages),
+              "nobody gets the message with the refused recipient; the others go")
+        check(len(sent_log(out)) == 2, "sent.log: the two sent")
+        inbox.refuse.clear()  # the address is fixed at the server's end
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0, f"the retry succeeds: {r.stderr}")
+        check_delivered(inbox, out, "refuse+retry")
+    finally:
+        ctl.stop()
+
+
+def test_dropped_connection(tmp, mailed):
+    out = copy_mail(mailed, os.path.join(tmp, "drop"))
+    inbox = Inbox()
+    DroppingSMTP.drops_left = 1
+    ctl, url = server(inbox, DroppingController)
+    try:
+        r = run("send", out, "--smtp", url)
+        check(r.returncode != 0, "a dropped connection: non-zero exit")
+        check(re.search(r"\.eml: error: not sent: .*tried again on the next run", r.stderr) is not None, r.stderr)
+        check(len(inbox.messages) == 2 and len(sent_log(out)) == 2, "the other two are delivered and recorded")
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0 and "1 sent, 2 sent before, 0 failed" in r.stderr, f"the next run sends it: {r.stderr}")
+        check_delivered(inbox, out, "drop+retry")
+    finally:
+        ctl.stop()
+
+
+def test_login(tmp, mailed):
+    """--user with the password from BRIEF_SMTP_PASSWORD or ~/.netrc; never from the command line."""
+    out = copy_mail(mailed, os.path.join(tmp, "login"))
+    os.remove(os.path.join(out, "盘州市.eml"))
+    os.remove(os.path.join(out, "黔西县.eml"))
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.login == b"office" and auth_data.password == b"s3cret-pw", handled=False)
+
+    inbox = Inbox()
+    ctl, url = server(inbox, authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    try:
+        r = run("send", out, "--smtp", url, "--user", "office:s3cret-pw")
+        check(r.returncode == 2 and "never on the command line" in r.stderr, "a password in --user is refused")
+        r = run("send", out, "--smtp", url, "--user", "office", BRIEF_SMTP_PASSWORD="wrong")
+        check(r.returncode != 0 and inbox.messages == [], f"a wrong password: not sent: {r.stderr}")
+        home = os.path.join(tmp, "home")
+        os.makedirs(home)
+        with open(os.path.join(home, ".netrc"), "w") as f:
+            f.write("machine 127.0.0.1 login office password s3cret-pw\n")
+        os.chmod(os.path.join(home, ".netrc"), 0o600)
+        r = run("send", out, "--smtp", url, "--user", "office", HOME=home)
+        check(r.returncode == 0 and len(inbox.messages) == 1, f"the password from ~/.netrc: {r.stderr}")
+        check(logins[-1] == (b"office", b"s3cret-pw"), "logged in with the netrc password")
+        os.remove(os.path.join(out, "sent.log"))
+        r = run("send", out, "--smtp", url, "--user", "office", BRIEF_SMTP_PASSWORD="s3cret-pw")
+        check(r.returncode == 0 and len(inbox.messages) == 2, f"the password from BRIEF_SMTP_PASSWORD: {r.stderr}")
+        check("s3cret-pw" not in r.stdout + r.stderr + open(os.path.join(out, "sent.log")).read(),
+              "the password is never printed or logged")
+    finally:
+        ctl.stop()
+
+
+def make_cert(tmp):
+    """A self-signed certificate for 127.0.0.1 (openssl), as a CA file for --cacert."""
+    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    return cert, ctx
+
+
+class TlsInbox(Inbox):
+    async def handle_DATA(self, server, session, envelope):
+        self.tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_tls(tmp, mailed):
+    """STARTTLS when the server offers it (here: insists on it), smtps:// from the start."""
+    cert, ctx = make_cert(tmp)
+    out = copy_mail(mailed, os.path.join(tmp, "starttls"))
+    inbox = TlsInbox()
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append(auth_data.login)
+        return AuthResult(success=auth_data.password == b"tls-pw", handled=False)
+
+    ctl, url = server(inbox, tls_context=ctx, require_starttls=True, authenticator=authenticator, auth_required=True)
+    try:
+        r = run("send", out, "--smtp", url, "--user", "office", BRIEF_SMTP_PASSWORD="tls-pw")
+        check(r.returncode != 0 and not inbox.messages and "certificate" in r.stderr,
+              f"an untrusted certificate: nothing sent: {r.stderr}")
+        r = run("send", out, "--smtp", url, "--user", "office", "--cacert", cert, BRIEF_SMTP_PASSWORD="tls-pw")
+        check(r.returncode == 0 and getattr(inbox, "tls", False) and logins[-1:] == [b"office"],
+              f"STARTTLS, then the login: {r.stderr}")
+        check_delivered(inbox, out, "starttls")
+    finally:
+        ctl.stop()
+    out = copy_mail(mailed, os.path.join(tmp, "smtps"))
+    inbox = TlsInbox()
+    port = free_port()
+    ctl = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=ctx)
+    ctl.start()
+    try:
+        r = run("send", out, "--smtp", "smtps://127.0.0.1:%d" % port, "--cacert", cert)
+        check(r.returncode == 0 and getattr(inbox, "tls", False), f"smtps://: {r.stderr}")
+        check_delivered(inbox, out, "smtps")
+    finally:
+        ctl.stop()
+
+
+def test_bad_server(tmp, mailed):
+    out = copy_mail(mailed, os.path.join(tmp, "noserver"))
+    r = run("send", out, "--smtp", "smtp://127.0.0.1:%d" % free_port())
+    check(r.returncode != 0 and r.stderr.count("not sent") == 3 and not os.path.exists(os.path.join(out, "sent.log")),
+          f"no server: every message failed, nothing recorded: {r.stderr}")
+    r = run("send", out, "--smtp", "http://127.0.0.1")
+    check(r.returncode == 2 and "--smtp must be smtp://" in r.stderr, r.stderr)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        mailed = test_mail(tmp)
+        test_missing_unit(tmp)
+        test_long_name(tmp)
+        test_template_and_bcc(tmp)
+        test_contacts_encodings(tmp)
+        test_send(tmp, mailed)
+        test_refused_recipient(tmp, mailed)
+        test_dropped_connection(tmp, mailed)
+        test_login(tmp, mailed)
+        test_tls(tmp, mailed)
+        test_bad_server(tmp, mailed)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+main()
