@@ -14,6 +14,7 @@ packages=(
   poppler-utils qpdf python3
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
   clang libclang-rt-14-dev  # scripts/test-sanitizers.sh, scripts/fuzz.sh
+  libpng-dev  # src/pngcheck.c
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

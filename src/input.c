@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "input_limits.h"
+#include "pngcheck.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -328,12 +329,20 @@ int input_path_inside(const char *dir, const char *path) {
 }
 
 static int check_image(const document *doc, const block *b, const input_options *o, diag_list *dl) {
-  if (o->allow_outside || input_path_inside(doc->dir, b->url) == 0) return 0;
   size_t n = strlen(doc->dir); /* the path as the summary spells it */
   const char *written = !strncmp(b->url, doc->dir, n) && b->url[n] == '/' ? b->url + n + 1 : b->url;
-  diag_error(dl, doc->file, b->line, b->col, "image '%s' is outside the summary's folder %s; copy it there "
-             "(or pass --allow-outside)", written, doc->dir);
-  return -1;
+  if (!o->allow_outside && input_path_inside(doc->dir, b->url) != 0) {
+    diag_error(dl, doc->file, b->line, b->col, "image '%s' is outside the summary's folder %s; copy it there "
+               "(or pass --allow-outside)", written, doc->dir);
+    return -1;
+  }
+  char why[256];
+  if (png_check(b->url, why, sizeof why) != 0) {
+    diag_error(dl, doc->file, b->line, b->col, "image '%s' is a damaged PNG (%s); save it again or export it anew",
+               written, why);
+    return -1;
+  }
+  return 0;
 }
 
 static int check_table(const document *doc, block *b, diag_list *dl) {
