@@ -15,6 +15,10 @@ typedef struct brief_engine brief_engine;
 
 /* data_dir holds fonts/ and layouts/. NULL on error (diagnostics added). */
 brief_engine *brief_engine_new(const char *data_dir, diag_list *dl);
+/* The same, with more folders of font files searched after data_dir/fonts
+ * (see datadir.h). The engine is then only read: threads may share it. */
+brief_engine *brief_engine_open(const char *data_dir, const char *const *font_dirs, size_t nfont_dirs,
+                                diag_list *dl);
 void brief_engine_free(brief_engine *e);
 
 typedef struct {
@@ -26,10 +30,20 @@ typedef struct {
   bool strict;          /* --strict: a GB18030 summary is an error, not a warning */
   bool allow_empty;     /* --allow-empty: an empty summary gives a blank brief */
   bool allow_outside;   /* --allow-outside: images (and layouts) named by the summary may lie outside its folder */
+  /* For a server (all zero for the command line): */
+  const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
+  size_t text_len;
+  const char *image_root;   /* non-NULL: images must be files inside this folder ("" allows none) */
+  bool layout_names_only;   /* layouts only by installed name, never a path */
+  double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this */
 } brief_job;
+
+#define BRIEF_TIME_LIMIT (-2) /* a render returned this: the time limit passed */
 
 /* Renders one brief. The PDF is written whole or not at all. */
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
+/* Renders one brief into memory: *pdf (malloc'd, *len bytes). 0, -1 or BRIEF_TIME_LIMIT. */
+int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_t *len, diag_list *dl);
 /* Prints the text of a summary as the PDF shows it, for checking extraction. */
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
 /* Renders every job into its own PDF, going on past failures (failed[i]

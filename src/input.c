@@ -178,6 +178,12 @@ char *input_read_summary(const char *path, const input_options *o, size_t *len, 
 }
 
 char *input_check_text(const char *path, char *text, size_t *len, const input_options *o, diag_list *dl) {
+  if (*len > LIMIT_SUMMARY_BYTES) { /* text that came without a file (a server's request) */
+    diag_error(dl, path, 0, 0, "the summary is %.1f MB; at most %ld MB is read: split it into several summaries",
+               *len / 1048576.0, LIMIT_SUMMARY_BYTES / 1048576);
+    free(text);
+    return NULL;
+  }
   long bad = utf8_invalid_offset(text, *len);
   if (bad >= 0) {
     char *utf8 = decode_other(path, text, len, bad, o, dl);

@@ -1,5 +1,6 @@
 /* The pipeline: read → front matter → Markdown → figures → layout → PDF. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -36,13 +37,17 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) {
+brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) { return brief_engine_open(data_dir, NULL, 0, dl); }
+
+brief_engine *brief_engine_open(const char *data_dir, const char *const *font_dirs, size_t nfont_dirs,
+                                diag_list *dl) {
   brief_engine *e = xcalloc(1, sizeof *e);
   lb_init();
+  markdown_init();
   e->data_dir = xstrdup(data_dir);
   e->layouts_dir = path_join(data_dir, "layouts");
   char *fonts_dir = path_join(data_dir, "fonts");
-  e->fonts = font_lib_new(fonts_dir, dl);
+  e->fonts = font_lib_new_in(fonts_dir, font_dirs, nfont_dirs, dl);
   free(fonts_dir);
   const char *epoch = getenv("SOURCE_DATE_EPOCH");
   e->source_epoch = epoch && *epoch ? atoll(epoch) : -1;
@@ -79,7 +84,16 @@ static void take_title(document *doc) {
 }
 
 static input_options input_options_of(const brief_job *job) {
-  return (input_options){job->strict, job->allow_empty, job->allow_outside};
+  /* A server's job (image_root) has its own image rule: check_images. */
+  return (input_options){job->strict, job->allow_empty, job->allow_outside || job->image_root};
+}
+
+/* The summary's bytes: the job's own (a server's request body) or its file,
+ * checked (input.h): size, encoding, control characters, empty. */
+static char *summary_text(const brief_job *job, const input_options *io, size_t *len, diag_list *dl) {
+  if (!job->text) return input_read_summary(job->input, io, len, dl);
+  *len = job->text_len;
+  return input_check_text(job->input, xstrndup(job->text, job->text_len), len, io, dl);
 }
 
 static int parse_document(const brief_job *job, document *doc, diag_list *dl) {
@@ -89,7 +103,7 @@ static int parse_document(const brief_job *job, document *doc, diag_list *dl) {
   doc->dir = path_dirname(path);
   input_options io = input_options_of(job);
   size_t len;
-  char *text = input_read_summary(path, &io, &len, dl); /* encoding, control characters, size, empty */
+  char *text = summary_text(job, &io, &len, dl);
   if (!text) return -1;
   int rc, body_line = 0;
   long body = frontmatter_parse(text, len, path, &doc->meta, &body_line, dl);
@@ -122,9 +136,24 @@ static int bind_figures(const brief_job *job, document *doc, const layout_spec *
   return rc;
 }
 
+/* An installed layout's name: letters, digits, '-' and '_' only, so never a path. */
+static bool is_layout_name(const char *name) {
+  if (!*name) return false;
+  for (const char *p = name; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+      return false;
+  return true;
+}
+
 static int load_layout(brief_engine *e, const brief_job *job, const document *doc, layout_spec *spec,
                        diag_list *dl) {
   const char *name = job->layout ? job->layout : doc->meta.layout ? doc->meta.layout : "official";
+  if (job->layout_names_only && !is_layout_name(name)) {
+    memset(spec, 0, sizeof *spec);
+    diag_error(dl, doc->file, 0, 0, "layout '%s': only an installed layout's name can be used here (see 'brief layouts')",
+               name);
+    return -1;
+  }
   if (!job->layout && doc->meta.layout && (strchr(name, '/') || str_ends_with(name, ".yaml"))) {
     /* A layout file named by the summary is one of the files it names: found
      * beside it and kept inside its folder, as images are. */
@@ -144,12 +173,38 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
   return layout_load(name, e->layouts_dir, spec, dl);
 }
 
+/* With job->image_root, every image must be a file inside that folder
+ * (symbolic links resolved): a server reads nothing else of its disk. */
+static int check_images(const brief_job *job, const document *doc, diag_list *dl) {
+  if (!job->image_root) return 0;
+  char root[PATH_MAX], real[PATH_MAX];
+  bool have_root = *job->image_root && realpath(job->image_root, root);
+  size_t n = have_root ? strlen(root) : 0;
+  int rc = 0;
+  for (size_t i = 0; i < doc->len; i++) {
+    const block *b = &doc->items[i];
+    if (b->kind != BLK_IMAGE) continue;
+    if (!have_root) {
+      diag_error(dl, doc->file, b->line, b->col, "image '%s': images need a folder; start 'brief serve DIR'", b->url);
+      rc = -1;
+    } else if (!realpath(b->url, real)) {
+      diag_error(dl, doc->file, b->line, b->col, "image '%s' not found; check the path (relative to the folder)", b->url);
+      rc = -1;
+    } else if (strncmp(real, root, n) != 0 || (real[n] != '/' && n > 1)) {
+      diag_error(dl, doc->file, b->line, b->col, "image '%s' is outside the served folder; only its files can be used",
+                 b->url);
+      rc = -1;
+    }
+  }
+  return rc;
+}
+
 /* Parses a job's summary, loads its layout and binds its figures: the
  * document model as the layout stage and the text renderer take it. On
  * failure both are freed. */
 static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec,
                        diag_list *dl) {
-  if (parse_document(job, doc, dl) != 0) {
+  if (parse_document(job, doc, dl) != 0 || check_images(job, doc, dl) != 0) {
     document_free(doc);
     return -1;
   }
@@ -164,6 +219,18 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
     return -1;
   }
   return 0;
+}
+
+/* The time limit, checked between stages and per PDF page: a render can
+ * overrun it by at most one stage (about 1.5 s for a 2 MB summary). */
+static double job_deadline(const brief_job *job, double start) {
+  return job->time_limit_ms > 0 ? start + job->time_limit_ms : 0;
+}
+
+static int past_deadline(double deadline, diag_list *dl) {
+  if (deadline <= 0 || now_ms() <= deadline) return 0;
+  diag_error(dl, NULL, 0, 0, "the brief took longer than the time limit; split the summary or raise the limit");
+  return BRIEF_TIME_LIMIT;
 }
 
 /* --numbered RANGE replaces the front matter's 'numbered'. */
@@ -223,8 +290,10 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
     return -1;
   }
   double t1 = now_ms();
-  int rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  int rc = past_deadline(job_deadline(job, t0), dl);
+  if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
   if (rc == 0) cap_pdf_strings(lo, job->input, dl);
+  if (rc == 0) rc = past_deadline(job_deadline(job, t0), dl);
   if (e->timing)
     fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
   layout_spec_free(&spec);
@@ -294,6 +363,25 @@ int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
   if (rc == 0) rc = write_pdf(e, &lo, job->output, job->input, dl);
+  laid_out_free(&lo);
+  return rc;
+}
+
+int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_t *len, diag_list *dl) {
+  *pdf = NULL;
+  *len = 0;
+  double t0 = now_ms();
+  laid_out lo;
+  int rc = lay_out_job(e, job, &lo, dl);
+  if (rc == 0) {
+    char *creator = xasprintf("brief %s", BRIEF_VERSION);
+    pdf_options opts = {creator, e->source_epoch, job_deadline(job, t0)};
+    size_t first_diag = dl->len;
+    rc = pdf_write_memory(&lo, &opts, pdf, len, dl);
+    if (rc == PDF_TIME_LIMIT) rc = BRIEF_TIME_LIMIT;
+    else if (rc != 0) explain_libharu_error(dl, first_diag, job->input);
+    free(creator);
+  }
   laid_out_free(&lo);
   return rc;
 }

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <unistd.h>
 
@@ -11,12 +13,16 @@
 /* The only global mutable state of brief, and only because a signal
  * handler can reach nothing else: the signal caught (volatile sig_atomic_t,
  * the one type a handler may write), and the path of the temporary file
- * being written (the registry; one slot, as one PDF is written at a time),
- * which the handler passes to unlink(2), async-signal-safe. The slot is
- * written only with SIGINT and SIGTERM blocked, so the handler always sees
- * either no path or a whole one. */
+ * being written (the registry; one slot, as the command line writes one PDF
+ * at a time), which the handler passes to unlink(2), async-signal-safe. The
+ * slot is written only with SIGINT and SIGTERM blocked, so the handler
+ * always sees either no path or a whole one. */
 static volatile sig_atomic_t caught;
 static const char *volatile current_temp;
+/* Set once by signals_install, before any temporary file: without the
+ * handlers (brief serve, whose threads write PDFs at once) nothing is
+ * registered, so the slot is never shared. */
+static bool installed;
 
 static void on_signal(int sig) {
   int saved = errno;
@@ -35,6 +41,7 @@ void signals_install(void) {
   sigaddset(&sa.sa_mask, SIGTERM);
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
+  installed = true;
 }
 
 int signals_caught(void) { return caught; }
@@ -44,12 +51,13 @@ static void block_signals(sigset_t *old) {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
-  sigprocmask(SIG_BLOCK, &set, old);
+  pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
-static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
+static void restore_signals(const sigset_t *old) { pthread_sigmask(SIG_SETMASK, old, NULL); }
 
 char *guarded_temp(const char *path) {
+  if (!installed) return temp_beside(path);
   sigset_t old;
   block_signals(&old);
   char *temp = NULL;
@@ -65,6 +73,12 @@ char *guarded_temp(const char *path) {
 }
 
 int guarded_commit(char *temp, const char *path) {
+  if (!installed) {
+    int rc = commit_temp(temp, path), e = errno;
+    if (rc != 0) discard_temp(temp);
+    errno = e;
+    return rc;
+  }
   sigset_t old;
   block_signals(&old);
   int rc;
@@ -88,6 +102,10 @@ int guarded_commit(char *temp, const char *path) {
 }
 
 void guarded_discard(char *temp) {
+  if (!installed) {
+    discard_temp(temp);
+    return;
+  }
   sigset_t old;
   block_signals(&old);
   discard_temp(temp);
