@@ -10,6 +10,8 @@ flags="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize
 CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build build-asan -j2
+# The npm packages scripts/install-deps.sh put under build/ (the browser test finds them in its build folder).
+[ -d build/npm-browser ] && ln -sfn "$PWD/build/npm-browser" build-asan/npm-browser
 # Leaks are checked at exit; fontconfig keeps allocations of its own for the
 # life of the process (tests/fuzz/lsan.supp). The tests scale their memory
 # bounds under BRIEF_SANITIZED (shadow memory and redzones).
