@@ -36,9 +36,13 @@ typedef struct {
   const char *image_root;   /* non-NULL: images must be files inside this folder ("" allows none) */
   bool layout_names_only;   /* layouts only by installed name, never a path */
   double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this */
+  int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
 } brief_job;
 
 #define BRIEF_TIME_LIMIT (-2) /* a render returned this: the time limit passed */
+
+/* Output formats. With both, output's extension is replaced for each. */
+enum { BRIEF_PDF = 1, BRIEF_OFD = 2 };
 
 /* Renders one brief. The PDF is written whole or not at all. */
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
@@ -48,7 +52,8 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
 /* Renders every job into its own PDF, going on past failures (failed[i]
  * is set for each); with booklet also writes all briefs that rendered into
- * one PDF for duplex printing, every brief starting on an odd page.
+ * one PDF for duplex printing, every brief starting on an odd page (in the
+ * formats of jobs[0], or by booklet's extension when that is 0).
  * Returns 0 when everything was written. */
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);

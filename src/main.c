@@ -21,10 +21,10 @@ static const char usage[] =
     "brief " BRIEF_VERSION ": Markdown case summaries + county figures -> Chinese PDF briefs\n"
     "\n"
     "Usage:\n"
-    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
+    "  brief render SUMMARY.md [-o OUT.pdf|OUT.ofd] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
-    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf]\n"
+    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--format F]\n"
     "      Render every summary (DIR/*.md) into OUTDIR, using figures.csv beside the\n"
     "      summaries when present. Goes on past a failing brief and lists all failures.\n"
     "      --booklet also writes all briefs into one PDF for duplex printing.\n"
@@ -58,6 +58,8 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --format pdf|ofd|both  output format (default: by -o's extension, .ofd = OFD,\n"
+    "                         GB/T 33190); both writes NAME.pdf and NAME.ofd\n"
     "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
     "                         another in one PDF, each starting on an odd page\n"
     "  --printer NAME         print: the queue (default: as lp finds it; CUPS_SERVER honoured)\n"
@@ -91,6 +93,8 @@ typedef struct {
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
   bool strict, allow_empty, allow_outside;     /* render, batch, text: input checks (input.h) */
+  const char *format; /* --format pdf|ofd|both */
+  int formats;
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -106,6 +110,7 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--host")) target = &c->host;
     else if (!strcmp(a, "--time-limit")) target = &c->time_limit;
     else if (!strcmp(a, "--jobs")) target = &c->jobs;
+    else if (!strcmp(a, "--format")) target = &c->format;
     else if (!strcmp(a, "--numbered")) target = &c->numbered;
     else if (!strcmp(a, "--printer")) target = &c->printer;
     else if (!strcmp(a, "--copies")) target = &c->copies;
@@ -136,6 +141,15 @@ static int parse_args(int argc, char **argv, cli *c) {
       c->command = a;
     } else {
       str_list_push(&c->inputs, a);
+    }
+  }
+  if (c->format) {
+    const char *names[] = {"pdf", "ofd", "both"};
+    for (int k = 0; k < 3; k++)
+      if (!strcmp(c->format, names[k])) c->formats = k + 1; /* BRIEF_PDF, BRIEF_OFD, both */
+    if (!c->formats) {
+      fprintf(stderr, "brief: error: --format '%s' is not one of pdf, ofd, both\n", c->format);
+      return -1;
     }
   }
   return 0;
@@ -169,10 +183,10 @@ static void collect_inputs(const str_list *args, str_list *out) {
   }
 }
 
-static char *default_output(const char *input) {
+static char *default_output(const char *input, int formats) {
   size_t n = strlen(input);
   if (n > 3 && !strcmp(input + n - 3, ".md")) n -= 3;
-  return xasprintf("%.*s.pdf", (int)n, input);
+  return xasprintf("%.*s.%s", (int)n, input, formats == BRIEF_OFD ? "ofd" : "pdf");
 }
 
 static int finish(diag_list *dl, int rc) {
@@ -186,9 +200,10 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: render takes one summary, e.g. brief render input/陇西县.md -o out/陇西县.pdf\n");
     return 2;
   }
-  char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0]);
-  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->numbered,
-                   c->strict, c->allow_empty, c->allow_outside};
+  char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0], c->formats);
+  brief_job job = {.input = c->inputs.items[0], .output = out, .figures = c->figures, .layout = c->layout,
+                   .numbered = c->numbered, .formats = c->formats,
+                   .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
   int rc = brief_render(e, &job, dl);
   rc = finish(dl, rc == 0 ? 0 : 1);
   if (brief_interrupted()) {
@@ -233,9 +248,14 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   bool *failed = xcalloc(inputs.len + 1, sizeof *failed);
   for (size_t i = 0; i < inputs.len; i++) {
     char *stem = path_stem(inputs.items[i]);
-    jobs[i] = (brief_job){inputs.items[i], xasprintf("%s/%s.pdf", c->output, stem),
-                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout,
-                          c->numbered, c->strict, c->allow_empty, c->allow_outside};
+    jobs[i] = (brief_job){
+        .input = inputs.items[i],
+        .output = xasprintf("%s/%s.%s", c->output, stem, c->formats == BRIEF_OFD ? "ofd" : "pdf"),
+        .figures = c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]),
+        .layout = c->layout,
+        .numbered = c->numbered,
+        .formats = c->formats,
+        .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
     free(stem);
   }
   int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
@@ -273,7 +293,8 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, NULL, c->strict, c->allow_empty, c->allow_outside};
+  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout,
+                   .strict = c->strict, .allow_outside = c->allow_outside};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 

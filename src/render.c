@@ -17,6 +17,7 @@
 #include "linebreaker.h"
 #include "markdown.h"
 #include "model.h"
+#include "ofd.h"
 #include "numbered.h"
 #include "pdf.h"
 #include "signals.h"
@@ -359,10 +360,55 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, co
   return rc;
 }
 
+/* The OFD likewise: temporary file, renamed when complete. */
+static int write_ofd(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
+  char *temp = guarded_temp(output);
+  if (!temp) {
+    if (errno != EINTR) write_error(dl, output, errno);
+    return -1;
+  }
+  ofd_options opts = {BRIEF_VERSION, e->source_epoch};
+  double t0 = now_ms();
+  int rc = ofd_write(lo, &opts, temp, dl);
+  if (rc != 0) {
+    guarded_discard(temp);
+  } else if (guarded_commit(temp, output) != 0) {
+    if (errno != EINTR) write_error(dl, output, errno);
+    rc = -1;
+  }
+  if (e->timing) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
+  free(temp);
+  return rc;
+}
+
+/* output with its .pdf/.ofd extension (if any) replaced by ext. */
+static char *with_extension(const char *output, const char *ext) {
+  size_t n = strlen(output);
+  if (str_ends_with(output, ".pdf") || str_ends_with(output, ".ofd") || str_ends_with(output, ".PDF") ||
+      str_ends_with(output, ".OFD"))
+    n -= 4;
+  return xasprintf("%.*s%s", (int)n, output, ext);
+}
+
+/* Writes lo in the formats asked for (0: by the extension of output). */
+static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, const char *input, int formats,
+                         diag_list *dl) {
+  if (formats == 0)
+    formats = str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
+  if (formats == BRIEF_PDF) return write_pdf(e, lo, output, input, dl);
+  if (formats == BRIEF_OFD) return write_ofd(e, lo, output, dl);
+  char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
+  int rc = write_pdf(e, lo, pdf, input, dl);
+  if (rc == 0) rc = write_ofd(e, lo, ofd, dl);
+  free(pdf);
+  free(ofd);
+  return rc;
+}
+
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
-  if (rc == 0) rc = write_pdf(e, &lo, job->output, job->input, dl);
+  if (rc == 0) rc = write_outputs(e, &lo, job->output, job->input, job->formats, dl);
   laid_out_free(&lo);
   return rc;
 }
@@ -398,6 +444,53 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
   return 0;
 }
 
+/* The code the booklet dst gives src's Private Use code c of face id. */
+static uint16_t booklet_code(laid_out *dst, const font_code *c, size_t id) {
+  for (size_t k = 0; k < dst->face_ncodes[id]; k++)
+    if (dst->face_codes[id][k].cp == c->cp) return dst->face_codes[id][k].code;
+  size_t n = dst->face_ncodes[id];
+  uint32_t code = n ? dst->face_codes[id][n - 1].code + 1u : 0xE000;
+  while (code <= 0xF8FF && font_face_has(dst->faces[id], code)) code++;
+  dst->face_codes[id] = xrealloc(dst->face_codes[id], (n + 1) * sizeof *dst->face_codes[id]);
+  dst->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
+  dst->face_ncodes[id] = n + 1;
+  return (uint16_t)code;
+}
+
+/* Each brief numbers its Private Use codes from U+E000: in the booklet a
+ * character keeps one code per face, so src's runs are re-encoded. */
+static void merge_codes(laid_out *dst, laid_out *src, size_t id) {
+  size_t n = src->face_ncodes[id];
+  uint16_t *to = xcalloc(n + 1, sizeof *to);
+  bool same = true;
+  for (size_t k = 0; k < n; k++) {
+    to[k] = booklet_code(dst, &src->face_codes[id][k], id);
+    same &= to[k] == src->face_codes[id][k].code;
+  }
+  for (size_t p = 0; p < src->npages && !same; p++)
+    for (size_t i = 0; i < src->pages[p].len; i++) {
+      page_item *it = &src->pages[p].items[i];
+      if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
+      strbuf sb = {0};
+      for (const char *q = it->text; *q;) {
+        uint32_t cp;
+        size_t len = utf8_decode(q, strlen(q), &cp);
+        if (!len) break;
+        q += len;
+        for (size_t k = 0; k < n; k++)
+          if (src->face_codes[id][k].code == cp) {
+            cp = to[k];
+            break;
+          }
+        char buf[4];
+        sb_append(&sb, buf, utf8_encode(cp, buf));
+      }
+      free(it->text);
+      it->text = sb_take(&sb);
+    }
+  free(to);
+}
+
 /* Moves src's pages into the booklet dst. A brief after one with an odd
  * page count gets a blank page before it, so every brief starts on a
  * right-hand page when printed on both sides. */
@@ -414,6 +507,10 @@ static void append_pages(laid_out *dst, laid_out *src) {
     dst->outline[dst->noutline++] = o;
   }
   for (size_t id = 0; id < src->nfaces; id++) {
+    if (src->face_ncodes[id]) {
+      dst->faces[id] = src->faces[id];
+      merge_codes(dst, src, id);
+    }
     if (!src->face_ncps[id]) continue;
     dst->faces[id] = src->faces[id];
     size_t n = dst->face_ncps[id];
@@ -443,6 +540,8 @@ static void init_booklet(laid_out *book, size_t nfaces) {
   book->faces = xcalloc(nfaces + 1, sizeof *book->faces);
   book->face_cps = xcalloc(nfaces + 1, sizeof *book->face_cps);
   book->face_ncps = xcalloc(nfaces + 1, sizeof *book->face_ncps);
+  book->face_codes = xcalloc(nfaces + 1, sizeof *book->face_codes);
+  book->face_ncodes = xcalloc(nfaces + 1, sizeof *book->face_ncodes);
   book->title = xstrdup("汇编");
 }
 
@@ -470,7 +569,8 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
       continue;
     }
     laid_out lo;
-    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_pdf(e, &lo, jobs[i].output, jobs[i].input, dl) != 0;
+    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 ||
+                write_outputs(e, &lo, jobs[i].output, jobs[i].input, jobs[i].formats, dl) != 0;
     if (failed[i]) nfailed++;
     else if (booklet) append_pages(&book, &lo); /* each brief is laid out once, for both */
     laid_out_free(&lo);
@@ -481,7 +581,7 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
   } else if (booklet) {
     /* The booklet holds every brief that rendered; failures are reported. */
     dedupe_characters(&book);
-    if (book.npages == 0 || write_pdf(e, &book, booklet, booklet, dl) != 0) rc = -1;
+    if (book.npages == 0 || write_outputs(e, &book, booklet, booklet, n ? jobs[0].formats : 0, dl) != 0) rc = -1;
     laid_out_free(&book);
   }
   return rc;
