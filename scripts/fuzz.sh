@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${SECONDS_EACH:-20}
-targets=(${TARGETS:-markdown figures linebreak layout bind layoutfile contacts})
+targets=(${TARGETS:-markdown figures linebreak layout bind layoutfile contacts normalize})
 CC=clang cmake -S . -B build-fuzz -DBRIEF_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_FLAGS="-O1 -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" >/dev/null
 cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"

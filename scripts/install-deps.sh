@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what brief needs to build, test and render: Debian packages and,
-# for the CommonMark spec test, the npm package commonmark-spec (into
-# build/npm, outside the source tree), puppeteer-core for the browser
-# test (into build/npm-browser), and the mainland free fonts (Noto Serif SC,
-# Noto Sans SC from npm, see install_fonts). Idempotent; uses sudo when not root.
+# for the CommonMark spec test, the npm package commonmark-spec and for the
+# normalisation test zhlint (into build/npm, outside the source tree),
+# puppeteer-core for the browser test (into build/npm-browser), and the
+# mainland free fonts (Noto Serif SC, Noto Sans SC from npm, see
+# install_fonts). Idempotent; uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,7 @@ packages=(
   python3-pdfminer
   libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
   libxml2-dev libzip-dev  # OFD
+  pandoc  # the .docx round-trip test (tests/e2e_normalize.py)
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -36,10 +38,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ]; then
+# zhlint (npm, test only): the peer tests/e2e_normalize.py compares brief check with.
+if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ] || [ ! -f build/npm/node_modules/zhlint/package.json ]; then
   mkdir -p build/npm
   for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
-    npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 >/dev/null && break
+    npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 zhlint@0.8.2 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done

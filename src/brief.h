@@ -30,6 +30,7 @@ typedef struct {
   bool strict;          /* --strict: a GB18030 summary is an error, not a warning */
   bool allow_empty;     /* --allow-empty: an empty summary gives a blank brief */
   bool allow_outside;   /* --allow-outside: images (and layouts) named by the summary may lie outside its folder */
+  bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
   /* For a server (all zero for the command line): */
   const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
   size_t text_len;
@@ -69,6 +70,15 @@ void brief_handle_signals(void);
  * the first level-1 heading when the front matter has none). Caller frees
  * meta with doc_meta_free. */
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl);
+/* `brief check`: parses, binds and normalises each summary without writing
+ * a PDF, prints every change and problem to out; with fix writes the
+ * normalised Markdown back. Returns 0 when clean (check.c). */
+int brief_check(brief_engine *e, const brief_job *jobs, size_t n, bool fix, FILE *out, diag_list *dl);
+/* What check runs: the normalisation report of one job and the source it
+ * was found in (caller frees both). */
+struct nz_report;
+int brief_normalize_job(brief_engine *e, const brief_job *job, struct nz_report *rep, char **source,
+                        size_t *len, diag_list *dl);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

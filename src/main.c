@@ -45,6 +45,11 @@ static const char usage[] =
     "      Send every .eml of OUTDIR not sent before (recorded in OUTDIR/sent.log), with\n"
     "      STARTTLS when offered; the password comes from BRIEF_SMTP_PASSWORD or ~/.netrc.\n"
     "      e.g. brief send out --smtp smtp://mail.example.gov.cn:587 --user office\n"
+    "  brief check SUMMARY.md... [--figures FIGURES.csv] [--fix]\n"
+    "      List every punctuation and spacing fix the normaliser makes, and every\n"
+    "      unpaired quote or bracket; exit 1 when it found something. Uses figures.csv\n"
+    "      beside each summary unless --figures is given. --fix writes the fixes back\n"
+    "      into the summaries. e.g. brief check input/*.md --fix\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "  brief serve [DIR] [--port N] [--host ADDR] [--time-limit MS] [--jobs N]\n"
@@ -69,6 +74,7 @@ static const char usage[] =
     "  --strict               a summary in GB18030 (GBK) is an error, not a warning\n"
     "  --allow-empty          render an empty summary as a blank brief (else: a warning, no PDF)\n"
     "  --allow-outside        images and layouts named by a summary may lie outside its folder\n"
+    "  --no-normalize         print the text as typed (no quote, punctuation or space fixes)\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: BRIEF_DATA, else\n"
     "                         ../share/brief beside the binary, else the source tree)\n"
     "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
@@ -95,6 +101,7 @@ typedef struct {
   bool strict, allow_empty, allow_outside;     /* render, batch, text: input checks (input.h) */
   const char *format; /* --format pdf|ofd|both */
   int formats;
+  bool fix, no_normalize;                       /* check --fix; --no-normalize */
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -126,6 +133,9 @@ static int parse_args(int argc, char **argv, cli *c) {
     } else if (!strcmp(a, "--strict") || !strcmp(a, "--allow-empty") || !strcmp(a, "--allow-outside")) {
       bool *flag = a[2] == 's' ? &c->strict : a[8] == 'e' ? &c->allow_empty : &c->allow_outside;
       *flag = true;
+      continue;
+    } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
+      *(a[2] == 'f' ? &c->fix : &c->no_normalize) = true;
       continue;
     }
     if (target) {
@@ -202,7 +212,7 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0], c->formats);
   brief_job job = {.input = c->inputs.items[0], .output = out, .figures = c->figures, .layout = c->layout,
-                   .numbered = c->numbered, .formats = c->formats,
+                   .numbered = c->numbered, .formats = c->formats, .no_normalize = c->no_normalize,
                    .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
   int rc = brief_render(e, &job, dl);
   rc = finish(dl, rc == 0 ? 0 : 1);
@@ -254,7 +264,7 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
         .figures = c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]),
         .layout = c->layout,
         .numbered = c->numbered,
-        .formats = c->formats,
+        .formats = c->formats, .no_normalize = c->no_normalize,
         .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
     free(stem);
   }
@@ -293,9 +303,25 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout,
+  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout, .no_normalize = c->no_normalize,
                    .strict = c->strict, .allow_outside = c->allow_outside};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
+}
+
+static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
+  if (c->inputs.len == 0) {
+    fprintf(stderr, "brief: error: check needs summaries, e.g. brief check input/陇西县.md\n");
+    return 2;
+  }
+  brief_job *jobs = xcalloc(c->inputs.len + 1, sizeof *jobs);
+  for (size_t i = 0; i < c->inputs.len; i++) /* figures.csv beside a summary, as in a batch */
+    jobs[i] = (brief_job){.input = c->inputs.items[i],
+                          .figures = c->figures ? xstrdup(c->figures) : batch_figures(c->inputs.items[i]),
+                          .layout = c->layout, .no_normalize = c->no_normalize};
+  int rc = brief_check(e, jobs, c->inputs.len, c->fix, stdout, dl);
+  for (size_t i = 0; i < c->inputs.len; i++) free((char *)jobs[i].figures);
+  free(jobs);
+  return finish(dl, dl->errors ? 1 : rc);
 }
 
 /* A whole number in [lo, hi], or -1. */
@@ -377,6 +403,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
   else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
+  else if (!strcmp(c.command, "check")) rc = cmd_check(e, &c, &dl);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {
     printf("data folder: %s (from %s)\n", paths.data_dir, paths.origin);

@@ -19,6 +19,7 @@
 #include "model.h"
 #include "ofd.h"
 #include "numbered.h"
+#include "normalize.h"
 #include "pdf.h"
 #include "signals.h"
 #include "text_renderer.h"
@@ -97,9 +98,12 @@ static char *summary_text(const brief_job *job, const input_options *io, size_t 
   return input_check_text(job->input, xstrndup(job->text, job->text_len), len, io, dl);
 }
 
-static int parse_document(const brief_job *job, document *doc, diag_list *dl) {
+/* Parses a summary; *source keeps its text for the normalisation stage
+ * (its positions are found in it). */
+static int parse_document(const brief_job *job, document *doc, char **source, size_t *source_len, diag_list *dl) {
   const char *path = job->input;
   memset(doc, 0, sizeof *doc);
+  *source = NULL;
   doc->file = xstrdup(path);
   doc->dir = path_dirname(path);
   input_options io = input_options_of(job);
@@ -112,11 +116,11 @@ static int parse_document(const brief_job *job, document *doc, diag_list *dl) {
     markdown_options opts = {true};
     rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
     if (rc == 0) rc = input_check_document(doc, &io, dl); /* files named, links, words, limits */
-    take_title(doc);
   } else {
     rc = -1;
   }
-  free(text);
+  *source = text;
+  *source_len = len;
   return rc;
 }
 
@@ -200,25 +204,62 @@ static int check_images(const brief_job *job, const document *doc, diag_list *dl
   return rc;
 }
 
-/* Parses a job's summary, loads its layout and binds its figures: the
- * document model as the layout stage and the text renderer take it. On
- * failure both are freed. */
-static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec,
-                       diag_list *dl) {
-  if (parse_document(job, doc, dl) != 0 || check_images(job, doc, dl) != 0) {
-    document_free(doc);
-    return -1;
-  }
-  if (load_layout(e, job, doc, spec, dl) != 0) {
+/* Normalisation (normalize.h) runs on the model before the title is taken
+ * from the first heading and before figures are bound. */
+static void normalize_job(const brief_job *job, document *doc, const layout_spec *spec, const char *source,
+                          size_t len, nz_report *rep) {
+  normalize_rules rules = job->no_normalize ? normalize_rules_none() : spec->normalize;
+  normalize_document(doc, source, len, &rules, rep);
+}
+
+/* Parses a job's summary, loads its layout, normalises and binds its
+ * figures: the document model as the layout stage and the text renderer
+ * take it. On failure both are freed. rep and source may be NULL. */
+static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec, nz_report *rep,
+                       char **source, size_t *source_len, diag_list *dl) {
+  char *text;
+  size_t len = 0;
+  int rc = parse_document(job, doc, &text, &len, dl);
+  if (rc == 0) rc = check_images(job, doc, dl);
+  if (rc == 0 && load_layout(e, job, doc, spec, dl) != 0) {
     layout_spec_free(spec);
-    document_free(doc);
-    return -1;
+    rc = -1;
+  } else if (rc == 0) {
+    normalize_job(job, doc, spec, text, len, rep);
+    take_title(doc);
+    if (bind_figures(job, doc, spec, dl) != 0) {
+      layout_spec_free(spec);
+      rc = -1;
+    }
   }
-  if (bind_figures(job, doc, spec, dl) != 0) {
-    layout_spec_free(spec);
-    document_free(doc);
-    return -1;
+  if (rc != 0) document_free(doc);
+  if (source && rc == 0) {
+    *source = text;
+    *source_len = len;
+  } else {
+    free(text);
   }
+  return rc;
+}
+
+/* render and batch say in one line what normalisation did. */
+static void summarize(const brief_job *job, const nz_report *rep, diag_list *dl) {
+  if (rep->changes && rep->problems)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation fixes, %zu problems; run brief check for the list",
+                 rep->changes, rep->problems);
+  else if (rep->changes)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation fixes; run brief check for the list", rep->changes);
+  else if (rep->problems)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation problems; run brief check for the list", rep->problems);
+}
+
+int brief_normalize_job(brief_engine *e, const brief_job *job, nz_report *rep, char **source, size_t *len,
+                        diag_list *dl) {
+  document doc;
+  layout_spec spec;
+  if (prepare_job(e, job, &doc, &spec, rep, source, len, dl) != 0) return -1;
+  layout_spec_free(&spec);
+  document_free(&doc);
   return 0;
 }
 
@@ -278,8 +319,12 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   document doc;
   layout_spec spec;
   memset(lo, 0, sizeof *lo);
+  nz_report rep = {0};
   double t0 = now_ms();
-  if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
+  int prepared = prepare_job(e, job, &doc, &spec, &rep, NULL, NULL, dl);
+  summarize(job, &rep, dl);
+  nz_report_free(&rep);
+  if (prepared != 0) return -1;
   if (signals_caught()) {
     layout_spec_free(&spec);
     document_free(&doc);
@@ -435,7 +480,7 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) {
   document doc;
   layout_spec spec;
-  if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
+  if (prepare_job(e, job, &doc, &spec, NULL, NULL, NULL, dl) != 0) return -1;
   char *text = text_render(&doc);
   fputs(text, out);
   free(text);
@@ -592,8 +637,16 @@ int brief_interrupted(void) { return signals_caught(); }
 void brief_handle_signals(void) { signals_install(); }
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;
-  brief_job job = {.input = input};
-  int rc = parse_document(&job, &doc, dl);
+  brief_job job = {input};
+  char *text;
+  size_t len = 0;
+  int rc = parse_document(&job, &doc, &text, &len, dl);
+  if (rc == 0) { /* the title as the default layout prints it */
+    normalize_rules rules = normalize_rules_default();
+    normalize_document(&doc, text, len, &rules, NULL);
+    take_title(&doc);
+  }
+  free(text);
   *meta = doc.meta;
   memset(&doc.meta, 0, sizeof doc.meta);
   document_free(&doc);
