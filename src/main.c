@@ -374,7 +374,10 @@ int main(int argc, char **argv) {
       return 0;
     }
   }
-  if (parse_args(argc, argv, &c) != 0) return 2;
+  if (parse_args(argc, argv, &c) != 0) {
+    str_list_free(&c.inputs); /* what was read before the bad argument */
+    return 2;
+  }
   if (!c.command) {
     fputs(usage, stderr);
     return 2;

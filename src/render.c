@@ -388,7 +388,7 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, co
     return -1;
   }
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
-  pdf_options opts = {creator, e->source_epoch};
+  pdf_options opts = {creator, e->source_epoch, 0, output};
   double t0 = now_ms();
   size_t first_diag = dl->len;
   int rc = pdf_write(lo, &opts, temp, dl);
@@ -542,8 +542,16 @@ static void merge_codes(laid_out *dst, laid_out *src, size_t id) {
 static void append_pages(laid_out *dst, laid_out *src) {
   size_t blank = dst->npages % 2, offset = dst->npages + blank;
   dst->pages = xrealloc(dst->pages, (offset + src->npages + 1) * sizeof *dst->pages);
-  if (blank) memset(&dst->pages[dst->npages], 0, sizeof *dst->pages);
+  if (blank) { /* the back of the previous brief's last sheet: its size */
+    memset(&dst->pages[dst->npages], 0, sizeof *dst->pages);
+    dst->pages[dst->npages].w = dst->pages[dst->npages - 1].w;
+    dst->pages[dst->npages].h = dst->pages[dst->npages - 1].h;
+  }
   memcpy(dst->pages + offset, src->pages, src->npages * sizeof *src->pages);
+  for (size_t p = 0; p < src->npages; p++) { /* each brief keeps its own paper size */
+    if (dst->pages[offset + p].w <= 0) dst->pages[offset + p].w = src->page_w;
+    if (dst->pages[offset + p].h <= 0) dst->pages[offset + p].h = src->page_h;
+  }
   dst->npages = offset + src->npages;
   dst->outline = xrealloc(dst->outline, (dst->noutline + src->noutline + 1) * sizeof *dst->outline);
   for (size_t i = 0; i < src->noutline; i++) {
@@ -602,11 +610,47 @@ static void dedupe_characters(laid_out *book) {
   }
 }
 
+typedef struct {
+  const char *output;
+  size_t index;
+} job_output;
+
+static int by_output(const void *a, const void *b) {
+  const job_output *x = a, *y = b;
+  int c = strcmp(x->output, y->output);
+  return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Two summaries with the same file name in different folders would write
+ * the same PDF, the second over the first: the second fails instead, and
+ * so does a brief named like the booklet. */
+static void mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bool *clash, diag_list *dl) {
+  job_output *order = xcalloc(n + 1, sizeof *order);
+  for (size_t i = 0; i < n; i++) order[i] = (job_output){jobs[i].output, i};
+  qsort(order, n, sizeof *order, by_output);
+  for (size_t k = 1; k < n; k++) {
+    if (strcmp(order[k - 1].output, order[k].output) != 0) continue;
+    const brief_job *first = &jobs[order[k - 1].index], *again = &jobs[order[k].index];
+    diag_error(dl, again->input, 0, 0, "would write %s, as %s does; rename one of the two summaries",
+               again->output, first->input);
+    clash[order[k].index] = true;
+    order[k].index = order[k - 1].index; /* a third clashes with the first too */
+  }
+  for (size_t i = 0; booklet && i < n; i++)
+    if (!strcmp(jobs[i].output, booklet)) {
+      diag_error(dl, jobs[i].input, 0, 0, "its PDF %s is also the booklet's name; choose another --booklet", booklet);
+      clash[i] = true;
+    }
+  free(order);
+}
+
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl) {
   laid_out book;
   if (booklet) init_booklet(&book, font_lib_face_count(e->fonts));
   int nfailed = 0;
+  bool *clash = xcalloc(n + 1, sizeof *clash);
+  mark_clashes(jobs, n, booklet, clash, dl);
   for (size_t i = 0; i < n; i++) {
     if (signals_caught()) { /* the rest is not rendered */
       failed[i] = true;
@@ -614,12 +658,18 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
       continue;
     }
     laid_out lo;
+    if (clash[i]) {
+      failed[i] = true;
+      nfailed++;
+      continue;
+    }
     failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 ||
                 write_outputs(e, &lo, jobs[i].output, jobs[i].input, jobs[i].formats, dl) != 0;
     if (failed[i]) nfailed++;
     else if (booklet) append_pages(&book, &lo); /* each brief is laid out once, for both */
     laid_out_free(&lo);
   }
+  free(clash);
   int rc = nfailed ? -1 : 0;
   if (booklet && signals_caught()) {
     laid_out_free(&book);
