@@ -14,6 +14,7 @@ packages=(
   poppler-utils qpdf python3
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
+  libdeflate-dev
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

@@ -20,10 +20,11 @@ static const char usage[] =
     "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
-    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf]\n"
-    "      Render every summary (DIR/*.md) into OUTDIR, using figures.csv beside the\n"
-    "      summaries when present. Goes on past a failing brief and lists all failures.\n"
-    "      --booklet also writes all briefs into one PDF for duplex printing.\n"
+    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--jobs N]\n"
+    "      Render every summary (DIR/*.md) into OUTDIR on all cores, using figures.csv beside\n"
+    "      the summaries when present. Goes on past a failing brief and lists all failures.\n"
+    "      --booklet also writes the meeting booklet: a cover (--booklet-title or booklet.yaml\n"
+    "      beside the summaries), 目录, every brief from an odd page, continuous page numbers.\n"
     "      e.g. brief batch input -o out --booklet out/汇编.pdf\n"
     "  brief text SUMMARY.md [--figures FIGURES.csv]\n"
     "      Print the text the PDF shows, in reading order (for checking extraction).\n"
@@ -50,6 +51,9 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --booklet-title TEXT   batch: the booklet cover's title (else booklet.yaml's 'title')\n"
+    "  --jobs N               batch: worker processes (default: one per core)\n"
+    "  --quiet                batch: no progress display, only the summary\n"
     "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
     "                         another in one PDF, each starting on an odd page\n"
     "  --printer NAME         print: the queue (default: as lp finds it; CUPS_SERVER honoured)\n"
@@ -71,6 +75,8 @@ typedef struct {
   const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
   str_list inputs;
   const char *numbered;                         /* render, batch: --numbered RANGE */
+  const char *booklet_title, *jobs;             /* batch */
+  bool quiet;                                   /* batch */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
 } cli;
@@ -93,7 +99,12 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--smtp")) target = &c->smtp;
     else if (!strcmp(a, "--user")) target = &c->user;
     else if (!strcmp(a, "--cacert")) target = &c->cacert;
-    else if (!strcmp(a, "--dry-run")) {
+    else if (!strcmp(a, "--booklet-title")) target = &c->booklet_title;
+    else if (!strcmp(a, "--jobs")) target = &c->jobs;
+    else if (!strcmp(a, "--quiet")) {
+      c->quiet = true;
+      continue;
+    } else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
       continue;
     }
@@ -176,7 +187,7 @@ static char *batch_figures(const char *input) {
   return NULL;
 }
 
-static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
+static int cmd_batch(brief_engine *e, const cli *c) {
   if (!c->output || c->inputs.len == 0) {
     fprintf(stderr, "brief: error: batch needs summaries and -o OUTDIR, e.g. brief batch input -o out\n");
     return 2;
@@ -196,21 +207,19 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
                           c->numbered};
     free(stem);
   }
-  int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
-  diag_print(dl, stderr);
-  diag_clear(dl);
-  size_t nfailed = 0;
-  for (size_t i = 0; i < inputs.len; i++) nfailed += failed[i];
-  if (nfailed) {
-    fprintf(stderr, "brief: %zu of %zu briefs failed:\n", nfailed, inputs.len);
-    for (size_t i = 0; i < inputs.len; i++)
-      if (failed[i]) fprintf(stderr, "  %s\n", inputs.items[i]);
-  } else if (rc != 0) {
-    fprintf(stderr, "brief: the booklet %s could not be written\n", c->booklet);
+  char *dir = inputs.len ? path_dirname(inputs.items[0]) : xstrdup(".");
+  char *yaml = path_join(dir, "booklet.yaml");
+  free(dir);
+  batch_options o = {c->booklet, c->booklet_title, exists(yaml) ? yaml : NULL, c->layout,
+                     c->jobs ? atoi(c->jobs) : 0, c->quiet};
+  int rc = 0;
+  if (c->jobs && (atoi(c->jobs) < 1 || atoi(c->jobs) > 1024)) {
+    fprintf(stderr, "brief: error: --jobs '%s': give a number of processes from 1 to 1024, e.g. --jobs 2\n", c->jobs);
+    rc = 2;
   } else {
-    fprintf(stderr, "brief: %zu briefs written to %s%s%s\n", inputs.len, c->output,
-            c->booklet ? ", booklet " : "", c->booklet ? c->booklet : "");
+    rc = brief_batch(e, jobs, inputs.len, &o, failed) == 0 ? 0 : 1;
   }
+  free(yaml);
   for (size_t i = 0; i < inputs.len; i++) {
     free((char *)jobs[i].output);
     free((char *)jobs[i].figures);
@@ -218,7 +227,7 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   free(jobs);
   free(failed);
   str_list_free(&inputs);
-  return rc == 0 ? 0 : 1;
+  return rc;
 }
 
 static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
@@ -282,7 +291,7 @@ int main(int argc, char **argv) {
   int rc;
   if (!e) rc = finish(&dl, 1);
   else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
-  else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c, &dl);
+  else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c);
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "brief.h"
+#include "batch.h"
+#include "booklet.h"
 #include "figures.h"
 #include "fonts.h"
 #include "frontmatter.h"
@@ -212,7 +214,8 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
 
 /* The PDF goes to a temporary file beside output, renamed when complete:
  * a failure leaves no PDF and never touches an existing one. */
-static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
+static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *output, pdf_page_part *parts,
+                           diag_list *dl) {
   char *temp = temp_beside(output);
   if (!temp) {
     diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
@@ -221,7 +224,7 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, di
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
   pdf_options opts = {creator, e->source_epoch};
   double t0 = now_ms();
-  int rc = pdf_write(lo, &opts, temp, dl);
+  int rc = pdf_write_parts(lo, &opts, temp, parts, dl);
   free(creator);
   if (rc == 0 && commit_temp(temp, output) != 0) {
     diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
@@ -231,6 +234,10 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, di
   if (e->timing) fprintf(stderr, "timing %s: pdf (subset + libharu + file) %.2f ms\n", output, now_ms() - t0);
   free(temp);
   return rc;
+}
+
+static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
+  return write_pdf_parts(e, lo, output, NULL, dl);
 }
 
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
@@ -253,87 +260,107 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
   return 0;
 }
 
-/* Moves src's pages into the booklet dst. A brief after one with an odd
- * page count gets a blank page before it, so every brief starts on a
- * right-hand page when printed on both sides. */
-static void append_pages(laid_out *dst, laid_out *src) {
-  size_t blank = dst->npages % 2, offset = dst->npages + blank;
-  dst->pages = xrealloc(dst->pages, (offset + src->npages + 1) * sizeof *dst->pages);
-  if (blank) memset(&dst->pages[dst->npages], 0, sizeof *dst->pages);
-  memcpy(dst->pages + offset, src->pages, src->npages * sizeof *src->pages);
-  dst->npages = offset + src->npages;
-  dst->outline = xrealloc(dst->outline, (dst->noutline + src->noutline + 1) * sizeof *dst->outline);
-  for (size_t i = 0; i < src->noutline; i++) {
-    outline_entry o = src->outline[i];
-    o.page += (int)offset;
-    dst->outline[dst->noutline++] = o;
-  }
-  for (size_t id = 0; id < src->nfaces; id++) {
-    if (!src->face_ncps[id]) continue;
-    dst->faces[id] = src->faces[id];
-    size_t n = dst->face_ncps[id];
-    dst->face_cps[id] = xrealloc(dst->face_cps[id], (n + src->face_ncps[id]) * sizeof(uint32_t));
-    memcpy(dst->face_cps[id] + n, src->face_cps[id], src->face_ncps[id] * sizeof(uint32_t));
-    dst->face_ncps[id] = n + src->face_ncps[id];
-  }
-  if (dst->page_w == 0) {
-    dst->page_w = src->page_w;
-    dst->page_h = src->page_h;
-  }
-  free(src->pages);
-  free(src->outline);
-  src->pages = NULL;
-  src->outline = NULL;
-  src->npages = src->noutline = 0;
-}
+/* ---- batch and booklet (batch.c drives these) ---------------------------- */
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-static void init_booklet(laid_out *book, size_t nfaces) {
-  memset(book, 0, sizeof *book);
-  book->nfaces = nfaces;
-  book->faces = xcalloc(nfaces + 1, sizeof *book->faces);
-  book->face_cps = xcalloc(nfaces + 1, sizeof *book->face_cps);
-  book->face_ncps = xcalloc(nfaces + 1, sizeof *book->face_ncps);
-  book->title = xstrdup("汇编");
-}
-
-/* One sorted set of characters per face, for subsetting. */
-static void dedupe_characters(laid_out *book) {
-  for (size_t id = 0; id < book->nfaces; id++) {
-    size_t k = 0, m = book->face_ncps[id];
-    if (m == 0) continue;
-    qsort(book->face_cps[id], m, sizeof(uint32_t), cmp_u32);
-    for (size_t j = 0; j < m; j++)
-      if (k == 0 || book->face_cps[id][k - 1] != book->face_cps[id][j]) book->face_cps[id][k++] = book->face_cps[id][j];
-    book->face_ncps[id] = k;
+int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl) {
+  laid_out lo;
+  memset(facts, 0, sizeof *facts);
+  int rc = lay_out_job(e, job, &lo, dl);
+  pdf_page_part *parts = rc == 0 && want_parts ? xcalloc(lo.npages + 1, sizeof *parts) : NULL;
+  if (rc == 0) rc = write_pdf_parts(e, &lo, job->output, parts, dl);
+  if (rc == 0) {
+    facts->entry.title = lo.title ? xstrdup(lo.title) : NULL;
+    facts->county = lo.subject ? xstrdup(lo.subject) : NULL;
+    facts->entry.npages = lo.npages;
+    facts->entry.outline = lo.outline; /* moved */
+    facts->entry.noutline = lo.noutline;
+    lo.outline = NULL;
+    lo.noutline = 0;
+    facts->nfaces = lo.nfaces;
+    facts->face_cps = lo.face_cps;
+    facts->face_ncps = lo.face_ncps;
+    lo.face_cps = NULL;
+    lo.face_ncps = NULL;
+    lo.nfaces = 0;
+    facts->parts = parts;
+  } else {
+    free(parts);
   }
-}
-
-int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
-                diag_list *dl) {
-  laid_out book;
-  if (booklet) init_booklet(&book, font_lib_face_count(e->fonts));
-  int nfailed = 0;
-  for (size_t i = 0; i < n; i++) {
-    laid_out lo;
-    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_pdf(e, &lo, jobs[i].output, dl) != 0;
-    if (failed[i]) nfailed++;
-    else if (booklet) append_pages(&book, &lo); /* each brief is laid out once, for both */
-    laid_out_free(&lo);
-  }
-  int rc = nfailed ? -1 : 0;
-  if (booklet) {
-    /* The booklet holds every brief that rendered; failures are reported. */
-    dedupe_characters(&book);
-    if (book.npages == 0 || write_pdf(e, &book, booklet, dl) != 0) rc = -1;
-    laid_out_free(&book);
-  }
+  laid_out_free(&lo);
   return rc;
 }
+
+void brief_facts_free(brief_facts *f) {
+  free(f->entry.title);
+  free(f->county);
+  for (size_t i = 0; i < f->entry.noutline; i++) free(f->entry.outline[i].title);
+  free(f->entry.outline);
+  for (size_t i = 0; i < f->nfaces; i++) free(f->face_cps ? f->face_cps[i] : NULL);
+  free(f->face_cps);
+  free(f->face_ncps);
+  if (f->parts)
+    for (size_t p = 0; p < f->entry.npages; p++) pdf_page_part_free(&f->parts[p]);
+  free(f->parts);
+  memset(f, 0, sizeof *f);
+}
+
+/* The booklet from the briefs' facts (in booklet order) and used[], the
+ * characters of every face the briefs print (65,536-bit maps by face id). */
+int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
+                        size_t n, uint8_t *const *used, const char *path, diag_list *dl) {
+  layout_spec spec;
+  if (layout_load(layout ? layout : "official", e->layouts_dir, &spec, dl) != 0) {
+    layout_spec_free(&spec);
+    return -1;
+  }
+  booklet_entry *entries = xcalloc(n + 1, sizeof *entries);
+  for (size_t i = 0; i < n; i++) entries[i] = facts[i]->entry;
+  laid_out frame;
+  int *host = NULL, *host_page = NULL;
+  int rc = layout_booklet(meta, entries, n, &spec, e->fonts, &frame, &host, &host_page, dl);
+  free(entries);
+  layout_spec_free(&spec);
+  if (rc == 0) { /* the frame's characters and every brief's, once per face */
+    for (size_t id = 0; id < frame.nfaces; id++) {
+      if (!used[id]) continue;
+      uint8_t bits[8192] = {0};
+      for (size_t k = 0; k < frame.face_ncps[id]; k++) bits[frame.face_cps[id][k] >> 3] |= (uint8_t)(1u << (frame.face_cps[id][k] & 7));
+      for (size_t b = 0; b < sizeof bits; b++) bits[b] |= used[id][b];
+      VEC(uint32_t) cps = {0};
+      for (uint32_t cp = 0; cp < 65536; cp++)
+        if (bits[cp >> 3] & (1u << (cp & 7))) VEC_PUSH(cps, cp);
+      free(frame.face_cps[id]);
+      frame.face_cps[id] = cps.items;
+      frame.face_ncps[id] = cps.len;
+    }
+    const pdf_page_part **parts = xcalloc(frame.npages + 1, sizeof *parts);
+    for (size_t p = 0; p < frame.npages; p++)
+      if (host[p] >= 0) parts[p] = &facts[host[p]]->parts[host_page[p]];
+    char *temp = temp_beside(path);
+    if (!temp) {
+      diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+      rc = -1;
+    } else {
+      char *creator = xasprintf("brief %s", BRIEF_VERSION);
+      pdf_options opts = {creator, e->source_epoch};
+      rc = pdf_write_booklet(&frame, parts, &opts, temp, dl);
+      free(creator);
+      if (rc == 0 && commit_temp(temp, path) != 0) {
+        diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+        rc = -1;
+      }
+      if (rc != 0) discard_temp(temp);
+      free(temp);
+    }
+    free(parts);
+  }
+  free(host);
+  free(host_page);
+  laid_out_free(&frame);
+  return rc;
+}
+
+size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_count(e->fonts); }
 
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;

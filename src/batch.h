@@ -1,0 +1,31 @@
+/* brief batch: the briefs of a folder rendered by worker processes, with a
+ * progress display and the meeting booklet. Internal to the engine: render.c
+ * renders one brief and writes the booklet, batch.c runs the workers. */
+#ifndef BRIEF_BATCH_H
+#define BRIEF_BATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "brief.h"
+#include "booklet.h"
+#include "pdf.h"
+
+/* What the booklet needs of one rendered brief. */
+typedef struct {
+  booklet_entry entry;   /* title, page count, headings */
+  char *county;
+  uint32_t **face_cps;   /* the characters of each face (by face id) */
+  size_t *face_ncps, nfaces;
+  pdf_page_part *parts;  /* entry.npages page bodies, or NULL */
+} brief_facts;
+
+/* brief_render, also filling facts (with page bodies when want_parts). */
+int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl);
+void brief_facts_free(brief_facts *f);
+size_t brief_engine_face_count(const brief_engine *e);
+/* Writes the booklet of facts[0..n) (booklet order) at path, atomically. */
+int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
+                        size_t n, uint8_t *const *used, const char *path, diag_list *dl);
+
+#endif
