@@ -623,6 +623,7 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const batch_op
   b.nfaces = brief_engine_face_count(e);
   b.used = xcalloc(b.nfaces + 1, sizeof *b.used);
   b.pg = (progress){n, 0, 0, now_s(), 0, isatty(2) != 0, o->quiet, false};
+  for (size_t i = 0; i < n; i++) brief_engine_cache_figures(e, jobs[i].figures);
   int nworkers = o->jobs > 0 ? o->jobs : default_jobs();
   if ((size_t)nworkers > n) nworkers = (int)n;
   if (nworkers <= 1) {

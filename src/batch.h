@@ -24,6 +24,8 @@ typedef struct {
 int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl);
 void brief_facts_free(brief_facts *f);
 size_t brief_engine_face_count(const brief_engine *e);
+/* Reads a figures file once for every brief that names it (before forking). */
+void brief_engine_cache_figures(brief_engine *e, const char *path);
 /* Writes the booklet of facts[0..n) (booklet order) at path, atomically. */
 int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
                         size_t n, uint8_t *const *used, const char *path, diag_list *dl);

@@ -28,7 +28,9 @@
 #include "pdf.h"
 
 HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n) {
-  if (n) memcpy(out, in, n);
+  if (n > 16) memcpy(out, in, n);
+  else /* mostly 2 and 4 bytes (CIDToGIDMap entries, font table fields): no call */
+    for (HPDF_UINT i = 0; i < n; i++) out[i] = in[i];
   return out + n;
 }
 

@@ -95,6 +95,7 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
   if (last.font == fontdef && last.code <= unicode && last.seg < segs) {
     lo = last.seg;
     if (cmap->end_count[lo] >= unicode) hi = lo;
+    else if (lo + 1 < segs && cmap->end_count[lo + 1] >= unicode) lo = hi = lo + 1; /* the next segment */
   }
   while (lo < hi) { /* the first segment ending at or after unicode */
     size_t mid = (lo + hi) / 2;

@@ -27,7 +27,21 @@ struct brief_engine {
   font_lib *fonts;
   long long source_epoch;
   bool timing; /* BRIEF_TIMING: print where the time of each brief goes */
+  /* Figures a batch reads once, before its workers start (then only read). */
+  VEC(struct cached_figures { char *path; figures *f; }) figures_cache;
 };
+
+void brief_engine_cache_figures(brief_engine *e, const char *path) {
+  if (!path) return;
+  for (size_t i = 0; i < e->figures_cache.len; i++)
+    if (!strcmp(e->figures_cache.items[i].path, path)) return;
+  diag_list dl = {0};
+  figures *f = figures_load(path, &dl); /* a bad file: each brief reports it */
+  diag_clear(&dl);
+  if (!f) return;
+  struct cached_figures c = {xstrdup(path), f};
+  VEC_PUSH(e->figures_cache, c);
+}
 
 static double now_ms(void) {
   struct timespec ts;
@@ -55,6 +69,11 @@ brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) {
 
 void brief_engine_free(brief_engine *e) {
   if (!e) return;
+  for (size_t i = 0; i < e->figures_cache.len; i++) {
+    free(e->figures_cache.items[i].path);
+    figures_free(e->figures_cache.items[i].f);
+  }
+  VEC_FREE(e->figures_cache);
   font_lib_free(e->fonts);
   free(e->data_dir);
   free(e->layouts_dir);
@@ -138,10 +157,13 @@ static void place_key_figures(document *doc, const layout_spec *spec) {
   doc->items[doc->len - 1] = kf;
 }
 
-static int bind_figures(const brief_job *job, document *doc, const layout_spec *spec, diag_list *dl) {
+static int bind_figures(brief_engine *e, const brief_job *job, document *doc, const layout_spec *spec, diag_list *dl) {
   figures *f = NULL;
-  if (job->figures && !(f = figures_load(job->figures, dl))) return -1;
-  int rc = figures_bind(doc, f, spec->key_figures_title, dl);
+  const figures *cached = NULL;
+  for (size_t i = 0; job->figures && i < e->figures_cache.len; i++)
+    if (!strcmp(e->figures_cache.items[i].path, job->figures)) cached = e->figures_cache.items[i].f;
+  if (job->figures && !cached && !(f = figures_load(job->figures, dl))) return -1;
+  int rc = figures_bind(doc, cached ? cached : f, spec->key_figures_title, dl);
   figures_free(f);
   if (rc == 0) place_key_figures(doc, spec);
   return rc;
@@ -167,7 +189,7 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
     document_free(doc);
     return -1;
   }
-  if (bind_figures(job, doc, spec, dl) != 0) {
+  if (bind_figures(e, job, doc, spec, dl) != 0) {
     layout_spec_free(spec);
     document_free(doc);
     return -1;
