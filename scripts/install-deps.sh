@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what brief needs to build, test and render: Debian packages and,
 # for the CommonMark spec test, the npm package commonmark-spec (into
-# build/npm, outside the source tree). Idempotent; uses sudo when not root.
+# build/npm, outside the source tree), and puppeteer-core for the browser
+# test (into build/npm-browser). Idempotent; uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,8 @@ packages=(
   poppler-utils qpdf python3
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
+  python3-pdfminer
+  libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
   libdeflate-dev
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
@@ -34,6 +37,18 @@ if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ]; then
   mkdir -p build/npm
   for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
     npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 >/dev/null && break
+    [ "$attempt" = 3 ] && exit 1
+    sleep 5
+  done
+fi
+
+# The browser test of `brief serve` drives Debian's /usr/bin/chromium with
+# puppeteer-core (no browser download). Its own prefix: an npm install
+# --no-save into build/npm would prune commonmark-spec.
+if [ ! -f build/npm-browser/node_modules/puppeteer-core/package.json ]; then
+  mkdir -p build/npm-browser
+  for attempt in 1 2 3; do
+    npm install --no-save --no-audit --no-fund --prefix build/npm-browser puppeteer-core@24.43.1 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done

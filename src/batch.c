@@ -535,7 +535,8 @@ static void booklet_yaml_free(booklet_yaml *by) {
 }
 
 /* Booklet order: the counties (or file names without .md) that
- * booklet.yaml's order lists, in that order; then the rest by file name. */
+ * booklet.yaml's order lists, in that order; then the rest in the order of
+ * the jobs (a folder's summaries come sorted by file name). */
 static size_t booklet_order(batch *b, const booklet_yaml *by, brief_facts **out, diag_list *dl) {
   size_t k = 0;
   bool *taken = xcalloc(b->n + 1, sizeof *taken);
@@ -558,12 +559,6 @@ static size_t booklet_order(batch *b, const booklet_yaml *by, brief_facts **out,
   size_t *rest = xcalloc(b->n + 1, sizeof *rest), nrest = 0;
   for (size_t i = 0; i < b->n; i++)
     if (!taken[i] && b->facts[i]) rest[nrest++] = i;
-  for (size_t a = 1; a < nrest; a++) /* by file name (insertion sort: stable, small) */
-    for (size_t c = a; c > 0 && strcmp(base_name(b->jobs[rest[c - 1]].input), base_name(b->jobs[rest[c]].input)) > 0; c--) {
-      size_t t = rest[c];
-      rest[c] = rest[c - 1];
-      rest[c - 1] = t;
-    }
   for (size_t a = 0; a < nrest; a++) out[k++] = b->facts[rest[a]];
   free(rest);
   free(taken);
@@ -615,7 +610,9 @@ static int default_jobs(void) {
   return n > 0 ? (int)n : 1;
 }
 
-int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const batch_options *o, bool *failed) {
+/* out: NULL to print the summary on stderr, else where every diagnostic goes. */
+static int batch_run(brief_engine *e, const brief_job *jobs, size_t n, const batch_options *o, bool *failed,
+                     diag_list *out) {
   batch b = {0};
   b.e = e, b.jobs = jobs, b.n = n, b.o = o, b.failed = failed;
   b.diags = xcalloc(n + 1, sizeof *b.diags);
@@ -633,7 +630,18 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const batch_op
   }
   diag_list bdl = {0};
   int brc = o->booklet ? make_booklet(&b, &bdl) : 0;
-  summary(&b, brc == 0, &bdl);
+  if (out) {
+    for (size_t i = 0; i < n; i++)
+      for (size_t k = 0; k < b.diags[i].len; k++) {
+        const diag *d = &b.diags[i].items[k];
+        diag_add(out, d->severity, d->file, d->line, d->col, "%s", d->message);
+      }
+    for (size_t k = 0; k < bdl.len; k++)
+      diag_add(out, bdl.items[k].severity, bdl.items[k].file, bdl.items[k].line, bdl.items[k].col, "%s",
+               bdl.items[k].message);
+  } else {
+    summary(&b, brc == 0, &bdl);
+  }
   diag_clear(&bdl);
   for (size_t i = 0; i < n; i++) {
     diag_clear(&b.diags[i]);
@@ -645,4 +653,14 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const batch_op
   free(b.diags);
   free(b.facts);
   return b.pg.failed || brc != 0 ? -1 : 0;
+}
+
+int brief_batch_run(brief_engine *e, const brief_job *jobs, size_t n, const batch_options *o, bool *failed) {
+  return batch_run(e, jobs, n, o, failed, NULL);
+}
+
+int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
+                diag_list *dl) {
+  batch_options o = {booklet, NULL, NULL, NULL, 1, true};
+  return batch_run(e, jobs, n, &o, failed, dl);
 }

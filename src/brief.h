@@ -15,6 +15,10 @@ typedef struct brief_engine brief_engine;
 
 /* data_dir holds fonts/ and layouts/. NULL on error (diagnostics added). */
 brief_engine *brief_engine_new(const char *data_dir, diag_list *dl);
+/* The same, with more folders of font files searched after data_dir/fonts
+ * (see datadir.h). The engine is then only read: threads may share it. */
+brief_engine *brief_engine_open(const char *data_dir, const char *const *font_dirs, size_t nfont_dirs,
+                                diag_list *dl);
 void brief_engine_free(brief_engine *e);
 
 typedef struct {
@@ -23,10 +27,20 @@ typedef struct {
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
   const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
+  /* For a server (all zero for the command line): */
+  const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
+  size_t text_len;
+  const char *image_root;   /* non-NULL: images must be files inside this folder ("" allows none) */
+  bool layout_names_only;   /* layouts only by installed name, never a path */
+  double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this */
 } brief_job;
+
+#define BRIEF_TIME_LIMIT (-2) /* a render returned this: the time limit passed */
 
 /* Renders one brief. The PDF is written whole or not at all. */
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
+/* Renders one brief into memory: *pdf (malloc'd, *len bytes). 0, -1 or BRIEF_TIME_LIMIT. */
+int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_t *len, diag_list *dl);
 /* Prints the text of a summary as the PDF shows it, for checking extraction. */
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
 typedef struct {
@@ -38,13 +52,20 @@ typedef struct {
   bool quiet;                /* no progress display */
 } batch_options;
 
+/* Renders every job into its own PDF in this process, going on past
+ * failures (failed[i] is set for each), diagnostics into dl, nothing
+ * printed; with booklet also writes the meeting booklet (for brief serve,
+ * which must not fork its threads). Returns 0 when everything was written. */
+int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
+                diag_list *dl);
+
 /* Renders every job into its own PDF on o->jobs worker processes, going on
  * past failures (failed[i] is set for each); each PDF is written as soon
  * as it is done, and its bytes do not depend on the number of workers.
  * Shows progress on stderr and ends with a summary listing every failure
  * with its diagnostics. With o->booklet also writes the meeting booklet
  * of all briefs that rendered. Returns 0 when everything was written. */
-int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const batch_options *o, bool *failed);
+int brief_batch_run(brief_engine *e, const brief_job *jobs, size_t n, const batch_options *o, bool *failed);
 
 /* The front matter of a summary as a render sees it (the title taken from
  * the first level-1 heading when the front matter has none). Caller frees

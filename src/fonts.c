@@ -8,6 +8,7 @@
 #include FT_ADVANCES_H
 #include <hb-subset.h>
 #include <hb.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,16 @@ struct font_face {
   int id;
   char *path, *family;
   int index;
+  /* An FT_Face is not thread-safe (FT_Load_Glyph writes its glyph slot,
+   * lookups may touch its caches), yet the font_lib is shared by the
+   * threads of `brief serve`. Every FreeType call on the face holds this
+   * lock for its few microseconds: one face in memory, not one per thread. */
+  pthread_mutex_t lock;
   FT_Face ft;
+  /* The font file for subsetting, opened once: HarfBuzz faces are safe to
+   * share between threads, and keep the tables they parsed (cmap, glyf
+   * offsets) for the next brief instead of mapping and parsing them again. */
+  hb_face_t *hb;
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -34,6 +44,7 @@ struct font_lib {
   VEC(font_face *) faces;
   VEC(font_chain) chains;
   VEC(resolution) resolved;
+  VEC(char *) dirs; /* folders whose font files were added to the search */
 };
 
 static font_face *load_face(font_lib *lib, const char *path, int index, const char *family,
@@ -58,7 +69,11 @@ static font_face *load_face(font_lib *lib, const char *path, int index, const ch
   f->path = xstrdup(path);
   f->family = xstrdup(family);
   f->index = index;
+  pthread_mutex_init(&f->lock, NULL);
   f->ft = ft;
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+  f->hb = blob ? hb_face_create(blob, (unsigned)index) : NULL;
+  hb_blob_destroy(blob);
   VEC_PUSH(lib->faces, f);
   return f;
 }
@@ -170,7 +185,15 @@ static int read_font_map(font_lib *lib, const char *fonts_dir, diag_list *dl) {
   return rc;
 }
 
-font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) {
+font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) { return font_lib_new_in(fonts_dir, NULL, 0, dl); }
+
+/* Font files of a folder join the search; a missing folder is skipped. */
+static void add_font_dir(font_lib *lib, const char *dir) {
+  FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)dir);
+  VEC_PUSH(lib->dirs, xstrdup(dir));
+}
+
+font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, size_t n, diag_list *dl) {
   font_lib *lib = xcalloc(1, sizeof *lib);
   if (FT_Init_FreeType(&lib->ft) != 0) {
     diag_error(dl, NULL, 0, 0, "FreeType failed to start");
@@ -183,7 +206,8 @@ font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) {
     font_lib_free(lib);
     return NULL;
   }
-  FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)fonts_dir);
+  add_font_dir(lib, fonts_dir);
+  for (size_t i = 0; i < n; i++) add_font_dir(lib, extra_dirs[i]);
   if (read_font_map(lib, fonts_dir, dl) != 0) {
     font_lib_free(lib);
     return NULL;
@@ -196,6 +220,8 @@ void font_lib_free(font_lib *lib) {
   for (size_t i = 0; i < lib->faces.len; i++) {
     font_face *f = lib->faces.items[i];
     FT_Done_Face(f->ft);
+    hb_face_destroy(f->hb);
+    pthread_mutex_destroy(&f->lock);
     free(f->path);
     free(f->family);
     free(f);
@@ -211,6 +237,8 @@ void font_lib_free(font_lib *lib) {
     free(lib->resolved.items[i].spec);
   }
   VEC_FREE(lib->resolved);
+  for (size_t i = 0; i < lib->dirs.len; i++) free(lib->dirs.items[i]);
+  VEC_FREE(lib->dirs);
   if (lib->fc) FcConfigDestroy(lib->fc);
   if (lib->ft) FT_Done_FreeType(lib->ft);
   free(lib);
@@ -234,23 +262,40 @@ const font_face *font_chain_find(const font_chain *c, uint32_t cp) {
   return NULL;
 }
 
-bool font_face_has(const font_face *f, uint32_t cp) { return FT_Get_Char_Index(f->ft, cp) != 0; }
+/* The face's lock, taken around every FreeType call (see struct font_face). */
+static FT_Face lock_face(const font_face *f) {
+  pthread_mutex_lock(&((font_face *)f)->lock);
+  return f->ft;
+}
+
+static void unlock_face(const font_face *f) { pthread_mutex_unlock(&((font_face *)f)->lock); }
+
+bool font_face_has(const font_face *f, uint32_t cp) {
+  FT_UInt gid = FT_Get_Char_Index(lock_face(f), cp);
+  unlock_face(f);
+  return gid != 0;
+}
 
 double font_face_advance(const font_face *f, uint32_t cp) {
   FT_Fixed adv = 0;
-  FT_UInt gid = FT_Get_Char_Index(f->ft, cp);
-  FT_Get_Advance(f->ft, gid, FT_LOAD_NO_SCALE, &adv);
-  return (double)adv / f->ft->units_per_EM;
+  FT_Face ft = lock_face(f);
+  FT_UInt gid = FT_Get_Char_Index(ft, cp);
+  FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
+  unlock_face(f);
+  return (double)adv / ft->units_per_EM;
 }
 
 void font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right) {
   *left = *right = 0;
-  FT_UInt gid = FT_Get_Char_Index(f->ft, cp);
-  if (!gid || FT_Load_Glyph(f->ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) != 0) return;
-  const FT_Glyph_Metrics *m = &f->ft->glyph->metrics;
-  double em = f->ft->units_per_EM;
-  *left = m->horiBearingX / em;
-  *right = (m->horiAdvance - m->horiBearingX - m->width) / em;
+  FT_Face ft = lock_face(f);
+  FT_UInt gid = FT_Get_Char_Index(ft, cp);
+  if (gid && FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) == 0) {
+    const FT_Glyph_Metrics *m = &ft->glyph->metrics;
+    double em = ft->units_per_EM;
+    *left = m->horiBearingX / em;
+    *right = (m->horiAdvance - m->horiBearingX - m->width) / em;
+  }
+  unlock_face(f);
   if (*left < 0) *left = 0;
   if (*right < 0) *right = 0;
 }
@@ -311,13 +356,11 @@ static const char *const dropped_tables[] = {"GSUB", "GPOS", "GDEF", "EBDT", "EB
 
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **data, size_t *len,
                      diag_list *dl) {
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
-  if (!blob) {
+  if (!f->hb) {
     diag_error(dl, f->path, 0, 0, "cannot read the font file");
     return -1;
   }
-  hb_face_t *face = hb_face_create(blob, (unsigned)f->index);
-  hb_blob_destroy(blob);
+  hb_face_t *face = hb_face_reference(f->hb);
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
@@ -345,6 +388,8 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **d
 }
 
 void font_lib_report(const font_lib *lib, FILE *out) {
+  fputs("font folders (font files found there join the search):\n", out);
+  for (size_t i = 0; i < lib->dirs.len; i++) fprintf(out, "  %s\n", lib->dirs.items[i]);
   const char *role = NULL;
   for (size_t i = 0; i < lib->resolved.len; i++) {
     const resolution *r = &lib->resolved.items[i];

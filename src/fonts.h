@@ -1,6 +1,7 @@
 /* Fonts: the font map (roles → fallback chains of families), fontconfig
  * lookup, FreeType metrics and HarfBuzz subsetting. A font_lib is built
- * once and then only read, so a batch shares it across briefs. */
+ * once and then only read, so a batch shares it across briefs and the
+ * threads of `brief serve` share it too (FreeType calls are locked per face). */
 #ifndef BRIEF_FONTS_H
 #define BRIEF_FONTS_H
 
@@ -22,6 +23,9 @@ typedef struct {
 /* Reads fonts_dir/fontmap.yaml, adds the font files in fonts_dir to the
  * search and resolves every role. Returns NULL on error. */
 font_lib *font_lib_new(const char *fonts_dir, diag_list *dl);
+/* The same, with more folders of font files (the user's and the system's
+ * brief font folders) added to the search after fonts_dir. */
+font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, size_t n, diag_list *dl);
 void font_lib_free(font_lib *lib);
 
 /* The chain of a role, or NULL (with an error when dl is not NULL) when the map has no such role

@@ -3,6 +3,7 @@
 #define BRIEF_LAYOUT_INTERNAL_H
 
 #include "layout.h"
+#include "linebreaker.h"
 #include "util.h"
 
 #define EM_ASCENT 0.88 /* the baseline's place in the ideographic em box */
@@ -64,9 +65,12 @@ typedef struct {
 /* Sets spans into lines; errors for characters no font has. */
 void set_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out);
 void text_lines_free(text_lines *l);
-/* Width of spans set on one line without breaking (for table columns). */
-double text_natural_width(layout_ctx *c, const span_list *spans, role_id role, bool bold,
-                          double *min_width);
+/* Sets a table header: breaks only where words allow (lb_label_breaks). */
+void set_label_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out);
+/* The line-breaker items of spans in a role, break opportunities marked as
+ * set_text marks them (label: as set_label_text does), for measuring table
+ * cells; *n gets their number. Caller frees. */
+lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bold, bool label, size_t *n);
 double line_advance(const layout_ctx *c, role_id role, bool grid);
 vbox *new_box(layout_ctx *c, double height);
 void box_add_text_line(vbox *b, const text_line *line, double dy);
@@ -99,7 +103,5 @@ void add_page_number(layout_ctx *c, page_box *page, int number, int pages);
 void layout_table(layout_ctx *c, const block *b, const table_data *t);
 void layout_chart(layout_ctx *c, const block *b, const chart_data *ch);
 
-/* Column widths for a table: mins and maxes in, widths out (sum = total). */
-void table_column_widths(const double *min, const double *max, int cols, double total, double *out);
 
 #endif

@@ -287,6 +287,29 @@ static void read_copy_number(lctx *c, yaml_node_t *map, layout_spec *l) {
     l->copy_number_digits = (int)digits;
 }
 
+/* table_widths: a mapping of column header text to width (col_width_parse). */
+static void read_table_widths(lctx *c, yaml_node_t *map, layout_spec *l) {
+  if (map->type != YAML_MAPPING_NODE) {
+    bad(c, map, "'%s' must be a mapping of column headers to widths, e.g. {序号: 3字, 备注: 30%%}%s",
+        "table_widths", "");
+    return;
+  }
+  YMAP_FOREACH(c->y, map, pair) {
+    yaml_node_t *k = ydoc_node(c->y, pair->key), *v = ydoc_node(c->y, pair->value);
+    const char *name = yscalar(k), *text = yscalar(v);
+    col_width w;
+    if (!name || !text || !col_width_parse(text, &w)) {
+      bad(c, v, "table_widths: '%s' is not a column width; write N%% (of the table), Nmm, Ncm, Npt or N字%s",
+          text ? text : "?", "");
+      continue;
+    }
+    l->table_width_names = xrealloc(l->table_width_names, (l->ntable_widths + 1) * sizeof(char *));
+    l->table_widths = xrealloc(l->table_widths, (l->ntable_widths + 1) * sizeof(col_width));
+    l->table_width_names[l->ntable_widths] = xstrdup(name);
+    l->table_widths[l->ntable_widths++] = w;
+  }
+}
+
 static void set_defaults(layout_spec *l) {
   l->page_w = 210 * MM;
   l->page_h = 297 * MM;
@@ -312,7 +335,7 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   static const char *const keys[] = {
       "name", "description", "page", "grid", "line_pitch", "cjk_latin_space", "inline",
       "heading_numbering", "title_block", "signature", "roles", "page_number", "header",
-      "footer", "masthead", "distribution", "key_figures", "copy_number", NULL};
+      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", NULL};
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
   static const char *const inline_keys[] = {"emphasis", "strong", "code", NULL};
   static const char *const numbering[] = {"text", "generate", NULL};
@@ -362,6 +385,8 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   if (mh) read_masthead(c, mh, l);
   yaml_node_t *cn = ymap_get(c->y, root, "copy_number");
   if (cn) read_copy_number(c, cn, l);
+  yaml_node_t *tw = ymap_get(c->y, root, "table_widths");
+  if (tw) read_table_widths(c, tw, l);
 }
 
 /* Derived values: the pitch from the grid, sanity of the type area. */
@@ -423,6 +448,9 @@ void layout_spec_free(layout_spec *l) {
   free(l->masthead_issue);
   free(l->key_figures_title);
   free(l->copy_number_format);
+  for (size_t i = 0; i < l->ntable_widths; i++) free(l->table_width_names[i]);
+  free(l->table_width_names);
+  free(l->table_widths);
   memset(l, 0, sizeof *l);
 }
 

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "frontmatter.h"
+#include "model.h"
 
 typedef struct {
   double r, g, b;
@@ -75,6 +76,10 @@ typedef struct {
   bool key_figures_at_end;               /* after the body instead of after the title */
   char *copy_number_format;              /* 份号 of numbered copies: "{copy}"; NULL: none */
   int copy_number_digits;                /* the number zero-padded to this many digits */
+  /* table_widths: {序号: 3字, 备注: 30%}: widths of table columns by header text */
+  char **table_width_names;
+  col_width *table_widths;
+  size_t ntable_widths;
 } layout_spec;
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */

@@ -1,4 +1,4 @@
-/* Command line: brief render | batch | text | layouts | fonts. */
+/* Command line: brief render | batch | text | layouts | fonts | serve. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "brief.h"
+#include "datadir.h"
 #include "frontmatter.h"
+#include "serve.h"
 #include "print.h"
 #include "mailcmd.h"
 #include "send.h"
@@ -44,6 +46,10 @@ static const char usage[] =
     "      e.g. brief send out --smtp smtp://mail.example.gov.cn:587 --user office\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
+    "  brief serve [DIR] [--port N] [--host ADDR] [--time-limit MS] [--jobs N]\n"
+    "      A local web page (default http://127.0.0.1:8420/): edit a summary, see its\n"
+    "      brief as you type. With DIR: open and save its summaries, download the booklet.\n"
+    "      e.g. brief serve input\n"
     "\n"
     "Options:\n"
     "  -o, --output PATH      output PDF (render) or folder (batch)\n"
@@ -52,7 +58,6 @@ static const char usage[] =
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
     "  --booklet-title TEXT   batch: the booklet cover's title (else booklet.yaml's 'title')\n"
-    "  --jobs N               batch: worker processes (default: one per core)\n"
     "  --quiet                batch: no progress display, only the summary\n"
     "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
     "                         another in one PDF, each starting on an odd page\n"
@@ -60,22 +65,29 @@ static const char usage[] =
     "  --copies N             print: copies of each brief (default 1)\n"
     "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
     "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
-    "  --data DIR             folder with fonts/ and layouts/ (default: " BRIEF_DATA_DIR ")\n"
+    "  --data DIR             folder with fonts/ and layouts/ (default: BRIEF_DATA, else\n"
+    "                         ../share/brief beside the binary, else the source tree)\n"
     "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
     "  --contacts PATH        mail: the address book (default: contacts.csv beside the summaries)\n"
     "  --smtp URL             send: the SMTP server; --user NAME its login\n"
     "  --cacert PATH          send: trust the CA certificates of this PEM file for TLS\n"
+    "  --port N, --host ADDR  serve: where to listen (default 8420 on 127.0.0.1; 0: any port)\n"
+    "  --time-limit MS        serve: time limit of one render (default 20000)\n"
+    "  --jobs N               serve: renders at once; batch: worker processes (default: the\n"
+    "                         number of processors)\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
-    "Environment: SOURCE_DATE_EPOCH sets the PDF dates when the front matter has no date.\n";
+    "Environment: SOURCE_DATE_EPOCH sets the PDF dates when the front matter has no date;\n"
+    "BRIEF_DATA is the data folder. See also man brief.\n";
 
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
+  const char *port, *host, *time_limit, *jobs; /* serve */
   const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
   str_list inputs;
   const char *numbered;                         /* render, batch: --numbered RANGE */
-  const char *booklet_title, *jobs;             /* batch */
+  const char *booklet_title;                    /* batch (and --jobs, as serve) */
   bool quiet;                                   /* batch */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
@@ -90,6 +102,10 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--layout")) target = &c->layout;
     else if (!strcmp(a, "--booklet")) target = &c->booklet;
     else if (!strcmp(a, "--data")) target = &c->data;
+    else if (!strcmp(a, "--port")) target = &c->port;
+    else if (!strcmp(a, "--host")) target = &c->host;
+    else if (!strcmp(a, "--time-limit")) target = &c->time_limit;
+    else if (!strcmp(a, "--jobs")) target = &c->jobs;
     else if (!strcmp(a, "--numbered")) target = &c->numbered;
     else if (!strcmp(a, "--printer")) target = &c->printer;
     else if (!strcmp(a, "--copies")) target = &c->copies;
@@ -100,7 +116,6 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--user")) target = &c->user;
     else if (!strcmp(a, "--cacert")) target = &c->cacert;
     else if (!strcmp(a, "--booklet-title")) target = &c->booklet_title;
-    else if (!strcmp(a, "--jobs")) target = &c->jobs;
     else if (!strcmp(a, "--quiet")) {
       c->quiet = true;
       continue;
@@ -187,6 +202,13 @@ static char *batch_figures(const char *input) {
   return NULL;
 }
 
+/* A whole number in [lo, hi], or -1. */
+static long number_arg(const char *s, long lo, long hi) {
+  char *end;
+  long v = s && *s ? strtol(s, &end, 10) : -1;
+  return s && *s && !*end && v >= lo && v <= hi ? v : -1;
+}
+
 static int cmd_batch(brief_engine *e, const cli *c) {
   if (!c->output || c->inputs.len == 0) {
     fprintf(stderr, "brief: error: batch needs summaries and -o OUTDIR, e.g. brief batch input -o out\n");
@@ -213,11 +235,11 @@ static int cmd_batch(brief_engine *e, const cli *c) {
   batch_options o = {c->booklet, c->booklet_title, exists(yaml) ? yaml : NULL, c->layout,
                      c->jobs ? atoi(c->jobs) : 0, c->quiet};
   int rc = 0;
-  if (c->jobs && (atoi(c->jobs) < 1 || atoi(c->jobs) > 1024)) {
+  if (c->jobs && number_arg(c->jobs, 1, 1024) < 0) {
     fprintf(stderr, "brief: error: --jobs '%s': give a number of processes from 1 to 1024, e.g. --jobs 2\n", c->jobs);
     rc = 2;
   } else {
-    rc = brief_batch(e, jobs, inputs.len, &o, failed) == 0 ? 0 : 1;
+    rc = brief_batch_run(e, jobs, inputs.len, &o, failed) == 0 ? 0 : 1;
   }
   free(yaml);
   for (size_t i = 0; i < inputs.len; i++) {
@@ -237,6 +259,19 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
   }
   brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, NULL};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
+}
+
+static int cmd_serve(brief_engine *e, const cli *c) {
+  long port = c->port ? number_arg(c->port, 0, 65535) : 8420;
+  long limit = c->time_limit ? number_arg(c->time_limit, 1, 3600000) : 0;
+  long jobs = c->jobs ? number_arg(c->jobs, 1, 256) : 0;
+  if (c->inputs.len > 1 || port < 0 || limit < 0 || jobs < 0) {
+    fprintf(stderr, "brief: error: serve takes one folder, --port 0-65535, --time-limit MS and --jobs N, "
+                    "e.g. brief serve input --port 8420\n");
+    return 2;
+  }
+  serve_options o = {c->inputs.len ? c->inputs.items[0] : NULL, c->host, (int)port, (double)limit, (int)jobs};
+  return serve_run(e, &o);
 }
 
 static int cmd_mail(brief_engine *e, const cli *c, const char *data) {
@@ -285,17 +320,22 @@ int main(int argc, char **argv) {
     str_list_free(&c.inputs);
     return rc;
   }
-  const char *data = c.data ? c.data : getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : BRIEF_DATA_DIR;
   diag_list dl = {0};
-  brief_engine *e = brief_engine_new(data, &dl);
+  brief_paths paths = {0};
+  brief_engine *e = NULL;
+  if (brief_paths_find(c.data, &paths, &dl) == 0)
+    e = brief_engine_open(paths.data_dir, (const char *const *)paths.font_dirs.items, paths.font_dirs.len, &dl);
+  const char *data = paths.data_dir;
   int rc;
   if (!e) rc = finish(&dl, 1);
   else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
   else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c);
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
+  else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {
+    printf("data folder: %s (from %s)\n", paths.data_dir, paths.origin);
     brief_list_fonts(e, stdout);
     rc = 0;
   } else {
@@ -303,6 +343,7 @@ int main(int argc, char **argv) {
     rc = 2;
   }
   brief_engine_free(e);
+  brief_paths_free(&paths);
   str_list_free(&c.inputs);
   return rc;
 }

@@ -15,6 +15,7 @@ typedef struct {
   diag_list *dl;
   int line_offset;
   const markdown_options *opts;
+  int errors;
 } md_ctx;
 
 /* Where we are in the block tree while walking it. */
@@ -141,6 +142,7 @@ static void resolve_soft_breaks(span_list *l) {
 
 static bool same_attrs(const span *a, const span *b) {
   if (a->kind != SPAN_TEXT || b->kind != SPAN_TEXT || a->style != b->style) return false;
+  if (a->line != b->line) return false; /* a span keeps its position: errors point at the right line */
   if (!a->url || !b->url) return a->url == b->url;
   return strcmp(a->url, b->url) == 0;
 }
@@ -215,6 +217,61 @@ static void add_text_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_no
   }
 }
 
+/* <!-- widths: 6% 12% * * * * 30% --> just above a table sets its column
+ * widths: N% of the table's width, Nmm, Ncm, Npt, N字 or Nem (of the table
+ * font), * for automatic. Returns the text after "widths:", or NULL. */
+static const char *widths_comment(const char *html) {
+  if (!html || strncmp(html, "<!--", 4) != 0) return NULL;
+  const char *p = html + 4;
+  while (*p == ' ' || *p == '\t') p++;
+  if (strncmp(p, "widths", 6) != 0) return NULL;
+  p += 6;
+  while (*p == ' ') p++;
+  if (*p == ':') return p + 1;
+  if (strncmp(p, "\xEF\xBC\x9A", 3) == 0) return p + 3; /* ： */
+  return NULL;
+}
+
+static col_width *parse_widths(md_ctx *ctx, const char *spec, int line, int cols) {
+  col_width *w = xcalloc((size_t)cols, sizeof *w);
+  char *text = xstrdup(spec), *close = strstr(text, "-->");
+  if (close) *close = 0;
+  int count = 0;
+  double percent = 0;
+  bool ok = true;
+  for (char *save = NULL, *tok = strtok_r(text, " \t\n,", &save); tok && ok;
+       tok = strtok_r(NULL, " \t\n,", &save)) {
+    col_width cw;
+    if (!col_width_parse(tok, &cw)) {
+      diag_error(ctx->dl, ctx->doc->file, line, 1,
+                 "'%s' is not a column width; write N%% (of the table), Nmm, Ncm, Npt, N字 or * (automatic)",
+                 tok);
+      ok = false;
+    } else if (count < cols) {
+      w[count] = cw;
+      if (cw.unit == '%') percent += cw.value;
+    }
+    count++;
+  }
+  if (ok && count != cols) {
+    diag_error(ctx->dl, ctx->doc->file, line, 1,
+               "%d column widths for a table of %d columns; give one width (or *) per column", count, cols);
+    ok = false;
+  }
+  if (ok && percent > 100 + 1e-9) {
+    diag_error(ctx->dl, ctx->doc->file, line, 1,
+               "the column widths add up to %g%% of the table; make them 100%% or less", percent);
+    ok = false;
+  }
+  free(text);
+  if (!ok) {
+    ctx->errors++;
+    free(w);
+    return NULL;
+  }
+  return w;
+}
+
 static void add_table(md_ctx *ctx, nesting *nest, cmark_node *n) {
   block *b = add_block(ctx, nest, BLK_TABLE, n);
   size_t index = (size_t)(b - ctx->doc->items);
@@ -235,6 +292,10 @@ static void add_table(md_ctx *ctx, nesting *nest, cmark_node *n) {
       finish_spans(ctx, cell);
     }
   }
+  cmark_node *prev = cmark_node_previous(n);
+  const char *spec = prev && cmark_node_get_type(prev) == CMARK_NODE_HTML_BLOCK
+                         ? widths_comment(cmark_node_get_literal(prev)) : NULL;
+  if (spec) t->widths = parse_widths(ctx, spec, node_line(ctx, prev), t->cols);
   ctx->doc->items[index].table = t;
 }
 
@@ -282,6 +343,14 @@ static void walk_block(md_ctx *ctx, nesting *nest, cmark_node *n) {
       nest->quote_depth--;
       break;
     case CMARK_NODE_HTML_BLOCK:
+      if (widths_comment(cmark_node_get_literal(n))) { /* read by the table after it */
+        cmark_node *next = cmark_node_next(n);
+        if (!next || !is_type(next, "table"))
+          diag_warning(ctx->dl, ctx->doc->file, node_line(ctx, n), 1,
+                       "a widths comment sets the widths of the table right after it, and no table "
+                       "follows; put it on the line just above the table");
+        break;
+      }
       diag_warning(ctx->dl, ctx->doc->file, node_line(ctx, n), 1,
                    "raw HTML block is not rendered; write it as Markdown");
       break;
@@ -301,6 +370,8 @@ static void attach(cmark_parser *p, const char *name) {
   if (ext) cmark_parser_attach_syntax_extension(p, ext);
 }
 
+void markdown_init(void) { cmark_gfm_core_extensions_ensure_registered(); }
+
 int markdown_parse(const char *text, size_t len, int line_offset, const markdown_options *opts,
                    document *doc, diag_list *dl) {
   cmark_gfm_core_extensions_ensure_registered();
@@ -310,11 +381,11 @@ int markdown_parse(const char *text, size_t len, int line_offset, const markdown
   attach(parser, "autolink");
   cmark_parser_feed(parser, text, len);
   cmark_node *root = cmark_parser_finish(parser);
-  md_ctx ctx = {doc, dl, line_offset, opts};
+  md_ctx ctx = {doc, dl, line_offset, opts, 0};
   nesting nest = {0};
   walk_blocks(&ctx, &nest, root);
   free(nest.marker);
   cmark_node_free(root);
   cmark_parser_free(parser);
-  return 0;
+  return ctx.errors ? -1 : 0;
 }

@@ -41,7 +41,27 @@ void table_free(table_data *t) {
   for (int i = 0; i < t->rows * t->cols; i++) span_list_free(&t->cells[i]);
   free(t->cells);
   free(t->align);
+  free(t->widths);
   free(t);
+}
+
+bool col_width_parse(const char *tok, col_width *w) {
+  if (strcmp(tok, "*") == 0 || strcmp(tok, "auto") == 0) {
+    *w = (col_width){0, 0};
+    return true;
+  }
+  char *end;
+  double v = strtod(tok, &end);
+  if (end == tok || !(v > 0)) return false;
+  static const struct { const char *name; char unit; double scale; } units[] = {
+      {"%", '%', 1}, {"pt", 'p', 1}, {"mm", 'p', 72 / 25.4}, {"cm", 'p', 720 / 25.4},
+      {"em", 'e', 1}, {"\xE5\xAD\x97", 'e', 1} /* 字 */};
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (strcmp(end, units[i].name) == 0) {
+      *w = (col_width){units[i].unit, v * units[i].scale};
+      return true;
+    }
+  return false;
 }
 
 void chart_free(chart_data *c) {

@@ -36,10 +36,20 @@ typedef enum {
   BLK_CHART,
 } block_kind;
 
+/* A column width the author set: <!-- widths: 6% 12% * 30mm 4字 --> */
+typedef struct {
+  char unit;          /* 0: automatic (*); '%': of the table's width; 'p': pt; 'e': em of the table font */
+  double value;
+} col_width;
+
+/* "30%", "12mm", "3cm", "40pt", "4字"/"4em" or "*"; false for anything else. */
+bool col_width_parse(const char *text, col_width *w);
+
 typedef struct {
   int rows, cols;     /* row 0 is the header row */
   char *align;        /* per column: 'l', 'c', 'r' or 0 (not given) */
   span_list *cells;   /* rows * cols, row-major */
+  col_width *widths;  /* per column, or NULL: all automatic */
 } table_data;
 
 typedef struct {

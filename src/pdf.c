@@ -69,6 +69,8 @@ typedef struct {
   hpdf_errors err;
   HPDF_Font *fonts;     /* by face id */
   int *font_fds;        /* memfds holding the subsets until the PDF is saved */
+  double deadline;      /* CLOCK_MONOTONIC ms; > 0: give up past it */
+  bool timed_out;
   size_t nfonts;
   VEC(struct image_entry { const char *path; HPDF_Image image; }) images;
   diag_list *dl;
@@ -523,10 +525,16 @@ static void draw_page(writer *w, HPDF_Page page, const page_box *box, pdf_page_p
  * a stream of its own on its first page and gets a bookmark of its own
  * holding the headings. first[] records the first copy's pages for the
  * others to share (NULL: nothing to share, nothing to record). */
+static double monotonic_ms(void);
+
 static void write_copy(writer *w, const laid_out *lo, const page_box *marks, const char *label,
                        first_copy_page *first, bool share) {
   HPDF_Page *pages = xcalloc(lo->npages + 1, sizeof *pages);
-  for (size_t p = 0; p < lo->npages && !w->err.error; p++) {
+  for (size_t p = 0; p < lo->npages && !w->err.error && !w->timed_out; p++) {
+    if (w->deadline > 0 && monotonic_ms() > w->deadline) {
+      w->timed_out = true;
+      break;
+    }
     HPDF_Page page = pages[p] = add_page(w, lo);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     if (share && same_resources(w, page, first[p].page, &lo->pages[p])) {
@@ -541,6 +549,10 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
     if (marks && p == 0) draw_text(w, page, marks);
   }
   HPDF_Outline root = NULL;
+  if (w->timed_out) { /* the PDF is abandoned: no outline over missing pages */
+    free(pages);
+    return;
+  }
   if (label && !w->err.error && lo->npages) {
     root = HPDF_CreateOutline(w->pdf, NULL, label, HPDF_GetEncoder(w->pdf, "UTF-8"));
     if (root) HPDF_Outline_SetDestination(root, HPDF_Page_CreateDestination(pages[0]));
@@ -555,15 +567,37 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
 static int write_pages(writer *w, const laid_out *lo) {
   if (lo->ncopies == 0) {
     write_copy(w, lo, NULL, NULL, NULL, false);
-    return w->err.error ? -1 : 0;
+    return w->timed_out ? PDF_TIME_LIMIT : w->err.error ? -1 : 0;
   }
   first_copy_page *first = xcalloc(lo->npages + 1, sizeof *first);
-  for (size_t k = 0; k < lo->ncopies && !w->err.error; k++) {
+  for (size_t k = 0; k < lo->ncopies && !w->err.error && !w->timed_out; k++) {
     if (k > 0 && lo->npages % 2) add_page(w, lo);
     write_copy(w, lo, &lo->copy_marks[k], lo->copy_labels[k], first, k > 0);
   }
   free(first);
-  return w->err.error ? -1 : 0;
+  return w->timed_out ? PDF_TIME_LIMIT : w->err.error ? -1 : 0;
+}
+
+/* Reads the saved PDF out of libharu's memory stream. */
+static int save_to_memory(writer *w, char **data, size_t *len) {
+  if (HPDF_SaveToStream(w->pdf) != HPDF_OK) return -1;
+  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
+  *data = xmalloc(size + 1);
+  HPDF_UINT32 got = size;
+  HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, (HPDF_BYTE *)*data, &got);
+  if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size) {
+    free(*data);
+    *data = NULL;
+    return -1;
+  }
+  *len = size;
+  return 0;
+}
+
+static double monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 /* Starts a document with lo's fonts subset and loaded, and its info. */
@@ -580,6 +614,7 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   w->nfonts = lo->nfaces;
   w->fonts = xcalloc(lo->nfaces + 1, sizeof *w->fonts);
   w->font_fds = xcalloc(lo->nfaces + 1, sizeof *w->font_fds);
+  w->deadline = opts->deadline_ms;
   int rc = 0;
   for (size_t id = 0; id < lo->nfaces; id++) w->font_fds[id] = -1;
   for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
@@ -588,12 +623,21 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   return rc;
 }
 
-static int writer_close(writer *w, int rc, diag_list *dl) {
-  if (rc != 0 && dl->errors == 0)
+/* Builds the whole document in libharu; 0, -1, or PDF_TIME_LIMIT. */
+static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
+  int rc = writer_open(w, lo, opts, dl);
+  if (rc == 0) rc = write_pages(w, lo);
+  return rc;
+}
+
+static int finish(writer *w, int rc, diag_list *dl) {
+  if (rc == PDF_TIME_LIMIT)
+    diag_error(dl, NULL, 0, 0, "the PDF took longer than the time limit; split the summary or raise the limit");
+  else if (rc != 0 && dl->errors == 0)
     diag_error(dl, NULL, 0, 0, "libharu failed writing the PDF (error 0x%04X, detail %u)",
                (unsigned)w->err.error, (unsigned)w->err.detail);
   if (w->pdf) HPDF_Free(w->pdf);
-  for (size_t id = 0; id < w->nfonts; id++)
+  for (size_t id = 0; w->font_fds && id < w->nfonts; id++)
     if (w->font_fds[id] >= 0) close(w->font_fds[id]);
   free(w->fonts);
   free(w->font_fds);
@@ -601,16 +645,25 @@ static int writer_close(writer *w, int rc, diag_list *dl) {
   return rc;
 }
 
+int pdf_write_memory(const laid_out *lo, const pdf_options *opts, char **data, size_t *len, diag_list *dl) {
+  writer w = {0};
+  *data = NULL;
+  *len = 0;
+  int rc = build(&w, lo, opts, dl);
+  if (rc == 0) rc = save_to_memory(&w, data, len);
+  return finish(&w, rc, dl);
+}
+
+
 int pdf_write_parts(const laid_out *lo, const pdf_options *opts, const char *path, pdf_page_part *parts,
                     diag_list *dl) {
   writer w = {0};
   w.parts = parts;
-  int rc = writer_open(&w, lo, opts, dl);
-  if (rc == 0) rc = write_pages(&w, lo);
+  int rc = build(&w, lo, opts, dl);
   if (rc == 0) rc = save(&w, path);
   if (rc != 0 && parts)
     for (size_t p = 0; p < lo->npages; p++) pdf_page_part_free(&parts[p]);
-  return writer_close(&w, rc, dl);
+  return finish(&w, rc, dl);
 }
 
 int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl) {
@@ -681,5 +734,5 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
   }
   if (rc == 0) rc = save(&w, path);
   free(w.pages);
-  return writer_close(&w, rc, dl);
+  return finish(&w, rc, dl);
 }

@@ -11,10 +11,15 @@
 typedef struct {
   const char *creator;       /* "brief 0.1.0" */
   long long source_epoch;    /* SOURCE_DATE_EPOCH, or -1 */
+  double deadline_ms;        /* CLOCK_MONOTONIC time in ms; > 0: stop past it (checked per page) */
 } pdf_options;
+
+#define PDF_TIME_LIMIT (-2)  /* returned when the deadline passed */
 
 /* Writes lo as a PDF file at path (the caller makes it atomic). */
 int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl);
+/* The same into memory: *data (malloc'd, *len bytes). */
+int pdf_write_memory(const laid_out *lo, const pdf_options *opts, char **data, size_t *len, diag_list *dl);
 
 /* A page of a brief as a booklet takes it over (batch --booklet): its body
  * (everything but the page number) as a compressed content stream, and the

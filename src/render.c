@@ -1,5 +1,6 @@
 /* The pipeline: read → front matter → Markdown → figures → layout → PDF. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -49,13 +50,17 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) {
+brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) { return brief_engine_open(data_dir, NULL, 0, dl); }
+
+brief_engine *brief_engine_open(const char *data_dir, const char *const *font_dirs, size_t nfont_dirs,
+                                diag_list *dl) {
   brief_engine *e = xcalloc(1, sizeof *e);
   lb_init();
+  markdown_init();
   e->data_dir = xstrdup(data_dir);
   e->layouts_dir = path_join(data_dir, "layouts");
   char *fonts_dir = path_join(data_dir, "fonts");
-  e->fonts = font_lib_new(fonts_dir, dl);
+  e->fonts = font_lib_new_in(fonts_dir, font_dirs, nfont_dirs, dl);
   free(fonts_dir);
   const char *epoch = getenv("SOURCE_DATE_EPOCH");
   e->source_epoch = epoch && *epoch ? atoll(epoch) : -1;
@@ -125,12 +130,20 @@ static void take_title(document *doc) {
   }
 }
 
-static int parse_document(const char *path, document *doc, diag_list *dl) {
+/* The summary's bytes: the job's own (a server's request body) or its file. */
+static char *summary_text(const brief_job *job, size_t *len) {
+  if (!job->text) return read_file(job->input, len);
+  *len = job->text_len;
+  return xstrndup(job->text, job->text_len);
+}
+
+static int parse_document(const brief_job *job, document *doc, diag_list *dl) {
+  const char *path = job->input;
   memset(doc, 0, sizeof *doc);
   doc->file = xstrdup(path);
   doc->dir = path_dirname(path);
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = summary_text(job, &len);
   if (!text) {
     diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
     return -1;
@@ -169,10 +182,51 @@ static int bind_figures(brief_engine *e, const brief_job *job, document *doc, co
   return rc;
 }
 
+/* An installed layout's name: letters, digits, '-' and '_' only, so never a path. */
+static bool is_layout_name(const char *name) {
+  if (!*name) return false;
+  for (const char *p = name; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+      return false;
+  return true;
+}
+
 static int load_layout(brief_engine *e, const brief_job *job, const document *doc, layout_spec *spec,
                        diag_list *dl) {
   const char *name = job->layout ? job->layout : doc->meta.layout ? doc->meta.layout : "official";
+  if (job->layout_names_only && !is_layout_name(name)) {
+    memset(spec, 0, sizeof *spec);
+    diag_error(dl, doc->file, 0, 0, "layout '%s': only an installed layout's name can be used here (see 'brief layouts')",
+               name);
+    return -1;
+  }
   return layout_load(name, e->layouts_dir, spec, dl);
+}
+
+/* With job->image_root, every image must be a file inside that folder
+ * (symbolic links resolved): a server reads nothing else of its disk. */
+static int check_images(const brief_job *job, const document *doc, diag_list *dl) {
+  if (!job->image_root) return 0;
+  char root[PATH_MAX], real[PATH_MAX];
+  bool have_root = *job->image_root && realpath(job->image_root, root);
+  size_t n = have_root ? strlen(root) : 0;
+  int rc = 0;
+  for (size_t i = 0; i < doc->len; i++) {
+    const block *b = &doc->items[i];
+    if (b->kind != BLK_IMAGE) continue;
+    if (!have_root) {
+      diag_error(dl, doc->file, b->line, b->col, "image '%s': images need a folder; start 'brief serve DIR'", b->url);
+      rc = -1;
+    } else if (!realpath(b->url, real)) {
+      diag_error(dl, doc->file, b->line, b->col, "image '%s' not found; check the path (relative to the folder)", b->url);
+      rc = -1;
+    } else if (strncmp(real, root, n) != 0 || (real[n] != '/' && n > 1)) {
+      diag_error(dl, doc->file, b->line, b->col, "image '%s' is outside the served folder; only its files can be used",
+                 b->url);
+      rc = -1;
+    }
+  }
+  return rc;
 }
 
 /* Parses a job's summary, loads its layout and binds its figures: the
@@ -180,7 +234,7 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
  * failure both are freed. */
 static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec,
                        diag_list *dl) {
-  if (parse_document(job->input, doc, dl) != 0) {
+  if (parse_document(job, doc, dl) != 0 || check_images(job, doc, dl) != 0) {
     document_free(doc);
     return -1;
   }
@@ -195,6 +249,18 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
     return -1;
   }
   return 0;
+}
+
+/* The time limit, checked between stages and per PDF page: a render can
+ * overrun it by at most one stage (about 1.5 s for a 2 MB summary). */
+static double job_deadline(const brief_job *job, double start) {
+  return job->time_limit_ms > 0 ? start + job->time_limit_ms : 0;
+}
+
+static int past_deadline(double deadline, diag_list *dl) {
+  if (deadline <= 0 || now_ms() <= deadline) return 0;
+  diag_error(dl, NULL, 0, 0, "the brief took longer than the time limit; split the summary or raise the limit");
+  return BRIEF_TIME_LIMIT;
 }
 
 /* --numbered RANGE replaces the front matter's 'numbered'. */
@@ -226,7 +292,9 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
     return -1;
   }
   double t1 = now_ms();
-  int rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  int rc = past_deadline(job_deadline(job, t0), dl);
+  if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  if (rc == 0) rc = past_deadline(job_deadline(job, t0), dl);
   if (e->timing)
     fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
   layout_spec_free(&spec);
@@ -266,6 +334,23 @@ int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
   if (rc == 0) rc = write_pdf(e, &lo, job->output, dl);
+  laid_out_free(&lo);
+  return rc;
+}
+
+int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_t *len, diag_list *dl) {
+  *pdf = NULL;
+  *len = 0;
+  double t0 = now_ms();
+  laid_out lo;
+  int rc = lay_out_job(e, job, &lo, dl);
+  if (rc == 0) {
+    char *creator = xasprintf("brief %s", BRIEF_VERSION);
+    pdf_options opts = {creator, e->source_epoch, job_deadline(job, t0)};
+    rc = pdf_write_memory(&lo, &opts, pdf, len, dl);
+    if (rc == PDF_TIME_LIMIT) rc = BRIEF_TIME_LIMIT;
+    free(creator);
+  }
   laid_out_free(&lo);
   return rc;
 }
@@ -386,7 +471,8 @@ size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_cou
 
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;
-  int rc = parse_document(input, &doc, dl);
+  brief_job job = {input};
+  int rc = parse_document(&job, &doc, dl);
   *meta = doc.meta;
   memset(&doc.meta, 0, sizeof doc.meta);
   document_free(&doc);

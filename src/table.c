@@ -5,24 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colwidths.h"
 #include "layout_internal.h"
 #include "utf8.h"
 
 static const rgb black = {0, 0, 0};
-
-void table_column_widths(const double *min, const double *max, int cols, double total, double *out) {
-  double sum_min = 0, sum_max = 0;
-  for (int i = 0; i < cols; i++) {
-    sum_min += min[i];
-    sum_max += fmax(max[i], min[i]);
-  }
-  for (int i = 0; i < cols; i++) {
-    double mx = fmax(max[i], min[i]);
-    if (sum_max <= total) out[i] = sum_max > 0 ? mx * total / sum_max : total / cols;
-    else if (sum_min >= total) out[i] = min[i] * total / sum_min;
-    else out[i] = min[i] + (total - sum_min) * (mx - min[i]) / (sum_max - sum_min);
-  }
-}
 
 /* 1,234.5  13.8%  -2  ＋3.5: a number, perhaps with a percent sign. */
 static bool is_numeric_text(const char *s) {
@@ -63,28 +50,147 @@ typedef struct {
   double pad_x, pad_y;
   double *col_x, *col_w;
   text_align *align;     /* body cells, per column */
+  double *inset;         /* per cell: room right of the text (decimal alignment) */
 } table_geometry;
 
-static void measure_columns(layout_ctx *c, const table_data *t, table_geometry *g) {
-  double *min = xcalloc((size_t)t->cols, sizeof *min), *max = xcalloc((size_t)t->cols, sizeof *max);
-  for (int r = 0; r < t->rows; r++)
-    for (int col = 0; col < t->cols; col++) {
-      double mn;
-      role_id role = r == 0 ? ROLE_TABLE_HEADER : ROLE_TABLE;
-      double w = text_natural_width(c, &t->cells[r * t->cols + col], role, r == 0, &mn);
-      /* Short labels (up to four characters) never wrap. */
-      mn = fmax(mn, fmin(w, 4 * c->spec->roles[role].size));
-      min[col] = fmax(min[col], mn + 2 * g->pad_x);
-      max[col] = fmax(max[col], w + 2 * g->pad_x);
+/* A decimal point between digits: its index, or n. */
+static size_t decimal_point(const lb_item *items, size_t n) {
+  for (size_t i = n; i-- > 1;)
+    if ((items[i].cp == '.' || items[i].cp == 0xFF0E) && i + 1 < n && is_digit(items[i - 1].cp) &&
+        is_digit(items[i + 1].cp))
+      return i;
+  return n;
+}
+
+static double items_width(const lb_item *items, size_t from, size_t to) {
+  double w = 0;
+  for (size_t i = from; i < to; i++) w += items[i].adv + (i > from ? items[i].gap : 0);
+  return w;
+}
+
+/* Numbers with decimals line up on the decimal point: each cell of a
+ * right-aligned column of numbers is inset by the fraction it lacks, as
+ * statistical tables set them (an integer ends where the point would be).
+ * Returns the content width the column needs for that, or 0. */
+static double align_decimals(const table_data *t, const tw_cell *cells, int col, table_geometry *g) {
+  if (g->align[col] != ALIGN_RIGHT) return 0;
+  double *frac = xcalloc((size_t)t->rows, sizeof *frac);
+  double int_w = 0, frac_w = 0;
+  bool any = false;
+  for (int r = 1; r < t->rows; r++) {
+    char *text = span_list_text(&t->cells[r * t->cols + col]);
+    bool numeric = is_numeric_text(text), empty = is_no_data(text);
+    free(text);
+    if (!numeric && !empty) {
+      free(frac);
+      return 0;
     }
-  table_column_widths(min, max, t->cols, g->width, g->col_w);
+    const tw_cell *cell = &cells[r * t->cols + col];
+    if (!numeric || cell->n == 0) continue;
+    size_t dot = decimal_point(cell->items, cell->n);
+    any |= dot < cell->n;
+    frac[r] = dot < cell->n ? items_width(cell->items, dot, cell->n) : 0;
+    int_w = fmax(int_w, items_width(cell->items, 0, dot));
+    frac_w = fmax(frac_w, frac[r]);
+  }
+  if (any)
+    for (int r = 1; r < t->rows; r++) g->inset[r * t->cols + col] = frac_w - frac[r];
+  free(frac);
+  return any ? int_w + frac_w : 0;
+}
+
+/* An author's width in pt (0: automatic). */
+static double fixed_width(const col_width *w, double table_w, double em) {
+  switch (w->unit) {
+    case '%': return w->value / 100 * table_w;
+    case 'p': return w->value;
+    case 'e': return w->value * em;
+    default: return 0;
+  }
+}
+
+/* The width the author set for a column: the table's widths comment, else
+ * the layout's table_widths entry for the column's header; 0 if neither. */
+static double author_width(layout_ctx *c, const table_data *t, int col, double table_w, double em) {
+  if (t->widths) return fixed_width(&t->widths[col], table_w, em);
+  if (c->spec->ntable_widths == 0) return 0;
+  char *head = span_list_text(&t->cells[col]);
+  double w = 0;
+  for (size_t i = 0; i < c->spec->ntable_widths && w == 0; i++)
+    if (strcmp(head, c->spec->table_width_names[i]) == 0)
+      w = fixed_width(&c->spec->table_widths[i], table_w, em);
+  free(head);
+  return w;
+}
+
+/* An author's width narrower than a column's numbers or short labels
+ * need: they will wrap, so say so. */
+static void warn_narrow(layout_ctx *c, const block *b, const table_data *t, const tw_input *in, int col,
+                        double width) {
+  double need = 0, mn, mx;
+  for (int r = 0; r < t->rows; r++) {
+    tw_cell_limits(&in->cells[r * t->cols + col], in->long_word, &mn, &mx);
+    need = fmax(need, mn);
+  }
+  if (in->min_content) need = fmax(need, in->min_content[col]);
+  double got = width - in->pad_h;
+  if (got + 0.01 < need) {
+    char *head = span_list_text(&t->cells[col]);
+    diag_warning(c->dl, c->doc->file, b->line, b->col,
+                 "column %d (%s) is set %.1f mm wide, narrower than the %.1f mm its widest number or label "
+                 "needs, which will wrap; widen it",
+                 col + 1, head, width * 25.4 / 72, (need + in->pad_h) * 25.4 / 72);
+    free(head);
+  }
+}
+
+/* Column widths for the smallest table height (colwidths.h). */
+static void measure_columns(layout_ctx *c, const block *b, const table_data *t, table_geometry *g) {
+  int n = t->rows * t->cols;
+  tw_cell *cells = xcalloc((size_t)n, sizeof *cells);
+  double *line_h = xcalloc((size_t)t->rows, sizeof *line_h);
+  double *fixed = xcalloc((size_t)t->cols, sizeof *fixed);
+  double *min_content = xcalloc((size_t)t->cols, sizeof *min_content);
+  bool *numeric = xcalloc((size_t)t->cols, sizeof *numeric);
+  double em = c->spec->roles[ROLE_TABLE].size;
+  for (int r = 0; r < t->rows; r++) {
+    role_id role = r == 0 ? ROLE_TABLE_HEADER : ROLE_TABLE;
+    line_h[r] = line_advance(c, role, false);
+    for (int col = 0; col < t->cols; col++) {
+      tw_cell *cell = &cells[r * t->cols + col];
+      /* Headers wrap into at most three lines, where words allow. */
+      cell->items = text_items(c, &t->cells[r * t->cols + col], role, r == 0, r == 0, &cell->n);
+      cell->max_lines = r == 0 ? 3 : 0;
+    }
+  }
+  for (int col = 0; col < t->cols; col++) {
+    numeric[col] = g->align[col] == ALIGN_RIGHT;
+    min_content[col] = align_decimals(t, cells, col, g);
+    fixed[col] = author_width(c, t, col, g->width, em);
+  }
+  tw_input in = {t->rows, t->cols, cells, line_h, 2 * g->pad_x, 2 * g->pad_y, g->width, 6 * em,
+                 fixed, numeric, min_content};
+  double need = tw_min_total(&in);
+  if (need > g->width + 0.01)
+    diag_warning(c->dl, c->doc->file, b->line, b->col,
+                 "the table's %d columns need %.0f mm for their numbers, labels and headers and the "
+                 "text is %.0f mm wide: labels and headers will wrap; leave out a column, shorten the "
+                 "headers or set widths (<!-- widths: ... -->)",
+                 t->cols, need * 25.4 / 72, g->width * 25.4 / 72);
+  tw_solve(&in, g->col_w);
+  for (int col = 0; col < t->cols; col++)
+    if (fixed[col] > 0) warn_narrow(c, b, t, &in, col, g->col_w[col]);
   double x = g->x;
   for (int col = 0; col < t->cols; col++) {
     g->col_x[col] = x;
     x += g->col_w[col];
   }
-  free(min);
-  free(max);
+  for (int i = 0; i < n; i++) free((void *)cells[i].items);
+  free(cells);
+  free(line_h);
+  free(fixed);
+  free(min_content);
+  free(numeric);
 }
 
 /* Lines [from, to) of one cell, or the whole cell. */
@@ -146,9 +252,11 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
   double content = 0;
   size_t most = 0;
   for (int col = 0; col < t->cols; col++) {
-    text_frame f = {role, g->col_x[col] + g->pad_x, g->col_w[col] - 2 * g->pad_x, 0,
+    double inset = g->inset[r * t->cols + col];
+    text_frame f = {role, g->col_x[col] + g->pad_x, g->col_w[col] - 2 * g->pad_x - inset, 0,
                     head ? ALIGN_CENTER : g->align[col], false, head, NULL, 0};
-    set_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
+    if (head) set_label_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
+    else set_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
     cells[col].to = cells[col].lines.len;
     content = fmax(content, slice_height(&cells[col]));
     if (cells[col].lines.len > most) most = cells[col].lines.len;
@@ -174,11 +282,12 @@ void layout_table(layout_ctx *c, const block *b, const table_data *t) {
   const role_style *rs = &c->spec->roles[ROLE_TABLE];
   double em = c->spec->roles[ROLE_BODY].size;
   double left = fmin((b->list_depth * 2 + b->quote_depth * 2) * em, c->area_w / 2);
-  table_geometry g = {c->area_x + left, c->area_w - left, rs->size * 0.4, rs->size * 0.25,
+  table_geometry g = {c->area_x + left, c->area_w - left, rs->size * 0.25, rs->size * 0.25,
                       xcalloc((size_t)t->cols, sizeof(double)), xcalloc((size_t)t->cols, sizeof(double)),
-                      xcalloc((size_t)t->cols, sizeof(text_align))};
+                      xcalloc((size_t)t->cols, sizeof(text_align)),
+                      xcalloc((size_t)(t->rows * t->cols), sizeof(double))};
   for (int col = 0; col < t->cols; col++) g.align[col] = to_align(column_align(t, col));
-  measure_columns(c, t, &g);
+  measure_columns(c, b, t, &g);
   double pitch = c->pitch > 0 ? c->pitch : rs->size * 1.5;
   double before = length_pt(rs->space_before, rs->size, pitch);
   if (before > 0) {
@@ -210,4 +319,5 @@ void layout_table(layout_ctx *c, const block *b, const table_data *t) {
   free(g.col_x);
   free(g.col_w);
   free(g.align);
+  free(g.inset);
 }

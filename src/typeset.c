@@ -8,6 +8,7 @@
 
 #include "layout_internal.h"
 #include "linebreaker.h"
+#include "nobreak.h"
 #include "utf8.h"
 
 static const rgb link_color = {0.10, 0.31, 0.63};
@@ -257,7 +258,11 @@ static void emit_line(layout_ctx *c, const text_frame *f, const tchar *t, const 
   tl->width = line->width;
 }
 
-void set_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out) {
+/* Wider than this, a Latin word or URL may break inside (nobreak.h). */
+static double long_word_width(double size) { return 8 * size; }
+
+static void set_text_breaking(layout_ctx *c, const span_list *spans, const text_frame *f, bool label,
+                              text_lines *out) {
   tchar_list chars = {0};
   double size = f->size > 0 ? f->size : c->spec->roles[f->role].size;
   VEC(size_t) forced = {0};
@@ -283,6 +288,8 @@ void set_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_l
   double *extra = xcalloc(n, sizeof *extra);
   make_items(c, chars.items, n, f->role, items);
   lb_find_breaks(items, n);
+  lb_keep_units(items, n, long_word_width(size));
+  if (label) lb_label_breaks(items, n);
   for (size_t i = 0; i < forced.len; i++) items[forced.items[i]].brk = LB_MUST;
   lb_lines lines = {0};
   double width = f->width;
@@ -312,6 +319,14 @@ void set_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_l
   VEC_FREE(forced);
 }
 
+void set_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out) {
+  set_text_breaking(c, spans, f, false, out);
+}
+
+void set_label_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out) {
+  set_text_breaking(c, spans, f, true, out);
+}
+
 void text_lines_free(text_lines *l) {
   for (size_t i = 0; i < l->len; i++) {
     for (size_t k = 0; k < l->items[i].items.len; k++) free(l->items[i].items.items[k].text);
@@ -320,32 +335,31 @@ void text_lines_free(text_lines *l) {
   VEC_FREE(*l);
 }
 
-double text_natural_width(layout_ctx *c, const span_list *spans, role_id role, bool bold,
-                          double *min_width) {
+lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bold, bool label,
+                    size_t *n_out) {
   tchar_list chars = {0};
-  for (size_t i = 0; i < spans->len; i++)
-    if (spans->items[i].kind == SPAN_TEXT)
-      push_chars(c, &spans->items[i], role, bold, c->spec->roles[role].size, &chars);
+  VEC(size_t) forced = {0};
+  double size = c->spec->roles[role].size;
+  for (size_t i = 0; i < spans->len; i++) {
+    if (spans->items[i].kind == SPAN_BREAK) {
+      if (chars.len) VEC_PUSH(forced, chars.len - 1);
+    } else {
+      push_chars(c, &spans->items[i], role, bold || c->spec->roles[role].bold, size, &chars);
+    }
+  }
   size_t n = chars.len;
-  double total = 0, longest = 0, word = 0;
+  lb_item *items = n ? xcalloc(n, sizeof *items) : NULL;
   if (n) {
-    lb_item *items = xcalloc(n, sizeof *items);
     make_items(c, chars.items, n, role, items);
     lb_find_breaks(items, n);
-    for (size_t i = 0; i < n; i++) {
-      double w = items[i].adv + (word > 0 ? items[i].gap : 0);
-      total += w;
-      word += w;
-      if (items[i].brk != LB_NO) {
-        longest = fmax(longest, word);
-        word = 0;
-      }
-    }
-    free(items);
+    lb_keep_units(items, n, long_word_width(size));
+    if (label) lb_label_breaks(items, n);
+    for (size_t i = 0; i < forced.len; i++) items[forced.items[i]].brk = LB_MUST;
   }
   VEC_FREE(chars);
-  *min_width = fmax(longest, word);
-  return total;
+  VEC_FREE(forced);
+  *n_out = n;
+  return items;
 }
 
 void plain_spans(span_list *l, const char *text) {

@@ -26,9 +26,10 @@ static void expect(const char *md, const char *want) {
 
 int main(void) {
   /* Soft breaks: vanish next to CJK, a space between Latin words. */
-  expect("陇西县\n扶贫\n", "para [\"陇西县扶贫\"]\n");
-  expect("贫困发生率\n13.8%\n", "para [\"贫困发生率13.8%\"]\n");
-  expect("hello\nworld\n", "para [\"hello world\"]\n");
+  /* Spans of different source lines stay apart, so each keeps its line for messages. */
+  expect("陇西县\n扶贫\n", "para [\"陇西县\"] [\"扶贫\"]\n");
+  expect("贫困发生率\n13.8%\n", "para [\"贫困发生率\"] [\"13.8%\"]\n");
+  expect("hello\nworld\n", "para [\"hello \"] [\"world\"]\n");
   expect("第一行  \n第二行\n", "para [\"第一行\"] [break] [\"第二行\"]\n");
   /* Headings and their numbers in both widths. */
   expect("# 一、背景\n", "heading1 number<一、> [\"一、背景\"]\n");
