@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what brief needs to build, test and render: Debian packages and,
 # for the CommonMark spec test, the npm package commonmark-spec (into
-# build/npm, outside the source tree), and puppeteer-core for the browser
-# test (into build/npm-browser). Idempotent; uses sudo when not root.
+# build/npm, outside the source tree), puppeteer-core for the browser
+# test (into build/npm-browser), and the mainland free fonts (Noto Serif SC,
+# Noto Sans SC from npm, see install_fonts). Idempotent; uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,3 +54,38 @@ if [ ! -f build/npm-browser/node_modules/puppeteer-core/package.json ]; then
     sleep 5
   done
 fi
+
+# The mainland free fonts (OFL-1.1) from npm: only the weights the layouts
+# use, plus their licence, into the per-user data folder that fonts.c
+# searches (font_dirs): ${XDG_DATA_HOME:-~/.local/share}/brief/fonts, or
+# BRIEF_FONT_DIR. The tarballs are ~60 MB each; only ~44 MB is kept.
+font_dir="${BRIEF_FONT_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/brief/fonts}"
+install_fonts() {  # npm package, then the .ttf files to keep
+  local pkg="$1"; shift
+  local missing=0 f
+  for f in "$@"; do [ -f "$font_dir/$(basename "$f")" ] || missing=1; done
+  [ "$missing" = 0 ] && return 0
+  local tmp
+  tmp="$(mktemp -d)"
+  for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
+    (cd "$tmp" && npm pack --silent "$pkg" >/dev/null) && break
+    [ "$attempt" = 3 ] && { rm -rf "$tmp"; exit 1; }
+    sleep 5
+  done
+  local members=(package/LICENSE_FONT)
+  for f in "$@"; do members+=("package/$f"); done
+  tar xzf "$tmp"/*.tgz -C "$tmp" "${members[@]}"
+  mkdir -p "$font_dir"
+  local name="${pkg#@expo-google-fonts/}"
+  cp "$tmp/package/LICENSE_FONT" "$font_dir/OFL-${name%@*}.txt"
+  for f in "$@"; do  # rename into place: a parallel run never sees half a font
+    cp "$tmp/package/$f" "$font_dir/.$(basename "$f").$$"
+    mv "$font_dir/.$(basename "$f").$$" "$font_dir/$(basename "$f")"
+  done
+  rm -rf "$tmp"
+}
+install_fonts @expo-google-fonts/noto-serif-sc@0.4.3 \
+  400Regular/NotoSerifSC_400Regular.ttf 700Bold/NotoSerifSC_700Bold.ttf
+install_fonts @expo-google-fonts/noto-sans-sc@0.4.3 500Medium/NotoSansSC_500Medium.ttf
+# fontconfig's cache for the folder: brief's start-up then never parses the fonts to list them.
+fc-cache "$font_dir" >/dev/null 2>&1 || true

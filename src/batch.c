@@ -100,7 +100,16 @@ static void put_result(strbuf *sb, size_t index, bool ok, const diag_list *dl, c
     put_f64(sb, o->y);
   }
   put_u64(sb, f->nfaces);
-  for (size_t id = 0; id < f->nfaces; id++) put_bytes(sb, f->face_cps[id], f->face_ncps[id] * sizeof(uint32_t));
+  for (size_t id = 0; id < f->nfaces; id++) {
+    put_bytes(sb, f->face_cps[id], f->face_ncps[id] * sizeof(uint32_t));
+    size_t m = f->face_ncodes ? f->face_ncodes[id] : 0;
+    put_u64(sb, m);
+    for (size_t k = 0; k < m; k++) {
+      put_u64(sb, f->face_codes[id][k].code);
+      put_u64(sb, f->face_codes[id][k].cp);
+      put_u64(sb, f->face_codes[id][k].gid);
+    }
+  }
   put_u64(sb, f->parts != NULL);
   for (size_t p = 0; f->parts && p < f->entry.npages; p++) {
     const pdf_page_part *pp = &f->parts[p];
@@ -154,10 +163,21 @@ static bool get_result(reader *r, size_t *index, bool *ok, diag_list *dl, brief_
   if (r->bad || f->nfaces > 4096) return false;
   f->face_cps = xcalloc(f->nfaces + 1, sizeof *f->face_cps);
   f->face_ncps = xcalloc(f->nfaces + 1, sizeof *f->face_ncps);
+  f->face_codes = xcalloc(f->nfaces + 1, sizeof *f->face_codes);
+  f->face_ncodes = xcalloc(f->nfaces + 1, sizeof *f->face_ncodes);
   for (size_t id = 0; id < f->nfaces && !r->bad; id++) {
     size_t n;
     f->face_cps[id] = get_bytes(r, &n);
     f->face_ncps[id] = n / sizeof(uint32_t);
+    size_t m = (size_t)get_u64(r);
+    if (r->bad || m > 6400) return false;
+    f->face_codes[id] = xcalloc(m + 1, sizeof *f->face_codes[id]);
+    for (size_t k = 0; k < m; k++) {
+      f->face_codes[id][k].code = (uint16_t)get_u64(r);
+      f->face_codes[id][k].cp = (uint32_t)get_u64(r);
+      f->face_codes[id][k].gid = (unsigned)get_u64(r);
+    }
+    f->face_ncodes[id] = m;
   }
   if (!get_u64(r) || r->bad) return !r->bad;
   if (f->entry.npages > (size_t)(r->end - r->p)) return false;

@@ -17,6 +17,8 @@ typedef struct {
   char *county;
   uint32_t **face_cps;   /* the characters of each face (by face id) */
   size_t *face_ncps, nfaces;
+  font_code **face_codes; /* the glyphs it prints under Private Use codes, by face id */
+  size_t *face_ncodes;
   pdf_page_part *parts;  /* entry.npages page bodies, or NULL */
 } brief_facts;
 

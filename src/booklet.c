@@ -214,8 +214,13 @@ static void collect_characters(layout_ctx *c) {
   o->faces = xcalloc(nf + 1, sizeof *o->faces);
   o->face_cps = xcalloc(nf + 1, sizeof *o->face_cps);
   o->face_ncps = xcalloc(nf + 1, sizeof *o->face_ncps);
+  o->face_codes = xcalloc(nf + 1, sizeof *o->face_codes);
+  o->face_ncodes = xcalloc(nf + 1, sizeof *o->face_ncodes);
   for (size_t id = 0; id < nf; id++) {
     o->faces[id] = font_lib_face(c->fonts, id);
+    o->face_codes[id] = c->codes[id].items; /* handed over */
+    o->face_ncodes[id] = c->codes[id].len;
+    memset(&c->codes[id], 0, sizeof c->codes[id]);
     if (!c->used[id]) continue;
     VEC(uint32_t) cps = {0};
     for (uint32_t cp = 0; cp < 65536; cp++)
@@ -238,6 +243,7 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
   c.dl = dl;
   c.out = frame;
   c.used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.used);
+  c.codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.codes);
   frame->page_w = spec->page_w;
   frame->page_h = spec->page_h;
   c.area_x = spec->margin_left;
@@ -305,8 +311,12 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
   frame->author = meta->author ? xstrdup(meta->author) : NULL;
   frame->date = meta->date ? xstrdup(meta->date) : NULL;
   collect_characters(&c);
-  for (size_t i = 0; i < font_lib_face_count(fonts); i++) free(c.used[i]);
+  for (size_t i = 0; i < font_lib_face_count(fonts); i++) {
+    free(c.used[i]);
+    VEC_FREE(c.codes[i]);
+  }
   free(c.used);
+  free(c.codes);
   free(baselines);
   free(ends);
   free(heights);

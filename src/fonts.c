@@ -8,12 +8,28 @@
 #include FT_ADVANCES_H
 #include <hb-subset.h>
 #include <hb.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "util.h"
 #include "yamlutil.h"
+
+/* The full-width marks whose blank sides are read from the font. */
+static const uint32_t punct_marks[] = {
+    0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, /* ，。、；：？！ */
+    0xFF09, 0x3011, 0x300B, 0x3009, 0x300D, 0x300F, 0x3015, 0x3017, 0x201D, 0x2019, /* ）】》〉」』〕〗”’ */
+    0xFF08, 0x3010, 0x300A, 0x3008, 0x300C, 0x300E, 0x3014, 0x3016, 0x201C, 0x2018, /* （【《〈「『〔〖“‘ */
+};
+#define NPUNCT (sizeof punct_marks / sizeof *punct_marks)
+
+/* Marks whose Chinese form may be a glyph the cmap does not reach: Noto
+ * Serif SC maps U+2014 to a proportional dash and gives the full-width one
+ * only through its GSUB (as a shaper for zh-Hans would). */
+static const uint32_t variant_marks[] = {0x2014, 0x2026, 0x2E3A, 0x00B7, 0x2018, 0x2019, 0x201C, 0x201D};
+#define NVARIANT (sizeof variant_marks / sizeof *variant_marks)
 
 struct font_face {
   int id;
@@ -21,14 +37,17 @@ struct font_face {
   int index;
   /* An FT_Face is not thread-safe (FT_Load_Glyph writes its glyph slot,
    * lookups may touch its caches), yet the font_lib is shared by the
-   * threads of `brief serve`. Every FreeType call on the face holds this
-   * lock for its few microseconds: one face in memory, not one per thread. */
+   * threads of `brief serve`. Every FreeType call made after loading holds
+   * this lock for its few microseconds: one face in memory, not one per thread. */
   pthread_mutex_t lock;
-  FT_Face ft;
-  /* The font file for subsetting, opened once: HarfBuzz faces are safe to
-   * share between threads, and keep the tables they parsed (cmap, glyf
-   * offsets) for the next brief instead of mapping and parsing them again. */
-  hb_face_t *hb;
+  hb_blob_t *blob; /* the file, mapped once (hb_blob_create_from_file mmaps it) */
+  hb_face_t *hb;   /* HarfBuzz's view of it: blanks from GPOS, subsetting */
+  FT_Face ft;      /* FreeType's view of the same bytes: cmap, advances, ink boxes */
+  float blank_left[NPUNCT], blank_right[NPUNCT]; /* ems, by punct_marks index */
+  bool blank_from_gpos;
+  unsigned variant_gid[NVARIANT]; /* the glyph shaping gives, when not the cmap's; else 0 */
+  float variant_adv[NVARIANT];
+  uint32_t variant_alias[NVARIANT]; /* a character the cmap maps to that glyph, or 0 */
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -41,25 +60,106 @@ typedef struct {
 struct font_lib {
   FT_Library ft;
   FcConfig *fc;
+  VEC(char *) dirs; /* the folders searched (font_dirs, then the caller's), for `brief fonts` */
   VEC(font_face *) faces;
   VEC(font_chain) chains;
   VEC(resolution) resolved;
-  VEC(char *) dirs; /* folders whose font files were added to the search */
 };
+
+/* Blank space left and right of a glyph's ink, in ems. */
+static void ink_blanks(FT_Face ft, uint32_t cp, float *left, float *right) {
+  *left = *right = 0;
+  FT_UInt gid = FT_Get_Char_Index(ft, cp);
+  if (!gid || FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) != 0) return;
+  const FT_Glyph_Metrics *m = &ft->glyph->metrics;
+  double em = ft->units_per_EM;
+  *left = (float)fmax(0, m->horiBearingX / em);
+  *right = (float)fmax(0, (m->horiAdvance - m->horiBearingX - m->width) / em);
+}
+
+/* Which side of each full-width mark is blank, and how much, as the font
+ * itself says: the GPOS 'halt' (alternate half widths) feature gives the
+ * amount to take off and where (an opening mark moves left, a closing one
+ * loses its right half); clreq #h-punctuation_adjustment_space. A font
+ * without 'halt' for a mark falls back to the glyph's ink box. Read once
+ * when the face is loaded, so the font_lib stays read-only afterwards. */
+static void read_blanks(font_face *f) {
+  hb_font_t *font = hb_font_create(f->hb);
+  hb_buffer_t *buf = hb_buffer_create();
+  hb_feature_t halt = {HB_TAG('h', 'a', 'l', 't'), 1, 0, (unsigned)-1};
+  double em = f->ft->units_per_EM;
+  int from_gpos = 0;
+  for (size_t i = 0; i < NPUNCT; i++) {
+    ink_blanks(f->ft, punct_marks[i], &f->blank_left[i], &f->blank_right[i]);
+    if (!FT_Get_Char_Index(f->ft, punct_marks[i])) continue;
+    hb_position_t adv[2] = {0, 0}, off = 0;
+    for (int with = 0; with < 2; with++) {
+      hb_buffer_clear_contents(buf);
+      hb_buffer_add_codepoints(buf, &punct_marks[i], 1, 0, 1);
+      hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+      hb_buffer_set_script(buf, HB_SCRIPT_HAN);
+      hb_buffer_set_language(buf, hb_language_from_string("zh-Hans", -1));
+      hb_shape(font, buf, with ? &halt : NULL, with ? 1 : 0);
+      hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+      adv[with] = pos[0].x_advance;
+      if (with) off = pos[0].x_offset;
+    }
+    if (adv[1] >= adv[0]) continue; /* no 'halt' for this mark */
+    f->blank_left[i] = (float)(-off / em);
+    f->blank_right[i] = (float)((adv[0] - adv[1] + off) / em);
+    from_gpos++;
+  }
+  f->blank_from_gpos = from_gpos > 0;
+  for (size_t i = 0; i < NVARIANT; i++) {
+    hb_codepoint_t cmap_gid = FT_Get_Char_Index(f->ft, variant_marks[i]);
+    if (!cmap_gid) continue;
+    hb_buffer_clear_contents(buf);
+    hb_buffer_add_codepoints(buf, &variant_marks[i], 1, 0, 1);
+    hb_buffer_set_direction(buf, HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf, HB_SCRIPT_HAN);
+    hb_buffer_set_language(buf, hb_language_from_string("zh-Hans", -1));
+    hb_shape(font, buf, NULL, 0);
+    unsigned len = 0;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &len);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, NULL);
+    if (len != 1 || info[0].codepoint == cmap_gid || !info[0].codepoint) continue;
+    f->variant_gid[i] = info[0].codepoint;
+    f->variant_adv[i] = (float)(pos[0].x_advance / em);
+    /* Subsetting by characters is much cheaper than by glyphs (HarfBuzz
+     * then walks the whole 30,000-entry cmap): look for a punctuation
+     * character the cmap maps to the variant (Noto's full-em dash is U+2015's). */
+    static const uint32_t blocks[][2] = {{0x2000, 0x206F}, {0x2E00, 0x2E7F}, {0x3000, 0x303F}, {0xFE30, 0xFE4F}, {0xFF00, 0xFFEF}};
+    for (size_t b = 0; b < 5 && !f->variant_alias[i]; b++)
+      for (uint32_t cp = blocks[b][0]; cp <= blocks[b][1]; cp++)
+        if (FT_Get_Char_Index(f->ft, cp) == info[0].codepoint) {
+          f->variant_alias[i] = cp;
+          break;
+        }
+  }
+  hb_buffer_destroy(buf);
+  hb_font_destroy(font);
+}
 
 static font_face *load_face(font_lib *lib, const char *path, int index, const char *family,
                             const char **why) {
   for (size_t i = 0; i < lib->faces.len; i++)
     if (strcmp(lib->faces.items[i]->path, path) == 0 && lib->faces.items[i]->index == index)
       return lib->faces.items[i];
+  /* One mapping of the file serves FreeType and HarfBuzz: a 15 MB font is
+   * neither read nor parsed twice, and a batch shares it. */
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+  unsigned size = 0;
+  const char *bytes = blob ? hb_blob_get_data(blob, &size) : NULL;
   FT_Face ft;
-  if (FT_New_Face(lib->ft, path, index, &ft) != 0) {
+  if (!bytes || FT_New_Memory_Face(lib->ft, (const FT_Byte *)bytes, (FT_Long)size, index, &ft) != 0) {
+    hb_blob_destroy(blob);
     *why = "FreeType cannot open it";
     return NULL;
   }
   FT_ULong glyf_len = 0;
   if (FT_Load_Sfnt_Table(ft, TTAG_glyf, 0, NULL, &glyf_len) != 0 || glyf_len == 0) {
     FT_Done_Face(ft);
+    hb_blob_destroy(blob);
     *why = "no TrueType outlines (CFF/OpenType-PS fonts cannot be embedded by libharu)";
     return NULL;
   }
@@ -70,10 +170,11 @@ static font_face *load_face(font_lib *lib, const char *path, int index, const ch
   f->family = xstrdup(family);
   f->index = index;
   pthread_mutex_init(&f->lock, NULL);
+  f->blob = blob;
+  f->hb = hb_face_create(blob, (unsigned)index);
+  hb_face_make_immutable(f->hb);
   f->ft = ft;
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
-  f->hb = blob ? hb_face_create(blob, (unsigned)index) : NULL;
-  hb_blob_destroy(blob);
+  read_blanks(f);
   VEC_PUSH(lib->faces, f);
   return f;
 }
@@ -185,13 +286,33 @@ static int read_font_map(font_lib *lib, const char *fonts_dir, diag_list *dl) {
   return rc;
 }
 
-font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) { return font_lib_new_in(fonts_dir, NULL, 0, dl); }
-
-/* Font files of a folder join the search; a missing folder is skipped. */
-static void add_font_dir(font_lib *lib, const char *dir) {
-  FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)dir);
-  VEC_PUSH(lib->dirs, xstrdup(dir));
+/* The folders whose font files are searched besides the system's, in this
+ * order (the first folder that has a family wins a tie): the data folder's
+ * fonts/ (licensed GB fonts dropped there), then where
+ * scripts/install-deps.sh puts the free mainland fonts: $BRIEF_FONT_DIR,
+ * else $XDG_DATA_HOME/brief/fonts (~/.local/share/brief/fonts), then the
+ * system-wide data folders. An install step extends this list. Returns the
+ * number of paths written to dirs (each malloc'd). */
+static void add_dir(font_lib *lib, char *dir) { /* takes dir; a folder listed twice is added once */
+  for (size_t i = 0; i < lib->dirs.len; i++)
+    if (strcmp(lib->dirs.items[i], dir) == 0) {
+      free(dir);
+      return;
+    }
+  VEC_PUSH(lib->dirs, dir);
 }
+
+static void font_dirs(font_lib *lib, const char *fonts_dir) {
+  add_dir(lib, xstrdup(fonts_dir));
+  const char *env = getenv("BRIEF_FONT_DIR"), *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+  if (env && *env) add_dir(lib, xstrdup(env));
+  else if (xdg && *xdg) add_dir(lib, path_join(xdg, "brief/fonts"));
+  else if (home && *home) add_dir(lib, path_join(home, ".local/share/brief/fonts"));
+  add_dir(lib, xstrdup("/usr/local/share/brief/fonts"));
+  add_dir(lib, xstrdup("/usr/share/brief/fonts"));
+}
+
+font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) { return font_lib_new_in(fonts_dir, NULL, 0, dl); }
 
 font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, size_t n, diag_list *dl) {
   font_lib *lib = xcalloc(1, sizeof *lib);
@@ -206,8 +327,10 @@ font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, 
     font_lib_free(lib);
     return NULL;
   }
-  add_font_dir(lib, fonts_dir);
-  for (size_t i = 0; i < n; i++) add_font_dir(lib, extra_dirs[i]);
+  font_dirs(lib, fonts_dir);
+  for (size_t i = 0; i < n; i++) add_dir(lib, xstrdup(extra_dirs[i]));
+  for (size_t i = 0; i < lib->dirs.len; i++) /* a missing folder is skipped */
+    FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)lib->dirs.items[i]);
   if (read_font_map(lib, fonts_dir, dl) != 0) {
     font_lib_free(lib);
     return NULL;
@@ -221,6 +344,7 @@ void font_lib_free(font_lib *lib) {
     font_face *f = lib->faces.items[i];
     FT_Done_Face(f->ft);
     hb_face_destroy(f->hb);
+    hb_blob_destroy(f->blob);
     pthread_mutex_destroy(&f->lock);
     free(f->path);
     free(f->family);
@@ -270,35 +394,48 @@ static FT_Face lock_face(const font_face *f) {
 
 static void unlock_face(const font_face *f) { pthread_mutex_unlock(&((font_face *)f)->lock); }
 
-bool font_face_has(const font_face *f, uint32_t cp) {
+static FT_UInt char_index(const font_face *f, uint32_t cp) {
   FT_UInt gid = FT_Get_Char_Index(lock_face(f), cp);
   unlock_face(f);
-  return gid != 0;
+  return gid;
+}
+
+bool font_face_has(const font_face *f, uint32_t cp) { return char_index(f, cp) != 0; }
+
+unsigned font_face_variant(const font_face *f, uint32_t cp) {
+  for (size_t i = 0; i < NVARIANT; i++)
+    if (variant_marks[i] == cp) return f->variant_gid[i];
+  return 0;
+}
+
+unsigned font_face_glyph(const font_face *f, uint32_t cp) {
+  unsigned v = font_face_variant(f, cp);
+  return v ? v : char_index(f, cp);
 }
 
 double font_face_advance(const font_face *f, uint32_t cp) {
+  for (size_t i = 0; i < NVARIANT; i++)
+    if (variant_marks[i] == cp && f->variant_gid[i]) return f->variant_adv[i];
   FT_Fixed adv = 0;
   FT_Face ft = lock_face(f);
   FT_UInt gid = FT_Get_Char_Index(ft, cp);
   FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
   unlock_face(f);
-  return (double)adv / ft->units_per_EM;
+  return (double)adv / f->ft->units_per_EM;
 }
 
-void font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right) {
+bool font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right) {
   *left = *right = 0;
-  FT_Face ft = lock_face(f);
-  FT_UInt gid = FT_Get_Char_Index(ft, cp);
-  if (gid && FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) == 0) {
-    const FT_Glyph_Metrics *m = &ft->glyph->metrics;
-    double em = ft->units_per_EM;
-    *left = m->horiBearingX / em;
-    *right = (m->horiAdvance - m->horiBearingX - m->width) / em;
-  }
-  unlock_face(f);
-  if (*left < 0) *left = 0;
-  if (*right < 0) *right = 0;
+  for (size_t i = 0; i < NPUNCT; i++)
+    if (punct_marks[i] == cp) {
+      *left = f->blank_left[i];
+      *right = f->blank_right[i];
+      return true;
+    }
+  return false;
 }
+
+bool font_face_blanks_from_gpos(const font_face *f) { return f->blank_from_gpos; }
 
 const char *font_face_path(const font_face *f) { return f->path; }
 const char *font_face_family(const font_face *f) { return f->family; }
@@ -354,42 +491,176 @@ static const char *const dropped_tables[] = {"GSUB", "GPOS", "GDEF", "EBDT", "EB
                                              "vmtx", "VORG", "BASE", "JSTF", "kern", "hdmx", "LTSH",
                                              "VDMX", "gasp", "DSIG", "morx", "feat", "meta"};
 
-int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **data, size_t *len,
-                     diag_list *dl) {
-  if (!f->hb) {
-    diag_error(dl, f->path, 0, 0, "cannot read the font file");
-    return -1;
+static void put_be16(strbuf *sb, unsigned v) {
+  char b[2] = {(char)(v >> 8), (char)v};
+  sb_append(sb, b, 2);
+}
+
+typedef struct {
+  uint16_t code, gid;
+} code_gid;
+
+static int by_code(const void *a, const void *b) {
+  return (int)((const code_gid *)a)->code - (int)((const code_gid *)b)->code;
+}
+
+/* A cmap table with one format 4 subtable (3,1) mapping each code to its
+ * glyph: what libharu reads to build /CIDToGIDMap. Runs of consecutive
+ * codes share a segment (idDelta when their glyphs are consecutive too,
+ * else a slice of glyphIdArray). map must be sorted by code, unique. */
+struct seg {
+  uint16_t start, end;
+  int delta;
+  size_t first;
+  bool linear;
+};
+
+static void build_cmap(const code_gid *map, size_t n, strbuf *out) {
+  VEC(struct seg) segs = {0};
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && map[j].code == map[j - 1].code + 1 && map[j].code != 0xFFFF) j++;
+    bool linear = true;
+    for (size_t k = i + 1; k < j; k++) linear &= map[k].gid == map[k - 1].gid + 1;
+    struct seg sg = {map[i].code, map[j - 1].code, (int)map[i].gid - (int)map[i].code, i, linear};
+    VEC_PUSH(segs, sg);
+    i = j;
   }
-  hb_face_t *face = hb_face_reference(f->hb);
+  struct seg last = {0xFFFF, 0xFFFF, 1, 0, true};
+  VEC_PUSH(segs, last);
+  size_t nseg = segs.len, arr = 0;
+  unsigned search = 1, selector = 0;
+  while (search * 2 <= nseg) search *= 2, selector++;
+  strbuf sub = {0};
+  put_be16(&sub, 4), put_be16(&sub, 0), put_be16(&sub, 0); /* format, length (below), language */
+  put_be16(&sub, (unsigned)nseg * 2), put_be16(&sub, search * 2), put_be16(&sub, selector);
+  put_be16(&sub, (unsigned)(nseg - search) * 2);
+  for (size_t i = 0; i < nseg; i++) put_be16(&sub, segs.items[i].end);
+  put_be16(&sub, 0);
+  for (size_t i = 0; i < nseg; i++) put_be16(&sub, segs.items[i].start);
+  for (size_t i = 0; i < nseg; i++) put_be16(&sub, segs.items[i].linear ? (unsigned)(segs.items[i].delta & 0xFFFF) : 0);
+  for (size_t i = 0; i < nseg; i++) {
+    struct seg *sg = &segs.items[i];
+    if (sg->linear) {
+      put_be16(&sub, 0);
+    } else { /* offset from this idRangeOffset entry to its glyphs in glyphIdArray */
+      put_be16(&sub, (unsigned)((nseg - i + arr) * 2));
+      arr += (size_t)(sg->end - sg->start) + 1;
+    }
+  }
+  for (size_t i = 0; i < nseg; i++) {
+    struct seg *sg = &segs.items[i];
+    if (sg->linear) continue;
+    for (size_t k = 0; k <= (size_t)(sg->end - sg->start); k++) put_be16(&sub, map[sg->first + k].gid);
+  }
+  sub.data[2] = (char)(sub.len >> 8), sub.data[3] = (char)sub.len;
+  put_be16(out, 0), put_be16(out, 1);             /* version, one subtable */
+  put_be16(out, 3), put_be16(out, 1);             /* Windows, Unicode BMP */
+  put_be16(out, 0), put_be16(out, 12);            /* offset (32-bit) */
+  sb_append(out, sub.data, sub.len);
+  sb_free(&sub);
+  VEC_FREE(segs);
+}
+
+/* The subset's tables with our cmap in place of HarfBuzz's: HarfBuzz's
+ * face builder serialises them into a font file. */
+static hb_blob_t *rebuild_with_cmap(hb_face_t *subset, const strbuf *cmap) {
+  /* The subset is itself a builder face, which cannot list its tables:
+   * read them back from its serialised bytes. */
+  hb_blob_t *bytes = hb_face_reference_blob(subset);
+  hb_face_t *sub = hb_face_create(bytes, 0);
+  hb_blob_destroy(bytes);
+  hb_face_t *builder = hb_face_builder_create();
+  hb_tag_t tags[64];
+  unsigned count = 64;
+  hb_face_get_table_tags(sub, 0, &count, tags);
+  for (unsigned i = 0; i < count; i++) {
+    if (tags[i] == HB_TAG('c', 'm', 'a', 'p')) continue;
+    hb_blob_t *t = hb_face_reference_table(sub, tags[i]);
+    hb_face_builder_add_table(builder, tags[i], t);
+    hb_blob_destroy(t);
+  }
+  hb_blob_t *c = hb_blob_create(cmap->data, (unsigned)cmap->len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+  hb_face_builder_add_table(builder, HB_TAG('c', 'm', 'a', 'p'), c);
+  hb_blob_destroy(c);
+  hb_blob_t *out = hb_face_reference_blob(builder);
+  hb_face_destroy(builder);
+  hb_face_destroy(sub);
+  return out;
+}
+
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                     size_t ncodes, char **data, size_t *len, diag_list *dl) {
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
+  hb_set_t *glyphs = hb_subset_input_glyph_set(input);
+  for (size_t i = 0; i < ncodes; i++) {
+    /* A glyph a character reaches is kept by that character (cheaper). */
+    uint32_t by = char_index(f, codes[i].cp) == codes[i].gid ? codes[i].cp : 0;
+    for (size_t k = 0; k < NVARIANT && !by; k++)
+      if (f->variant_gid[k] == codes[i].gid) by = f->variant_alias[k];
+    if (by) hb_set_add(unicodes, by);
+    else hb_set_add(glyphs, codes[i].gid);
+  }
   hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++)
     hb_set_add(drop, hb_tag_from_string(dropped_tables[i], 4));
   hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-  hb_face_t *sub = hb_subset_or_fail(face, input);
+  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(f->hb, input);
   hb_subset_input_destroy(input);
-  hb_face_destroy(face);
+  hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
   if (!sub) {
+    hb_subset_plan_destroy(plan);
     diag_error(dl, f->path, 0, 0, "HarfBuzz could not subset this font");
     return -1;
   }
-  hb_blob_t *out = hb_face_reference_blob(sub);
+  hb_blob_t *out;
+  if (ncodes == 0) {
+    out = hb_face_reference_blob(sub);
+  } else {
+    /* Glyphs reached by Private Use codes (characters beyond the BMP, glyph
+     * variants): libharu only reads 16-bit cmaps, so the subset gets a cmap
+     * of our own holding the BMP characters and these codes. */
+    const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    code_gid *map = xcalloc(n + ncodes, sizeof *map);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+      FT_UInt old = char_index(f, cps[i]);
+      if (cps[i] > 0xFFFF || !old || !hb_map_has(old_to_new, old)) continue;
+      map[m++] = (code_gid){(uint16_t)cps[i], (uint16_t)hb_map_get(old_to_new, old)};
+    }
+    for (size_t i = 0; i < ncodes; i++)
+      if (hb_map_has(old_to_new, codes[i].gid))
+        map[m++] = (code_gid){codes[i].code, (uint16_t)hb_map_get(old_to_new, codes[i].gid)};
+    qsort(map, m, sizeof *map, by_code);
+    strbuf cmap = {0};
+    build_cmap(map, m, &cmap);
+    out = rebuild_with_cmap(sub, &cmap);
+    sb_free(&cmap);
+    free(map);
+  }
+  hb_subset_plan_destroy(plan);
   unsigned size = 0;
   const char *bytes = hb_blob_get_data(out, &size);
-  *data = xmalloc(size);
+  *data = xmalloc(size ? size : 1);
   memcpy(*data, bytes, size);
   *len = size;
   set_notdef_width_to_em((unsigned char *)*data, size);
   hb_blob_destroy(out);
   hb_face_destroy(sub);
+  if (size == 0) {
+    free(*data);
+    diag_error(dl, f->path, 0, 0, "HarfBuzz could not build the subset font");
+    return -1;
+  }
   return 0;
 }
 
 void font_lib_report(const font_lib *lib, FILE *out) {
-  fputs("font folders (font files found there join the search):\n", out);
-  for (size_t i = 0; i < lib->dirs.len; i++) fprintf(out, "  %s\n", lib->dirs.items[i]);
+  fprintf(out, "font folders (besides the system's):");
+  for (size_t i = 0; i < lib->dirs.len; i++) fprintf(out, " %s", lib->dirs.items[i]);
+  fprintf(out, "\n");
   const char *role = NULL;
   for (size_t i = 0; i < lib->resolved.len; i++) {
     const resolution *r = &lib->resolved.items[i];

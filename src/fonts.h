@@ -36,17 +36,38 @@ const font_face *font_chain_find(const font_chain *c, uint32_t cp);
 
 bool font_face_has(const font_face *f, uint32_t cp);
 double font_face_advance(const font_face *f, uint32_t cp); /* in ems */
-/* Blank space left and right of the glyph's ink, in ems (punctuation squeezing). */
-void font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right);
+/* The blank space left and right of a full-width punctuation mark, in ems,
+ * as the font reports it (GPOS 'halt', else the glyph's ink box). False
+ * (and zeros) for a character that is not one of those marks. */
+bool font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right);
+/* Whether the font's GPOS 'halt' feature gave the blanks. */
+bool font_face_blanks_from_gpos(const font_face *f);
 const char *font_face_path(const font_face *f);
 const char *font_face_family(const font_face *f);
 int font_face_id(const font_face *f); /* stable index within its font_lib */
 size_t font_lib_face_count(const font_lib *lib);
 const font_face *font_lib_face(const font_lib *lib, size_t id);
 
-/* A TrueType font holding only the glyphs of cps (malloc'd bytes). */
-int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, char **data,
-                     size_t *len, diag_list *dl);
+/* The glyph a character is printed with: the font's Chinese form for the
+ * marks whose cmap glyph is not it (font_face_variant), else the cmap's. */
+unsigned font_face_glyph(const font_face *f, uint32_t cp);
+/* The glyph shaping for zh-Hans gives a mark when it differs from the
+ * cmap's (Noto Serif SC's full-width U+2014), else 0. */
+unsigned font_face_variant(const font_face *f, uint32_t cp);
+
+/* A glyph reached through a Private Use code in the subset (a character
+ * beyond the BMP, or a glyph variant): libharu writes 16-bit codes only. */
+typedef struct {
+  uint16_t code; /* U+E000... */
+  uint32_t cp;   /* the character it stands for (for /ToUnicode, /ActualText) */
+  unsigned gid;  /* glyph in the full font */
+} font_code;
+
+/* A TrueType font holding only the glyphs of cps (BMP characters, reached
+ * through its cmap) and of codes (reached through their PUA codes);
+ * malloc'd bytes. */
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                     size_t ncodes, char **data, size_t *len, diag_list *dl);
 
 /* `brief fonts`: each role with the file every family resolved to. */
 void font_lib_report(const font_lib *lib, FILE *out);

@@ -100,3 +100,26 @@ HPDF_STATUS HPDF_Stream_WriteToStream(HPDF_Stream src, HPDF_Stream dst, HPDF_UIN
   free(buf);
   return rc;
 }
+
+/* zlib-format inflate of a booklet part's body (libdeflate); malloc'd. */
+unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len);
+unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len) {
+  struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+  if (!d) return NULL;
+  size_t cap = len * 8 + 1024;
+  unsigned char *out = NULL;
+  for (int tries = 0; tries < 8; tries++, cap *= 4) {
+    free(out);
+    out = malloc(cap);
+    if (!out) break;
+    enum libdeflate_result r = libdeflate_zlib_decompress(d, z, len, out, cap, out_len);
+    if (r == LIBDEFLATE_SUCCESS) {
+      libdeflate_free_decompressor(d);
+      return out;
+    }
+    if (r != LIBDEFLATE_INSUFFICIENT_SPACE) break;
+  }
+  free(out);
+  libdeflate_free_decompressor(d);
+  return NULL;
+}

@@ -354,7 +354,15 @@ static void collect_glyphs(layout_ctx *c) {
   o->faces = xcalloc(nf, sizeof *o->faces);
   o->face_cps = xcalloc(nf, sizeof *o->face_cps);
   o->face_ncps = xcalloc(nf, sizeof *o->face_ncps);
+  o->face_codes = xcalloc(nf, sizeof *o->face_codes);
+  o->face_ncodes = xcalloc(nf, sizeof *o->face_ncodes);
   for (size_t id = 0; id < nf; id++) {
+    if (c->codes[id].len) {
+      o->faces[id] = font_lib_face(c->fonts, id);
+      o->face_codes[id] = c->codes[id].items;
+      o->face_ncodes[id] = c->codes[id].len;
+      memset(&c->codes[id], 0, sizeof c->codes[id]); /* handed over */
+    }
     if (!c->used[id]) continue;
     VEC(uint32_t) cps = {0};
     for (uint32_t cp = 0; cp < 65536; cp++)
@@ -407,6 +415,7 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   c.dl = dl;
   c.out = out;
   c.used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.used);
+  c.codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.codes);
   out->page_w = spec->page_w;
   out->page_h = spec->page_h;
   c.area_x = spec->margin_left;
@@ -428,8 +437,12 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   collect_glyphs(&c);
   fill_info(&c);
   free_boxes(&c);
-  for (size_t i = 0; i < font_lib_face_count(fonts); i++) free(c.used[i]);
+  for (size_t i = 0; i < font_lib_face_count(fonts); i++) {
+    free(c.used[i]);
+    VEC_FREE(c.codes[i]);
+  }
   free(c.used);
+  free(c.codes);
   return c.errors ? -1 : 0;
 }
 
@@ -441,7 +454,12 @@ void laid_out_free(laid_out *lo) {
   free(lo->pages);
   for (size_t i = 0; i < lo->noutline; i++) free(lo->outline[i].title);
   free(lo->outline);
-  for (size_t i = 0; i < lo->nfaces; i++) free(lo->face_cps[i]);
+  for (size_t i = 0; i < lo->nfaces; i++) {
+    free(lo->face_cps[i]);
+    free(lo->face_codes[i]);
+  }
+  free(lo->face_codes);
+  free(lo->face_ncodes);
   free(lo->faces);
   free(lo->face_cps);
   free(lo->face_ncps);

@@ -23,10 +23,12 @@ typedef struct {
   bool fake_bold;     /* TEXT: fill and stroke */
   bool folio;         /* TEXT: the page number (a booklet prints its own) */
   int dest;           /* LINK: > 0: a page of this document (1-based) instead of the URL */
+  bool join_next;     /* TEXT: extract this run and the next as one span (they overlap or leave a gap) */
   bool fill, stroke;  /* RECT */
   double line_width;  /* LINE, RECT */
   rgb color;
-  char *text;         /* TEXT: UTF-8; IMAGE: file path; LINK: URL */
+  char *text;         /* TEXT: UTF-8 of the codes shown (Private Use codes from the
+                       * face's face_codes included); IMAGE: file path; LINK: URL */
 } page_item;
 
 typedef struct {
@@ -51,6 +53,8 @@ typedef struct {
   const font_face **faces;
   uint32_t **face_cps;
   size_t *face_ncps;
+  font_code **face_codes;  /* and the glyphs under Private Use codes (beyond the BMP, variants) */
+  size_t *face_ncodes;
   size_t nfaces;
   char *title, *author, *subject, *keywords, *date;
   /* Numbered copies (份号): the pages are printed once per copy, each copy

@@ -184,10 +184,12 @@ static void get_color(lctx *c, yaml_node_t *map, const char *key, rgb *out) {
 }
 
 static const char *const align_words[] = {"left", "center", "right", "justify", NULL};
+static const char *const punct_words[] = {"quanjiao", "banjiao", "kaiming", "plain", NULL};
 
 static void read_role(lctx *c, yaml_node_t *map, role_style *r, const char *name) {
   static const char *const keys[] = {"font", "size", "bold", "color", "align", "space_before",
-                                     "space_after", "indent", "margin_left", "line_height", NULL};
+                                     "space_after", "indent", "margin_left", "line_height",
+                                     "punctuation", NULL};
   check_keys(c, map, name, keys);
   get_string(c, map, "font", &r->font);
   get_pt(c, map, "size", &r->size);
@@ -201,6 +203,9 @@ static void read_role(lctx *c, yaml_node_t *map, role_style *r, const char *name
   get_length(c, map, "indent", &r->indent);
   get_length(c, map, "margin_left", &r->margin_left);
   get_double(c, map, "line_height", &r->line_height);
+  int punct = (int)r->punctuation;
+  get_choice(c, map, "punctuation", punct_words, &punct);
+  r->punctuation = (punct_scheme)punct;
 }
 
 static void read_roles(lctx *c, yaml_node_t *map, layout_spec *l) {
@@ -328,14 +333,16 @@ static void set_defaults(layout_spec *l) {
     l->roles[r].size = 12;
     l->roles[r].line_height = 1.5;
     l->roles[r].align = ALIGN_LEFT;
+    l->roles[r].punctuation = PUNCT_INHERIT;
   }
+  l->punctuation = PUNCT_QUANJIAO;
 }
 
 static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   static const char *const keys[] = {
       "name", "description", "page", "grid", "line_pitch", "cjk_latin_space", "inline",
       "heading_numbering", "title_block", "signature", "roles", "page_number", "header",
-      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", NULL};
+      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", "punctuation", NULL};
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
   static const char *const inline_keys[] = {"emphasis", "strong", "code", NULL};
   static const char *const numbering[] = {"text", "generate", NULL};
@@ -356,6 +363,9 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   length cls = {l->cjk_latin_space, LEN_EM};
   get_length(c, root, "cjk_latin_space", &cls);
   l->cjk_latin_space = cls.value;
+  int punct = (int)l->punctuation;
+  get_choice(c, root, "punctuation", punct_words, &punct);
+  l->punctuation = (punct_scheme)punct;
   yaml_node_t *in = ymap_get(c->y, root, "inline");
   check_keys(c, in, "inline", inline_keys);
   get_string(c, in, "emphasis", &l->emphasis_font);
@@ -397,6 +407,8 @@ static void finish_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
     bad(c, root, "the margins leave a type area under 1 inch; make them smaller%s%s", "", "");
     return;
   }
+  for (int r = 0; r < ROLE_COUNT; r++)
+    if (l->roles[r].punctuation == PUNCT_INHERIT) l->roles[r].punctuation = l->punctuation;
   if (l->grid_lines > 0) l->line_pitch = area_h / l->grid_lines;
   if (l->line_pitch <= 0) l->line_pitch = l->roles[ROLE_BODY].size * 1.6;
 }

@@ -22,6 +22,11 @@ typedef struct {
 
 typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT, ALIGN_JUSTIFY } text_align;
 
+/* Punctuation width schemes (ctex's names): quanjiao every mark a full em,
+ * two adjacent marks 1.5 em; banjiao every mark half an em; kaiming 。？！ a
+ * full em, the others half; plain no adjustment, every character on the grid. */
+typedef enum { PUNCT_INHERIT = -1, PUNCT_QUANJIAO, PUNCT_BANJIAO, PUNCT_KAIMING, PUNCT_PLAIN } punct_scheme;
+
 typedef enum {
   ROLE_TITLE, ROLE_SUBTITLE, ROLE_H1, ROLE_H2, ROLE_H3, ROLE_H4, ROLE_BODY, ROLE_TABLE,
   ROLE_TABLE_HEADER, ROLE_CAPTION, ROLE_CODE, ROLE_QUOTE, ROLE_PAGE_NUMBER, ROLE_HEADER,
@@ -39,6 +44,7 @@ typedef struct {
   length indent;       /* first line */
   length margin_left;  /* every line */
   double line_height;  /* lines of the pitch one text line takes (grid) or × size */
+  punct_scheme punctuation; /* the layout's unless the role sets one */
 } role_style;
 
 typedef enum { NUMBER_TEXT, NUMBER_GENERATE } numbering_mode;
@@ -52,6 +58,7 @@ typedef struct {
   int grid_chars, grid_lines;            /* 0: no character grid */
   double line_pitch;                     /* pt; from the grid when it has lines */
   double cjk_latin_space;                /* em */
+  punct_scheme punctuation;              /* default of the roles */
   char *emphasis_font, *strong_font, *code_font;
   role_style roles[ROLE_COUNT];
   numbering_mode numbering;

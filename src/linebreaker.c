@@ -71,7 +71,10 @@ static size_t trim_spaces(const lb_item *items, size_t start, size_t end) {
 static bool fits(const lb_item *items, size_t start, size_t end, double width, bool squeeze) {
   size_t e = trim_spaces(items, start, end);
   line_measure m = measure(items, start, e);
-  return m.width - (squeeze ? m.shrink : 0) <= width + 1e-6;
+  double last_shrink = e > start ? items[e - 1].shrink : 0, hang = e > start ? items[e - 1].hang : 0;
+  /* The line's last mark may hang (or lose its blank half): that is not squeezing. */
+  double reduce = squeeze ? m.shrink - last_shrink + fmax(last_shrink, hang) : hang;
+  return m.width - reduce <= width + 1e-6;
 }
 
 /* The end (exclusive) of the line from start. The longest line that fits
@@ -84,7 +87,7 @@ static size_t fit_line(const lb_item *items, size_t n, size_t start, double widt
     if (!items[i].space) ink += items[i].adv + (i > start ? items[i].gap : 0);
     shrink += items[i].shrink + (i > start ? items[i].gap * 0.5 : 0);
     /* Every item adds more width than it can squeeze: nothing further fits. */
-    if (ink - shrink > width + 1e-6 && i > start) break;
+    if (ink - shrink - items[i].hang > width + 1e-6 && i > start) break;
     if (items[i].brk == LB_NO && i + 1 < n) continue;
     if (!fits(items, start, i + 1, width, false)) {
       /* The first break that does not fit naturally: squeeze it in if we can. */
@@ -106,12 +109,26 @@ static size_t fit_line(const lb_item *items, size_t n, size_t start, double widt
 
 /* Spreads the difference between width and the natural width over the
  * line: squeezing punctuation and gaps, or stretching at stretch points. */
+/* The first item of [s, e) that justification may stretch after: items on
+ * a grid keep their cells up to the line's first CJK–Latin gap or space. */
+static size_t first_stretch(const lb_item *items, size_t s, size_t e) {
+  size_t i = s;
+  while (i < e && items[i].on_grid && items[i].gap <= 0 && !items[i].space) i++;
+  return i > s && i < e && items[i].gap > 0 ? i - 1 : i;
+}
+
 static void set_line(const lb_item *items, lb_line *line, double width, bool justify, double *extra) {
   size_t s = line->start, e = line->end;
   for (size_t i = s; i < e; i++) extra[i] = i + 1 < e ? items[i + 1].gap : 0;
   line_measure m = measure(items, s, e);
   double delta = width - m.width;
   line->width = m.width;
+  /* A line-end mark that hangs (clreq #h-hanging_punctuation: the plain
+   * scheme keeps the grid so) or reaches past the measure with its blank
+   * half takes up the overflow first; no squeezing is needed for it. */
+  double hang = e > s ? items[e - 1].hang : 0;
+  if (delta < -1e-6 && -delta <= hang + 1e-6) return;
+  if (delta < -1e-6) delta += hang;
   if (delta < -1e-6 && m.shrink > 0) {
     double ratio = fmax(delta / m.shrink, -1.0);
     for (size_t i = s; i < e; i++) {
@@ -120,8 +137,12 @@ static void set_line(const lb_item *items, lb_line *line, double width, bool jus
     }
     line->width = m.width + m.shrink * ratio;
   } else if (delta > 1e-6 && justify && m.stretch_points > 0) {
-    double each = delta / m.stretch_points;
-    for (size_t i = s; i + 1 < e; i++)
+    size_t from = first_stretch(items, s, e);
+    int points = 0;
+    for (size_t i = from; i + 1 < e; i++) points += items[i].stretch || items[i].space;
+    if (points == 0) return; /* a line on the grid without Latin stays a cell short */
+    double each = delta / points;
+    for (size_t i = from; i + 1 < e; i++)
       if (items[i].stretch || items[i].space) extra[i] += each;
     line->width = width;
     line->justified = true;

@@ -16,8 +16,12 @@ typedef struct {
   double adv;      /* natural advance, pt */
   double gap;      /* natural glue before this item (CJK–Latin space), pt */
   double shrink;   /* how much adv may shrink when squeezing, pt */
+  double hang;     /* how far it may reach past the measure when it ends a line, pt
+                    * (a closing mark's blank half, or the whole mark: hanging punctuation) */
   bool space;      /* an inter-word space: stretches, vanishes at line ends */
   bool stretch;    /* justification may add space after this item */
+  bool on_grid;    /* it stands on a character grid: justification stretches only
+                    * from the line's first Latin letter or digit on (the plain scheme) */
   unsigned char brk; /* break opportunity after this item */
 } lb_item;
 

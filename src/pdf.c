@@ -1,7 +1,9 @@
 #define _GNU_SOURCE /* memfd_create */
 #include "pdf.h"
 
+#include <ctype.h>
 #include <hpdf.h>
+#include <hpdf_doc.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <math.h>
@@ -19,6 +21,7 @@
 #include "util.h"
 
 unsigned char *hpdf_stream_bytes(HPDF_Stream s, size_t *len); /* hpdf_fast.c */
+unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len); /* hpdf_fast.c */
 
 /* Text extractors (poppler, Acrobat) read a gap wider than about a tenth
  * of an em between glyphs as a word space. Runs set with such spacing (the
@@ -32,15 +35,53 @@ static void write_raw(HPDF_Page page, const char *s) {
   HPDF_Stream_WriteStr(((HPDF_PageAttr)page->attr)->stream, s);
 }
 
-static void begin_actual_text(HPDF_Page page, const char *utf8) {
-  strbuf sb = {0};
-  sb_puts(&sb, "/Span<</ActualText<FEFF");
+/* cp as UTF-16BE hex: a surrogate pair beyond the BMP. */
+static void put_utf16_hex(strbuf *sb, uint32_t cp) {
+  if (cp > 0xFFFF)
+    sb_printf(sb, "%04X%04X", 0xD800u + ((cp - 0x10000) >> 10), 0xDC00u + ((cp - 0x10000) & 0x3FF));
+  else
+    sb_printf(sb, "%04X", (unsigned)cp);
+}
+
+/* The character a code of a face's subset stands for: itself, or for a
+ * Private Use code the real character (beyond the BMP, or a variant). */
+static uint32_t real_char(const laid_out *lo, int face, uint32_t code) {
+  if (code < 0xE000 || code > 0xF8FF) return code;
+  for (size_t i = 0; i < lo->face_ncodes[face]; i++)
+    if (lo->face_codes[face][i].code == code) return lo->face_codes[face][i].cp;
+  return code;
+}
+
+
+/* Whether a run needs /ActualText for its text to come back: it holds
+ * Private Use codes, or U+3000, which poppler would turn into an ASCII
+ * space unless it arrives inside a longer /ActualText. */
+static bool needs_actual_text(const laid_out *lo, int face, const char *utf8) {
   for (const char *p = utf8; *p;) {
     uint32_t cp;
     size_t n = utf8_decode(p, strlen(p), &cp);
     if (!n) break;
     p += n;
-    sb_printf(&sb, "%04X", (unsigned)(cp & 0xFFFF));
+    if (cp == 0x3000 || real_char(lo, face, cp) != cp) return true;
+  }
+  return false;
+}
+
+/* Opens a marked-content span whose /ActualText is the real text of the
+ * runs items[from..to]. */
+static void begin_actual_text(HPDF_Page page, const laid_out *lo, const page_item *items, size_t from,
+                              size_t to) {
+  strbuf sb = {0};
+  sb_puts(&sb, "/Span<</ActualText<FEFF");
+  for (size_t i = from; i <= to; i++) {
+    if (items[i].kind != IT_TEXT) continue;
+    for (const char *p = items[i].text; *p;) {
+      uint32_t cp;
+      size_t n = utf8_decode(p, strlen(p), &cp);
+      if (!n) break;
+      p += n;
+      put_utf16_hex(&sb, real_char(lo, items[i].face, cp));
+    }
   }
   sb_puts(&sb, ">>>BDC\n");
   write_raw(page, sb.data);
@@ -117,13 +158,45 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
  * and falls back to the font's cmap; other readers may not). Codes here are
  * Unicode code points (CID = Unicode), so the real ToUnicode is one bfrange
  * per 256-code block in use. Replaced in place: no orphaned object. */
-static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n) {
+/* Private Use codes (font_code) map to their real character, as a UTF-16
+ * surrogate pair beyond the BMP (<E000> <D870DF17> for U+2C317), so search
+ * and copy give the character, not the code. */
+static void put_bfchars(strbuf *sb, const uint16_t *codes, const uint32_t *chars, size_t n) {
+  for (size_t i = 0; i < n; i += 100) { /* at most 100 entries a section */
+    size_t k = n - i < 100 ? n - i : 100;
+    sb_printf(sb, "%zu beginbfchar\n", k);
+    for (size_t j = i; j < i + k; j++) {
+      sb_printf(sb, "<%04X> <", codes[j]);
+      put_utf16_hex(sb, chars[j]);
+      sb_puts(sb, ">\n");
+    }
+    sb_puts(sb, "endbfchar\n");
+  }
+}
+
+static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, const font_code *pua,
+                               size_t npua) {
   HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
   if (!tu || !tu->stream) return;
-  bool blocks[256] = {false};
+  bool blocks[256] = {false}, coded[256] = {false};
+  for (size_t i = 0; i < npua; i++) coded[pua[i].code >> 8] = true;
+  /* Characters in a block that also holds Private Use codes get entries of their own. */
+  VEC(uint16_t) codes = {0};
+  VEC(uint32_t) chars = {0};
   size_t nblocks = 0;
-  for (size_t i = 0; i < n; i++)
-    if (cps[i] <= 0xFFFF && !blocks[cps[i] >> 8]) blocks[cps[i] >> 8] = true, nblocks++;
+  for (size_t i = 0; i < n; i++) {
+    if (cps[i] > 0xFFFF) continue;
+    if (coded[cps[i] >> 8]) {
+      VEC_PUSH(codes, (uint16_t)cps[i]);
+      VEC_PUSH(chars, cps[i]);
+    } else if (!blocks[cps[i] >> 8]) {
+      blocks[cps[i] >> 8] = true, nblocks++;
+    }
+  }
+  for (size_t i = 0; i < npua; i++) {
+    VEC_PUSH(codes, pua[i].code);
+    VEC_PUSH(chars, pua[i].cp);
+  }
   strbuf sb = {0};
   sb_puts(&sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -138,6 +211,9 @@ static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n) {
     left--;
     if ((nblocks - left) % 100 == 0 || left == 0) sb_puts(&sb, "endbfrange\n");
   }
+  put_bfchars(&sb, codes.items, chars.items, codes.len);
+  VEC_FREE(codes);
+  VEC_FREE(chars);
   sb_puts(&sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
   const char *encoding_keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
   for (size_t i = 0; i < 4; i++) HPDF_Dict_RemoveElement(tu, encoding_keys[i]);
@@ -151,7 +227,8 @@ static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n) {
 static int load_font(writer *w, const laid_out *lo, size_t id) {
   char *data;
   size_t len;
-  if (font_face_subset(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], &data, &len, w->dl) != 0)
+  if (font_face_subset(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
+                       lo->face_ncodes[id], &data, &len, w->dl) != 0)
     return -1;
   int fd = memfd_create("brief-font", MFD_CLOEXEC);
   if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
@@ -166,7 +243,9 @@ static int load_font(writer *w, const laid_out *lo, size_t id) {
   snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
   const char *name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
   w->fonts[id] = name ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
-  if (w->fonts[id]) replace_to_unicode(w->fonts[id], lo->face_cps[id], lo->face_ncps[id]);
+  if (w->fonts[id])
+    replace_to_unicode(w->fonts[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
+                       lo->face_ncodes[id]);
   if (!w->fonts[id]) {
     diag_error(w->dl, font_face_path(lo->faces[id]), 0, 0,
                "libharu cannot load this font (error 0x%04X); use a TrueType-outline font",
@@ -263,12 +342,23 @@ typedef struct {
   int mode;
 } text_state;
 
+/* The last text item of the span starting at i: runs joined by join_next. */
+static size_t span_end(const page_box *box, size_t i) {
+  while (i + 1 < box->len && box->items[i + 1].kind == IT_TEXT && box->items[i + 1].folio == box->items[i].folio &&
+         (box->items[i].join_next ||
+          (strcmp(box->items[i].text, "\u3000") == 0 && box->items[i + 1].y == box->items[i].y)))
+    i++;
+  return i;
+}
+
 /* The page's text but its page number (folio false), or only the page
  * number in a text object of its own (folio true), which sets every text
  * state parameter again: a booklet draws it after another body. */
-static void draw_text_part(writer *w, HPDF_Page page, const page_box *box, bool folio) {
+static void draw_text_part(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box, bool folio) {
   bool open = false;
   text_state ts = {NULL, 0, folio ? NAN : 0, -1, {-1, -1, -1}, folio ? -1 : 0};
+  size_t span_last = 0; /* an /ActualText span is open up to this item */
+  bool in_span = false;
   for (size_t i = 0; i < box->len; i++) {
     const page_item *it = &box->items[i];
     if (it->kind != IT_TEXT || it->folio != folio) continue;
@@ -301,20 +391,69 @@ static void draw_text_part(writer *w, HPDF_Page page, const page_box *box, bool 
       ts.line_width = it->line_width;
     }
     bool spaced = it->char_space >= SPACED_RUN * it->size;
-    if (spaced) begin_actual_text(page, it->text);
+    if (!in_span) {
+      /* Spaced runs, runs that overlap or leave a gap (join_next) and runs
+       * with Private Use codes carry their real text as /ActualText. */
+      size_t last = span_end(box, i);
+      bool overlapping = it->char_space < -0.15 * it->size && strlen(it->text) > 4; /* several glyphs */
+      bool actual = last > i || spaced || overlapping || needs_actual_text(lo, it->face, it->text);
+      if (actual) {
+        begin_actual_text(page, lo, box->items, i, last);
+        in_span = true;
+        span_last = last;
+      }
+    }
     HPDF_Page_TextOut(page, pos(it->x), pos(it->y), it->text);
-    if (spaced) { /* the span's extent must be measured with its spacing */
+    if (in_span && spaced) { /* the span's extent must be measured with its spacing */
       HPDF_Page_SetCharSpace(page, 0);
       ts.char_space = 0;
+    }
+    if (in_span && i == span_last) {
       write_raw(page, "EMC\n");
+      in_span = false;
     }
   }
   if (open) HPDF_Page_EndText(page);
 }
 
-static void draw_text(writer *w, HPDF_Page page, const page_box *box) {
-  draw_text_part(w, page, box, false);
-  draw_text_part(w, page, box, true);
+static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box) {
+  draw_text_part(w, lo, page, box, false);
+  draw_text_part(w, lo, page, box, true);
+}
+
+/* libharu 2.3's UTF-8 encoder turns a character beyond the BMP into a
+ * space, and its plain strings stop at a zero byte: a text string (a
+ * bookmark title, the document info) is put as a binary string of its
+ * UTF-16BE bytes instead (BOM, surrogate pairs), which it writes as hex. */
+static void set_text_string(HPDF_Dict dict, const char *key, const char *utf8) {
+  strbuf sb = {0};
+  sb_append(&sb, "\xFE\xFF", 2);
+  for (const char *p = utf8; *p;) {
+    uint32_t cp;
+    size_t n = utf8_decode(p, strlen(p), &cp);
+    if (!n) break;
+    p += n;
+    uint16_t units[2] = {(uint16_t)cp, 0};
+    size_t k = 1;
+    if (cp > 0xFFFF) {
+      units[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+      units[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+      k = 2;
+    }
+    for (size_t j = 0; j < k; j++) {
+      char b[2] = {(char)(units[j] >> 8), (char)units[j]};
+      sb_append(&sb, b, 2);
+    }
+  }
+  HPDF_Binary bin = HPDF_Binary_New(dict->mmgr, (HPDF_BYTE *)sb.data, (HPDF_UINT)sb.len);
+  if (bin) HPDF_Dict_Add(dict, key, bin);
+  sb_free(&sb);
+}
+
+static bool beyond_bmp(const char *utf8) {
+  for (const unsigned char *p = (const unsigned char *)utf8; *p; p++)
+    if (*p >= 0xF0) return true;
+  return false;
 }
 
 /* Bookmarks nest by level; a deeper level hangs under the last shallower
@@ -329,6 +468,7 @@ static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages, HPDF_Ou
     for (int l = level - 1; l >= 0 && !parent; l--) parent = parents[l];
     HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, e->title, utf8);
     if (!o) continue;
+    if (beyond_bmp(e->title)) set_text_string(o, "Title", e->title);
     HPDF_Destination dst = HPDF_Page_CreateDestination(pages[e->page]);
     HPDF_Destination_SetFitH(dst, (HPDF_REAL)e->y);
     HPDF_Outline_SetDestination(o, dst);
@@ -361,6 +501,10 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
   if (lo->subject) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_SUBJECT, lo->subject);
   if (lo->keywords) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_KEYWORDS, lo->keywords);
   HPDF_SetInfoAttr(w->pdf, HPDF_INFO_CREATOR, opts->creator);
+  const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
+  const char *values[] = {lo->title, lo->author, lo->subject, lo->keywords};
+  for (size_t i = 0; i < 4; i++)
+    if (values[i] && beyond_bmp(values[i])) set_text_string(w->pdf->info, keys[i], values[i]);
   set_date(w, lo, opts);
 }
 
@@ -502,6 +646,61 @@ static void take_part(writer *w, HPDF_Page page, const page_box *box, pdf_page_p
     }
 }
 
+/* The body as libharu wrote it: "/F2 16 Tf" selects the page's second font,
+ * "<4e2d6587> Tj" shows codes as 4 hex digits each. */
+void pdf_part_recode(pdf_page_part *p, int face, const uint16_t *from, const uint16_t *to, size_t n) {
+  size_t magic = sizeof PDF_PRECOMPRESSED - 1;
+  if (p->body_len <= magic) return;
+  int font = 0; /* the resource number F<font> of face on this page, 0: none */
+  for (size_t i = 0; i < p->nfaces; i++)
+    if (p->faces[i] == face) font = (int)i + 1;
+  if (!font) return;
+  size_t len = 0;
+  unsigned char *text = pdf_inflate(p->body + magic, p->body_len - magic, &len);
+  if (!text) return;
+  strbuf sb = {0};
+  int current = 0;
+  for (size_t i = 0; i < len;) {
+    if (text[i] == '/' && i + 1 < len && text[i + 1] == 'F') { /* a font selection: /F<k> <size> Tf */
+      current = atoi((const char *)text + i + 2);
+    }
+    if (text[i] == '<' && current == font && (i == 0 || text[i - 1] != '<')) {
+      size_t j = i + 1;
+      while (j < len && isxdigit(text[j])) j++;
+      if (j < len && text[j] == '>' && (j - i - 1) % 4 == 0 && j + 3 < len && !memcmp(text + j + 1, " Tj", 3)) {
+        sb_putc(&sb, '<');
+        for (size_t k = i + 1; k < j; k += 4) {
+          char hex[5] = {(char)text[k], (char)text[k + 1], (char)text[k + 2], (char)text[k + 3], 0};
+          unsigned code = (unsigned)strtoul(hex, NULL, 16);
+          for (size_t m = 0; m < n; m++)
+            if (from[m] == code) {
+              code = to[m];
+              break;
+            }
+          sb_printf(&sb, "%04x", code);
+        }
+        i = j; /* the '>' is copied below */
+      }
+    }
+    sb_putc(&sb, (char)text[i]);
+    i++;
+  }
+  free(text);
+  unsigned char *z = NULL;
+  size_t zn = pdf_deflate(sb.data, sb.len, &z);
+  sb_free(&sb);
+  if (!zn) {
+    free(z);
+    return;
+  }
+  free(p->body);
+  p->body = xmalloc(magic + zn);
+  memcpy(p->body, PDF_PRECOMPRESSED, magic);
+  memcpy(p->body + magic, z, zn);
+  p->body_len = magic + zn;
+  free(z);
+}
+
 void pdf_page_part_free(pdf_page_part *p) {
   if (!p) return;
   free(p->faces);
@@ -514,11 +713,11 @@ void pdf_page_part_free(pdf_page_part *p) {
 }
 
 /* The body, then the page number in a text object of its own. */
-static void draw_page(writer *w, HPDF_Page page, const page_box *box, pdf_page_part *part) {
+static void draw_page(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box, pdf_page_part *part) {
   draw_graphics(w, page, box);
-  draw_text_part(w, page, box, false);
+  draw_text_part(w, lo, page, box, false);
   if (part) take_part(w, page, box, part);
-  draw_text_part(w, page, box, true);
+  draw_text_part(w, lo, page, box, true);
 }
 
 /* One copy of the laid-out pages. A numbered copy adds its 份号 (marks) in
@@ -542,11 +741,11 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
       if (marks && p == 0) add_stream(page, first[p].contents); /* then the number, below */
       else HPDF_Dict_Add(page, "Contents", first[p].contents);     /* its own stream stays empty */
     } else {
-      draw_page(w, page, &lo->pages[p], w->parts && !share ? &w->parts[p] : NULL);
+      draw_page(w, lo, page, &lo->pages[p], w->parts && !share ? &w->parts[p] : NULL);
       if (first && !share) first[p] = (first_copy_page){page, attr->contents};
       if (marks && p == 0 && !add_stream(page, attr->contents)) break;
     }
-    if (marks && p == 0) draw_text(w, page, marks);
+    if (marks && p == 0) draw_text(w, lo, page, marks);
   }
   HPDF_Outline root = NULL;
   if (w->timed_out) { /* the PDF is abandoned: no outline over missing pages */
@@ -618,7 +817,7 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   int rc = 0;
   for (size_t id = 0; id < lo->nfaces; id++) w->font_fds[id] = -1;
   for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
-    if (lo->face_ncps[id]) rc = load_font(w, lo, id);
+    if (lo->face_ncps[id] || lo->face_ncodes[id]) rc = load_font(w, lo, id);
   if (rc == 0) set_info(w, lo, opts);
   return rc;
 }
@@ -727,7 +926,7 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
         rc = -1;
       }
       draw_graphics(&w, w.pages[p], &frame->pages[p]);
-      draw_text(&w, w.pages[p], &frame->pages[p]);
+      draw_text(&w, frame, w.pages[p], &frame->pages[p]);
     }
     if (rc == 0 && !w.err.error) add_outline(&w, frame, w.pages, NULL);
     if (w.err.error) rc = -1;

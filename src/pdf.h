@@ -4,6 +4,7 @@
 #define BRIEF_PDF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "layout.h"
@@ -42,6 +43,9 @@ typedef struct {
 int pdf_write_parts(const laid_out *lo, const pdf_options *opts, const char *path, pdf_page_part *parts,
                     diag_list *dl);
 void pdf_page_part_free(pdf_page_part *p);
+/* Re-encodes the text shown with face's font in a part's body: code
+ * from[k] becomes to[k] (Private Use codes the booklet numbers anew). */
+void pdf_part_recode(pdf_page_part *p, int face, const uint16_t *from, const uint16_t *to, size_t n);
 
 /* Writes a booklet: frame holds every page (cover, contents, and for each
  * brief page its booklet page number), the outline and the characters of

@@ -386,8 +386,12 @@ int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, b
     facts->nfaces = lo.nfaces;
     facts->face_cps = lo.face_cps;
     facts->face_ncps = lo.face_ncps;
+    facts->face_codes = lo.face_codes;
+    facts->face_ncodes = lo.face_ncodes;
     lo.face_cps = NULL;
     lo.face_ncps = NULL;
+    lo.face_codes = NULL;
+    lo.face_ncodes = NULL;
     lo.nfaces = 0;
     facts->parts = parts;
   } else {
@@ -405,10 +409,50 @@ void brief_facts_free(brief_facts *f) {
   for (size_t i = 0; i < f->nfaces; i++) free(f->face_cps ? f->face_cps[i] : NULL);
   free(f->face_cps);
   free(f->face_ncps);
+  for (size_t i = 0; i < f->nfaces; i++) free(f->face_codes ? f->face_codes[i] : NULL);
+  free(f->face_codes);
+  free(f->face_ncodes);
   if (f->parts)
     for (size_t p = 0; p < f->entry.npages; p++) pdf_page_part_free(&f->parts[p]);
   free(f->parts);
   memset(f, 0, sizeof *f);
+}
+
+/* The booklet's Private Use code for a glyph of face id (the frame's own
+ * codes first, then the briefs' in booklet order: the same for any number
+ * of workers). */
+static uint16_t booklet_code(laid_out *book, const font_code *c, size_t id) {
+  for (size_t k = 0; k < book->face_ncodes[id]; k++)
+    if (book->face_codes[id][k].cp == c->cp && book->face_codes[id][k].gid == c->gid) return book->face_codes[id][k].code;
+  size_t n = book->face_ncodes[id];
+  uint32_t code = n ? book->face_codes[id][n - 1].code + 1u : 0xE000;
+  while (code <= 0xF8FF && font_face_has(book->faces[id], code)) code++;
+  book->face_codes[id] = xrealloc(book->face_codes[id], (n + 1) * sizeof *book->face_codes[id]);
+  book->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
+  book->face_ncodes[id] = n + 1;
+  return (uint16_t)code;
+}
+
+/* Each brief numbers its Private Use codes from U+E000: where the booklet
+ * gives a glyph another code, that brief's page bodies are re-encoded. */
+static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    brief_facts *f = facts[i];
+    for (size_t id = 0; id < f->nfaces && id < book->nfaces; id++) {
+      size_t m = f->face_ncodes ? f->face_ncodes[id] : 0;
+      if (!m) continue;
+      uint16_t *from = xcalloc(m + 1, sizeof *from), *to = xcalloc(m + 1, sizeof *to);
+      bool same = true;
+      for (size_t k = 0; k < m; k++) {
+        from[k] = f->face_codes[id][k].code;
+        to[k] = booklet_code(book, &f->face_codes[id][k], id);
+        same &= from[k] == to[k];
+      }
+      for (size_t p = 0; !same && f->parts && p < f->entry.npages; p++) pdf_part_recode(&f->parts[p], (int)id, from, to, m);
+      free(from);
+      free(to);
+    }
+  }
 }
 
 /* The booklet from the briefs' facts (in booklet order) and used[], the
@@ -440,6 +484,7 @@ int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *l
       frame.face_cps[id] = cps.items;
       frame.face_ncps[id] = cps.len;
     }
+    booklet_codes(&frame, facts, n);
     const pdf_page_part **parts = xcalloc(frame.npages + 1, sizeof *parts);
     for (size_t p = 0; p < frame.npages; p++)
       if (host[p] >= 0) parts[p] = &facts[host[p]]->parts[host_page[p]];

@@ -34,18 +34,37 @@ static const font_chain *role_chain(layout_ctx *c, role_id r, bool bold, bool *f
   return c->role_chain[r];
 }
 
-static void mark_used(layout_ctx *c, const font_face *f, uint32_t cp) {
+/* Records that face f prints cp, and returns the code the PDF shows it
+ * with: cp itself, or for a character beyond the BMP (libharu 2.3 writes
+ * 16-bit codes only) and for a glyph the cmap does not reach (the font's
+ * Chinese dash), a Private Use code of that face's subset, U+E000 upwards,
+ * skipping codes the font itself maps. /ToUnicode and /ActualText give the
+ * real character back (pdf.c). Codes go by first use: same input, same bytes. */
+static uint32_t mark_used(layout_ctx *c, const font_face *f, uint32_t cp) {
   int id = font_face_id(f);
-  if (!c->used[id]) c->used[id] = xcalloc(65536 / 8, 1);
-  c->used[id][cp >> 3] |= (uint8_t)(1u << (cp & 7));
+  unsigned variant = font_face_variant(f, cp);
+  if (cp <= 0xFFFF && !variant) {
+    if (!c->used[id]) c->used[id] = xcalloc(65536 / 8, 1);
+    c->used[id][cp >> 3] |= (uint8_t)(1u << (cp & 7));
+    return cp;
+  }
+  for (size_t i = 0; i < c->codes[id].len; i++)
+    if (c->codes[id].items[i].cp == cp) return c->codes[id].items[i].code;
+  uint32_t code = c->codes[id].len ? c->codes[id].items[c->codes[id].len - 1].code + 1u : 0xE000;
+  while (code <= 0xF8FF && font_face_has(f, code)) code++;
+  if (code > 0xF8FF) return 0; /* 6,400 codes in one face: never in a brief */
+  font_code fc = {(uint16_t)code, cp, variant ? variant : font_face_glyph(f, cp)};
+  VEC_PUSH(c->codes[id], fc);
+  return code;
 }
 
 /* ---- setting text into lines ------------------------------------------ */
 
 typedef struct {
-  uint32_t cp;
+  uint32_t cp, code;   /* code: what the PDF shows it with (mark_used) */
   const font_face *face;
   double size, glyph;  /* glyph: the font's advance at size */
+  double cell, xoff;   /* the advance set (a full em for quotes in Chinese text) and where in it the glyph goes */
   bool fake_bold, strike;
   rgb color;
   const char *url;
@@ -59,12 +78,7 @@ static void missing_glyph(layout_ctx *c, const span *s, int offset, uint32_t cp,
   strbuf fams = {0};
   for (size_t i = 0; ch && i < ch->len; i++)
     sb_printf(&fams, "%s%s", i ? ", " : "", font_face_family(ch->faces[i]));
-  if (cp > 0xFFFF)
-    diag_error(c->dl, c->doc->file, s->line, s->col + offset,
-               "'%s' (U+%04X) is outside the Basic Multilingual Plane and cannot be printed "
-               "(libharu 2.3 turns it into a space); replace it with a BMP character", buf, cp);
-  else
-    diag_error(c->dl, c->doc->file, s->line, s->col + offset,
+  diag_error(c->dl, c->doc->file, s->line, s->col + offset,
                "no font has '%s' (U+%04X): font role '%s' tried %s; put a font file that has it in "
                "fonts/ and add its family to that role in fonts/fontmap.yaml",
                buf, cp, ch ? ch->role : "?", fams.len ? fams.data : "no installed font");
@@ -113,9 +127,9 @@ static void push_chars(layout_ctx *c, const span *s, role_id role, bool bold, do
     offset++;
     if (cp == '\t') cp = ' ';
     if (cp < 0x20 || cp == 0x7F || cp == 0xFEFF || cp == 0x200B) continue;
-    const font_face *f = cp <= 0xFFFF ? font_chain_find(ch, cp) : NULL;
+    const font_face *f = font_chain_find(ch, cp);
     bool f_fake = fake;
-    if (!f && base && cp <= 0xFFFF) {
+    if (!f && base) {
       f = font_chain_find(base, cp);
       f_fake = base_fake;
     }
@@ -123,8 +137,13 @@ static void push_chars(layout_ctx *c, const span *s, role_id role, bool bold, do
       missing_glyph(c, s, offset - 1, cp, ch);
       continue;
     }
-    mark_used(c, f, cp);
-    tchar t = {cp, f, size, font_face_advance(f, cp) * size, f_fake, (s->style & ST_STRIKE) != 0,
+    uint32_t code = mark_used(c, f, cp);
+    if (!code) {
+      missing_glyph(c, s, offset - 1, cp, NULL);
+      continue;
+    }
+    double glyph = font_face_advance(f, cp) * size;
+    tchar t = {cp, code, f, size, glyph, glyph, 0, f_fake, (s->style & ST_STRIKE) != 0,
                s->url ? link_color : rs->color, s->url};
     VEC_PUSH(*out, t);
   }
@@ -136,45 +155,136 @@ double grid_tracking(const layout_ctx *c, role_id role) {
   return c->area_w / c->spec->grid_chars - c->spec->roles[ROLE_BODY].size;
 }
 
-/* Squeezable blank of a full-width mark: at most half an em, leaving a
- * tenth of an em beside the ink (fonts place marks differently). */
-static double squeezable(double blank_em, double size) {
-  double s = blank_em - 0.1;
-  return (s > 0.5 ? 0.5 : s < 0 ? 0 : s) * size;
+/* Which side of a full-width mark is blank in mainland typesetting: -1 the
+ * left (opening marks （“《…), 1 the right (closing and pause marks ，。、；：？！）”》…),
+ * 0 not such a mark (clreq #h-punctuation_adjustment_space). How much is
+ * blank comes from the font. */
+static int blank_side(uint32_t cp) {
+  if (is_opening_punct(cp)) return -1;
+  if (is_closing_punct(cp) || cp == 0xFF1F || cp == 0xFF01) return 1;
+  return 0;
 }
+
+static bool is_quote(uint32_t cp) { return cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019; }
+
+/* “ ” ‘ ’ are ambiguous-width: in Chinese text (a wide neighbour) they take
+ * a full em like every other Chinese mark, the opening ones with their ink
+ * on the right half, the closing ones on the left (GB/T 15834, clreq
+ * #h-punctuation_marks_width), even where a font draws them a third of an
+ * em wide (LXGW WenKai, WenQuanYi Zen Hei). Between Latin letters they keep
+ * the font's width. */
+static void fit_quotes(tchar *t, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (!is_quote(t[i].cp) || t[i].glyph >= 0.9 * t[i].size) continue;
+    bool chinese = false;
+    for (size_t k = i; k-- > 0 && !chinese;) { /* the nearest non-quote on each side */
+      if (is_quote(t[k].cp)) continue;
+      chinese = is_wide(t[k].cp);
+      break;
+    }
+    for (size_t k = i + 1; k < n && !chinese; k++) {
+      if (is_quote(t[k].cp)) continue;
+      chinese = is_wide(t[k].cp);
+      break;
+    }
+    if (!chinese) continue;
+    t[i].cell = t[i].size;
+    t[i].xoff = blank_side(t[i].cp) < 0 ? t[i].size - t[i].glyph : 0;
+  }
+}
+
+/* The blank half of each full-width mark, at size (pt): from the font
+ * (GPOS 'halt', else its ink box), and for a quote set a full em by
+ * fit_quotes the part of the em its glyph leaves free. At most half an em. */
+static void mark_blanks(const tchar *t, size_t n, double *left, double *right) {
+  for (size_t i = 0; i < n; i++) {
+    left[i] = right[i] = 0;
+    int side = blank_side(t[i].cp);
+    if (!side || t[i].cell < 0.9 * t[i].size) continue;
+    double l, r;
+    if (t[i].cell != t[i].glyph) {
+      l = r = (t[i].cell - t[i].glyph) / t[i].size;
+    } else if (!font_face_blanks(t[i].face, t[i].cp, &l, &r)) {
+      continue;
+    }
+    double blank = fmin(side < 0 ? l : r, 0.5) * t[i].size;
+    if (side < 0) left[i] = blank;
+    else right[i] = blank;
+  }
+}
+
+/* Squeezable part of a blank when filling a line: a tenth of an em stays
+ * beside the ink (fonts place marks differently). */
+static double squeezable(double blank, double size) { return fmax(0, blank - 0.1 * size); }
+
+/* 。？！ (and ．): full width in the kaiming scheme. */
+static bool is_stop(uint32_t cp) { return cp == 0x3002 || cp == 0xFF1F || cp == 0xFF01 || cp == 0xFF0E; }
 
 static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb_item *items) {
   double track = grid_tracking(c, role), gap = c->spec->cjk_latin_space;
+  punct_scheme scheme = c->spec->roles[role].punctuation;
   double *left = xcalloc(n + 1, sizeof *left), *right = xcalloc(n + 1, sizeof *right);
-  for (size_t i = 0; i < n; i++) {
-    bool full = t[i].glyph >= 0.9 * t[i].size;
-    if (full && (is_closing_punct(t[i].cp) || is_opening_punct(t[i].cp))) {
-      font_face_blanks(t[i].face, t[i].cp, &left[i], &right[i]);
-      left[i] = is_opening_punct(t[i].cp) ? squeezable(left[i], t[i].size) : 0;
-      right[i] = is_closing_punct(t[i].cp) ? squeezable(right[i], t[i].size) : 0;
-    }
-  }
+  mark_blanks(t, n, left, right);
   for (size_t i = 0; i < n; i++) {
     lb_item *it = &items[i];
     it->cp = t[i].cp;
-    it->adv = t[i].glyph + track;
+    it->adv = t[i].cell + track;
     it->space = t[i].cp == ' ' || t[i].cp == 0xA0;
     it->gap = 0;
+    it->hang = 0;
+    it->on_grid = false;
     if (i > 0 && ((is_cjk_ideograph(t[i - 1].cp) && is_ascii_alnum(t[i].cp)) ||
                   (is_ascii_alnum(t[i - 1].cp) && is_cjk_ideograph(t[i].cp))))
       it->gap = gap * t[i].size;
-    /* A closing mark squeezes its right blank; an opening mark's left blank
-     * is squeezed by pulling it towards the item before. */
-    it->shrink = right[i] + (i + 1 < n ? left[i + 1] : 0);
-    /* Two marks in a row take about 1.5 em: “。”” and “，（”. */
-    double pair = right[i] > 0 && i + 1 < n && (right[i + 1] > 0 || left[i + 1] > 0) ? right[i]
-                  : i + 1 < n && left[i] > 0 && left[i + 1] > 0 ? left[i + 1] : 0;
-    if (pair > 0) {
-      it->adv -= pair;
-      it->shrink = 0;
-    }
     it->stretch = i + 1 < n && (is_wide(t[i].cp) || is_wide(t[i + 1].cp));
     it->brk = LB_NO;
+    it->shrink = 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    lb_item *it = &items[i];
+    switch (scheme) {
+      case PUNCT_PLAIN:
+        /* No adjustment: every mark a full cell, nothing squeezed, no
+         * stretch before the line's first Latin letter or digit, so body
+         * characters stay on the grid; a closing mark that would have to
+         * start a line hangs past the measure instead (clreq #h-hanging_punctuation). */
+        it->on_grid = true;
+        it->hang = right[i] > 0 ? it->adv : 0;
+        break;
+      case PUNCT_BANJIAO:
+      case PUNCT_KAIMING:
+        /* Half-width marks lose their blank half outright: a closing mark
+         * its right half, an opening mark its left half (pulled towards the
+         * item before). kaiming keeps 。？！ a full em (they may lose their
+         * blank half at a line end or when squeezing). */
+        if (scheme == PUNCT_KAIMING && is_stop(t[i].cp)) {
+          it->shrink = squeezable(right[i], t[i].size);
+          it->hang = right[i];
+        } else if (right[i] > 0) {
+          it->adv -= right[i];
+        } else if (left[i] > 0 && i > 0) {
+          items[i - 1].adv -= left[i];
+        }
+        break;
+      default: {
+        /* quanjiao. A closing mark squeezes its right blank; an opening mark's
+         * left blank is squeezed by pulling it towards the item before. At a
+         * line end a closing mark may lose its blank half. */
+        it->shrink = squeezable(right[i], t[i].size) + (i + 1 < n ? squeezable(left[i + 1], t[i + 1].size) : 0);
+        it->hang = right[i];
+        /* Adjacent marks take 1.5 em (clreq #h-adjustment_of_adjacent_punctuation_marks):
+         * after a closing mark its right blank goes (。” ，“ ？“ ）、 ）。); between two
+         * opening marks the second one's left blank goes (《（). Whatever the role. */
+        bool next_mark = i + 1 < n && (right[i + 1] > 0 || left[i + 1] > 0);
+        double pair = right[i] > 0 && next_mark ? right[i]
+                      : i + 1 < n && left[i] > 0 && left[i + 1] > 0 ? left[i + 1] : 0;
+        if (pair > 0) {
+          it->adv -= pair;
+          it->shrink = 0;
+          it->hang = 0;
+        }
+      }
+    }
   }
   for (size_t i = 1; i < n; i++)
     if (items[i].gap > 0) items[i - 1].stretch = true;
@@ -183,17 +293,23 @@ static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb
 }
 
 static bool same_run(const tchar *a, const tchar *b, double sa, double sb) {
-  return a->face == b->face && a->size == b->size && a->fake_bold == b->fake_bold &&
+  return a->xoff == 0 && b->xoff == 0 && a->face == b->face && a->size == b->size && a->fake_bold == b->fake_bold &&
          a->color.r == b->color.r && a->color.g == b->color.g && a->color.b == b->color.b &&
          fabs(sa - sb) < 0.0005;
 }
 
 static void emit_text_run(text_line *tl, const tchar *t, size_t from, size_t to, double x,
                           double baseline, double char_space) {
+  /* libharu does not draw text whose advance adds up to nothing (a closing
+   * mark followed by an opening one in the half-width schemes gives its
+   * whole cell to the opening mark): keep a trace of advance. */
+  double total = 0;
+  for (size_t k = from; k < to; k++) total += t[k].glyph + char_space;
+  if (fabs(total) < 0.01) char_space += 0.02 / (double)(to - from);
   strbuf sb = {0};
   for (size_t k = from; k < to; k++) {
     char buf[4];
-    sb_append(&sb, buf, utf8_encode(t[k].cp, buf));
+    sb_append(&sb, buf, utf8_encode(t[k].code, buf));
   }
   page_item it = {.kind = IT_TEXT, .x = x, .y = baseline, .face = font_face_id(t[from].face),
                   .size = t[from].size, .char_space = char_space, .fake_bold = t[from].fake_bold,
@@ -209,13 +325,13 @@ static void emit_decorations(text_line *tl, const tchar *t, const double *xs, si
     if (t[i].strike) {
       while (j < e && t[j].strike) j++;
       double y = baseline - t[i].size * 0.32;
-      page_item it = {.kind = IT_LINE, .x = xs[i], .y = y, .w = xs[j - 1] + t[j - 1].glyph - xs[i],
+      page_item it = {.kind = IT_LINE, .x = xs[i], .y = y, .w = xs[j - 1] + t[j - 1].cell - xs[i],
                       .h = 0, .line_width = t[i].size * 0.06, .color = t[i].color};
       VEC_PUSH(tl->items, it);
     } else if (t[i].url) {
       while (j < e && t[j].url == t[i].url) j++;
       page_item it = {.kind = IT_LINK, .x = xs[i], .y = baseline - t[i].size * EM_ASCENT,
-                      .w = xs[j - 1] + t[j - 1].glyph - xs[i], .h = t[i].size, .text = xstrdup(t[i].url)};
+                      .w = xs[j - 1] + t[j - 1].cell - xs[i], .h = t[i].size, .text = xstrdup(t[i].url)};
       VEC_PUSH(tl->items, it);
     }
     i = j;
@@ -249,7 +365,12 @@ static void emit_line(layout_ctx *c, const text_frame *f, const tchar *t, const 
     double sp_i = items[i].adv + extra[i] - t[i].glyph;
     double sp_next = i + 1 < e ? items[i + 1].adv + extra[i + 1] - t[i + 1].glyph : 0;
     if (i + 1 < e && same_run(&t[i], &t[i + 1], sp_i, sp_next)) continue;
-    emit_text_run(tl, t, from, i + 1, xs[from], baseline, sp_i);
+    /* A glyph placed inside a wider cell (a narrow quote) is a run of its own. */
+    emit_text_run(tl, t, from, i + 1, xs[from] + t[from].xoff, baseline, from == i && t[i].xoff ? 0 : sp_i);
+    /* A compressed mark overlaps the next glyph's box, a narrow opening quote
+     * leaves a gap before its ink: extractors would split the word there. */
+    if (i + 1 < e && (sp_i < -0.15 * t[i].size || t[i + 1].xoff > 0.1 * t[i + 1].size))
+      tl->items.items[tl->items.len - 1].join_next = true;
     from = i + 1;
   }
   emit_decorations(tl, t, xs, s, e, baseline);
@@ -286,6 +407,7 @@ static void set_text_breaking(layout_ctx *c, const span_list *spans, const text_
   }
   lb_item *items = xcalloc(n, sizeof *items);
   double *extra = xcalloc(n, sizeof *extra);
+  fit_quotes(chars.items, n);
   make_items(c, chars.items, n, f->role, items);
   lb_find_breaks(items, n);
   lb_keep_units(items, n, long_word_width(size));
@@ -350,6 +472,7 @@ lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bo
   size_t n = chars.len;
   lb_item *items = n ? xcalloc(n, sizeof *items) : NULL;
   if (n) {
+    fit_quotes(chars.items, n);
     make_items(c, chars.items, n, role, items);
     lb_find_breaks(items, n);
     lb_keep_units(items, n, long_word_width(size));

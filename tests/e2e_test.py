@@ -219,7 +219,7 @@ def test_chinese_bold(tmp):
         hexed = "".join(f"{ord(ch):04x}" for ch in words.rstrip("：。”"))  # squeezed marks are runs of their own
         faces = [font_of_text(pdf, p, hexed) for p in range(1, npages + 1)]
         face = next((f for f in faces if f), "")
-        check("ZenHei" in face, f"{words} set in the strong face, got {face!r}")
+        check("NotoSansSC" in face, f"{words} set in the strong face (Noto Sans SC), got {face!r}")
     for md in sorted(glob.glob(os.path.join(INPUT, "*.md"))):
         levels = {len(h) for h in re.findall(r"^(#+) (?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+．|（\d+）)",
                                              open(md, encoding="utf-8").read(), re.M)}
@@ -237,6 +237,16 @@ def test_gb18030(tmp):
         check(open(a, "rb").read() == open(b, "rb").read(), f"{md}: GB18030 figures give the same PDF")
 
 
+def font_descent(pdf, name):
+    """The /Descent (in ems, negative) of the embedded font whose name contains name."""
+    objs = json.loads(run("qpdf", "--json=2", "--json-key=qpdf", pdf).stdout)["qpdf"][1]
+    for v in objs.values():
+        v = v.get("value")
+        if isinstance(v, dict) and v.get("/Type") == "/FontDescriptor" and name in v.get("/FontName", ""):
+            return v["/Descent"] / 1000
+    return 0
+
+
 def test_official_grid(tmp):
     """GB/T 9704 measured on the PDF: margins, 28 characters × 22 lines, page numbers."""
     md = os.path.join(tmp, "grid.md")
@@ -245,8 +255,11 @@ def test_official_grid(tmp):
     pdf = os.path.join(tmp, "grid.pdf")
     check(render(md, pdf, figures=None).returncode == 0, "render grid test")
     pages = bbox_lines(pdf)
+    # poppler's line boxes span the font's ascent and descent: the 16 pt em
+    # box (baseline at 0.88 em) is found from the descent in the PDF.
+    descent = font_descent(pdf, "NotoSerifSC-Regular")
     for number, lines in enumerate(pages[:2], 1):
-        body = [l for l in lines if 14 < l["yMax"] - l["yMin"] < 21 and "—" not in l["text"]]
+        body = [l for l in lines if 14 < l["yMax"] - l["yMin"] < 26 and "—" not in l["text"]]
         full = [l for l in body if abs(l["xMax"] - (210 - 26) * MM) < 0.5 * MM]
         if number == 2:
             print(f"  official grid: page 2 has {len(body)} body lines; "
@@ -256,13 +269,14 @@ def test_official_grid(tmp):
             check(len(body) == 22, f"22 body lines on a full page, got {len(body)}")
             # The first grid line's em box starts half a line gap below the 37 mm margin.
             em_top = 37 * MM + (225 * MM / 22 - 16) / 2
-            check(abs(min(l["yMin"] for l in body) - em_top) < 0.5 * MM, "first line on the grid under the 37 mm top margin")
-            check(max(l["yMax"] for l in body) <= (297 - 35) * MM + 0.5 * MM, "last line inside the type area")
+            tops = [l["yMax"] + descent * 16 - 0.88 * 16 for l in body]
+            check(abs(min(tops) - em_top) < 0.5 * MM, "first line on the grid under the 37 mm top margin")
+            check(max(t + 16 for t in tops) <= (297 - 35) * MM + 0.5 * MM, "last line inside the type area")
         cell = 156 * MM / 28  # indented first lines count their two empty cells
         cells = [len(l["text"]) + round((l["xMin"] - 28 * MM) / cell) for l in full]
         check(all(c == 28 for c in cells) and len(full) >= 18, f"28 characters on every full line (page {number}): {cells}")
         check(abs(min(l["xMin"] for l in body) - 28 * MM) < 0.5 * MM, "left margin 28 mm")
-        pn = [l for l in lines if re.fullmatch(r"—\d+—", l["text"])]
+        pn = [l for l in lines if re.fullmatch(r"—\s?\d+\s?—", l["text"])]
         check(len(pn) == 1, f"one page number on page {number}")
         if pn:
             one_char = 14
@@ -293,7 +307,7 @@ def test_errors(tmp):
     good = sorted(glob.glob(os.path.join(INPUT, "*.md")))[0]
     cases = [
         ("tofu", "---\ntitle: t\n---\n\n正文有\u2fff字。\n", None, r"tofu\.md:5:4: error: no font has '\u2fff' \(U\+2FFF\)"),
-        ("nonbmp", "---\ntitle: t\n---\n\n𠮷野家\n", None, r"nonbmp\.md:5:1: error: '𠮷' \(U\+20BB7\) is outside the Basic Multilingual Plane"),
+        ("nonbmp", "---\ntitle: t\n---\n\n𠮷野家\n", None, r"nonbmp\.md:5:1: error: no font has '𠮷' \(U\+20BB7\): font role 'fangsong' tried Noto Serif SC"),
         ("utf8", b"---\ntitle: t\n---\n\n\xe4\xb8\xad\xff\n", None, r"utf8\.md:5:2: error: invalid UTF-8"),
         ("image", "---\ntitle: t\n---\n\n![图](missing.png)\n", None, r"image\.md:5:\d+: error: image .*missing\.png' not found"),
         ("indicator", "---\ntitle: t\ncounty: 陇西县\n---\n\n发生率{{贫困发生}}。\n", FIGURES, r"indicator\.md:6:4: error: unknown indicator '贫困发生'; .* has: 贫困发生率"),
@@ -388,7 +402,8 @@ def test_features(tmp):
     outlines = [v for v in objs.values() if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Outlines"]
     check(outlines and outlines[0]["value"].get("/Count", 0) != 0, "PDF outline")
     fonts = run("pdffonts", pdf).stdout
-    check("Mono" in fonts and "WenKai" in fonts and "ZenHei" in fonts, f"code, emphasis and strong faces:\n{fonts}")
+    check("Mono" in fonts and "WenKai" in fonts and "NotoSansSC" in fonts and "NotoSerifSC" in fonts,
+          f"code, emphasis, strong and body faces:\n{fonts}")
     text = run("pdftotext", pdf, "-").stdout
     check("汉字之间不产生空格" in text.replace("\n", "") and "English words keep a space." in text.replace("\n", " "),
           "soft breaks: none between hanzi, a space between Latin words")

@@ -1,3 +1,5 @@
+#include <hb.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,10 +30,45 @@ int main(void) {
   uint32_t cps[] = {0x4E00, 0x9647, 0x3002};
   char *data = NULL;
   size_t len = 0;
-  CHECK(font_face_subset(f, cps, 3, &data, &len, &dl) == 0);
+  CHECK(font_face_subset(f, cps, 3, NULL, 0, &data, &len, &dl) == 0);
   CHECK(len > 100 && len < 60000);
   CHECK(data && memcmp(data, "\0\1\0\0", 4) == 0);
   free(data);
+  /* Mainland punctuation from the font's GPOS 'halt': 、 and ， blank on the
+   * right, （ and “ on the left, half an em each (Noto Serif SC). */
+  const font_face *song = font_chain_find(font_lib_role(lib, "song", &dl), 0x3001);
+  CHECK(song && strstr(font_face_family(song), "Noto Serif SC") != NULL);
+  if (song) {
+    double l, r;
+    CHECK(font_face_blanks_from_gpos(song));
+    CHECK(font_face_blanks(song, 0x3001, &l, &r) && l < 0.01 && fabs(r - 0.5) < 0.01);
+    CHECK(font_face_blanks(song, 0xFF0C, &l, &r) && l < 0.01 && fabs(r - 0.5) < 0.01);
+    CHECK(font_face_blanks(song, 0xFF08, &l, &r) && fabs(l - 0.5) < 0.01 && r < 0.01);
+    CHECK(font_face_blanks(song, 0x201C, &l, &r) && fabs(l - 0.5) < 0.01 && r < 0.01);
+    CHECK(!font_face_blanks(song, 0x4E00, &l, &r));
+    /* Its Chinese dash is a full-em glyph the cmap does not reach. */
+    CHECK(font_face_variant(song, 0x2014) != 0);
+    CHECK_NEAR(font_face_advance(song, 0x2014), 1.0, 0.01);
+    /* A subset with Private Use codes: 𬌗 under U+E000, the dash under U+E001. */
+    uint32_t bmp[] = {0x4E00, 0x738B};
+    font_code codes[] = {{0xE000, 0x2C317, font_face_glyph(song, 0x2C317)},
+                         {0xE001, 0x2014, font_face_variant(song, 0x2014)}};
+    CHECK(font_face_has(song, 0x2C317) && codes[0].gid != 0);
+    CHECK(font_face_subset(song, bmp, 2, codes, 2, &data, &len, &dl) == 0);
+    hb_blob_t *blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_font_t *font = hb_font_create(face);
+    hb_codepoint_t g1 = 0, g2 = 0, g3 = 0, g4 = 0;
+    CHECK(hb_font_get_nominal_glyph(font, 0x4E00, &g1) && hb_font_get_nominal_glyph(font, 0x738B, &g2));
+    CHECK(hb_font_get_nominal_glyph(font, 0xE000, &g3) && hb_font_get_nominal_glyph(font, 0xE001, &g4));
+    CHECK(g1 && g2 && g3 && g4 && g1 != g2 && g3 != g4 && g3 != g1);
+    CHECK(hb_font_get_glyph_h_advance(font, g4) == 1000);
+    CHECK(hb_face_get_glyph_count(face) == 5); /* .notdef and the four */
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(data);
+  }
   font_lib_free(lib);
   free(dir);
   diag_clear(&dl);

@@ -36,10 +36,17 @@ int main(void) {
   CHECK_NEAR(l.roles[ROLE_TITLE].size, 22, 0);
   CHECK_NEAR(l.roles[ROLE_PAGE_NUMBER].size, 14, 0);
   CHECK_STR(l.page_number_format, "— {page} —");
+  /* Punctuation schemes: the layout's for every role, unless a role sets its own. */
+  CHECK(l.punctuation == PUNCT_PLAIN && l.roles[ROLE_BODY].punctuation == PUNCT_PLAIN);
+  CHECK(l.roles[ROLE_H2].punctuation == PUNCT_PLAIN && l.roles[ROLE_TABLE].punctuation == PUNCT_BANJIAO);
   layout_spec_free(&l);
   CHECK(layout_load("briefing", dir, &l, &dl) == 0 && l.masthead && l.distribution);
+  CHECK(l.roles[ROLE_BODY].punctuation == PUNCT_KAIMING && l.roles[ROLE_TABLE_HEADER].punctuation == PUNCT_BANJIAO);
   layout_spec_free(&l);
   CHECK(layout_load("plain", dir, &l, &dl) == 0);
+  CHECK(l.roles[ROLE_BODY].punctuation == PUNCT_QUANJIAO && l.roles[ROLE_TABLE].punctuation == PUNCT_QUANJIAO);
+  layout_spec_free(&l);
+  CHECK(load_text("name: x\n", &l, &dl) == 0 && l.roles[ROLE_CAPTION].punctuation == PUNCT_QUANJIAO);
   layout_spec_free(&l);
   CHECK(dl.errors == 0);
   /* Size names. */
@@ -49,6 +56,10 @@ int main(void) {
   /* Bad values name the line and the allowed values. */
   CHECK(load_text("name: x\nroles:\n  body: {align: middle}\n", &l, &dl) != 0);
   CHECK(dl.errors == 1 && dl.items[0].line == 3 && strstr(dl.items[0].message, "left, center, right, justify"));
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  CHECK(load_text("name: x\npunctuation: kaiming\nroles:\n  quote: {punctuation: half}\n", &l, &dl) != 0);
+  CHECK(dl.errors == 1 && dl.items[0].line == 4 && strstr(dl.items[0].message, "quanjiao, banjiao, kaiming, plain"));
   layout_spec_free(&l);
   diag_clear(&dl);
   CHECK(load_text("name: x\npage: {size: A4, colour: red}\n", &l, &dl) != 0);

@@ -109,6 +109,31 @@ static void test_clreq_pairs(void) {
   CHECK(lb_clreq_allows(0x3002, 0x201C));   /* 。|“ */
 }
 
+/* The plain scheme: a closing mark hangs past the measure instead of a
+ * character being pushed, and a line on the grid is not stretched. */
+static void test_hanging_and_grid(void) {
+  lb_item items[64];
+  double extra[64];
+  size_t n = lb_items_of("一二三四五，六七八九", strlen("一二三四五，六七八九"), items);
+  for (size_t i = 0; i < n; i++) {
+    items[i].shrink = 0;
+    items[i].on_grid = true;
+    items[i].hang = is_closing_punct(items[i].cp) ? items[i].adv : 0;
+  }
+  lb_lines lines = {0};
+  lb_break_lines(items, n, 5, 5, true, &lines, extra);
+  CHECK(lines.len == 2 && lines.items[0].end == 6); /* 一二三四五， with the comma hanging */
+  CHECK(lines.len == 2 && fabs(lines.items[0].width - 6) < 1e-9 && !lines.items[0].justified);
+  for (size_t i = 0; i < 6; i++) CHECK(fabs(extra[i]) < 1e-9); /* every character in its cell */
+  /* Without the hang the comma cannot end the line: 五 goes down with it, and the
+   * short line is not stretched off the grid. */
+  for (size_t i = 0; i < n; i++) items[i].hang = 0;
+  lb_break_lines(items, n, 5, 5, true, &lines, extra);
+  CHECK(lines.len >= 2 && lines.items[0].end == 4 && !lines.items[0].justified);
+  for (size_t i = 0; i < 4; i++) CHECK(fabs(extra[i]) < 1e-9);
+  VEC_FREE(lines);
+}
+
 int main(void) {
   lb_init();
   test_prohibitions_over_many_widths();
@@ -117,5 +142,6 @@ int main(void) {
   test_no_single_character_last_line();
   test_latin_words_break_at_spaces();
   test_clreq_pairs();
+  test_hanging_and_grid();
   return check_report();
 }

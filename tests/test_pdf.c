@@ -35,7 +35,7 @@ int main(void) {
   }
   char *data;
   size_t len;
-  CHECK(font_face_subset(ch->faces[0], cps.items, cps.len, &data, &len, &dl) == 0);
+  CHECK(font_face_subset(ch->faces[0], cps.items, cps.len, NULL, 0, &data, &len, &dl) == 0);
   char path[] = "/tmp/brief-subset-XXXXXX";
   int fd = mkstemp(path);
   CHECK(fd >= 0 && write(fd, data, len) == (ssize_t)len);

@@ -1,0 +1,494 @@
+#!/usr/bin/env python3
+"""Punctuation measured on the PDF (issue 8): tests/data/punctuation.md in
+every layout. Glyph origins and advances come from the page content streams
+(Td/Tc/Tf/Tj and the fonts' /W widths, decoded by qpdf), the ink from a
+pdftoppm raster. Checks, per clreq (#h-punctuation_adjustment_space,
+#h-adjustment_of_adjacent_punctuation_marks):
+- every full-width mark between two ideographs has its ink on the correct
+  half of its cell (closing and pause marks left, opening marks right);
+- quotes in Chinese text take a full em, whatever the face;
+- two adjacent marks never span more than 1.5 em;
+- the faces are the mainland free fonts, and the text comes back exactly.
+Then characters beyond the BMP (王𬌗, 𫖯): rendered in body, heading and
+table, extracted as themselves, in the outline, in a booklet with another
+brief; 𠮷 (in no installed font) still an error. Prints "N passed, N failed"."""
+import base64, glob, json, os, re, shutil, struct, subprocess, sys, tempfile
+
+sys.argv = sys.argv[:3]
+import e2e_test as t  # noqa: E402  (BRIEF, ROOT, run, check, render, fonts_ok)
+
+BRIEF, ROOT = t.BRIEF, t.ROOT
+SHEET = os.path.join(ROOT, "tests", "data", "punctuation.md")
+CLOSING = set("，。、；：？！）】》〉」』〕〗”’")
+OPENING = set("（【《〈「『〔〖“‘")
+MARKS = CLOSING | OPENING
+QUOTES = set("“”‘’")
+DPI = 216
+
+
+def is_han(ch):
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ord(ch) >= 0x20000
+
+
+def load(pdf):
+    out = t.run("qpdf", "--json=2", "--json-stream-data=inline", "--decode-level=generalized", pdf).stdout
+    return json.loads(out)["qpdf"][1]
+
+
+def widths(objs, font_ref):
+    """CID -> advance (1/1000 em) of a Type0 font, and its default width."""
+    font = objs["obj:" + font_ref]["value"]
+    desc = objs["obj:" + font["/DescendantFonts"][0]]["value"]
+    w, table = desc.get("/W", []), {}
+    i = 0
+    while i < len(w):
+        if isinstance(w[i + 1], list):
+            for k, v in enumerate(w[i + 1]):
+                table[w[i] + k] = v
+            i += 2
+        else:
+            for c in range(w[i], w[i + 1] + 1):
+                table[c] = w[i + 2]
+            i += 3
+    return table, desc.get("/DW", 1000), font["/BaseFont"]
+
+
+def glyphs(pdf):
+    """Per page: a list of glyphs (char, x, y, advance, size, font name)."""
+    objs = load(pdf)
+    pages = [v["value"] for v in objs.values()
+             if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Page"]
+    result = []
+    for page in pages:
+        fonts = {name: widths(objs, ref) for name, ref in page["/Resources"].get("/Font", {}).items()}
+        data = base64.b64decode(objs["obj:" + page["/Contents"]]["stream"]["data"]).decode("latin1")
+        # ActualText strings are not shown text: drop the marked-content operands.
+        data = re.sub(r"/Span<<.*?>>BDC", "", data)
+        out, stack = [], []
+        lx = ly = x = y = tc = size = 0
+        font = None
+        for tok in re.findall(r"<[0-9A-Fa-f]*>|/[^\s/<\[\(]+|-?\d+\.?\d*|[A-Za-z*']+", data):
+            if tok == "BT":
+                lx = ly = x = y = 0
+            elif tok == "Td":
+                ty, tx = float(stack.pop()), float(stack.pop())
+                lx, ly = lx + tx, ly + ty
+                x, y = lx, ly
+            elif tok == "Tc":
+                tc = float(stack.pop())
+            elif tok == "Tf":
+                size, font = float(stack.pop()), fonts.get(stack.pop())
+            elif tok == "Tj":
+                hexs = stack.pop()[1:-1]
+                for k in range(0, len(hexs), 4):
+                    code = int(hexs[k:k + 4], 16)
+                    table, dw, name = font
+                    adv = table.get(code, dw) / 1000 * size
+                    out.append((chr(code), x, y, adv, size, name))
+                    x += adv + tc
+            elif re.fullmatch(r"[A-Za-z*']+", tok):
+                stack = []
+            else:
+                stack.append(tok)
+        result.append(out)
+    return result
+
+
+def lines_of(page, right_edge):
+    """Glyphs by baseline, split where a gap of more than an em separates
+    them (table cells side by side). Full lines (ending at the type area's
+    right edge) are left out: they may be squeezed or stretched, which
+    legitimately changes the marks' cells; the rule checks cover them."""
+    rows = {}
+    for g in page:
+        rows.setdefault(round(g[2], 1), []).append(g)
+    out = []
+    for row in rows.values():
+        row.sort(key=lambda g: g[1])
+        seg = [row[0]]
+        for g in row[1:]:
+            if g[1] - (seg[-1][1] + seg[-1][3]) > g[4]:
+                out.append(seg)
+                seg = []
+            seg.append(g)
+        out.append(seg)
+    return [s for s in out if s[-1][1] + s[-1][3] < right_edge - 0.3 * s[-1][4]]
+
+
+def raster(pdf, page):
+    """The page as (width, height, bytes) of an 8-bit grey raster at DPI."""
+    with tempfile.TemporaryDirectory() as d:
+        t.run("pdftoppm", "-r", str(DPI), "-gray", "-f", str(page), "-l", str(page), pdf, os.path.join(d, "p"))
+        name = [f for f in os.listdir(d)][0]
+        raw = open(os.path.join(d, name), "rb").read()
+    m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", raw)
+    return int(m.group(1)), int(m.group(2)), raw[m.end():]
+
+
+def ink_columns(img, page_h, x0, x1, base, size):
+    """Columns (in pt from x0) with dark pixels in the em box at baseline base."""
+    w, h, px = img
+    s = DPI / 72
+    top, bottom = int((page_h - base - 0.88 * size) * s), int((page_h - base + 0.12 * size) * s)
+    cols = []
+    for cx in range(int(x0 * s) + 1, int(x1 * s)):
+        if any(px[r * w + cx] < 128 for r in range(max(top, 0), min(bottom, h))):
+            cols.append(cx / s - x0)
+    return cols
+
+
+def pitch(line):
+    """The advance of an ideograph on this line (em plus tracking and justification)."""
+    steps = sorted(b[1] - a[1] for a, b in zip(line, line[1:]) if is_han(a[0]) and is_han(b[0]))
+    return steps[len(steps) // 2] if steps else None
+
+
+RIGHT_EDGE = {"official": (210 - 26) * t.MM, "briefing": (210 - 26) * t.MM, "plain": (210 - 25) * t.MM}
+
+
+STOPS = set("。？！")
+
+
+def scheme_of(layout_scheme, tables, size):
+    """The scheme a line was set with: tables (四号, 14 pt) may have their own."""
+    return tables if tables and abs(size - 14) < 0.01 else layout_scheme
+
+
+def expected_cell(scheme, ch, em):
+    """The room a mark alone between two ideographs takes, less an ideograph's
+    own advance on that line: 0 (a full cell) or half an em less."""
+    if scheme in ("quanjiao", "plain"):
+        return 0
+    if scheme == "kaiming" and ch in STOPS:
+        return 0
+    return -0.5 * em
+
+
+def check_sheet(pdf, layout, scheme, tables=None, grid=None):
+    """Measures the sheet set with scheme (tables: the tables' scheme; grid:
+    (left edge, pitch) of the body's character grid, checked when given)."""
+    pages = glyphs(pdf)
+    page_h = 841.89
+    measured = {"ink": 0, "quote": 0, "pair": 0, "grid": 0}
+    what = f"{layout}/{scheme}"
+    for number, page in enumerate(pages, 1):
+        img = None
+        if grid:
+            check_grid(page, grid, what, number, measured)
+        for line in lines_of(page, RIGHT_EDGE[layout]):
+            p = pitch(line)
+            if p is None:
+                continue
+            for i in range(1, len(line) - 1):
+                ch, x, base, adv, size, font = line[i]
+                prev, nxt = line[i - 1], line[i + 1]
+                sch = scheme_of(scheme, tables, size)
+                # A mark alone between two ideographs: its cell is what they leave.
+                if ch not in MARKS or not is_han(prev[0]) or not is_han(nxt[0]):
+                    continue
+                cell0, cell1 = prev[1] + p, nxt[1]
+                want = p + expected_cell(sch, ch, size)
+                if ch in QUOTES:
+                    measured["quote"] += 1
+                t.check(abs((cell1 - cell0) - want) < 0.06 * size,
+                        f"{what} p{number}: {prev[0]}{ch}{nxt[0]} cell {(cell1 - cell0) / size:.2f} em, "
+                        f"expected {want / size:.2f} ({sch}, an ideograph's is {p / size:.2f} em, {font})")
+                img = img or raster(pdf, number)
+                cols = ink_columns(img, page_h, cell0 + 0.02 * size, cell1 - 0.02 * size, base, size)
+                cols = [c + 0.02 * size for c in cols]
+                if not t.check(cols, f"{what} p{number}: {ch} has ink"):
+                    continue
+                measured["ink"] += 1
+                span = f"{min(cols) / size:.2f}-{max(cols) / size:.2f} em of {(cell1 - cell0) / size:.2f}"
+                if cell1 - cell0 > 0.75 * size:  # a full cell: the ink on its correct half
+                    mid = (cell1 - cell0) / 2
+                    if ch in CLOSING:
+                        t.check(max(cols) <= mid + 0.05 * size,
+                                f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink on the left half ({font}): {span}")
+                    else:
+                        t.check(min(cols) >= mid - 0.05 * size,
+                                f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink on the right half ({font}): {span}")
+                else:  # a half cell holds all the ink
+                    t.check(min(cols) >= -0.05 * size and max(cols) <= cell1 - cell0 + 0.05 * size,
+                            f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink inside its half cell ({font}): {span}")
+            # Two adjacent marks between ideographs.
+            for i in range(1, len(line) - 2):
+                a, b = line[i], line[i + 1]
+                if not (a[0] in MARKS and b[0] in MARKS and is_han(line[i - 1][0]) and is_han(line[i + 2][0])):
+                    continue
+                if not (a[0] in CLOSING or b[0] in OPENING):
+                    continue
+                em, sch = a[4], scheme_of(scheme, tables, a[4])
+                span = line[i + 2][1] - (line[i - 1][1] + p)
+                measured["pair"] += 1
+                text = f"{what} p{number}: {line[i - 1][0]}{a[0]}{b[0]}{line[i + 2][0]} spans {span / em:.2f} em"
+                if sch == "quanjiao":
+                    t.check(span <= 2 * p - 0.5 * em + 0.02 * em, text + " (1.5 at most)")
+                else:
+                    want = 2 * p + expected_cell(sch, a[0], em) + expected_cell(sch, b[0], em)
+                    t.check(abs(span - want) < 0.03 * em, text + f" (expected {want / em:.2f})")
+    print(f"  punctuation {what}: {measured['ink']} marks' ink, {measured['quote']} quotes, "
+          f"{measured['pair']} pairs, {measured['grid']} body glyphs on the grid")
+    t.check(measured["ink"] >= 40 and measured["quote"] >= 10 and measured["pair"] >= 12,
+            f"{what}: enough cases measured {measured}")
+    if grid:
+        t.check(measured["grid"] >= 300, f"{what}: enough glyphs on the grid {measured['grid']}")
+        # The line of 26 hanzi after the indent and a comma: the comma hangs
+        # past the type area rather than pulling the line off the grid.
+        t.check(measured.get("hanging", 0) >= 1, f"{what}: a closing mark hangs at a line end {measured}")
+
+
+def check_grid(page, grid, what, number, measured):
+    """Body lines (the grid's pitch between ideographs): every glyph origin
+    at a whole number of cells from the left margin, up to the first Latin
+    letter or digit; a mark hanging past the last cell included."""
+    left, cell = grid
+    rows = {}
+    for g in page:
+        rows.setdefault(round(g[2], 1), []).append(g)
+    for row in rows.values():
+        row.sort(key=lambda g: g[1])
+        if abs(row[0][4] - 16) > 0.01 or len(row) < 4:
+            continue
+        if min(abs(row[0][1] - left), abs(row[0][1] - left - 2 * cell)) > 0.5:
+            continue  # list items and quotes start at their own margins
+        steps = [b[1] - a[1] for a, b in zip(row, row[1:]) if is_han(a[0]) and is_han(b[0])]
+        if not steps or abs(sorted(steps)[len(steps) // 2] - cell) > 0.01:
+            continue  # not a body line (headings are set without the grid's tracking)
+        off = []
+        for g in row:
+            if g[0].isascii() and g[0].isalnum():
+                break
+            k = (g[1] - left) / cell
+            measured["grid"] += 1
+            if abs(k - round(k)) > 0.02:
+                off.append(f"{g[0]}@{k:.2f}")
+        text = "".join(g[0] for g in row)
+        t.check(not off, f"{what} p{number}: body glyphs off the 28-column grid: {off[:4]} in {text[:20]}")
+        if row[-1][1] + row[-1][3] > RIGHT_EDGE["official"] + 1 and row[-1][0] in CLOSING:
+            measured.setdefault("hanging", 0)
+            measured["hanging"] += 1
+
+
+SCHEMES = ["quanjiao", "banjiao", "kaiming", "plain"]
+DEFAULTS = {"official": ("plain", "banjiao"), "briefing": ("kaiming", "banjiao"), "plain": ("quanjiao", None)}
+
+
+def scheme_layout(tmp, scheme):
+    """layouts/official.yaml with every role in one scheme."""
+    src = open(os.path.join(ROOT, "layouts", "official.yaml"), encoding="utf-8").read()
+    src = re.sub(r", punctuation: \w+", "", src)
+    src = re.sub(r"^punctuation: \w+$", f"punctuation: {scheme}", src, flags=re.M)
+    path = os.path.join(tmp, f"official-{scheme}.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(src)
+    return path
+
+
+def test_schemes(tmp):
+    """Issue 13: the sheet in each scheme, advances measured on the PDF; the
+    plain scheme keeps every body glyph on the official grid."""
+    grid = (28 * t.MM, 156 * t.MM / 28)
+    for scheme in SCHEMES:
+        pdf = os.path.join(tmp, f"scheme-{scheme}.pdf")
+        r = t.render(SHEET, pdf, "--layout", scheme_layout(tmp, scheme), figures=None)
+        if not t.check(r.returncode == 0, f"render the sheet in {scheme}: {r.stderr}"):
+            continue
+        t.check(t.fonts_ok(pdf) and t.run("qpdf", "--check", pdf).returncode == 0, f"{scheme}: sound PDF")
+        src = t.run(BRIEF, "text", SHEET).stdout
+        flat = re.sub(r"\s", "", page_text(pdf))
+        t.check(all(re.sub(r"\s", "", b) in flat for b in src.splitlines()), f"{scheme}: text comes back")
+        t.check_line_rules(pdf, SHEET, "official")
+        check_sheet(pdf, "official", scheme, grid=grid if scheme == "plain" else None)
+    # A bad scheme is an error naming the allowed ones.
+    bad = scheme_layout(tmp, "quanjiao").replace("quanjiao", "bad")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write(open(scheme_layout(tmp, "quanjiao"), encoding="utf-8").read().replace("punctuation: quanjiao", "punctuation: full"))
+    r = t.render(SHEET, os.path.join(tmp, "bad.pdf"), "--layout", bad, figures=None)
+    t.check(r.returncode != 0 and re.search(r"'punctuation' must be one of: quanjiao, banjiao, kaiming, plain; got 'full'", r.stderr),
+            f"a bad scheme is an error: {r.stderr}")
+
+
+def page_text(pdf):
+    """pdftotext -raw without the page decorations (page numbers, running header)."""
+    raw = t.run("pdftotext", "-raw", pdf, "-").stdout
+    return "\n".join(l for l in raw.splitlines() if not re.fullmatch(r"— ?\d+ ?—|\d+ / \d+|.* · .*", l.strip()))
+
+
+def test_sheet(tmp):
+    for layout in t.LAYOUTS:
+        pdf = os.path.join(tmp, f"punct-{layout}.pdf")
+        r = t.render(SHEET, pdf, "--layout", layout, figures=None)
+        if not t.check(r.returncode == 0, f"render punctuation sheet {layout}: {r.stderr}"):
+            continue
+        t.check(t.fonts_ok(pdf) and t.run("qpdf", "--check", pdf).returncode == 0, f"{layout}: fonts and structure")
+        fonts = t.run("pdffonts", pdf).stdout
+        t.check("NotoSerifSC" in fonts and "NotoSansSC" in fonts and "WenKai" in fonts
+                and "UMing" not in fonts and "ZenHei" not in fonts, f"{layout}: mainland faces\n{fonts}")
+        src = t.run(BRIEF, "text", SHEET, "--layout", layout).stdout
+        raw = page_text(pdf)
+        flat = re.sub(r"\s", "", raw)
+        for block in src.splitlines():
+            key = re.sub(r"\s", "", block)
+            t.check(key in flat, f"{layout}: text comes back: {block[:30]}")
+        # Inside a paragraph no line break is inserted by a compressed pair.
+        t.check("成对标点甲。”乙，“丙？“丁）、戊）。" in raw, f"{layout}: a line of pairs extracts as one line")
+        t.check_line_rules(pdf, SHEET, layout)
+        scheme, tables = DEFAULTS[layout]
+        check_sheet(pdf, layout, scheme, tables,
+                    grid=(28 * t.MM, 156 * t.MM / 28) if layout == "official" else None)
+
+
+def test_example_faces(tmp):
+    """`brief fonts` shows each role's file (the npm fonts with their licence
+    beside them); pdffonts on every example in every layout: only the
+    mainland free faces."""
+    report = t.run(BRIEF, "fonts").stdout
+    files = {}
+    role = None
+    for line in report.splitlines():
+        if re.fullmatch(r"[\w-]+:", line):
+            role = line[:-1]
+        elif role and "/" in line and role not in files:
+            files[role] = line.split()[-3] if line.rstrip().endswith(")") else line.split()[-1]
+    want = {"fangsong": "NotoSerifSC_400Regular.ttf", "song": "NotoSerifSC_400Regular.ttf",
+            "xiaobiaosong": "NotoSerifSC_700Bold.ttf", "hei": "NotoSansSC_500Medium.ttf",
+            "kai": "LXGWWenKai-Regular.ttf", "kai-bold": "LXGWWenKai-Bold.ttf"}
+    for r, name in want.items():
+        t.check(files.get(r, "").endswith(name), f"brief fonts: {r} resolves to {name}, got {files.get(r)}")
+    noto = os.path.dirname(files.get("song", ""))
+    t.check(all(os.path.exists(os.path.join(noto, f)) for f in ("OFL-noto-serif-sc.txt", "OFL-noto-sans-sc.txt")),
+            f"the OFL licence texts beside the fonts in {noto}")
+    t.check(not noto.startswith(os.path.abspath(ROOT)), f"the fonts live outside the source tree: {noto}")
+    return noto
+    for md in sorted(glob.glob(os.path.join(ROOT, "input", "*.md"))):
+        for layout in t.LAYOUTS:
+            pdf = os.path.join(tmp, "faces.pdf")
+            t.render(md, pdf, "--layout", layout)
+            names = [r.split()[0] for r in t.run("pdffonts", pdf).stdout.splitlines()[2:]]
+            other = [n for n in names if not re.search(r"\+(NotoSerifSC|NotoSansSC|LXGWWenKai|DejaVuSansMono)", n)]
+            t.check(names and not other and any("NotoSerifSC-Regular" in n for n in names),
+                    f"{os.path.basename(md)} {layout}: faces {names}")
+            t.check(t.fonts_ok(pdf), f"{os.path.basename(md)} {layout}: emb sub uni")
+
+
+def renamed_font(src, dst, family, ps_name):
+    """Copies a TrueType font with a new 'name' table: a stand-in for a
+    licensed font (仿宋_GB2312) that a user drops into fonts/."""
+    data = open(src, "rb").read()
+    n = struct.unpack(">H", data[4:6])[0]
+    tables = {}
+    for i in range(n):
+        tag, _, off, length = struct.unpack(">4sIII", data[12 + 16 * i:28 + 16 * i])
+        tables[tag] = data[off:off + length]
+    names = [(1, family), (2, "Regular"), (4, family), (6, ps_name)]
+    strings, records = b"", b""
+    for nid, text in names:
+        raw = text.encode("utf-16-be")
+        records += struct.pack(">HHHHHH", 3, 1, 0x409, nid, len(raw), len(strings))
+        strings += raw
+    tables[b"name"] = struct.pack(">HHH", 0, len(names), 6 + 12 * len(names)) + records + strings
+    tags = sorted(tables)
+    out = bytearray(data[:4] + struct.pack(">H", len(tags)) + data[6:12])
+    offset = 12 + 16 * len(tags)
+    body = b""
+    for tag in tags:
+        t_data = tables[tag]
+        out += struct.pack(">4sIII", tag, 0, offset + len(body), len(t_data))
+        body += t_data + b"\0" * (-len(t_data) % 4)
+    with open(dst, "wb") as f:
+        f.write(bytes(out) + body)
+
+
+def test_licensed_font_wins(tmp, noto_dir):
+    """A font called FangSong_GB2312 in the data folder's fonts/ is used for 仿宋."""
+    data = os.path.join(tmp, "data")
+    os.makedirs(os.path.join(data, "fonts"))
+    shutil.copytree(os.path.join(ROOT, "layouts"), os.path.join(data, "layouts"))
+    shutil.copy(os.path.join(ROOT, "fonts", "fontmap.yaml"), os.path.join(data, "fonts"))
+    renamed_font(os.path.join(noto_dir, "NotoSerifSC_400Regular.ttf"),
+                 os.path.join(data, "fonts", "fangsong-test.ttf"), "FangSong_GB2312", "FangSongGB2312Test")
+    report = t.run(BRIEF, "fonts", "--data", data).stdout
+    t.check(re.search(r"fangsong:\n  FangSong_GB2312 +\S*fangsong-test\.ttf", report),
+            f"brief fonts: FangSong_GB2312 from fonts/ comes first\n{report[:400]}")
+    pdf = os.path.join(tmp, "gb.pdf")
+    r = t.render(SHEET, pdf, "--data", data, figures=None)
+    fonts = t.run("pdffonts", pdf).stdout
+    t.check(r.returncode == 0 and "FangSongGB2312Test" in fonts and t.fonts_ok(pdf),
+            f"the body is set in the dropped-in FangSong_GB2312: {r.stderr}\n{fonts}")
+
+
+NONBMP = """---
+title: 关于王𬌗同志的报告
+county: 陇西县
+---
+
+# 一、王𬌗同志基本情况
+
+村主任王𬌗，带领群众脱贫；𫖯字也能打印。全角空格　在此。
+
+| 姓名 | 职务 |
+|---|---|
+| 王𬌗 | 村主任（𫖯） |
+"""
+
+
+def test_beyond_bmp(tmp):
+    md = os.path.join(tmp, "nonbmp.md")
+    with open(md, "w", encoding="utf-8") as f:
+        f.write(NONBMP)
+    pdf = os.path.join(tmp, "nonbmp.pdf")
+    r = t.render(md, pdf, figures=None)
+    if not t.check(r.returncode == 0, f"render 𬌗 𫖯: {r.stderr}"):
+        return
+    t.check(t.fonts_ok(pdf) and t.run("qpdf", "--check", pdf).returncode == 0, "𬌗 PDF fonts and structure")
+    text = t.run("pdftotext", "-raw", pdf, "-").stdout
+    for s in ("王\U0002C317同志基本情况", "村主任王\U0002C317，带领群众脱贫；\U0002B5AF字也能打印。全角空格\u3000在此。",
+              "村主任（\U0002B5AF）"):
+        t.check(s in text.replace("\n", ""), f"pdftotext gives back {s!r}")
+    t.check("\ue000" not in text and "\ue001" not in text, "no Private Use code in the extracted text")
+    objs = load(pdf)
+    titles = [v["value"]["/Title"] for v in objs.values()
+              if isinstance(v.get("value"), dict) and "/Title" in v["value"] and "/Parent" in v["value"]]
+    t.check(any("\U0002C317" in ti for ti in titles), f"the outline shows 𬌗: {titles}")
+    info = t.run("pdfinfo", pdf).stdout
+    t.check("关于王\U0002C317同志的报告" in info, "document title with 𬌗")
+    # The raster shows the glyph: the body line is not blank where 𬌗 stands.
+    t.check(t.run("pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", pdf, os.path.join(tmp, "nb")).returncode == 0,
+            "raster of 𬌗")
+    # A booklet with another brief: the codes of both stay right.
+    batch = os.path.join(tmp, "nbbatch")
+    os.makedirs(batch)
+    with open(os.path.join(batch, "a.md"), "w", encoding="utf-8") as f:
+        f.write("---\ntitle: 甲——乙\n---\n\n破折号——在前，𫖯在后。\n")
+    with open(os.path.join(batch, "b.md"), "w", encoding="utf-8") as f:
+        f.write(NONBMP)
+    book = os.path.join(tmp, "nbout", "book.pdf")
+    r = t.run(BRIEF, "batch", batch, "-o", os.path.join(tmp, "nbout"), "--booklet", book)
+    t.check(r.returncode == 0, f"batch with 𬌗: {r.stderr}")
+    btext = t.run("pdftotext", "-raw", book, "-").stdout.replace("\n", "")
+    t.check("破折号——在前，\U0002B5AF在后。" in btext and "村主任王\U0002C317，带领群众" in btext,
+            "booklet: dash, 𫖯 and 𬌗 come back from both briefs")
+    t.check(t.fonts_ok(book) and t.run("qpdf", "--check", book).returncode == 0, "booklet with 𬌗 is sound")
+    # 𠮷 is in no installed font: still an error at its line and column.
+    bad = os.path.join(tmp, "bad.md")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: t\n---\n\n王𬌗和𠮷\n")
+    r = t.render(bad, os.path.join(tmp, "bad.pdf"), figures=None)
+    t.check(r.returncode != 0 and re.search(r"bad\.md:5:4: error: no font has '\U00020BB7' \(U\+20BB7\)", r.stderr)
+            and not os.path.exists(os.path.join(tmp, "bad.pdf")), f"𠮷 is an error: {r.stderr}")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        test_sheet(tmp)
+        test_schemes(tmp)
+        noto = test_example_faces(tmp)
+        test_licensed_font_wins(tmp, noto)
+        test_beyond_bmp(tmp)
+    print(f"{t.passed} passed, {t.failed} failed")
+    sys.exit(1 if t.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
