@@ -43,6 +43,39 @@ def outline(pdf):
     return [(o["title"], o["destpageposfrom1"], o["kids"]) for o in j["outlines"]]
 
 
+def gray(pdf, page, tmp):
+    """Page as 8-bit gray pixels (pdftoppm), the rows above the footer."""
+    base = os.path.join(tmp, "px")
+    run("pdftoppm", "-gray", "-r", "40", "-f", str(page), "-l", str(page), "-singlefile", pdf, base)
+    data = open(base + ".pgm", "rb").read()
+    magic, w, h, mx, rest = re.match(rb"(P5)\s+(\d+)\s+(\d+)\s+(\d+)\s(.*)", data, re.S).groups()
+    w, h = int(w), int(h)
+    return rest[: w * int(h * 0.85)]
+
+
+def test_private_use(tmp):
+    """Characters beyond the BMP and glyph variants go through Private Use
+    codes that each brief numbers from U+E000: in the booklet they are
+    numbered once per face and a brief whose codes differ is re-encoded, so
+    its booklet pages look exactly like its own PDF's above the footer."""
+    src = os.path.join(tmp, "pua")
+    os.makedirs(src)
+    texts = {"甲县": "有𬌗字，还有𫖯字与破折号——都在这里。", "乙县": "只有破折号——在这里，还有𫖯字。"}
+    for name, text in texts.items():
+        with open(os.path.join(src, name + ".md"), "w", encoding="utf-8") as f:
+            f.write(f"---\ntitle: {name}调研报告\ncounty: {name}\n---\n\n# 一、情况\n\n{text}\n")
+    out = os.path.join(tmp, "puaout")
+    book = os.path.join(out, "book.pdf")
+    r = run(BRIEF, "batch", src, "-o", out, "--booklet", book, "--jobs", "2")
+    check(r.returncode == 0, f"Private Use batch: {r.stderr[-300:]}")
+    tops = outline(book)
+    for title, dest, _ in tops:
+        name = title[:2]
+        own = os.path.join(out, name + ".pdf")
+        check(texts[name] in re.sub(r"\s", "", page_text(book, dest)), f"{name}: text in the booklet")
+        check(gray(book, dest, tmp) == gray(own, 1, tmp), f"{name}: booklet page looks like its own PDF's page")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "prov")
@@ -149,6 +182,8 @@ def main():
                 if target in page_obj:
                     dests_found.add(page_obj[target])
         check({d for _, d, _ in tops} <= dests_found, f"目录 entries link to their pages: {sorted(dests_found)[:5]}")
+
+        test_private_use(tmp)
 
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
