@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 python3 bench/bench.py
 python3 bench/numbered.py
 python3 bench/batch.py "${BATCH_BRIEFS:-300}"
+python3 bench/ofd.py

@@ -24,3 +24,9 @@ cmake --build build-fuzz -j"$(nproc)" --target fuzz_contacts
 mkdir -p build-fuzz/corpus/contacts
 cp input/contacts.csv build-fuzz/corpus/contacts/
 build-fuzz/tests/fuzz_contacts -max_total_time="$seconds" -rss_limit_mb=2048 build-fuzz/corpus/contacts
+
+# The normalisation stage and brief check --fix.
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_normalize
+mkdir -p build-fuzz/corpus/normalize
+cp input/*.md tests/data/*.md build-fuzz/corpus/normalize/
+build-fuzz/tests/fuzz_normalize -max_total_time="$seconds" -rss_limit_mb=2048 build-fuzz/corpus/normalize

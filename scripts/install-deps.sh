@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what brief needs to build, test and render: Debian packages and,
-# for the CommonMark spec test, the npm package commonmark-spec (into
-# build/npm, outside the source tree), puppeteer-core for the browser
-# test (into build/npm-browser), and the mainland free fonts (Noto Serif SC,
-# Noto Sans SC from npm, see install_fonts). Idempotent; uses sudo when not root.
+# for the CommonMark spec test, the npm package commonmark-spec and for the
+# normalisation test zhlint (into build/npm, outside the source tree),
+# puppeteer-core for the browser test (into build/npm-browser), and the
+# mainland free fonts (Noto Serif SC, Noto Sans SC from npm, see
+# install_fonts). Idempotent; uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,8 @@ packages=(
   python3-pdfminer
   libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
   libdeflate-dev
+  libxml2-dev libzip-dev  # OFD
+  pandoc  # the .docx round-trip test (tests/e2e_normalize.py)
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -34,10 +37,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ]; then
+# zhlint (npm, test only): the peer tests/e2e_normalize.py compares brief check with.
+if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ] || [ ! -f build/npm/node_modules/zhlint/package.json ]; then
   mkdir -p build/npm
   for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
-    npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 >/dev/null && break
+    npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 zhlint@0.8.2 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done
@@ -50,6 +54,19 @@ if [ ! -f build/npm-browser/node_modules/puppeteer-core/package.json ]; then
   mkdir -p build/npm-browser
   for attempt in 1 2 3; do
     npm install --no-save --no-audit --no-fund --prefix build/npm-browser puppeteer-core@24.43.1 >/dev/null && break
+    [ "$attempt" = 3 ] && exit 1
+    sleep 5
+  done
+fi
+
+# The OFD render test (tests/e2e_ofd.py): ofd.js draws OFD pages in the
+# browser (0.2.6: plain JavaScript; 1.5.0 needs a licence key for its core),
+# puppeteer-core drives Debian's /usr/bin/chromium (it downloads no browser).
+if [ ! -f build/npm-ofd/node_modules/ofd.js/lib/ofd.umd.min.js ] || [ ! -d build/npm-ofd/node_modules/puppeteer-core ]; then
+  mkdir -p build/npm-ofd
+  for attempt in 1 2 3; do
+    npm install --no-save --no-audit --no-fund --ignore-scripts --prefix build/npm-ofd \
+      ofd.js@0.2.6 puppeteer-core@24.43.1 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done

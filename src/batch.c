@@ -294,6 +294,7 @@ static void take_facts(batch *b, size_t i, brief_facts *f) {
     f->face_cps[id] = NULL;
     f->face_ncps[id] = 0;
   }
+  f->job = &b->jobs[i];
   b->facts[i] = xmalloc(sizeof *f);
   *b->facts[i] = *f;
 }
@@ -596,7 +597,8 @@ static int make_booklet(batch *b, diag_list *dl) {
   } else {
     booklet_meta m = {b->o->booklet_title ? b->o->booklet_title : by.title ? by.title : "会议材料汇编", by.subtitle,
                       by.author, by.date};
-    rc = brief_write_booklet(b->e, &m, b->o->layout, order, k, b->used, b->o->booklet, dl);
+    /* in the formats of the briefs (main.c gives every job the same) */
+    rc = brief_write_booklet(b->e, &m, b->o->layout, order, k, b->used, b->o->booklet, b->jobs[0].formats, dl);
   }
   free(order);
   booklet_yaml_free(&by);

@@ -20,6 +20,7 @@ typedef struct {
   font_code **face_codes; /* the glyphs it prints under Private Use codes, by face id */
   size_t *face_ncodes;
   pdf_page_part *parts;  /* entry.npages page bodies, or NULL */
+  const brief_job *job;  /* the job it came from (set by the batch, never sent by a worker) */
 } brief_facts;
 
 /* brief_render, also filling facts (with page bodies when want_parts). */
@@ -28,8 +29,9 @@ void brief_facts_free(brief_facts *f);
 size_t brief_engine_face_count(const brief_engine *e);
 /* Reads a figures file once for every brief that names it (before forking). */
 void brief_engine_cache_figures(brief_engine *e, const char *path);
-/* Writes the booklet of facts[0..n) (booklet order) at path, atomically. */
+/* Writes the booklet of facts[0..n) (booklet order) at path, atomically,
+ * in formats (BRIEF_PDF | BRIEF_OFD; 0: by path's extension). */
 int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
-                        size_t n, uint8_t *const *used, const char *path, diag_list *dl);
+                        size_t n, uint8_t *const *used, const char *path, int formats, diag_list *dl);
 
 #endif

@@ -27,15 +27,20 @@ typedef struct {
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
   const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
+  bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
   /* For a server (all zero for the command line): */
   const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
   size_t text_len;
   const char *image_root;   /* non-NULL: images must be files inside this folder ("" allows none) */
   bool layout_names_only;   /* layouts only by installed name, never a path */
   double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this */
+  int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
 } brief_job;
 
 #define BRIEF_TIME_LIMIT (-2) /* a render returned this: the time limit passed */
+
+/* Output formats. With both, output's extension is replaced for each. */
+enum { BRIEF_PDF = 1, BRIEF_OFD = 2 };
 
 /* Renders one brief. The PDF is written whole or not at all. */
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
@@ -55,7 +60,8 @@ typedef struct {
 /* Renders every job into its own PDF in this process, going on past
  * failures (failed[i] is set for each), diagnostics into dl, nothing
  * printed; with booklet also writes the meeting booklet (for brief serve,
- * which must not fork its threads). Returns 0 when everything was written. */
+ * which must not fork its threads), in the formats of jobs[0] (0: by
+ * booklet's extension). Returns 0 when everything was written. */
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);
 
@@ -71,6 +77,15 @@ int brief_batch_run(brief_engine *e, const brief_job *jobs, size_t n, const batc
  * the first level-1 heading when the front matter has none). Caller frees
  * meta with doc_meta_free. */
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl);
+/* `brief check`: parses, binds and normalises each summary without writing
+ * a PDF, prints every change and problem to out; with fix writes the
+ * normalised Markdown back. Returns 0 when clean (check.c). */
+int brief_check(brief_engine *e, const brief_job *jobs, size_t n, bool fix, FILE *out, diag_list *dl);
+/* What check runs: the normalisation report of one job and the source it
+ * was found in (caller frees both). */
+struct nz_report;
+int brief_normalize_job(brief_engine *e, const brief_job *job, struct nz_report *rep, char **source,
+                        size_t *len, diag_list *dl);
 
 int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl);
 void brief_list_fonts(brief_engine *e, FILE *out);

@@ -278,6 +278,25 @@ static void read_masthead(lctx *c, yaml_node_t *map, layout_spec *l) {
   get_pt(c, map, "rule", &l->masthead_rule);
 }
 
+/* normalize: false switches every rule off; a mapping switches single
+ * rules (normalize: {quotes: false, spaces: false}). */
+static void read_normalize(lctx *c, yaml_node_t *n, normalize_rules *r) {
+  if (!n) return;
+  if (n->type == YAML_SCALAR_NODE) {
+    bool on = true;
+    const char *s = yscalar(n);
+    if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) on = false;
+    else if (!s || (strcmp(s, "true") && strcmp(s, "yes"))) {
+      bad(c, n, "'normalize' must be true, false or a mapping of rules; got '%s'%s", s ? s : "?", "");
+      return;
+    }
+    if (!on) *r = normalize_rules_none();
+    return;
+  }
+  check_keys(c, n, "normalize", normalize_rule_names);
+  for (const char *const *name = normalize_rule_names; *name; name++) get_bool(c, n, *name, normalize_rule_flag(r, *name));
+}
+
 /* copy_number: {format: "{copy}", digits: 6}: the 份号 of numbered copies. */
 static void read_copy_number(lctx *c, yaml_node_t *map, layout_spec *l) {
   static const char *const keys[] = {"format", "digits", NULL};
@@ -328,6 +347,7 @@ static void set_defaults(layout_spec *l) {
   l->title_block = true;
   l->signature = true;
   l->key_figures_title = xstrdup("主要数据");
+  l->normalize = normalize_rules_default();
   for (int r = 0; r < ROLE_COUNT; r++) {
     l->roles[r].font = xstrdup(r == ROLE_CODE ? "mono" : "song");
     l->roles[r].size = 12;
@@ -342,7 +362,7 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   static const char *const keys[] = {
       "name", "description", "page", "grid", "line_pitch", "cjk_latin_space", "inline",
       "heading_numbering", "title_block", "signature", "roles", "page_number", "header",
-      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", "punctuation", NULL};
+      "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", "punctuation", "normalize", NULL};
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
   static const char *const inline_keys[] = {"emphasis", "strong", "code", NULL};
   static const char *const numbering[] = {"text", "generate", NULL};
@@ -383,6 +403,7 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   int kf_pos = 0;
   get_choice(c, kf, "position", kf_positions, &kf_pos);
   l->key_figures_at_end = kf_pos == 1;
+  read_normalize(c, ymap_get(c->y, root, "normalize"), &l->normalize);
   yaml_node_t *roles = ymap_get(c->y, root, "roles");
   if (roles) read_roles(c, roles, l);
   yaml_node_t *pn = ymap_get(c->y, root, "page_number");

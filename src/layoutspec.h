@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "frontmatter.h"
 #include "model.h"
+#include "normalize.h"
 
 typedef struct {
   double r, g, b;
@@ -87,6 +88,7 @@ typedef struct {
   char **table_width_names;
   col_width *table_widths;
   size_t ntable_widths;
+  normalize_rules normalize;             /* normalize: false | {quotes: false, …}; all on by default */
 } layout_spec;
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */

@@ -19,10 +19,10 @@ static const char usage[] =
     "brief " BRIEF_VERSION ": Markdown case summaries + county figures -> Chinese PDF briefs\n"
     "\n"
     "Usage:\n"
-    "  brief render SUMMARY.md [-o OUT.pdf] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
+    "  brief render SUMMARY.md [-o OUT.pdf|OUT.ofd] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
-    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--jobs N]\n"
+    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--jobs N] [--format F]\n"
     "      Render every summary (DIR/*.md) into OUTDIR on all cores, using figures.csv beside\n"
     "      the summaries when present. Goes on past a failing brief and lists all failures.\n"
     "      --booklet also writes the meeting booklet: a cover (--booklet-title or booklet.yaml\n"
@@ -44,6 +44,11 @@ static const char usage[] =
     "      Send every .eml of OUTDIR not sent before (recorded in OUTDIR/sent.log), with\n"
     "      STARTTLS when offered; the password comes from BRIEF_SMTP_PASSWORD or ~/.netrc.\n"
     "      e.g. brief send out --smtp smtp://mail.example.gov.cn:587 --user office\n"
+    "  brief check SUMMARY.md... [--figures FIGURES.csv] [--fix]\n"
+    "      List every punctuation and spacing fix the normaliser makes, and every\n"
+    "      unpaired quote or bracket; exit 1 when it found something. Uses figures.csv\n"
+    "      beside each summary unless --figures is given. --fix writes the fixes back\n"
+    "      into the summaries. e.g. brief check input/*.md --fix\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "  brief serve [DIR] [--port N] [--host ADDR] [--time-limit MS] [--jobs N]\n"
@@ -59,12 +64,15 @@ static const char usage[] =
     "  --booklet PATH         batch: also write one booklet PDF\n"
     "  --booklet-title TEXT   batch: the booklet cover's title (else booklet.yaml's 'title')\n"
     "  --quiet                batch: no progress display, only the summary\n"
+    "  --format pdf|ofd|both  output format (default: by -o's extension, .ofd = OFD,\n"
+    "                         GB/T 33190); both writes NAME.pdf and NAME.ofd\n"
     "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
     "                         another in one PDF, each starting on an odd page\n"
     "  --printer NAME         print: the queue (default: as lp finds it; CUPS_SERVER honoured)\n"
     "  --copies N             print: copies of each brief (default 1)\n"
     "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
     "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
+    "  --no-normalize         print the text as typed (no quote, punctuation or space fixes)\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: BRIEF_DATA, else\n"
     "                         ../share/brief beside the binary, else the source tree)\n"
     "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
@@ -91,6 +99,9 @@ typedef struct {
   bool quiet;                                   /* batch */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
+  const char *format; /* --format pdf|ofd|both */
+  int formats;
+  bool fix, no_normalize;                       /* check --fix; --no-normalize */
 } cli;
 
 static int parse_args(int argc, char **argv, cli *c) {
@@ -106,6 +117,7 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--host")) target = &c->host;
     else if (!strcmp(a, "--time-limit")) target = &c->time_limit;
     else if (!strcmp(a, "--jobs")) target = &c->jobs;
+    else if (!strcmp(a, "--format")) target = &c->format;
     else if (!strcmp(a, "--numbered")) target = &c->numbered;
     else if (!strcmp(a, "--printer")) target = &c->printer;
     else if (!strcmp(a, "--copies")) target = &c->copies;
@@ -122,6 +134,9 @@ static int parse_args(int argc, char **argv, cli *c) {
     } else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
       continue;
+    } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
+      *(a[2] == 'f' ? &c->fix : &c->no_normalize) = true;
+      continue;
     }
     if (target) {
       if (i + 1 >= argc) {
@@ -136,6 +151,15 @@ static int parse_args(int argc, char **argv, cli *c) {
       c->command = a;
     } else {
       str_list_push(&c->inputs, a);
+    }
+  }
+  if (c->format) {
+    const char *names[] = {"pdf", "ofd", "both"};
+    for (int k = 0; k < 3; k++)
+      if (!strcmp(c->format, names[k])) c->formats = k + 1; /* BRIEF_PDF, BRIEF_OFD, both */
+    if (!c->formats) {
+      fprintf(stderr, "brief: error: --format '%s' is not one of pdf, ofd, both\n", c->format);
+      return -1;
     }
   }
   return 0;
@@ -169,10 +193,10 @@ static void collect_inputs(const str_list *args, str_list *out) {
   }
 }
 
-static char *default_output(const char *input) {
+static char *default_output(const char *input, int formats) {
   size_t n = strlen(input);
   if (n > 3 && !strcmp(input + n - 3, ".md")) n -= 3;
-  return xasprintf("%.*s.pdf", (int)n, input);
+  return xasprintf("%.*s.%s", (int)n, input, formats == BRIEF_OFD ? "ofd" : "pdf");
 }
 
 static int finish(diag_list *dl, int rc) {
@@ -186,8 +210,9 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: render takes one summary, e.g. brief render input/陇西县.md -o out/陇西县.pdf\n");
     return 2;
   }
-  char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0]);
-  brief_job job = {c->inputs.items[0], out, c->figures, c->layout, c->numbered};
+  char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0], c->formats);
+  brief_job job = {.input = c->inputs.items[0], .output = out, .figures = c->figures, .layout = c->layout,
+                   .numbered = c->numbered, .formats = c->formats, .no_normalize = c->no_normalize};
   int rc = brief_render(e, &job, dl);
   free(out);
   return finish(dl, rc == 0 ? 0 : 1);
@@ -224,9 +249,13 @@ static int cmd_batch(brief_engine *e, const cli *c) {
   bool *failed = xcalloc(inputs.len + 1, sizeof *failed);
   for (size_t i = 0; i < inputs.len; i++) {
     char *stem = path_stem(inputs.items[i]);
-    jobs[i] = (brief_job){inputs.items[i], xasprintf("%s/%s.pdf", c->output, stem),
-                          c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]), c->layout,
-                          c->numbered};
+    jobs[i] = (brief_job){
+        .input = inputs.items[i],
+        .output = xasprintf("%s/%s.%s", c->output, stem, c->formats == BRIEF_OFD ? "ofd" : "pdf"),
+        .figures = c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]),
+        .layout = c->layout,
+        .numbered = c->numbered,
+        .formats = c->formats, .no_normalize = c->no_normalize};
     free(stem);
   }
   char *dir = inputs.len ? path_dirname(inputs.items[0]) : xstrdup(".");
@@ -257,8 +286,24 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {c->inputs.items[0], NULL, c->figures, c->layout, NULL};
+  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout, .no_normalize = c->no_normalize};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
+}
+
+static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
+  if (c->inputs.len == 0) {
+    fprintf(stderr, "brief: error: check needs summaries, e.g. brief check input/陇西县.md\n");
+    return 2;
+  }
+  brief_job *jobs = xcalloc(c->inputs.len + 1, sizeof *jobs);
+  for (size_t i = 0; i < c->inputs.len; i++) /* figures.csv beside a summary, as in a batch */
+    jobs[i] = (brief_job){.input = c->inputs.items[i],
+                          .figures = c->figures ? xstrdup(c->figures) : batch_figures(c->inputs.items[i]),
+                          .layout = c->layout, .no_normalize = c->no_normalize};
+  int rc = brief_check(e, jobs, c->inputs.len, c->fix, stdout, dl);
+  for (size_t i = 0; i < c->inputs.len; i++) free((char *)jobs[i].figures);
+  free(jobs);
+  return finish(dl, dl->errors ? 1 : rc);
 }
 
 static int cmd_serve(brief_engine *e, const cli *c) {
@@ -333,6 +378,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
   else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
+  else if (!strcmp(c.command, "check")) rc = cmd_check(e, &c, &dl);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {
     printf("data folder: %s (from %s)\n", paths.data_dir, paths.origin);

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "docdate.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -479,17 +480,9 @@ static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages, HPDF_Ou
 }
 
 static void set_date(writer *w, const laid_out *lo, const pdf_options *opts) {
-  HPDF_Date d = {0};
-  if (opts->source_epoch >= 0) {
-    time_t t = (time_t)opts->source_epoch;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    d = (HPDF_Date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
-  } else if (lo->date) {
-    d = (HPDF_Date){atoi(lo->date), atoi(lo->date + 5), atoi(lo->date + 8), 0, 0, 0, 'Z', 0, 0};
-  } else {
-    return; /* never the clock: the same input gives the same bytes */
-  }
+  struct tm tm;
+  if (!document_date(lo, opts->source_epoch, &tm)) return;
+  HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
   HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, d);
   HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, d);
 }

@@ -17,7 +17,9 @@
 #include "linebreaker.h"
 #include "markdown.h"
 #include "model.h"
+#include "ofd.h"
 #include "numbered.h"
+#include "normalize.h"
 #include "pdf.h"
 #include "text_renderer.h"
 #include "utf8.h"
@@ -137,9 +139,12 @@ static char *summary_text(const brief_job *job, size_t *len) {
   return xstrndup(job->text, job->text_len);
 }
 
-static int parse_document(const brief_job *job, document *doc, diag_list *dl) {
+/* Parses a summary; *source keeps its text for the normalisation stage
+ * (its positions are found in it). */
+static int parse_document(const brief_job *job, document *doc, char **source, size_t *source_len, diag_list *dl) {
   const char *path = job->input;
   memset(doc, 0, sizeof *doc);
+  *source = NULL;
   doc->file = xstrdup(path);
   doc->dir = path_dirname(path);
   size_t len;
@@ -154,11 +159,11 @@ static int parse_document(const brief_job *job, document *doc, diag_list *dl) {
   if (body >= 0) {
     markdown_options opts = {true};
     rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
-    take_title(doc);
   } else {
     rc = -1;
   }
-  free(text);
+  *source = text;
+  *source_len = len;
   return rc;
 }
 
@@ -229,25 +234,62 @@ static int check_images(const brief_job *job, const document *doc, diag_list *dl
   return rc;
 }
 
-/* Parses a job's summary, loads its layout and binds its figures: the
- * document model as the layout stage and the text renderer take it. On
- * failure both are freed. */
-static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec,
-                       diag_list *dl) {
-  if (parse_document(job, doc, dl) != 0 || check_images(job, doc, dl) != 0) {
-    document_free(doc);
-    return -1;
-  }
-  if (load_layout(e, job, doc, spec, dl) != 0) {
+/* Normalisation (normalize.h) runs on the model before the title is taken
+ * from the first heading and before figures are bound. */
+static void normalize_job(const brief_job *job, document *doc, const layout_spec *spec, const char *source,
+                          size_t len, nz_report *rep) {
+  normalize_rules rules = job->no_normalize ? normalize_rules_none() : spec->normalize;
+  normalize_document(doc, source, len, &rules, rep);
+}
+
+/* Parses a job's summary, loads its layout, normalises and binds its
+ * figures: the document model as the layout stage and the text renderer
+ * take it. On failure both are freed. rep and source may be NULL. */
+static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec, nz_report *rep,
+                       char **source, size_t *source_len, diag_list *dl) {
+  char *text;
+  size_t len = 0;
+  int rc = parse_document(job, doc, &text, &len, dl);
+  if (rc == 0) rc = check_images(job, doc, dl);
+  if (rc == 0 && load_layout(e, job, doc, spec, dl) != 0) {
     layout_spec_free(spec);
-    document_free(doc);
-    return -1;
+    rc = -1;
+  } else if (rc == 0) {
+    normalize_job(job, doc, spec, text, len, rep);
+    take_title(doc);
+    if (bind_figures(e, job, doc, spec, dl) != 0) {
+      layout_spec_free(spec);
+      rc = -1;
+    }
   }
-  if (bind_figures(e, job, doc, spec, dl) != 0) {
-    layout_spec_free(spec);
-    document_free(doc);
-    return -1;
+  if (rc != 0) document_free(doc);
+  if (source && rc == 0) {
+    *source = text;
+    *source_len = len;
+  } else {
+    free(text);
   }
+  return rc;
+}
+
+/* render and batch say in one line what normalisation did. */
+static void summarize(const brief_job *job, const nz_report *rep, diag_list *dl) {
+  if (rep->changes && rep->problems)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation fixes, %zu problems; run brief check for the list",
+                 rep->changes, rep->problems);
+  else if (rep->changes)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation fixes; run brief check for the list", rep->changes);
+  else if (rep->problems)
+    diag_warning(dl, job->input, 0, 0, "%zu punctuation problems; run brief check for the list", rep->problems);
+}
+
+int brief_normalize_job(brief_engine *e, const brief_job *job, nz_report *rep, char **source, size_t *len,
+                        diag_list *dl) {
+  document doc;
+  layout_spec spec;
+  if (prepare_job(e, job, &doc, &spec, rep, source, len, dl) != 0) return -1;
+  layout_spec_free(&spec);
+  document_free(&doc);
   return 0;
 }
 
@@ -284,8 +326,12 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   document doc;
   layout_spec spec;
   memset(lo, 0, sizeof *lo);
+  nz_report rep = {0};
   double t0 = now_ms();
-  if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
+  int prepared = prepare_job(e, job, &doc, &spec, &rep, NULL, NULL, dl);
+  summarize(job, &rep, dl);
+  nz_report_free(&rep);
+  if (prepared != 0) return -1;
   if (job->numbered && take_numbered(job->numbered, &doc.meta, dl) != 0) {
     layout_spec_free(&spec);
     document_free(&doc);
@@ -326,14 +372,65 @@ static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *outp
   return rc;
 }
 
-static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
-  return write_pdf_parts(e, lo, output, NULL, dl);
+/* The OFD likewise: temporary file, renamed when complete. */
+static int write_ofd(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
+  char *temp = temp_beside(output);
+  if (!temp) {
+    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+    return -1;
+  }
+  ofd_options opts = {BRIEF_VERSION, e->source_epoch};
+  double t0 = now_ms();
+  int rc = ofd_write(lo, &opts, temp, dl);
+  if (rc == 0 && commit_temp(temp, output) != 0) {
+    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+    rc = -1;
+  }
+  if (rc != 0) discard_temp(temp);
+  if (e->timing) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
+  free(temp);
+  return rc;
+}
+
+/* output with its .pdf/.ofd extension (if any) replaced by ext. */
+static char *with_extension(const char *output, const char *ext) {
+  size_t n = strlen(output);
+  if (str_ends_with(output, ".pdf") || str_ends_with(output, ".ofd") || str_ends_with(output, ".PDF") ||
+      str_ends_with(output, ".OFD"))
+    n -= 4;
+  return xasprintf("%.*s%s", (int)n, output, ext);
+}
+
+/* The formats asked for, 0: by the extension of output (.ofd: OFD, else PDF). */
+static int resolve_formats(const char *output, int formats) {
+  if (formats) return formats;
+  return str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
+}
+
+/* Writes lo in the formats asked for; the PDF also fills parts (the
+ * booklet's page bodies) when parts is not NULL. */
+static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *output, int formats,
+                               pdf_page_part *parts, diag_list *dl) {
+  formats = resolve_formats(output, formats);
+  if (formats == BRIEF_PDF) return write_pdf_parts(e, lo, output, parts, dl);
+  if (formats == BRIEF_OFD) return write_ofd(e, lo, output, dl);
+  char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
+  int rc = write_pdf_parts(e, lo, pdf, parts, dl);
+  if (rc == 0) rc = write_ofd(e, lo, ofd, dl);
+  free(pdf);
+  free(ofd);
+  return rc;
+}
+
+static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, int formats,
+                         diag_list *dl) {
+  return write_outputs_parts(e, lo, output, formats, NULL, dl);
 }
 
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
-  if (rc == 0) rc = write_pdf(e, &lo, job->output, dl);
+  if (rc == 0) rc = write_outputs(e, &lo, job->output, job->formats, dl);
   laid_out_free(&lo);
   return rc;
 }
@@ -358,7 +455,7 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) {
   document doc;
   layout_spec spec;
-  if (prepare_job(e, job, &doc, &spec, dl) != 0) return -1;
+  if (prepare_job(e, job, &doc, &spec, NULL, NULL, NULL, dl) != 0) return -1;
   char *text = text_render(&doc);
   fputs(text, out);
   free(text);
@@ -373,8 +470,9 @@ int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, b
   laid_out lo;
   memset(facts, 0, sizeof *facts);
   int rc = lay_out_job(e, job, &lo, dl);
+  want_parts &= (resolve_formats(job->output, job->formats) & BRIEF_PDF) != 0; /* the PDF booklet's page bodies */
   pdf_page_part *parts = rc == 0 && want_parts ? xcalloc(lo.npages + 1, sizeof *parts) : NULL;
-  if (rc == 0) rc = write_pdf_parts(e, &lo, job->output, parts, dl);
+  if (rc == 0) rc = write_outputs_parts(e, &lo, job->output, job->formats, parts, dl);
   if (rc == 0) {
     facts->entry.title = lo.title ? xstrdup(lo.title) : NULL;
     facts->county = lo.subject ? xstrdup(lo.subject) : NULL;
@@ -455,10 +553,151 @@ static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
   }
 }
 
+/* The PDF booklet: the frame's pages with the briefs' page bodies under them. */
+static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts *const *facts, const int *host,
+                             const int *host_page, const char *path, diag_list *dl) {
+  const pdf_page_part **parts = xcalloc(frame->npages + 1, sizeof *parts);
+  int rc = 0;
+  for (size_t p = 0; p < frame->npages && rc == 0; p++) {
+    if (host[p] < 0) continue;
+    if (!facts[host[p]]->parts) {
+      diag_error(dl, path, 0, 0, "the PDF booklet needs the briefs as PDF: drop --format ofd, or name the booklet .ofd");
+      rc = -1;
+    } else {
+      parts[p] = &facts[host[p]]->parts[host_page[p]];
+    }
+  }
+  char *temp = rc == 0 ? temp_beside(path) : NULL;
+  if (rc == 0 && !temp) {
+    diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    rc = -1;
+  } else if (rc == 0) {
+    char *creator = xasprintf("brief %s", BRIEF_VERSION);
+    pdf_options opts = {creator, e->source_epoch};
+    rc = pdf_write_booklet(frame, parts, &opts, temp, dl);
+    free(creator);
+    if (rc == 0 && commit_temp(temp, path) != 0) {
+      diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+      rc = -1;
+    }
+    if (rc != 0) discard_temp(temp);
+  }
+  free(temp);
+  free(parts);
+  return rc;
+}
+
+/* A brief laid out again for the OFD booklet: its text runs re-encoded to
+ * the booklet's Private Use codes (booklet_code, the same as the PDF's). */
+static void recode_items(laid_out *book, laid_out *lo) {
+  for (size_t id = 0; id < lo->nfaces && id < book->nfaces; id++) {
+    size_t m = lo->face_ncodes ? lo->face_ncodes[id] : 0;
+    if (!m) continue;
+    uint16_t *to = xcalloc(m + 1, sizeof *to);
+    bool same = true;
+    for (size_t k = 0; k < m; k++) {
+      to[k] = booklet_code(book, &lo->face_codes[id][k], id);
+      same &= to[k] == lo->face_codes[id][k].code;
+    }
+    for (size_t p = 0; p < lo->npages && !same; p++)
+      for (size_t i = 0; i < lo->pages[p].len; i++) {
+        page_item *it = &lo->pages[p].items[i];
+        if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
+        strbuf sb = {0};
+        for (const char *q = it->text; *q;) {
+          uint32_t cp;
+          size_t len = utf8_decode(q, strlen(q), &cp);
+          if (!len) break;
+          q += len;
+          for (size_t k = 0; k < m; k++)
+            if (lo->face_codes[id][k].code == cp) {
+              cp = to[k];
+              break;
+            }
+          char buf[4];
+          sb_append(&sb, buf, utf8_encode(cp, buf));
+        }
+        free(it->text);
+        it->text = sb_take(&sb);
+      }
+    free(to);
+  }
+}
+
+/* Moves the items of brief page src under the frame page dst (the brief's
+ * own page number left out: the booklet prints its own); links within the
+ * brief point to its pages in the booklet (first: its first page, 0-based). */
+static void put_under(page_box *dst, page_box *src, int first) {
+  page_item *items = xcalloc(src->len + dst->len + 1, sizeof *items);
+  size_t k = 0;
+  for (size_t i = 0; i < src->len; i++) {
+    page_item it = src->items[i];
+    if (it.kind == IT_TEXT && it.folio) {
+      free(it.text);
+      continue;
+    }
+    if (it.kind == IT_LINK && it.dest > 0) it.dest += first;
+    items[k++] = it;
+  }
+  for (size_t i = 0; i < dst->len; i++) items[k++] = dst->items[i];
+  free(dst->items);
+  free(src->items);
+  dst->items = items;
+  dst->len = dst->cap = k;
+  src->items = NULL;
+  src->len = src->cap = 0;
+}
+
+/* The OFD booklet: the OFD writer takes laid-out pages, so each brief is
+ * laid out again here (parsing and layout are about 2 ms a brief) and its
+ * pages are put under the frame's. Unlike the PDF booklet this holds every
+ * page of the booklet in memory until it is written. */
+static int write_booklet_ofd(brief_engine *e, laid_out *frame, brief_facts *const *facts, size_t n,
+                             const int *host, const int *host_page, const char *path, diag_list *dl) {
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    laid_out lo;
+    diag_list quiet = {0}; /* its warnings were reported when it rendered */
+    if (!facts[i]->job || lay_out_job(e, facts[i]->job, &lo, &quiet) != 0) {
+      diag_error(dl, path, 0, 0, "cannot lay out %s again for the OFD booklet",
+                 facts[i]->job ? facts[i]->job->input : "a brief");
+      diag_clear(&quiet);
+      if (facts[i]->job) laid_out_free(&lo);
+      rc = -1;
+      break;
+    }
+    diag_clear(&quiet);
+    recode_items(frame, &lo);
+    int first = -1;
+    for (size_t p = 0; p < frame->npages; p++) {
+      if (host[p] != (int)i) continue;
+      if (first < 0) first = (int)p;
+      if ((size_t)host_page[p] < lo.npages) put_under(&frame->pages[p], &lo.pages[host_page[p]], first);
+    }
+    laid_out_free(&lo);
+  }
+  char *temp = rc == 0 ? temp_beside(path) : NULL;
+  if (rc == 0 && !temp) {
+    diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    rc = -1;
+  } else if (rc == 0) {
+    ofd_options opts = {BRIEF_VERSION, e->source_epoch};
+    rc = ofd_write(frame, &opts, temp, dl);
+    if (rc == 0 && commit_temp(temp, path) != 0) {
+      diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+      rc = -1;
+    }
+    if (rc != 0) discard_temp(temp);
+  }
+  free(temp);
+  return rc;
+}
+
 /* The booklet from the briefs' facts (in booklet order) and used[], the
- * characters of every face the briefs print (65,536-bit maps by face id). */
+ * characters of every face the briefs print (65,536-bit maps by face id),
+ * in formats (0: by path's extension; both: path's .pdf and .ofd). */
 int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
-                        size_t n, uint8_t *const *used, const char *path, diag_list *dl) {
+                        size_t n, uint8_t *const *used, const char *path, int formats, diag_list *dl) {
   layout_spec spec;
   if (layout_load(layout ? layout : "official", e->layouts_dir, &spec, dl) != 0) {
     layout_spec_free(&spec);
@@ -485,26 +724,13 @@ int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *l
       frame.face_ncps[id] = cps.len;
     }
     booklet_codes(&frame, facts, n);
-    const pdf_page_part **parts = xcalloc(frame.npages + 1, sizeof *parts);
-    for (size_t p = 0; p < frame.npages; p++)
-      if (host[p] >= 0) parts[p] = &facts[host[p]]->parts[host_page[p]];
-    char *temp = temp_beside(path);
-    if (!temp) {
-      diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
-      rc = -1;
-    } else {
-      char *creator = xasprintf("brief %s", BRIEF_VERSION);
-      pdf_options opts = {creator, e->source_epoch};
-      rc = pdf_write_booklet(&frame, parts, &opts, temp, dl);
-      free(creator);
-      if (rc == 0 && commit_temp(temp, path) != 0) {
-        diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
-        rc = -1;
-      }
-      if (rc != 0) discard_temp(temp);
-      free(temp);
-    }
-    free(parts);
+    formats = resolve_formats(path, formats);
+    char *pdf = formats == BRIEF_PDF ? xstrdup(path) : formats & BRIEF_PDF ? with_extension(path, ".pdf") : NULL;
+    char *ofd = formats == BRIEF_OFD ? xstrdup(path) : formats & BRIEF_OFD ? with_extension(path, ".ofd") : NULL;
+    if (pdf) rc = write_booklet_pdf(e, &frame, facts, host, host_page, pdf, dl);
+    if (rc == 0 && ofd) rc = write_booklet_ofd(e, &frame, facts, n, host, host_page, ofd, dl);
+    free(pdf);
+    free(ofd);
   }
   free(host);
   free(host_page);
@@ -516,8 +742,16 @@ size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_cou
 
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;
-  brief_job job = {input};
-  int rc = parse_document(&job, &doc, dl);
+  brief_job job = {.input = input};
+  char *text;
+  size_t len = 0;
+  int rc = parse_document(&job, &doc, &text, &len, dl);
+  if (rc == 0) { /* the title as the default layout prints it */
+    normalize_rules rules = normalize_rules_default();
+    normalize_document(&doc, text, len, &rules, NULL);
+    take_title(&doc);
+  }
+  free(text);
   *meta = doc.meta;
   memset(&doc.meta, 0, sizeof doc.meta);
   document_free(&doc);

@@ -7,7 +7,9 @@ are valid (qpdf --check); progress lines when stderr is not a terminal,
 none with --quiet; the booklet's 目录 numbers read back with pdftotext and
 each checked against the outline's destination page (qpdf --json), every
 brief on an odd page, one top-level outline entry per county in
-booklet.yaml's order, blank versos blank, continuous page numbers.
+booklet.yaml's order, blank versos blank, continuous page numbers; workers honour
+--format ofd|both (OFDs and the OFD booklet the same for 1 and 2 jobs) and
+--no-normalize.
 Called as: e2e_batch.py BRIEF ROOT"""
 import glob, json, os, re, subprocess, sys, tempfile
 
@@ -74,6 +76,46 @@ def test_private_use(tmp):
         own = os.path.join(out, name + ".pdf")
         check(texts[name] in re.sub(r"\s", "", page_text(book, dest)), f"{name}: text in the booklet")
         check(gray(book, dest, tmp) == gray(own, 1, tmp), f"{name}: booklet page looks like its own PDF's page")
+
+
+def test_formats_and_normalize(tmp, src):
+    """Workers honour each job's --format (OFD, both) and --no-normalize."""
+    books = {}
+    for jobs in (1, 2):
+        out = os.path.join(tmp, f"fmt{jobs}")
+        r = run(BRIEF, "batch", src, "-o", out, "--booklet", os.path.join(out, "汇编.pdf"), "--format", "both",
+                "--jobs", str(jobs), "--quiet")
+        check(r.returncode == 1 and "坏县.md:" in r.stderr, f"--format both --jobs {jobs}: the broken county reported")
+        ofds = sorted(p for p in os.listdir(out) if p.endswith(".ofd")) if os.path.isdir(out) else []
+        pdfs = sorted(p for p in os.listdir(out) if p.endswith(".pdf")) if os.path.isdir(out) else []
+        check(len(ofds) == 41 and len(pdfs) == 41, f"--format both --jobs {jobs}: 40 briefs + booklet as OFD and PDF: "
+              f"{len(ofds)} OFD, {len(pdfs)} PDF")
+        books[jobs] = (out, ofds)
+    (o1, f1), (o2, f2) = books[1], books[2]
+    check(f1 == f2 and all(open(os.path.join(o1, f), "rb").read() == open(os.path.join(o2, f), "rb").read() for f in f1),
+          "--format both: --jobs 1 and --jobs 2 give byte-identical OFDs (booklet included)")
+    only = os.path.join(tmp, "ofd-only")
+    r = run(BRIEF, "batch", src, "-o", only, "--format", "ofd", "--jobs", "2", "--quiet")
+    names = os.listdir(only) if os.path.isdir(only) else []
+    check(len([p for p in names if p.endswith(".ofd")]) == 40 and not [p for p in names if p.endswith(".pdf")],
+          f"--format ofd --jobs 2: OFD only: {sorted(names)[:3]}")
+    # --no-normalize reaches the workers: straight quotes stay as typed
+    nz = os.path.join(tmp, "nz")
+    os.makedirs(nz)
+    for k in ("甲县", "乙县"):
+        with open(os.path.join(ROOT, "tests", "data", "normalize.md"), encoding="utf-8") as f:
+            text = f.read()
+        with open(os.path.join(nz, k + ".md"), "w", encoding="utf-8") as f:
+            f.write(text)
+    for flag in ([], ["--no-normalize"]):
+        out = os.path.join(tmp, "nz-out" + ("-raw" if flag else ""))
+        r = run(BRIEF, "batch", nz, "-o", out, "--jobs", "2", "--quiet", *flag)
+        check(r.returncode == 0, f"batch {flag}: {r.stderr[-300:]}")
+        t = run("pdftotext", os.path.join(out, "乙县.pdf"), "-").stdout
+        if flag:
+            check('"' in t and "punctuation fixes" not in r.stderr, "--no-normalize --jobs 2: printed as typed")
+        else:
+            check("“" in t and "punctuation fixes" in r.stderr, "--jobs 2: normalised, and said so")
 
 
 def main():
@@ -184,6 +226,7 @@ def main():
         check({d for _, d, _ in tops} <= dests_found, f"目录 entries link to their pages: {sorted(dests_found)[:5]}")
 
         test_private_use(tmp)
+        test_formats_and_normalize(tmp, src)
 
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -1,0 +1,18 @@
+#include "docdate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool document_date(const laid_out *lo, long long source_epoch, struct tm *tm) {
+  memset(tm, 0, sizeof *tm);
+  if (source_epoch >= 0) {
+    time_t t = (time_t)source_epoch;
+    gmtime_r(&t, tm);
+    return true;
+  }
+  if (!lo->date || strlen(lo->date) < 10) return false;
+  tm->tm_year = atoi(lo->date) - 1900;
+  tm->tm_mon = atoi(lo->date + 5) - 1;
+  tm->tm_mday = atoi(lo->date + 8);
+  return true;
+}

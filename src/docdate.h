@@ -1,0 +1,16 @@
+/* The date a writer stamps on a document (PDF /CreationDate, OFD
+ * CreationDate and package times): shared by pdf.c and ofd.c. */
+#ifndef BRIEF_DOCDATE_H
+#define BRIEF_DOCDATE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "layout.h"
+
+/* SOURCE_DATE_EPOCH (source_epoch >= 0), else the front matter's date
+ * (YYYY-MM-DD, midnight UTC); never the clock, so the same input gives the
+ * same bytes. False when there is neither. tm is in UTC. */
+bool document_date(const laid_out *lo, long long source_epoch, struct tm *tm);
+
+#endif
