@@ -16,6 +16,8 @@ packages=(
   fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
   poppler-utils qpdf python3
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
+  clang libclang-rt-14-dev  # scripts/test-sanitizers.sh, scripts/fuzz.sh
+  libpng-dev  # src/pngcheck.c
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
   libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)

@@ -311,7 +311,19 @@ static void finished(batch *b, size_t i, bool ok) {
   progress_update(&b->pg, base_name(b->jobs[i].input), ok);
 }
 
+/* After SIGINT or SIGTERM (signals.h) the briefs not yet rendered are not
+ * written: failed, without a message (the driver says how many). */
+static void not_rendered(batch *b, size_t i) {
+  b->failed[i] = true;
+  b->pg.done++;
+  b->pg.failed++;
+}
+
 static void render_here(batch *b, size_t i) {
+  if (brief_interrupted()) {
+    not_rendered(b, i);
+    return;
+  }
   brief_facts f;
   bool ok = brief_render_facts(b->e, &b->jobs[i], b->o->booklet != NULL, &f, &b->diags[i]) == 0;
   if (ok && b->o->booklet) take_facts(b, i, &f);
@@ -488,7 +500,7 @@ static void run_workers(batch *b, int nworkers) {
         live--;
         continue;
       }
-      if (next < b->n) {
+      if (next < b->n && !brief_interrupted()) { /* after a signal: the briefs in hand are finished, no more */
         if (give_job(w, next)) next++;
         else {
           worker_lost(b, w);
@@ -610,6 +622,7 @@ static int make_booklet(batch *b, diag_list *dl) {
 static void summary(batch *b, bool booklet_ok, const diag_list *booklet_dl) {
   double secs = now_s() - b->pg.t0;
   progress_end(&b->pg);
+  if (brief_interrupted()) return; /* the driver's last line says what was written */
   for (size_t i = 0; i < b->n; i++) /* warnings of the briefs written */
     if (!b->failed[i]) diag_print(&b->diags[i], stderr);
   diag_print(booklet_dl, stderr);
@@ -651,7 +664,8 @@ static int batch_run(brief_engine *e, const brief_job *jobs, size_t n, const bat
     run_workers(&b, nworkers);
   }
   diag_list bdl = {0};
-  int brc = o->booklet ? make_booklet(&b, &bdl) : 0;
+  int brc = o->booklet && !brief_interrupted() ? make_booklet(&b, &bdl) : 0; /* no booklet after a signal */
+  if (o->booklet && brief_interrupted()) brc = -1;
   if (out) {
     for (size_t i = 0; i < n; i++)
       for (size_t k = 0; k < b.diags[i].len; k++) {

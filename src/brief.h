@@ -27,6 +27,9 @@ typedef struct {
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
   const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
+  bool strict;          /* --strict: a GB18030 summary is an error, not a warning */
+  bool allow_empty;     /* --allow-empty: an empty summary gives a blank brief */
+  bool allow_outside;   /* --allow-outside: images (and layouts) named by the summary may lie outside its folder */
   bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
   /* For a server (all zero for the command line): */
   const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
@@ -73,6 +76,13 @@ int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *bo
  * of all briefs that rendered. Returns 0 when everything was written. */
 int brief_batch_run(brief_engine *e, const brief_job *jobs, size_t n, const batch_options *o, bool *failed);
 
+/* The signal (SIGINT, SIGTERM) that interrupted rendering, or 0: see
+ * signals.h. brief_render and brief_batch then stop at the next stage, the
+ * PDF being written removed; a batch marks the briefs it did not write as
+ * failed and writes no booklet. */
+int brief_interrupted(void);
+/* Installs the SIGINT/SIGTERM handlers for render and batch. */
+void brief_handle_signals(void);
 /* The front matter of a summary as a render sees it (the title taken from
  * the first level-1 heading when the front matter has none). Caller frees
  * meta with doc_meta_free. */

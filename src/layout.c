@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "layout_internal.h"
+#include "input_limits.h"
 #include "linebreaker.h"
 
 /* ---- boxes ------------------------------------------------------------- */
@@ -249,6 +250,12 @@ static void layout_image(layout_ctx *c, const block *b) {
   }
   if (kind < 0 || w <= 0 || h <= 0) {
     diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' is not a PNG or JPEG file; convert it", b->url);
+    c->errors++;
+    return;
+  }
+  if ((double)w * h > LIMIT_IMAGE_PIXELS) { /* refused before libharu decodes it */
+    diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' is %d × %d pixels; at most %.0f million: scale it down",
+               b->url, w, h, LIMIT_IMAGE_PIXELS / 1e6);
     c->errors++;
     return;
   }

@@ -377,6 +377,13 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   double chars = 0, lines = 0;
   get_double(c, grid, "chars_per_line", &chars);
   get_double(c, grid, "lines_per_page", &lines);
+  if (!(chars >= 0 && chars <= 200 && lines >= 0 && lines <= 200)) { /* checked before the conversion to int (fuzz_layoutfile) */
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%g", chars);
+    snprintf(b, sizeof b, "%g", lines);
+    bad(c, grid, "the grid's chars_per_line and lines_per_page must be from 1 to 200; got %s and %s", a, b);
+    chars = lines = 0;
+  }
   l->grid_chars = (int)chars;
   l->grid_lines = (int)lines;
   get_pt(c, root, "line_pitch", &l->line_pitch);
@@ -435,17 +442,30 @@ static void finish_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
 }
 
 int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl) {
-  memset(out, 0, sizeof *out);
-  set_defaults(out);
   bool is_path = strchr(name_or_path, '/') || str_ends_with(name_or_path, ".yaml");
   char *path = is_path ? xstrdup(name_or_path) : xasprintf("%s/%s.yaml", layouts_dir, name_or_path);
-  out->path = path;
   size_t len;
   char *text = read_file(path, &len);
+  int rc;
   if (!text) {
+    memset(out, 0, sizeof *out);
+    set_defaults(out);
+    out->path = xstrdup(path);
+    out->name = path_stem(path);
     diag_error(dl, path, 0, 0, "cannot read layout '%s'; 'brief layouts' lists the installed ones", name_or_path);
-    return -1;
+    rc = -1;
+  } else {
+    rc = layout_parse_text(text, len, path, out, dl);
   }
+  free(text);
+  free(path);
+  return rc;
+}
+
+int layout_parse_text(const char *text, size_t len, const char *path, layout_spec *out, diag_list *dl) {
+  memset(out, 0, sizeof *out);
+  set_defaults(out);
+  out->path = xstrdup(path);
   ydoc y;
   int rc = ydoc_load(&y, text, len, path, 0, dl);
   if (rc == 0) {
@@ -461,7 +481,6 @@ int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *
     }
     ydoc_free(&y);
   }
-  free(text);
   if (!out->name) out->name = path_stem(path);
   return rc;
 }

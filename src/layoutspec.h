@@ -93,6 +93,9 @@ typedef struct {
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */
 int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl);
+/* The parsing half of layout_load, on text already read (path names the
+ * file in messages). Used by the fuzz target. */
+int layout_parse_text(const char *text, size_t len, const char *path, layout_spec *out, diag_list *dl);
 void layout_spec_free(layout_spec *l);
 /* Resolves a length to points for a role size and the layout's pitch. */
 double length_pt(length len, double size, double pitch);

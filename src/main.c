@@ -1,5 +1,7 @@
 /* Command line: brief render | batch | text | layouts | fonts | serve. */
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,9 @@ static const char usage[] =
     "  --copies N             print: copies of each brief (default 1)\n"
     "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
     "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
+    "  --strict               a summary in GB18030 (GBK) is an error, not a warning\n"
+    "  --allow-empty          render an empty summary as a blank brief (else: a warning, no PDF)\n"
+    "  --allow-outside        images and layouts named by a summary may lie outside its folder\n"
     "  --no-normalize         print the text as typed (no quote, punctuation or space fixes)\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: BRIEF_DATA, else\n"
     "                         ../share/brief beside the binary, else the source tree)\n"
@@ -99,6 +104,7 @@ typedef struct {
   bool quiet;                                   /* batch */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
+  bool strict, allow_empty, allow_outside;     /* render, batch, text: input checks (input.h) */
   const char *format; /* --format pdf|ofd|both */
   int formats;
   bool fix, no_normalize;                       /* check --fix; --no-normalize */
@@ -133,6 +139,10 @@ static int parse_args(int argc, char **argv, cli *c) {
       continue;
     } else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
+      continue;
+    } else if (!strcmp(a, "--strict") || !strcmp(a, "--allow-empty") || !strcmp(a, "--allow-outside")) {
+      bool *flag = a[2] == 's' ? &c->strict : a[8] == 'e' ? &c->allow_empty : &c->allow_outside;
+      *flag = true;
       continue;
     } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
       *(a[2] == 'f' ? &c->fix : &c->no_normalize) = true;
@@ -212,10 +222,16 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0], c->formats);
   brief_job job = {.input = c->inputs.items[0], .output = out, .figures = c->figures, .layout = c->layout,
-                   .numbered = c->numbered, .formats = c->formats, .no_normalize = c->no_normalize};
+                   .numbered = c->numbered, .formats = c->formats, .no_normalize = c->no_normalize,
+                   .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
   int rc = brief_render(e, &job, dl);
+  rc = finish(dl, rc == 0 ? 0 : 1);
+  if (brief_interrupted()) {
+    fprintf(stderr, "brief: interrupted (%s): %s not written\n", brief_interrupted() == SIGINT ? "SIGINT" : "SIGTERM", out);
+    rc = 128 + brief_interrupted();
+  }
   free(out);
-  return finish(dl, rc == 0 ? 0 : 1);
+  return rc;
 }
 
 static char *batch_figures(const char *input) {
@@ -240,9 +256,19 @@ static int cmd_batch(brief_engine *e, const cli *c) {
     return 2;
   }
   if (!is_dir(c->output) && mkdir(c->output, 0755) != 0) {
-    fprintf(stderr, "brief: error: cannot create the output folder '%s'\n", c->output);
+    fprintf(stderr, "brief: error: cannot create the output folder '%s': %s\n", c->output, strerror(errno));
     return 1;
   }
+  char *probe_at = path_join(c->output, ".brief-probe"), *probe = temp_beside(probe_at);
+  if (!probe) { /* a read-only folder: one error, not one per brief */
+    fprintf(stderr, "brief: error: cannot write into the output folder '%s': %s; choose another -o or make it "
+            "writable\n", c->output, strerror(errno));
+    free(probe_at);
+    return 1;
+  }
+  discard_temp(probe);
+  free(probe);
+  free(probe_at);
   str_list inputs = {0};
   collect_inputs(&c->inputs, &inputs);
   brief_job *jobs = xcalloc(inputs.len + 1, sizeof *jobs);
@@ -255,7 +281,8 @@ static int cmd_batch(brief_engine *e, const cli *c) {
         .figures = c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]),
         .layout = c->layout,
         .numbered = c->numbered,
-        .formats = c->formats, .no_normalize = c->no_normalize};
+        .formats = c->formats, .no_normalize = c->no_normalize,
+        .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
     free(stem);
   }
   char *dir = inputs.len ? path_dirname(inputs.items[0]) : xstrdup(".");
@@ -271,6 +298,13 @@ static int cmd_batch(brief_engine *e, const cli *c) {
     rc = brief_batch_run(e, jobs, inputs.len, &o, failed) == 0 ? 0 : 1;
   }
   free(yaml);
+  size_t nfailed = 0;
+  for (size_t i = 0; i < inputs.len; i++) nfailed += failed[i];
+  int sig = rc == 2 ? 0 : brief_interrupted();
+  if (sig) /* the last line: what was written before the signal */
+    fprintf(stderr, "brief: interrupted (%s): %zu of %zu briefs written to %s, the other %zu not%s\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM", inputs.len - nfailed, inputs.len, c->output, nfailed,
+            c->booklet ? "; no booklet" : "");
   for (size_t i = 0; i < inputs.len; i++) {
     free((char *)jobs[i].output);
     free((char *)jobs[i].figures);
@@ -278,7 +312,7 @@ static int cmd_batch(brief_engine *e, const cli *c) {
   free(jobs);
   free(failed);
   str_list_free(&inputs);
-  return rc;
+  return sig ? 128 + sig : rc;
 }
 
 static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
@@ -286,7 +320,8 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout, .no_normalize = c->no_normalize};
+  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout, .no_normalize = c->no_normalize,
+                   .strict = c->strict, .allow_outside = c->allow_outside};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 
@@ -373,8 +408,8 @@ int main(int argc, char **argv) {
   const char *data = paths.data_dir;
   int rc;
   if (!e) rc = finish(&dl, 1);
-  else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
-  else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c);
+  else if (!strcmp(c.command, "render")) rc = (brief_handle_signals(), cmd_render(e, &c, &dl));
+  else if (!strcmp(c.command, "batch")) rc = (brief_handle_signals(), cmd_batch(e, &c));
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
   else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);

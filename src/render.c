@@ -11,6 +11,8 @@
 #include "booklet.h"
 #include "figures.h"
 #include "fonts.h"
+#include "input.h"
+#include "input_limits.h"
 #include "frontmatter.h"
 #include "layout.h"
 #include "layoutspec.h"
@@ -21,6 +23,7 @@
 #include "numbered.h"
 #include "normalize.h"
 #include "pdf.h"
+#include "signals.h"
 #include "text_renderer.h"
 #include "utf8.h"
 #include "util.h"
@@ -87,35 +90,6 @@ void brief_engine_free(brief_engine *e) {
   free(e);
 }
 
-/* Line and column of a byte offset, for messages about raw bytes. */
-static void position_of(const char *text, size_t offset, int *line, int *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < offset; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *col = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      (*col)++;
-    }
-  }
-}
-
-static int check_text(const char *file, const char *text, size_t len, diag_list *dl) {
-  long bad = utf8_invalid_offset(text, len);
-  const char *nul = memchr(text, '\0', len);
-  if (bad < 0 && !nul) return 0;
-  size_t at = bad >= 0 ? (size_t)bad : (size_t)(nul - text);
-  int line, col;
-  position_of(text, at, &line, &col);
-  if (bad >= 0)
-    diag_error(dl, file, line, col, "invalid UTF-8 (byte 0x%02X at offset %zu); save the file as UTF-8",
-               (unsigned char)text[at], at);
-  else
-    diag_error(dl, file, line, col, "NUL byte at offset %zu; this is not a text file", at);
-  return -1;
-}
-
 /* Without a front matter title, the first level-1 heading is the title. */
 static void take_title(document *doc) {
   if (doc->meta.title) return;
@@ -132,11 +106,17 @@ static void take_title(document *doc) {
   }
 }
 
-/* The summary's bytes: the job's own (a server's request body) or its file. */
-static char *summary_text(const brief_job *job, size_t *len) {
-  if (!job->text) return read_file(job->input, len);
+static input_options input_options_of(const brief_job *job) {
+  /* A server's job (image_root) has its own image rule: check_images. */
+  return (input_options){job->strict, job->allow_empty, job->allow_outside || job->image_root};
+}
+
+/* The summary's bytes: the job's own (a server's request body) or its file,
+ * checked (input.h): size, encoding, control characters, empty. */
+static char *summary_text(const brief_job *job, const input_options *io, size_t *len, diag_list *dl) {
+  if (!job->text) return input_read_summary(job->input, io, len, dl);
   *len = job->text_len;
-  return xstrndup(job->text, job->text_len);
+  return input_check_text(job->input, xstrndup(job->text, job->text_len), len, io, dl);
 }
 
 /* Parses a summary; *source keeps its text for the normalisation stage
@@ -147,18 +127,16 @@ static int parse_document(const brief_job *job, document *doc, char **source, si
   *source = NULL;
   doc->file = xstrdup(path);
   doc->dir = path_dirname(path);
+  input_options io = input_options_of(job);
   size_t len;
-  char *text = summary_text(job, &len);
-  if (!text) {
-    diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
-    return -1;
-  }
-  int rc = check_text(path, text, len, dl);
-  int body_line = 0;
-  long body = rc == 0 ? frontmatter_parse(text, len, path, &doc->meta, &body_line, dl) : -1;
+  char *text = summary_text(job, &io, &len, dl);
+  if (!text) return -1;
+  int rc, body_line = 0;
+  long body = frontmatter_parse(text, len, path, &doc->meta, &body_line, dl);
   if (body >= 0) {
     markdown_options opts = {true};
     rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
+    if (rc == 0) rc = input_check_document(doc, &io, dl); /* files named, links, words, limits */
   } else {
     rc = -1;
   }
@@ -204,6 +182,22 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
     diag_error(dl, doc->file, 0, 0, "layout '%s': only an installed layout's name can be used here (see 'brief layouts')",
                name);
     return -1;
+  }
+  if (!job->layout && doc->meta.layout && (strchr(name, '/') || str_ends_with(name, ".yaml"))) {
+    /* A layout file named by the summary is one of the files it names: found
+     * beside it and kept inside its folder, as images are. */
+    char *path = path_join(doc->dir, name);
+    int rc;
+    if (!job->allow_outside && input_path_inside(doc->dir, path) != 0) {
+      diag_error(dl, doc->file, 0, 0, "layout '%s' is outside the summary's folder %s; copy it there, name an "
+                 "installed layout, or pass --allow-outside", name, doc->dir);
+      memset(spec, 0, sizeof *spec);
+      rc = -1;
+    } else {
+      rc = layout_load(path, e->layouts_dir, spec, dl);
+    }
+    free(path);
+    return rc;
   }
   return layout_load(name, e->layouts_dir, spec, dl);
 }
@@ -321,6 +315,29 @@ static int take_numbered(const char *range, doc_meta *meta, diag_list *dl) {
   return 0;
 }
 
+/* The PDF's own strings (document information, bookmarks) are capped:
+ * libharu refuses one over 65,535 bytes and a viewer shows a few dozen
+ * characters. The page itself prints the text whole. */
+static void cap_pdf_string(char **s, const char *what, const char *input, diag_list *dl) {
+  if (!*s || utf8_length(*s) <= LIMIT_PDF_STRING_CHARS) return;
+  size_t n = 0;
+  for (size_t chars = 0; (*s)[n] && chars < LIMIT_PDF_STRING_CHARS; chars++)
+    do n++; while (((unsigned char)(*s)[n] & 0xC0) == 0x80);
+  diag_warning(dl, input, 0, 0, "%s has %zu characters: the PDF's %s keeps the first %d (the page prints it all)",
+               what, utf8_length(*s), strcmp(what, "a heading") ? "document title" : "bookmark", LIMIT_PDF_STRING_CHARS);
+  char *cut = xasprintf("%.*s…", (int)n, *s);
+  free(*s);
+  *s = cut;
+}
+
+static void cap_pdf_strings(laid_out *lo, const char *input, diag_list *dl) {
+  cap_pdf_string(&lo->title, "the title", input, dl);
+  cap_pdf_string(&lo->author, "the author", input, dl);
+  cap_pdf_string(&lo->subject, "the county", input, dl);
+  cap_pdf_string(&lo->keywords, "the keywords", input, dl);
+  for (size_t i = 0; i < lo->noutline; i++) cap_pdf_string(&lo->outline[i].title, "a heading", input, dl);
+}
+
 /* Parses, binds and lays out one job. */
 static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
   document doc;
@@ -332,6 +349,11 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   summarize(job, &rep, dl);
   nz_report_free(&rep);
   if (prepared != 0) return -1;
+  if (signals_caught()) {
+    layout_spec_free(&spec);
+    document_free(&doc);
+    return -1;
+  }
   if (job->numbered && take_numbered(job->numbered, &doc.meta, dl) != 0) {
     layout_spec_free(&spec);
     document_free(&doc);
@@ -340,6 +362,7 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   double t1 = now_ms();
   int rc = past_deadline(job_deadline(job, t0), dl);
   if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  if (rc == 0) cap_pdf_strings(lo, job->input, dl);
   if (rc == 0) rc = past_deadline(job_deadline(job, t0), dl);
   if (e->timing)
     fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
@@ -348,25 +371,61 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   return rc;
 }
 
+/* Why a PDF cannot be written, and what to do: a read-only or missing
+ * folder says so rather than leaving "Permission denied" alone. */
+static void write_error(diag_list *dl, const char *output, int err) {
+  char *dir = path_dirname(output);
+  if (err == EACCES || err == EROFS || err == EPERM)
+    diag_error(dl, output, 0, 0, "cannot write the PDF: %s; the folder %s is read-only for brief: choose "
+               "another -o or make it writable", strerror(err), dir);
+  else if (err == ENOENT || err == ENOTDIR)
+    diag_error(dl, output, 0, 0, "cannot write the PDF: the folder %s does not exist; create it or choose "
+               "another -o", dir);
+  else
+    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(err));
+  free(dir);
+}
+
+/* libharu's own error, which pdf.c reports as a number, named for the
+ * summary it came from with what to change. */
+static void explain_libharu_error(diag_list *dl, size_t from, const char *input) {
+  for (size_t i = from; i < dl->len; i++) {
+    diag *d = &dl->items[i];
+    unsigned code;
+    if (d->file || sscanf(d->message, "libharu failed writing the PDF (error 0x%X", &code) != 1) continue;
+    const char *hint = code == 0x105B ? "a text longer than 65,535 bytes (a title, heading or link): shorten it"
+                       : code == 0x1015 || code == 0x1017 ? "out of memory: the brief is too large, split it"
+                       : "please report it with the summary attached";
+    char *msg = xasprintf("%s; %s", d->message, hint);
+    free(d->message);
+    d->message = msg;
+    d->file = xstrdup(input);
+  }
+}
+
 /* The PDF goes to a temporary file beside output, renamed when complete:
- * a failure leaves no PDF and never touches an existing one. */
-static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *output, pdf_page_part *parts,
-                           diag_list *dl) {
-  char *temp = temp_beside(output);
+ * a failure or a signal leaves no PDF and never touches an existing one;
+ * parts (not NULL) gets the page bodies for the booklet. */
+static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *output, const char *input,
+                           pdf_page_part *parts, diag_list *dl) {
+  char *temp = guarded_temp(output);
   if (!temp) {
-    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
+    if (errno != EINTR) write_error(dl, output, errno);
     return -1;
   }
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
   pdf_options opts = {creator, e->source_epoch};
   double t0 = now_ms();
+  size_t first_diag = dl->len;
   int rc = pdf_write_parts(lo, &opts, temp, parts, dl);
   free(creator);
-  if (rc == 0 && commit_temp(temp, output) != 0) {
-    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
+  if (rc != 0) {
+    explain_libharu_error(dl, first_diag, input);
+    guarded_discard(temp);
+  } else if (guarded_commit(temp, output) != 0) {
+    if (errno != EINTR) write_error(dl, output, errno);
     rc = -1;
   }
-  if (rc != 0) discard_temp(temp);
   if (e->timing) fprintf(stderr, "timing %s: pdf (subset + libharu + file) %.2f ms\n", output, now_ms() - t0);
   free(temp);
   return rc;
@@ -374,19 +433,20 @@ static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *outp
 
 /* The OFD likewise: temporary file, renamed when complete. */
 static int write_ofd(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
-  char *temp = temp_beside(output);
+  char *temp = guarded_temp(output);
   if (!temp) {
-    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+    if (errno != EINTR) write_error(dl, output, errno);
     return -1;
   }
   ofd_options opts = {BRIEF_VERSION, e->source_epoch};
   double t0 = now_ms();
   int rc = ofd_write(lo, &opts, temp, dl);
-  if (rc == 0 && commit_temp(temp, output) != 0) {
-    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+  if (rc != 0) {
+    guarded_discard(temp);
+  } else if (guarded_commit(temp, output) != 0) {
+    if (errno != EINTR) write_error(dl, output, errno);
     rc = -1;
   }
-  if (rc != 0) discard_temp(temp);
   if (e->timing) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
   free(temp);
   return rc;
@@ -409,28 +469,28 @@ static int resolve_formats(const char *output, int formats) {
 
 /* Writes lo in the formats asked for; the PDF also fills parts (the
  * booklet's page bodies) when parts is not NULL. */
-static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *output, int formats,
-                               pdf_page_part *parts, diag_list *dl) {
+static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *output, const char *input,
+                               int formats, pdf_page_part *parts, diag_list *dl) {
   formats = resolve_formats(output, formats);
-  if (formats == BRIEF_PDF) return write_pdf_parts(e, lo, output, parts, dl);
+  if (formats == BRIEF_PDF) return write_pdf_parts(e, lo, output, input, parts, dl);
   if (formats == BRIEF_OFD) return write_ofd(e, lo, output, dl);
   char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
-  int rc = write_pdf_parts(e, lo, pdf, parts, dl);
+  int rc = write_pdf_parts(e, lo, pdf, input, parts, dl);
   if (rc == 0) rc = write_ofd(e, lo, ofd, dl);
   free(pdf);
   free(ofd);
   return rc;
 }
 
-static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, int formats,
+static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, const char *input, int formats,
                          diag_list *dl) {
-  return write_outputs_parts(e, lo, output, formats, NULL, dl);
+  return write_outputs_parts(e, lo, output, input, formats, NULL, dl);
 }
 
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
-  if (rc == 0) rc = write_outputs(e, &lo, job->output, job->formats, dl);
+  if (rc == 0) rc = write_outputs(e, &lo, job->output, job->input, job->formats, dl);
   laid_out_free(&lo);
   return rc;
 }
@@ -444,8 +504,10 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
   if (rc == 0) {
     char *creator = xasprintf("brief %s", BRIEF_VERSION);
     pdf_options opts = {creator, e->source_epoch, job_deadline(job, t0)};
+    size_t first_diag = dl->len;
     rc = pdf_write_memory(&lo, &opts, pdf, len, dl);
     if (rc == PDF_TIME_LIMIT) rc = BRIEF_TIME_LIMIT;
+    else if (rc != 0) explain_libharu_error(dl, first_diag, job->input);
     free(creator);
   }
   laid_out_free(&lo);
@@ -472,7 +534,7 @@ int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, b
   int rc = lay_out_job(e, job, &lo, dl);
   want_parts &= (resolve_formats(job->output, job->formats) & BRIEF_PDF) != 0; /* the PDF booklet's page bodies */
   pdf_page_part *parts = rc == 0 && want_parts ? xcalloc(lo.npages + 1, sizeof *parts) : NULL;
-  if (rc == 0) rc = write_outputs_parts(e, &lo, job->output, job->formats, parts, dl);
+  if (rc == 0) rc = write_outputs_parts(e, &lo, job->output, job->input, job->formats, parts, dl);
   if (rc == 0) {
     facts->entry.title = lo.title ? xstrdup(lo.title) : NULL;
     facts->county = lo.subject ? xstrdup(lo.subject) : NULL;
@@ -567,20 +629,21 @@ static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts
       parts[p] = &facts[host[p]]->parts[host_page[p]];
     }
   }
-  char *temp = rc == 0 ? temp_beside(path) : NULL;
+  char *temp = rc == 0 ? guarded_temp(path) : NULL;
   if (rc == 0 && !temp) {
-    diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
     rc = -1;
   } else if (rc == 0) {
     char *creator = xasprintf("brief %s", BRIEF_VERSION);
     pdf_options opts = {creator, e->source_epoch};
     rc = pdf_write_booklet(frame, parts, &opts, temp, dl);
     free(creator);
-    if (rc == 0 && commit_temp(temp, path) != 0) {
-      diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    if (rc != 0) {
+      guarded_discard(temp);
+    } else if (guarded_commit(temp, path) != 0) {
+      if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
       rc = -1;
     }
-    if (rc != 0) discard_temp(temp);
   }
   free(temp);
   free(parts);
@@ -676,18 +739,19 @@ static int write_booklet_ofd(brief_engine *e, laid_out *frame, brief_facts *cons
     }
     laid_out_free(&lo);
   }
-  char *temp = rc == 0 ? temp_beside(path) : NULL;
+  char *temp = rc == 0 ? guarded_temp(path) : NULL;
   if (rc == 0 && !temp) {
-    diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
     rc = -1;
   } else if (rc == 0) {
     ofd_options opts = {BRIEF_VERSION, e->source_epoch};
     rc = ofd_write(frame, &opts, temp, dl);
-    if (rc == 0 && commit_temp(temp, path) != 0) {
-      diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    if (rc != 0) {
+      guarded_discard(temp);
+    } else if (guarded_commit(temp, path) != 0) {
+      if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
       rc = -1;
     }
-    if (rc != 0) discard_temp(temp);
   }
   free(temp);
   return rc;
@@ -739,6 +803,10 @@ int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *l
 }
 
 size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_count(e->fonts); }
+
+int brief_interrupted(void) { return signals_caught(); }
+
+void brief_handle_signals(void) { signals_install(); }
 
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;

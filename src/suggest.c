@@ -49,7 +49,11 @@ static int by_distance(const void *a, const void *b) {
   return strcmp(x->name, y->name);
 }
 
-/* "a, b, c" sorted by closeness to wanted; caller frees. */
+/* Lists in messages stop after this many names (a sheet may hold 300 counties). */
+enum { CLOSEST_SHOWN = 5 };
+
+/* "a, b, c" sorted by closeness to wanted, the five closest then "and N
+ * more"; caller frees. */
 char *closest_names(const char *wanted, const char **names, size_t n) {
   candidate *c = xcalloc(n + 1, sizeof *c);
   size_t k = 0;
@@ -60,7 +64,8 @@ char *closest_names(const char *wanted, const char **names, size_t n) {
   }
   qsort(c, k, sizeof *c, by_distance);
   strbuf sb = {0};
-  for (size_t i = 0; i < k; i++) sb_printf(&sb, "%s%s", i ? ", " : "", c[i].name);
+  for (size_t i = 0; i < k && i < CLOSEST_SHOWN; i++) sb_printf(&sb, "%s%s", i ? ", " : "", c[i].name);
+  if (k > CLOSEST_SHOWN) sb_printf(&sb, " and %zu more", k - CLOSEST_SHOWN);
   free(c);
   return sb_take(&sb);
 }
