@@ -91,6 +91,8 @@ static void put_result(strbuf *sb, size_t index, bool ok, const diag_list *dl, c
   put_str(sb, f->entry.title);
   put_str(sb, f->county);
   put_u64(sb, f->entry.npages);
+  put_f64(sb, f->entry.page_w); /* its paper, kept in the booklet */
+  put_f64(sb, f->entry.page_h);
   put_u64(sb, f->entry.noutline);
   for (size_t i = 0; i < f->entry.noutline; i++) {
     const outline_entry *o = &f->entry.outline[i];
@@ -148,6 +150,8 @@ static bool get_result(reader *r, size_t *index, bool *ok, diag_list *dl, brief_
   f->entry.title = get_str(r);
   f->county = get_str(r);
   f->entry.npages = (size_t)get_u64(r);
+  f->entry.page_w = get_f64(r);
+  f->entry.page_h = get_f64(r);
   f->entry.noutline = (size_t)get_u64(r);
   if (r->bad || f->entry.noutline > (size_t)(r->end - r->p)) return false;
   f->entry.outline = xcalloc(f->entry.noutline + 1, sizeof *f->entry.outline);
@@ -279,6 +283,7 @@ typedef struct {
   bool *failed;
   diag_list *diags;      /* per job */
   brief_facts **facts;   /* per job, booklet only */
+  bool *clash;           /* per job: its output is another's (brief_mark_clashes), not rendered */
   uint8_t **used;        /* per face: characters of all briefs */
   size_t nfaces;
   progress pg;
@@ -322,6 +327,10 @@ static void not_rendered(batch *b, size_t i) {
 static void render_here(batch *b, size_t i) {
   if (brief_interrupted()) {
     not_rendered(b, i);
+    return;
+  }
+  if (b->clash[i]) {
+    finished(b, i, false);
     return;
   }
   brief_facts f;
@@ -412,6 +421,12 @@ static bool start_worker(batch *b, worker *w, const worker *others, int nothers)
   return true;
 }
 
+/* The next job for a worker, past the clashing ones (failed here). */
+static size_t skip_clashes(batch *b, size_t next) {
+  while (next < b->n && b->clash[next]) finished(b, next++, false);
+  return next;
+}
+
 static bool give_job(worker *w, size_t i) {
   uint64_t v = i;
   if (write_all(w->cmd, &v, sizeof v) != 0) return false;
@@ -477,6 +492,7 @@ static void run_workers(batch *b, int nworkers) {
     ws[k].job = -1;
     if (!start_worker(b, &ws[k], ws, k)) break;
     live++;
+    next = skip_clashes(b, next);
     if (next < b->n && give_job(&ws[k], next)) next++;
   }
   struct pollfd *fds = xcalloc((size_t)nworkers + 1, sizeof *fds);
@@ -500,6 +516,7 @@ static void run_workers(batch *b, int nworkers) {
         live--;
         continue;
       }
+      if (!brief_interrupted()) next = skip_clashes(b, next);
       if (next < b->n && !brief_interrupted()) { /* after a signal: the briefs in hand are finished, no more */
         if (give_job(w, next)) next++;
         else {
@@ -654,6 +671,8 @@ static int batch_run(brief_engine *e, const brief_job *jobs, size_t n, const bat
   b.facts = xcalloc(n + 1, sizeof *b.facts);
   b.nfaces = brief_engine_face_count(e);
   b.used = xcalloc(b.nfaces + 1, sizeof *b.used);
+  b.clash = xcalloc(n + 1, sizeof *b.clash);
+  brief_mark_clashes(jobs, n, o->booklet, b.clash, b.diags);
   b.pg = (progress){n, 0, 0, now_s(), 0, isatty(2) != 0, o->quiet, false};
   for (size_t i = 0; i < n; i++) brief_engine_cache_figures(e, jobs[i].figures);
   int nworkers = o->jobs > 0 ? o->jobs : default_jobs();
@@ -686,6 +705,7 @@ static int batch_run(brief_engine *e, const brief_job *jobs, size_t n, const bat
   }
   for (size_t id = 0; id < b.nfaces; id++) free(b.used[id]);
   free(b.used);
+  free(b.clash);
   free(b.diags);
   free(b.facts);
   return b.pg.failed || brc != 0 ? -1 : 0;

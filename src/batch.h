@@ -27,6 +27,10 @@ typedef struct {
 int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl);
 void brief_facts_free(brief_facts *f);
 size_t brief_engine_face_count(const brief_engine *e);
+/* Two summaries with the same file name in different folders would write
+ * the same PDF: clash[i] is set for the second (and for a brief named like
+ * the booklet), with an error in diags[i]. */
+void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bool *clash, diag_list *diags);
 /* Reads a figures file once for every brief that names it (before forking). */
 void brief_engine_cache_figures(brief_engine *e, const char *path);
 /* Writes the booklet of facts[0..n) (booklet order) at path, atomically,

@@ -289,20 +289,38 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
     int first = (int)frame->npages; /* 0-based; even, so an odd page number */
     places[i].page += (int)toc_first;
     finish_toc_entry(&c, &places[i], first + 1);
-    add_outline_entry(frame, 1, entries[i].title ? entries[i].title : "", first, frame->page_h);
+    double w = entries[i].page_w > 0 ? entries[i].page_w : frame->page_w;
+    double h = entries[i].page_h > 0 ? entries[i].page_h : frame->page_h;
+    add_outline_entry(frame, 1, entries[i].title ? entries[i].title : "", first, h);
     for (size_t k = 0; k < entries[i].noutline; k++) {
       const outline_entry *o = &entries[i].outline[k];
       if (o->level == 1 && entries[i].title && strcmp(o->title, entries[i].title) == 0) continue;
       add_outline_entry(frame, o->level + 1, o->title, first + o->page, o->y);
     }
+    /* Each brief keeps its own paper size (an A5 brief stays A5 in an A4
+     * booklet); its page number takes the booklet layout's style and
+     * margins, measured on that paper. */
+    double page_w = frame->page_w, page_h = frame->page_h, area_w = c.area_w, area_h = c.area_h;
+    frame->page_w = w;
+    frame->page_h = h;
+    c.area_w = w - spec->margin_left - spec->margin_right;
+    c.area_h = h - spec->margin_top - spec->margin_bottom;
     for (size_t p = 0; p < entries[i].npages; p++) {
       page_box *page = push_page(frame);
+      page->w = w;
+      page->h = h;
       add_page_number(&c, page, (int)frame->npages, (int)total);
       VEC_PUSH(hosts, (int)i);
       VEC_PUSH(host_pages, (int)p);
     }
-    if (frame->npages % 2) { /* a blank verso stays blank */
-      push_page(frame);
+    frame->page_w = page_w;
+    frame->page_h = page_h;
+    c.area_w = area_w;
+    c.area_h = area_h;
+    if (frame->npages % 2) { /* a blank verso stays blank, the size of the sheet's front */
+      page_box *blank = push_page(frame);
+      blank->w = w;
+      blank->h = h;
       VEC_PUSH(hosts, -1);
       VEC_PUSH(host_pages, 0);
     }

@@ -16,6 +16,7 @@
 typedef struct {
   char *title;            /* the brief's title: its 目录 line and outline entry */
   size_t npages;
+  double page_w, page_h;  /* the brief's paper: its pages keep it in the booklet (0: the booklet's) */
   outline_entry *outline; /* its headings; pages 0-based within the brief */
   size_t noutline;
 } booklet_entry;

@@ -213,31 +213,39 @@ static void layout_rule(layout_ctx *c) {
   box_add_line(b, c->area_x, h / 2, c->area_w, 0, 0.5, (rgb){0, 0, 0});
 }
 
-/* Pixel size of a PNG or JPEG from its header. */
+static uint32_t be32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Pixel size of a PNG or JPEG from its header. The whole file is read: a
+ * JPEG's frame header may come after large EXIF or ICC segments. */
 static int image_size(const char *path, int *w, int *h) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return -1;
-  unsigned char buf[65536];
-  size_t n = fread(buf, 1, sizeof buf, f);
-  fclose(f);
+  size_t n;
+  unsigned char *buf = (unsigned char *)read_file(path, &n);
+  if (!buf) return -1;
+  int kind = -2;
   if (n >= 24 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0) {
-    *w = (buf[16] << 24) | (buf[17] << 16) | (buf[18] << 8) | buf[19];
-    *h = (buf[20] << 24) | (buf[21] << 16) | (buf[22] << 8) | buf[23];
-    return 1;
-  }
-  if (n >= 4 && buf[0] == 0xFF && buf[1] == 0xD8) {
+    uint32_t pw = be32(buf + 16), ph = be32(buf + 20);
+    if (pw > 0 && ph > 0 && pw <= 1000000 && ph <= 1000000) *w = (int)pw, *h = (int)ph, kind = 1;
+  } else if (n >= 4 && buf[0] == 0xFF && buf[1] == 0xD8) {
     for (size_t i = 2; i + 9 < n;) {
-      if (buf[i] != 0xFF) return -2;
-      unsigned m = buf[i + 1], len = (unsigned)(buf[i + 2] << 8 | buf[i + 3]);
+      if (buf[i] != 0xFF) break;
+      unsigned m = buf[i + 1];
+      if (m == 0xFF) { i++; continue; } /* fill byte */
+      if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; } /* markers without a length */
+      unsigned len = (unsigned)(buf[i + 2] << 8 | buf[i + 3]);
       if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
         *h = buf[i + 5] << 8 | buf[i + 6];
         *w = buf[i + 7] << 8 | buf[i + 8];
-        return 2;
+        kind = 2;
+        break;
       }
+      if (len < 2) break;
       i += 2 + len;
     }
   }
-  return -2;
+  free(buf);
+  return kind;
 }
 
 static void layout_image(layout_ctx *c, const block *b) {

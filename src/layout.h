@@ -34,6 +34,7 @@ typedef struct {
 typedef struct {
   page_item *items;
   size_t len, cap;
+  double w, h; /* this page's size when it differs from the document's (a booklet of briefs); 0: page_w/page_h */
 } page_box;
 
 typedef struct {

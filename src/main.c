@@ -11,10 +11,12 @@
 #include "brief.h"
 #include "datadir.h"
 #include "frontmatter.h"
-#include "serve.h"
-#include "print.h"
+#ifndef BRIEF_LEAN
 #include "mailcmd.h"
+#include "print.h"
 #include "send.h"
+#include "serve.h"
+#endif
 #include "util.h"
 
 static const char usage[] =
@@ -341,6 +343,7 @@ static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
   return finish(dl, dl->errors ? 1 : rc);
 }
 
+#ifndef BRIEF_LEAN
 static int cmd_serve(brief_engine *e, const cli *c) {
   long port = c->port ? number_arg(c->port, 0, 65535) : 8420;
   long limit = c->time_limit ? number_arg(c->time_limit, 1, 3600000) : 0;
@@ -371,6 +374,33 @@ static int cmd_send(const cli *c) {
   send_options o = {c->inputs.items[0], c->smtp, c->user, c->cacert, c->dry_run};
   return send_command(&o);
 }
+#endif
+
+#ifdef BRIEF_LEAN
+/* print, mail, send and serve: the same command line, run by brief-tools
+ * beside this binary (see CMakeLists.txt: their libraries stay out of every
+ * render's start-up). */
+static bool is_tool_command(const char *cmd) {
+  return !strcmp(cmd, "print") || !strcmp(cmd, "mail") || !strcmp(cmd, "send") || !strcmp(cmd, "serve");
+}
+
+static int run_tools(char **argv) {
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) {
+    fprintf(stderr, "brief: error: cannot find brief-tools: %s\n", strerror(errno));
+    return 1;
+  }
+  exe[n] = '\0';
+  char *dir = path_dirname(exe);
+  char *tools = path_join(dir, "brief-tools");
+  free(dir);
+  execv(tools, argv);
+  fprintf(stderr, "brief: error: cannot run %s (%s); reinstall brief\n", tools, strerror(errno));
+  free(tools);
+  return 1;
+}
+#endif
 
 int main(int argc, char **argv) {
   cli c = {0};
@@ -384,11 +414,20 @@ int main(int argc, char **argv) {
       return 0;
     }
   }
-  if (parse_args(argc, argv, &c) != 0) return 2;
+  if (parse_args(argc, argv, &c) != 0) {
+    str_list_free(&c.inputs); /* what was read before the bad argument */
+    return 2;
+  }
   if (!c.command) {
     fputs(usage, stderr);
     return 2;
   }
+#ifdef BRIEF_LEAN
+  if (is_tool_command(c.command)) {
+    str_list_free(&c.inputs);
+    return run_tools(argv);
+  }
+#else
   if (!strcmp(c.command, "print")) { /* needs no fonts or layouts */
     print_options po = {c.printer, c.copies, c.sides, c.dry_run};
     int prc = brief_print(&po, c.inputs.items, c.inputs.len);
@@ -400,19 +439,23 @@ int main(int argc, char **argv) {
     str_list_free(&c.inputs);
     return rc;
   }
+#endif
   diag_list dl = {0};
   brief_paths paths = {0};
   brief_engine *e = NULL;
   if (brief_paths_find(c.data, &paths, &dl) == 0)
     e = brief_engine_open(paths.data_dir, (const char *const *)paths.font_dirs.items, paths.font_dirs.len, &dl);
   const char *data = paths.data_dir;
+  (void)data; /* mail's, in brief-tools */
   int rc;
   if (!e) rc = finish(&dl, 1);
   else if (!strcmp(c.command, "render")) rc = (brief_handle_signals(), cmd_render(e, &c, &dl));
   else if (!strcmp(c.command, "batch")) rc = (brief_handle_signals(), cmd_batch(e, &c));
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
+#ifndef BRIEF_LEAN
   else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
+#endif
   else if (!strcmp(c.command, "check")) rc = cmd_check(e, &c, &dl);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {

@@ -10,6 +10,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,9 +263,20 @@ static HPDF_Image image_for(writer *w, const char *path) {
   HPDF_Image img = str_ends_with(path, ".png") || str_ends_with(path, ".PNG")
                        ? HPDF_LoadPngImageFromFile(w->pdf, path)
                        : HPDF_LoadJpegImageFromFile(w->pdf, path);
-  if (!img) {
+  if (!img) { /* the name may lie (a JPEG called .png): try both; each failure is reset or it fails the save */
+    HPDF_ResetError(w->pdf);
+    w->err.error = w->err.detail = 0;
     img = HPDF_LoadPngImageFromFile(w->pdf, path);
-    if (!img) img = HPDF_LoadJpegImageFromFile(w->pdf, path);
+    if (!img) {
+      HPDF_ResetError(w->pdf);
+      w->err.error = w->err.detail = 0;
+      img = HPDF_LoadJpegImageFromFile(w->pdf, path);
+    }
+    if (!img) {
+      diag_error(w->dl, path, 0, 0, "libharu cannot read this image (error 0x%04X); save it as PNG or baseline JPEG",
+                 (unsigned)w->err.error);
+      if (!w->err.error) w->err.error = HPDF_INVALID_IMAGE;
+    }
   }
   struct image_entry e = {path, img};
   VEC_PUSH(w->images, e);
@@ -501,15 +513,37 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
   set_date(w, lo, opts);
 }
 
-/* libharu writes the file itself (no copy through a memory stream). */
-static int save(writer *w, const char *path) {
-  return HPDF_SaveToFile(w->pdf, path) == HPDF_OK ? 0 : -1;
+/* libharu's own file stream ignores the result of fclose, so a full disk
+ * gave a truncated PDF and exit 0. The document goes to libharu's memory
+ * stream and is written here with checked writes, fsync and a checked close. */
+static int save(writer *w, const char *path, const char *target) {
+  if (HPDF_SaveToStream(w->pdf) != HPDF_OK) return -1;
+  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
+  char *data = xmalloc((size_t)size + 1);
+  size_t got = 0;
+  while (got < size) {
+    HPDF_UINT32 n = size - (HPDF_UINT32)got;
+    HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, (HPDF_BYTE *)data + got, &n);
+    got += n;
+    if (st != HPDF_OK || n == 0) break;
+  }
+  HPDF_ResetError(w->pdf); /* HPDF_ReadFromStream reports the end of the stream as an error */
+  w->err.error = 0;
+  int rc = got == size ? 0 : -1;
+  if (rc == 0 && write_file_durably(path, data, got) != 0) {
+    diag_error(w->dl, target ? target : path, 0, 0, "cannot write the PDF: %s; free some space or write elsewhere (-o)",
+               strerror(errno));
+    rc = -1;
+  }
+  free(data);
+  return rc;
 }
 
-static HPDF_Page add_page(writer *w, const laid_out *lo) {
+/* Page p of lo, in its own size (a booklet's briefs may differ). */
+static HPDF_Page add_page(writer *w, const laid_out *lo, size_t p) {
   HPDF_Page page = HPDF_AddPage(w->pdf);
-  HPDF_Page_SetWidth(page, (HPDF_REAL)lo->page_w);
-  HPDF_Page_SetHeight(page, (HPDF_REAL)lo->page_h);
+  HPDF_Page_SetWidth(page, (HPDF_REAL)(lo->pages[p].w > 0 ? lo->pages[p].w : lo->page_w));
+  HPDF_Page_SetHeight(page, (HPDF_REAL)(lo->pages[p].h > 0 ? lo->pages[p].h : lo->page_h));
   return page;
 }
 
@@ -727,7 +761,7 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
       w->timed_out = true;
       break;
     }
-    HPDF_Page page = pages[p] = add_page(w, lo);
+    HPDF_Page page = pages[p] = add_page(w, lo, p);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     if (share && same_resources(w, page, first[p].page, &lo->pages[p])) {
       add_links(page, &lo->pages[p]);
@@ -763,7 +797,7 @@ static int write_pages(writer *w, const laid_out *lo) {
   }
   first_copy_page *first = xcalloc(lo->npages + 1, sizeof *first);
   for (size_t k = 0; k < lo->ncopies && !w->err.error && !w->timed_out; k++) {
-    if (k > 0 && lo->npages % 2) add_page(w, lo);
+    if (k > 0 && lo->npages % 2) add_page(w, lo, lo->npages - 1); /* a blank page in the last page's size */
     write_copy(w, lo, &lo->copy_marks[k], lo->copy_labels[k], first, k > 0);
   }
   free(first);
@@ -852,7 +886,7 @@ int pdf_write_parts(const laid_out *lo, const pdf_options *opts, const char *pat
   writer w = {0};
   w.parts = parts;
   int rc = build(&w, lo, opts, dl);
-  if (rc == 0) rc = save(&w, path);
+  if (rc == 0) rc = save(&w, path, opts->target);
   if (rc != 0 && parts)
     for (size_t p = 0; p < lo->npages; p++) pdf_page_part_free(&parts[p]);
   return finish(&w, rc, dl);
@@ -912,7 +946,7 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
   if (rc == 0) use_all_glyphs(&w);
   if (rc == 0) {
     w.pages = xcalloc(frame->npages + 1, sizeof *w.pages);
-    for (size_t p = 0; p < frame->npages && !w.err.error; p++) w.pages[p] = add_page(&w, frame);
+    for (size_t p = 0; p < frame->npages && !w.err.error; p++) w.pages[p] = add_page(&w, frame, p);
     for (size_t p = 0; p < frame->npages && rc == 0 && !w.err.error; p++) {
       if (parts[p] && put_part(&w, w.pages[p], parts[p]) != 0) {
         diag_error(dl, path, 0, 0, "page %zu: a brief's fonts or images could not be named as in its own PDF", p + 1);
@@ -924,7 +958,7 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
     if (rc == 0 && !w.err.error) add_outline(&w, frame, w.pages, NULL);
     if (w.err.error) rc = -1;
   }
-  if (rc == 0) rc = save(&w, path);
+  if (rc == 0) rc = save(&w, path, opts->target);
   free(w.pages);
   return finish(&w, rc, dl);
 }

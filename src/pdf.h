@@ -13,6 +13,7 @@ typedef struct {
   const char *creator;       /* "brief 0.1.0" */
   long long source_epoch;    /* SOURCE_DATE_EPOCH, or -1 */
   double deadline_ms;        /* CLOCK_MONOTONIC time in ms; > 0: stop past it (checked per page) */
+  const char *target;        /* the file named in write errors (path is renamed to it); NULL: path */
 } pdf_options;
 
 #define PDF_TIME_LIMIT (-2)  /* returned when the deadline passed */

@@ -414,7 +414,7 @@ static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *outp
     return -1;
   }
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
-  pdf_options opts = {creator, e->source_epoch};
+  pdf_options opts = {creator, e->source_epoch, 0, output};
   double t0 = now_ms();
   size_t first_diag = dl->len;
   int rc = pdf_write_parts(lo, &opts, temp, parts, dl);
@@ -539,6 +539,8 @@ int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, b
     facts->entry.title = lo.title ? xstrdup(lo.title) : NULL;
     facts->county = lo.subject ? xstrdup(lo.subject) : NULL;
     facts->entry.npages = lo.npages;
+    facts->entry.page_w = lo.page_w;
+    facts->entry.page_h = lo.page_h;
     facts->entry.outline = lo.outline; /* moved */
     facts->entry.noutline = lo.noutline;
     lo.outline = NULL;
@@ -635,7 +637,7 @@ static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts
     rc = -1;
   } else if (rc == 0) {
     char *creator = xasprintf("brief %s", BRIEF_VERSION);
-    pdf_options opts = {creator, e->source_epoch};
+    pdf_options opts = {creator, e->source_epoch, 0, path};
     rc = pdf_write_booklet(frame, parts, &opts, temp, dl);
     free(creator);
     if (rc != 0) {
@@ -800,6 +802,40 @@ int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *l
   free(host_page);
   laid_out_free(&frame);
   return rc;
+}
+
+typedef struct {
+  const char *output;
+  size_t index;
+} job_output;
+
+static int by_output(const void *a, const void *b) {
+  const job_output *x = a, *y = b;
+  int c = strcmp(x->output, y->output);
+  return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Two summaries with the same file name in different folders would write
+ * the same PDF, the second over the first: the second fails instead, and
+ * so does a brief named like the booklet. */
+void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bool *clash, diag_list *diags) {
+  job_output *order = xcalloc(n + 1, sizeof *order);
+  for (size_t i = 0; i < n; i++) order[i] = (job_output){jobs[i].output, i};
+  qsort(order, n, sizeof *order, by_output);
+  for (size_t k = 1; k < n; k++) {
+    if (strcmp(order[k - 1].output, order[k].output) != 0) continue;
+    const brief_job *first = &jobs[order[k - 1].index], *again = &jobs[order[k].index];
+    diag_error(&diags[order[k].index], again->input, 0, 0, "would write %s, as %s does; rename one of the two summaries",
+               again->output, first->input);
+    clash[order[k].index] = true;
+    order[k].index = order[k - 1].index; /* a third clashes with the first too */
+  }
+  for (size_t i = 0; booklet && i < n; i++)
+    if (!strcmp(jobs[i].output, booklet)) {
+      diag_error(&diags[i], jobs[i].input, 0, 0, "its PDF %s is also the booklet's name; choose another --booklet", booklet);
+      clash[i] = true;
+    }
+  free(order);
 }
 
 size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_count(e->fonts); }
