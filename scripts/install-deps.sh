@@ -21,6 +21,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
   libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
+  libdeflate-dev
   libxml2-dev libzip-dev  # OFD
   pandoc  # the .docx round-trip test (tests/e2e_normalize.py)
 )

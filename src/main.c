@@ -26,10 +26,11 @@ static const char usage[] =
     "  brief render SUMMARY.md [-o OUT.pdf|OUT.ofd] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
-    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--format F]\n"
-    "      Render every summary (DIR/*.md) into OUTDIR, using figures.csv beside the\n"
-    "      summaries when present. Goes on past a failing brief and lists all failures.\n"
-    "      --booklet also writes all briefs into one PDF for duplex printing.\n"
+    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--jobs N] [--format F]\n"
+    "      Render every summary (DIR/*.md) into OUTDIR on all cores, using figures.csv beside\n"
+    "      the summaries when present. Goes on past a failing brief and lists all failures.\n"
+    "      --booklet also writes the meeting booklet: a cover (--booklet-title or booklet.yaml\n"
+    "      beside the summaries), 目录, every brief from an odd page, continuous page numbers.\n"
     "      e.g. brief batch input -o out --booklet out/汇编.pdf\n"
     "  brief text SUMMARY.md [--figures FIGURES.csv]\n"
     "      Print the text the PDF shows, in reading order (for checking extraction).\n"
@@ -65,6 +66,8 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --booklet-title TEXT   batch: the booklet cover's title (else booklet.yaml's 'title')\n"
+    "  --quiet                batch: no progress display, only the summary\n"
     "  --format pdf|ofd|both  output format (default: by -o's extension, .ofd = OFD,\n"
     "                         GB/T 33190); both writes NAME.pdf and NAME.ofd\n"
     "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
@@ -85,7 +88,8 @@ static const char usage[] =
     "  --cacert PATH          send: trust the CA certificates of this PEM file for TLS\n"
     "  --port N, --host ADDR  serve: where to listen (default 8420 on 127.0.0.1; 0: any port)\n"
     "  --time-limit MS        serve: time limit of one render (default 20000)\n"
-    "  --jobs N               serve: renders at once (default: the number of processors)\n"
+    "  --jobs N               serve: renders at once; batch: worker processes (default: the\n"
+    "                         number of processors)\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
@@ -98,6 +102,8 @@ typedef struct {
   const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
   str_list inputs;
   const char *numbered;                         /* render, batch: --numbered RANGE */
+  const char *booklet_title;                    /* batch (and --jobs, as serve) */
+  bool quiet;                                   /* batch */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
   bool strict, allow_empty, allow_outside;     /* render, batch, text: input checks (input.h) */
@@ -129,7 +135,11 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--smtp")) target = &c->smtp;
     else if (!strcmp(a, "--user")) target = &c->user;
     else if (!strcmp(a, "--cacert")) target = &c->cacert;
-    else if (!strcmp(a, "--dry-run")) {
+    else if (!strcmp(a, "--booklet-title")) target = &c->booklet_title;
+    else if (!strcmp(a, "--quiet")) {
+      c->quiet = true;
+      continue;
+    } else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
       continue;
     } else if (!strcmp(a, "--strict") || !strcmp(a, "--allow-empty") || !strcmp(a, "--allow-outside")) {
@@ -235,7 +245,14 @@ static char *batch_figures(const char *input) {
   return NULL;
 }
 
-static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
+/* A whole number in [lo, hi], or -1. */
+static long number_arg(const char *s, long lo, long hi) {
+  char *end;
+  long v = s && *s ? strtol(s, &end, 10) : -1;
+  return s && *s && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+static int cmd_batch(brief_engine *e, const cli *c) {
   if (!c->output || c->inputs.len == 0) {
     fprintf(stderr, "brief: error: batch needs summaries and -o OUTDIR, e.g. brief batch input -o out\n");
     return 2;
@@ -270,26 +287,26 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
         .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
     free(stem);
   }
-  int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
-  diag_print(dl, stderr);
-  diag_clear(dl);
+  char *dir = inputs.len ? path_dirname(inputs.items[0]) : xstrdup(".");
+  char *yaml = path_join(dir, "booklet.yaml");
+  free(dir);
+  batch_options o = {c->booklet, c->booklet_title, exists(yaml) ? yaml : NULL, c->layout,
+                     c->jobs ? atoi(c->jobs) : 0, c->quiet};
+  int rc = 0;
+  if (c->jobs && number_arg(c->jobs, 1, 1024) < 0) {
+    fprintf(stderr, "brief: error: --jobs '%s': give a number of processes from 1 to 1024, e.g. --jobs 2\n", c->jobs);
+    rc = 2;
+  } else {
+    rc = brief_batch_run(e, jobs, inputs.len, &o, failed) == 0 ? 0 : 1;
+  }
+  free(yaml);
   size_t nfailed = 0;
   for (size_t i = 0; i < inputs.len; i++) nfailed += failed[i];
-  int sig = brief_interrupted();
-  if (sig) {
+  int sig = rc == 2 ? 0 : brief_interrupted();
+  if (sig) /* the last line: what was written before the signal */
     fprintf(stderr, "brief: interrupted (%s): %zu of %zu briefs written to %s, the other %zu not%s\n",
             sig == SIGINT ? "SIGINT" : "SIGTERM", inputs.len - nfailed, inputs.len, c->output, nfailed,
             c->booklet ? "; no booklet" : "");
-  } else if (nfailed) {
-    fprintf(stderr, "brief: %zu of %zu briefs failed:\n", nfailed, inputs.len);
-    for (size_t i = 0; i < inputs.len; i++)
-      if (failed[i]) fprintf(stderr, "  %s\n", inputs.items[i]);
-  } else if (rc != 0) {
-    fprintf(stderr, "brief: the booklet %s could not be written\n", c->booklet);
-  } else {
-    fprintf(stderr, "brief: %zu briefs written to %s%s%s\n", inputs.len, c->output,
-            c->booklet ? ", booklet " : "", c->booklet ? c->booklet : "");
-  }
   for (size_t i = 0; i < inputs.len; i++) {
     free((char *)jobs[i].output);
     free((char *)jobs[i].figures);
@@ -297,7 +314,7 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   free(jobs);
   free(failed);
   str_list_free(&inputs);
-  return sig ? 128 + sig : rc == 0 ? 0 : 1;
+  return sig ? 128 + sig : rc;
 }
 
 static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
@@ -327,13 +344,6 @@ static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
 }
 
 #ifndef BRIEF_LEAN
-/* A whole number in [lo, hi], or -1. */
-static long number_arg(const char *s, long lo, long hi) {
-  char *end;
-  long v = s && *s ? strtol(s, &end, 10) : -1;
-  return s && *s && !*end && v >= lo && v <= hi ? v : -1;
-}
-
 static int cmd_serve(brief_engine *e, const cli *c) {
   long port = c->port ? number_arg(c->port, 0, 65535) : 8420;
   long limit = c->time_limit ? number_arg(c->time_limit, 1, 3600000) : 0;
@@ -440,7 +450,7 @@ int main(int argc, char **argv) {
   int rc;
   if (!e) rc = finish(&dl, 1);
   else if (!strcmp(c.command, "render")) rc = (brief_handle_signals(), cmd_render(e, &c, &dl));
-  else if (!strcmp(c.command, "batch")) rc = (brief_handle_signals(), cmd_batch(e, &c, &dl));
+  else if (!strcmp(c.command, "batch")) rc = (brief_handle_signals(), cmd_batch(e, &c));
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
 #ifndef BRIEF_LEAN
   else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);

@@ -72,7 +72,16 @@ typedef struct {
   size_t *copy_start;     /* sheet of each numbered copy's first page */
   run_glyphs glyphs;
   bool xml_failed;
+  double page_w, page_h; /* the page being written: a booklet's briefs keep their own size */
 } ofd_writer;
+
+/* The size of laid-out page p (a booklet's pages may differ from the document's). */
+static double page_width(const laid_out *lo, long p) {
+  return p >= 0 && (size_t)p < lo->npages && lo->pages[p].w > 0 ? lo->pages[p].w : lo->page_w;
+}
+static double page_height(const laid_out *lo, long p) {
+  return p >= 0 && (size_t)p < lo->npages && lo->pages[p].h > 0 ? lo->pages[p].h : lo->page_h;
+}
 
 /* ---- numbers --------------------------------------------------------- */
 
@@ -189,7 +198,7 @@ static void object_start(xml_doc *x, ofd_writer *o, const char *name, char *boun
 
 /* A rule from (x,y) to (x+w,y+h): a PathObject around the line. */
 static void write_line(xml_doc *x, ofd_writer *o, const page_item *it) {
-  double ph = o->lo->page_h, lw = mm(it->line_width);
+  double ph = o->page_h, lw = mm(it->line_width);
   double x1 = mm(it->x), y1 = mm(ph - it->y), x2 = mm(it->x + it->w), y2 = mm(ph - (it->y + it->h));
   double bx = fmin(x1, x2) - lw / 2, by = fmin(y1, y2) - lw / 2;
   object_start(x, o, "PathObject", nums(4, bx, by, fabs(x2 - x1) + lw, fabs(y2 - y1) + lw));
@@ -206,7 +215,7 @@ static void write_line(xml_doc *x, ofd_writer *o, const page_item *it) {
 }
 
 static void write_rect(xml_doc *x, ofd_writer *o, const page_item *it) {
-  double ph = o->lo->page_h, lw = it->stroke ? mm(it->line_width) : 0;
+  double ph = o->page_h, lw = it->stroke ? mm(it->line_width) : 0;
   double w = mm(it->w), h = mm(it->h);
   object_start(x, o, "PathObject",
                nums(4, mm(it->x) - lw / 2, mm(ph - it->y - it->h) - lw / 2, w + lw, h + lw));
@@ -246,7 +255,7 @@ static const image_res *image_for(ofd_writer *o, const char *path) {
 static void write_image(xml_doc *x, ofd_writer *o, const page_item *it) {
   int res = image_for(o, it->text)->id;
   double w = mm(it->w), h = mm(it->h);
-  object_start(x, o, "ImageObject", nums(4, mm(it->x), mm(o->lo->page_h - it->y - it->h), w, h));
+  object_start(x, o, "ImageObject", nums(4, mm(it->x), mm(o->page_h - it->y - it->h), w, h));
   attr_take(x, "CTM", nums(6, w, 0.0, 0.0, h, 0.0, 0.0));
   attr_int(x, "ResourceID", res);
   end(x);
@@ -298,7 +307,7 @@ static void write_text(xml_doc *x, ofd_writer *o, const page_item *it) {
   double width = run_glyphs_with_codes(it, face, o->lo->face_codes[it->face], o->lo->face_ncodes[it->face],
                                        &o->glyphs);
   if (!o->glyphs.len) return;
-  double size = mm(it->size), left = mm(it->x), base = mm(o->lo->page_h - it->y);
+  double size = mm(it->size), left = mm(it->x), base = mm(o->page_h - it->y);
   /* The box holds the em square and a descender: top one em above the baseline. */
   double top = base - size, pad = size * 0.1;
   object_start(x, o, "TextObject", nums(4, left - pad, top, mm(width) + 2 * pad, size * 1.3));
@@ -337,7 +346,7 @@ static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
     attr(x, "Event", "CLICK");
     el(x, "Region");
     el(x, "Area");
-    double l = mm(it->x), t = mm(o->lo->page_h - it->y - it->h), w = mm(it->w), h = mm(it->h);
+    double l = mm(it->x), t = mm(o->page_h - it->y - it->h), w = mm(it->w), h = mm(it->h);
     attr_take(x, "Start", nums(2, l, t));
     const double pts[3][2] = {{l + w, t}, {l + w, t + h}, {l, t + h}};
     for (int k = 0; k < 3; k++) {
@@ -357,24 +366,29 @@ static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
   if (open) end(x);
 }
 
-/* As the PDF: graphics first (backgrounds, rules, images), then the text. */
+/* As the PDF: graphics first (backgrounds, rules, images), then the text,
+ * the page number last (pdf.c draws it in a text object after the body, so
+ * the text comes back in the same order from both). */
 static void write_items(xml_doc *x, ofd_writer *o, const page_box *box, bool text) {
-  for (size_t i = 0; box && i < box->len; i++) {
-    const page_item *it = &box->items[i];
-    if (text && it->kind == IT_TEXT) write_text(x, o, it);
-    else if (!text && it->kind == IT_LINE) write_line(x, o, it);
-    else if (!text && it->kind == IT_RECT) write_rect(x, o, it);
-    else if (!text && it->kind == IT_IMAGE) write_image(x, o, it);
-  }
+  for (int pass = 0; pass < (text ? 2 : 1); pass++)
+    for (size_t i = 0; box && i < box->len; i++) {
+      const page_item *it = &box->items[i];
+      if (text && it->kind == IT_TEXT && it->folio == (pass == 1)) write_text(x, o, it);
+      else if (!text && it->kind == IT_LINE) write_line(x, o, it);
+      else if (!text && it->kind == IT_RECT) write_rect(x, o, it);
+      else if (!text && it->kind == IT_IMAGE) write_image(x, o, it);
+    }
 }
 
 static entry write_page(ofd_writer *o, size_t p) {
   const sheet *sh = &o->sheets.items[p];
   const page_box *box = sh->page >= 0 ? &o->lo->pages[sh->page] : NULL;
+  o->page_w = page_width(o->lo, sh->page);
+  o->page_h = page_height(o->lo, sh->page);
   xml_doc x;
   xml_begin(&x, o, "Page");
   el(&x, "Area");
-  char *box_mm = nums(4, 0.0, 0.0, mm(o->lo->page_w), mm(o->lo->page_h));
+  char *box_mm = nums(4, 0.0, 0.0, mm(o->page_w), mm(o->page_h));
   leaf(&x, "PhysicalBox", box_mm);
   free(box_mm);
   end(&x);
@@ -489,7 +503,7 @@ static void write_headings(xml_doc *x, const ofd_writer *o, size_t first) {
     el(x, "OutlineElem");
     attr(x, "Title", e->title ? e->title : "");
     open[depth++] = level;
-    char *top = nums(1, mm(lo->page_h - e->y));
+    char *top = nums(1, mm(page_height(lo, e->page) - e->y));
     goto_action(x, o->page_ids[first + (size_t)e->page], top);
     free(top);
   }

@@ -1,8 +1,10 @@
 #define _GNU_SOURCE /* memfd_create */
 #include "pdf.h"
 
+#include <ctype.h>
 #include <hpdf.h>
 #include <hpdf_doc.h>
+#include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <math.h>
 #include <hpdf_objects.h>
@@ -19,6 +21,9 @@
 #include "docdate.h"
 #include "utf8.h"
 #include "util.h"
+
+unsigned char *hpdf_stream_bytes(HPDF_Stream s, size_t *len); /* hpdf_fast.c */
+unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len); /* hpdf_fast.c */
 
 /* Text extractors (poppler, Acrobat) read a gap wider than about a tenth
  * of an em between glyphs as a word space. Runs set with such spacing (the
@@ -112,6 +117,8 @@ typedef struct {
   size_t nfonts;
   VEC(struct image_entry { const char *path; HPDF_Image image; }) images;
   diag_list *dl;
+  pdf_page_part *parts; /* batch --booklet: each page's body is kept here too */
+  HPDF_Page *pages;     /* the booklet's pages, for links within it */
 } writer;
 
 /* libharu builds each CID font's /CIDToGIDMap by looking up all 65,536
@@ -133,6 +140,7 @@ HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
   if (last.font == fontdef && last.code <= unicode && last.seg < segs) {
     lo = last.seg;
     if (cmap->end_count[lo] >= unicode) hi = lo;
+    else if (lo + 1 < segs && cmap->end_count[lo + 1] >= unicode) lo = hi = lo + 1; /* the next segment */
   }
   while (lo < hi) { /* the first segment ending at or after unicode */
     size_t mid = (lo + hi) / 2;
@@ -329,7 +337,9 @@ static void draw_graphics(writer *w, HPDF_Page page, const page_box *box) {
       }
       case IT_LINK: {
         HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
-        HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+        HPDF_Annotation a = it->dest > 0 && w->pages
+                                ? HPDF_Page_CreateLinkAnnot(page, r, HPDF_Page_CreateDestination(w->pages[it->dest - 1]))
+                                : HPDF_Page_CreateURILinkAnnot(page, r, it->text);
         if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
         break;
       }
@@ -347,21 +357,24 @@ typedef struct {
 
 /* The last text item of the span starting at i: runs joined by join_next. */
 static size_t span_end(const page_box *box, size_t i) {
-  while (i + 1 < box->len && box->items[i + 1].kind == IT_TEXT &&
+  while (i + 1 < box->len && box->items[i + 1].kind == IT_TEXT && box->items[i + 1].folio == box->items[i].folio &&
          (box->items[i].join_next ||
           (strcmp(box->items[i].text, "\u3000") == 0 && box->items[i + 1].y == box->items[i].y)))
     i++;
   return i;
 }
 
-static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box) {
+/* The page's text but its page number (folio false), or only the page
+ * number in a text object of its own (folio true), which sets every text
+ * state parameter again: a booklet draws it after another body. */
+static void draw_text_part(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box, bool folio) {
   bool open = false;
-  text_state ts = {NULL, 0, 0, -1, {-1, -1, -1}, 0};
+  text_state ts = {NULL, 0, folio ? NAN : 0, -1, {-1, -1, -1}, folio ? -1 : 0};
   size_t span_last = 0; /* an /ActualText span is open up to this item */
   bool in_span = false;
   for (size_t i = 0; i < box->len; i++) {
     const page_item *it = &box->items[i];
-    if (it->kind != IT_TEXT) continue;
+    if (it->kind != IT_TEXT || it->folio != folio) continue;
     if (!open) {
       HPDF_Page_BeginText(page);
       open = true;
@@ -414,6 +427,11 @@ static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_
     }
   }
   if (open) HPDF_Page_EndText(page);
+}
+
+static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box) {
+  draw_text_part(w, lo, page, box, false);
+  draw_text_part(w, lo, page, box, true);
 }
 
 /* libharu 2.3's UTF-8 encoder turns a character beyond the BMP into a
@@ -600,9 +618,133 @@ static bool same_resources(writer *w, HPDF_Page page, HPDF_Page first, const pag
   return true;
 }
 
-static void draw_page(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box) {
+/* The font or image a resource dictionary entry names. */
+static void *resource_object(HPDF_DictElement e) {
+  HPDF_Obj_Header *h = e->value;
+  return h->obj_class == HPDF_OCLASS_PROXY ? ((HPDF_Proxy)e->value)->obj : e->value;
+}
+
+/* Keeps the page's body (drawn so far) for a booklet: its content stream
+ * wrapped in q … Q (the booklet draws its own page number after it),
+ * compressed, and its resources in the order of their names. */
+static void take_part(writer *w, HPDF_Page page, const page_box *box, pdf_page_part *part) {
+  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+  memset(part, 0, sizeof *part);
+  size_t len = 0;
+  unsigned char *bytes = hpdf_stream_bytes(attr->stream, &len);
+  strbuf sb = {0};
+  sb_puts(&sb, "q\n");
+  if (bytes) sb_append(&sb, (const char *)bytes, len);
+  sb_puts(&sb, "\nQ\n");
+  free(bytes);
+  unsigned char *z = NULL;
+  size_t n = pdf_deflate(sb.data, sb.len, &z);
+  sb_free(&sb);
+  size_t magic = sizeof PDF_PRECOMPRESSED - 1;
+  part->body = xmalloc(magic + n);
+  memcpy(part->body, PDF_PRECOMPRESSED, magic);
+  if (n) memcpy(part->body + magic, z, n);
+  part->body_len = n ? magic + n : 0;
+  free(z);
+  if (attr->fonts) {
+    part->faces = xcalloc(attr->fonts->list->count + 1, sizeof *part->faces);
+    for (HPDF_UINT i = 0; i < attr->fonts->list->count; i++) {
+      void *obj = resource_object(HPDF_List_ItemAt(attr->fonts->list, i));
+      for (size_t id = 0; id < w->nfonts; id++)
+        if ((void *)w->fonts[id] == obj) part->faces[part->nfaces++] = (int)id;
+    }
+  }
+  if (attr->xobjects) {
+    part->images = xcalloc(attr->xobjects->list->count + 1, sizeof *part->images);
+    for (HPDF_UINT i = 0; i < attr->xobjects->list->count; i++) {
+      void *obj = resource_object(HPDF_List_ItemAt(attr->xobjects->list, i));
+      for (size_t k = 0; k < w->images.len; k++)
+        if ((void *)w->images.items[k].image == obj) part->images[part->nimages++] = xstrdup(w->images.items[k].path);
+    }
+  }
+  for (size_t i = 0; i < box->len; i++)
+    if (box->items[i].kind == IT_LINK) part->nlinks++;
+  part->links = xcalloc(part->nlinks + 1, sizeof *part->links);
+  part->nlinks = 0;
+  for (size_t i = 0; i < box->len; i++)
+    if (box->items[i].kind == IT_LINK) {
+      part->links[part->nlinks] = box->items[i];
+      part->links[part->nlinks++].text = xstrdup(box->items[i].text);
+    }
+}
+
+/* The body as libharu wrote it: "/F2 16 Tf" selects the page's second font,
+ * "<4e2d6587> Tj" shows codes as 4 hex digits each. */
+void pdf_part_recode(pdf_page_part *p, int face, const uint16_t *from, const uint16_t *to, size_t n) {
+  size_t magic = sizeof PDF_PRECOMPRESSED - 1;
+  if (p->body_len <= magic) return;
+  int font = 0; /* the resource number F<font> of face on this page, 0: none */
+  for (size_t i = 0; i < p->nfaces; i++)
+    if (p->faces[i] == face) font = (int)i + 1;
+  if (!font) return;
+  size_t len = 0;
+  unsigned char *text = pdf_inflate(p->body + magic, p->body_len - magic, &len);
+  if (!text) return;
+  strbuf sb = {0};
+  int current = 0;
+  for (size_t i = 0; i < len;) {
+    if (text[i] == '/' && i + 1 < len && text[i + 1] == 'F') { /* a font selection: /F<k> <size> Tf */
+      current = atoi((const char *)text + i + 2);
+    }
+    if (text[i] == '<' && current == font && (i == 0 || text[i - 1] != '<')) {
+      size_t j = i + 1;
+      while (j < len && isxdigit(text[j])) j++;
+      if (j < len && text[j] == '>' && (j - i - 1) % 4 == 0 && j + 3 < len && !memcmp(text + j + 1, " Tj", 3)) {
+        sb_putc(&sb, '<');
+        for (size_t k = i + 1; k < j; k += 4) {
+          char hex[5] = {(char)text[k], (char)text[k + 1], (char)text[k + 2], (char)text[k + 3], 0};
+          unsigned code = (unsigned)strtoul(hex, NULL, 16);
+          for (size_t m = 0; m < n; m++)
+            if (from[m] == code) {
+              code = to[m];
+              break;
+            }
+          sb_printf(&sb, "%04x", code);
+        }
+        i = j; /* the '>' is copied below */
+      }
+    }
+    sb_putc(&sb, (char)text[i]);
+    i++;
+  }
+  free(text);
+  unsigned char *z = NULL;
+  size_t zn = pdf_deflate(sb.data, sb.len, &z);
+  sb_free(&sb);
+  if (!zn) {
+    free(z);
+    return;
+  }
+  free(p->body);
+  p->body = xmalloc(magic + zn);
+  memcpy(p->body, PDF_PRECOMPRESSED, magic);
+  memcpy(p->body + magic, z, zn);
+  p->body_len = magic + zn;
+  free(z);
+}
+
+void pdf_page_part_free(pdf_page_part *p) {
+  if (!p) return;
+  free(p->faces);
+  for (size_t i = 0; i < p->nimages; i++) free(p->images[i]);
+  free(p->images);
+  for (size_t i = 0; i < p->nlinks; i++) free(p->links[i].text);
+  free(p->links);
+  free(p->body);
+  memset(p, 0, sizeof *p);
+}
+
+/* The body, then the page number in a text object of its own. */
+static void draw_page(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box, pdf_page_part *part) {
   draw_graphics(w, page, box);
-  draw_text(w, lo, page, box);
+  draw_text_part(w, lo, page, box, false);
+  if (part) take_part(w, page, box, part);
+  draw_text_part(w, lo, page, box, true);
 }
 
 /* One copy of the laid-out pages. A numbered copy adds its 份号 (marks) in
@@ -626,7 +768,7 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
       if (marks && p == 0) add_stream(page, first[p].contents); /* then the number, below */
       else HPDF_Dict_Add(page, "Contents", first[p].contents);     /* its own stream stays empty */
     } else {
-      draw_page(w, lo, page, &lo->pages[p]);
+      draw_page(w, lo, page, &lo->pages[p], w->parts && !share ? &w->parts[p] : NULL);
       if (first && !share) first[p] = (first_copy_page){page, attr->contents};
       if (marks && p == 0 && !add_stream(page, attr->contents)) break;
     }
@@ -684,8 +826,8 @@ static double monotonic_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Builds the whole document in libharu; 0, -1, or PDF_TIME_LIMIT. */
-static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
+/* Starts a document with lo's fonts subset and loaded, and its info. */
+static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
   w->dl = dl;
   w->pdf = HPDF_New(on_error, &w->err);
   if (!w->pdf) {
@@ -704,6 +846,12 @@ static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_li
   for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
     if (lo->face_ncps[id] || lo->face_ncodes[id]) rc = load_font(w, lo, id);
   if (rc == 0) set_info(w, lo, opts);
+  return rc;
+}
+
+/* Builds the whole document in libharu; 0, -1, or PDF_TIME_LIMIT. */
+static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
+  int rc = writer_open(w, lo, opts, dl);
   if (rc == 0) rc = write_pages(w, lo);
   return rc;
 }
@@ -723,18 +871,94 @@ static int finish(writer *w, int rc, diag_list *dl) {
   return rc;
 }
 
-int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl) {
-  writer w = {0};
-  int rc = build(&w, lo, opts, dl);
-  if (rc == 0) rc = save(&w, path, opts->target);
-  return finish(&w, rc, dl);
-}
-
 int pdf_write_memory(const laid_out *lo, const pdf_options *opts, char **data, size_t *len, diag_list *dl) {
   writer w = {0};
   *data = NULL;
   *len = 0;
   int rc = build(&w, lo, opts, dl);
   if (rc == 0) rc = save_to_memory(&w, data, len);
+  return finish(&w, rc, dl);
+}
+
+
+int pdf_write_parts(const laid_out *lo, const pdf_options *opts, const char *path, pdf_page_part *parts,
+                    diag_list *dl) {
+  writer w = {0};
+  w.parts = parts;
+  int rc = build(&w, lo, opts, dl);
+  if (rc == 0) rc = save(&w, path, opts->target);
+  if (rc != 0 && parts)
+    for (size_t p = 0; p < lo->npages; p++) pdf_page_part_free(&parts[p]);
+  return finish(&w, rc, dl);
+}
+
+int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl) {
+  return pdf_write_parts(lo, opts, path, NULL, dl);
+}
+
+/* A brief's page body under a booklet page: the same fonts and images
+ * registered in the same order get the same resource names, which are
+ * checked; then the compressed body as the page's first content stream.
+ * The booklet's own items follow in a second stream. */
+static int put_part(writer *w, HPDF_Page page, const pdf_page_part *part) {
+  char want[32];
+  for (size_t i = 0; i < part->nfaces; i++) {
+    const char *name = w->fonts[part->faces[i]] ? HPDF_Page_GetLocalFontName(page, w->fonts[part->faces[i]]) : NULL;
+    snprintf(want, sizeof want, "F%zu", i + 1);
+    if (!name || strcmp(name, want) != 0) return -1;
+  }
+  for (size_t i = 0; i < part->nimages; i++) {
+    HPDF_Image img = image_for(w, part->images[i]);
+    const char *name = img ? HPDF_Page_GetXObjectName(page, img) : NULL;
+    snprintf(want, sizeof want, "X%zu", i + 1);
+    if (!name || strcmp(name, want) != 0) return -1;
+  }
+  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+  if (part->body_len) HPDF_Stream_Write(attr->stream, part->body, (HPDF_UINT)part->body_len);
+  if (!add_stream(page, attr->contents)) return -1;
+  for (size_t i = 0; i < part->nlinks; i++) {
+    const page_item *it = &part->links[i];
+    HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
+    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+    if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+  }
+  return 0;
+}
+
+/* libharu embeds only the glyphs of the text drawn through it (its own
+ * glyph table flags); the briefs' bodies come as finished content streams,
+ * so every glyph of the booklet's subsets (made for exactly those
+ * characters) is marked as used. */
+static void use_all_glyphs(writer *w) {
+  for (size_t id = 0; id < w->nfonts; id++) {
+    if (!w->fonts[id]) continue;
+    HPDF_FontDef def = ((HPDF_FontAttr)w->fonts[id]->attr)->fontdef;
+    if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE) continue;
+    HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
+    if (a->glyph_tbl.flgs) memset(a->glyph_tbl.flgs, 1, a->num_glyphs);
+  }
+}
+
+int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, const pdf_options *opts,
+                      const char *path, diag_list *dl) {
+  writer w = {0};
+  int rc = writer_open(&w, frame, opts, dl);
+  if (rc == 0) use_all_glyphs(&w);
+  if (rc == 0) {
+    w.pages = xcalloc(frame->npages + 1, sizeof *w.pages);
+    for (size_t p = 0; p < frame->npages && !w.err.error; p++) w.pages[p] = add_page(&w, frame, p);
+    for (size_t p = 0; p < frame->npages && rc == 0 && !w.err.error; p++) {
+      if (parts[p] && put_part(&w, w.pages[p], parts[p]) != 0) {
+        diag_error(dl, path, 0, 0, "page %zu: a brief's fonts or images could not be named as in its own PDF", p + 1);
+        rc = -1;
+      }
+      draw_graphics(&w, w.pages[p], &frame->pages[p]);
+      draw_text(&w, frame, w.pages[p], &frame->pages[p]);
+    }
+    if (rc == 0 && !w.err.error) add_outline(&w, frame, w.pages, NULL);
+    if (w.err.error) rc = -1;
+  }
+  if (rc == 0) rc = save(&w, path, opts->target);
+  free(w.pages);
   return finish(&w, rc, dl);
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "brief.h"
+#include "batch.h"
+#include "booklet.h"
 #include "figures.h"
 #include "fonts.h"
 #include "input.h"
@@ -31,7 +33,21 @@ struct brief_engine {
   font_lib *fonts;
   long long source_epoch;
   bool timing; /* BRIEF_TIMING: print where the time of each brief goes */
+  /* Figures a batch reads once, before its workers start (then only read). */
+  VEC(struct cached_figures { char *path; figures *f; }) figures_cache;
 };
+
+void brief_engine_cache_figures(brief_engine *e, const char *path) {
+  if (!path) return;
+  for (size_t i = 0; i < e->figures_cache.len; i++)
+    if (!strcmp(e->figures_cache.items[i].path, path)) return;
+  diag_list dl = {0};
+  figures *f = figures_load(path, &dl); /* a bad file: each brief reports it */
+  diag_clear(&dl);
+  if (!f) return;
+  struct cached_figures c = {xstrdup(path), f};
+  VEC_PUSH(e->figures_cache, c);
+}
 
 static double now_ms(void) {
   struct timespec ts;
@@ -63,6 +79,11 @@ brief_engine *brief_engine_open(const char *data_dir, const char *const *font_di
 
 void brief_engine_free(brief_engine *e) {
   if (!e) return;
+  for (size_t i = 0; i < e->figures_cache.len; i++) {
+    free(e->figures_cache.items[i].path);
+    figures_free(e->figures_cache.items[i].f);
+  }
+  VEC_FREE(e->figures_cache);
   font_lib_free(e->fonts);
   free(e->data_dir);
   free(e->layouts_dir);
@@ -132,10 +153,13 @@ static void place_key_figures(document *doc, const layout_spec *spec) {
   doc->items[doc->len - 1] = kf;
 }
 
-static int bind_figures(const brief_job *job, document *doc, const layout_spec *spec, diag_list *dl) {
+static int bind_figures(brief_engine *e, const brief_job *job, document *doc, const layout_spec *spec, diag_list *dl) {
   figures *f = NULL;
-  if (job->figures && !(f = figures_load(job->figures, dl))) return -1;
-  int rc = figures_bind(doc, f, spec->key_figures_title, dl);
+  const figures *cached = NULL;
+  for (size_t i = 0; job->figures && i < e->figures_cache.len; i++)
+    if (!strcmp(e->figures_cache.items[i].path, job->figures)) cached = e->figures_cache.items[i].f;
+  if (job->figures && !cached && !(f = figures_load(job->figures, dl))) return -1;
+  int rc = figures_bind(doc, cached ? cached : f, spec->key_figures_title, dl);
   figures_free(f);
   if (rc == 0) place_key_figures(doc, spec);
   return rc;
@@ -227,7 +251,7 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
   } else if (rc == 0) {
     normalize_job(job, doc, spec, text, len, rep);
     take_title(doc);
-    if (bind_figures(job, doc, spec, dl) != 0) {
+    if (bind_figures(e, job, doc, spec, dl) != 0) {
       layout_spec_free(spec);
       rc = -1;
     }
@@ -380,8 +404,10 @@ static void explain_libharu_error(diag_list *dl, size_t from, const char *input)
 }
 
 /* The PDF goes to a temporary file beside output, renamed when complete:
- * a failure or a signal leaves no PDF and never touches an existing one. */
-static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, const char *input, diag_list *dl) {
+ * a failure or a signal leaves no PDF and never touches an existing one;
+ * parts (not NULL) gets the page bodies for the booklet. */
+static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *output, const char *input,
+                           pdf_page_part *parts, diag_list *dl) {
   char *temp = guarded_temp(output);
   if (!temp) {
     if (errno != EINTR) write_error(dl, output, errno);
@@ -391,7 +417,7 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, co
   pdf_options opts = {creator, e->source_epoch, 0, output};
   double t0 = now_ms();
   size_t first_diag = dl->len;
-  int rc = pdf_write(lo, &opts, temp, dl);
+  int rc = pdf_write_parts(lo, &opts, temp, parts, dl);
   free(creator);
   if (rc != 0) {
     explain_libharu_error(dl, first_diag, input);
@@ -435,19 +461,30 @@ static char *with_extension(const char *output, const char *ext) {
   return xasprintf("%.*s%s", (int)n, output, ext);
 }
 
-/* Writes lo in the formats asked for (0: by the extension of output). */
-static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, const char *input, int formats,
-                         diag_list *dl) {
-  if (formats == 0)
-    formats = str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
-  if (formats == BRIEF_PDF) return write_pdf(e, lo, output, input, dl);
+/* The formats asked for, 0: by the extension of output (.ofd: OFD, else PDF). */
+static int resolve_formats(const char *output, int formats) {
+  if (formats) return formats;
+  return str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
+}
+
+/* Writes lo in the formats asked for; the PDF also fills parts (the
+ * booklet's page bodies) when parts is not NULL. */
+static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *output, const char *input,
+                               int formats, pdf_page_part *parts, diag_list *dl) {
+  formats = resolve_formats(output, formats);
+  if (formats == BRIEF_PDF) return write_pdf_parts(e, lo, output, input, parts, dl);
   if (formats == BRIEF_OFD) return write_ofd(e, lo, output, dl);
   char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
-  int rc = write_pdf(e, lo, pdf, input, dl);
+  int rc = write_pdf_parts(e, lo, pdf, input, parts, dl);
   if (rc == 0) rc = write_ofd(e, lo, ofd, dl);
   free(pdf);
   free(ofd);
   return rc;
+}
+
+static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, const char *input, int formats,
+                         diag_list *dl) {
+  return write_outputs_parts(e, lo, output, input, formats, NULL, dl);
 }
 
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
@@ -489,125 +526,282 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
   return 0;
 }
 
-/* The code the booklet dst gives src's Private Use code c of face id. */
-static uint16_t booklet_code(laid_out *dst, const font_code *c, size_t id) {
-  for (size_t k = 0; k < dst->face_ncodes[id]; k++)
-    if (dst->face_codes[id][k].cp == c->cp) return dst->face_codes[id][k].code;
-  size_t n = dst->face_ncodes[id];
-  uint32_t code = n ? dst->face_codes[id][n - 1].code + 1u : 0xE000;
-  while (code <= 0xF8FF && font_face_has(dst->faces[id], code)) code++;
-  dst->face_codes[id] = xrealloc(dst->face_codes[id], (n + 1) * sizeof *dst->face_codes[id]);
-  dst->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
-  dst->face_ncodes[id] = n + 1;
+/* ---- batch and booklet (batch.c drives these) ---------------------------- */
+
+int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl) {
+  laid_out lo;
+  memset(facts, 0, sizeof *facts);
+  int rc = lay_out_job(e, job, &lo, dl);
+  want_parts &= (resolve_formats(job->output, job->formats) & BRIEF_PDF) != 0; /* the PDF booklet's page bodies */
+  pdf_page_part *parts = rc == 0 && want_parts ? xcalloc(lo.npages + 1, sizeof *parts) : NULL;
+  if (rc == 0) rc = write_outputs_parts(e, &lo, job->output, job->input, job->formats, parts, dl);
+  if (rc == 0) {
+    facts->entry.title = lo.title ? xstrdup(lo.title) : NULL;
+    facts->county = lo.subject ? xstrdup(lo.subject) : NULL;
+    facts->entry.npages = lo.npages;
+    facts->entry.page_w = lo.page_w;
+    facts->entry.page_h = lo.page_h;
+    facts->entry.outline = lo.outline; /* moved */
+    facts->entry.noutline = lo.noutline;
+    lo.outline = NULL;
+    lo.noutline = 0;
+    facts->nfaces = lo.nfaces;
+    facts->face_cps = lo.face_cps;
+    facts->face_ncps = lo.face_ncps;
+    facts->face_codes = lo.face_codes;
+    facts->face_ncodes = lo.face_ncodes;
+    lo.face_cps = NULL;
+    lo.face_ncps = NULL;
+    lo.face_codes = NULL;
+    lo.face_ncodes = NULL;
+    lo.nfaces = 0;
+    facts->parts = parts;
+  } else {
+    free(parts);
+  }
+  laid_out_free(&lo);
+  return rc;
+}
+
+void brief_facts_free(brief_facts *f) {
+  free(f->entry.title);
+  free(f->county);
+  for (size_t i = 0; i < f->entry.noutline; i++) free(f->entry.outline[i].title);
+  free(f->entry.outline);
+  for (size_t i = 0; i < f->nfaces; i++) free(f->face_cps ? f->face_cps[i] : NULL);
+  free(f->face_cps);
+  free(f->face_ncps);
+  for (size_t i = 0; i < f->nfaces; i++) free(f->face_codes ? f->face_codes[i] : NULL);
+  free(f->face_codes);
+  free(f->face_ncodes);
+  if (f->parts)
+    for (size_t p = 0; p < f->entry.npages; p++) pdf_page_part_free(&f->parts[p]);
+  free(f->parts);
+  memset(f, 0, sizeof *f);
+}
+
+/* The booklet's Private Use code for a glyph of face id (the frame's own
+ * codes first, then the briefs' in booklet order: the same for any number
+ * of workers). */
+static uint16_t booklet_code(laid_out *book, const font_code *c, size_t id) {
+  for (size_t k = 0; k < book->face_ncodes[id]; k++)
+    if (book->face_codes[id][k].cp == c->cp && book->face_codes[id][k].gid == c->gid) return book->face_codes[id][k].code;
+  size_t n = book->face_ncodes[id];
+  uint32_t code = n ? book->face_codes[id][n - 1].code + 1u : 0xE000;
+  while (code <= 0xF8FF && font_face_has(book->faces[id], code)) code++;
+  book->face_codes[id] = xrealloc(book->face_codes[id], (n + 1) * sizeof *book->face_codes[id]);
+  book->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
+  book->face_ncodes[id] = n + 1;
   return (uint16_t)code;
 }
 
-/* Each brief numbers its Private Use codes from U+E000: in the booklet a
- * character keeps one code per face, so src's runs are re-encoded. */
-static void merge_codes(laid_out *dst, laid_out *src, size_t id) {
-  size_t n = src->face_ncodes[id];
-  uint16_t *to = xcalloc(n + 1, sizeof *to);
-  bool same = true;
-  for (size_t k = 0; k < n; k++) {
-    to[k] = booklet_code(dst, &src->face_codes[id][k], id);
-    same &= to[k] == src->face_codes[id][k].code;
-  }
-  for (size_t p = 0; p < src->npages && !same; p++)
-    for (size_t i = 0; i < src->pages[p].len; i++) {
-      page_item *it = &src->pages[p].items[i];
-      if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
-      strbuf sb = {0};
-      for (const char *q = it->text; *q;) {
-        uint32_t cp;
-        size_t len = utf8_decode(q, strlen(q), &cp);
-        if (!len) break;
-        q += len;
-        for (size_t k = 0; k < n; k++)
-          if (src->face_codes[id][k].code == cp) {
-            cp = to[k];
-            break;
-          }
-        char buf[4];
-        sb_append(&sb, buf, utf8_encode(cp, buf));
+/* Each brief numbers its Private Use codes from U+E000: where the booklet
+ * gives a glyph another code, that brief's page bodies are re-encoded. */
+static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    brief_facts *f = facts[i];
+    for (size_t id = 0; id < f->nfaces && id < book->nfaces; id++) {
+      size_t m = f->face_ncodes ? f->face_ncodes[id] : 0;
+      if (!m) continue;
+      uint16_t *from = xcalloc(m + 1, sizeof *from), *to = xcalloc(m + 1, sizeof *to);
+      bool same = true;
+      for (size_t k = 0; k < m; k++) {
+        from[k] = f->face_codes[id][k].code;
+        to[k] = booklet_code(book, &f->face_codes[id][k], id);
+        same &= from[k] == to[k];
       }
-      free(it->text);
-      it->text = sb_take(&sb);
+      for (size_t p = 0; !same && f->parts && p < f->entry.npages; p++) pdf_part_recode(&f->parts[p], (int)id, from, to, m);
+      free(from);
+      free(to);
     }
-  free(to);
+  }
 }
 
-/* Moves src's pages into the booklet dst. A brief after one with an odd
- * page count gets a blank page before it, so every brief starts on a
- * right-hand page when printed on both sides. */
-static void append_pages(laid_out *dst, laid_out *src) {
-  size_t blank = dst->npages % 2, offset = dst->npages + blank;
-  dst->pages = xrealloc(dst->pages, (offset + src->npages + 1) * sizeof *dst->pages);
-  if (blank) { /* the back of the previous brief's last sheet: its size */
-    memset(&dst->pages[dst->npages], 0, sizeof *dst->pages);
-    dst->pages[dst->npages].w = dst->pages[dst->npages - 1].w;
-    dst->pages[dst->npages].h = dst->pages[dst->npages - 1].h;
-  }
-  memcpy(dst->pages + offset, src->pages, src->npages * sizeof *src->pages);
-  for (size_t p = 0; p < src->npages; p++) { /* each brief keeps its own paper size */
-    if (dst->pages[offset + p].w <= 0) dst->pages[offset + p].w = src->page_w;
-    if (dst->pages[offset + p].h <= 0) dst->pages[offset + p].h = src->page_h;
-  }
-  dst->npages = offset + src->npages;
-  dst->outline = xrealloc(dst->outline, (dst->noutline + src->noutline + 1) * sizeof *dst->outline);
-  for (size_t i = 0; i < src->noutline; i++) {
-    outline_entry o = src->outline[i];
-    o.page += (int)offset;
-    dst->outline[dst->noutline++] = o;
-  }
-  for (size_t id = 0; id < src->nfaces; id++) {
-    if (src->face_ncodes[id]) {
-      dst->faces[id] = src->faces[id];
-      merge_codes(dst, src, id);
+/* The PDF booklet: the frame's pages with the briefs' page bodies under them. */
+static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts *const *facts, const int *host,
+                             const int *host_page, const char *path, diag_list *dl) {
+  const pdf_page_part **parts = xcalloc(frame->npages + 1, sizeof *parts);
+  int rc = 0;
+  for (size_t p = 0; p < frame->npages && rc == 0; p++) {
+    if (host[p] < 0) continue;
+    if (!facts[host[p]]->parts) {
+      diag_error(dl, path, 0, 0, "the PDF booklet needs the briefs as PDF: drop --format ofd, or name the booklet .ofd");
+      rc = -1;
+    } else {
+      parts[p] = &facts[host[p]]->parts[host_page[p]];
     }
-    if (!src->face_ncps[id]) continue;
-    dst->faces[id] = src->faces[id];
-    size_t n = dst->face_ncps[id];
-    dst->face_cps[id] = xrealloc(dst->face_cps[id], (n + src->face_ncps[id]) * sizeof(uint32_t));
-    memcpy(dst->face_cps[id] + n, src->face_cps[id], src->face_ncps[id] * sizeof(uint32_t));
-    dst->face_ncps[id] = n + src->face_ncps[id];
   }
-  if (dst->page_w == 0) {
-    dst->page_w = src->page_w;
-    dst->page_h = src->page_h;
+  char *temp = rc == 0 ? guarded_temp(path) : NULL;
+  if (rc == 0 && !temp) {
+    if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    rc = -1;
+  } else if (rc == 0) {
+    char *creator = xasprintf("brief %s", BRIEF_VERSION);
+    pdf_options opts = {creator, e->source_epoch, 0, path};
+    rc = pdf_write_booklet(frame, parts, &opts, temp, dl);
+    free(creator);
+    if (rc != 0) {
+      guarded_discard(temp);
+    } else if (guarded_commit(temp, path) != 0) {
+      if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+      rc = -1;
+    }
   }
-  free(src->pages);
-  free(src->outline);
-  src->pages = NULL;
-  src->outline = NULL;
-  src->npages = src->noutline = 0;
+  free(temp);
+  free(parts);
+  return rc;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-static void init_booklet(laid_out *book, size_t nfaces) {
-  memset(book, 0, sizeof *book);
-  book->nfaces = nfaces;
-  book->faces = xcalloc(nfaces + 1, sizeof *book->faces);
-  book->face_cps = xcalloc(nfaces + 1, sizeof *book->face_cps);
-  book->face_ncps = xcalloc(nfaces + 1, sizeof *book->face_ncps);
-  book->face_codes = xcalloc(nfaces + 1, sizeof *book->face_codes);
-  book->face_ncodes = xcalloc(nfaces + 1, sizeof *book->face_ncodes);
-  book->title = xstrdup("汇编");
-}
-
-/* One sorted set of characters per face, for subsetting. */
-static void dedupe_characters(laid_out *book) {
-  for (size_t id = 0; id < book->nfaces; id++) {
-    size_t k = 0, m = book->face_ncps[id];
-    if (m == 0) continue;
-    qsort(book->face_cps[id], m, sizeof(uint32_t), cmp_u32);
-    for (size_t j = 0; j < m; j++)
-      if (k == 0 || book->face_cps[id][k - 1] != book->face_cps[id][j]) book->face_cps[id][k++] = book->face_cps[id][j];
-    book->face_ncps[id] = k;
+/* A brief laid out again for the OFD booklet: its text runs re-encoded to
+ * the booklet's Private Use codes (booklet_code, the same as the PDF's). */
+static void recode_items(laid_out *book, laid_out *lo) {
+  for (size_t id = 0; id < lo->nfaces && id < book->nfaces; id++) {
+    size_t m = lo->face_ncodes ? lo->face_ncodes[id] : 0;
+    if (!m) continue;
+    uint16_t *to = xcalloc(m + 1, sizeof *to);
+    bool same = true;
+    for (size_t k = 0; k < m; k++) {
+      to[k] = booklet_code(book, &lo->face_codes[id][k], id);
+      same &= to[k] == lo->face_codes[id][k].code;
+    }
+    for (size_t p = 0; p < lo->npages && !same; p++)
+      for (size_t i = 0; i < lo->pages[p].len; i++) {
+        page_item *it = &lo->pages[p].items[i];
+        if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
+        strbuf sb = {0};
+        for (const char *q = it->text; *q;) {
+          uint32_t cp;
+          size_t len = utf8_decode(q, strlen(q), &cp);
+          if (!len) break;
+          q += len;
+          for (size_t k = 0; k < m; k++)
+            if (lo->face_codes[id][k].code == cp) {
+              cp = to[k];
+              break;
+            }
+          char buf[4];
+          sb_append(&sb, buf, utf8_encode(cp, buf));
+        }
+        free(it->text);
+        it->text = sb_take(&sb);
+      }
+    free(to);
   }
+}
+
+/* Moves the items of brief page src under the frame page dst (the brief's
+ * own page number left out: the booklet prints its own); links within the
+ * brief point to its pages in the booklet (first: its first page, 0-based). */
+static void put_under(page_box *dst, page_box *src, int first) {
+  page_item *items = xcalloc(src->len + dst->len + 1, sizeof *items);
+  size_t k = 0;
+  for (size_t i = 0; i < src->len; i++) {
+    page_item it = src->items[i];
+    if (it.kind == IT_TEXT && it.folio) {
+      free(it.text);
+      continue;
+    }
+    if (it.kind == IT_LINK && it.dest > 0) it.dest += first;
+    items[k++] = it;
+  }
+  for (size_t i = 0; i < dst->len; i++) items[k++] = dst->items[i];
+  free(dst->items);
+  free(src->items);
+  dst->items = items;
+  dst->len = dst->cap = k;
+  src->items = NULL;
+  src->len = src->cap = 0;
+}
+
+/* The OFD booklet: the OFD writer takes laid-out pages, so each brief is
+ * laid out again here (parsing and layout are about 2 ms a brief) and its
+ * pages are put under the frame's. Unlike the PDF booklet this holds every
+ * page of the booklet in memory until it is written. */
+static int write_booklet_ofd(brief_engine *e, laid_out *frame, brief_facts *const *facts, size_t n,
+                             const int *host, const int *host_page, const char *path, diag_list *dl) {
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    laid_out lo;
+    diag_list quiet = {0}; /* its warnings were reported when it rendered */
+    if (!facts[i]->job || lay_out_job(e, facts[i]->job, &lo, &quiet) != 0) {
+      diag_error(dl, path, 0, 0, "cannot lay out %s again for the OFD booklet",
+                 facts[i]->job ? facts[i]->job->input : "a brief");
+      diag_clear(&quiet);
+      if (facts[i]->job) laid_out_free(&lo);
+      rc = -1;
+      break;
+    }
+    diag_clear(&quiet);
+    recode_items(frame, &lo);
+    int first = -1;
+    for (size_t p = 0; p < frame->npages; p++) {
+      if (host[p] != (int)i) continue;
+      if (first < 0) first = (int)p;
+      if ((size_t)host_page[p] < lo.npages) put_under(&frame->pages[p], &lo.pages[host_page[p]], first);
+    }
+    laid_out_free(&lo);
+  }
+  char *temp = rc == 0 ? guarded_temp(path) : NULL;
+  if (rc == 0 && !temp) {
+    if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    rc = -1;
+  } else if (rc == 0) {
+    ofd_options opts = {BRIEF_VERSION, e->source_epoch};
+    rc = ofd_write(frame, &opts, temp, dl);
+    if (rc != 0) {
+      guarded_discard(temp);
+    } else if (guarded_commit(temp, path) != 0) {
+      if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+      rc = -1;
+    }
+  }
+  free(temp);
+  return rc;
+}
+
+/* The booklet from the briefs' facts (in booklet order) and used[], the
+ * characters of every face the briefs print (65,536-bit maps by face id),
+ * in formats (0: by path's extension; both: path's .pdf and .ofd). */
+int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
+                        size_t n, uint8_t *const *used, const char *path, int formats, diag_list *dl) {
+  layout_spec spec;
+  if (layout_load(layout ? layout : "official", e->layouts_dir, &spec, dl) != 0) {
+    layout_spec_free(&spec);
+    return -1;
+  }
+  booklet_entry *entries = xcalloc(n + 1, sizeof *entries);
+  for (size_t i = 0; i < n; i++) entries[i] = facts[i]->entry;
+  laid_out frame;
+  int *host = NULL, *host_page = NULL;
+  int rc = layout_booklet(meta, entries, n, &spec, e->fonts, &frame, &host, &host_page, dl);
+  free(entries);
+  layout_spec_free(&spec);
+  if (rc == 0) { /* the frame's characters and every brief's, once per face */
+    for (size_t id = 0; id < frame.nfaces; id++) {
+      if (!used[id]) continue;
+      uint8_t bits[8192] = {0};
+      for (size_t k = 0; k < frame.face_ncps[id]; k++) bits[frame.face_cps[id][k] >> 3] |= (uint8_t)(1u << (frame.face_cps[id][k] & 7));
+      for (size_t b = 0; b < sizeof bits; b++) bits[b] |= used[id][b];
+      VEC(uint32_t) cps = {0};
+      for (uint32_t cp = 0; cp < 65536; cp++)
+        if (bits[cp >> 3] & (1u << (cp & 7))) VEC_PUSH(cps, cp);
+      free(frame.face_cps[id]);
+      frame.face_cps[id] = cps.items;
+      frame.face_ncps[id] = cps.len;
+    }
+    booklet_codes(&frame, facts, n);
+    formats = resolve_formats(path, formats);
+    char *pdf = formats == BRIEF_PDF ? xstrdup(path) : formats & BRIEF_PDF ? with_extension(path, ".pdf") : NULL;
+    char *ofd = formats == BRIEF_OFD ? xstrdup(path) : formats & BRIEF_OFD ? with_extension(path, ".ofd") : NULL;
+    if (pdf) rc = write_booklet_pdf(e, &frame, facts, host, host_page, pdf, dl);
+    if (rc == 0 && ofd) rc = write_booklet_ofd(e, &frame, facts, n, host, host_page, ofd, dl);
+    free(pdf);
+    free(ofd);
+  }
+  free(host);
+  free(host_page);
+  laid_out_free(&frame);
+  return rc;
 }
 
 typedef struct {
@@ -624,70 +818,35 @@ static int by_output(const void *a, const void *b) {
 /* Two summaries with the same file name in different folders would write
  * the same PDF, the second over the first: the second fails instead, and
  * so does a brief named like the booklet. */
-static void mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bool *clash, diag_list *dl) {
+void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bool *clash, diag_list *diags) {
   job_output *order = xcalloc(n + 1, sizeof *order);
   for (size_t i = 0; i < n; i++) order[i] = (job_output){jobs[i].output, i};
   qsort(order, n, sizeof *order, by_output);
   for (size_t k = 1; k < n; k++) {
     if (strcmp(order[k - 1].output, order[k].output) != 0) continue;
     const brief_job *first = &jobs[order[k - 1].index], *again = &jobs[order[k].index];
-    diag_error(dl, again->input, 0, 0, "would write %s, as %s does; rename one of the two summaries",
+    diag_error(&diags[order[k].index], again->input, 0, 0, "would write %s, as %s does; rename one of the two summaries",
                again->output, first->input);
     clash[order[k].index] = true;
     order[k].index = order[k - 1].index; /* a third clashes with the first too */
   }
   for (size_t i = 0; booklet && i < n; i++)
     if (!strcmp(jobs[i].output, booklet)) {
-      diag_error(dl, jobs[i].input, 0, 0, "its PDF %s is also the booklet's name; choose another --booklet", booklet);
+      diag_error(&diags[i], jobs[i].input, 0, 0, "its PDF %s is also the booklet's name; choose another --booklet", booklet);
       clash[i] = true;
     }
   free(order);
 }
 
-int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
-                diag_list *dl) {
-  laid_out book;
-  if (booklet) init_booklet(&book, font_lib_face_count(e->fonts));
-  int nfailed = 0;
-  bool *clash = xcalloc(n + 1, sizeof *clash);
-  mark_clashes(jobs, n, booklet, clash, dl);
-  for (size_t i = 0; i < n; i++) {
-    if (signals_caught()) { /* the rest is not rendered */
-      failed[i] = true;
-      nfailed++;
-      continue;
-    }
-    laid_out lo;
-    if (clash[i]) {
-      failed[i] = true;
-      nfailed++;
-      continue;
-    }
-    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 ||
-                write_outputs(e, &lo, jobs[i].output, jobs[i].input, jobs[i].formats, dl) != 0;
-    if (failed[i]) nfailed++;
-    else if (booklet) append_pages(&book, &lo); /* each brief is laid out once, for both */
-    laid_out_free(&lo);
-  }
-  free(clash);
-  int rc = nfailed ? -1 : 0;
-  if (booklet && signals_caught()) {
-    laid_out_free(&book);
-  } else if (booklet) {
-    /* The booklet holds every brief that rendered; failures are reported. */
-    dedupe_characters(&book);
-    if (book.npages == 0 || write_outputs(e, &book, booklet, booklet, n ? jobs[0].formats : 0, dl) != 0) rc = -1;
-    laid_out_free(&book);
-  }
-  return rc;
-}
+size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_count(e->fonts); }
 
 int brief_interrupted(void) { return signals_caught(); }
 
 void brief_handle_signals(void) { signals_install(); }
+
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;
-  brief_job job = {input};
+  brief_job job = {.input = input};
   char *text;
   size_t len = 0;
   int rc = parse_document(&job, &doc, &text, &len, dl);

@@ -257,11 +257,37 @@ def test_booklet_page_sizes(tmp):
     first, second = page_sizes(os.path.join(out, "1甲.pdf")), page_sizes(os.path.join(out, "2乙.pdf"))
     check(first and set(first) == {(420, 595)} and set(second) == {(595, 842)}, f"A5 then A4 briefs: {first} {second}")
     blank = [first[-1]] if len(first) % 2 else []
+    last = [second[-1]] if len(second) % 2 else []  # every brief ends on an even page, the last one too
     got = page_sizes(book)
-    check(got == first + blank + second, f"booklet pages keep each brief's size: {got} vs {first + blank + second}")
-    text = re.sub(r"\s", "", run("pdftotext", "-f", str(len(first + blank) + 1), book, "-").stdout)
-    alone = re.sub(r"\s", "", run("pdftotext", os.path.join(out, "2乙.pdf"), "-").stdout)
-    check("结尾句。" in text and text == alone, "the A4 brief's text is all in the booklet, as in its own PDF")
+    # The booklet opens with its cover and 目录 (an even number of pages, at
+    # least four, in the booklet layout's A4); the briefs follow.
+    front = len(got) - len(first + blank + second + last)
+    check(front >= 4 and front % 2 == 0 and set(got[:front]) == {(595, 842)},
+          f"cover and 目录 first, A4: {got[:max(front, 0)]}")
+    check(got[front:] == first + blank + second + last, f"booklet pages keep each brief's size: {got[front:]} vs {first + blank + second + last}")
+    small = run("pdftotext", "-f", str(front + 1), "-l", str(front + 1), book, "-").stdout
+    check("小开本的正文" in small, f"the A5 brief starts right after the 目录: {small[:80]!r}")
+
+    def body(t):  # the page numbers are the booklet's in it, the brief's own in its PDF
+        return re.sub(r"—\d+—", "", re.sub(r"\s", "", t))
+    start = front + len(first + blank) + 1
+    text = body(run("pdftotext", "-f", str(start), book, "-").stdout)
+    alone = body(run("pdftotext", os.path.join(out, "2乙.pdf"), "-").stdout)
+    check("结尾句。" in text and text == alone, f"the A4 brief's text is all in the booklet, as in its own PDF: {text[-80:]} vs {alone[-80:]}")
+    nums = re.findall(r"—\s*(\d+)\s*—", run("pdftotext", "-f", str(front + 1), book, "-").stdout)
+    check(nums and int(nums[0]) == front + 1, f"the A5 brief's first page carries the booklet's number {front + 1}: {nums[:3]}")
+    ofd = run(BRIEF, "batch", batch, "-o", os.path.join(tmp, "out_ofd"), "--format", "ofd",
+              "--booklet", os.path.join(tmp, "out_ofd", "汇编.ofd"))
+    check(ofd.returncode == 0, f"OFD batch renders: {ofd.stderr[-300:]}")
+    import zipfile
+    with zipfile.ZipFile(os.path.join(tmp, "out_ofd", "汇编.ofd")) as z:
+        boxes = [re.search(r"<ofd:PhysicalBox>([^<]*)<", z.read(n).decode()).group(1)
+                 for n in sorted((n for n in z.namelist() if re.search(r"Pages/Page_\d+/Content\.xml$", n)),
+                                 key=lambda n: int(re.search(r"Page_(\d+)", n).group(1)))]
+    mm = lambda pt: round(pt * 25.4 / 72)
+    want = [(mm(595), mm(842))] * front + [(mm(w), mm(h)) for w, h in first + blank + second + last]
+    gotmm = [tuple(round(float(v)) for v in b.split()[2:]) for b in boxes]
+    check(gotmm == want, f"OFD booklet pages keep each brief's size: {gotmm} vs {want}")
 
 
 def test_locations(tmp):
