@@ -236,21 +236,8 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
   document doc = {0};
   doc.file = (char *)"booklet.yaml";
   doc.meta.title = (char *)meta->title;
-  layout_ctx c = {0};
-  c.doc = &doc;
-  c.spec = spec;
-  c.fonts = fonts;
-  c.dl = dl;
-  c.out = frame;
-  c.used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.used);
-  c.codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.codes);
-  frame->page_w = spec->page_w;
-  frame->page_h = spec->page_h;
-  c.area_x = spec->margin_left;
-  c.area_top = spec->margin_top;
-  c.area_w = spec->page_w - spec->margin_left - spec->margin_right;
-  c.area_h = spec->page_h - spec->margin_top - spec->margin_bottom;
-  c.pitch = spec->grid_lines > 0 ? spec->line_pitch : 0;
+  layout_ctx c;
+  layout_ctx_start(&c, &doc, spec, fonts, frame, dl);
 
   layout_cover(&c, meta);
   flow_boxes(&c);
@@ -329,12 +316,7 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
   frame->author = meta->author ? xstrdup(meta->author) : NULL;
   frame->date = meta->date ? xstrdup(meta->date) : NULL;
   collect_characters(&c);
-  for (size_t i = 0; i < font_lib_face_count(fonts); i++) {
-    free(c.used[i]);
-    VEC_FREE(c.codes[i]);
-  }
-  free(c.used);
-  free(c.codes);
+  layout_ctx_end(&c);
   free(baselines);
   free(ends);
   free(heights);

@@ -420,24 +420,37 @@ static void free_boxes(layout_ctx *c) {
   VEC_FREE(c->boxes);
 }
 
+/* A layout context on out's first page: the type area from the layout's
+ * margins, the character inventory empty. */
+void layout_ctx_start(layout_ctx *c, const document *doc, const layout_spec *spec, const font_lib *fonts,
+                      laid_out *out, diag_list *dl) {
+  *c = (layout_ctx){.doc = doc, .spec = spec, .fonts = fonts, .dl = dl, .out = out};
+  c->used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c->used);
+  c->codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c->codes);
+  out->page_w = spec->page_w;
+  out->page_h = spec->page_h;
+  c->area_x = spec->margin_left;
+  c->area_top = spec->margin_top;
+  c->area_w = spec->page_w - spec->margin_left - spec->margin_right;
+  c->area_h = spec->page_h - spec->margin_top - spec->margin_bottom;
+  c->pitch = spec->grid_lines > 0 ? spec->line_pitch : 0;
+}
+
+/* Frees what layout_ctx_start took (the laid-out pages stay with out). */
+void layout_ctx_end(layout_ctx *c) {
+  for (size_t i = 0; i < font_lib_face_count(c->fonts); i++) {
+    free(c->used[i]);
+    VEC_FREE(c->codes[i]);
+  }
+  free(c->used);
+  free(c->codes);
+}
+
 int layout_document(const document *doc, const layout_spec *spec, const font_lib *fonts,
                     laid_out *out, diag_list *dl) {
   memset(out, 0, sizeof *out);
-  layout_ctx c = {0};
-  c.doc = doc;
-  c.spec = spec;
-  c.fonts = fonts;
-  c.dl = dl;
-  c.out = out;
-  c.used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.used);
-  c.codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.codes);
-  out->page_w = spec->page_w;
-  out->page_h = spec->page_h;
-  c.area_x = spec->margin_left;
-  c.area_top = spec->margin_top;
-  c.area_w = spec->page_w - spec->margin_left - spec->margin_right;
-  c.area_h = spec->page_h - spec->margin_top - spec->margin_bottom;
-  c.pitch = spec->grid_lines > 0 ? spec->line_pitch : 0;
+  layout_ctx c;
+  layout_ctx_start(&c, doc, spec, fonts, out, dl);
 
   if (doc->meta.nnumbered) layout_copy_line(&c); /* 份号 above everything: GB/T 9704-2012 7.2.1 */
   if (spec->masthead) layout_masthead(&c);
@@ -452,12 +465,7 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   collect_glyphs(&c);
   fill_info(&c);
   free_boxes(&c);
-  for (size_t i = 0; i < font_lib_face_count(fonts); i++) {
-    free(c.used[i]);
-    VEC_FREE(c.codes[i]);
-  }
-  free(c.used);
-  free(c.codes);
+  layout_ctx_end(&c);
   return c.errors ? -1 : 0;
 }
 
