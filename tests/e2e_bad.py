@@ -69,21 +69,31 @@ def as_other_user():
     return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.getuid() == 0 else []
 
 
+def readable_data(d):
+    """The layouts and font map where the other user can read them: the
+    checkout, and the folders above d, may be closed to it (mktemp -d makes
+    0700 folders); brief runs in d, so the copy is named relative to it."""
+    for sub in ["layouts", "fonts"]:
+        shutil.copytree(os.path.join(ROOT, sub), os.path.join(d, "brief-data", sub))
+    return dict(os.environ, BRIEF_DATA="brief-data")
+
+
 def test_read_only_folder(tmp):
     d = job_folder(tmp)
     for p in [tmp, d]:
         os.chmod(p, 0o755)
+    env = readable_data(d)
     ro = os.path.join(d, "ro")
     os.makedirs(ro)
     os.chmod(ro, 0o555)
-    r = run(*as_other_user(), BRIEF, "render", "manual-breaks.md", "-o", "ro/简报.pdf", cwd=d)
+    r = run(*as_other_user(), BRIEF, "render", "manual-breaks.md", "-o", "ro/简报.pdf", cwd=d, env=env)
     check(r.returncode == 1 and r.stderr == "ro/简报.pdf: error: cannot write the PDF: Permission denied; the folder ro "
           "is read-only for brief: choose another -o or make it writable\n", f"render into a read-only folder: {r.stderr!r}")
     src = os.path.join(d, "src")
     os.makedirs(src)
     for f in ["manual-breaks.md", "gbk.md"]:
         shutil.copy(os.path.join(d, f), src)
-    r = run(*as_other_user(), BRIEF, "batch", "src", "-o", "ro", cwd=d)
+    r = run(*as_other_user(), BRIEF, "batch", "src", "-o", "ro", cwd=d, env=env)
     check(r.returncode == 1 and r.stderr == "brief: error: cannot write into the output folder 'ro': Permission denied; "
           "choose another -o or make it writable\n", f"batch into a read-only folder: {r.stderr!r}")
     check(os.listdir(ro) == [], f"nothing left in the read-only folder: {os.listdir(ro)}")
