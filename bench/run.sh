@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 bench/bench.py
 python3 bench/numbered.py
+python3 bench/batch.py "${BATCH_BRIEFS:-300}"
 python3 bench/ofd.py

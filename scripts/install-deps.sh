@@ -16,9 +16,12 @@ packages=(
   fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
   poppler-utils qpdf python3
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
+  clang libclang-rt-14-dev  # scripts/test-sanitizers.sh, scripts/fuzz.sh
+  libpng-dev  # src/pngcheck.c
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
   libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
+  libdeflate-dev
   libxml2-dev libzip-dev  # OFD
   pandoc  # the .docx round-trip test (tests/e2e_normalize.py)
 )
@@ -37,10 +40,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # zhlint (npm, test only): the peer tests/e2e_normalize.py compares brief check with.
-if [ ! -f build/npm/node_modules/commonmark-spec/spec.txt ] || [ ! -f build/npm/node_modules/zhlint/package.json ]; then
-  mkdir -p build/npm
+npm_dir="${BUILD_DIR:-build}/npm"  # BUILD_DIR: an out-of-tree build's folder
+if [ ! -f "$npm_dir/node_modules/commonmark-spec/spec.txt" ] || [ ! -f "$npm_dir/node_modules/zhlint/package.json" ]; then
+  mkdir -p "$npm_dir"
   for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
-    npm install --no-save --no-audit --no-fund --prefix build/npm commonmark-spec@0.31.2 zhlint@0.8.2 >/dev/null && break
+    npm install --no-save --no-audit --no-fund --prefix "$npm_dir" commonmark-spec@0.31.2 zhlint@0.8.2 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done

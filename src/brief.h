@@ -27,6 +27,9 @@ typedef struct {
   const char *figures;  /* figures CSV, or NULL */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
   const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
+  bool strict;          /* --strict: a GB18030 summary is an error, not a warning */
+  bool allow_empty;     /* --allow-empty: an empty summary gives a blank brief */
+  bool allow_outside;   /* --allow-outside: images (and layouts) named by the summary may lie outside its folder */
   bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
   /* For a server (all zero for the command line): */
   const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
@@ -48,14 +51,38 @@ int brief_render(brief_engine *e, const brief_job *job, diag_list *dl);
 int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_t *len, diag_list *dl);
 /* Prints the text of a summary as the PDF shows it, for checking extraction. */
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl);
-/* Renders every job into its own PDF, going on past failures (failed[i]
- * is set for each); with booklet also writes all briefs that rendered into
- * one PDF for duplex printing, every brief starting on an odd page (in the
- * formats of jobs[0], or by booklet's extension when that is 0).
- * Returns 0 when everything was written. */
+typedef struct {
+  const char *booklet;       /* --booklet BOOK.pdf, or NULL */
+  const char *booklet_title; /* --booklet-title, else booklet.yaml's title */
+  const char *booklet_yaml;  /* booklet.yaml beside the summaries, or NULL */
+  const char *layout;        /* the booklet's layout (--layout), NULL: official */
+  int jobs;                  /* worker processes; 0: one per core */
+  bool quiet;                /* no progress display */
+} batch_options;
+
+/* Renders every job into its own PDF in this process, going on past
+ * failures (failed[i] is set for each), diagnostics into dl, nothing
+ * printed; with booklet also writes the meeting booklet (for brief serve,
+ * which must not fork its threads), in the formats of jobs[0] (0: by
+ * booklet's extension). Returns 0 when everything was written. */
 int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
                 diag_list *dl);
 
+/* Renders every job into its own PDF on o->jobs worker processes, going on
+ * past failures (failed[i] is set for each); each PDF is written as soon
+ * as it is done, and its bytes do not depend on the number of workers.
+ * Shows progress on stderr and ends with a summary listing every failure
+ * with its diagnostics. With o->booklet also writes the meeting booklet
+ * of all briefs that rendered. Returns 0 when everything was written. */
+int brief_batch_run(brief_engine *e, const brief_job *jobs, size_t n, const batch_options *o, bool *failed);
+
+/* The signal (SIGINT, SIGTERM) that interrupted rendering, or 0: see
+ * signals.h. brief_render and brief_batch then stop at the next stage, the
+ * PDF being written removed; a batch marks the briefs it did not write as
+ * failed and writes no booklet. */
+int brief_interrupted(void);
+/* Installs the SIGINT/SIGTERM handlers for render and batch. */
+void brief_handle_signals(void);
 /* The front matter of a summary as a render sees it (the title taken from
  * the first level-1 heading when the front matter has none). Caller frees
  * meta with doc_meta_free. */

@@ -113,20 +113,27 @@ static void draw_lines(layout_ctx *c, vbox *b, const chart_data *ch, const plot_
   }
 }
 
-static void draw_legend(layout_ctx *c, vbox *b, const chart_data *ch, double x_center, double y, double size) {
-  double total = 0;
+/* The legend, centred rows no wider than width; returns the rows drawn. */
+static int draw_legend(layout_ctx *c, vbox *b, const chart_data *ch, double x_center, double width, double y,
+                       double size) {
   double *widths = xcalloc(ch->nseries, sizeof *widths);
-  for (size_t s = 0; s < ch->nseries; s++) {
+  for (size_t s = 0; s < ch->nseries; s++)
     widths[s] = label_width(c, ch->series[s].name, ROLE_CAPTION, size) + size * 2.2;
-    total += widths[s];
-  }
-  double x = x_center - total / 2;
-  for (size_t s = 0; s < ch->nseries; s++) {
-    box_add_rect(b, x, y - size * 0.75, size * 0.9, size * 0.7, true, false, 0, palette[s % 5]);
-    box_add_label(c, b, ch->series[s].name, ROLE_CAPTION, size, x + size * 1.2, y, ALIGN_LEFT, axis_color);
-    x += widths[s];
+  int rows = 0;
+  for (size_t first = 0; first < ch->nseries; rows++) {
+    double total = widths[first];
+    size_t end = first + 1;
+    while (end < ch->nseries && total + widths[end] <= width) total += widths[end++];
+    double x = x_center - total / 2, row_y = y + rows * size * 1.5;
+    for (size_t s = first; s < end; s++) {
+      box_add_rect(b, x, row_y - size * 0.75, size * 0.9, size * 0.7, true, false, 0, palette[s % 5]);
+      box_add_label(c, b, ch->series[s].name, ROLE_CAPTION, size, x + size * 1.2, row_y, ALIGN_LEFT, axis_color);
+      x += widths[s];
+    }
+    first = end;
   }
   free(widths);
+  return rows;
 }
 
 void layout_chart(layout_ctx *c, const block *blk, const chart_data *ch) {
@@ -144,18 +151,20 @@ void layout_chart(layout_ctx *c, const block *blk, const chart_data *ch) {
                   ALIGN_CENTER, (rgb){0, 0, 0});
     top += size * 2;
   }
-  int which[16] = {0};
+  /* One axis per unit, at most two: the binder rejects a third unit
+   * (figures.c, bind_chart_block), so which[s] is always 0 or 1. */
+  int *which = xcalloc(ch->nseries, sizeof *which);
   axis axes[2];
   axes[0] = make_axis(ch, ch->series[0].unit);
   int naxes = 1;
-  for (size_t s = 0; s < ch->nseries && s < 16; s++) {
+  for (size_t s = 0; s < ch->nseries; s++) {
     if (strcmp(ch->series[s].unit, ch->series[0].unit) == 0) continue;
     if (naxes == 1) axes[naxes++] = make_axis(ch, ch->series[s].unit);
-    which[s] = 1; /* every other unit shares the right-hand axis */
+    which[s] = 1;
   }
   if (ch->nseries > 1) {
-    draw_legend(c, b, ch, c->area_x + width / 2, top + size * 1.1, size);
-    top += size * 1.8;
+    int rows = draw_legend(c, b, ch, c->area_x + width / 2, width, top + size * 1.1, size);
+    top += size * 1.8 + (rows - 1) * size * 1.5;
   }
   plot_area p = {c->area_x + size * 4, top + size * 1.6, width - size * (naxes > 1 ? 8 : 5),
                  height - top - size * 1.6 - size * 2.2};
@@ -168,6 +177,7 @@ void layout_chart(layout_ctx *c, const block *blk, const chart_data *ch) {
                   p.y + p.h + size * 1.3, ALIGN_CENTER, axis_color);
   if (ch->line) draw_lines(c, b, ch, &p, axes, which, size);
   else draw_bars(c, b, ch, &p, axes, which, size);
+  free(which);
   b->snap_after = true;
   vbox *after = new_box(c, pitch * 0.5);
   after->space = true;

@@ -75,15 +75,18 @@ static void split_runs(span_list *in, span_list *out) {
       continue;
     }
     const char *t = s->text;
-    int col = s->col;
+    int at = 0; /* in characters: columns count characters, not bytes */
     while (*t) {
       size_t n = (*t == '*' || *t == '_') ? strspn(t, *t == '*' ? "*" : "_") : strcspn(t, "*_");
-      span_list_push(out, SPAN_TEXT, s->style, t, n, s->url, s->line, col);
-      col += (int)chars_in(t, n); /* columns count characters, not bytes */
+      span_list_push(out, SPAN_TEXT, s->style, t, n, s->url, s->line, s->col);
+      int chars = (int)chars_in(t, n);
+      span_map_positions(&out->items[out->len - 1], 0, s, at, at + chars); /* exact past merged pieces */
+      at += chars;
       t += n;
     }
     free(s->text);
     free(s->url);
+    free(s->anchors);
   }
   in->len = 0;
 }
@@ -144,39 +147,66 @@ static sides sides_of(const span_list *l, size_t i) {
   return n;
 }
 
-static void apply_pair(span_list *l, delim_run *open, delim_run *close) {
+/* The styles of pairs are recorded as +1/-1 at their ends (depth[i] for
+ * span i, emph and strong) and applied in one sweep: setting them span by
+ * span was quadratic for deeply nested pairs. */
+typedef struct {
+  int emph, strong;
+} style_delta;
+
+static void apply_pair(span_list *l, delim_run *open, delim_run *close, style_delta *delta) {
   size_t use = open->len >= 2 && close->len >= 2 ? 2 : 1;
-  unsigned style = use == 2 ? ST_STRONG : ST_EMPH;
-  for (size_t i = open->span + 1; i < close->span; i++) l->items[i].style |= style;
+  int *from = use == 2 ? &delta[open->span + 1].strong : &delta[open->span + 1].emph;
+  int *to = use == 2 ? &delta[close->span].strong : &delta[close->span].emph;
+  ++*from, --*to;
   open->len -= use;
   close->len -= use;
   l->items[open->span].text[open->len] = '\0';     /* drop from the opener's end */
   char *ct = l->items[close->span].text;
   memmove(ct, ct + use, strlen(ct + use) + 1);     /* and the closer's start */
+  span_drop_front(&l->items[close->span], (int)use);
 }
 
-/* CommonMark's process_emphasis, reduced to what leftover runs need. */
-static void match_runs(span_list *l, delim_run *runs, size_t nruns) {
+/* CommonMark's process_emphasis, reduced to what leftover runs need. As in
+ * cmark (inlines.c, openers_bottom), a search for an opener that failed
+ * records how far down it looked, per kind of closer (its character and
+ * whether it closes by CommonMark's rules alone, which is all the match
+ * depends on): the next closer of that kind stops there. Linear time. */
+static void match_runs(span_list *l, delim_run *runs, size_t nruns, style_delta *delta) {
   size_t *stack = xmalloc((nruns + 1) * sizeof *stack);
-  size_t top = 0;
+  size_t top = 0, bottom[2][2] = {{0, 0}, {0, 0}};
   for (size_t r = 0; r < nruns; r++) {
     delim_run *closer = &runs[r];
+    size_t *floor = &bottom[closer->ch == '_'][closer->std_close];
     while (closer->can_close && closer->len > 0) {
       size_t k = top;
-      while (k > 0) {
+      while (k > *floor) {
         delim_run *o = &runs[stack[k - 1]];
         bool needs_cjk = !o->std_open || !closer->std_close;
         if (o->ch == closer->ch && o->len > 0 && needs_cjk) break;
         k--;
       }
-      if (k == 0) break;
+      if (k == *floor) {
+        *floor = top; /* nothing below the top opens this kind of closer */
+        break;
+      }
       delim_run *opener = &runs[stack[k - 1]];
-      apply_pair(l, opener, closer);
+      apply_pair(l, opener, closer, delta);
       top = opener->len > 0 ? k : k - 1; /* openers inside the pair are closed off */
+      for (int c = 0; c < 2; c++)
+        for (int s = 0; s < 2; s++)
+          if (bottom[c][s] > top) bottom[c][s] = top;
     }
     if (closer->can_open && closer->len > 0) stack[top++] = r;
   }
   free(stack);
+  int emph = 0, strong = 0;
+  for (size_t i = 0; i < l->len; i++) {
+    emph += delta[i].emph;
+    strong += delta[i].strong;
+    if (emph > 0) l->items[i].style |= ST_EMPH;
+    if (strong > 0) l->items[i].style |= ST_STRONG;
+  }
 }
 
 void cjk_emphasis_apply(span_list *spans) {
@@ -195,7 +225,9 @@ void cjk_emphasis_apply(span_list *spans) {
     classify(&r, &n);
     VEC_PUSH(runs, r);
   }
-  match_runs(&split, runs.items, runs.len);
+  style_delta *delta = xcalloc(split.len + 1, sizeof *delta);
+  match_runs(&split, runs.items, runs.len, delta);
+  free(delta);
   VEC_FREE(runs);
   free(spans->items);
   *spans = split;

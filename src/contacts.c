@@ -238,14 +238,7 @@ static void report_missing(const contacts *c, const char *unit, const char *coun
   for (size_t i = 0; i < c->rows.len; i++)
     if (applies(&c->rows.items[i], county)) names[n++] = c->rows.items[i].unit;
   char *close = closest_names(unit, names, n);
-  free(names);
-  char *cut = close; /* the five closest are enough */
-  for (int k = 0; cut && k < 5; k++) cut = strstr(cut + (k ? 2 : 0), ", ");
-  if (cut) {
-    char *shorter = xasprintf("%.*s, …", (int)(cut - close), close);
-    free(close);
-    close = shorter;
-  }
+  free(names); /* the five closest (closest_names caps the list) */
   diag_error(dl, file, src->line, col,
              "the unit '%s' has no address in %s; add a row for it there (单位 %s, 邮箱 its address%s) "
              "or correct the name (closest units: %s)", unit, c->path, unit, c->has_county ? ", 县(市) empty or this county" : "",

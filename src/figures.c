@@ -57,6 +57,45 @@ static char *convert_gb18030(const char *data, size_t len, size_t *out_len, size
   return out;
 }
 
+/* Big5 (and other double-byte encodings) decode as GB18030 without an
+ * error, into gibberish: every Big5 pair is a valid GB18030 pair. Real
+ * GB18030 Chinese is nearly all in GB2312 (hanzi rows 0xB0-0xF7, symbol
+ * rows 0xA1-0xA3); Big5 text falls there for well under half its
+ * characters (trail bytes 0x40-0x7E, lead bytes 0xA4-0xAF are not GB2312).
+ * Text is plausible when at least four in five characters are GB2312. */
+static bool gb18030_plausible(const char *data, size_t len, size_t *rare_at) {
+  const unsigned char *p = (const unsigned char *)data;
+  size_t total = 0, common = 0;
+  *rare_at = 0;
+  for (size_t i = 0; i < len;) {
+    if (p[i] < 0x80) { i++; continue; }
+    bool four = i + 1 < len && p[i + 1] >= 0x30 && p[i + 1] <= 0x39;
+    bool gb2312 = !four && i + 1 < len && p[i + 1] >= 0xA1 && p[i + 1] <= 0xFE &&
+                  ((p[i] >= 0xB0 && p[i] <= 0xF7) || (p[i] >= 0xA1 && p[i] <= 0xA3));
+    if (!gb2312 && total == common) *rare_at = i;
+    total++;
+    common += gb2312;
+    i += four ? 4 : 2;
+  }
+  return common * 5 >= total * 4;
+}
+
+static bool decodes_as(const char *data, size_t len, const char *encoding) {
+  iconv_t cd = iconv_open("UTF-8", encoding);
+  if (cd == (iconv_t)-1) return false;
+  char out[4096];
+  char *ip = (char *)data;
+  size_t left_in = len;
+  bool ok = true;
+  while (left_in > 0 && ok) {
+    char *op = out;
+    size_t left_out = sizeof out;
+    ok = iconv(cd, &ip, &left_in, &op, &left_out) != (size_t)-1 || errno == E2BIG;
+  }
+  iconv_close(cd);
+  return ok;
+}
+
 char *figures_to_utf8(const char *data, size_t len, const char *path, size_t *out_len, diag_list *dl) {
   if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
     long bad = utf8_invalid_offset(data + 3, len - 3);
@@ -75,6 +114,15 @@ char *figures_to_utf8(const char *data, size_t len, const char *path, size_t *ou
   }
   size_t gb_bad = 0;
   char *converted = memchr(data, '\0', len) ? NULL : convert_gb18030(data, len, out_len, &gb_bad);
+  size_t rare_at;
+  if (converted && !gb18030_plausible(data, len, &rare_at)) {
+    free(converted);
+    bool big5 = decodes_as(data, len, "BIG5");
+    diag_error(dl, path, 0, 0, "looks like %s, not UTF-8 or GB18030: decoded as GB18030 most of its characters "
+               "are rare (the first at offset %zu); export the sheet again as 'CSV UTF-8'",
+               big5 ? "Big5 (traditional Chinese)" : "another encoding", rare_at);
+    return NULL;
+  }
   if (converted) return converted;
   size_t at = bad >= 0 ? (size_t)bad : (size_t)((const char *)memchr(data, '\0', len) - data);
   diag_error(dl, path, 0, 0, "is neither UTF-8 nor GB18030: first bad byte 0x%02X at offset %zu; "
@@ -120,8 +168,8 @@ static void on_row(int c, void *data) {
     for (size_t i = 0; i < f->ncols; i++)
       if (!r.cells[i]) r.cells[i] = xstrdup("");
     if (f->nrows == f->cap_rows) {
-      f->cap_rows = f->cap_rows ? f->cap_rows * 2 : 16;
-      f->rows = xrealloc(f->rows, f->cap_rows * sizeof *f->rows);
+      f->cap_rows = f->cap_rows ? xmul(f->cap_rows, 2) : 16;
+      f->rows = xrealloc(f->rows, xmul(f->cap_rows, sizeof *f->rows));
     }
     f->rows[f->nrows++] = r;
   }
@@ -162,10 +210,30 @@ static void split_header(column *c) {
   }
 }
 
+/* Thousands separators only where they group three digits: 1,234,567.5;
+ * "13,8" (a decimal comma) or "1,23" is not a number. */
+static bool separators_ok(const char *s) {
+  const char *p = s + (*s == '-' || *s == '+');
+  const char *comma = strchr(p, ','), *dot = strchr(p, '.');
+  if (!comma) return true;
+  if (dot && comma > dot) return false;
+  size_t lead = strspn(p, "0123456789");
+  if (lead < 1 || lead > 3 || p[lead] != ',') return false;
+  for (p += lead; *p == ','; p += 4)
+    if (strspn(p + 1, "0123456789") < 3 || (p[4] >= '0' && p[4] <= '9')) return false;
+  return *p == '\0' || *p == '.';
+}
+
+/* Digits, signs, a point and commas only: a cell meant as a number. */
+static bool looks_numeric(const char *s) {
+  return *s && strspn(s, "0123456789,.+-") == strlen(s) && strpbrk(s, "0123456789");
+}
+
 /* A number once thousands separators are removed: "1,234.5", "-3", "13.8". */
 static bool parse_number(const char *s, double *v) {
   char buf[128];
   size_t k = 0;
+  if (!separators_ok(s)) return false;
   for (const char *p = s; *p && k + 1 < sizeof buf; p++)
     if (*p != ',') buf[k++] = *p;
   buf[k] = '\0';
@@ -194,10 +262,20 @@ static int check_columns(figures *f, diag_list *dl) {
       else texts++;
     }
     f->cols[c].text = numbers == 0 && texts > 0;
+    for (size_t r = 0; r < f->nrows; r++) {
+      const char *cell = f->rows[r].cells[c];
+      if (*cell && strchr(cell, ',') && looks_numeric(cell) && !parse_number(cell, &v)) {
+        diag_error(dl, f->path, f->rows[r].row, (int)c + 1,
+                   "'%s' in column '%s': a thousands separator must group three digits (1,234,567) and a decimal "
+                   "comma is not read; write %s with a point, or without separators", cell, f->cols[c].header,
+                   strchr(cell, '.') ? "the number" : "e.g. 13.8");
+        rc = -1;
+      }
+    }
     if (f->cols[c].text || texts == 0) continue;
     for (size_t r = 0; r < f->nrows; r++) {
       const char *cell = f->rows[r].cells[c];
-      if (*cell && !parse_number(cell, &v)) {
+      if (*cell && !(strchr(cell, ',') && looks_numeric(cell)) && !parse_number(cell, &v)) {
         diag_error(dl, f->path, f->rows[r].row, (int)c + 1,
                    "'%s' in column '%s' is not a number; write a number (1,234.5) or leave the cell empty for no data",
                    cell, f->cols[c].header);
@@ -394,7 +472,16 @@ static int resolve(binder *b, const char *ref, int line, int col, int *year) {
   char *at = strchr(name, '@');
   if (at) {
     *at = '\0';
-    *year = atoi(at + 1);
+    char *y = at + 1;
+    trim(y);
+    if (strlen(y) != 4 || strspn(y, "0123456789") != 4 || y[0] == '0') {
+      trim(name);
+      diag_error(b->dl, b->doc->file, line, col, "'%s' after '@' is not a year; write a year like {{%s@2016}}", y, name);
+      b->errors++;
+      free(name);
+      return -1;
+    }
+    *year = atoi(y);
   }
   trim(name);
   if (!county_ok(b, line, col)) {
@@ -428,40 +515,50 @@ static int count_chars(const char *s, size_t n) {
   return count;
 }
 
-static char *substitute(binder *b, const span *s) {
+/* Replaces the placeholders of s's text; the positions of what follows a
+ * placeholder stay those of the source (a value takes its placeholder's). */
+static void substitute(binder *b, span *s) {
   strbuf out = {0};
+  span positions = {0};
   const char *p = s->text;
-  int col = s->col;
+  int in = 0, at = 0; /* characters read from s, written to out */
   while (*p) {
     const char *open = strstr(p, "{{");
     const char *close = open ? strstr(open + 2, "}}") : NULL;
-    if (!close) {
-      sb_puts(&out, p);
-      break;
-    }
-    sb_append(&out, p, (size_t)(open - p));
-    col += count_chars(p, (size_t)(open - p));
+    size_t before = close ? (size_t)(open - p) : strlen(p);
+    int n = count_chars(p, before);
+    span_map_positions(&positions, at, s, in, in + n);
+    sb_append(&out, p, before);
+    in += n, at += n;
+    if (!close) break;
+    int line, col;
+    span_source(s, in, &line, &col);
     char *ref = xstrndup(open + 2, (size_t)(close - open - 2));
     int year;
-    int c = resolve(b, ref, s->line, col, &year);
+    int c = resolve(b, ref, line, col, &year);
     if (c >= 0) {
       char *v = format_value(b->f, c, record_for(&b->rows, c, year));
+      span_add_anchor(&positions, at, line, col);
       sb_puts(&out, v);
+      at += count_chars(v, strlen(v));
       free(v);
     }
     free(ref);
+    in += count_chars(open, (size_t)(close + 2 - open));
     p = close + 2;
   }
-  return sb_take(&out);
+  free(s->text);
+  free(s->anchors);
+  s->text = sb_take(&out);
+  s->line = positions.line, s->col = positions.col;
+  s->anchors = positions.anchors, s->nanchors = positions.nanchors;
 }
 
 static void substitute_spans(binder *b, span_list *l) {
   for (size_t i = 0; i < l->len; i++) {
     span *s = &l->items[i];
     if (s->kind != SPAN_TEXT || (s->style & ST_CODE) || !strstr(s->text, "{{")) continue;
-    char *t = substitute(b, s);
-    free(s->text);
-    s->text = t;
+    substitute(b, s);
   }
 }
 
@@ -474,7 +571,7 @@ static table_data *new_table(int rows, int cols) {
   t->rows = rows;
   t->cols = cols;
   t->align = xcalloc((size_t)cols + 1, 1);
-  t->cells = xcalloc((size_t)(rows * cols) + 1, sizeof *t->cells);
+  t->cells = xcalloc(xmul((size_t)rows, (size_t)cols) + 1, sizeof *t->cells);
   return t;
 }
 
@@ -591,6 +688,24 @@ static chart_data *build_chart(binder *b, const int *cols, size_t n, bool line, 
   return ch;
 }
 
+/* A chart has one value axis per unit, left and right: a third unit has
+ * no axis to be drawn on. */
+static bool chart_units_ok(binder *b, const int *cols, size_t n, int line, int col) {
+  const char *units[3];
+  size_t nunits = 0;
+  for (size_t s = 0; s < n && nunits < 3; s++) {
+    bool seen = false;
+    for (size_t u = 0; u < nunits; u++) seen |= !strcmp(units[u], b->f->cols[cols[s]].unit);
+    if (!seen) units[nunits++] = b->f->cols[cols[s]].unit;
+  }
+  if (nunits <= 2) return true;
+  diag_error(b->dl, b->doc->file, line, col,
+             "a chart has one axis per unit, at most two, but these indicators have a third unit ('%s' after '%s' "
+             "and '%s'); put the indicators of other units into a second chart", units[2], units[0], units[1]);
+  b->errors++;
+  return false;
+}
+
 static void bind_chart_block(binder *b, block *blk) {
   ydoc y;
   int line0 = blk->line; /* the fence line; YAML starts on the next */
@@ -628,7 +743,8 @@ static void bind_chart_block(binder *b, block *blk) {
     }
     int *cols;
     size_t n = block_indicators(b, blk, names.data ? names.data : "", yline(&y, ind), &cols);
-    if (n > 0 && b->errors == 0) blk->chart = build_chart(b, cols, n, line, title);
+    if (n > 0 && b->errors == 0 && chart_units_ok(b, cols, n, yline(&y, ind), ycol(ind)))
+      blk->chart = build_chart(b, cols, n, line, title);
     free(cols);
     sb_free(&names);
   }
@@ -666,7 +782,8 @@ int figures_bind(document *doc, const figures *f, diag_list *dl) {
     block *blk = &doc->items[i];
     substitute_spans(&b, &blk->spans);
     if (blk->table)
-      for (int c = 0; c < blk->table->rows * blk->table->cols; c++) substitute_spans(&b, &blk->table->cells[c]);
+      for (size_t c = 0; c < (size_t)blk->table->rows * (size_t)blk->table->cols; c++)
+        substitute_spans(&b, &blk->table->cells[c]);
     if (blk->kind == BLK_FIGURES) bind_figures_block(&b, blk);
     else if (blk->kind == BLK_CHART) bind_chart_block(&b, blk);
   }

@@ -330,7 +330,9 @@ font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, 
   font_dirs(lib, fonts_dir);
   for (size_t i = 0; i < n; i++) add_dir(lib, xstrdup(extra_dirs[i]));
   for (size_t i = 0; i < lib->dirs.len; i++) /* a missing folder is skipped */
-    FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)lib->dirs.items[i]);
+    if (!FcConfigAppFontAddDir(lib->fc, (const FcChar8 *)lib->dirs.items[i]) && i == 0)
+      diag_warning(dl, lib->dirs.items[i], 0, 0, "fontconfig could not add this folder: font files in it are "
+                   "not used; check that it exists and can be read"); /* the data folder's fonts/, always there */
   if (read_font_map(lib, fonts_dir, dl) != 0) {
     font_lib_free(lib);
     return NULL;
@@ -465,14 +467,14 @@ static uint32_t sfnt_checksum(const unsigned char *p, size_t len) {
  * never-printed .notdef, and lists every other width in /W. Giving .notdef
  * the width of an ideograph (one em) leaves /W with only the exceptions,
  * which saves several kilobytes per Chinese font. Checksums are kept valid. */
-static void set_notdef_width_to_em(unsigned char *font, size_t len) {
+void set_notdef_width_to_em(unsigned char *font, size_t len) {
   if (len < 12) return;
   unsigned ntables = (unsigned)(font[4] << 8 | font[5]);
   unsigned char *hmtx_entry = NULL, *head = NULL, *hhea = NULL;
   for (unsigned i = 0; i < ntables && 12 + 16 * (i + 1) <= len; i++) {
     unsigned char *e = font + 12 + 16 * i;
     uint32_t off = be32(e + 8), size = be32(e + 12);
-    if (off + size > len) return;
+    if (off > len || size > len - off) return; /* off + size could wrap */
     if (!memcmp(e, "hmtx", 4) && size >= 4) hmtx_entry = e;
     if (!memcmp(e, "head", 4) && size >= 54) head = font + off;
     if (!memcmp(e, "hhea", 4) && size >= 36) hhea = font + off;
@@ -592,6 +594,10 @@ static hb_blob_t *rebuild_with_cmap(hb_face_t *subset, const strbuf *cmap) {
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
                      size_t ncodes, char **data, size_t *len, diag_list *dl) {
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
+  if (!input) {
+    diag_error(dl, f->path, 0, 0, "HarfBuzz could not start subsetting this font (out of memory?)");
+    return -1;
+  }
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
   hb_set_t *glyphs = hb_subset_input_glyph_set(input);

@@ -72,4 +72,8 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
 /* `brief fonts`: each role with the file every family resolved to. */
 void font_lib_report(const font_lib *lib, FILE *out);
 
+/* For tests: gives glyph 0 an em's advance in a TrueType font in memory;
+ * table offsets and sizes are bounds-checked (a bad font is left alone). */
+void set_notdef_width_to_em(unsigned char *font, size_t len);
+
 #endif

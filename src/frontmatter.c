@@ -165,6 +165,13 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
                  "'date' must be YYYY-MM-DD (e.g. 2016-08-15), not '%s'", s);
       return -1;
     }
+    /* 期号 and 印数 are counts: whole numbers from 1 (printed as written). */
+    bool count = strcmp(key, "issue") == 0 || strcmp(key, "copies") == 0;
+    if (count && (strlen(s) < 1 || strlen(s) > 7 || strspn(s, "0123456789") != strlen(s) || s[0] == '0')) {
+      diag_error(dl, y->file, yline(y, value), ycol(value),
+                 "'%s' must be a whole number from 1 to 9999999, not '%s'", key, s);
+      return -1;
+    }
     free(*scalars[i].field);
     *scalars[i].field = xstrdup(s);
     return 0;

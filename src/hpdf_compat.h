@@ -1,6 +1,6 @@
-/* The few things pdf.c needs from libharu beyond its public API, behind
+/* The things pdf.c needs from libharu beyond its public API, behind
  * public handle types; hpdf_compat.c is the only file that includes
- * libharu's private headers. */
+ * libharu's private headers (the lint_hpdf_public test checks it). */
 #ifndef BRIEF_HPDF_COMPAT_H
 #define BRIEF_HPDF_COMPAT_H
 
@@ -8,8 +8,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Appends raw operators to the page's content stream (marked content). */
+/* Appends raw operators to the page's content stream (marked content);
+ * appends len bytes to it (a booklet page's finished body). */
 void hpdf_page_write_raw(HPDF_Page page, const char *s);
+bool hpdf_page_write_bytes(HPDF_Page page, const void *data, size_t len);
 /* The font's /ToUnicode: whether libharu wrote one, and replacing its data
  * with cmap (a complete ToUnicode CMap program). */
 bool hpdf_has_to_unicode(HPDF_Font font);
@@ -24,12 +26,29 @@ void hpdf_page_show_contents(HPDF_Page page, HPDF_Dict contents);
 HPDF_Dict hpdf_page_add_stream(HPDF_Page page, HPDF_Dict first);
 /* The document's info dictionary (for binary text strings). */
 HPDF_Dict hpdf_doc_info(HPDF_Doc pdf);
-/* Registers a font or image in the page's resources as drawing would. */
-void hpdf_page_register_font(HPDF_Page page, HPDF_Font font);
-void hpdf_page_register_image(HPDF_Page page, HPDF_Image image);
+/* Registers a font or image in the page's resources as drawing would:
+ * its resource name ("F1", "X1"), NULL on failure. */
+const char *hpdf_page_register_font(HPDF_Page page, HPDF_Font font);
+const char *hpdf_page_register_image(HPDF_Page page, HPDF_Image image);
+/* libharu's error codes pdf.c sets (hpdf_error.h needs the private structs). */
+extern const HPDF_STATUS hpdf_err_invalid_image;
 /* Whether st is the status of reading a saved stream to its end. */
 bool hpdf_is_end_of_stream(HPDF_STATUS st);
 /* Whether page's font and image resources have first's names. */
 bool hpdf_same_resource_names(HPDF_Page page, HPDF_Page first);
+
+/* The booklet (batch --booklet) takes pages over from the briefs' PDFs:
+ * the bytes of the page's current content stream (malloc'd; NULL when
+ * empty); the fonts (or images) its resources name, in the order of their
+ * names F1, F2 … (X1 …) as *objs (malloc'd, compare with HPDF_Font or
+ * HPDF_Image handles), their number returned; and every glyph of font's
+ * subset marked as used (the bodies were not drawn through libharu). */
+unsigned char *hpdf_page_stream_bytes(HPDF_Page page, size_t *len);
+size_t hpdf_page_resources(HPDF_Page page, bool images, const void ***objs);
+void hpdf_font_use_all_glyphs(HPDF_Font font);
+
+/* hpdf_compat.c also defines HPDF_TTFontDef_GetGlyphid, HPDF_MemCpy,
+ * HPDF_MemSet and HPDF_Stream_WriteToStream in place of libharu's own
+ * (faster, same output): see there. */
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "layout_internal.h"
+#include "input_limits.h"
 #include "linebreaker.h"
 
 /* ---- boxes ------------------------------------------------------------- */
@@ -213,31 +214,39 @@ static void layout_rule(layout_ctx *c) {
   box_add_line(b, c->area_x, h / 2, c->area_w, 0, 0.5, (rgb){0, 0, 0});
 }
 
-/* Pixel size of a PNG or JPEG from its header. */
+static uint32_t be32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Pixel size of a PNG or JPEG from its header. The whole file is read: a
+ * JPEG's frame header may come after large EXIF or ICC segments. */
 static int image_size(const char *path, int *w, int *h) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return -1;
-  unsigned char buf[65536];
-  size_t n = fread(buf, 1, sizeof buf, f);
-  fclose(f);
+  size_t n;
+  unsigned char *buf = (unsigned char *)read_file(path, &n);
+  if (!buf) return -1;
+  int kind = -2;
   if (n >= 24 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0) {
-    *w = (buf[16] << 24) | (buf[17] << 16) | (buf[18] << 8) | buf[19];
-    *h = (buf[20] << 24) | (buf[21] << 16) | (buf[22] << 8) | buf[23];
-    return 1;
-  }
-  if (n >= 4 && buf[0] == 0xFF && buf[1] == 0xD8) {
+    uint32_t pw = be32(buf + 16), ph = be32(buf + 20);
+    if (pw > 0 && ph > 0 && pw <= 1000000 && ph <= 1000000) *w = (int)pw, *h = (int)ph, kind = 1;
+  } else if (n >= 4 && buf[0] == 0xFF && buf[1] == 0xD8) {
     for (size_t i = 2; i + 9 < n;) {
-      if (buf[i] != 0xFF) return -2;
-      unsigned m = buf[i + 1], len = (unsigned)(buf[i + 2] << 8 | buf[i + 3]);
+      if (buf[i] != 0xFF) break;
+      unsigned m = buf[i + 1];
+      if (m == 0xFF) { i++; continue; } /* fill byte */
+      if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; } /* markers without a length */
+      unsigned len = (unsigned)(buf[i + 2] << 8 | buf[i + 3]);
       if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
         *h = buf[i + 5] << 8 | buf[i + 6];
         *w = buf[i + 7] << 8 | buf[i + 8];
-        return 2;
+        kind = 2;
+        break;
       }
+      if (len < 2) break;
       i += 2 + len;
     }
   }
-  return -2;
+  free(buf);
+  return kind;
 }
 
 static void layout_image(layout_ctx *c, const block *b) {
@@ -250,6 +259,12 @@ static void layout_image(layout_ctx *c, const block *b) {
   }
   if (kind < 0 || w <= 0 || h <= 0) {
     diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' is not a PNG or JPEG file; convert it", b->url);
+    c->errors++;
+    return;
+  }
+  if ((double)w * h > LIMIT_IMAGE_PIXELS) { /* refused before libharu decodes it */
+    diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' is %d × %d pixels; at most %.0f million: scale it down",
+               b->url, w, h, LIMIT_IMAGE_PIXELS / 1e6);
     c->errors++;
     return;
   }
@@ -406,24 +421,37 @@ static void free_boxes(layout_ctx *c) {
   VEC_FREE(c->boxes);
 }
 
+/* A layout context on out's first page: the type area from the layout's
+ * margins, the character inventory empty. */
+void layout_ctx_start(layout_ctx *c, const document *doc, const layout_spec *spec, const font_lib *fonts,
+                      laid_out *out, diag_list *dl) {
+  *c = (layout_ctx){.doc = doc, .spec = spec, .fonts = fonts, .dl = dl, .out = out};
+  c->used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c->used);
+  c->codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c->codes);
+  c->page_w = spec->page_w;
+  c->page_h = spec->page_h;
+  c->area_x = spec->margin_left;
+  c->area_top = spec->margin_top;
+  c->area_w = spec->page_w - spec->margin_left - spec->margin_right;
+  c->area_h = spec->page_h - spec->margin_top - spec->margin_bottom;
+  c->pitch = spec->grid_lines > 0 ? spec->line_pitch : 0;
+}
+
+/* Frees what layout_ctx_start took (the laid-out pages stay with out). */
+void layout_ctx_end(layout_ctx *c) {
+  for (size_t i = 0; i < font_lib_face_count(c->fonts); i++) {
+    free(c->used[i]);
+    VEC_FREE(c->codes[i]);
+  }
+  free(c->used);
+  free(c->codes);
+}
+
 int layout_document(const document *doc, const layout_spec *spec, const font_lib *fonts,
                     laid_out *out, diag_list *dl) {
   memset(out, 0, sizeof *out);
-  layout_ctx c = {0};
-  c.doc = doc;
-  c.spec = spec;
-  c.fonts = fonts;
-  c.dl = dl;
-  c.out = out;
-  c.used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.used);
-  c.codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c.codes);
-  c.page_w = spec->page_w;
-  c.page_h = spec->page_h;
-  c.area_x = spec->margin_left;
-  c.area_top = spec->margin_top;
-  c.area_w = spec->page_w - spec->margin_left - spec->margin_right;
-  c.area_h = spec->page_h - spec->margin_top - spec->margin_bottom;
-  c.pitch = spec->grid_lines > 0 ? spec->line_pitch : 0;
+  layout_ctx c;
+  layout_ctx_start(&c, doc, spec, fonts, out, dl);
 
   if (doc->meta.nnumbered) layout_copy_line(&c); /* 份号 above everything: GB/T 9704-2012 7.2.1 */
   if (spec->masthead) layout_masthead(&c);
@@ -444,12 +472,7 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   collect_glyphs(&c);
   fill_info(&c);
   free_boxes(&c);
-  for (size_t i = 0; i < font_lib_face_count(fonts); i++) {
-    free(c.used[i]);
-    VEC_FREE(c.codes[i]);
-  }
-  free(c.used);
-  free(c.codes);
+  layout_ctx_end(&c);
   return c.errors ? -1 : 0;
 }
 

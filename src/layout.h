@@ -28,6 +28,8 @@ typedef struct {
   double size;        /* TEXT: font size */
   double char_space;  /* TEXT: added after every character (PDF Tc) */
   bool fake_bold;     /* TEXT: fill and stroke */
+  bool folio;         /* TEXT: the page number (a booklet prints its own) */
+  int dest;           /* LINK: > 0: a page of this document (1-based) instead of the URL */
   bool join_next;     /* TEXT: extract this run and the next as one span (they overlap or leave a gap) */
   bool fill, stroke;  /* RECT */
   double line_width;  /* LINE, RECT */

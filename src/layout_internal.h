@@ -74,6 +74,10 @@ void set_label_text(layout_ctx *c, const span_list *spans, const text_frame *f, 
  * cells; *n gets their number. Caller frees. */
 lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bold, bool label, size_t *n);
 double line_advance(const layout_ctx *c, role_id role, bool grid);
+/* A context for laying out doc onto out with the layout's type area; end frees it. */
+void layout_ctx_start(layout_ctx *c, const document *doc, const layout_spec *spec, const font_lib *fonts,
+                      laid_out *out, diag_list *dl);
+void layout_ctx_end(layout_ctx *c);
 vbox *new_box(layout_ctx *c, double height);
 void box_add_text_line(vbox *b, const text_line *line, double dy);
 void box_add_line(vbox *b, double x, double y, double w, double h, double width, rgb color);
@@ -100,6 +104,7 @@ void layout_copy_marks(layout_ctx *c);
 /* Pagination (paginate.c). */
 void flow_boxes(layout_ctx *c);
 void decorate_pages(layout_ctx *c);
+void add_page_number(layout_ctx *c, page_box *page, int number, int pages);
 
 void layout_table(layout_ctx *c, const block *b, const table_data *t);
 void layout_chart(layout_ctx *c, const block *b, const chart_data *ch);

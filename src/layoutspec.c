@@ -70,10 +70,11 @@ static void check_keys(lctx *c, yaml_node_t *map, const char *where, const char 
   }
 }
 
+/* A finite number (strtod also reads "nan" and "inf"). */
 static bool parse_number(const char *s, double *v, const char **rest) {
   char *end;
   *v = strtod(s, &end);
-  if (end == s) return false;
+  if (end == s || !isfinite(*v)) return false;
   while (*end == ' ') end++;
   *rest = end;
   return true;
@@ -98,17 +99,33 @@ static bool parse_length(const char *s, length *out) {
   return true;
 }
 
-static void get_length(lctx *c, yaml_node_t *map, const char *key, length *out) {
+/* Every number of a layout has an allowed range, named in the error. */
+static bool in_range(lctx *c, yaml_node_t *n, const char *key, double v, double lo, double hi, const char *unit) {
+  if (v >= lo && v <= hi) return true;
+  diag_error(c->dl, c->y->file, yline(c->y, n), ycol(n), "'%s' must be from %g%s to %g%s; got '%s'", key, lo, unit,
+             hi, unit, yscalar(n) ? yscalar(n) : "?");
+  c->errors++;
+  return false;
+}
+
+/* A length from 0 to max_pt points, or to max_rel em or lines. */
+static void get_length(lctx *c, yaml_node_t *map, const char *key, length *out, double max_pt, double max_rel) {
   yaml_node_t *n = ymap_get(c->y, map, key);
   if (!n) return;
   const char *s = yscalar(n);
-  if (!s || !parse_length(s, out))
+  length len;
+  if (!s || !parse_length(s, &len)) {
     bad(c, n, "'%s' must be a length: 12pt, 37mm, 2em (or 2字), 1line (or 1行), or a size name such as 三号; got '%s'",
         key, s ? s : "?");
+    return;
+  }
+  if (len.unit == LEN_PT ? in_range(c, n, key, len.value, 0, max_pt, "pt")
+                         : in_range(c, n, key, len.value, 0, max_rel, len.unit == LEN_EM ? "em" : "line"))
+    *out = len;
 }
 
-/* A length that must be absolute: pt, mm or a size name. */
-static void get_pt(lctx *c, yaml_node_t *map, const char *key, double *out) {
+/* A length that must be absolute: pt, mm or a size name, from lo to hi pt. */
+static void get_pt(lctx *c, yaml_node_t *map, const char *key, double *out, double lo, double hi) {
   yaml_node_t *n = ymap_get(c->y, map, key);
   if (!n) return;
   length len = {0, LEN_PT};
@@ -117,7 +134,7 @@ static void get_pt(lctx *c, yaml_node_t *map, const char *key, double *out) {
     bad(c, n, "'%s' must be an absolute length (e.g. 37mm, 16pt, 三号); got '%s'", key, s ? s : "?");
     return;
   }
-  *out = len.value;
+  if (in_range(c, n, key, len.value, lo, hi, "pt")) *out = len.value;
 }
 
 static void get_string(lctx *c, yaml_node_t *map, const char *key, char **out) {
@@ -140,7 +157,7 @@ static void get_bool(lctx *c, yaml_node_t *map, const char *key, bool *out) {
   else bad(c, n, "'%s' must be true or false; got '%s'", key, s ? s : "?");
 }
 
-static void get_double(lctx *c, yaml_node_t *map, const char *key, double *out) {
+static void get_double(lctx *c, yaml_node_t *map, const char *key, double *out, double lo, double hi) {
   yaml_node_t *n = ymap_get(c->y, map, key);
   if (!n) return;
   const char *s = yscalar(n), *rest;
@@ -149,7 +166,18 @@ static void get_double(lctx *c, yaml_node_t *map, const char *key, double *out) 
     bad(c, n, "'%s' must be a number; got '%s'", key, s ? s : "?");
     return;
   }
-  *out = v;
+  if (in_range(c, n, key, v, lo, hi, "")) *out = v;
+}
+
+static void get_int(lctx *c, yaml_node_t *map, const char *key, int *out, int lo, int hi) {
+  double v = *out;
+  yaml_node_t *n = ymap_get(c->y, map, key);
+  get_double(c, map, key, &v, lo, hi);
+  if (n && v != floor(v)) {
+    bad(c, n, "'%s' must be a whole number; got '%s'", key, yscalar(n));
+    return;
+  }
+  *out = (int)v;
 }
 
 /* Picks one of a fixed set of words; the error lists them. */
@@ -192,17 +220,17 @@ static void read_role(lctx *c, yaml_node_t *map, role_style *r, const char *name
                                      "punctuation", NULL};
   check_keys(c, map, name, keys);
   get_string(c, map, "font", &r->font);
-  get_pt(c, map, "size", &r->size);
+  get_pt(c, map, "size", &r->size, 4, 144);
   get_bool(c, map, "bold", &r->bold);
   get_color(c, map, "color", &r->color);
   int align = (int)r->align;
   get_choice(c, map, "align", align_words, &align);
   r->align = (text_align)align;
-  get_length(c, map, "space_before", &r->space_before);
-  get_length(c, map, "space_after", &r->space_after);
-  get_length(c, map, "indent", &r->indent);
-  get_length(c, map, "margin_left", &r->margin_left);
-  get_double(c, map, "line_height", &r->line_height);
+  get_length(c, map, "space_before", &r->space_before, 400, 20);
+  get_length(c, map, "space_after", &r->space_after, 400, 20);
+  get_length(c, map, "indent", &r->indent, 400, 20);
+  get_length(c, map, "margin_left", &r->margin_left, 400, 20);
+  get_double(c, map, "line_height", &r->line_height, 0.5, 5);
   int punct = (int)r->punctuation;
   get_choice(c, map, "punctuation", punct_words, &punct);
   r->punctuation = (punct_scheme)punct;
@@ -237,10 +265,11 @@ static void read_page(lctx *c, yaml_node_t *map, layout_spec *l) {
   }
   yaml_node_t *m = ymap_get(c->y, map, "margins");
   check_keys(c, m, "page.margins", margin_keys);
-  get_pt(c, m, "top", &l->margin_top);
-  get_pt(c, m, "bottom", &l->margin_bottom);
-  get_pt(c, m, "left", &l->margin_left);
-  get_pt(c, m, "right", &l->margin_right);
+  /* each within the page; finish_layout checks they leave a type area */
+  get_pt(c, m, "top", &l->margin_top, 0, l->page_h);
+  get_pt(c, m, "bottom", &l->margin_bottom, 0, l->page_h);
+  get_pt(c, m, "left", &l->margin_left, 0, l->page_w);
+  get_pt(c, m, "right", &l->margin_right, 0, l->page_w);
 }
 
 static const char *const page_sel_words[] = {"all", "not-first", "none", NULL};
@@ -255,8 +284,8 @@ static void read_page_number(lctx *c, yaml_node_t *map, layout_spec *l) {
   get_choice(c, map, "pages", page_sel_words, &pages);
   l->page_number_position = (page_position)pos;
   l->page_number_pages = (page_selection)pages;
-  get_pt(c, map, "offset", &l->page_number_offset);
-  get_length(c, map, "inset", &l->page_number_inset);
+  get_pt(c, map, "offset", &l->page_number_offset, 0, 100 * MM);
+  get_length(c, map, "inset", &l->page_number_inset, 100 * MM, 20);
 }
 
 static void read_band(lctx *c, yaml_node_t *map, const char *name, char **text, page_selection *pages) {
@@ -275,7 +304,7 @@ static void read_masthead(lctx *c, yaml_node_t *map, layout_spec *l) {
   get_string(c, map, "name", &l->masthead_name);
   get_string(c, map, "issue", &l->masthead_issue);
   get_color(c, map, "color", &l->masthead_color);
-  get_pt(c, map, "rule", &l->masthead_rule);
+  get_pt(c, map, "rule", &l->masthead_rule, 0, 20);
 }
 
 /* normalize: false switches every rule off; a mapping switches single
@@ -304,7 +333,7 @@ static void read_copy_number(lctx *c, yaml_node_t *map, layout_spec *l) {
   get_string(c, map, "format", &l->copy_number_format);
   if (!l->copy_number_format) l->copy_number_format = xstrdup("{copy}");
   double digits = 0;
-  get_double(c, map, "digits", &digits);
+  get_double(c, map, "digits", &digits, -1e9, 1e9); /* the range is checked below, with its own message */
   if (digits < 0 || digits > 9 || digits != (int)digits)
     bad(c, ymap_get(c->y, map, "digits"), "'%s' must be a whole number from 0 to 9%s", "digits", "");
   else
@@ -362,8 +391,9 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
       "name", "description", "page", "grid", "line_pitch", "cjk_latin_space", "inline",
       "heading_numbering", "title_block", "signature", "roles", "page_number", "header",
       "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", "punctuation", "normalize", "keywords",
-      "figures_headers", "print_count", NULL};
+      "figures_headers", "print_count", "booklet", NULL};
   static const char *const fh_keys[] = {"indicator", "value", "unit", NULL};
+  static const char *const booklet_keys[] = {"title", "contents", "untitled", NULL};
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
   static const char *const inline_keys[] = {"emphasis", "strong", "code", NULL};
   static const char *const numbering[] = {"text", "generate", NULL};
@@ -377,17 +407,21 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   yaml_node_t *fh = ymap_get(c->y, root, "figures_headers");
   check_keys(c, fh, "figures_headers", fh_keys);
   for (int i = 0; i < 3; i++) get_string(c, fh, fh_keys[i], &l->figures_headers[i]);
+  yaml_node_t *bk = ymap_get(c->y, root, "booklet");
+  check_keys(c, bk, "booklet", booklet_keys);
+  get_string(c, bk, "title", &l->booklet_title);
+  get_string(c, bk, "contents", &l->booklet_contents);
+  get_string(c, bk, "untitled", &l->booklet_untitled);
   read_page(c, ymap_get(c->y, root, "page"), l);
   yaml_node_t *grid = ymap_get(c->y, root, "grid");
   check_keys(c, grid, "grid", grid_keys);
-  double chars = 0, lines = 0;
-  get_double(c, grid, "chars_per_line", &chars);
-  get_double(c, grid, "lines_per_page", &lines);
-  l->grid_chars = (int)chars;
-  l->grid_lines = (int)lines;
-  get_pt(c, root, "line_pitch", &l->line_pitch);
+  get_int(c, grid, "chars_per_line", &l->grid_chars, 1, 200);
+  get_int(c, grid, "lines_per_page", &l->grid_lines, 1, 200);
+  get_pt(c, root, "line_pitch", &l->line_pitch, 1, 144);
   length cls = {l->cjk_latin_space, LEN_EM};
-  get_length(c, root, "cjk_latin_space", &cls);
+  get_length(c, root, "cjk_latin_space", &cls, 0, 2);
+  if (cls.unit != LEN_EM) bad(c, ymap_get(c->y, root, "cjk_latin_space"), "'%s' must be in em (e.g. 0.25em)%s",
+                              "cjk_latin_space", "");
   l->cjk_latin_space = cls.value;
   int punct = (int)l->punctuation;
   get_choice(c, root, "punctuation", punct_words, &punct);
@@ -434,6 +468,23 @@ static void finish_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
     bad(c, root, "the margins leave a type area under 1 inch; make them smaller%s%s", "", "");
     return;
   }
+  /* The grid within the type area: characters may be set a little
+   * closer than their size (GB/T 9704 puts 28 3号 characters on 156 mm,
+   * 97% of their width), lines must not overlap. */
+  yaml_node_t *grid = ymap_get(c->y, root, "grid");
+  double body = l->roles[ROLE_BODY].size;
+  if (l->grid_chars > 0 && l->grid_chars * body * 0.9 > area_w) {
+    char *msg = xasprintf("%d characters of %gpt need at least %.1fpt but the type area is %.1fpt wide; allowed: 1 to %d",
+                          l->grid_chars, body, l->grid_chars * body * 0.9, area_w, (int)(area_w / (body * 0.9)));
+    bad(c, ymap_get(c->y, grid, "chars_per_line"), "'chars_per_line': %s%s", msg, "");
+    free(msg);
+  }
+  if (l->grid_lines > 0 && area_h / l->grid_lines < body) {
+    char *msg = xasprintf("%d lines of %gpt do not fit the type area's %.1fpt; allowed: 1 to %d", l->grid_lines, body,
+                          area_h, (int)(area_h / body + 0.001));
+    bad(c, ymap_get(c->y, grid, "lines_per_page"), "'lines_per_page': %s%s", msg, "");
+    free(msg);
+  }
   for (int r = 0; r < ROLE_COUNT; r++)
     if (l->roles[r].punctuation == PUNCT_INHERIT) l->roles[r].punctuation = l->punctuation;
   if (l->grid_lines > 0) l->line_pitch = area_h / l->grid_lines;
@@ -441,17 +492,30 @@ static void finish_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
 }
 
 int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl) {
-  memset(out, 0, sizeof *out);
-  set_defaults(out);
   bool is_path = strchr(name_or_path, '/') || str_ends_with(name_or_path, ".yaml");
   char *path = is_path ? xstrdup(name_or_path) : xasprintf("%s/%s.yaml", layouts_dir, name_or_path);
-  out->path = path;
   size_t len;
   char *text = read_file(path, &len);
+  int rc;
   if (!text) {
+    memset(out, 0, sizeof *out);
+    set_defaults(out);
+    out->path = xstrdup(path);
+    out->name = path_stem(path);
     diag_error(dl, path, 0, 0, "cannot read layout '%s'; 'brief layouts' lists the installed ones", name_or_path);
-    return -1;
+    rc = -1;
+  } else {
+    rc = layout_parse_text(text, len, path, out, dl);
   }
+  free(text);
+  free(path);
+  return rc;
+}
+
+int layout_parse_text(const char *text, size_t len, const char *path, layout_spec *out, diag_list *dl) {
+  memset(out, 0, sizeof *out);
+  set_defaults(out);
+  out->path = xstrdup(path);
   ydoc y;
   int rc = ydoc_load(&y, text, len, path, 0, dl);
   if (rc == 0) {
@@ -467,7 +531,6 @@ int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *
     }
     ydoc_free(&y);
   }
-  free(text);
   if (!out->name) out->name = path_stem(path);
   return rc;
 }
@@ -488,6 +551,9 @@ void layout_spec_free(layout_spec *l) {
   free(l->key_figures_title);
   free(l->keywords);
   for (int i = 0; i < 3; i++) free(l->figures_headers[i]);
+  free(l->booklet_title);
+  free(l->booklet_contents);
+  free(l->booklet_untitled);
   free(l->print_count);
   free(l->copy_number_format);
   for (size_t i = 0; i < l->ntable_widths; i++) free(l->table_width_names[i]);

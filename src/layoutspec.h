@@ -84,6 +84,9 @@ typedef struct {
   char *figures_headers[3];              /* figures tables: indicator, value, unit ("指标" …) */
   char *print_count;                     /* 版记: "（共印{copies}份）"; NULL: none */
   char *keywords;                        /* the PDF's keywords beside the county and layout name */
+  char *booklet_title;                   /* the meeting booklet's cover title when none is given ("会议材料汇编") */
+  char *booklet_contents;                /* the heading of its 目录 page ("目　录") */
+  char *booklet_untitled;                /* a 目录 line for a brief without a title ("（无标题）") */
   bool key_figures_at_end;               /* after the body instead of after the title */
   char *copy_number_format;              /* 份号 of numbered copies: "{copy}"; NULL: none */
   int copy_number_digits;                /* the number zero-padded to this many digits */
@@ -96,6 +99,9 @@ typedef struct {
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */
 int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl);
+/* The parsing half of layout_load, on text already read (path names the
+ * file in messages). Used by the fuzz target. */
+int layout_parse_text(const char *text, size_t len, const char *path, layout_spec *out, diag_list *dl);
 void layout_spec_free(layout_spec *l);
 /* Resolves a length to points for a role size and the layout's pitch. */
 double length_pt(length len, double size, double pitch);

@@ -175,7 +175,8 @@ void lb_break_lines(const lb_item *items, size_t n, double first_width, double w
   /* No last line of a single character: move one more down if we can. */
   if (out->len >= 2) {
     lb_line *last = &out->items[out->len - 1], *prev = &out->items[out->len - 2];
-    if (last->end - last->start == 1 && items[prev->end - 1].brk != LB_MUST) {
+    if (last->end - last->start == 1 && prev->end > prev->start && items[prev->end - 1].brk != LB_MUST) {
+      /* (an empty previous line, end == start == 0, was read at items[-1]: fuzz_layout) */
       double w = out->len == 2 ? first_width : width;
       size_t b = earlier_break(items, prev->start, prev->end - 1, w);
       if (b && measure(items, b, last->end).width <= width) {

@@ -1,5 +1,7 @@
 /* Command line: brief render | batch | text | layouts | fonts | serve. */
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +11,12 @@
 #include "brief.h"
 #include "datadir.h"
 #include "frontmatter.h"
-#include "serve.h"
-#include "print.h"
+#ifndef BRIEF_LEAN
 #include "mailcmd.h"
+#include "print.h"
 #include "send.h"
+#include "serve.h"
+#endif
 #include "util.h"
 
 static const char usage[] =
@@ -22,10 +26,11 @@ static const char usage[] =
     "  brief render SUMMARY.md [-o OUT.pdf|OUT.ofd] [--figures FIGURES.csv] [--layout NAME|PATH] [--numbered RANGE]\n"
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
-    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--format F]\n"
-    "      Render every summary (DIR/*.md) into OUTDIR, using figures.csv beside the\n"
-    "      summaries when present. Goes on past a failing brief and lists all failures.\n"
-    "      --booklet also writes all briefs into one PDF for duplex printing.\n"
+    "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--jobs N] [--format F]\n"
+    "      Render every summary (DIR/*.md) into OUTDIR on all cores, using figures.csv beside\n"
+    "      the summaries when present. Goes on past a failing brief and lists all failures.\n"
+    "      --booklet also writes the meeting booklet: a cover (--booklet-title or booklet.yaml\n"
+    "      beside the summaries), 目录, every brief from an odd page, continuous page numbers.\n"
     "      e.g. brief batch input -o out --booklet out/汇编.pdf\n"
     "  brief text SUMMARY.md [--figures FIGURES.csv]\n"
     "      Print the text the PDF shows, in reading order (for checking extraction).\n"
@@ -61,6 +66,8 @@ static const char usage[] =
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
+    "  --booklet-title TEXT   batch: the booklet cover's title (else booklet.yaml's 'title')\n"
+    "  --quiet                batch: no progress display, only the summary\n"
     "  --format pdf|ofd|both  output format (default: by -o's extension, .ofd = OFD,\n"
     "                         GB/T 33190); both writes NAME.pdf and NAME.ofd\n"
     "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
@@ -69,6 +76,9 @@ static const char usage[] =
     "  --copies N             print: copies of each brief (default 1)\n"
     "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
     "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
+    "  --strict               a summary in GB18030 (GBK) is an error, not a warning\n"
+    "  --allow-empty          render an empty summary as a blank brief (else: a warning, no PDF)\n"
+    "  --allow-outside        images and layouts named by a summary may lie outside its folder\n"
     "  --no-normalize         print the text as typed (no quote, punctuation or space fixes)\n"
     "  --data DIR             folder with fonts/ and layouts/ (default: BRIEF_DATA, else\n"
     "                         ../share/brief beside the binary, else the source tree)\n"
@@ -78,7 +88,8 @@ static const char usage[] =
     "  --cacert PATH          send: trust the CA certificates of this PEM file for TLS\n"
     "  --port N, --host ADDR  serve: where to listen (default 8420 on 127.0.0.1; 0: any port)\n"
     "  --time-limit MS        serve: time limit of one render (default 20000)\n"
-    "  --jobs N               serve: renders at once (default: the number of processors)\n"
+    "  --jobs N               serve: renders at once; batch: worker processes (default: the\n"
+    "                         number of processors)\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
@@ -91,8 +102,11 @@ typedef struct {
   const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
   str_list inputs;
   const char *numbered;                         /* render, batch: --numbered RANGE */
+  const char *booklet_title;                    /* batch (and --jobs, as serve) */
+  bool quiet;                                   /* batch */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
+  bool strict, allow_empty, allow_outside;     /* render, batch, text: input checks (input.h) */
   const char *format; /* --format pdf|ofd|both */
   int formats;
   bool fix, no_normalize;                       /* check --fix; --no-normalize */
@@ -121,8 +135,16 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--smtp")) target = &c->smtp;
     else if (!strcmp(a, "--user")) target = &c->user;
     else if (!strcmp(a, "--cacert")) target = &c->cacert;
-    else if (!strcmp(a, "--dry-run")) {
+    else if (!strcmp(a, "--booklet-title")) target = &c->booklet_title;
+    else if (!strcmp(a, "--quiet")) {
+      c->quiet = true;
+      continue;
+    } else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
+      continue;
+    } else if (!strcmp(a, "--strict") || !strcmp(a, "--allow-empty") || !strcmp(a, "--allow-outside")) {
+      bool *flag = a[2] == 's' ? &c->strict : a[8] == 'e' ? &c->allow_empty : &c->allow_outside;
+      *flag = true;
       continue;
     } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
       *(a[2] == 'f' ? &c->fix : &c->no_normalize) = true;
@@ -202,10 +224,16 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0], c->formats);
   brief_job job = {.input = c->inputs.items[0], .output = out, .figures = c->figures, .layout = c->layout,
-                   .numbered = c->numbered, .formats = c->formats, .no_normalize = c->no_normalize};
+                   .numbered = c->numbered, .formats = c->formats, .no_normalize = c->no_normalize,
+                   .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
   int rc = brief_render(e, &job, dl);
+  rc = finish(dl, rc == 0 ? 0 : 1);
+  if (brief_interrupted()) {
+    fprintf(stderr, "brief: interrupted (%s): %s not written\n", brief_interrupted() == SIGINT ? "SIGINT" : "SIGTERM", out);
+    rc = 128 + brief_interrupted();
+  }
   free(out);
-  return finish(dl, rc == 0 ? 0 : 1);
+  return rc;
 }
 
 static char *batch_figures(const char *input) {
@@ -217,15 +245,32 @@ static char *batch_figures(const char *input) {
   return NULL;
 }
 
-static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
+/* A whole number in [lo, hi], or -1. */
+static long number_arg(const char *s, long lo, long hi) {
+  char *end;
+  long v = s && *s ? strtol(s, &end, 10) : -1;
+  return s && *s && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+static int cmd_batch(brief_engine *e, const cli *c) {
   if (!c->output || c->inputs.len == 0) {
     fprintf(stderr, "brief: error: batch needs summaries and -o OUTDIR, e.g. brief batch input -o out\n");
     return 2;
   }
   if (!is_dir(c->output) && mkdir(c->output, 0755) != 0) {
-    fprintf(stderr, "brief: error: cannot create the output folder '%s'\n", c->output);
+    fprintf(stderr, "brief: error: cannot create the output folder '%s': %s\n", c->output, strerror(errno));
     return 1;
   }
+  char *probe_at = path_join(c->output, ".brief-probe"), *probe = temp_beside(probe_at);
+  if (!probe) { /* a read-only folder: one error, not one per brief */
+    fprintf(stderr, "brief: error: cannot write into the output folder '%s': %s; choose another -o or make it "
+            "writable\n", c->output, strerror(errno));
+    free(probe_at);
+    return 1;
+  }
+  discard_temp(probe);
+  free(probe);
+  free(probe_at);
   str_list inputs = {0};
   collect_inputs(&c->inputs, &inputs);
   brief_job *jobs = xcalloc(inputs.len + 1, sizeof *jobs);
@@ -238,24 +283,30 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
         .figures = c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]),
         .layout = c->layout,
         .numbered = c->numbered,
-        .formats = c->formats, .no_normalize = c->no_normalize};
+        .formats = c->formats, .no_normalize = c->no_normalize,
+        .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
     free(stem);
   }
-  int rc = brief_batch(e, jobs, inputs.len, c->booklet, failed, dl);
-  diag_print(dl, stderr);
-  diag_clear(dl);
+  char *dir = inputs.len ? path_dirname(inputs.items[0]) : xstrdup(".");
+  char *yaml = path_join(dir, "booklet.yaml");
+  free(dir);
+  batch_options o = {c->booklet, c->booklet_title, exists(yaml) ? yaml : NULL, c->layout,
+                     c->jobs ? atoi(c->jobs) : 0, c->quiet};
+  int rc = 0;
+  if (c->jobs && number_arg(c->jobs, 1, 1024) < 0) {
+    fprintf(stderr, "brief: error: --jobs '%s': give a number of processes from 1 to 1024, e.g. --jobs 2\n", c->jobs);
+    rc = 2;
+  } else {
+    rc = brief_batch_run(e, jobs, inputs.len, &o, failed) == 0 ? 0 : 1;
+  }
+  free(yaml);
   size_t nfailed = 0;
   for (size_t i = 0; i < inputs.len; i++) nfailed += failed[i];
-  if (nfailed) {
-    fprintf(stderr, "brief: %zu of %zu briefs failed:\n", nfailed, inputs.len);
-    for (size_t i = 0; i < inputs.len; i++)
-      if (failed[i]) fprintf(stderr, "  %s\n", inputs.items[i]);
-  } else if (rc != 0) {
-    fprintf(stderr, "brief: the booklet %s could not be written\n", c->booklet);
-  } else {
-    fprintf(stderr, "brief: %zu briefs written to %s%s%s\n", inputs.len, c->output,
-            c->booklet ? ", booklet " : "", c->booklet ? c->booklet : "");
-  }
+  int sig = rc == 2 ? 0 : brief_interrupted();
+  if (sig) /* the last line: what was written before the signal */
+    fprintf(stderr, "brief: interrupted (%s): %zu of %zu briefs written to %s, the other %zu not%s\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM", inputs.len - nfailed, inputs.len, c->output, nfailed,
+            c->booklet ? "; no booklet" : "");
   for (size_t i = 0; i < inputs.len; i++) {
     free((char *)jobs[i].output);
     free((char *)jobs[i].figures);
@@ -263,7 +314,7 @@ static int cmd_batch(brief_engine *e, const cli *c, diag_list *dl) {
   free(jobs);
   free(failed);
   str_list_free(&inputs);
-  return rc == 0 ? 0 : 1;
+  return sig ? 128 + sig : rc;
 }
 
 static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
@@ -271,7 +322,8 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout, .no_normalize = c->no_normalize};
+  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout, .no_normalize = c->no_normalize,
+                   .strict = c->strict, .allow_outside = c->allow_outside};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 
@@ -291,13 +343,7 @@ static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
   return finish(dl, dl->errors ? 1 : rc);
 }
 
-/* A whole number in [lo, hi], or -1. */
-static long number_arg(const char *s, long lo, long hi) {
-  char *end;
-  long v = s && *s ? strtol(s, &end, 10) : -1;
-  return s && *s && !*end && v >= lo && v <= hi ? v : -1;
-}
-
+#ifndef BRIEF_LEAN
 static int cmd_serve(brief_engine *e, const cli *c) {
   long port = c->port ? number_arg(c->port, 0, 65535) : 8420;
   long limit = c->time_limit ? number_arg(c->time_limit, 1, 3600000) : 0;
@@ -328,6 +374,33 @@ static int cmd_send(const cli *c) {
   send_options o = {c->inputs.items[0], c->smtp, c->user, c->cacert, c->dry_run};
   return send_command(&o);
 }
+#endif
+
+#ifdef BRIEF_LEAN
+/* print, mail, send and serve: the same command line, run by brief-tools
+ * beside this binary (see CMakeLists.txt: their libraries stay out of every
+ * render's start-up). */
+static bool is_tool_command(const char *cmd) {
+  return !strcmp(cmd, "print") || !strcmp(cmd, "mail") || !strcmp(cmd, "send") || !strcmp(cmd, "serve");
+}
+
+static int run_tools(char **argv) {
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) {
+    fprintf(stderr, "brief: error: cannot find brief-tools: %s\n", strerror(errno));
+    return 1;
+  }
+  exe[n] = '\0';
+  char *dir = path_dirname(exe);
+  char *tools = path_join(dir, "brief-tools");
+  free(dir);
+  execv(tools, argv);
+  fprintf(stderr, "brief: error: cannot run %s (%s); reinstall brief\n", tools, strerror(errno));
+  free(tools);
+  return 1;
+}
+#endif
 
 int main(int argc, char **argv) {
   cli c = {0};
@@ -341,11 +414,20 @@ int main(int argc, char **argv) {
       return 0;
     }
   }
-  if (parse_args(argc, argv, &c) != 0) return 2;
+  if (parse_args(argc, argv, &c) != 0) {
+    str_list_free(&c.inputs); /* what was read before the bad argument */
+    return 2;
+  }
   if (!c.command) {
     fputs(usage, stderr);
     return 2;
   }
+#ifdef BRIEF_LEAN
+  if (is_tool_command(c.command)) {
+    str_list_free(&c.inputs);
+    return run_tools(argv);
+  }
+#else
   if (!strcmp(c.command, "print")) { /* needs no fonts or layouts */
     print_options po = {c.printer, c.copies, c.sides, c.dry_run};
     int prc = brief_print(&po, c.inputs.items, c.inputs.len);
@@ -357,19 +439,23 @@ int main(int argc, char **argv) {
     str_list_free(&c.inputs);
     return rc;
   }
+#endif
   diag_list dl = {0};
   brief_paths paths = {0};
   brief_engine *e = NULL;
   if (brief_paths_find(c.data, &paths, &dl) == 0)
     e = brief_engine_open(paths.data_dir, (const char *const *)paths.font_dirs.items, paths.font_dirs.len, &dl);
   const char *data = paths.data_dir;
+  (void)data; /* mail's, in brief-tools */
   int rc;
   if (!e) rc = finish(&dl, 1);
-  else if (!strcmp(c.command, "render")) rc = cmd_render(e, &c, &dl);
-  else if (!strcmp(c.command, "batch")) rc = cmd_batch(e, &c, &dl);
+  else if (!strcmp(c.command, "render")) rc = (brief_handle_signals(), cmd_render(e, &c, &dl));
+  else if (!strcmp(c.command, "batch")) rc = (brief_handle_signals(), cmd_batch(e, &c));
   else if (!strcmp(c.command, "text")) rc = cmd_text(e, &c, &dl);
+#ifndef BRIEF_LEAN
   else if (!strcmp(c.command, "serve")) rc = cmd_serve(e, &c);
   else if (!strcmp(c.command, "mail")) rc = cmd_mail(e, &c, data);
+#endif
   else if (!strcmp(c.command, "check")) rc = cmd_check(e, &c, &dl);
   else if (!strcmp(c.command, "layouts")) rc = finish(&dl, brief_list_layouts(e, stdout, &dl) == 0 ? 0 : 1);
   else if (!strcmp(c.command, "fonts")) {

@@ -8,7 +8,7 @@
 
 void span_list_push(span_list *l, span_kind kind, unsigned style, const char *text,
                     size_t len, const char *url, int line, int col) {
-  span s = {kind, style, xstrndup(text, len), url ? xstrdup(url) : NULL, line, col};
+  span s = {kind, style, xstrndup(text, len), url ? xstrdup(url) : NULL, line, col, NULL, 0};
   VEC_PUSH(*l, s);
 }
 
@@ -16,8 +16,79 @@ void span_list_free(span_list *l) {
   for (size_t i = 0; i < l->len; i++) {
     free(l->items[i].text);
     free(l->items[i].url);
+    free(l->items[i].anchors);
   }
   VEC_FREE(*l);
+}
+
+void span_source(const span *s, int offset, int *line, int *col) {
+  if (s->nanchors == 0) {
+    *line = s->line;
+    *col = s->col + offset;
+    return;
+  }
+  size_t lo = 0, hi = s->nanchors; /* the last anchor at or before offset */
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (s->anchors[mid].offset <= offset) lo = mid;
+    else hi = mid;
+  }
+  *line = s->anchors[lo].line;
+  *col = s->anchors[lo].col + offset - s->anchors[lo].offset;
+}
+
+void span_add_anchor(span *s, int at, int line, int col) {
+  if (s->nanchors == 0) {
+    if (at == 0) {
+      s->line = line;
+      s->col = col;
+      return;
+    }
+    if (s->line == line && s->col + at == col) return; /* no gap */
+    s->anchors = xmalloc(8 * sizeof *s->anchors);
+    s->anchors[0] = (span_anchor){0, s->line, s->col};
+    s->nanchors = 1;
+  }
+  span_anchor *last = &s->anchors[s->nanchors - 1];
+  if (last->line == line && last->col + (at - last->offset) == col) return;
+  if (last->offset == at) {
+    *last = (span_anchor){at, line, col};
+    return;
+  }
+  if ((s->nanchors & (s->nanchors - 1)) == 0 && s->nanchors >= 8) /* capacity: powers of two from 8 */
+    s->anchors = xrealloc(s->anchors, s->nanchors * 2 * sizeof *s->anchors);
+  s->anchors[s->nanchors++] = (span_anchor){at, line, col};
+}
+
+void span_map_positions(span *dst, int at, const span *src, int from, int to) {
+  int line, col;
+  span_source(src, from, &line, &col);
+  span_add_anchor(dst, at, line, col);
+  for (size_t i = 0; i < src->nanchors; i++) {
+    const span_anchor *a = &src->anchors[i];
+    if (a->offset > from && a->offset < to) span_add_anchor(dst, at + a->offset - from, a->line, a->col);
+  }
+}
+
+void span_drop_front(span *s, int n) {
+  if (n <= 0) return;
+  int line, col;
+  span_source(s, n, &line, &col);
+  size_t k = 0;
+  for (size_t i = 0; i < s->nanchors; i++)
+    if (s->anchors[i].offset > n) s->anchors[k++] = (span_anchor){s->anchors[i].offset - n, s->anchors[i].line,
+                                                                    s->anchors[i].col};
+  s->line = line;
+  s->col = col;
+  if (k == 0) {
+    free(s->anchors);
+    s->anchors = NULL;
+    s->nanchors = 0;
+    return;
+  }
+  memmove(s->anchors + 1, s->anchors, k * sizeof *s->anchors); /* room: k < nanchors */
+  s->anchors[0] = (span_anchor){0, line, col};
+  s->nanchors = k + 1;
 }
 
 char *span_list_text(const span_list *l) {
@@ -38,7 +109,7 @@ block *document_add(document *doc, block_kind kind, int line, int col) {
 
 void table_free(table_data *t) {
   if (!t) return;
-  for (int i = 0; i < t->rows * t->cols; i++) span_list_free(&t->cells[i]);
+  for (size_t i = 0; i < (size_t)t->rows * (size_t)t->cols; i++) span_list_free(&t->cells[i]);
   free(t->cells);
   free(t->align);
   free(t->widths);
@@ -151,7 +222,7 @@ char *document_dump(const document *doc) {
       const table_data *t = b->table;
       sb_printf(&sb, " %dx%d", t->rows, t->cols);
       for (int c = 0; c < t->cols; c++) sb_putc(&sb, t->align[c] ? t->align[c] : '-');
-      for (int c = 0; c < t->rows * t->cols; c++) {
+      for (size_t c = 0; c < (size_t)t->rows * (size_t)t->cols; c++) {
         char *s = spans_dump(&t->cells[c]);
         sb_printf(&sb, " |%s", s);
         free(s);

@@ -12,12 +12,23 @@ enum span_style { ST_EMPH = 1, ST_STRONG = 2, ST_CODE = 4, ST_STRIKE = 8 };
 
 typedef enum { SPAN_TEXT, SPAN_BREAK, SPAN_SOFTBREAK } span_kind;
 
+/* From character offset `offset` of a span's text on, the source is at
+ * line:col, one column per character. */
+typedef struct {
+  int offset, line, col;
+} span_anchor;
+
 typedef struct {
   span_kind kind;
   unsigned style;
   char *text; /* UTF-8; "" for breaks */
   char *url;  /* link target, or NULL */
-  int line, col;
+  int line, col; /* where the text starts in the source (columns in characters) */
+  /* Where a span joined from pieces (merged text nodes, markup between,
+   * placeholders replaced) jumps in the source; anchors[0] is at offset 0.
+   * None when the text runs from line:col without a gap. */
+  span_anchor *anchors;
+  size_t nanchors;
 } span;
 
 typedef struct {
@@ -101,6 +112,14 @@ typedef struct {
 void span_list_push(span_list *l, span_kind kind, unsigned style, const char *text,
                     size_t len, const char *url, int line, int col);
 void span_list_free(span_list *l);
+/* The source line and column of the character at offset (in characters). */
+void span_source(const span *s, int offset, int *line, int *col);
+/* Records that from character at of s on, the source is at line:col. */
+void span_add_anchor(span *s, int at, int line, int col);
+/* Positions of characters [from, to) of src for the text placed at character at of dst. */
+void span_map_positions(span *dst, int at, const span *src, int from, int to);
+/* Drops the positions of the first n characters (the text itself is the caller's). */
+void span_drop_front(span *s, int n);
 /* The spans' text concatenated (breaks as "\n"); caller frees. */
 char *span_list_text(const span_list *l);
 block *document_add(document *doc, block_kind kind, int line, int col);

@@ -565,15 +565,44 @@ static void align(nctx *x, size_t *cursor) {
 
 /* ---- rebuilding ---- */
 
+/* Counts the characters of a UTF-8 string. */
+static int char_count(const char *s) {
+  int n = 0;
+  for (; *s; s++)
+    if (((unsigned char)*s & 0xC0) != 0x80) n++;
+  return n;
+}
+
+/* Writes the edited text back into the spans. Each span's source anchors
+ * are rebuilt from where every kept or replacing character came from in
+ * the old text, so a diagnostic about a character after a dropped space or
+ * a replaced mark still names its own source column. */
 static void rebuild(nctx *x, span_list *l) {
   long *edit_at = xmalloc((x->n + 1) * sizeof *edit_at);
   for (size_t i = 0; i < x->n; i++) edit_at[i] = -1;
   for (size_t e = 0; e < x->edits.len; e++) edit_at[x->edits.items[e].start] = (long)e;
   strbuf *texts = xcalloc(l->len + 1, sizeof *texts);
+  span *fresh = xcalloc(l->len + 1, sizeof *fresh); /* only the positions: line, col, anchors */
+  int *old_off = xcalloc(l->len + 1, sizeof *old_off), *new_off = xcalloc(l->len + 1, sizeof *new_off);
   for (size_t i = 0; i < x->n; i++) {
     const nchar *c = &x->c[i];
-    if (edit_at[i] >= 0) sb_puts(&texts[c->span], x->edits.items[edit_at[i]].to);
-    else if (!c->changed) sb_append(&texts[c->span], c->b, c->len);
+    const span *from = &l->items[c->span];
+    span *to = &fresh[c->span];
+    const char *piece = NULL;
+    size_t piece_len = 0;
+    if (edit_at[i] >= 0) piece = x->edits.items[edit_at[i]].to, piece_len = strlen(piece);
+    else if (!c->changed) piece = c->b, piece_len = c->len;
+    if (piece && piece_len && from->kind != SPAN_BREAK) {
+      int line, col;
+      span_source(from, old_off[c->span], &line, &col);
+      if (new_off[c->span] == 0) to->line = line, to->col = col;
+      span_add_anchor(to, new_off[c->span], line, col);
+      sb_append(&texts[c->span], piece, piece_len);
+      char *tmp = xstrndup(piece, piece_len);
+      new_off[c->span] += char_count(tmp);
+      free(tmp);
+    }
+    if (from->kind != SPAN_BREAK) old_off[c->span]++;
   }
   size_t out = 0;
   for (size_t s = 0; s < l->len; s++) {
@@ -585,13 +614,21 @@ static void rebuild(nctx *x, span_list *l) {
       if (!sp->text[0]) { /* a span left empty (a dropped space) goes */
         free(sp->text);
         free(sp->url);
+        free(sp->anchors);
+        free(fresh[s].anchors);
         continue;
       }
+      free(sp->anchors);
+      sp->line = fresh[s].line, sp->col = fresh[s].col;
+      sp->anchors = fresh[s].anchors, sp->nanchors = fresh[s].nanchors;
     }
     l->items[out++] = *sp;
   }
   l->len = out;
   free(texts);
+  free(fresh);
+  free(old_off);
+  free(new_off);
   free(edit_at);
 }
 

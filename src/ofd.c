@@ -358,15 +358,18 @@ static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
   if (open) end(x);
 }
 
-/* As the PDF: graphics first (backgrounds, rules, images), then the text. */
+/* As the PDF: graphics first (backgrounds, rules, images), then the text,
+ * the page number last (pdf.c draws it in a text object after the body, so
+ * the text comes back in the same order from both). */
 static void write_items(xml_doc *x, ofd_writer *o, const page_box *box, bool text) {
-  for (size_t i = 0; box && i < box->len; i++) {
-    const page_item *it = &box->items[i];
-    if (text && it->kind == IT_TEXT) write_text(x, o, it);
-    else if (!text && it->kind == IT_LINE) write_line(x, o, it);
-    else if (!text && it->kind == IT_RECT) write_rect(x, o, it);
-    else if (!text && it->kind == IT_IMAGE) write_image(x, o, it);
-  }
+  for (int pass = 0; pass < (text ? 2 : 1); pass++)
+    for (size_t i = 0; box && i < box->len; i++) {
+      const page_item *it = &box->items[i];
+      if (text && it->kind == IT_TEXT && it->folio == (pass == 1)) write_text(x, o, it);
+      else if (!text && it->kind == IT_LINE) write_line(x, o, it);
+      else if (!text && it->kind == IT_RECT) write_rect(x, o, it);
+      else if (!text && it->kind == IT_IMAGE) write_image(x, o, it);
+    }
 }
 
 static entry write_page(ofd_writer *o, size_t p) {

@@ -54,9 +54,13 @@ static void put_item(text_out *o, const page_item *it) {
   o->last = it;
 }
 
+/* The page's text, then its page number: pdf.c draws the number last, in a
+ * text object of its own (a booklet takes the page's body without it). */
 static void put_items(text_out *o, const page_box *box) {
-  for (size_t i = 0; i < box->len; i++)
-    if (box->items[i].kind == IT_TEXT && box->items[i].text) put_item(o, &box->items[i]);
+  for (int folio = 0; folio < 2; folio++)
+    for (size_t i = 0; i < box->len; i++)
+      if (box->items[i].kind == IT_TEXT && box->items[i].text && box->items[i].folio == folio)
+        put_item(o, &box->items[i]);
 }
 
 static void end_page(text_out *o) {

@@ -149,26 +149,32 @@ static void add_page_label(layout_ctx *c, page_box *page, const char *text, role
   VEC_FREE(tmp.items);
 }
 
+/* The page number of page `number` (1-based; odd pages are right-hand
+ * pages), marked as the folio so that a booklet can print its own. */
+void add_page_number(layout_ctx *c, page_box *page, int number, int pages) {
+  const layout_spec *s = c->spec;
+  const role_style *rs = &s->roles[ROLE_PAGE_NUMBER];
+  char *text = layout_expand(s->page_number_format, &c->doc->meta, number, pages);
+  double inset = length_pt(s->page_number_inset, rs->size, c->pitch);
+  double baseline = c->area_top + c->area_h + s->page_number_offset + rs->size * EM_ASCENT;
+  page_position pos = s->page_number_position;
+  if (pos == POS_OUTSIDE) pos = number % 2 ? POS_RIGHT : POS_LEFT;
+  double x = pos == POS_RIGHT ? c->area_x + c->area_w - inset
+             : pos == POS_LEFT ? c->area_x + inset : c->area_x + c->area_w / 2;
+  text_align al = pos == POS_RIGHT ? ALIGN_RIGHT : pos == POS_LEFT ? ALIGN_LEFT : ALIGN_CENTER;
+  size_t first = page->len;
+  add_page_label(c, page, text, ROLE_PAGE_NUMBER, baseline, x, al);
+  for (size_t i = first; i < page->len; i++) page->items[i].folio = true;
+  free(text);
+}
+
 void decorate_pages(layout_ctx *c) {
   const layout_spec *s = c->spec;
   size_t pages = c->out->npages;
   for (size_t p = 0; p < pages; p++) {
     page_box *page = &c->out->pages[p];
     double bottom = c->area_top + c->area_h;
-    if (page_selected(s->page_number_pages, p)) {
-      const role_style *rs = &s->roles[ROLE_PAGE_NUMBER];
-      char *text = layout_expand(s->page_number_format, &c->doc->meta, (int)p + 1, (int)pages);
-      double inset = length_pt(s->page_number_inset, rs->size, c->pitch);
-      double baseline = bottom + s->page_number_offset + rs->size * EM_ASCENT;
-      bool odd = (p % 2) == 0;
-      page_position pos = s->page_number_position;
-      if (pos == POS_OUTSIDE) pos = odd ? POS_RIGHT : POS_LEFT;
-      double x = pos == POS_RIGHT ? c->area_x + c->area_w - inset
-                 : pos == POS_LEFT ? c->area_x + inset : c->area_x + c->area_w / 2;
-      text_align al = pos == POS_RIGHT ? ALIGN_RIGHT : pos == POS_LEFT ? ALIGN_LEFT : ALIGN_CENTER;
-      add_page_label(c, page, text, ROLE_PAGE_NUMBER, baseline, x, al);
-      free(text);
-    }
+    if (page_selected(s->page_number_pages, p)) add_page_number(c, page, (int)p + 1, (int)pages);
     if (s->header && page_selected(s->header_pages, p)) {
       const role_style *rs = &s->roles[ROLE_HEADER];
       char *text = layout_expand(s->header, &c->doc->meta, (int)p + 1, (int)pages);

@@ -3,13 +3,12 @@
  * the stages after it only read it. */
 #include "parse.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontmatter.h"
 #include "markdown.h"
 #include "numbered.h"
-#include "utf8.h"
 #include "util.h"
 
 /* --numbered RANGE replaces the front matter's 'numbered'. */
@@ -28,58 +27,36 @@ static int take_numbered(const char *range, doc_meta *meta, diag_list *dl) {
   return 0;
 }
 
-/* Line and column of a byte offset, for messages about raw bytes. */
-static void position_of(const char *text, size_t offset, int *line, int *col) {
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < offset; i++) {
-    if (text[i] == '\n') {
-      (*line)++;
-      *col = 1;
-    } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-      (*col)++;
-    }
-  }
+/* The summary's bytes, checked (input.h): size, encoding, control
+ * characters, empty. */
+static char *summary_text(const char *path, const parse_options *o, size_t *len, diag_list *dl) {
+  if (!o->text) return input_read_summary(path, &o->input, len, dl);
+  *len = o->text_len;
+  return input_check_text(path, xstrndup(o->text, o->text_len), len, &o->input, dl);
 }
 
-static int check_text(const char *file, const char *text, size_t len, diag_list *dl) {
-  long bad = utf8_invalid_offset(text, len);
-  const char *nul = memchr(text, '\0', len);
-  if (bad < 0 && !nul) return 0;
-  size_t at = bad >= 0 ? (size_t)bad : (size_t)(nul - text);
-  int line, col;
-  position_of(text, at, &line, &col);
-  if (bad >= 0)
-    diag_error(dl, file, line, col, "invalid UTF-8 (byte 0x%02X at offset %zu); save the file as UTF-8",
-               (unsigned char)text[at], at);
-  else
-    diag_error(dl, file, line, col, "NUL byte at offset %zu; this is not a text file", at);
-  return -1;
-}
-
-int document_parse(const char *path, const char *text_in, size_t text_len, const char *numbered, document *doc,
-                   char **source, size_t *source_len, diag_list *dl) {
+int document_parse(const char *path, const parse_options *o, document *doc, char **source, size_t *source_len,
+                   diag_list *dl) {
+  static const parse_options defaults = {0};
+  if (!o) o = &defaults;
   *source = NULL;
   *source_len = 0;
   memset(doc, 0, sizeof *doc);
   doc->file = xstrdup(path);
   doc->dir = path_dirname(path);
   size_t len;
-  char *text = text_in ? xstrndup(text_in, len = text_len) : read_file(path, &len);
-  if (!text) {
-    diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
-    return -1;
-  }
-  int rc = check_text(path, text, len, dl);
-  int body_line = 0;
-  long body = rc == 0 ? frontmatter_parse(text, len, path, &doc->meta, &body_line, dl) : -1;
+  char *text = summary_text(path, o, &len, dl);
+  if (!text) return -1;
+  int rc, body_line = 0;
+  long body = frontmatter_parse(text, len, path, &doc->meta, &body_line, dl);
   if (body >= 0) {
     markdown_options opts = {.cjk_emphasis = true};
     rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
+    if (rc == 0) rc = input_check_document(doc, &o->input, dl); /* files named, links, words, limits */
   } else {
     rc = -1;
   }
-  if (rc == 0 && numbered) rc = take_numbered(numbered, &doc->meta, dl);
+  if (rc == 0 && o->numbered) rc = take_numbered(o->numbered, &doc->meta, dl);
   *source = text; /* the normalisation stage finds its positions in it */
   *source_len = len;
   return rc;
@@ -101,4 +78,3 @@ void document_take_title(document *doc) {
     return;
   }
 }
-

@@ -1,8 +1,9 @@
 #define _GNU_SOURCE /* memfd_create */
 #include "pdf.h"
 
-#include <hpdf.h>
+#include <ctype.h>
 #include <errno.h>
+#include <hpdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,8 +105,9 @@ typedef struct {
   size_t nfonts;
   VEC(struct image_entry { const char *path; HPDF_Image image; }) images;
   diag_list *dl;
+  pdf_page_part *parts; /* batch --booklet: each page's body is kept here too */
+  HPDF_Page *pages;     /* the booklet's pages, for links within it */
 } writer;
-
 
 /* libharu 2.3 writes a copy of its Identity-H encoding CMap as the font's
  * /ToUnicode (with 'begincidrange', which is not valid there: poppler warns
@@ -210,9 +212,20 @@ static HPDF_Image image_for(writer *w, const char *path) {
   HPDF_Image img = str_ends_with(path, ".png") || str_ends_with(path, ".PNG")
                        ? HPDF_LoadPngImageFromFile(w->pdf, path)
                        : HPDF_LoadJpegImageFromFile(w->pdf, path);
-  if (!img) {
+  if (!img) { /* the name may lie (a JPEG called .png): try both; each failure is reset or it fails the save */
+    HPDF_ResetError(w->pdf);
+    w->err.error = w->err.detail = 0;
     img = HPDF_LoadPngImageFromFile(w->pdf, path);
-    if (!img) img = HPDF_LoadJpegImageFromFile(w->pdf, path);
+    if (!img) {
+      HPDF_ResetError(w->pdf);
+      w->err.error = w->err.detail = 0;
+      img = HPDF_LoadJpegImageFromFile(w->pdf, path);
+    }
+    if (!img) {
+      diag_error(w->dl, path, 0, 0, "libharu cannot read this image (error 0x%04X); save it as PNG or baseline JPEG",
+                 (unsigned)w->err.error);
+      if (!w->err.error) w->err.error = hpdf_err_invalid_image;
+    }
   }
   struct image_entry e = {path, img};
   VEC_PUSH(w->images, e);
@@ -273,7 +286,9 @@ static void draw_graphics(writer *w, HPDF_Page page, const page_box *box) {
       }
       case IT_LINK: {
         HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
-        HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->url);
+        HPDF_Annotation a = it->dest > 0 && w->pages
+                                ? HPDF_Page_CreateLinkAnnot(page, r, HPDF_Page_CreateDestination(w->pages[it->dest - 1]))
+                                : HPDF_Page_CreateURILinkAnnot(page, r, it->url);
         if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
         break;
       }
@@ -291,21 +306,24 @@ typedef struct {
 
 /* The last text item of the span starting at i: runs joined by join_next. */
 static size_t span_end(const page_box *box, size_t i) {
-  while (i + 1 < box->len && box->items[i + 1].kind == IT_TEXT &&
+  while (i + 1 < box->len && box->items[i + 1].kind == IT_TEXT && box->items[i + 1].folio == box->items[i].folio &&
          (box->items[i].join_next ||
           (strcmp(box->items[i].text, "\u3000") == 0 && box->items[i + 1].y == box->items[i].y)))
     i++;
   return i;
 }
 
-static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box) {
+/* The page's text but its page number (folio false), or only the page
+ * number in a text object of its own (folio true), which sets every text
+ * state parameter again: a booklet draws it after another body. */
+static void draw_text_part(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box, bool folio) {
   bool open = false;
-  text_state ts = {NULL, 0, 0, -1, {-1, -1, -1}, 0};
+  text_state ts = {NULL, 0, folio ? NAN : 0, -1, {-1, -1, -1}, folio ? -1 : 0};
   size_t span_last = 0; /* an /ActualText span is open up to this item */
   bool in_span = false;
   for (size_t i = 0; i < box->len; i++) {
     const page_item *it = &box->items[i];
-    if (it->kind != IT_TEXT) continue;
+    if (it->kind != IT_TEXT || it->folio != folio) continue;
     if (!open) {
       HPDF_Page_BeginText(page);
       open = true;
@@ -358,6 +376,11 @@ static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_
     }
   }
   if (open) HPDF_Page_EndText(page);
+}
+
+static void draw_text(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box) {
+  draw_text_part(w, lo, page, box, false);
+  draw_text_part(w, lo, page, box, true);
 }
 
 /* libharu 2.3's UTF-8 encoder turns a character beyond the BMP into a
@@ -438,6 +461,31 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
   set_date(w, lo, opts);
 }
 
+/* libharu's own file stream ignores the result of fclose, so a full disk
+ * gave a truncated PDF and exit 0. The document goes to libharu's memory
+ * stream and is written here with checked writes, fsync and a checked close. */
+static int save(writer *w, const char *path, const char *target) {
+  if (HPDF_SaveToStream(w->pdf) != HPDF_OK) return -1;
+  HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
+  char *data = xmalloc((size_t)size + 1);
+  size_t got = 0;
+  while (got < size) {
+    HPDF_UINT32 n = size - (HPDF_UINT32)got;
+    HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, (HPDF_BYTE *)data + got, &n);
+    got += n;
+    if (st != HPDF_OK || n == 0) break;
+  }
+  HPDF_ResetError(w->pdf); /* HPDF_ReadFromStream reports the end of the stream as an error */
+  w->err.error = 0;
+  int rc = got == size ? 0 : -1;
+  if (rc == 0 && write_file_durably(path, data, got) != 0) {
+    diag_error(w->dl, target ? target : path, 0, 0, "cannot write the PDF: %s; free some space or write elsewhere (-o)",
+               strerror(errno));
+    rc = -1;
+  }
+  free(data);
+  return rc;
+}
 
 /* A page of box's size (each page carries its own: a booklet mixes them). */
 static HPDF_Page add_page(writer *w, const page_box *box) {
@@ -487,9 +535,128 @@ static bool same_resources(writer *w, HPDF_Page page, HPDF_Page first, const pag
   return hpdf_same_resource_names(page, first);
 }
 
-static void draw_page(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box) {
+/* Keeps the page's body (drawn so far) for a booklet: its content stream
+ * wrapped in q … Q (the booklet draws its own page number after it),
+ * compressed, and its resources in the order of their names. */
+static void take_part(writer *w, HPDF_Page page, const page_box *box, pdf_page_part *part) {
+  memset(part, 0, sizeof *part);
+  size_t len = 0;
+  unsigned char *bytes = hpdf_page_stream_bytes(page, &len);
+  strbuf sb = {0};
+  sb_puts(&sb, "q\n");
+  if (bytes) sb_append(&sb, (const char *)bytes, len);
+  sb_puts(&sb, "\nQ\n");
+  free(bytes);
+  unsigned char *z = NULL;
+  size_t n = pdf_deflate(sb.data, sb.len, &z);
+  sb_free(&sb);
+  size_t magic = sizeof PDF_PRECOMPRESSED - 1;
+  part->body = xmalloc(magic + n);
+  memcpy(part->body, PDF_PRECOMPRESSED, magic);
+  if (n) memcpy(part->body + magic, z, n);
+  part->body_len = n ? magic + n : 0;
+  free(z);
+  const void **objs;
+  size_t n_objs = hpdf_page_resources(page, false, &objs);
+  if (n_objs) {
+    part->faces = xcalloc(n_objs + 1, sizeof *part->faces);
+    for (size_t i = 0; i < n_objs; i++)
+      for (size_t id = 0; id < w->nfonts; id++)
+        if ((const void *)w->fonts[id] == objs[i]) part->faces[part->nfaces++] = (int)id;
+  }
+  free(objs);
+  n_objs = hpdf_page_resources(page, true, &objs);
+  if (n_objs) {
+    part->images = xcalloc(n_objs + 1, sizeof *part->images);
+    for (size_t i = 0; i < n_objs; i++)
+      for (size_t k = 0; k < w->images.len; k++)
+        if ((const void *)w->images.items[k].image == objs[i])
+          part->images[part->nimages++] = xstrdup(w->images.items[k].path);
+  }
+  free(objs);
+  for (size_t i = 0; i < box->len; i++)
+    if (box->items[i].kind == IT_LINK) part->nlinks++;
+  part->links = xcalloc(part->nlinks + 1, sizeof *part->links);
+  part->nlinks = 0;
+  for (size_t i = 0; i < box->len; i++)
+    if (box->items[i].kind == IT_LINK) {
+      part->links[part->nlinks] = box->items[i];
+      part->links[part->nlinks++].url = xstrdup(box->items[i].url);
+    }
+}
+
+/* The body as libharu wrote it: "/F2 16 Tf" selects the page's second font,
+ * "<4e2d6587> Tj" shows codes as 4 hex digits each. */
+void pdf_part_recode(pdf_page_part *p, int face, const uint16_t *from, const uint16_t *to, size_t n) {
+  size_t magic = sizeof PDF_PRECOMPRESSED - 1;
+  if (p->body_len <= magic) return;
+  int font = 0; /* the resource number F<font> of face on this page, 0: none */
+  for (size_t i = 0; i < p->nfaces; i++)
+    if (p->faces[i] == face) font = (int)i + 1;
+  if (!font) return;
+  size_t len = 0;
+  unsigned char *text = pdf_inflate(p->body + magic, p->body_len - magic, &len);
+  if (!text) return;
+  strbuf sb = {0};
+  int current = 0;
+  for (size_t i = 0; i < len;) {
+    if (text[i] == '/' && i + 1 < len && text[i + 1] == 'F') { /* a font selection: /F<k> <size> Tf */
+      current = atoi((const char *)text + i + 2);
+    }
+    if (text[i] == '<' && current == font && (i == 0 || text[i - 1] != '<')) {
+      size_t j = i + 1;
+      while (j < len && isxdigit(text[j])) j++;
+      if (j < len && text[j] == '>' && (j - i - 1) % 4 == 0 && j + 3 < len && !memcmp(text + j + 1, " Tj", 3)) {
+        sb_putc(&sb, '<');
+        for (size_t k = i + 1; k < j; k += 4) {
+          char hex[5] = {(char)text[k], (char)text[k + 1], (char)text[k + 2], (char)text[k + 3], 0};
+          unsigned code = (unsigned)strtoul(hex, NULL, 16);
+          for (size_t m = 0; m < n; m++)
+            if (from[m] == code) {
+              code = to[m];
+              break;
+            }
+          sb_printf(&sb, "%04x", code);
+        }
+        i = j; /* the '>' is copied below */
+      }
+    }
+    sb_putc(&sb, (char)text[i]);
+    i++;
+  }
+  free(text);
+  unsigned char *z = NULL;
+  size_t zn = pdf_deflate(sb.data, sb.len, &z);
+  sb_free(&sb);
+  if (!zn) {
+    free(z);
+    return;
+  }
+  free(p->body);
+  p->body = xmalloc(magic + zn);
+  memcpy(p->body, PDF_PRECOMPRESSED, magic);
+  memcpy(p->body + magic, z, zn);
+  p->body_len = magic + zn;
+  free(z);
+}
+
+void pdf_page_part_free(pdf_page_part *p) {
+  if (!p) return;
+  free(p->faces);
+  for (size_t i = 0; i < p->nimages; i++) free(p->images[i]);
+  free(p->images);
+  for (size_t i = 0; i < p->nlinks; i++) free(p->links[i].url);
+  free(p->links);
+  free(p->body);
+  memset(p, 0, sizeof *p);
+}
+
+/* The body, then the page number in a text object of its own. */
+static void draw_page(writer *w, const laid_out *lo, HPDF_Page page, const page_box *box, pdf_page_part *part) {
   draw_graphics(w, page, box);
-  draw_text(w, lo, page, box);
+  draw_text_part(w, lo, page, box, false);
+  if (part) take_part(w, page, box, part);
+  draw_text_part(w, lo, page, box, true);
 }
 
 /* One copy of the laid-out pages. A numbered copy adds its 份号 (marks) in
@@ -512,7 +679,7 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
       if (marks && p == 0) hpdf_page_add_stream(page, first[p].contents); /* then the number, below */
       else hpdf_page_show_contents(page, first[p].contents);                /* its own stream stays empty */
     } else {
-      draw_page(w, lo, page, &lo->pages[p]);
+      draw_page(w, lo, page, &lo->pages[p], w->parts && !share ? &w->parts[p] : NULL);
       if (first && !share) first[p] = (first_copy_page){page, hpdf_page_contents(page)};
       if (marks && p == 0 && !hpdf_page_add_stream(page, hpdf_page_contents(page))) break;
     }
@@ -541,7 +708,7 @@ static int write_pages(writer *w, const laid_out *lo) {
   }
   first_copy_page *first = xcalloc(lo->npages + 1, sizeof *first);
   for (size_t k = 0; k < lo->ncopies && !w->err.error && !w->timed_out; k++) {
-    if (k > 0 && lo->npages % 2) add_page(w, &lo->pages[lo->npages - 1]);
+    if (k > 0 && lo->npages % 2) add_page(w, &lo->pages[lo->npages - 1]); /* a blank page in the last page's size */
     write_copy(w, lo, &lo->copy_marks[k], lo->copy_labels[k], first, k > 0);
   }
   free(first);
@@ -564,28 +731,14 @@ static int save_to_memory(writer *w, char **data, size_t *len) {
   return 0;
 }
 
-/* The writer owns its bytes: libharu saves into its memory stream and the
- * bytes go to path through checked writes, fsync and close, so a full disk
- * or an I/O error is a message naming the file (the caller renames the
- * file into place only after that). */
-static int save(writer *w, const char *path, diag_list *dl) {
-  char *data;
-  size_t len;
-  if (save_to_memory(w, &data, &len) != 0) return -1;
-  int rc = write_file_synced(path, data, len);
-  if (rc != 0) diag_error(dl, path, 0, 0, "cannot write the PDF: %s; check the disk and the folder", strerror(errno));
-  free(data);
-  return rc;
-}
-
 static double monotonic_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Builds the whole document in libharu; 0, -1, or PDF_TIME_LIMIT. */
-static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
+/* Starts a document with lo's fonts subset and loaded, and its info. */
+static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
   w->dl = dl;
   w->pdf = HPDF_New(on_error, &w->err);
   if (!w->pdf) {
@@ -604,6 +757,12 @@ static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_li
   for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
     if (lo->face_ncps[id] || lo->face_ncodes[id]) rc = load_font(w, lo, id);
   if (rc == 0) set_info(w, lo, opts);
+  return rc;
+}
+
+/* Builds the whole document in libharu; 0, -1, or PDF_TIME_LIMIT. */
+static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
+  int rc = writer_open(w, lo, opts, dl);
   if (rc == 0) rc = write_pages(w, lo);
   return rc;
 }
@@ -623,18 +782,88 @@ static int finish(writer *w, int rc, diag_list *dl) {
   return rc;
 }
 
-int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl) {
-  writer w = {0};
-  int rc = build(&w, lo, opts, dl);
-  if (rc == 0) rc = save(&w, path, dl);
-  return finish(&w, rc, dl);
-}
-
 int pdf_write_memory(const laid_out *lo, const pdf_options *opts, char **data, size_t *len, diag_list *dl) {
   writer w = {0};
   *data = NULL;
   *len = 0;
   int rc = build(&w, lo, opts, dl);
   if (rc == 0) rc = save_to_memory(&w, data, len);
+  return finish(&w, rc, dl);
+}
+
+
+int pdf_write_parts(const laid_out *lo, const pdf_options *opts, const char *path, pdf_page_part *parts,
+                    diag_list *dl) {
+  writer w = {0};
+  w.parts = parts;
+  int rc = build(&w, lo, opts, dl);
+  if (rc == 0) rc = save(&w, path, opts->target);
+  if (rc != 0 && parts)
+    for (size_t p = 0; p < lo->npages; p++) pdf_page_part_free(&parts[p]);
+  return finish(&w, rc, dl);
+}
+
+int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl) {
+  return pdf_write_parts(lo, opts, path, NULL, dl);
+}
+
+/* A brief's page body under a booklet page: the same fonts and images
+ * registered in the same order get the same resource names, which are
+ * checked; then the compressed body as the page's first content stream.
+ * The booklet's own items follow in a second stream. */
+static int put_part(writer *w, HPDF_Page page, const pdf_page_part *part) {
+  char want[32];
+  for (size_t i = 0; i < part->nfaces; i++) {
+    const char *name = w->fonts[part->faces[i]] ? hpdf_page_register_font(page, w->fonts[part->faces[i]]) : NULL;
+    snprintf(want, sizeof want, "F%zu", i + 1);
+    if (!name || strcmp(name, want) != 0) return -1;
+  }
+  for (size_t i = 0; i < part->nimages; i++) {
+    HPDF_Image img = image_for(w, part->images[i]);
+    const char *name = img ? hpdf_page_register_image(page, img) : NULL;
+    snprintf(want, sizeof want, "X%zu", i + 1);
+    if (!name || strcmp(name, want) != 0) return -1;
+  }
+  if (part->body_len && !hpdf_page_write_bytes(page, part->body, part->body_len)) return -1;
+  if (!hpdf_page_add_stream(page, hpdf_page_contents(page))) return -1;
+  for (size_t i = 0; i < part->nlinks; i++) {
+    const page_item *it = &part->links[i];
+    HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
+    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->url);
+    if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+  }
+  return 0;
+}
+
+/* libharu embeds only the glyphs of the text drawn through it (its own
+ * glyph table flags); the briefs' bodies come as finished content streams,
+ * so every glyph of the booklet's subsets (made for exactly those
+ * characters) is marked as used. */
+static void use_all_glyphs(writer *w) {
+  for (size_t id = 0; id < w->nfonts; id++)
+    if (w->fonts[id]) hpdf_font_use_all_glyphs(w->fonts[id]);
+}
+
+int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, const pdf_options *opts,
+                      const char *path, diag_list *dl) {
+  writer w = {0};
+  int rc = writer_open(&w, frame, opts, dl);
+  if (rc == 0) use_all_glyphs(&w);
+  if (rc == 0) {
+    w.pages = xcalloc(frame->npages + 1, sizeof *w.pages);
+    for (size_t p = 0; p < frame->npages && !w.err.error; p++) w.pages[p] = add_page(&w, &frame->pages[p]);
+    for (size_t p = 0; p < frame->npages && rc == 0 && !w.err.error; p++) {
+      if (parts[p] && put_part(&w, w.pages[p], parts[p]) != 0) {
+        diag_error(dl, path, 0, 0, "page %zu: a brief's fonts or images could not be named as in its own PDF", p + 1);
+        rc = -1;
+      }
+      draw_graphics(&w, w.pages[p], &frame->pages[p]);
+      draw_text(&w, frame, w.pages[p], &frame->pages[p]);
+    }
+    if (rc == 0 && !w.err.error) add_outline(&w, frame, w.pages, NULL);
+    if (w.err.error) rc = -1;
+  }
+  if (rc == 0) rc = save(&w, path, opts->target);
+  free(w.pages);
   return finish(&w, rc, dl);
 }

@@ -7,8 +7,12 @@
 #include <string.h>
 
 #include "brief.h"
+#include "batch.h"
+#include "booklet.h"
 #include "figures.h"
 #include "fonts.h"
+#include "input.h"
+#include "input_limits.h"
 #include "frontmatter.h"
 #include "layout.h"
 #include "layoutspec.h"
@@ -19,6 +23,7 @@
 #include "normalize.h"
 #include "parse.h"
 #include "pdf.h"
+#include "signals.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -27,7 +32,21 @@ struct brief_engine {
   font_lib *fonts;
   long long source_epoch;
   bool timing; /* BRIEF_TIMING: print where the time of each brief goes */
+  /* Figures a batch reads once, before its workers start (then only read). */
+  VEC(struct cached_figures { char *path; figures *f; }) figures_cache;
 };
+
+void brief_engine_cache_figures(brief_engine *e, const char *path) {
+  if (!path) return;
+  for (size_t i = 0; i < e->figures_cache.len; i++)
+    if (!strcmp(e->figures_cache.items[i].path, path)) return;
+  diag_list dl = {0};
+  figures *f = figures_load(path, &dl); /* a bad file: each brief reports it */
+  diag_clear(&dl);
+  if (!f) return;
+  struct cached_figures c = {xstrdup(path), f};
+  VEC_PUSH(e->figures_cache, c);
+}
 
 static double now_ms(void) {
   struct timespec ts;
@@ -59,17 +78,30 @@ brief_engine *brief_engine_open(const char *data_dir, const char *const *font_di
 
 void brief_engine_free(brief_engine *e) {
   if (!e) return;
+  for (size_t i = 0; i < e->figures_cache.len; i++) {
+    free(e->figures_cache.items[i].path);
+    figures_free(e->figures_cache.items[i].f);
+  }
+  VEC_FREE(e->figures_cache);
   font_lib_free(e->fonts);
   free(e->data_dir);
   free(e->layouts_dir);
   free(e);
 }
 
+static input_options input_options_of(const brief_job *job) {
+  /* A server's job (image_root) has its own image rule: check_images. */
+  return (input_options){job->strict, job->allow_empty, job->allow_outside || job->image_root};
+}
+
 /* Binding only resolves data: it needs nothing from the layout. */
-static int bind_figures(const brief_job *job, document *doc, diag_list *dl) {
+static int bind_figures(brief_engine *e, const brief_job *job, document *doc, diag_list *dl) {
   figures *f = NULL;
-  if (job->figures && !(f = figures_load(job->figures, dl))) return -1;
-  int rc = figures_bind(doc, f, dl);
+  const figures *cached = NULL;
+  for (size_t i = 0; job->figures && i < e->figures_cache.len; i++)
+    if (!strcmp(e->figures_cache.items[i].path, job->figures)) cached = e->figures_cache.items[i].f;
+  if (job->figures && !cached && !(f = figures_load(job->figures, dl))) return -1;
+  int rc = figures_bind(doc, cached ? cached : f, dl);
   figures_free(f);
   return rc;
 }
@@ -91,6 +123,22 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
     diag_error(dl, doc->file, 0, 0, "layout '%s': only an installed layout's name can be used here (see 'brief layouts')",
                name);
     return -1;
+  }
+  if (!job->layout && doc->meta.layout && (strchr(name, '/') || str_ends_with(name, ".yaml"))) {
+    /* A layout file named by the summary is one of the files it names: found
+     * beside it and kept inside its folder, as images are. */
+    char *path = path_join(doc->dir, name);
+    int rc;
+    if (!job->allow_outside && input_path_inside(doc->dir, path) != 0) {
+      diag_error(dl, doc->file, 0, 0, "layout '%s' is outside the summary's folder %s; copy it there, name an "
+                 "installed layout, or pass --allow-outside", name, doc->dir);
+      memset(spec, 0, sizeof *spec);
+      rc = -1;
+    } else {
+      rc = layout_load(path, e->layouts_dir, spec, dl);
+    }
+    free(path);
+    return rc;
   }
   return layout_load(name, e->layouts_dir, spec, dl);
 }
@@ -138,7 +186,8 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
                        char **source, size_t *source_len, diag_list *dl) {
   char *text = NULL;
   size_t len = 0;
-  int rc = document_parse(job->input, job->text, job->text_len, job->numbered, doc, &text, &len, dl);
+  parse_options po = {job->text, job->text_len, job->numbered, input_options_of(job)};
+  int rc = document_parse(job->input, &po, doc, &text, &len, dl);
   if (rc == 0) rc = check_images(job, doc, dl);
   if (rc == 0 && load_layout(e, job, doc, spec, dl) != 0) {
     layout_spec_free(spec);
@@ -146,7 +195,7 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
   } else if (rc == 0) {
     normalize_job(job, doc, spec, text, len, rep);
     document_take_title(doc); /* after normalisation: the title is printed normalised */
-    if (bind_figures(job, doc, dl) != 0) {
+    if (bind_figures(e, job, doc, dl) != 0) {
       layout_spec_free(spec);
       rc = -1;
     }
@@ -194,6 +243,29 @@ static int past_deadline(double deadline, diag_list *dl) {
   return BRIEF_TIME_LIMIT;
 }
 
+/* The PDF's own strings (document information, bookmarks) are capped:
+ * libharu refuses one over 65,535 bytes and a viewer shows a few dozen
+ * characters. The page itself prints the text whole. */
+static void cap_pdf_string(char **s, const char *what, const char *input, diag_list *dl) {
+  if (!*s || utf8_length(*s) <= LIMIT_PDF_STRING_CHARS) return;
+  size_t n = 0;
+  for (size_t chars = 0; (*s)[n] && chars < LIMIT_PDF_STRING_CHARS; chars++)
+    do n++; while (((unsigned char)(*s)[n] & 0xC0) == 0x80);
+  diag_warning(dl, input, 0, 0, "%s has %zu characters: the PDF's %s keeps the first %d (the page prints it all)",
+               what, utf8_length(*s), strcmp(what, "a heading") ? "document title" : "bookmark", LIMIT_PDF_STRING_CHARS);
+  char *cut = xasprintf("%.*s…", (int)n, *s);
+  free(*s);
+  *s = cut;
+}
+
+static void cap_pdf_strings(laid_out *lo, const char *input, diag_list *dl) {
+  cap_pdf_string(&lo->title, "the title", input, dl);
+  cap_pdf_string(&lo->author, "the author", input, dl);
+  cap_pdf_string(&lo->subject, "the county", input, dl);
+  cap_pdf_string(&lo->keywords, "the keywords", input, dl);
+  for (size_t i = 0; i < lo->noutline; i++) cap_pdf_string(&lo->outline[i].title, "a heading", input, dl);
+}
+
 /* Parses, binds and lays out one job. */
 static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
   document doc;
@@ -205,9 +277,15 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   summarize(job, &rep, dl);
   nz_report_free(&rep);
   if (prepared != 0) return -1;
+  if (signals_caught()) {
+    layout_spec_free(&spec);
+    document_free(&doc);
+    return -1;
+  }
   double t1 = now_ms();
   int rc = past_deadline(job_deadline(job, t0), dl);
   if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  if (rc == 0) cap_pdf_strings(lo, job->input, dl);
   if (rc == 0) rc = past_deadline(job_deadline(job, t0), dl);
   if (e->timing)
     fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
@@ -216,24 +294,61 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   return rc;
 }
 
+/* Why a PDF cannot be written, and what to do: a read-only or missing
+ * folder says so rather than leaving "Permission denied" alone. */
+static void write_error(diag_list *dl, const char *output, int err) {
+  char *dir = path_dirname(output);
+  if (err == EACCES || err == EROFS || err == EPERM)
+    diag_error(dl, output, 0, 0, "cannot write the PDF: %s; the folder %s is read-only for brief: choose "
+               "another -o or make it writable", strerror(err), dir);
+  else if (err == ENOENT || err == ENOTDIR)
+    diag_error(dl, output, 0, 0, "cannot write the PDF: the folder %s does not exist; create it or choose "
+               "another -o", dir);
+  else
+    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(err));
+  free(dir);
+}
+
+/* libharu's own error, which pdf.c reports as a number, named for the
+ * summary it came from with what to change. */
+static void explain_libharu_error(diag_list *dl, size_t from, const char *input) {
+  for (size_t i = from; i < dl->len; i++) {
+    diag *d = &dl->items[i];
+    unsigned code;
+    if (d->file || sscanf(d->message, "libharu failed writing the PDF (error 0x%X", &code) != 1) continue;
+    const char *hint = code == 0x105B ? "a text longer than 65,535 bytes (a title, heading or link): shorten it"
+                       : code == 0x1015 || code == 0x1017 ? "out of memory: the brief is too large, split it"
+                       : "please report it with the summary attached";
+    char *msg = xasprintf("%s; %s", d->message, hint);
+    free(d->message);
+    d->message = msg;
+    d->file = xstrdup(input);
+  }
+}
+
 /* The PDF goes to a temporary file beside output, renamed when complete:
- * a failure leaves no PDF and never touches an existing one. */
-static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
-  char *temp = temp_beside(output);
+ * a failure or a signal leaves no PDF and never touches an existing one;
+ * parts (not NULL) gets the page bodies for the booklet. */
+static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *output, const char *input,
+                           pdf_page_part *parts, diag_list *dl) {
+  char *temp = guarded_temp(output);
   if (!temp) {
-    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
+    if (errno != EINTR) write_error(dl, output, errno);
     return -1;
   }
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
-  pdf_options opts = {creator, e->source_epoch};
+  pdf_options opts = {creator, e->source_epoch, 0, output};
   double t0 = now_ms();
-  int rc = pdf_write(lo, &opts, temp, dl);
+  size_t first_diag = dl->len;
+  int rc = pdf_write_parts(lo, &opts, temp, parts, dl);
   free(creator);
-  if (rc == 0 && commit_temp(temp, output) != 0) {
-    diag_error(dl, output, 0, 0, "cannot write the PDF: %s", strerror(errno));
+  if (rc != 0) {
+    explain_libharu_error(dl, first_diag, input);
+    guarded_discard(temp);
+  } else if (guarded_commit(temp, output) != 0) {
+    if (errno != EINTR) write_error(dl, output, errno);
     rc = -1;
   }
-  if (rc != 0) discard_temp(temp);
   if (e->timing) fprintf(stderr, "timing %s: pdf (subset + libharu + file) %.2f ms\n", output, now_ms() - t0);
   free(temp);
   return rc;
@@ -241,19 +356,20 @@ static int write_pdf(brief_engine *e, const laid_out *lo, const char *output, di
 
 /* The OFD likewise: temporary file, renamed when complete. */
 static int write_ofd(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
-  char *temp = temp_beside(output);
+  char *temp = guarded_temp(output);
   if (!temp) {
-    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+    if (errno != EINTR) write_error(dl, output, errno);
     return -1;
   }
   ofd_options opts = {BRIEF_VERSION, e->source_epoch};
   double t0 = now_ms();
   int rc = ofd_write(lo, &opts, temp, dl);
-  if (rc == 0 && commit_temp(temp, output) != 0) {
-    diag_error(dl, output, 0, 0, "cannot write the OFD: %s", strerror(errno));
+  if (rc != 0) {
+    guarded_discard(temp);
+  } else if (guarded_commit(temp, output) != 0) {
+    if (errno != EINTR) write_error(dl, output, errno);
     rc = -1;
   }
-  if (rc != 0) discard_temp(temp);
   if (e->timing) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
   free(temp);
   return rc;
@@ -268,25 +384,36 @@ static char *with_extension(const char *output, const char *ext) {
   return xasprintf("%.*s%s", (int)n, output, ext);
 }
 
-/* Writes lo in the formats asked for (0: by the extension of output). */
-static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, int formats,
-                         diag_list *dl) {
-  if (formats == 0)
-    formats = str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
-  if (formats == BRIEF_PDF) return write_pdf(e, lo, output, dl);
+/* The formats asked for, 0: by the extension of output (.ofd: OFD, else PDF). */
+static int resolve_formats(const char *output, int formats) {
+  if (formats) return formats;
+  return str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
+}
+
+/* Writes lo in the formats asked for; the PDF also fills parts (the
+ * booklet's page bodies) when parts is not NULL. */
+static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *output, const char *input,
+                               int formats, pdf_page_part *parts, diag_list *dl) {
+  formats = resolve_formats(output, formats);
+  if (formats == BRIEF_PDF) return write_pdf_parts(e, lo, output, input, parts, dl);
   if (formats == BRIEF_OFD) return write_ofd(e, lo, output, dl);
   char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
-  int rc = write_pdf(e, lo, pdf, dl);
+  int rc = write_pdf_parts(e, lo, pdf, input, parts, dl);
   if (rc == 0) rc = write_ofd(e, lo, ofd, dl);
   free(pdf);
   free(ofd);
   return rc;
 }
 
+static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, const char *input, int formats,
+                         diag_list *dl) {
+  return write_outputs_parts(e, lo, output, input, formats, NULL, dl);
+}
+
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
-  if (rc == 0) rc = write_outputs(e, &lo, job->output, job->formats, dl);
+  if (rc == 0) rc = write_outputs(e, &lo, job->output, job->input, job->formats, dl);
   laid_out_free(&lo);
   return rc;
 }
@@ -300,8 +427,10 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
   if (rc == 0) {
     char *creator = xasprintf("brief %s", BRIEF_VERSION);
     pdf_options opts = {creator, e->source_epoch, job_deadline(job, t0)};
+    size_t first_diag = dl->len;
     rc = pdf_write_memory(&lo, &opts, pdf, len, dl);
     if (rc == PDF_TIME_LIMIT) rc = BRIEF_TIME_LIMIT;
+    else if (rc != 0) explain_libharu_error(dl, first_diag, job->input);
     free(creator);
   }
   laid_out_free(&lo);
@@ -321,41 +450,329 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
   return rc;
 }
 
-/* The booklet's title is its file's name: out/汇编.pdf → 汇编. */
-static char *booklet_title(const char *path) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t n = strlen(base);
-  if (n > 4 && !strcmp(base + n - 4, ".pdf")) n -= 4;
-  return xstrndup(base, n);
-}
+/* ---- batch and booklet (batch.c drives these) ---------------------------- */
 
-int brief_batch(brief_engine *e, const brief_job *jobs, size_t n, const char *booklet, bool *failed,
-                diag_list *dl) {
-  laid_out book = {0};
-  if (booklet) book.title = booklet_title(booklet);
-  int nfailed = 0;
-  for (size_t i = 0; i < n; i++) {
-    laid_out lo;
-    failed[i] = lay_out_job(e, &jobs[i], &lo, dl) != 0 || write_outputs(e, &lo, jobs[i].output, jobs[i].formats, dl) != 0;
-    if (failed[i]) nfailed++;
-    else if (booklet) laid_out_append(&book, &lo); /* each brief is laid out once, for both */
-    laid_out_free(&lo);
+int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl) {
+  laid_out lo;
+  memset(facts, 0, sizeof *facts);
+  int rc = lay_out_job(e, job, &lo, dl);
+  want_parts &= (resolve_formats(job->output, job->formats) & BRIEF_PDF) != 0; /* the PDF booklet's page bodies */
+  pdf_page_part *parts = rc == 0 && want_parts ? xcalloc(lo.npages + 1, sizeof *parts) : NULL;
+  if (rc == 0) rc = write_outputs_parts(e, &lo, job->output, job->input, job->formats, parts, dl);
+  if (rc == 0) {
+    facts->entry.title = lo.title ? xstrdup(lo.title) : NULL;
+    facts->county = lo.subject ? xstrdup(lo.subject) : NULL;
+    facts->entry.npages = lo.npages;
+    facts->entry.page_w = lo.npages ? lo.pages[0].w : 0; /* a brief's pages share its paper */
+    facts->entry.page_h = lo.npages ? lo.pages[0].h : 0;
+    facts->entry.outline = lo.outline; /* moved */
+    facts->entry.noutline = lo.noutline;
+    lo.outline = NULL;
+    lo.noutline = 0;
+    facts->nfaces = lo.nfaces;
+    facts->face_cps = lo.face_cps;
+    facts->face_ncps = lo.face_ncps;
+    facts->face_codes = lo.face_codes;
+    facts->face_ncodes = lo.face_ncodes;
+    lo.face_cps = NULL;
+    lo.face_ncps = NULL;
+    lo.face_codes = NULL;
+    lo.face_ncodes = NULL;
+    lo.nfaces = 0;
+    facts->parts = parts;
+  } else {
+    free(parts);
   }
-  int rc = nfailed ? -1 : 0;
-  if (booklet) {
-    /* The booklet holds every brief that rendered; failures are reported. */
-    if (book.npages == 0 || write_outputs(e, &book, booklet, n ? jobs[0].formats : 0, dl) != 0) rc = -1;
-    laid_out_free(&book);
-  }
+  laid_out_free(&lo);
   return rc;
 }
+
+void brief_facts_free(brief_facts *f) {
+  free(f->entry.title);
+  free(f->county);
+  for (size_t i = 0; i < f->entry.noutline; i++) free(f->entry.outline[i].title);
+  free(f->entry.outline);
+  for (size_t i = 0; i < f->nfaces; i++) free(f->face_cps ? f->face_cps[i] : NULL);
+  free(f->face_cps);
+  free(f->face_ncps);
+  for (size_t i = 0; i < f->nfaces; i++) free(f->face_codes ? f->face_codes[i] : NULL);
+  free(f->face_codes);
+  free(f->face_ncodes);
+  if (f->parts)
+    for (size_t p = 0; p < f->entry.npages; p++) pdf_page_part_free(&f->parts[p]);
+  free(f->parts);
+  memset(f, 0, sizeof *f);
+}
+
+/* The booklet's Private Use code for a glyph of face id (the frame's own
+ * codes first, then the briefs' in booklet order: the same for any number
+ * of workers). */
+static uint16_t booklet_code(laid_out *book, const font_code *c, size_t id) {
+  for (size_t k = 0; k < book->face_ncodes[id]; k++)
+    if (book->face_codes[id][k].cp == c->cp && book->face_codes[id][k].gid == c->gid) return book->face_codes[id][k].code;
+  size_t n = book->face_ncodes[id];
+  uint32_t code = n ? book->face_codes[id][n - 1].code + 1u : 0xE000;
+  while (code <= 0xF8FF && font_face_has(book->faces[id], code)) code++;
+  book->face_codes[id] = xrealloc(book->face_codes[id], (n + 1) * sizeof *book->face_codes[id]);
+  book->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
+  book->face_ncodes[id] = n + 1;
+  return (uint16_t)code;
+}
+
+/* Each brief numbers its Private Use codes from U+E000: where the booklet
+ * gives a glyph another code, that brief's page bodies are re-encoded. */
+static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    brief_facts *f = facts[i];
+    for (size_t id = 0; id < f->nfaces && id < book->nfaces; id++) {
+      size_t m = f->face_ncodes ? f->face_ncodes[id] : 0;
+      if (!m) continue;
+      uint16_t *from = xcalloc(m + 1, sizeof *from), *to = xcalloc(m + 1, sizeof *to);
+      bool same = true;
+      for (size_t k = 0; k < m; k++) {
+        from[k] = f->face_codes[id][k].code;
+        to[k] = booklet_code(book, &f->face_codes[id][k], id);
+        same &= from[k] == to[k];
+      }
+      for (size_t p = 0; !same && f->parts && p < f->entry.npages; p++) pdf_part_recode(&f->parts[p], (int)id, from, to, m);
+      free(from);
+      free(to);
+    }
+  }
+}
+
+/* The PDF booklet: the frame's pages with the briefs' page bodies under them. */
+static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts *const *facts, const int *host,
+                             const int *host_page, const char *path, diag_list *dl) {
+  const pdf_page_part **parts = xcalloc(frame->npages + 1, sizeof *parts);
+  int rc = 0;
+  for (size_t p = 0; p < frame->npages && rc == 0; p++) {
+    if (host[p] < 0) continue;
+    if (!facts[host[p]]->parts) {
+      diag_error(dl, path, 0, 0, "the PDF booklet needs the briefs as PDF: drop --format ofd, or name the booklet .ofd");
+      rc = -1;
+    } else {
+      parts[p] = &facts[host[p]]->parts[host_page[p]];
+    }
+  }
+  char *temp = rc == 0 ? guarded_temp(path) : NULL;
+  if (rc == 0 && !temp) {
+    if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    rc = -1;
+  } else if (rc == 0) {
+    char *creator = xasprintf("brief %s", BRIEF_VERSION);
+    pdf_options opts = {creator, e->source_epoch, 0, path};
+    rc = pdf_write_booklet(frame, parts, &opts, temp, dl);
+    free(creator);
+    if (rc != 0) {
+      guarded_discard(temp);
+    } else if (guarded_commit(temp, path) != 0) {
+      if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+      rc = -1;
+    }
+  }
+  free(temp);
+  free(parts);
+  return rc;
+}
+
+/* A brief laid out again for the OFD booklet: its text runs re-encoded to
+ * the booklet's Private Use codes (booklet_code, the same as the PDF's). */
+static void recode_items(laid_out *book, laid_out *lo) {
+  for (size_t id = 0; id < lo->nfaces && id < book->nfaces; id++) {
+    size_t m = lo->face_ncodes ? lo->face_ncodes[id] : 0;
+    if (!m) continue;
+    uint16_t *to = xcalloc(m + 1, sizeof *to);
+    bool same = true;
+    for (size_t k = 0; k < m; k++) {
+      to[k] = booklet_code(book, &lo->face_codes[id][k], id);
+      same &= to[k] == lo->face_codes[id][k].code;
+    }
+    for (size_t p = 0; p < lo->npages && !same; p++)
+      for (size_t i = 0; i < lo->pages[p].len; i++) {
+        page_item *it = &lo->pages[p].items[i];
+        if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
+        strbuf sb = {0};
+        for (const char *q = it->text; *q;) {
+          uint32_t cp;
+          size_t len = utf8_decode(q, strlen(q), &cp);
+          if (!len) break;
+          q += len;
+          for (size_t k = 0; k < m; k++)
+            if (lo->face_codes[id][k].code == cp) {
+              cp = to[k];
+              break;
+            }
+          char buf[4];
+          sb_append(&sb, buf, utf8_encode(cp, buf));
+        }
+        free(it->text);
+        it->text = sb_take(&sb);
+      }
+    free(to);
+  }
+}
+
+/* Moves the items of brief page src under the frame page dst (the brief's
+ * own page number left out: the booklet prints its own); links within the
+ * brief point to its pages in the booklet (first: its first page, 0-based). */
+static void put_under(page_box *dst, page_box *src, int first) {
+  page_item *items = xcalloc(src->len + dst->len + 1, sizeof *items);
+  size_t k = 0;
+  for (size_t i = 0; i < src->len; i++) {
+    page_item it = src->items[i];
+    if (it.kind == IT_TEXT && it.folio) {
+      free(it.text);
+      continue;
+    }
+    if (it.kind == IT_LINK && it.dest > 0) it.dest += first;
+    items[k++] = it;
+  }
+  for (size_t i = 0; i < dst->len; i++) items[k++] = dst->items[i];
+  free(dst->items);
+  free(src->items);
+  dst->items = items;
+  dst->len = dst->cap = k;
+  src->items = NULL;
+  src->len = src->cap = 0;
+}
+
+/* The OFD booklet: the OFD writer takes laid-out pages, so each brief is
+ * laid out again here (parsing and layout are about 2 ms a brief) and its
+ * pages are put under the frame's. Unlike the PDF booklet this holds every
+ * page of the booklet in memory until it is written. */
+static int write_booklet_ofd(brief_engine *e, laid_out *frame, brief_facts *const *facts, size_t n,
+                             const int *host, const int *host_page, const char *path, diag_list *dl) {
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    laid_out lo;
+    diag_list quiet = {0}; /* its warnings were reported when it rendered */
+    if (!facts[i]->job || lay_out_job(e, facts[i]->job, &lo, &quiet) != 0) {
+      diag_error(dl, path, 0, 0, "cannot lay out %s again for the OFD booklet",
+                 facts[i]->job ? facts[i]->job->input : "a brief");
+      diag_clear(&quiet);
+      if (facts[i]->job) laid_out_free(&lo);
+      rc = -1;
+      break;
+    }
+    diag_clear(&quiet);
+    recode_items(frame, &lo);
+    int first = -1;
+    for (size_t p = 0; p < frame->npages; p++) {
+      if (host[p] != (int)i) continue;
+      if (first < 0) first = (int)p;
+      if ((size_t)host_page[p] < lo.npages) put_under(&frame->pages[p], &lo.pages[host_page[p]], first);
+    }
+    laid_out_free(&lo);
+  }
+  char *temp = rc == 0 ? guarded_temp(path) : NULL;
+  if (rc == 0 && !temp) {
+    if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+    rc = -1;
+  } else if (rc == 0) {
+    ofd_options opts = {BRIEF_VERSION, e->source_epoch};
+    rc = ofd_write(frame, &opts, temp, dl);
+    if (rc != 0) {
+      guarded_discard(temp);
+    } else if (guarded_commit(temp, path) != 0) {
+      if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
+      rc = -1;
+    }
+  }
+  free(temp);
+  return rc;
+}
+
+/* The booklet from the briefs' facts (in booklet order) and used[], the
+ * characters of every face the briefs print (65,536-bit maps by face id),
+ * in formats (0: by path's extension; both: path's .pdf and .ofd). */
+int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
+                        size_t n, uint8_t *const *used, const char *path, int formats, diag_list *dl) {
+  layout_spec spec;
+  if (layout_load(layout ? layout : "official", e->layouts_dir, &spec, dl) != 0) {
+    layout_spec_free(&spec);
+    return -1;
+  }
+  booklet_entry *entries = xcalloc(n + 1, sizeof *entries);
+  for (size_t i = 0; i < n; i++) entries[i] = facts[i]->entry;
+  laid_out frame;
+  int *host = NULL, *host_page = NULL;
+  int rc = layout_booklet(meta, entries, n, &spec, e->fonts, &frame, &host, &host_page, dl);
+  free(entries);
+  layout_spec_free(&spec);
+  if (rc == 0) { /* the frame's characters and every brief's, once per face */
+    for (size_t id = 0; id < frame.nfaces; id++) {
+      if (!used[id]) continue;
+      uint8_t bits[8192] = {0};
+      for (size_t k = 0; k < frame.face_ncps[id]; k++) bits[frame.face_cps[id][k] >> 3] |= (uint8_t)(1u << (frame.face_cps[id][k] & 7));
+      for (size_t b = 0; b < sizeof bits; b++) bits[b] |= used[id][b];
+      VEC(uint32_t) cps = {0};
+      for (uint32_t cp = 0; cp < 65536; cp++)
+        if (bits[cp >> 3] & (1u << (cp & 7))) VEC_PUSH(cps, cp);
+      free(frame.face_cps[id]);
+      frame.face_cps[id] = cps.items;
+      frame.face_ncps[id] = cps.len;
+    }
+    booklet_codes(&frame, facts, n);
+    formats = resolve_formats(path, formats);
+    char *pdf = formats == BRIEF_PDF ? xstrdup(path) : formats & BRIEF_PDF ? with_extension(path, ".pdf") : NULL;
+    char *ofd = formats == BRIEF_OFD ? xstrdup(path) : formats & BRIEF_OFD ? with_extension(path, ".ofd") : NULL;
+    if (pdf) rc = write_booklet_pdf(e, &frame, facts, host, host_page, pdf, dl);
+    if (rc == 0 && ofd) rc = write_booklet_ofd(e, &frame, facts, n, host, host_page, ofd, dl);
+    free(pdf);
+    free(ofd);
+  }
+  free(host);
+  free(host_page);
+  laid_out_free(&frame);
+  return rc;
+}
+
+typedef struct {
+  const char *output;
+  size_t index;
+} job_output;
+
+static int by_output(const void *a, const void *b) {
+  const job_output *x = a, *y = b;
+  int c = strcmp(x->output, y->output);
+  return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Two summaries with the same file name in different folders would write
+ * the same PDF, the second over the first: the second fails instead, and
+ * so does a brief named like the booklet. */
+void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bool *clash, diag_list *diags) {
+  job_output *order = xcalloc(n + 1, sizeof *order);
+  for (size_t i = 0; i < n; i++) order[i] = (job_output){jobs[i].output, i};
+  qsort(order, n, sizeof *order, by_output);
+  for (size_t k = 1; k < n; k++) {
+    if (strcmp(order[k - 1].output, order[k].output) != 0) continue;
+    const brief_job *first = &jobs[order[k - 1].index], *again = &jobs[order[k].index];
+    diag_error(&diags[order[k].index], again->input, 0, 0, "would write %s, as %s does; rename one of the two summaries",
+               again->output, first->input);
+    clash[order[k].index] = true;
+    order[k].index = order[k - 1].index; /* a third clashes with the first too */
+  }
+  for (size_t i = 0; booklet && i < n; i++)
+    if (!strcmp(jobs[i].output, booklet)) {
+      diag_error(&diags[i], jobs[i].input, 0, 0, "its PDF %s is also the booklet's name; choose another --booklet", booklet);
+      clash[i] = true;
+    }
+  free(order);
+}
+
+size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_count(e->fonts); }
+
+int brief_interrupted(void) { return signals_caught(); }
+
+void brief_handle_signals(void) { signals_install(); }
 
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;
   char *text = NULL;
   size_t len = 0;
-  int rc = document_parse(input, NULL, 0, NULL, &doc, &text, &len, dl);
+  int rc = document_parse(input, NULL, &doc, &text, &len, dl);
   if (rc == 0) { /* the title as the default layout prints it */
     normalize_rules rules = normalize_rules_default();
     normalize_document(&doc, text, len, &rules, NULL);

@@ -244,7 +244,7 @@ static enum MHD_Result handle_render(server *s, struct MHD_Connection *c, reques
   if (rq->has_figures && !temp) return send_error(c, 500, "cannot store the uploaded figures");
   char *beside = temp ? NULL : figures_beside(s);
   char *input = s->dir ? path_join(s->dir, name) : xstrdup(name);
-  brief_job job = {input, NULL, temp ? temp : beside, layout};
+  brief_job job = {.input = input, .figures = temp ? temp : beside, .layout = layout};
   job.text = rq->body.data ? rq->body.data : "";
   job.text_len = rq->body.len;
   job.image_root = s->dir ? s->dir : "";
@@ -304,7 +304,7 @@ static enum MHD_Result handle_booklet(server *s, struct MHD_Connection *c) {
   brief_job *jobs = xcalloc(names.len, sizeof *jobs);
   bool *failed = xcalloc(names.len, sizeof *failed);
   for (size_t i = 0; i < names.len; i++) {
-    jobs[i] = (brief_job){path_join(s->dir, names.items[i]), xasprintf("%s/%zu.pdf", work, i), figures, NULL};
+    jobs[i] = (brief_job){.input = path_join(s->dir, names.items[i]), .output = xasprintf("%s/%zu.pdf", work, i), .figures = figures};
     jobs[i].image_root = s->dir;
     jobs[i].layout_names_only = true;
     jobs[i].time_limit_ms = s->opts.time_limit_ms;

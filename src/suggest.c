@@ -49,18 +49,27 @@ static int by_distance(const void *a, const void *b) {
   return strcmp(x->name, y->name);
 }
 
-/* "a, b, c" sorted by closeness to wanted; caller frees. */
+static int by_name(const void *a, const void *b) {
+  return strcmp(((const candidate *)a)->name, ((const candidate *)b)->name);
+}
+
+/* "a, b, c" sorted by closeness to wanted; caller frees. Duplicates are
+ * dropped after sorting by name (comparing each with all was quadratic);
+ * the five closest are listed, then "and N more"
+ * (a sheet may hold 300 counties). */
+enum { CLOSEST_SHOWN = 5 };
+
 char *closest_names(const char *wanted, const char **names, size_t n) {
   candidate *c = xcalloc(n + 1, sizeof *c);
+  for (size_t i = 0; i < n; i++) c[i].name = names[i];
+  qsort(c, n, sizeof *c, by_name);
   size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    bool dup = false;
-    for (size_t j = 0; j < k; j++) dup |= !strcmp(c[j].name, names[i]);
-    if (!dup) c[k++] = (candidate){names[i], edit_distance(wanted, names[i])};
-  }
+  for (size_t i = 0; i < n; i++)
+    if (k == 0 || strcmp(c[k - 1].name, c[i].name) != 0) c[k++] = (candidate){c[i].name, edit_distance(wanted, c[i].name)};
   qsort(c, k, sizeof *c, by_distance);
   strbuf sb = {0};
-  for (size_t i = 0; i < k; i++) sb_printf(&sb, "%s%s", i ? ", " : "", c[i].name);
+  for (size_t i = 0; i < k && i < CLOSEST_SHOWN; i++) sb_printf(&sb, "%s%s", i ? ", " : "", c[i].name);
+  if (k > CLOSEST_SHOWN) sb_printf(&sb, " and %zu more", k - CLOSEST_SHOWN);
   free(c);
   return sb_take(&sb);
 }

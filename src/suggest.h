@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 /* "a, b, c": names without duplicates, closest to wanted (edit distance
- * in characters) first; caller frees. */
+ * in characters) first, the five closest then "and N more"; caller frees. */
 char *closest_names(const char *wanted, const char **names, size_t n);
 
 #endif

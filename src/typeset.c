@@ -73,12 +73,14 @@ typedef struct {
 typedef VEC(tchar) tchar_list;
 
 static void missing_glyph(layout_ctx *c, const span *s, int offset, uint32_t cp, const font_chain *ch) {
+  int line, col; /* exact in the source, after any markup or placeholder before it */
+  span_source(s, offset, &line, &col);
   char buf[5] = {0};
   utf8_encode(cp, buf);
   strbuf fams = {0};
   for (size_t i = 0; ch && i < ch->len; i++)
     sb_printf(&fams, "%s%s", i ? ", " : "", font_face_family(ch->faces[i]));
-  diag_error(c->dl, c->doc->file, s->line, s->col + offset,
+  diag_error(c->dl, c->doc->file, line, col,
                "no font has '%s' (U+%04X): font role '%s' tried %s; put a font file that has it in "
                "fonts/ and add its family to that role in fonts/fontmap.yaml",
                buf, cp, ch ? ch->role : "?", fams.len ? fams.data : "no installed font");
@@ -119,11 +121,13 @@ static void push_chars(layout_ctx *c, const span *s, role_id role, bool bold, do
   bool base_fake;
   const font_chain *base = role_chain(c, role, bold, &base_fake);
   int offset = 0;
+  size_t left = strlen(s->text); /* once: a strlen per character was quadratic */
   for (const char *p = s->text; *p;) {
     uint32_t cp;
-    size_t n = utf8_decode(p, strlen(p), &cp);
+    size_t n = utf8_decode(p, left, &cp);
     if (n == 0) break; /* input was validated; stop rather than misread */
     p += n;
+    left -= n;
     offset++;
     if (cp == '\t') cp = ' ';
     if (cp < 0x20 || cp == 0x7F || cp == 0xFEFF || cp == 0x200B) continue;
@@ -317,21 +321,21 @@ static void emit_text_run(text_line *tl, const tchar *t, size_t from, size_t to,
   VEC_PUSH(tl->items, it);
 }
 
-/* Strikethrough rules and link areas over runs of one line. */
-static void emit_decorations(text_line *tl, const tchar *t, const double *xs, size_t s, size_t e,
+/* Strikethrough rules and link areas over runs of one line (xs[i - s] is item i's x). */
+static void emit_decorations(text_line *tl, const tchar *t, const double *line_xs, size_t s, size_t e,
                              double baseline) {
   for (size_t i = s; i < e;) {
     size_t j = i + 1;
     if (t[i].strike) {
       while (j < e && t[j].strike) j++;
       double y = baseline - t[i].size * 0.32;
-      page_item it = {.kind = IT_LINE, .x = xs[i], .y = y, .w = xs[j - 1] + t[j - 1].cell - xs[i],
+      page_item it = {.kind = IT_LINE, .x = line_xs[i - s], .y = y, .w = line_xs[j - 1 - s] + t[j - 1].cell - line_xs[i - s],
                       .h = 0, .line_width = t[i].size * 0.06, .color = t[i].color};
       VEC_PUSH(tl->items, it);
     } else if (t[i].url) {
       while (j < e && t[j].url == t[i].url) j++;
-      page_item it = {.kind = IT_LINK, .x = xs[i], .y = baseline - t[i].size * EM_ASCENT,
-                      .w = xs[j - 1] + t[j - 1].cell - xs[i], .h = t[i].size, .url = xstrdup(t[i].url)};
+      page_item it = {.kind = IT_LINK, .x = line_xs[i - s], .y = baseline - t[i].size * EM_ASCENT,
+                      .w = line_xs[j - 1 - s] + t[j - 1].cell - line_xs[i - s], .h = t[i].size, .url = xstrdup(t[i].url)};
       VEC_PUSH(tl->items, it);
     }
     i = j;
@@ -355,19 +359,20 @@ static void emit_line(layout_ctx *c, const text_frame *f, const tchar *t, const 
   if (f->align == ALIGN_CENTER) x += (measure - line->width) / 2;
   if (f->align == ALIGN_RIGHT) x += measure - line->width;
   size_t s = line->start, e = line->end;
-  double *xs = xcalloc(e + 1, sizeof *xs); /* indexed like items */
+  double *xs = xcalloc(e - s + 1, sizeof *xs); /* xs[i - s] for item i: the line's, not the paragraph's */
   for (size_t i = s; i < e; i++) {
-    xs[i] = x;
+    xs[i - s] = x;
     x += items[i].adv + extra[i];
   }
-  xs[e] = x;
+  xs[e - s] = x;
   size_t from = s;
   for (size_t i = s; i < e; i++) {
     double sp_i = items[i].adv + extra[i] - t[i].glyph;
     double sp_next = i + 1 < e ? items[i + 1].adv + extra[i + 1] - t[i + 1].glyph : 0;
     if (i + 1 < e && same_run(&t[i], &t[i + 1], sp_i, sp_next)) continue;
     /* A glyph placed inside a wider cell (a narrow quote) is a run of its own. */
-    emit_text_run(tl, t, from, i + 1, xs[from] + t[from].xoff, xs[i + 1] - xs[from] - t[from].xoff, baseline, from == i && t[i].xoff ? 0 : sp_i);
+    emit_text_run(tl, t, from, i + 1, xs[from - s] + t[from].xoff, xs[i + 1 - s] - xs[from - s] - t[from].xoff, baseline,
+                  from == i && t[i].xoff ? 0 : sp_i);
     /* A compressed mark overlaps the next glyph's box, a narrow opening quote
      * leaves a gap before its ink: extractors would split the word there. */
     if (i + 1 < e && (sp_i < -0.15 * t[i].size || t[i + 1].xoff > 0.1 * t[i + 1].size))
@@ -389,7 +394,7 @@ static void set_text_breaking(layout_ctx *c, const span_list *spans, const text_
   double size = f->size > 0 ? f->size : c->spec->roles[f->role].size;
   VEC(size_t) forced = {0};
   if (f->prefix) {
-    span pre = {SPAN_TEXT, 0, (char *)f->prefix, NULL, 0, 0};
+    span pre = {SPAN_TEXT, 0, (char *)f->prefix, NULL, 0, 0, NULL, 0};
     push_chars(c, &pre, f->role, f->force_bold || c->spec->roles[f->role].bold, size, &chars);
   }
   for (size_t i = 0; i < spans->len; i++) {

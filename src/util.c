@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,12 @@ void *xrealloc(void *p, size_t n) {
   void *q = realloc(p, n ? n : 1);
   if (!q) out_of_memory();
   return q;
+}
+
+size_t xmul(size_t count, size_t size) {
+  size_t n;
+  if (__builtin_mul_overflow(count, size, &n)) out_of_memory();
+  return n;
 }
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
@@ -60,9 +67,10 @@ char *xasprintf(const char *fmt, ...) {
 }
 
 static void sb_reserve(strbuf *sb, size_t extra) {
+  if (extra >= SIZE_MAX - sb->len) out_of_memory();
   if (sb->len + extra + 1 <= sb->cap) return;
   size_t cap = sb->cap ? sb->cap : 64;
-  while (cap < sb->len + extra + 1) cap *= 2;
+  while (cap < sb->len + extra + 1) cap = xmul(cap, 2);
   sb->data = xrealloc(sb->data, cap);
   sb->cap = cap;
 }
@@ -117,26 +125,28 @@ char *read_file(const char *path, size_t *len) {
   return sb_take(&sb);
 }
 
+/* Created with mode 0666 so that the umask applies, as for any new file
+ * (mkstemp's 0600 would need a chmod that ignores the umask). */
 char *temp_beside(const char *path) {
-  char *tmp = xasprintf("%s.tmp-XXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
+  for (int attempt = 0; attempt < 1000; attempt++) {
+    char *tmp = xasprintf("%s.tmp-%ld-%d", path, (long)getpid(), attempt);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      close(fd);
+      return tmp;
+    }
     free(tmp);
-    return NULL;
+    if (errno != EEXIST) return NULL;
   }
-  fchmod(fd, 0644);
-  close(fd);
-  return tmp;
+  return NULL;
 }
 
-int commit_temp(const char *temp, const char *path) { return rename(temp, path); }
-
-int write_file_synced(const char *path, const char *data, size_t len) {
-  int fd = open(path, O_WRONLY | O_TRUNC | O_CREAT | O_CLOEXEC, 0644);
+int write_file_durably(const char *path, const void *data, size_t len) {
+  int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) return -1;
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = write(fd, data + done, len - done);
+  const char *p = data;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       int e = n < 0 ? errno : EIO;
@@ -144,7 +154,8 @@ int write_file_synced(const char *path, const char *data, size_t len) {
       errno = e;
       return -1;
     }
-    done += (size_t)n;
+    p += n;
+    len -= (size_t)n;
   }
   if (fsync(fd) != 0) {
     int e = errno;
@@ -153,6 +164,18 @@ int write_file_synced(const char *path, const char *data, size_t len) {
     return -1;
   }
   return close(fd);
+}
+
+/* The rename is made durable too: the folder is synced after it. */
+int commit_temp(const char *temp, const char *path) {
+  if (rename(temp, path) != 0) return -1;
+  char *dir = path_dirname(path);
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  free(dir);
+  if (fd < 0) return 0;
+  int rc = fsync(fd) != 0 && errno != EINVAL ? -1 : 0; /* some file systems cannot sync a folder */
+  close(fd);
+  return rc;
 }
 
 void discard_temp(const char *temp) { unlink(temp); }

@@ -10,6 +10,8 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t n);
 void *xrealloc(void *p, size_t n);
+/* count * size, aborting as out of memory when it overflows size_t. */
+size_t xmul(size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -32,8 +34,8 @@ void sb_free(strbuf *sb);
 #define VEC_GROW(v)                                                       \
   do {                                                                    \
     if ((v).len == (v).cap) {                                             \
-      (v).cap = (v).cap ? (v).cap * 2 : 8;                                \
-      (v).items = xrealloc((v).items, (v).cap * sizeof *(v).items);       \
+      (v).cap = (v).cap ? xmul((v).cap, 2) : 8;                           \
+      (v).items = xrealloc((v).items, xmul((v).cap, sizeof *(v).items));  \
     }                                                                     \
   } while (0)
 #define VEC_PUSH(v, x)                                                    \
@@ -50,9 +52,9 @@ char *read_file(const char *path, size_t *len);
  * over path only when complete, or removed. */
 char *temp_beside(const char *path); /* creates it; NULL (errno set) on failure */
 int commit_temp(const char *temp, const char *path); /* rename; 0 or -1 */
-/* Writes len bytes to path (truncated) with checked writes, fsync and a
- * checked close: 0 when the bytes are on the disk, else -1 with errno. */
-int write_file_synced(const char *path, const char *data, size_t len);
+/* Writes data over the existing file path with checked writes, fsync and a
+ * checked close: 0, or -1 with errno set (ENOSPC on a full disk). */
+int write_file_durably(const char *path, const void *data, size_t len);
 void discard_temp(const char *temp);
 
 bool str_ends_with(const char *s, const char *suffix);

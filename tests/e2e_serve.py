@@ -341,10 +341,13 @@ def test_limits(tmp):
     and a client that never finishes its request holds only its connection."""
     d = os.path.join(tmp, "limits")
     os.mkdir(d)
-    s = Server(d, "--time-limit", "400", "--jobs", "2")  # the huge render takes ~0.9 s, the small one ~50 ms
+    s = Server(d, "--time-limit", "700", "--jobs", "2")  # the huge render takes ~1.4 s on a quiet machine, a small one ~50 ms
     s.dir = d
     try:
-        huge = ("# 大文档\n\n" + "全面建成小康社会，难点在农村，关键在农村基层党组织。\n\n" * 25000).encode()
+        # three tables of 9,000 rows (under the 2 MB body and 10,000-row limits): about 1.4 s to render
+        table = "| 甲 | 乙 | 金额 | 备注 |\n|---|---|---|---|\n" + "".join(
+            "| 甲%d | 乙 | 1,234.5 | 备注文字较长的一栏内容 |\n" % i for i in range(9000))
+        huge = ("# 大文档\n\n" + "\n".join([table] * 3)).encode()
         slow = socket.create_connection((s.host, s.port))
         slow.sendall(b"POST /render HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n# half")
         result = {}

@@ -54,6 +54,115 @@ def bbox_lines(pdf, first=None):
     return pages
 
 
+def figures_values(csv_path, county):
+    """{indicator: {year: printed value}} from the CSV, read here with
+    Python's csv module (independent of brief's reader)."""
+    import csv
+    with open(csv_path, encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    year_col = next((i for i, h in enumerate(head) if i > 0 and h.strip() in ("年份", "year")), None)
+    values = {}
+    for i, h in enumerate(head[1:], 1):
+        if i == year_col:
+            continue
+        m = re.fullmatch(r"(.*?)\s*[(（](.*)[)）]", h.strip())
+        name, unit = (m.group(1), m.group(2)) if m else (h.strip(), "")
+        cells = [r[i].strip() for r in rows[1:] if r and r[0].strip() == county and i < len(r)]
+        text = any(c and not re.fullmatch(r"[-+]?[\d,]*\.?\d+", c) for c in cells)
+        per_year = values.setdefault(name, {})
+        for r in rows[1:]:
+            if r and r[0].strip() == county:
+                year = int(r[year_col]) if year_col is not None else 0
+                cell = r[i].strip() if i < len(r) else ""
+                per_year[year] = cell + ("" if text else unit) if cell else "—"
+    return values
+
+
+def source_segments(md, figures=FIGURES):
+    """The text a summary prints, from its Markdown source with the markup
+    stripped here (an oracle independent of brief's parser): segments of
+    whitespace-free text, split where the PDF shows text not in the source
+    (charts, figures tables, images)."""
+    text = open(md, encoding="utf-8").read()
+    meta = {}
+    if text.startswith("---\n"):
+        end = text.index("\n---\n", 4)
+        for line in text[4:end].splitlines():
+            m = re.match(r"(\w+):\s*(.*)", line)
+            if m:
+                meta[m.group(1)] = m.group(2).strip()
+        text = text[end + 5:]
+    values = figures_values(figures, meta.get("county", "")) if meta.get("county") else {}
+
+    def placeholder(m):
+        name, _, year = m.group(1).partition("@")
+        per_year = values.get(name.strip(), {})
+        if year:
+            return per_year.get(int(year), "—")
+        filled = [y for y in sorted(per_year) if per_year[y] != "—"]
+        return per_year[filled[-1]] if filled else "—"
+
+    def inline(t):
+        t = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", t)            # images: no text
+        t = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", t)          # links: their text
+        t = re.sub(r"<[^>]+>", "", t)                          # inline HTML
+        parts = re.split(r"(`[^`]*`)", t)                      # code spans keep their stars
+        t = "".join(p[1:-1] if p.startswith("`") else re.sub(r"\\([*_])|\*+|~~", lambda m: m.group(1) or "", p)
+                    for p in parts)
+        t = re.sub(r"\{\{([^}]*)\}\}", placeholder, t)
+        return re.sub(r"\\$", "", t)
+
+    segments, current = [], []
+    if "title" in meta:
+        segments.append([meta["title"]] + ([meta["subtitle"]] if "subtitle" in meta else []))
+    lines, i = text.splitlines(), 0
+    while i < len(lines):
+        line = lines[i]
+        fence = re.match(r"```(\w*)", line)
+        if fence:
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("```"):
+                j += 1
+            if fence.group(1) in ("chart", "figures"):
+                segments.append(current)
+                current = []
+            else:
+                current += lines[i + 1:j]
+            i = j + 1
+            continue
+        if re.match(r"\s*!\[", line):
+            segments.append(current)
+            current = []
+        elif line.startswith("<") or re.fullmatch(r"\s*(-{3,}|\|?[\s:|-]+\|[\s:|-]*)", line):
+            pass                                               # HTML blocks, rules, table separators
+        elif line.startswith("|"):
+            current.append("".join(inline(c.strip()) for c in line.strip().strip("|").split("|")))
+        else:
+            line = re.sub(r"^\s*(#+\s+|>\s*|[-*+]\s+)", "", line)  # headings, quotes, bullets
+            current.append(inline(line))
+        i += 1
+    segments.append(current)
+    return [re.sub(r"\s", "", "".join(seg)) for seg in segments if re.sub(r"\s", "", "".join(seg))]
+
+
+def check_source_text(md, pdf, figures=FIGURES):
+    """The PDF's text against the Markdown source itself: every segment of
+    source text comes back whole, in order, once (a dropped, duplicated or
+    reordered line fails), independently of `brief text`."""
+    raw = run("pdftotext", "-raw", pdf, "-").stdout
+    raw = "\n".join(l for l in raw.splitlines()
+                    if not re.fullmatch(r"— ?\d+ ?—|\d+ / \d+|.* · .*", l.strip()))
+    flat = re.sub(r"[\s•○■]", "", raw)  # list bullets are drawn, not written
+    pos = 0
+    for seg in source_segments(md, figures):
+        i = flat.find(seg, pos)
+        if not check(i >= 0, f"{pdf}: source text missing, changed or out of order from: {seg[:60]}"):
+            return
+        check(flat.find(seg, i + len(seg)) < 0 or len(seg) < 8, f"{pdf}: source text printed twice: {seg[:60]}")
+        pos = i + len(seg)
+
+
 def check_text(md, pdf, layout):
     """Every block of the source text comes back, in order; no space is
     inserted between or next to Chinese characters."""
@@ -126,6 +235,7 @@ def test_example(md, layout, tmp):
     check(fonts_ok(pdf), f"{pdf}: every font embedded, subset, with ToUnicode")
     check(run("qpdf", "--check", pdf).returncode == 0, f"{pdf}: qpdf --check")
     check_text(md, pdf, layout)
+    check_source_text(md, pdf)
     check_line_rules(pdf, md, layout)
     again = pdf + ".again.pdf"
     render(md, again, "--layout", layout)
@@ -365,7 +475,8 @@ def test_batch_and_booklet(tmp):
         pdf = os.path.join(out, os.path.splitext(os.path.basename(md))[0] + ".pdf")
         if os.path.exists(pdf):
             counts.append(int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1)))
-    expected = sum(c + c % 2 for c in counts[:-1]) + counts[-1]
+    # a cover and its blank back, a page of 目录 and its blank back, then the briefs from odd pages
+    expected = 4 + sum(c + c % 2 for c in counts)
     got = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", book).stdout).group(1)) if os.path.exists(book) else 0
     check(got == expected, f"booklet pages {got}, expected {expected} (every brief starts on an odd page)")
     check(fonts_ok(book) and run("qpdf", "--check", book).returncode == 0, "booklet fonts and structure")
@@ -389,6 +500,7 @@ def test_features(tmp):
     check(re.search(r"features\.md:\d+:1: warning: raw HTML block is not rendered", r.stderr) is not None, "raw HTML warning")
     check(fonts_ok(pdf) and run("qpdf", "--check", pdf).returncode == 0, "features fonts and structure")
     check_text(md, pdf, "official")
+    check_source_text(md, pdf)
     check_line_rules(pdf, md, "official")
     images = run("pdfimages", "-list", pdf).stdout.splitlines()[2:]
     check(len(images) == 2, f"two images embedded (PNG and JPEG): {len(images)}")

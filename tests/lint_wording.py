@@ -6,7 +6,8 @@ is a code fact, in tests/data/c_literals.txt: 字号 names, numerals, date
 formats, and the input's own vocabulary (column and label names a user
 writes). Words a page prints come from the layout files. The words moved
 out of C must not come back, and every listed literal must still exist.
-Also: libharu's private headers are included by src/hpdf_compat.c only.
+Also: libharu's private headers are included by src/hpdf_compat.c only,
+and src/render.c (the driver) edits no document model.
 
 Called like e2e_test.py: lint_wording.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, sys
@@ -63,6 +64,16 @@ def main():
             if m and m.group(1) != "hpdf_compat.h":
                 check(os.path.basename(path) == "hpdf_compat.c",
                       f"src/{os.path.basename(path)}:{n}: includes libharu's private {m.group(1)}; only hpdf_compat.c may")
+    # The driver edits no model (issue 14): render.c writes no field of a
+    # document or block and moves no blocks; it calls the stages (parse,
+    # normalise, bind, lay out), which do.
+    code = open(os.path.join(ROOT, "src", "render.c"), encoding="utf-8").read()
+    code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)
+    edits = re.findall(r"\b(?:doc|b|blk)(?:->|\.)(?:meta\.|items\[[^]]*\]\.)?\w+(?:\[[^]]*\])?\s*(?:[-+*/]?=(?!=)|\+\+|--)",
+                       code) + re.findall(r"memmove\s*\([^;]*(?:doc|items)", code)
+    check(not edits, f"src/render.c edits the document model: {edits[:3]}")
+    check(re.search(r"document_parse\(", code) and re.search(r"figures_bind\(", code),
+          "render.c calls the parse and binding stages (the check above looks at the right file)")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

@@ -7,9 +7,14 @@ Chinese shares with English must not change English either."""
 import json, os, re, subprocess, sys
 
 dump, root = sys.argv[1], sys.argv[2]
-module = os.path.join(root, "build", "npm", "node_modules", "commonmark-spec")
+# The npm folder of the build (argument 3, from CMake: BUILD/npm), else the
+# source tree's build/npm: an out-of-tree build finds it too.
+places = ([sys.argv[3]] if len(sys.argv) > 3 else []) + [os.path.join(root, "build", "npm")]
+modules = [os.path.join(p, "node_modules", "commonmark-spec") for p in places]
+module = next((m for m in modules if os.path.exists(m)), modules[0])
 if not os.path.exists(module):
-    print(f"missing {module}: run scripts/install-deps.sh (npm install commonmark-spec)")
+    print(f"missing {' and '.join(modules)}: run scripts/install-deps.sh (npm install commonmark-spec; "
+          f"BUILD_DIR=your-build-dir for an out-of-tree build)")
     print("0 passed, 1 failed")
     sys.exit(1)
 script = f"console.log(JSON.stringify(require({json.dumps(module)}).tests))"

@@ -31,7 +31,7 @@ static int lay_out_file(const char *md, const char *layout, font_lib *fonts, lai
   memset(lo, 0, sizeof *lo);
   char *source;
   size_t source_len;
-  int rc = document_parse(path, NULL, 0, NULL, &doc, &source, &source_len, &dl);
+  int rc = document_parse(path, NULL, &doc, &source, &source_len, &dl);
   free(source);
   document_take_title(&doc);
   figures *f = rc == 0 ? figures_load(csv, &dl) : NULL;
@@ -153,7 +153,7 @@ static void test_booklet(font_lib *fonts) {
  * close, a full disk is an error naming the file, not a short PDF. */
 static void test_full_disk(font_lib *fonts) {
   errno = 0;
-  CHECK(write_file_synced("/dev/full", "%PDF", 4) != 0 && errno == ENOSPC);
+  CHECK(write_file_durably("/dev/full", "%PDF", 4) != 0 && errno == ENOSPC);
   laid_out lo;
   CHECK(lay_out_file("陇西县.md", "official", fonts, &lo) == 0);
   pdf_options opts = {.creator = "brief test", .source_epoch = 0};

@@ -54,10 +54,9 @@ static void test_justified_lines_fill_the_measure(void) {
   CHECK(lines.len >= 4);
   for (size_t i = 0; i + 1 < lines.len; i++) {
     double w = 0;
-    for (size_t k = lines.items[i].start; k < lines.items[i].end; k++)
-      w += items[k].adv + (k + 1 < lines.items[i].end ? extra[k] : 0);
-    w += extra[lines.items[i].end - 1] * 0; /* nothing after the last item */
-    CHECK_NEAR(w, 12, 1e-6);
+    for (size_t k = lines.items[i].start; k < lines.items[i].end; k++) w += items[k].adv + extra[k];
+    CHECK_NEAR(extra[lines.items[i].end - 1], 0, 1e-9); /* nothing is added after the last item */
+    CHECK_NEAR(w, 12, 1e-6); /* the justified line, every gap counted, fills the measure */
   }
   VEC_FREE(lines);
 }

@@ -3,6 +3,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <hpdf.h>
+#include <hpdf_fontdef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,12 +68,41 @@ int main(void) {
     distinct += !seen;
   }
   CHECK(mapped == distinct); /* the subset maps exactly the characters asked for */
+  /* The subset keeps .notdef one em wide: glyph 0's advance is unitsPerEm. */
+  CHECK(FT_Load_Glyph(face, 0, FT_LOAD_NO_SCALE) == 0 && face->units_per_EM > 0 &&
+        face->glyph->metrics.horiAdvance == face->units_per_EM);
   FT_Done_Face(face);
   FT_Done_FreeType(ft);
+  if (def) HPDF_FontDef_Free(def); /* HPDF_GetTTFontDefFromFile hands the definition to the caller */
   HPDF_Free(pdf);
 
-  /* The subset keeps .notdef one em wide (/DW 1000) and is valid TrueType. */
-  CHECK(memcmp(data, "\0\1\0\0", 4) == 0);
+  /* So libharu writes /DW 1000 (the default width, from glyph 0) into the
+   * CID font of a PDF that uses it, and /W lists only the exceptions. */
+  CHECK(memcmp(data, "\0\1\0\0", 4) == 0); /* TrueType outlines */
+  HPDF_Doc doc = HPDF_New(NULL, NULL);
+  HPDF_UseUTFEncodings(doc);
+  const char *name = HPDF_LoadTTFontFromFile(doc, path, HPDF_TRUE);
+  HPDF_Font font = name ? HPDF_GetFont(doc, name, "UTF-8") : NULL;
+  HPDF_Page page = HPDF_AddPage(doc);
+  CHECK(font != NULL);
+  if (font) {
+    HPDF_Page_BeginText(page);
+    HPDF_Page_SetFontAndSize(page, font, 12);
+    HPDF_Page_ShowText(page, "全面建成小康社会");
+    HPDF_Page_EndText(page);
+  }
+  char pdf_path[] = "/tmp/brief-dw-XXXXXX";
+  int pfd = mkstemp(pdf_path);
+  close(pfd);
+  CHECK(HPDF_SaveToFile(doc, pdf_path) == HPDF_OK); /* uncompressed: the dictionaries are plain text */
+  HPDF_Free(doc);
+  size_t pdf_len = 0;
+  char *pdf_bytes = read_file(pdf_path, &pdf_len);
+  const char *dw = pdf_bytes ? strstr(pdf_bytes, "/DW ") : NULL;
+  CHECK(dw != NULL && strncmp(dw, "/DW 1000", 8) == 0 && (dw[8] < '0' || dw[8] > '9'));
+  if (dw) printf("CID font default width: %.8s\n", dw);
+  free(pdf_bytes);
+  unlink(pdf_path);
   unlink(path);
   free(data);
   VEC_FREE(cps);

@@ -1,12 +1,15 @@
 /* libFuzzer target: parse and lay out arbitrary Markdown with the official
  * layout and the real fonts (loaded once). Characters no font has are
- * errors, not crashes. Set BRIEF_DATA to the source tree. */
+ * errors, not crashes. The input checks run first, as in the pipeline;
+ * every laid-out document must pass laid_out_check and give its text.
+ * Set BRIEF_DATA to the source tree. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fonts.h"
+#include "input.h"
 #include "layout.h"
 #include "linebreaker.h"
 #include "markdown.h"
@@ -33,14 +36,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static int ready = -2;
   if (ready == -2) ready = setup();
   if (ready != 0) abort();
-  const char *text = (const char *)data;
-  if (utf8_invalid_offset(text, size) >= 0 || memchr(text, 0, size)) return 0;
+  diag_list dl = {0};
+  input_options io = {false, true, false};
+  size_t len = size;
+  char *text = input_check_text("fuzz.md", xstrndup((const char *)data, size), &len, &io, &dl);
+  if (!text) {
+    diag_clear(&dl);
+    return 0;
+  }
   document doc = {0};
   doc.file = xstrdup("fuzz.md");
   doc.dir = xstrdup("/nonexistent");
-  diag_list dl = {0};
   markdown_options opts = {.cjk_emphasis = true};
-  markdown_parse(text, size, 0, &opts, &doc, &dl);
+  if (markdown_parse(text, len, 0, &opts, &doc, &dl) != 0 || input_check_document(&doc, &io, &dl) != 0) {
+    free(text);
+    document_free(&doc);
+    diag_clear(&dl);
+    return 0;
+  }
+  free(text);
   laid_out lo;
   if (layout_document(&doc, &spec, fonts, &lo, &dl) == 0) {
     char *why;

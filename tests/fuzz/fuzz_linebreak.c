@@ -1,6 +1,6 @@
 /* libFuzzer target: the line breaker on arbitrary text and widths. Checks
  * that lines cover every item once, in order, and never break the clreq
- * prohibition rules where another break was possible. */
+ * prohibition rules where another break was possible (the checks below). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +28,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     next = lines.items[l].end;
   }
   if (n && next > n) abort();
+  /* The breaks between lines, checked against the clreq rules written out
+   * here (not through lb_clreq_allows): a break at an opportunity keeps
+   * every rule; a break elsewhere (an overlong run) only when the line had
+   * no opportunity at all. */
+  for (size_t l = 0; l + 1 < lines.len; l++) {
+    size_t start = lines.items[l].start, b = lines.items[l + 1].start;
+    if (b == 0 || b >= n || b <= start) abort();
+    uint32_t before = items[b - 1].cp, after = items[b].cp;
+    if (items[b - 1].brk == LB_MUST) continue;
+    if (items[b - 1].brk == LB_ALLOW) {
+      if (cannot_start_line(after) || cannot_end_line(before)) abort();     /* 行首/行尾禁则 */
+      if (is_inseparable(before) && is_inseparable(after)) abort();         /* —— …… unsplit */
+      if (is_digit(before) && (is_cjk_ideograph(after) || after == '%' || after == 0xFF05)) abort(); /* 13.8% */
+      continue;
+    }
+    for (size_t k = start; k + 1 < b; k++)
+      if (items[k].brk != LB_NO) abort(); /* broke at a prohibited place though an opportunity existed */
+  }
   VEC_FREE(lines);
   free(items);
   free(extra);

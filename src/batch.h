@@ -1,0 +1,41 @@
+/* brief batch: the briefs of a folder rendered by worker processes, with a
+ * progress display and the meeting booklet. Internal to the engine: render.c
+ * renders one brief and writes the booklet, batch.c runs the workers. */
+#ifndef BRIEF_BATCH_H
+#define BRIEF_BATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "brief.h"
+#include "booklet.h"
+#include "pdf.h"
+
+/* What the booklet needs of one rendered brief. */
+typedef struct {
+  booklet_entry entry;   /* title, page count, headings */
+  char *county;
+  uint32_t **face_cps;   /* the characters of each face (by face id) */
+  size_t *face_ncps, nfaces;
+  font_code **face_codes; /* the glyphs it prints under Private Use codes, by face id */
+  size_t *face_ncodes;
+  pdf_page_part *parts;  /* entry.npages page bodies, or NULL */
+  const brief_job *job;  /* the job it came from (set by the batch, never sent by a worker) */
+} brief_facts;
+
+/* brief_render, also filling facts (with page bodies when want_parts). */
+int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl);
+void brief_facts_free(brief_facts *f);
+size_t brief_engine_face_count(const brief_engine *e);
+/* Two summaries with the same file name in different folders would write
+ * the same PDF: clash[i] is set for the second (and for a brief named like
+ * the booklet), with an error in diags[i]. */
+void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bool *clash, diag_list *diags);
+/* Reads a figures file once for every brief that names it (before forking). */
+void brief_engine_cache_figures(brief_engine *e, const char *path);
+/* Writes the booklet of facts[0..n) (booklet order) at path, atomically,
+ * in formats (BRIEF_PDF | BRIEF_OFD; 0: by path's extension). */
+int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
+                        size_t n, uint8_t *const *used, const char *path, int formats, diag_list *dl);
+
+#endif

@@ -1,0 +1,23 @@
+/* libFuzzer target: layout files (the YAML of layouts/NAME.yaml): the YAML,
+ * every key and value checked or reported, then the page-number, header,
+ * footer and masthead templates expanded. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "frontmatter.h"
+#include "layoutspec.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  diag_list dl = {0};
+  layout_spec spec;
+  if (layout_parse_text((const char *)data, size, "fuzz.yaml", &spec, &dl) == 0) {
+    doc_meta meta = {0};
+    const char *templates[] = {spec.page_number_format, spec.header, spec.footer, spec.masthead_issue};
+    for (size_t i = 0; i < sizeof templates / sizeof *templates; i++)
+      if (templates[i]) free(layout_expand(templates[i], &meta, 3, 12));
+  }
+  layout_spec_free(&spec);
+  diag_clear(&dl);
+  return 0;
+}

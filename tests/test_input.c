@@ -1,0 +1,105 @@
+/* Unit tests of the input checks (input.h): paths kept inside a folder,
+ * encodings, control characters, manual breaks, long links. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "input.h"
+#include "util.h"
+
+static void test_paths(void) {
+  char dir[] = "/tmp/brief-test-input-XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  char *job = xasprintf("%s/job", dir), *img = xasprintf("%s/job/图.png", dir), *sub = xasprintf("%s/job/sub", dir);
+  mkdir(job, 0755);
+  mkdir(sub, 0755);
+  FILE *f = fopen(img, "w");
+  if (f) fclose(f);
+  char *link_out = xasprintf("%s/job/out.png", dir), *link_in = xasprintf("%s/job/in.png", dir);
+  CHECK(symlink("/etc/hostname", link_out) == 0);
+  CHECK(symlink("图.png", link_in) == 0);
+  struct { const char *rel; int want; } cases[] = {
+      {"图.png", 0}, {"sub/../图.png", 0}, {"./sub/新.png", 0} /* missing, judged by its spelling */,
+      {"../图.png", -1}, {"sub/../../job/图.png", 0}, {"sub/../../x.png", -1}, {"/etc/passwd", -1},
+      {"out.png", -1} /* a symlink out */, {"in.png", 0} /* a symlink within */, {"missing/../../x", -1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char *p = cases[i].rel[0] == '/' ? xstrdup(cases[i].rel) : xasprintf("%s/%s", job, cases[i].rel);
+    int got = input_path_inside(job, p);
+    if (got != cases[i].want) fprintf(stderr, "path %s: got %d\n", cases[i].rel, got);
+    CHECK(got == cases[i].want);
+    free(p);
+  }
+  CHECK(input_path_inside("/", "/etc/passwd") == 0);
+  unlink(link_out);
+  unlink(link_in);
+  unlink(img);
+  rmdir(sub);
+  rmdir(job);
+  rmdir(dir);
+  free(job), free(img), free(sub), free(link_out), free(link_in);
+}
+
+static char *check_text(const char *s, bool strict, diag_list *dl) {
+  input_options o = {strict, false, false};
+  size_t len = strlen(s);
+  char *t = input_check_text("t.md", xstrdup(s), &len, &o, dl);
+  if (t) CHECK(strlen(t) == len);
+  return t;
+}
+
+static void test_text(void) {
+  diag_list dl = {0};
+  /* "东风村" in GB18030: read, converted, one warning */
+  char *t = check_text("# \xb6\xab\xb7\xe7\xb4\xe5\n", false, &dl);
+  CHECK_STR(t, "# 东风村\n");
+  CHECK(dl.len == 1 && dl.items[0].severity == DIAG_WARNING && dl.items[0].line == 1 && dl.items[0].col == 3);
+  free(t);
+  diag_clear(&dl);
+  CHECK(check_text("# \xb6\xab\xb7\xe7\xb4\xe5\n", true, &dl) == NULL && dl.errors == 1);
+  diag_clear(&dl);
+  /* Latin-1 "é" before a letter is a valid GB18030 pair, but a rare character: refused */
+  CHECK(check_text("caf\xe9s et th\xe9s\n", false, &dl) == NULL && dl.errors == 1 && strstr(dl.items[0].message, "0xE9"));
+  diag_clear(&dl);
+  /* control characters: the first named with its position, the others counted */
+  CHECK(check_text("甲\n乙\x07丙\x01", false, &dl) == NULL);
+  CHECK(dl.len == 1 && dl.items[0].line == 2 && dl.items[0].col == 2 && strstr(dl.items[0].message, "U+0007 (BEL) (and 1 more"));
+  diag_clear(&dl);
+  t = check_text("甲\v乙\f丙\t丁\r\n", false, &dl); /* VT, FF, tab, CR pass */
+  CHECK(t && dl.len == 0);
+  free(t);
+  CHECK(check_text(" \t\n\xe3\x80\x80\n", false, &dl) == NULL && dl.len == 1 && dl.items[0].severity == DIAG_WARNING);
+  diag_clear(&dl);
+}
+
+static void test_document(void) {
+  document doc = {0};
+  doc.file = xstrdup("t.md");
+  doc.dir = xstrdup(".");
+  block *b = document_add(&doc, BLK_PARAGRAPH, 3, 1);
+  char *url = xmalloc(3001);
+  memset(url, 'u', 3000);
+  url[3000] = 0;
+  span_list_push(&b->spans, SPAN_TEXT, 0, "甲\v乙\f丙", 11, NULL, 3, 1);
+  span_list_push(&b->spans, SPAN_TEXT, 0, "链接", 6, url, 3, 6);
+  diag_list dl = {0};
+  input_options o = {0};
+  CHECK(input_check_document(&doc, &o, &dl) == 0);
+  CHECK(b->spans.len == 6);
+  CHECK(b->spans.len == 6 && b->spans.items[1].kind == SPAN_BREAK && b->spans.items[3].kind == SPAN_BREAK);
+  CHECK(b->spans.len == 6 && !strcmp(b->spans.items[4].text, "丙") && b->spans.items[5].url == NULL);
+  CHECK(dl.len == 1 && dl.items[0].severity == DIAG_WARNING && strstr(dl.items[0].message, "3000 bytes"));
+  free(url);
+  diag_clear(&dl);
+  document_free(&doc);
+}
+
+int main(void) {
+  test_paths();
+  test_text();
+  test_document();
+  printf("%d passed, %d failed\n", check_passed, check_failed);
+  return check_failed ? 1 : 0;
+}
