@@ -312,6 +312,33 @@ static void font_dirs(font_lib *lib, const char *fonts_dir) {
   add_dir(lib, xstrdup("/usr/share/brief/fonts"));
 }
 
+/* fontconfig with the font folders and caches of its default fonts.conf
+ * (fonts-conf(5)) and the machine's local.conf, but not the fifty-odd
+ * files of /etc/fonts/conf.d: those are matching and substitution rules
+ * for FcFontMatch, which brief never calls (a family either is installed
+ * or is skipped, see resolve_spec), and parsing them was a fifth of a
+ * render's instructions. A user who points FONTCONFIG_FILE or
+ * FONTCONFIG_PATH somewhere gets that whole configuration instead. */
+static const char fontconfig_xml[] =
+    "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\"><fontconfig>"
+    "<dir>/usr/share/fonts</dir><dir>/usr/local/share/fonts</dir>"
+    "<dir prefix=\"xdg\">fonts</dir><dir>~/.fonts</dir>"
+    "<include ignore_missing=\"yes\">/etc/fonts/local.conf</include>"
+    "<cachedir>/var/cache/fontconfig</cachedir><cachedir prefix=\"xdg\">fontconfig</cachedir>"
+    "<cachedir>~/.fontconfig</cachedir></fontconfig>";
+
+static FcConfig *start_fontconfig(void) {
+  const char *file = getenv("FONTCONFIG_FILE"), *path = getenv("FONTCONFIG_PATH");
+  if ((file && *file) || (path && *path)) return FcInitLoadConfigAndFonts();
+  FcConfig *fc = FcConfigCreate();
+  if (!fc) return NULL;
+  if (!FcConfigParseAndLoadFromMemory(fc, (const FcChar8 *)fontconfig_xml, FcTrue) || !FcConfigBuildFonts(fc)) {
+    FcConfigDestroy(fc);
+    return FcInitLoadConfigAndFonts();
+  }
+  return fc;
+}
+
 font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) { return font_lib_new_in(fonts_dir, NULL, 0, dl); }
 
 font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, size_t n, diag_list *dl) {
@@ -321,7 +348,7 @@ font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, 
     free(lib);
     return NULL;
   }
-  lib->fc = FcInitLoadConfigAndFonts();
+  lib->fc = start_fontconfig();
   if (!lib->fc) {
     diag_error(dl, NULL, 0, 0, "fontconfig failed to start; is the fontconfig package installed?");
     font_lib_free(lib);
@@ -498,16 +525,12 @@ static void put_be16(strbuf *sb, unsigned v) {
   sb_append(sb, b, 2);
 }
 
-typedef struct {
-  uint16_t code, gid;
-} code_gid;
-
 static int by_code(const void *a, const void *b) {
-  return (int)((const code_gid *)a)->code - (int)((const code_gid *)b)->code;
+  return (int)((const font_code_glyph *)a)->code - (int)((const font_code_glyph *)b)->code;
 }
 
 /* A cmap table with one format 4 subtable (3,1) mapping each code to its
- * glyph: what libharu reads to build /CIDToGIDMap. Runs of consecutive
+ * glyph: what an OFD reader looks the codes up in. Runs of consecutive
  * codes share a segment (idDelta when their glyphs are consecutive too,
  * else a slice of glyphIdArray). map must be sorted by code, unique. */
 struct seg {
@@ -517,7 +540,7 @@ struct seg {
   bool linear;
 };
 
-static void build_cmap(const code_gid *map, size_t n, strbuf *out) {
+static void build_cmap(const font_code_glyph *map, size_t n, strbuf *out) {
   VEC(struct seg) segs = {0};
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
@@ -591,8 +614,29 @@ static hb_blob_t *rebuild_with_cmap(hb_face_t *subset, const strbuf *cmap) {
   return out;
 }
 
-int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
-                     size_t ncodes, char **data, size_t *len, diag_list *dl) {
+/* The subset's glyph for each code the text shows: the BMP characters of
+ * cps (their cmap glyph) and the Private Use codes; sorted by code. */
+static size_t subset_glyphs(const font_face *f, const hb_map_t *old_to_new, const uint32_t *cps, size_t n,
+                            const font_code *codes, size_t ncodes, font_code_glyph *map) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    FT_UInt old = char_index(f, cps[i]);
+    if (cps[i] > 0xFFFF || !old || !hb_map_has(old_to_new, old)) continue;
+    map[m++] = (font_code_glyph){(uint16_t)cps[i], (uint16_t)hb_map_get(old_to_new, old), old};
+  }
+  for (size_t i = 0; i < ncodes; i++)
+    if (hb_map_has(old_to_new, codes[i].gid))
+      map[m++] = (font_code_glyph){codes[i].code, (uint16_t)hb_map_get(old_to_new, codes[i].gid), codes[i].gid};
+  qsort(map, m, sizeof *map, by_code);
+  return m;
+}
+
+/* Subsets f; with glyphs (the PDF writer, which maps codes to glyphs in
+ * /CIDToGIDMap) the font keeps HarfBuzz's cmap and *glyphs lists the codes'
+ * glyphs; without (OFD, whose readers look codes up in the font) the
+ * Private Use codes go into a cmap of our own. */
+static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
+                  char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs, diag_list *dl) {
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
   if (!input) {
     diag_error(dl, f->path, 0, 0, "HarfBuzz could not start subsetting this font (out of memory?)");
@@ -600,14 +644,14 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
   }
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
-  hb_set_t *glyphs = hb_subset_input_glyph_set(input);
+  hb_set_t *glyph_set = hb_subset_input_glyph_set(input);
   for (size_t i = 0; i < ncodes; i++) {
     /* A glyph a character reaches is kept by that character (cheaper). */
     uint32_t by = char_index(f, codes[i].cp) == codes[i].gid ? codes[i].cp : 0;
     for (size_t k = 0; k < NVARIANT && !by; k++)
       if (f->variant_gid[k] == codes[i].gid) by = f->variant_alias[k];
     if (by) hb_set_add(unicodes, by);
-    else hb_set_add(glyphs, codes[i].gid);
+    else hb_set_add(glyph_set, codes[i].gid);
   }
   hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++)
@@ -621,30 +665,19 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
     diag_error(dl, f->path, 0, 0, "HarfBuzz could not subset this font");
     return -1;
   }
+  const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+  font_code_glyph *map = xcalloc(n + ncodes + 1, sizeof *map);
+  size_t m = subset_glyphs(f, old_to_new, cps, n, codes, ncodes, map);
   hb_blob_t *out;
-  if (ncodes == 0) {
+  if (glyphs || ncodes == 0) {
     out = hb_face_reference_blob(sub);
   } else {
     /* Glyphs reached by Private Use codes (characters beyond the BMP, glyph
-     * variants): libharu only reads 16-bit cmaps, so the subset gets a cmap
-     * of our own holding the BMP characters and these codes. */
-    const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    code_gid *map = xcalloc(n + ncodes, sizeof *map);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-      FT_UInt old = char_index(f, cps[i]);
-      if (cps[i] > 0xFFFF || !old || !hb_map_has(old_to_new, old)) continue;
-      map[m++] = (code_gid){(uint16_t)cps[i], (uint16_t)hb_map_get(old_to_new, old)};
-    }
-    for (size_t i = 0; i < ncodes; i++)
-      if (hb_map_has(old_to_new, codes[i].gid))
-        map[m++] = (code_gid){codes[i].code, (uint16_t)hb_map_get(old_to_new, codes[i].gid)};
-    qsort(map, m, sizeof *map, by_code);
+     * variants) get a cmap of our own holding the BMP characters and these codes. */
     strbuf cmap = {0};
     build_cmap(map, m, &cmap);
     out = rebuild_with_cmap(sub, &cmap);
     sb_free(&cmap);
-    free(map);
   }
   hb_subset_plan_destroy(plan);
   unsigned size = 0;
@@ -655,12 +688,65 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
   set_notdef_width_to_em((unsigned char *)*data, size);
   hb_blob_destroy(out);
   hb_face_destroy(sub);
+  if (glyphs) {
+    *glyphs = map;
+    *nglyphs = m;
+  } else {
+    free(map);
+  }
   if (size == 0) {
     free(*data);
+    if (glyphs) free(*glyphs), *glyphs = NULL;
     diag_error(dl, f->path, 0, 0, "HarfBuzz could not build the subset font");
     return -1;
   }
   return 0;
+}
+
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                     size_t ncodes, char **data, size_t *len, diag_list *dl) {
+  return subset(f, cps, n, codes, ncodes, data, len, NULL, NULL, dl);
+}
+
+int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                            size_t ncodes, char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs,
+                            diag_list *dl) {
+  return subset(f, cps, n, codes, ncodes, data, len, glyphs, nglyphs, dl);
+}
+
+double font_face_glyph_advance(const font_face *f, unsigned gid) {
+  FT_Fixed adv = 0;
+  FT_Face ft = lock_face(f);
+  FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
+  unlock_face(f);
+  return (double)adv / f->ft->units_per_EM;
+}
+
+/* A PostScript name as a PDF name: letters, digits and '-' only. */
+static void ps_name(FT_Face ft, char *out, size_t cap) {
+  const char *name = FT_Get_Postscript_Name(ft);
+  size_t k = 0;
+  for (const char *p = name ? name : "Font"; *p && k + 1 < cap; p++)
+    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-') out[k++] = *p;
+  if (k == 0) memcpy(out, "Font", 4), k = 4;
+  out[k] = 0;
+}
+
+void font_face_metrics(const font_face *f, font_metrics *m) {
+  memset(m, 0, sizeof *m);
+  FT_Face ft = lock_face(f);
+  double k = 1000.0 / ft->units_per_EM;
+  ps_name(ft, m->ps_name, sizeof m->ps_name);
+  m->ascent = (int)lround(ft->ascender * k);
+  m->descent = (int)lround(ft->descender * k);
+  m->bbox[0] = (int)lround(ft->bbox.xMin * k), m->bbox[1] = (int)lround(ft->bbox.yMin * k);
+  m->bbox[2] = (int)lround(ft->bbox.xMax * k), m->bbox[3] = (int)lround(ft->bbox.yMax * k);
+  const TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+  m->cap_height = os2 && os2->version >= 2 && os2->sCapHeight ? (int)lround(os2->sCapHeight * k) : m->ascent;
+  m->weight = os2 ? os2->usWeightClass : 400;
+  const TT_Postscript *post = FT_Get_Sfnt_Table(ft, FT_SFNT_POST);
+  m->italic_angle = post ? (int)lround(post->italicAngle / 65536.0) : 0;
+  unlock_face(f);
 }
 
 void font_lib_report(const font_lib *lib, FILE *out) {

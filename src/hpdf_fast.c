@@ -71,7 +71,11 @@ unsigned char *hpdf_stream_bytes(HPDF_Stream src, size_t *len) {
 #define DEFLATE_LEVEL 6
 
 size_t pdf_deflate(const void *in, size_t len, unsigned char **out) {
-  struct libdeflate_compressor *c = libdeflate_alloc_compressor(DEFLATE_LEVEL);
+  return pdf_deflate_at(in, len, DEFLATE_LEVEL, out);
+}
+
+size_t pdf_deflate_at(const void *in, size_t len, int level, unsigned char **out) {
+  struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
   if (!c) return 0;
   size_t bound = libdeflate_zlib_compress_bound(c, len);
   *out = malloc(bound + sizeof PDF_PRECOMPRESSED);

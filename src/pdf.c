@@ -1,11 +1,10 @@
-#define _GNU_SOURCE /* memfd_create */
+#define _GNU_SOURCE
 #include "pdf.h"
 
 #include <ctype.h>
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_font.h>
-#include <hpdf_fontdef.h>
 #include <math.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "docdate.h"
+#include "pdf_font.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -111,7 +111,6 @@ typedef struct {
   HPDF_Doc pdf;
   hpdf_errors err;
   HPDF_Font *fonts;     /* by face id */
-  int *font_fds;        /* memfds holding the subsets until the PDF is saved */
   double deadline;      /* CLOCK_MONOTONIC ms; > 0: give up past it */
   bool timed_out;
   size_t nfonts;
@@ -121,48 +120,11 @@ typedef struct {
   HPDF_Page *pages;     /* the booklet's pages, for links within it */
 } writer;
 
-/* libharu builds each CID font's /CIDToGIDMap by looking up all 65,536
- * code points in the font's cmap with a linear scan over its segments. A
- * subset of scattered hanzi has hundreds of segments, so that scan was 40%
- * of a brief's instructions. This definition takes the place of libharu's
- * exported function (the dynamic linker binds the library's calls to the
- * executable's symbol) and finds the segment by binary search, following
- * the OpenType cmap format 4 rules. Without the interposition the output is
- * the same, only slower. */
-HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode) {
-  const HPDF_TTF_CmapRange *cmap = &((HPDF_TTFontDefAttr)fontdef->attr)->cmap;
-  if (cmap->format == 0) return cmap->glyph_id_array[unicode & 0xFF];
-  size_t segs = cmap->seg_count_x2 / 2, lo = 0, hi = segs;
-  /* libharu asks for every code point in ascending order: start from the
-   * segment of the previous answer (a per-thread memo, so threads that each
-   * write their own PDF do not share it). */
-  static _Thread_local struct { HPDF_FontDef font; HPDF_UINT16 code; size_t seg; } last;
-  if (last.font == fontdef && last.code <= unicode && last.seg < segs) {
-    lo = last.seg;
-    if (cmap->end_count[lo] >= unicode) hi = lo;
-    else if (lo + 1 < segs && cmap->end_count[lo + 1] >= unicode) lo = hi = lo + 1; /* the next segment */
-  }
-  while (lo < hi) { /* the first segment ending at or after unicode */
-    size_t mid = (lo + hi) / 2;
-    if (cmap->end_count[mid] < unicode) lo = mid + 1;
-    else hi = mid;
-  }
-  last.font = fontdef, last.code = unicode, last.seg = lo;
-  if (lo == segs || cmap->start_count[lo] > unicode) return 0;
-  if (cmap->id_range_offset[lo] == 0) return (HPDF_UINT16)(unicode + cmap->id_delta[lo]);
-  size_t idx = cmap->id_range_offset[lo] / 2 + (unicode - cmap->start_count[lo]) - (segs - lo);
-  if (idx >= cmap->glyph_id_array_count || cmap->glyph_id_array[idx] == 0) return 0;
-  return (HPDF_UINT16)(cmap->glyph_id_array[idx] + cmap->id_delta[lo]);
-}
-
-/* libharu 2.3 writes a copy of its Identity-H encoding CMap as the font's
- * /ToUnicode (with 'begincidrange', which is not valid there: poppler warns
- * and falls back to the font's cmap; other readers may not). Codes here are
- * Unicode code points (CID = Unicode), so the real ToUnicode is one bfrange
- * per 256-code block in use. Replaced in place: no orphaned object. */
-/* Private Use codes (font_code) map to their real character, as a UTF-16
- * surrogate pair beyond the BMP (<E000> <D870DF17> for U+2C317), so search
- * and copy give the character, not the code. */
+/* The /ToUnicode CMap: codes are Unicode code points (CID = Unicode), so
+ * it is one bfrange per 256-code block in use. Private Use codes
+ * (font_code) map to their real character, as a UTF-16 surrogate pair
+ * beyond the BMP (<E000> <D870DF17> for U+2C317), so search and copy give
+ * the character, not the code. */
 static void put_bfchars(strbuf *sb, const uint16_t *codes, const uint32_t *chars, size_t n) {
   for (size_t i = 0; i < n; i += 100) { /* at most 100 entries a section */
     size_t k = n - i < 100 ? n - i : 100;
@@ -176,10 +138,7 @@ static void put_bfchars(strbuf *sb, const uint16_t *codes, const uint32_t *chars
   }
 }
 
-static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, const font_code *pua,
-                               size_t npua) {
-  HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-  if (!tu || !tu->stream) return;
+static void to_unicode_cmap(strbuf *sb, const uint32_t *cps, size_t n, const font_code *pua, size_t npua) {
   bool blocks[256] = {false}, coded[256] = {false};
   for (size_t i = 0; i < npua; i++) coded[pua[i].code >> 8] = true;
   /* Characters in a block that also holds Private Use codes get entries of their own. */
@@ -199,59 +158,65 @@ static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, co
     VEC_PUSH(codes, pua[i].code);
     VEC_PUSH(chars, pua[i].cp);
   }
-  strbuf sb = {0};
-  sb_puts(&sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-               "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+  sb_puts(sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+              "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
   size_t left = nblocks;
   for (unsigned hi = 0; hi < 256; hi++) {
     if (!blocks[hi]) continue;
     if (left == nblocks || (nblocks - left) % 100 == 0) /* at most 100 entries a section */
-      sb_printf(&sb, "%zu beginbfrange\n", left < 100 ? left : 100);
-    sb_printf(&sb, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+      sb_printf(sb, "%zu beginbfrange\n", left < 100 ? left : 100);
+    sb_printf(sb, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
     left--;
-    if ((nblocks - left) % 100 == 0 || left == 0) sb_puts(&sb, "endbfrange\n");
+    if ((nblocks - left) % 100 == 0 || left == 0) sb_puts(sb, "endbfrange\n");
   }
-  put_bfchars(&sb, codes.items, chars.items, codes.len);
+  put_bfchars(sb, codes.items, chars.items, codes.len);
   VEC_FREE(codes);
   VEC_FREE(chars);
-  sb_puts(&sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-  const char *encoding_keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
-  for (size_t i = 0; i < 4; i++) HPDF_Dict_RemoveElement(tu, encoding_keys[i]);
-  HPDF_MemStream_FreeData(tu->stream);
-  HPDF_Stream_WriteStr(tu->stream, sb.data);
-  tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  sb_free(&sb);
+  sb_puts(sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
-/* Subsets one face and hands it to libharu through a memfd path. */
+/* The subset tag of /BaseFont (ISO 32000-1 9.6.4): six capitals, here a
+ * hash of the font's name and the glyphs it keeps, so the same subset gets
+ * the same tag in every run. */
+static void subset_name(char *out, size_t cap, const char *ps_name, const font_code_glyph *g, size_t n) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (const char *p = ps_name; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ ((uint64_t)g[i].code << 16 | g[i].gid)) * 1099511628211ull;
+  char tag[7];
+  for (int i = 0; i < 6; i++, h /= 26) tag[i] = (char)('A' + h % 26);
+  tag[6] = 0;
+  snprintf(out, cap, "%s+%s", tag, ps_name);
+}
+
+/* Subsets one face with HarfBuzz and embeds it (pdf_font.c). */
 static int load_font(writer *w, const laid_out *lo, size_t id) {
+  const font_face *face = lo->faces[id];
   char *data;
-  size_t len;
-  if (font_face_subset(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
-                       lo->face_ncodes[id], &data, &len, w->dl) != 0)
+  size_t len, n = 0;
+  font_code_glyph *glyphs = NULL;
+  if (font_face_subset_glyphs(face, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id],
+                              &data, &len, &glyphs, &n, w->dl) != 0)
     return -1;
-  int fd = memfd_create("brief-font", MFD_CLOEXEC);
-  if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
-    free(data);
-    if (fd >= 0) close(fd);
-    diag_error(w->dl, NULL, 0, 0, "cannot hold a font subset in memory (memfd_create)");
-    return -1;
-  }
+  uint16_t *widths = xcalloc(n + 1, sizeof *widths);
+  for (size_t i = 0; i < n; i++) widths[i] = (uint16_t)lround(1000 * font_face_glyph_advance(face, glyphs[i].full_gid));
+  font_metrics m;
+  font_face_metrics(face, &m);
+  char name[96];
+  subset_name(name, sizeof name, m.ps_name, glyphs, n);
+  strbuf cmap = {0};
+  to_unicode_cmap(&cmap, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id]);
+  pdf_font_spec spec = {.name = name, .metrics = &m, .program = (const unsigned char *)data, .program_len = len,
+                        .glyphs = glyphs, .widths = widths, .nglyphs = n, .to_unicode = cmap.data};
+  w->fonts[id] = pdf_font_new(w->pdf, &spec);
+  sb_free(&cmap);
+  free(widths);
+  free(glyphs);
   free(data);
-  w->font_fds[id] = fd;
-  char path[64];
-  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-  const char *name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
-  w->fonts[id] = name ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
-  if (w->fonts[id])
-    replace_to_unicode(w->fonts[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
-                       lo->face_ncodes[id]);
   if (!w->fonts[id]) {
-    diag_error(w->dl, font_face_path(lo->faces[id]), 0, 0,
-               "libharu cannot load this font (error 0x%04X); use a TrueType-outline font",
-               (unsigned)w->err.error);
+    diag_error(w->dl, font_face_path(face), 0, 0,
+               "libharu could not embed this font (error 0x%04X); is memory short?", (unsigned)w->err.error);
     return -1;
   }
   return 0;
@@ -839,10 +804,8 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   HPDF_SetPageMode(w->pdf, lo->noutline ? HPDF_PAGE_MODE_USE_OUTLINE : HPDF_PAGE_MODE_USE_NONE);
   w->nfonts = lo->nfaces;
   w->fonts = xcalloc(lo->nfaces + 1, sizeof *w->fonts);
-  w->font_fds = xcalloc(lo->nfaces + 1, sizeof *w->font_fds);
   w->deadline = opts->deadline_ms;
   int rc = 0;
-  for (size_t id = 0; id < lo->nfaces; id++) w->font_fds[id] = -1;
   for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
     if (lo->face_ncps[id] || lo->face_ncodes[id]) rc = load_font(w, lo, id);
   if (rc == 0) set_info(w, lo, opts);
@@ -863,10 +826,7 @@ static int finish(writer *w, int rc, diag_list *dl) {
     diag_error(dl, NULL, 0, 0, "libharu failed writing the PDF (error 0x%04X, detail %u)",
                (unsigned)w->err.error, (unsigned)w->err.detail);
   if (w->pdf) HPDF_Free(w->pdf);
-  for (size_t id = 0; w->font_fds && id < w->nfonts; id++)
-    if (w->font_fds[id] >= 0) close(w->font_fds[id]);
   free(w->fonts);
-  free(w->font_fds);
   VEC_FREE(w->images);
   return rc;
 }
@@ -925,25 +885,10 @@ static int put_part(writer *w, HPDF_Page page, const pdf_page_part *part) {
   return 0;
 }
 
-/* libharu embeds only the glyphs of the text drawn through it (its own
- * glyph table flags); the briefs' bodies come as finished content streams,
- * so every glyph of the booklet's subsets (made for exactly those
- * characters) is marked as used. */
-static void use_all_glyphs(writer *w) {
-  for (size_t id = 0; id < w->nfonts; id++) {
-    if (!w->fonts[id]) continue;
-    HPDF_FontDef def = ((HPDF_FontAttr)w->fonts[id]->attr)->fontdef;
-    if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE) continue;
-    HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
-    if (a->glyph_tbl.flgs) memset(a->glyph_tbl.flgs, 1, a->num_glyphs);
-  }
-}
-
 int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, const pdf_options *opts,
                       const char *path, diag_list *dl) {
   writer w = {0};
   int rc = writer_open(&w, frame, opts, dl);
-  if (rc == 0) use_all_glyphs(&w);
   if (rc == 0) {
     w.pages = xcalloc(frame->npages + 1, sizeof *w.pages);
     for (size_t p = 0; p < frame->npages && !w.err.error; p++) w.pages[p] = add_page(&w, frame, p);

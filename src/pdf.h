@@ -60,5 +60,6 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
 #define PDF_PRECOMPRESSED "\001brief-deflated\001"
 /* zlib-format deflate (libdeflate); *out malloc'd; 0 on failure. */
 size_t pdf_deflate(const void *in, size_t len, unsigned char **out);
+size_t pdf_deflate_at(const void *in, size_t len, int level, unsigned char **out); /* level 1 (fastest) to 12 */
 
 #endif
