@@ -61,5 +61,7 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
 /* zlib-format deflate (libdeflate); *out malloc'd; 0 on failure. */
 size_t pdf_deflate(const void *in, size_t len, unsigned char **out);
 size_t pdf_deflate_at(const void *in, size_t len, int level, unsigned char **out); /* level 1 (fastest) to 12 */
+/* Frees the calling thread's compressors (kept for its next streams; other threads free theirs when they end). */
+void pdf_deflate_release(void);
 
 #endif
