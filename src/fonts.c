@@ -48,6 +48,7 @@ struct font_face {
   unsigned variant_gid[NVARIANT]; /* the glyph shaping gives, when not the cmap's; else 0 */
   float variant_adv[NVARIANT];
   uint32_t variant_alias[NVARIANT]; /* a character the cmap maps to that glyph, or 0 */
+  bool shaped; /* the blanks and variants above are read (ensure_shaped) */
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -81,8 +82,8 @@ static void ink_blanks(FT_Face ft, uint32_t cp, float *left, float *right) {
  * itself says: the GPOS 'halt' (alternate half widths) feature gives the
  * amount to take off and where (an opening mark moves left, a closing one
  * loses its right half); clreq #h-punctuation_adjustment_space. A font
- * without 'halt' for a mark falls back to the glyph's ink box. Read once
- * when the face is loaded, so the font_lib stays read-only afterwards. */
+ * without 'halt' for a mark falls back to the glyph's ink box. Read the
+ * first time a face is asked (ensure_shaped), under the face's lock. */
 static void read_blanks(font_face *f) {
   hb_font_t *font = hb_font_create(f->hb);
   hb_buffer_t *buf = hb_buffer_create();
@@ -174,8 +175,23 @@ static font_face *load_face(font_lib *lib, const char *path, int index, const ch
   f->hb = hb_face_create(blob, (unsigned)index);
   hb_face_make_immutable(f->hb);
   f->ft = ft;
-  read_blanks(f);
   VEC_PUSH(lib->faces, f);
+  return f;
+}
+
+/* Shaping every mark of every face of the font map when it is loaded was
+ * a tenth of a render, for faces that are mostly fallbacks never printed
+ * with: a face reads its blanks and variants the first time it is asked.
+ * Afterwards they are only read, without the lock. */
+static const font_face *ensure_shaped(const font_face *cf) {
+  font_face *f = (font_face *)cf;
+  if (__atomic_load_n(&f->shaped, __ATOMIC_ACQUIRE)) return f;
+  pthread_mutex_lock(&f->lock);
+  if (!f->shaped) {
+    read_blanks(f);
+    __atomic_store_n(&f->shaped, true, __ATOMIC_RELEASE);
+  }
+  pthread_mutex_unlock(&f->lock);
   return f;
 }
 
@@ -433,7 +449,7 @@ bool font_face_has(const font_face *f, uint32_t cp) { return char_index(f, cp) !
 
 unsigned font_face_variant(const font_face *f, uint32_t cp) {
   for (size_t i = 0; i < NVARIANT; i++)
-    if (variant_marks[i] == cp) return f->variant_gid[i];
+    if (variant_marks[i] == cp) return ensure_shaped(f)->variant_gid[i];
   return 0;
 }
 
@@ -444,7 +460,7 @@ unsigned font_face_glyph(const font_face *f, uint32_t cp) {
 
 double font_face_advance(const font_face *f, uint32_t cp) {
   for (size_t i = 0; i < NVARIANT; i++)
-    if (variant_marks[i] == cp && f->variant_gid[i]) return f->variant_adv[i];
+    if (variant_marks[i] == cp && ensure_shaped(f)->variant_gid[i]) return f->variant_adv[i];
   FT_Fixed adv = 0;
   FT_Face ft = lock_face(f);
   FT_UInt gid = FT_Get_Char_Index(ft, cp);
@@ -455,6 +471,7 @@ double font_face_advance(const font_face *f, uint32_t cp) {
 
 bool font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right) {
   *left = *right = 0;
+  ensure_shaped(f);
   for (size_t i = 0; i < NPUNCT; i++)
     if (punct_marks[i] == cp) {
       *left = f->blank_left[i];
@@ -464,7 +481,7 @@ bool font_face_blanks(const font_face *f, uint32_t cp, double *left, double *rig
   return false;
 }
 
-bool font_face_blanks_from_gpos(const font_face *f) { return f->blank_from_gpos; }
+bool font_face_blanks_from_gpos(const font_face *f) { return ensure_shaped(f)->blank_from_gpos; }
 
 const char *font_face_path(const font_face *f) { return f->path; }
 const char *font_face_family(const font_face *f) { return f->family; }
@@ -645,6 +662,7 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
   hb_set_t *glyph_set = hb_subset_input_glyph_set(input);
+  ensure_shaped(f);
   for (size_t i = 0; i < ncodes; i++) {
     /* A glyph a character reaches is kept by that character (cheaper). */
     uint32_t by = char_index(f, codes[i].cp) == codes[i].gid ? codes[i].cp : 0;
