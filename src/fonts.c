@@ -33,6 +33,8 @@ static const uint32_t variant_marks[] = {0x2014, 0x2026, 0x2E3A, 0x00B7, 0x2018,
 
 struct font_face {
   int id;
+  font_lib *lib;   /* its library: FT_Library and the lock for opening faces */
+  bool opened;     /* the file was mapped and parsed (open_face), whether or not it worked */
   char *path, *family;
   int index;
   /* An FT_Face is not thread-safe (FT_Load_Glyph writes its glyph slot,
@@ -60,6 +62,7 @@ typedef struct {
 
 struct font_lib {
   FT_Library ft;
+  pthread_mutex_t open_lock; /* FT_New_Memory_Face changes the library: one face opens at a time */
   FcConfig *fc;
   VEC(char *) dirs; /* the folders searched (font_dirs, then the caller's), for `brief fonts` */
   VEC(font_face *) faces;
@@ -141,40 +144,52 @@ static void read_blanks(font_face *f) {
   hb_font_destroy(font);
 }
 
-static font_face *load_face(font_lib *lib, const char *path, int index, const char *family,
-                            const char **why) {
+/* Maps and parses a face's file the first time it is asked anything
+ * (with its lock held): the font map names eleven faces, most of them
+ * fallbacks that a brief never reaches. One mapping of the file serves
+ * FreeType and HarfBuzz: a 15 MB font is neither read nor parsed twice,
+ * and a batch shares it. A file that cannot be opened leaves the face
+ * empty (it has no characters) and says so once on stderr. */
+static void open_face(font_face *f) {
+  if (f->opened) return;
+  f->opened = true;
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+  unsigned size = 0;
+  const char *bytes = blob ? hb_blob_get_data(blob, &size) : NULL;
+  FT_Face ft = NULL;
+  pthread_mutex_lock(&f->lib->open_lock);
+  int err = bytes ? FT_New_Memory_Face(f->lib->ft, (const FT_Byte *)bytes, (FT_Long)size, f->index, &ft) : 1;
+  pthread_mutex_unlock(&f->lib->open_lock);
+  FT_ULong glyf_len = 0;
+  if (!err && (FT_Load_Sfnt_Table(ft, TTAG_glyf, 0, NULL, &glyf_len) != 0 || glyf_len == 0)) err = 1;
+  if (err) {
+    if (ft) {
+      pthread_mutex_lock(&f->lib->open_lock);
+      FT_Done_Face(ft);
+      pthread_mutex_unlock(&f->lib->open_lock);
+    }
+    hb_blob_destroy(blob);
+    fprintf(stderr, "brief: warning: %s: FreeType cannot open this TrueType font; its family is skipped\n", f->path);
+    return;
+  }
+  FT_Select_Charmap(ft, FT_ENCODING_UNICODE);
+  f->blob = blob;
+  f->hb = hb_face_create(blob, (unsigned)f->index);
+  hb_face_make_immutable(f->hb);
+  f->ft = ft;
+}
+
+static font_face *load_face(font_lib *lib, const char *path, int index, const char *family) {
   for (size_t i = 0; i < lib->faces.len; i++)
     if (strcmp(lib->faces.items[i]->path, path) == 0 && lib->faces.items[i]->index == index)
       return lib->faces.items[i];
-  /* One mapping of the file serves FreeType and HarfBuzz: a 15 MB font is
-   * neither read nor parsed twice, and a batch shares it. */
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
-  unsigned size = 0;
-  const char *bytes = blob ? hb_blob_get_data(blob, &size) : NULL;
-  FT_Face ft;
-  if (!bytes || FT_New_Memory_Face(lib->ft, (const FT_Byte *)bytes, (FT_Long)size, index, &ft) != 0) {
-    hb_blob_destroy(blob);
-    *why = "FreeType cannot open it";
-    return NULL;
-  }
-  FT_ULong glyf_len = 0;
-  if (FT_Load_Sfnt_Table(ft, TTAG_glyf, 0, NULL, &glyf_len) != 0 || glyf_len == 0) {
-    FT_Done_Face(ft);
-    hb_blob_destroy(blob);
-    *why = "no TrueType outlines (CFF/OpenType-PS fonts cannot be embedded by libharu)";
-    return NULL;
-  }
-  FT_Select_Charmap(ft, FT_ENCODING_UNICODE);
   font_face *f = xcalloc(1, sizeof *f);
   f->id = (int)lib->faces.len;
+  f->lib = lib;
   f->path = xstrdup(path);
   f->family = xstrdup(family);
   f->index = index;
   pthread_mutex_init(&f->lock, NULL);
-  f->blob = blob;
-  f->hb = hb_face_create(blob, (unsigned)index);
-  hb_face_make_immutable(f->hb);
-  f->ft = ft;
   VEC_PUSH(lib->faces, f);
   return f;
 }
@@ -188,7 +203,8 @@ static const font_face *ensure_shaped(const font_face *cf) {
   if (__atomic_load_n(&f->shaped, __ATOMIC_ACQUIRE)) return f;
   pthread_mutex_lock(&f->lock);
   if (!f->shaped) {
-    read_blanks(f);
+    open_face(f);
+    if (f->ft) read_blanks(f);
     __atomic_store_n(&f->shaped, true, __ATOMIC_RELEASE);
   }
   pthread_mutex_unlock(&f->lock);
@@ -209,7 +225,7 @@ static const font_face *resolve_spec(font_lib *lib, const char *spec, const char
     *why = "not a valid font name";
     return NULL;
   }
-  FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, NULL);
+  FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, FC_FONTFORMAT, NULL);
   FcFontSet *set = FcFontList(lib->fc, pat, os);
   int wanted = FC_WEIGHT_REGULAR, w;
   bool weight_given = FcPatternGetInteger(pat, FC_WEIGHT, 0, &wanted) == FcResultMatch;
@@ -236,7 +252,12 @@ static const font_face *resolve_spec(font_lib *lib, const char *spec, const char
     FcPatternGetString(best, FC_FILE, 0, &file);
     FcPatternGetInteger(best, FC_INDEX, 0, &index);
     FcPatternGetString(pat, FC_FAMILY, 0, &family);
-    if (file) face = load_face(lib, (const char *)file, index, family ? (const char *)family : spec, why);
+    FcChar8 *format = NULL;
+    FcPatternGetString(best, FC_FONTFORMAT, 0, &format);
+    if (format && strcmp((const char *)format, "TrueType") != 0)
+      *why = "no TrueType outlines (CFF/OpenType-PS fonts cannot be embedded by libharu)";
+    else if (file)
+      face = load_face(lib, (const char *)file, index, family ? (const char *)family : spec);
   }
   if (set) FcFontSetDestroy(set);
   FcObjectSetDestroy(os);
@@ -359,6 +380,7 @@ font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) { return font_lib_n
 
 font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, size_t n, diag_list *dl) {
   font_lib *lib = xcalloc(1, sizeof *lib);
+  pthread_mutex_init(&lib->open_lock, NULL);
   if (FT_Init_FreeType(&lib->ft) != 0) {
     diag_error(dl, NULL, 0, 0, "FreeType failed to start");
     free(lib);
@@ -387,7 +409,7 @@ void font_lib_free(font_lib *lib) {
   if (!lib) return;
   for (size_t i = 0; i < lib->faces.len; i++) {
     font_face *f = lib->faces.items[i];
-    FT_Done_Face(f->ft);
+    if (f->ft) FT_Done_Face(f->ft);
     hb_face_destroy(f->hb);
     hb_blob_destroy(f->blob);
     pthread_mutex_destroy(&f->lock);
@@ -410,6 +432,7 @@ void font_lib_free(font_lib *lib) {
   VEC_FREE(lib->dirs);
   if (lib->fc) FcConfigDestroy(lib->fc);
   if (lib->ft) FT_Done_FreeType(lib->ft);
+  pthread_mutex_destroy(&lib->open_lock);
   free(lib);
 }
 
@@ -434,6 +457,7 @@ const font_face *font_chain_find(const font_chain *c, uint32_t cp) {
 /* The face's lock, taken around every FreeType call (see struct font_face). */
 static FT_Face lock_face(const font_face *f) {
   pthread_mutex_lock(&((font_face *)f)->lock);
+  open_face((font_face *)f);
   return f->ft;
 }
 
@@ -463,10 +487,10 @@ double font_face_advance(const font_face *f, uint32_t cp) {
     if (variant_marks[i] == cp && ensure_shaped(f)->variant_gid[i]) return f->variant_adv[i];
   FT_Fixed adv = 0;
   FT_Face ft = lock_face(f);
-  FT_UInt gid = FT_Get_Char_Index(ft, cp);
-  FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
+  double em = ft ? ft->units_per_EM : 1;
+  if (ft) FT_Get_Advance(ft, FT_Get_Char_Index(ft, cp), FT_LOAD_NO_SCALE, &adv);
   unlock_face(f);
-  return (double)adv / f->ft->units_per_EM;
+  return (double)adv / em;
 }
 
 bool font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right) {
@@ -662,7 +686,7 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
   hb_set_t *glyph_set = hb_subset_input_glyph_set(input);
-  ensure_shaped(f);
+  ensure_shaped(f); /* opens the face too */
   for (size_t i = 0; i < ncodes; i++) {
     /* A glyph a character reaches is kept by that character (cheaper). */
     uint32_t by = char_index(f, codes[i].cp) == codes[i].gid ? codes[i].cp : 0;
@@ -675,7 +699,7 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
   for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++)
     hb_set_add(drop, hb_tag_from_string(dropped_tables[i], 4));
   hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(f->hb, input);
+  hb_subset_plan_t *plan = f->hb ? hb_subset_plan_create_or_fail(f->hb, input) : NULL;
   hb_subset_input_destroy(input);
   hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
   if (!sub) {
@@ -735,9 +759,10 @@ int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, c
 double font_face_glyph_advance(const font_face *f, unsigned gid) {
   FT_Fixed adv = 0;
   FT_Face ft = lock_face(f);
-  FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
+  double em = ft ? ft->units_per_EM : 1;
+  if (ft) FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
   unlock_face(f);
-  return (double)adv / f->ft->units_per_EM;
+  return (double)adv / em;
 }
 
 /* A PostScript name as a PDF name: letters, digits and '-' only. */
@@ -753,6 +778,11 @@ static void ps_name(FT_Face ft, char *out, size_t cap) {
 void font_face_metrics(const font_face *f, font_metrics *m) {
   memset(m, 0, sizeof *m);
   FT_Face ft = lock_face(f);
+  if (!ft) {
+    unlock_face(f);
+    memcpy(m->ps_name, "Font", 5);
+    return;
+  }
   double k = 1000.0 / ft->units_per_EM;
   ps_name(ft, m->ps_name, sizeof m->ps_name);
   m->ascent = (int)lround(ft->ascender * k);
