@@ -62,6 +62,8 @@ typedef struct {
 
 struct font_lib {
   FT_Library ft;
+  FcFontSet *listed; /* every font fontconfig knows, listed once (listed_fonts) */
+  struct listed_font { FcPattern *p; const FcChar8 *family[8]; int nfamily; double wmin, wmax; } *fonts; /* its names */
   pthread_mutex_t open_lock; /* FT_New_Memory_Face changes the library: one face opens at a time */
   FcConfig *fc;
   VEC(char *) dirs; /* the folders searched (font_dirs, then the caller's), for `brief fonts` */
@@ -217,22 +219,78 @@ static const char *pattern_file(FcPattern *p) {
   return file ? (const char *)file : "";
 }
 
+/* Every font fontconfig knows, with what resolve_spec compares: one
+ * FcFontList for the font map's forty-odd families instead of one each
+ * (each walks every installed font: a tenth of a render). */
+static FcFontSet *listed_fonts(font_lib *lib) {
+  if (!lib->listed) {
+    FcPattern *all = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, FC_FONTFORMAT, NULL);
+    lib->listed = all && os ? FcFontList(lib->fc, all, os) : NULL;
+    if (os) FcObjectSetDestroy(os);
+    if (all) FcPatternDestroy(all);
+    int n = lib->listed ? lib->listed->nfont : 0;
+    lib->fonts = xcalloc((size_t)n + 1, sizeof *lib->fonts);
+    for (int i = 0; i < n; i++) {
+      struct listed_font *f = &lib->fonts[i];
+      f->p = lib->listed->fonts[i];
+      FcChar8 *name;
+      while (f->nfamily < 8 && FcPatternGetString(f->p, FC_FAMILY, f->nfamily, &name) == FcResultMatch)
+        f->family[f->nfamily++] = name;
+      int w;
+      FcRange *r;
+      f->wmin = f->wmax = -1;
+      if (FcPatternGetInteger(f->p, FC_WEIGHT, 0, &w) == FcResultMatch) f->wmin = f->wmax = w;
+      else if (FcPatternGetRange(f->p, FC_WEIGHT, 0, &r) == FcResultMatch) FcRangeGetDouble(r, &f->wmin, &f->wmax);
+    }
+  }
+  return lib->listed;
+}
+
+/* Family names equal ignoring ASCII case and blanks (as fontconfig
+ * compares families when it lists them). */
+static bool same_family(const FcChar8 *a, const FcChar8 *b) {
+  for (;;) {
+    while (*a == ' ') a++;
+    while (*b == ' ') b++;
+    int ca = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a, cb = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
+    if (ca != cb) return false;
+    if (!ca) return true;
+    a++, b++;
+  }
+}
+
+/* What FcFontList(pattern) would list: a font one of whose family names
+ * equals the pattern's, ignoring case and blanks, and of the pattern's
+ * weight when it gives one (fontconfig's FcOpListing comparison). */
+static bool font_listed_for(const struct listed_font *font, const FcChar8 *family, bool weight_given, int wanted) {
+  bool named = false;
+  for (int k = 0; !named && k < font->nfamily; k++) named = same_family(font->family[k], family);
+  return named && (!weight_given || (font->wmin <= wanted && wanted <= font->wmax)); /* a variable font: its range */
+}
+
 /* Finds the installed face for a fontconfig pattern such as "LXGW WenKai"
  * or "LXGW WenKai:weight=bold": the family must match, not a substitute. */
 static const font_face *resolve_spec(font_lib *lib, const char *spec, const char **why) {
   FcPattern *pat = FcNameParse((const FcChar8 *)spec);
-  if (!pat) {
+  FcChar8 *family = NULL;
+  if (!pat || FcPatternGetString(pat, FC_FAMILY, 0, &family) != FcResultMatch) {
+    if (pat) FcPatternDestroy(pat);
     *why = "not a valid font name";
     return NULL;
   }
-  FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, FC_FONTFORMAT, NULL);
-  FcFontSet *set = FcFontList(lib->fc, pat, os);
   int wanted = FC_WEIGHT_REGULAR, w;
   bool weight_given = FcPatternGetInteger(pat, FC_WEIGHT, 0, &wanted) == FcResultMatch;
+  /* A pattern with more than a family and a weight is fontconfig's to list. */
+  bool simple = FcPatternObjectCount(pat) <= 1 + (int)weight_given;
+  FcObjectSet *os = simple ? NULL : FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, FC_FONTFORMAT, NULL);
+  FcFontSet *own = simple ? NULL : FcFontList(lib->fc, pat, os);
+  FcFontSet *set = simple ? listed_fonts(lib) : own;
   FcPattern *best = NULL;
   int best_score = 1 << 30;
   for (int i = 0; set && i < set->nfont; i++) {
     FcPattern *p = set->fonts[i];
+    if (simple && !font_listed_for(&lib->fonts[i], family, weight_given, wanted)) continue;
     int slant = 0;
     FcPatternGetInteger(p, FC_SLANT, 0, &slant);
     if (FcPatternGetInteger(p, FC_WEIGHT, 0, &w) != FcResultMatch) w = FC_WEIGHT_REGULAR;
@@ -247,20 +305,18 @@ static const font_face *resolve_spec(font_lib *lib, const char *spec, const char
   const font_face *face = NULL;
   *why = "not installed";
   if (best) {
-    FcChar8 *file = NULL, *family = NULL;
+    FcChar8 *file = NULL, *format = NULL;
     int index = 0;
     FcPatternGetString(best, FC_FILE, 0, &file);
     FcPatternGetInteger(best, FC_INDEX, 0, &index);
-    FcPatternGetString(pat, FC_FAMILY, 0, &family);
-    FcChar8 *format = NULL;
     FcPatternGetString(best, FC_FONTFORMAT, 0, &format);
     if (format && strcmp((const char *)format, "TrueType") != 0)
       *why = "no TrueType outlines (CFF/OpenType-PS fonts cannot be embedded by libharu)";
     else if (file)
-      face = load_face(lib, (const char *)file, index, family ? (const char *)family : spec);
+      face = load_face(lib, (const char *)file, index, (const char *)family);
   }
-  if (set) FcFontSetDestroy(set);
-  FcObjectSetDestroy(os);
+  if (own) FcFontSetDestroy(own);
+  if (os) FcObjectSetDestroy(os);
   FcPatternDestroy(pat);
   return face;
 }
@@ -430,6 +486,8 @@ void font_lib_free(font_lib *lib) {
   VEC_FREE(lib->resolved);
   for (size_t i = 0; i < lib->dirs.len; i++) free(lib->dirs.items[i]);
   VEC_FREE(lib->dirs);
+  if (lib->listed) FcFontSetDestroy(lib->listed);
+  free(lib->fonts);
   if (lib->fc) FcConfigDestroy(lib->fc);
   if (lib->ft) FT_Done_FreeType(lib->ft);
   pthread_mutex_destroy(&lib->open_lock);
