@@ -756,6 +756,12 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
   hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++)
     hb_set_add(drop, hb_tag_from_string(dropped_tables[i], 4));
+  /* A PDF's CIDFontType2 program is reached through /CIDToGIDMap, never
+   * its cmap, and its names come from the font dictionaries (ISO 32000-1
+   * 9.9): cmap, name, post and STAT are dead weight there. */
+  static const char *const pdf_dropped[] = {"cmap", "name", "post", "STAT"};
+  for (size_t i = 0; glyphs && i < sizeof pdf_dropped / sizeof *pdf_dropped; i++)
+    hb_set_add(drop, hb_tag_from_string(pdf_dropped[i], 4));
   hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
   hb_subset_plan_t *plan = f->hb ? hb_subset_plan_create_or_fail(f->hb, input) : NULL;
   hb_subset_input_destroy(input);
