@@ -69,9 +69,9 @@ int main(void) {
     hb_face_destroy(face);
     hb_blob_destroy(blob);
     free(data);
-    /* The PDF's subset: each code's glyph in the subset (its /CIDToGIDMap)
-     * is the glyph HarfBuzz's own cmap of the subset gives a character,
-     * and a Private Use code's glyph keeps its full-font advance. */
+    /* The PDF's subset (no cmap: /CIDToGIDMap reaches its glyphs): each
+     * code's glyph in the subset is its glyph of the full font, the same
+     * ink box and advance. */
     font_code_glyph *glyphs = NULL;
     size_t n = 0;
     CHECK(font_face_subset_glyphs(song, bmp, 2, codes, 2, &data, &len, &glyphs, &n, &dl) == 0);
@@ -81,11 +81,21 @@ int main(void) {
     face = hb_face_create(blob, 0);
     font = hb_font_create(face);
     CHECK(hb_face_get_glyph_count(face) == 5);
-    for (size_t i = 0; glyphs && i < 2; i++) {
-      hb_codepoint_t g = 0;
-      CHECK(hb_font_get_nominal_glyph(font, glyphs[i].code, &g) && g == glyphs[i].gid);
-      CHECK(glyphs[i].full_gid == font_face_glyph(song, glyphs[i].code));
+    hb_codepoint_t unused;
+    CHECK(!hb_font_get_nominal_glyph(font, 0x4E00, &unused)); /* its cmap was dropped */
+    hb_blob_t *full_blob = hb_blob_create_from_file(font_face_path(song));
+    hb_face_t *full_face = hb_face_create(full_blob, 0);
+    hb_blob_destroy(full_blob);
+    hb_font_t *full = hb_font_create(full_face);
+    for (size_t i = 0; glyphs && i < n; i++) {
+      hb_glyph_extents_t a, b;
+      CHECK(hb_font_get_glyph_extents(font, glyphs[i].gid, &a) && hb_font_get_glyph_extents(full, glyphs[i].full_gid, &b));
+      CHECK(a.x_bearing == b.x_bearing && a.y_bearing == b.y_bearing && a.width == b.width && a.height == b.height);
+      CHECK(hb_font_get_glyph_h_advance(font, glyphs[i].gid) == hb_font_get_glyph_h_advance(full, glyphs[i].full_gid));
+      if (i < 2) CHECK(glyphs[i].full_gid == font_face_glyph(song, glyphs[i].code));
     }
+    hb_font_destroy(full);
+    hb_face_destroy(full_face);
     CHECK(glyphs && glyphs[3].full_gid == codes[1].gid && hb_font_get_glyph_h_advance(font, glyphs[3].gid) == 1000);
     CHECK_NEAR(font_face_glyph_advance(song, codes[1].gid), 1.0, 0.01);
     hb_font_destroy(font);
