@@ -1,21 +1,21 @@
 /* The things pdf.c needs from libharu beyond its public API, behind
  * public handle types; hpdf_compat.c is the only file that includes
- * libharu's private headers (the lint_hpdf_public test checks it). */
+ * libharu's private headers (lint_wording checks the includes;
+ * lint_hpdf_public compiles pdf.c with libharu's opaque handles). */
 #ifndef BRIEF_HPDF_COMPAT_H
 #define BRIEF_HPDF_COMPAT_H
 
 #include <hpdf.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "fonts.h"
 
 /* Appends raw operators to the page's content stream (marked content);
  * appends len bytes to it (a booklet page's finished body). */
 void hpdf_page_write_raw(HPDF_Page page, const char *s);
 bool hpdf_page_write_bytes(HPDF_Page page, const void *data, size_t len);
-/* The font's /ToUnicode: whether libharu wrote one, and replacing its data
- * with cmap (a complete ToUnicode CMap program). */
-bool hpdf_has_to_unicode(HPDF_Font font);
-void hpdf_set_to_unicode(HPDF_Font font, const char *cmap);
 /* dict[key] = a binary string of len bytes (written as hex). */
 void hpdf_dict_add_binary(HPDF_Dict dict, const char *key, const void *data, size_t len);
 /* The page's current content stream; showing another page's stream as its
@@ -41,13 +41,33 @@ bool hpdf_same_resource_names(HPDF_Page page, HPDF_Page first);
  * the bytes of the page's current content stream (malloc'd; NULL when
  * empty); the fonts (or images) its resources name, in the order of their
  * names F1, F2 … (X1 …) as *objs (malloc'd, compare with HPDF_Font or
- * HPDF_Image handles), their number returned; and every glyph of font's
- * subset marked as used (the bodies were not drawn through libharu). */
+ * HPDF_Image handles), their number returned. */
 unsigned char *hpdf_page_stream_bytes(HPDF_Page page, size_t *len);
 size_t hpdf_page_resources(HPDF_Page page, bool images, const void ***objs);
-void hpdf_font_use_all_glyphs(HPDF_Font font);
 
-/* hpdf_compat.c also defines HPDF_TTFontDef_GetGlyphid, HPDF_MemCpy,
+/* The fonts of a PDF as objects of our own making: a Type 0 font over a
+ * CIDFontType2 whose program is the HarfBuzz subset as it is, shown with
+ * Unicode codes (CID = the character's code point, or its Private Use
+ * code), /CIDToGIDMap giving each code's glyph, /W the widths of exactly
+ * the codes used. Part of the PDF stage (pdf.c calls it); libharu's own
+ * TrueType loader would parse the subset again, build a 65,536-entry map
+ * and a width list over it and write the program out once more. */
+typedef struct {
+  const char *name;                 /* /BaseFont with its subset tag: "ABCDEF+NotoSerifSC-Regular" */
+  const font_metrics *metrics;
+  const unsigned char *program;     /* /FontFile2: the subset TrueType font */
+  size_t program_len;
+  const font_code_glyph *glyphs;    /* each code shown and its glyph in the program, by code */
+  const uint16_t *widths;           /* the width of glyphs[i], in thousandths of an em */
+  size_t nglyphs;
+  const char *to_unicode;           /* the /ToUnicode CMap program */
+} pdf_font_spec;
+
+/* A font the page operators (HPDF_Page_SetFontAndSize, HPDF_Page_TextOut
+ * with UTF-8 text) can use; NULL when libharu runs out of memory. */
+HPDF_Font pdf_font_new(HPDF_Doc pdf, const pdf_font_spec *spec);
+
+/* hpdf_compat.c also defines HPDF_MemCpy,
  * HPDF_MemSet and HPDF_Stream_WriteToStream in place of libharu's own
  * (faster, same output): see there. */
 

@@ -10,6 +10,7 @@
 
 #include "brief.h"
 #include "datadir.h"
+#include "pdf.h"
 #include "frontmatter.h"
 #ifndef BRIEF_LEAN
 #include "mailcmd.h"
@@ -403,6 +404,7 @@ static int run_tools(char **argv) {
 #endif
 
 int main(int argc, char **argv) {
+  atexit(pdf_deflate_release); /* the PDF stage's compressors, kept between streams */
   cli c = {0};
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

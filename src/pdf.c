@@ -1,4 +1,4 @@
-#define _GNU_SOURCE /* memfd_create */
+#define _GNU_SOURCE
 #include "pdf.h"
 
 #include <ctype.h>
@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,7 +98,6 @@ typedef struct {
   HPDF_Doc pdf;
   hpdf_errors err;
   HPDF_Font *fonts;     /* by face id */
-  int *font_fds;        /* memfds holding the subsets until the PDF is saved */
   double deadline;      /* CLOCK_MONOTONIC ms; > 0: give up past it */
   bool timed_out;
   size_t nfonts;
@@ -109,14 +107,11 @@ typedef struct {
   HPDF_Page *pages;     /* the booklet's pages, for links within it */
 } writer;
 
-/* libharu 2.3 writes a copy of its Identity-H encoding CMap as the font's
- * /ToUnicode (with 'begincidrange', which is not valid there: poppler warns
- * and falls back to the font's cmap; other readers may not). Codes here are
- * Unicode code points (CID = Unicode), so the real ToUnicode is one bfrange
- * per 256-code block in use. Replaced in place: no orphaned object. */
-/* Private Use codes (font_code) map to their real character, as a UTF-16
- * surrogate pair beyond the BMP (<E000> <D870DF17> for U+2C317), so search
- * and copy give the character, not the code. */
+/* The /ToUnicode CMap: codes are Unicode code points (CID = Unicode), so
+ * it is one bfrange per 256-code block in use. Private Use codes
+ * (font_code) map to their real character, as a UTF-16 surrogate pair
+ * beyond the BMP (<E000> <D870DF17> for U+2C317), so search and copy give
+ * the character, not the code. */
 static void put_bfchars(strbuf *sb, const uint16_t *codes, const uint32_t *chars, size_t n) {
   for (size_t i = 0; i < n; i += 100) { /* at most 100 entries a section */
     size_t k = n - i < 100 ? n - i : 100;
@@ -130,9 +125,7 @@ static void put_bfchars(strbuf *sb, const uint16_t *codes, const uint32_t *chars
   }
 }
 
-static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, const font_code *pua,
-                               size_t npua) {
-  if (!hpdf_has_to_unicode(font)) return;
+static void to_unicode_cmap(strbuf *sb, const uint32_t *cps, size_t n, const font_code *pua, size_t npua) {
   bool blocks[256] = {false}, coded[256] = {false};
   for (size_t i = 0; i < npua; i++) coded[pua[i].code >> 8] = true;
   /* Characters in a block that also holds Private Use codes get entries of their own. */
@@ -152,55 +145,65 @@ static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, co
     VEC_PUSH(codes, pua[i].code);
     VEC_PUSH(chars, pua[i].cp);
   }
-  strbuf sb = {0};
-  sb_puts(&sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-               "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+  sb_puts(sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+              "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
   size_t left = nblocks;
   for (unsigned hi = 0; hi < 256; hi++) {
     if (!blocks[hi]) continue;
     if (left == nblocks || (nblocks - left) % 100 == 0) /* at most 100 entries a section */
-      sb_printf(&sb, "%zu beginbfrange\n", left < 100 ? left : 100);
-    sb_printf(&sb, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+      sb_printf(sb, "%zu beginbfrange\n", left < 100 ? left : 100);
+    sb_printf(sb, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
     left--;
-    if ((nblocks - left) % 100 == 0 || left == 0) sb_puts(&sb, "endbfrange\n");
+    if ((nblocks - left) % 100 == 0 || left == 0) sb_puts(sb, "endbfrange\n");
   }
-  put_bfchars(&sb, codes.items, chars.items, codes.len);
+  put_bfchars(sb, codes.items, chars.items, codes.len);
   VEC_FREE(codes);
   VEC_FREE(chars);
-  sb_puts(&sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-  hpdf_set_to_unicode(font, sb.data);
-  sb_free(&sb);
+  sb_puts(sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
-/* Subsets one face and hands it to libharu through a memfd path. */
+/* The subset tag of /BaseFont (ISO 32000-1 9.6.4): six capitals, here a
+ * hash of the font's name and the glyphs it keeps, so the same subset gets
+ * the same tag in every run. */
+static void subset_name(char *out, size_t cap, const char *ps_name, const font_code_glyph *g, size_t n) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (const char *p = ps_name; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ ((uint64_t)g[i].code << 16 | g[i].gid)) * 1099511628211ull;
+  char tag[7];
+  for (int i = 0; i < 6; i++, h /= 26) tag[i] = (char)('A' + h % 26);
+  tag[6] = 0;
+  snprintf(out, cap, "%s+%s", tag, ps_name);
+}
+
+/* Subsets one face with HarfBuzz and embeds it (hpdf_compat.c). */
 static int load_font(writer *w, const laid_out *lo, size_t id) {
+  const font_face *face = lo->faces[id];
   char *data;
-  size_t len;
-  if (font_face_subset(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
-                       lo->face_ncodes[id], &data, &len, w->dl) != 0)
+  size_t len, n = 0;
+  font_code_glyph *glyphs = NULL;
+  if (font_face_subset_glyphs(face, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id],
+                              &data, &len, &glyphs, &n, w->dl) != 0)
     return -1;
-  int fd = memfd_create("brief-font", MFD_CLOEXEC);
-  if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
-    free(data);
-    if (fd >= 0) close(fd);
-    diag_error(w->dl, NULL, 0, 0, "cannot hold a font subset in memory (memfd_create)");
-    return -1;
-  }
+  uint16_t *widths = xcalloc(n + 1, sizeof *widths);
+  for (size_t i = 0; i < n; i++) widths[i] = (uint16_t)lround(1000 * font_face_glyph_advance(face, glyphs[i].full_gid));
+  font_metrics m;
+  font_face_metrics(face, &m);
+  char name[96];
+  subset_name(name, sizeof name, m.ps_name, glyphs, n);
+  strbuf cmap = {0};
+  to_unicode_cmap(&cmap, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id]);
+  pdf_font_spec spec = {.name = name, .metrics = &m, .program = (const unsigned char *)data, .program_len = len,
+                        .glyphs = glyphs, .widths = widths, .nglyphs = n, .to_unicode = cmap.data};
+  w->fonts[id] = pdf_font_new(w->pdf, &spec);
+  sb_free(&cmap);
+  free(widths);
+  free(glyphs);
   free(data);
-  w->font_fds[id] = fd;
-  char path[64];
-  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-  const char *name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
-  w->fonts[id] = name ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
-  if (w->fonts[id])
-    replace_to_unicode(w->fonts[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
-                       lo->face_ncodes[id]);
   if (!w->fonts[id]) {
-    diag_error(w->dl, font_face_path(lo->faces[id]), 0, 0,
-               "libharu cannot load this font (error 0x%04X); use a TrueType-outline font",
-               (unsigned)w->err.error);
+    diag_error(w->dl, font_face_path(face), 0, 0,
+               "libharu could not embed this font (error 0x%04X); is memory short?", (unsigned)w->err.error);
     return -1;
   }
   return 0;
@@ -750,10 +753,8 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   HPDF_SetPageMode(w->pdf, lo->noutline ? HPDF_PAGE_MODE_USE_OUTLINE : HPDF_PAGE_MODE_USE_NONE);
   w->nfonts = lo->nfaces;
   w->fonts = xcalloc(lo->nfaces + 1, sizeof *w->fonts);
-  w->font_fds = xcalloc(lo->nfaces + 1, sizeof *w->font_fds);
   w->deadline = opts->deadline_ms;
   int rc = 0;
-  for (size_t id = 0; id < lo->nfaces; id++) w->font_fds[id] = -1;
   for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
     if (lo->face_ncps[id] || lo->face_ncodes[id]) rc = load_font(w, lo, id);
   if (rc == 0) set_info(w, lo, opts);
@@ -774,10 +775,7 @@ static int finish(writer *w, int rc, diag_list *dl) {
     diag_error(dl, NULL, 0, 0, "libharu failed writing the PDF (error 0x%04X, detail %u)",
                (unsigned)w->err.error, (unsigned)w->err.detail);
   if (w->pdf) HPDF_Free(w->pdf);
-  for (size_t id = 0; w->font_fds && id < w->nfonts; id++)
-    if (w->font_fds[id] >= 0) close(w->font_fds[id]);
   free(w->fonts);
-  free(w->font_fds);
   VEC_FREE(w->images);
   return rc;
 }
@@ -835,20 +833,10 @@ static int put_part(writer *w, HPDF_Page page, const pdf_page_part *part) {
   return 0;
 }
 
-/* libharu embeds only the glyphs of the text drawn through it (its own
- * glyph table flags); the briefs' bodies come as finished content streams,
- * so every glyph of the booklet's subsets (made for exactly those
- * characters) is marked as used. */
-static void use_all_glyphs(writer *w) {
-  for (size_t id = 0; id < w->nfonts; id++)
-    if (w->fonts[id]) hpdf_font_use_all_glyphs(w->fonts[id]);
-}
-
 int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, const pdf_options *opts,
                       const char *path, diag_list *dl) {
   writer w = {0};
   int rc = writer_open(&w, frame, opts, dl);
-  if (rc == 0) use_all_glyphs(&w);
   if (rc == 0) {
     w.pages = xcalloc(frame->npages + 1, sizeof *w.pages);
     for (size_t p = 0; p < frame->npages && !w.err.error; p++) w.pages[p] = add_page(&w, &frame->pages[p]);

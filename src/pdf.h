@@ -62,5 +62,8 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
  * result malloc'd; 0 (NULL) on failure. */
 size_t pdf_deflate(const void *in, size_t len, unsigned char **out);
 unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len);
+size_t pdf_deflate_at(const void *in, size_t len, int level, unsigned char **out); /* level 1 (fastest) to 12 */
+/* Frees the calling thread's compressors (kept for its next streams; other threads free theirs when they end). */
+void pdf_deflate_release(void);
 
 #endif

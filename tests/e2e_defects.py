@@ -102,13 +102,13 @@ def test_full_disk(tmp):
     # A real small file system when we may mount one (root, as in CI's container).
     mnt = os.path.join(tmp, "small")
     os.makedirs(mnt)
-    if os.geteuid() == 0 and run("mount", "-t", "tmpfs", "-o", "size=124k", "tmpfs", mnt).returncode == 0:
+    if os.geteuid() == 0 and run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt).returncode == 0:
         try:
             full_disk_case(mnt, "tmpfs", {}, "No space left on device")
         finally:
             run("umount", mnt)
     else:
-        print("note: cannot mount a 124 KB tmpfs here; the full disk is tested with the shim only")
+        print("note: cannot mount a 64 KB tmpfs here; the full disk is tested with the shim only")
     # The new PDF's mode follows the umask (it was always 0644).
     md = os.path.join(INPUT, "陇西县.md")
     for mask, mode in ((0o077, 0o600), (0o022, 0o644)):
