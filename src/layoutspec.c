@@ -373,6 +373,9 @@ static void set_defaults(layout_spec *l) {
   l->code_font = xstrdup("mono");
   l->page_number_format = xstrdup("{page}");
   l->page_number_offset = 7 * MM;
+  /* GB/T 9704-2012 7.4.1: the 版记's first and last rules 0.35 mm, the others 0.25 mm. */
+  l->distribution_rule_outer = 0.35 * MM;
+  l->distribution_rule_inner = 0.25 * MM;
   l->title_block = true;
   l->signature = true;
   l->normalize = normalize_rules_default();
@@ -391,7 +394,7 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
       "name", "description", "page", "grid", "line_pitch", "cjk_latin_space", "inline",
       "heading_numbering", "title_block", "signature", "roles", "page_number", "header",
       "footer", "masthead", "distribution", "key_figures", "copy_number", "table_widths", "punctuation", "normalize", "keywords",
-      "figures_headers", "print_count", "booklet", NULL};
+      "figures_headers", "print_count", "booklet", "distribution_rules", NULL};
   static const char *const fh_keys[] = {"indicator", "value", "unit", NULL};
   static const char *const booklet_keys[] = {"title", "contents", "untitled", NULL};
   static const char *const grid_keys[] = {"chars_per_line", "lines_per_page", NULL};
@@ -437,6 +440,11 @@ static void read_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   get_bool(c, root, "title_block", &l->title_block);
   get_bool(c, root, "signature", &l->signature);
   get_bool(c, root, "distribution", &l->distribution);
+  static const char *const rule_keys[] = {"outer", "inner", NULL};
+  yaml_node_t *dr = ymap_get(c->y, root, "distribution_rules");
+  check_keys(c, dr, "distribution_rules", rule_keys);
+  get_pt(c, dr, "outer", &l->distribution_rule_outer, 0, 20);
+  get_pt(c, dr, "inner", &l->distribution_rule_inner, 0, 20);
   yaml_node_t *kf = ymap_get(c->y, root, "key_figures");
   check_keys(c, kf, "key_figures", kf_keys);
   get_string(c, kf, "title", &l->key_figures_title);

@@ -80,6 +80,8 @@ typedef struct {
   rgb masthead_color;
   double masthead_rule;                  /* pt, 0 = none */
   bool distribution;                     /* 版记 at the end */
+  double distribution_rule_outer;        /* pt: the 版记's first and last rules (GB/T 9704-2012 7.4.1: 0.35 mm) */
+  double distribution_rule_inner;        /* pt: the rules between its lines (0.25 mm) */
   char *key_figures_title;               /* "主要数据"; NULL: no caption */
   char *figures_headers[3];              /* figures tables: indicator, value, unit ("指标" …) */
   char *print_count;                     /* 版记: "（共印{copies}份）"; NULL: none */

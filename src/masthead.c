@@ -50,13 +50,15 @@ void layout_distribution(layout_ctx *c) {
   vbox *b = new_box(c, row * (double)lines + 4);
   b->bottom = true;
   const rgb black = {0, 0, 0};
-  box_add_line(b, c->area_x, 1, c->area_w, 0, 0.35 * 72 / 25.4 * 2.8, black);
+  /* GB/T 9704-2012 7.4.1: the first and last rules thick (0.35 mm), those between thin (0.25 mm). */
+  double outer = c->spec->distribution_rule_outer, inner = c->spec->distribution_rule_inner;
+  box_add_line(b, c->area_x, 1, c->area_w, 0, outer, black);
   double y = 0;
   for (size_t i = 0; i < m->recipients.len; i++) {
     box_add_label(c, b, m->recipients.items[i], ROLE_DISTRIBUTION, rs->size, c->area_x + rs->size, y + row * 0.68,
                   ALIGN_LEFT, rs->color);
     y += row;
-    box_add_line(b, c->area_x, y, c->area_w, 0, 0.25 * 72 / 25.4 * 2.8, black);
+    box_add_line(b, c->area_x, y, c->area_w, 0, inner, black);
   }
   if (count) {
     char *text = layout_expand(c->spec->print_count, m, 0, 0);
@@ -65,5 +67,5 @@ void layout_distribution(layout_ctx *c) {
     free(text);
     y += row;
   }
-  box_add_line(b, c->area_x, b->height - 1, c->area_w, 0, 0.35 * 72 / 25.4 * 2.8, black);
+  box_add_line(b, c->area_x, b->height - 1, c->area_w, 0, outer, black);
 }

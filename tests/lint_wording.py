@@ -16,7 +16,7 @@ ROOT = sys.argv[2]
 LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
-MOVED = ["主要数据", "工作简报", "抓党建促脱贫", "指标", "数值", "共印", "汇编"]
+MOVED = ["主要数据", "工作简报", "抓党建促脱贫", "指标", "数值", "共印", "汇编", "目　录", "无标题"]
 passed = failed = 0
 
 
