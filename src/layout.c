@@ -459,7 +459,7 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   heading_state hs = {top_heading_level(doc), {0}};
   /* The layout places the key-figures table: after the title where the
    * binding put it, or after the body (key_figures.position: end). */
-  bool kf_at_end = spec->key_figures_at_end;
+  bool kf_at_end = spec->key_figures_at == KF_END;
   for (size_t i = 0; i < doc->len; i++)
     if (!(kf_at_end && doc->items[i].key_figures)) layout_block(&c, &doc->items[i], &hs);
   for (size_t i = 0; kf_at_end && i < doc->len; i++)

@@ -212,9 +212,9 @@ def test_ranges(tmp):
         ("height", "name: bad\nroles:\n  body:\n    line_height: 0\n",
          r"height\.yaml:4:18: error: 'line_height' must be from 0\.5 to 5; got '0'"),
         ("chars", "name: bad\ngrid:\n  chars_per_line: 1e12\n  lines_per_page: 22\n",
-         r"chars\.yaml:3:19: error: 'chars_per_line' must be from 1 to 200; got '1e12'"),
+         r"chars\.yaml:3:19: error: 'chars_per_line' must be a whole number from 1 to 200; got '1e12'"),
         ("fraction", "name: bad\ngrid:\n  chars_per_line: 27.5\n",
-         r"fraction\.yaml:3:19: error: 'chars_per_line' must be a whole number; got '27\.5'"),
+         r"fraction\.yaml:3:19: error: 'chars_per_line' must be a whole number from 1 to 200; got '27\.5'"),
         ("overfull", "name: bad\ngrid:\n  chars_per_line: 60\n  lines_per_page: 22\nroles:\n  body:\n    size: 16pt\n",
          r"overfull\.yaml:3:19: error: 'chars_per_line': 60 characters of 16pt need at least 864\.0pt but the type area is "
          r"\d+\.\dpt wide; allowed: 1 to \d+"),
