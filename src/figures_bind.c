@@ -1,0 +1,254 @@
+/* Binding figures into the document model: {{indicator}} placeholders
+ * replaced with the source positions of what follows kept, ```figures
+ * blocks made into tables, the front matter's key figures added as a table
+ * (which the layout captions and places), ```chart blocks handed to
+ * chart_spec.c. It only resolves data: no layout words. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "figures_binder.h"
+#include "util.h"
+
+static bool county_ok(binder *b, int line, int col) {
+  if (b->county_checked) return b->rows.n > 0;
+  b->county_checked = true;
+  if (!b->f) {
+    diag_error(b->dl, b->doc->file, line, col, "this summary uses figures but no figures file was given; "
+               "pass --figures FIGURES.csv (a batch uses figures.csv beside the summaries)");
+  } else if (!b->doc->meta.county) {
+    diag_error(b->dl, b->doc->file, line, col, "this summary uses figures but its front matter has no "
+               "'county'; add e.g. 'county: 陇西县'");
+  } else if (b->rows.n == 0) {
+    char *list = figures_suggest_counties(b->f, b->doc->meta.county);
+    diag_error(b->dl, b->doc->file, line, col, "county '%s' has no row in %s; counties there: %s",
+               b->doc->meta.county, b->f->path, list);
+    free(list);
+  } else {
+    return true;
+  }
+  b->errors++;
+  return false;
+}
+
+/* Resolves "贫困发生率" or "贫困人口@2015" to a column and a year. */
+static int resolve(binder *b, const char *ref, int line, int col, int *year) {
+  *year = 0;
+  char *name = xstrdup(ref);
+  char *at = strchr(name, '@');
+  if (at) {
+    *at = '\0';
+    char *y = at + 1;
+    figures_trim(y);
+    if (strlen(y) != 4 || strspn(y, "0123456789") != 4 || y[0] == '0') {
+      figures_trim(name);
+      diag_error(b->dl, b->doc->file, line, col, "'%s' after '@' is not a year; write a year like {{%s@2016}}", y, name);
+      b->errors++;
+      free(name);
+      return -1;
+    }
+    *year = atoi(y);
+  }
+  figures_trim(name);
+  if (!county_ok(b, line, col)) {
+    free(name);
+    return -1;
+  }
+  int c = figures_column(b->f, name);
+  if (c < 0) {
+    char *names = figures_suggest_indicators(b->f, name);
+    diag_error(b->dl, b->doc->file, line, col, "unknown indicator '%s'; %s has: %s", name, b->f->path, names);
+    free(names);
+    b->errors++;
+  } else if (at && (b->f->year_col < 0 || !figures_record_for(&b->rows, c, *year))) {
+    char *years = figures_years(&b->rows);
+    if (b->f->year_col < 0)
+      diag_error(b->dl, b->doc->file, line, col, "'%s' asks for a year but %s has no 年份 (year) column", ref, b->f->path);
+    else
+      diag_error(b->dl, b->doc->file, line, col, "no %d figures for %s; years there: %s", *year, b->doc->meta.county, years);
+    free(years);
+    b->errors++;
+    c = -1;
+  }
+  free(name);
+  return c;
+}
+
+static int count_chars(const char *s, size_t n) {
+  int count = 0;
+  for (size_t i = 0; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) count++;
+  return count;
+}
+
+/* Replaces the placeholders of s's text; the positions of what follows a
+ * placeholder stay those of the source (a value takes its placeholder's). */
+static void substitute(binder *b, span *s) {
+  strbuf out = {0};
+  span positions = {0};
+  const char *p = s->text;
+  int in = 0, at = 0; /* characters read from s, written to out */
+  while (*p) {
+    const char *open = strstr(p, "{{");
+    const char *close = open ? strstr(open + 2, "}}") : NULL;
+    size_t before = close ? (size_t)(open - p) : strlen(p);
+    int n = count_chars(p, before);
+    span_map_positions(&positions, at, s, in, in + n);
+    sb_append(&out, p, before);
+    in += n, at += n;
+    if (!close) break;
+    int line, col;
+    span_source(s, in, &line, &col);
+    char *ref = xstrndup(open + 2, (size_t)(close - open - 2));
+    int year;
+    int c = resolve(b, ref, line, col, &year);
+    if (c >= 0) {
+      char *v = figures_format_value(b->f, c, figures_record_for(&b->rows, c, year));
+      span_add_anchor(&positions, at, line, col);
+      sb_puts(&out, v);
+      at += count_chars(v, strlen(v));
+      free(v);
+    }
+    free(ref);
+    in += count_chars(open, (size_t)(close + 2 - open));
+    p = close + 2;
+  }
+  free(s->text);
+  free(s->anchors);
+  s->text = sb_take(&out);
+  s->line = positions.line, s->col = positions.col;
+  s->anchors = positions.anchors, s->nanchors = positions.nanchors;
+}
+
+static void substitute_spans(binder *b, span_list *l) {
+  for (size_t i = 0; i < l->len; i++) {
+    span *s = &l->items[i];
+    if (s->kind != SPAN_TEXT || (s->style & ST_CODE) || !strstr(s->text, "{{")) continue;
+    substitute(b, s);
+  }
+}
+
+static void cell_text(span_list *cell, const char *text) {
+  span_list_push(cell, SPAN_TEXT, 0, text, strlen(text), NULL, 0, 0);
+}
+
+static table_data *new_table(int rows, int cols) {
+  table_data *t = xcalloc(1, sizeof *t);
+  t->rows = rows;
+  t->cols = cols;
+  t->align = xcalloc((size_t)cols + 1, 1);
+  t->cells = xcalloc(xmul((size_t)rows, (size_t)cols) + 1, sizeof *t->cells);
+  return t;
+}
+
+/* Indicator names listed one per line in a block; their columns in *cols. */
+size_t binder_indicators(binder *b, const block *blk, const char *text, int first_line, int **cols) {
+  size_t n = 0;
+  *cols = xcalloc(strlen(text) + 1, sizeof **cols);
+  int line = first_line;
+  for (const char *p = text; *p; line++) {
+    size_t len = strcspn(p, "\n");
+    char *name = xstrndup(p, len);
+    figures_trim(name);
+    if (*name) {
+      int year;
+      int c = resolve(b, name, line, blk->col, &year);
+      if (c >= 0) (*cols)[n++] = c;
+    }
+    free(name);
+    p += len;
+    if (*p) p++;
+  }
+  return n;
+}
+
+static char *cell_value(int col, const record *r) {
+  const char *cell = r ? r->cells[col] : "";
+  return xstrdup(*cell ? cell : "—");
+}
+
+/* A time series: rows are indicators, columns years; else indicator, value
+ * and unit. The header words are the layout's (figures_headers), so the
+ * header cells other than years are left empty and marked. */
+static table_data *figures_table(binder *b, const int *cols, size_t n) {
+  const figures *f = b->f;
+  bool series = f->year_col >= 0 && b->rows.n > 1;
+  int ncols = series ? (int)b->rows.n + 2 : 3;
+  table_data *t = new_table((int)n + 1, ncols);
+  t->header_words = xcalloc((size_t)ncols + 1, 1);
+  t->header_words[0] = 'i';
+  if (series) {
+    for (size_t y = 0; y < b->rows.n; y++) {
+      char *year = xasprintf("%d", b->rows.rows[y]->year);
+      cell_text(&t->cells[1 + y], year);
+      free(year);
+    }
+  } else {
+    t->header_words[1] = 'v';
+  }
+  t->header_words[ncols - 1] = 'u';
+  t->align[0] = 'l';
+  t->align[ncols - 1] = 'c';
+  for (size_t i = 0; i < n; i++) {
+    span_list *row = &t->cells[(i + 1) * (size_t)ncols];
+    cell_text(&row[0], f->cols[cols[i]].name);
+    for (int k = 1; k < ncols - 1; k++) {
+      const record *r = series ? b->rows.rows[k - 1] : figures_record_for(&b->rows, cols[i], 0);
+      char *v = cell_value(cols[i], r);
+      cell_text(&row[k], v);
+      free(v);
+    }
+    cell_text(&row[ncols - 1], f->cols[cols[i]].unit[0] ? f->cols[cols[i]].unit : "—");
+  }
+  for (int k = 1; k < ncols - 1; k++) t->align[k] = 'r';
+  return t;
+}
+
+static void bind_figures_block(binder *b, block *blk) {
+  int *cols;
+  size_t n = binder_indicators(b, blk, blk->literal, blk->line + 1, &cols);
+  if (n > 0 && b->errors == 0) {
+    blk->table = figures_table(b, cols, n);
+    blk->kind = BLK_TABLE;
+  }
+  free(cols);
+}
+
+/* The front matter's figures: a key-figures table at the start of the body. */
+static void add_key_figures(binder *b) {
+  doc_meta *m = &b->doc->meta;
+  if (!m->figures.len) return;
+  strbuf names = {0};
+  for (size_t i = 0; i < m->figures.len; i++) sb_printf(&names, "%s\n", m->figures.items[i]);
+  block tmp = {0};
+  tmp.line = m->figures_line;
+  tmp.col = 1;
+  int *cols;
+  size_t n = binder_indicators(b, &tmp, names.data, m->figures_line, &cols);
+  if (n > 0 && b->errors == 0) {
+    block *blk = document_add(b->doc, BLK_TABLE, m->figures_line, 1);
+    blk->table = figures_table(b, cols, n);
+    blk->key_figures = true; /* the layout captions and places it */
+    block moved = *blk; /* move it to the front */
+    memmove(b->doc->items + 1, b->doc->items, (b->doc->len - 1) * sizeof *b->doc->items);
+    b->doc->items[0] = moved;
+  }
+  free(cols);
+  sb_free(&names);
+}
+
+int figures_bind(document *doc, const figures *f, diag_list *dl) {
+  binder b = {doc, f, {NULL, 0}, dl, 0, false};
+  if (f) b.rows = figures_rows_of(f, doc->meta.county);
+  add_key_figures(&b);
+  for (size_t i = 0; i < doc->len; i++) {
+    block *blk = &doc->items[i];
+    substitute_spans(&b, &blk->spans);
+    if (blk->table)
+      for (size_t c = 0; c < (size_t)blk->table->rows * (size_t)blk->table->cols; c++)
+        substitute_spans(&b, &blk->table->cells[c]);
+    if (blk->kind == BLK_FIGURES) bind_figures_block(&b, blk);
+    else if (blk->kind == BLK_CHART) chart_spec_bind(&b, blk);
+  }
+  free(b.rows.rows);
+  return b.errors ? -1 : 0;
+}
