@@ -87,6 +87,7 @@ const char *hpdf_page_register_font(HPDF_Page page, HPDF_Font font) { return HPD
 const char *hpdf_page_register_image(HPDF_Page page, HPDF_Image image) { return HPDF_Page_GetXObjectName(page, image); }
 
 const HPDF_STATUS hpdf_err_invalid_image = HPDF_INVALID_IMAGE;
+const HPDF_STATUS hpdf_err_alloc = HPDF_FAILD_TO_ALLOC_MEM;
 
 bool hpdf_is_end_of_stream(HPDF_STATUS st) { return st == HPDF_STREAM_EOF; }
 
@@ -129,6 +130,169 @@ size_t hpdf_page_resources(HPDF_Page page, bool images, const void ***objs) {
   *objs = calloc(n + 1, sizeof **objs);
   if (!*objs) return 0;
   for (size_t i = 0; i < n; i++) (*objs)[i] = resource_object(HPDF_List_ItemAt(d->list, (HPDF_UINT)i));
+  return n;
+}
+
+/* ---- libharu's error codes in words ------------------------------------
+ * Every code of hpdf_error.h, by what the author can do about it: the
+ * writer names the file (font, image, else the brief) and what it was
+ * doing; this says what the code means and what to change. */
+
+typedef enum { ERR_MEMORY, ERR_AFTER_ALLOC, ERR_FILE, ERR_IMAGE, ERR_LONG_TEXT, ERR_TOO_MANY, ERR_RANGE, ERR_DATE, ERR_FONT, ERR_LINK,
+               ERR_INTERNAL } error_kind;
+
+static const struct {
+  const char *meaning, *fix;
+} error_kinds[] = {
+    [ERR_MEMORY] = {"out of memory", "the brief needs more memory than there is: split the summary into smaller "
+                                     "briefs, or run fewer at once (--jobs)"},
+    /* With the fonts, encoders and streams brief builds, libharu reports these
+     * only when an allocation inside the call failed (found by failing its
+     * allocations one by one): the cause is memory. */
+    [ERR_AFTER_ALLOC] = {"out of memory (an allocation inside libharu failed)",
+                         "the brief needs more memory than there is: split the summary into smaller briefs, or run "
+                         "fewer at once (--jobs)"},
+    [ERR_FILE] = {"cannot read the file", "check that it exists and is readable"},
+    [ERR_IMAGE] = {"not an image libharu can read", "save it as an 8-bit PNG (RGB or greyscale) or a baseline JPEG"},
+    [ERR_LONG_TEXT] = {"a text longer than libharu takes (65,535 bytes)", "shorten it: a title, heading, link or "
+                                                                         "front matter field"},
+    [ERR_TOO_MANY] = {"more objects than libharu puts in one PDF", "split the summary, or the batch into several "
+                                                                   "booklets"},
+    [ERR_RANGE] = {"a size or position outside libharu's range", "check the layout's page size, margins and type "
+                                                                 "sizes"},
+    [ERR_DATE] = {"a date libharu refuses", "write the front matter's date as YYYY-MM-DD (1 to 9999)"},
+    [ERR_FONT] = {"a font libharu cannot embed", "give the font role another font in fonts/fontmap.yaml (a TrueType "
+                                                 "or OpenType font with TrueType outlines)"},
+    [ERR_LINK] = {"a link target libharu refuses", "check the link's URL"},
+    [ERR_INTERNAL] = {"an error inside brief's PDF writer", "please report it with the summary attached (and "
+                                                            "brief --version)"},
+};
+
+static const struct {
+  HPDF_STATUS code;
+  const char *name;
+  error_kind kind;
+} error_codes[] = {
+    {HPDF_ARRAY_COUNT_ERR, "HPDF_ARRAY_COUNT_ERR", ERR_TOO_MANY},
+    {HPDF_ARRAY_ITEM_NOT_FOUND, "HPDF_ARRAY_ITEM_NOT_FOUND", ERR_INTERNAL},
+    {HPDF_ARRAY_ITEM_UNEXPECTED_TYPE, "HPDF_ARRAY_ITEM_UNEXPECTED_TYPE", ERR_INTERNAL},
+    {HPDF_BINARY_LENGTH_ERR, "HPDF_BINARY_LENGTH_ERR", ERR_LONG_TEXT},
+    {HPDF_CANNOT_GET_PALLET, "HPDF_CANNOT_GET_PALLET", ERR_IMAGE},
+    {HPDF_DICT_COUNT_ERR, "HPDF_DICT_COUNT_ERR", ERR_TOO_MANY},
+    {HPDF_DICT_ITEM_NOT_FOUND, "HPDF_DICT_ITEM_NOT_FOUND", ERR_INTERNAL},
+    {HPDF_DICT_ITEM_UNEXPECTED_TYPE, "HPDF_DICT_ITEM_UNEXPECTED_TYPE", ERR_INTERNAL},
+    {HPDF_DICT_STREAM_LENGTH_NOT_FOUND, "HPDF_DICT_STREAM_LENGTH_NOT_FOUND", ERR_INTERNAL},
+    {HPDF_DOC_ENCRYPTDICT_NOT_FOUND, "HPDF_DOC_ENCRYPTDICT_NOT_FOUND", ERR_INTERNAL},
+    {HPDF_DOC_INVALID_OBJECT, "HPDF_DOC_INVALID_OBJECT", ERR_INTERNAL},
+    {HPDF_DUPLICATE_REGISTRATION, "HPDF_DUPLICATE_REGISTRATION", ERR_INTERNAL},
+    {HPDF_EXCEED_JWW_CODE_NUM_LIMIT, "HPDF_EXCEED_JWW_CODE_NUM_LIMIT", ERR_INTERNAL},
+    {HPDF_ENCRYPT_INVALID_PASSWORD, "HPDF_ENCRYPT_INVALID_PASSWORD", ERR_INTERNAL},
+    {HPDF_ERR_UNKNOWN_CLASS, "HPDF_ERR_UNKNOWN_CLASS", ERR_INTERNAL},
+    {HPDF_EXCEED_GSTATE_LIMIT, "HPDF_EXCEED_GSTATE_LIMIT", ERR_TOO_MANY},
+    {HPDF_FAILD_TO_ALLOC_MEM, "HPDF_FAILD_TO_ALLOC_MEM", ERR_MEMORY},
+    {HPDF_FILE_IO_ERROR, "HPDF_FILE_IO_ERROR", ERR_FILE},
+    {HPDF_FILE_OPEN_ERROR, "HPDF_FILE_OPEN_ERROR", ERR_FILE},
+    {HPDF_FONT_EXISTS, "HPDF_FONT_EXISTS", ERR_FONT},
+    {HPDF_FONT_INVALID_WIDTHS_TABLE, "HPDF_FONT_INVALID_WIDTHS_TABLE", ERR_FONT},
+    {HPDF_INVALID_AFM_HEADER, "HPDF_INVALID_AFM_HEADER", ERR_INTERNAL},
+    {HPDF_INVALID_ANNOTATION, "HPDF_INVALID_ANNOTATION", ERR_INTERNAL},
+    {HPDF_INVALID_BIT_PER_COMPONENT, "HPDF_INVALID_BIT_PER_COMPONENT", ERR_IMAGE},
+    {HPDF_INVALID_CHAR_MATRICS_DATA, "HPDF_INVALID_CHAR_MATRICS_DATA", ERR_INTERNAL},
+    {HPDF_INVALID_COLOR_SPACE, "HPDF_INVALID_COLOR_SPACE", ERR_IMAGE},
+    {HPDF_INVALID_COMPRESSION_MODE, "HPDF_INVALID_COMPRESSION_MODE", ERR_INTERNAL},
+    {HPDF_INVALID_DATE_TIME, "HPDF_INVALID_DATE_TIME", ERR_DATE},
+    {HPDF_INVALID_DESTINATION, "HPDF_INVALID_DESTINATION", ERR_INTERNAL},
+    {HPDF_INVALID_DOCUMENT, "HPDF_INVALID_DOCUMENT", ERR_AFTER_ALLOC},
+    {HPDF_INVALID_DOCUMENT_STATE, "HPDF_INVALID_DOCUMENT_STATE", ERR_INTERNAL},
+    {HPDF_INVALID_ENCODER, "HPDF_INVALID_ENCODER", ERR_INTERNAL},
+    {HPDF_INVALID_ENCODER_TYPE, "HPDF_INVALID_ENCODER_TYPE", ERR_INTERNAL},
+    {HPDF_INVALID_ENCODING_NAME, "HPDF_INVALID_ENCODING_NAME", ERR_AFTER_ALLOC},
+    {HPDF_INVALID_ENCRYPT_KEY_LEN, "HPDF_INVALID_ENCRYPT_KEY_LEN", ERR_INTERNAL},
+    {HPDF_INVALID_FONTDEF_DATA, "HPDF_INVALID_FONTDEF_DATA", ERR_FONT},
+    {HPDF_INVALID_FONTDEF_TYPE, "HPDF_INVALID_FONTDEF_TYPE", ERR_FONT},
+    {HPDF_INVALID_FONT_NAME, "HPDF_INVALID_FONT_NAME", ERR_FONT},
+    {HPDF_INVALID_IMAGE, "HPDF_INVALID_IMAGE", ERR_IMAGE},
+    {HPDF_INVALID_JPEG_DATA, "HPDF_INVALID_JPEG_DATA", ERR_IMAGE},
+    {HPDF_INVALID_N_DATA, "HPDF_INVALID_N_DATA", ERR_INTERNAL},
+    {HPDF_INVALID_OBJECT, "HPDF_INVALID_OBJECT", ERR_AFTER_ALLOC},
+    {HPDF_INVALID_OBJ_ID, "HPDF_INVALID_OBJ_ID", ERR_INTERNAL},
+    {HPDF_INVALID_OPERATION, "HPDF_INVALID_OPERATION", ERR_INTERNAL},
+    {HPDF_INVALID_OUTLINE, "HPDF_INVALID_OUTLINE", ERR_INTERNAL},
+    {HPDF_INVALID_PAGE, "HPDF_INVALID_PAGE", ERR_INTERNAL},
+    {HPDF_INVALID_PAGES, "HPDF_INVALID_PAGES", ERR_INTERNAL},
+    {HPDF_INVALID_PARAMETER, "HPDF_INVALID_PARAMETER", ERR_INTERNAL},
+    {HPDF_INVALID_PNG_IMAGE, "HPDF_INVALID_PNG_IMAGE", ERR_IMAGE},
+    {HPDF_INVALID_STREAM, "HPDF_INVALID_STREAM", ERR_AFTER_ALLOC},
+    {HPDF_MISSING_FILE_NAME_ENTRY, "HPDF_MISSING_FILE_NAME_ENTRY", ERR_INTERNAL},
+    {HPDF_INVALID_TTC_FILE, "HPDF_INVALID_TTC_FILE", ERR_FONT},
+    {HPDF_INVALID_TTC_INDEX, "HPDF_INVALID_TTC_INDEX", ERR_FONT},
+    {HPDF_INVALID_WX_DATA, "HPDF_INVALID_WX_DATA", ERR_INTERNAL},
+    {HPDF_ITEM_NOT_FOUND, "HPDF_ITEM_NOT_FOUND", ERR_INTERNAL},
+    {HPDF_LIBPNG_ERROR, "HPDF_LIBPNG_ERROR", ERR_IMAGE},
+    {HPDF_NAME_INVALID_VALUE, "HPDF_NAME_INVALID_VALUE", ERR_INTERNAL},
+    {HPDF_NAME_OUT_OF_RANGE, "HPDF_NAME_OUT_OF_RANGE", ERR_LONG_TEXT},
+    {HPDF_PAGE_INVALID_PARAM_COUNT, "HPDF_PAGE_INVALID_PARAM_COUNT", ERR_INTERNAL},
+    {HPDF_PAGES_MISSING_KIDS_ENTRY, "HPDF_PAGES_MISSING_KIDS_ENTRY", ERR_INTERNAL},
+    {HPDF_PAGE_CANNOT_FIND_OBJECT, "HPDF_PAGE_CANNOT_FIND_OBJECT", ERR_INTERNAL},
+    {HPDF_PAGE_CANNOT_GET_ROOT_PAGES, "HPDF_PAGE_CANNOT_GET_ROOT_PAGES", ERR_INTERNAL},
+    {HPDF_PAGE_CANNOT_RESTORE_GSTATE, "HPDF_PAGE_CANNOT_RESTORE_GSTATE", ERR_INTERNAL},
+    {HPDF_PAGE_CANNOT_SET_PARENT, "HPDF_PAGE_CANNOT_SET_PARENT", ERR_INTERNAL},
+    {HPDF_PAGE_FONT_NOT_FOUND, "HPDF_PAGE_FONT_NOT_FOUND", ERR_FONT},
+    {HPDF_PAGE_INVALID_FONT, "HPDF_PAGE_INVALID_FONT", ERR_AFTER_ALLOC},
+    {HPDF_PAGE_INVALID_FONT_SIZE, "HPDF_PAGE_INVALID_FONT_SIZE", ERR_RANGE},
+    {HPDF_PAGE_INVALID_GMODE, "HPDF_PAGE_INVALID_GMODE", ERR_INTERNAL},
+    {HPDF_PAGE_INVALID_INDEX, "HPDF_PAGE_INVALID_INDEX", ERR_INTERNAL},
+    {HPDF_PAGE_INVALID_ROTATE_VALUE, "HPDF_PAGE_INVALID_ROTATE_VALUE", ERR_INTERNAL},
+    {HPDF_PAGE_INVALID_SIZE, "HPDF_PAGE_INVALID_SIZE", ERR_RANGE},
+    {HPDF_PAGE_INVALID_XOBJECT, "HPDF_PAGE_INVALID_XOBJECT", ERR_AFTER_ALLOC},
+    {HPDF_PAGE_OUT_OF_RANGE, "HPDF_PAGE_OUT_OF_RANGE", ERR_RANGE},
+    {HPDF_REAL_OUT_OF_RANGE, "HPDF_REAL_OUT_OF_RANGE", ERR_RANGE},
+    {HPDF_STREAM_EOF, "HPDF_STREAM_EOF", ERR_INTERNAL},
+    {HPDF_STREAM_READLN_CONTINUE, "HPDF_STREAM_READLN_CONTINUE", ERR_INTERNAL},
+    {HPDF_STRING_OUT_OF_RANGE, "HPDF_STRING_OUT_OF_RANGE", ERR_LONG_TEXT},
+    {HPDF_THIS_FUNC_WAS_SKIPPED, "HPDF_THIS_FUNC_WAS_SKIPPED", ERR_INTERNAL},
+    {HPDF_TTF_CANNOT_EMBEDDING_FONT, "HPDF_TTF_CANNOT_EMBEDDING_FONT", ERR_FONT},
+    {HPDF_TTF_INVALID_CMAP, "HPDF_TTF_INVALID_CMAP", ERR_FONT},
+    {HPDF_TTF_INVALID_FOMAT, "HPDF_TTF_INVALID_FOMAT", ERR_FONT},
+    {HPDF_TTF_MISSING_TABLE, "HPDF_TTF_MISSING_TABLE", ERR_FONT},
+    {HPDF_UNSUPPORTED_FONT_TYPE, "HPDF_UNSUPPORTED_FONT_TYPE", ERR_FONT},
+    {HPDF_UNSUPPORTED_FUNC, "HPDF_UNSUPPORTED_FUNC", ERR_IMAGE},
+    {HPDF_UNSUPPORTED_JPEG_FORMAT, "HPDF_UNSUPPORTED_JPEG_FORMAT", ERR_IMAGE},
+    {HPDF_UNSUPPORTED_TYPE1_FONT, "HPDF_UNSUPPORTED_TYPE1_FONT", ERR_INTERNAL},
+    {HPDF_XREF_COUNT_ERR, "HPDF_XREF_COUNT_ERR", ERR_TOO_MANY},
+    {HPDF_ZLIB_ERROR, "HPDF_ZLIB_ERROR", ERR_MEMORY},
+    {HPDF_INVALID_PAGE_INDEX, "HPDF_INVALID_PAGE_INDEX", ERR_INTERNAL},
+    {HPDF_INVALID_URI, "HPDF_INVALID_URI", ERR_LINK},
+    {HPDF_PAGE_LAYOUT_OUT_OF_RANGE, "HPDF_PAGE_LAYOUT_OUT_OF_RANGE", ERR_INTERNAL},
+    {HPDF_PAGE_MODE_OUT_OF_RANGE, "HPDF_PAGE_MODE_OUT_OF_RANGE", ERR_INTERNAL},
+    {HPDF_PAGE_NUM_STYLE_OUT_OF_RANGE, "HPDF_PAGE_NUM_STYLE_OUT_OF_RANGE", ERR_INTERNAL},
+    {HPDF_ANNOT_INVALID_ICON, "HPDF_ANNOT_INVALID_ICON", ERR_INTERNAL},
+    {HPDF_ANNOT_INVALID_BORDER_STYLE, "HPDF_ANNOT_INVALID_BORDER_STYLE", ERR_INTERNAL},
+    {HPDF_PAGE_INVALID_DIRECTION, "HPDF_PAGE_INVALID_DIRECTION", ERR_INTERNAL},
+    {HPDF_INVALID_FONT, "HPDF_INVALID_FONT", ERR_FONT},
+    {HPDF_PAGE_INSUFFICIENT_SPACE, "HPDF_PAGE_INSUFFICIENT_SPACE", ERR_INTERNAL},
+    {HPDF_PAGE_INVALID_DISPLAY_TIME, "HPDF_PAGE_INVALID_DISPLAY_TIME", ERR_INTERNAL},
+    {HPDF_PAGE_INVALID_TRANSITION_TIME, "HPDF_PAGE_INVALID_TRANSITION_TIME", ERR_INTERNAL},
+    {HPDF_INVALID_PAGE_SLIDESHOW_TYPE, "HPDF_INVALID_PAGE_SLIDESHOW_TYPE", ERR_INTERNAL},
+    {HPDF_EXT_GSTATE_OUT_OF_RANGE, "HPDF_EXT_GSTATE_OUT_OF_RANGE", ERR_INTERNAL},
+    {HPDF_INVALID_EXT_GSTATE, "HPDF_INVALID_EXT_GSTATE", ERR_INTERNAL},
+    {HPDF_EXT_GSTATE_READ_ONLY, "HPDF_EXT_GSTATE_READ_ONLY", ERR_INTERNAL},
+    {HPDF_INVALID_U3D_DATA, "HPDF_INVALID_U3D_DATA", ERR_INTERNAL},
+    {HPDF_NAME_CANNOT_GET_NAMES, "HPDF_NAME_CANNOT_GET_NAMES", ERR_INTERNAL},
+    {HPDF_INVALID_ICC_COMPONENT_NUM, "HPDF_INVALID_ICC_COMPONENT_NUM", ERR_IMAGE},
+};
+
+hpdf_error_info hpdf_error_explain(HPDF_STATUS code) {
+  for (size_t i = 0; i < sizeof error_codes / sizeof *error_codes; i++)
+    if (error_codes[i].code == code)
+      return (hpdf_error_info){error_codes[i].name, error_kinds[error_codes[i].kind].meaning,
+                               error_kinds[error_codes[i].kind].fix};
+  return (hpdf_error_info){"an unknown code", error_kinds[ERR_INTERNAL].meaning, error_kinds[ERR_INTERNAL].fix};
+}
+
+size_t hpdf_error_codes(HPDF_STATUS *codes, size_t max) {
+  size_t n = sizeof error_codes / sizeof *error_codes;
+  for (size_t i = 0; i < n && i < max; i++) codes[i] = error_codes[i].code;
   return n;
 }
 
@@ -194,13 +358,26 @@ static HPDF_STATUS add_stream(HPDF_Dict dict, const char *key, HPDF_Xref xref, H
   return HPDF_Dict_Add(dict, key, *out);
 }
 
+/* Each step stops at the first failure: libharu frees an object whose
+ * addition failed, so going on would use it after it is freed (found by
+ * failing libharu's allocations one by one, tests/e2e_hpdf_errors.py). */
+#define TRY(call)                           \
+  do {                                      \
+    HPDF_STATUS st_ = (call);               \
+    if (st_ != HPDF_OK) return st_;         \
+  } while (0)
+#define TRY_OBJ(call)                       \
+  do {                                      \
+    if ((call) != HPDF_OK) return NULL;     \
+  } while (0)
+
 /* /W: runs of consecutive codes whose width is not the default em. */
 static HPDF_STATUS add_widths(HPDF_Dict cid, const pdf_font_spec *s) {
   HPDF_Array w = HPDF_Array_New(cid->mmgr);
   if (!w) return HPDF_FAILD_TO_ALLOC_MEM;
-  HPDF_STATUS ret = HPDF_Dict_Add(cid, "W", w);
+  TRY(HPDF_Dict_Add(cid, "W", w));
   HPDF_Array run = NULL;
-  for (size_t i = 0; i < s->nglyphs && ret == HPDF_OK; i++) {
+  for (size_t i = 0; i < s->nglyphs; i++) {
     if (s->widths[i] == 1000) {
       run = NULL;
       continue;
@@ -208,12 +385,16 @@ static HPDF_STATUS add_widths(HPDF_Dict cid, const pdf_font_spec *s) {
     if (!run || s->glyphs[i].code != s->glyphs[i - 1].code + 1) {
       run = HPDF_Array_New(cid->mmgr);
       if (!run) return HPDF_FAILD_TO_ALLOC_MEM;
-      ret |= HPDF_Array_AddNumber(w, s->glyphs[i].code);
-      ret |= HPDF_Array_Add(w, run);
+      HPDF_STATUS st = HPDF_Array_AddNumber(w, s->glyphs[i].code);
+      if (st != HPDF_OK) {
+        HPDF_Array_Free(run); /* not in w yet */
+        return st;
+      }
+      TRY(HPDF_Array_Add(w, run));
     }
-    ret |= HPDF_Array_AddNumber(run, s->widths[i]);
+    TRY(HPDF_Array_AddNumber(run, s->widths[i]));
   }
-  return ret;
+  return HPDF_OK;
 }
 
 /* /CIDToGIDMap: two bytes per code up to the largest, the glyph's number
@@ -221,8 +402,7 @@ static HPDF_STATUS add_widths(HPDF_Dict cid, const pdf_font_spec *s) {
  * fastest level, which makes them as small as level 6 does. */
 static HPDF_STATUS add_gid_map(HPDF_Dict cid, const pdf_font_spec *s, HPDF_Xref xref) {
   HPDF_Dict map;
-  HPDF_STATUS ret = add_stream(cid, "CIDToGIDMap", xref, &map);
-  if (ret != HPDF_OK) return ret;
+  TRY(add_stream(cid, "CIDToGIDMap", xref, &map));
   size_t n = s->nglyphs ? (size_t)s->glyphs[s->nglyphs - 1].code + 1 : 1;
   unsigned char *bytes = xcalloc(n, 2);
   for (size_t i = 0; i < s->nglyphs; i++) {
@@ -236,7 +416,7 @@ static HPDF_STATUS add_gid_map(HPDF_Dict cid, const pdf_font_spec *s, HPDF_Xref 
     free(z);
     return HPDF_FAILD_TO_ALLOC_MEM;
   }
-  ret = HPDF_Stream_Write(map->stream, (const HPDF_BYTE *)PDF_PRECOMPRESSED, sizeof PDF_PRECOMPRESSED - 1);
+  HPDF_STATUS ret = HPDF_Stream_Write(map->stream, (const HPDF_BYTE *)PDF_PRECOMPRESSED, sizeof PDF_PRECOMPRESSED - 1);
   if (ret == HPDF_OK) ret = HPDF_Stream_Write(map->stream, z, (HPDF_UINT)zn);
   free(z);
   return ret;
@@ -248,45 +428,44 @@ static HPDF_Dict descriptor(HPDF_Doc pdf, const pdf_font_spec *s) {
   const font_metrics *m = s->metrics;
   HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
   if (!d || HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return NULL;
-  HPDF_STATUS ret = HPDF_Dict_AddName(d, "Type", "FontDescriptor");
-  ret |= HPDF_Dict_AddName(d, "FontName", s->name);
-  ret |= HPDF_Dict_AddNumber(d, "Flags", 4);
+  TRY_OBJ(HPDF_Dict_AddName(d, "Type", "FontDescriptor"));
+  TRY_OBJ(HPDF_Dict_AddName(d, "FontName", s->name));
+  TRY_OBJ(HPDF_Dict_AddNumber(d, "Flags", 4));
   HPDF_Array box = HPDF_Array_New(pdf->mmgr);
   if (!box) return NULL;
-  ret |= HPDF_Dict_Add(d, "FontBBox", box);
-  for (int i = 0; i < 4; i++) ret |= HPDF_Array_AddNumber(box, m->bbox[i]);
-  ret |= HPDF_Dict_AddNumber(d, "ItalicAngle", m->italic_angle);
-  ret |= HPDF_Dict_AddNumber(d, "Ascent", m->ascent);
-  ret |= HPDF_Dict_AddNumber(d, "Descent", m->descent);
-  ret |= HPDF_Dict_AddNumber(d, "CapHeight", m->cap_height);
-  ret |= HPDF_Dict_AddNumber(d, "StemV", 50 + (m->weight / 65) * (m->weight / 65));
+  TRY_OBJ(HPDF_Dict_Add(d, "FontBBox", box));
+  for (int i = 0; i < 4; i++) TRY_OBJ(HPDF_Array_AddNumber(box, m->bbox[i]));
+  TRY_OBJ(HPDF_Dict_AddNumber(d, "ItalicAngle", m->italic_angle));
+  TRY_OBJ(HPDF_Dict_AddNumber(d, "Ascent", m->ascent));
+  TRY_OBJ(HPDF_Dict_AddNumber(d, "Descent", m->descent));
+  TRY_OBJ(HPDF_Dict_AddNumber(d, "CapHeight", m->cap_height));
+  TRY_OBJ(HPDF_Dict_AddNumber(d, "StemV", 50 + (m->weight / 65) * (m->weight / 65)));
   HPDF_Dict program;
-  ret |= add_stream(d, "FontFile2", pdf->xref, &program);
-  if (ret != HPDF_OK) return NULL;
-  ret |= HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->program_len);
-  ret |= HPDF_Stream_Write(program->stream, s->program, (HPDF_UINT)s->program_len);
-  return ret == HPDF_OK ? d : NULL;
+  TRY_OBJ(add_stream(d, "FontFile2", pdf->xref, &program));
+  TRY_OBJ(HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->program_len));
+  TRY_OBJ(HPDF_Stream_Write(program->stream, s->program, (HPDF_UINT)s->program_len));
+  return d;
 }
 
 static HPDF_Dict cid_font(HPDF_Doc pdf, const pdf_font_spec *s) {
   HPDF_Dict cid = HPDF_Dict_New(pdf->mmgr);
   if (!cid || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK) return NULL;
-  HPDF_STATUS ret = HPDF_Dict_AddName(cid, "Type", "Font");
-  ret |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
-  ret |= HPDF_Dict_AddName(cid, "BaseFont", s->name);
+  TRY_OBJ(HPDF_Dict_AddName(cid, "Type", "Font"));
+  TRY_OBJ(HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2"));
+  TRY_OBJ(HPDF_Dict_AddName(cid, "BaseFont", s->name));
   HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
   if (!info) return NULL;
-  ret |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
-  ret |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
-  ret |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
-  ret |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+  TRY_OBJ(HPDF_Dict_Add(cid, "CIDSystemInfo", info));
+  TRY_OBJ(HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL)));
+  TRY_OBJ(HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL)));
+  TRY_OBJ(HPDF_Dict_AddNumber(info, "Supplement", 0));
   HPDF_Dict d = descriptor(pdf, s);
   if (!d) return NULL;
-  ret |= HPDF_Dict_Add(cid, "FontDescriptor", d);
-  ret |= HPDF_Dict_AddNumber(cid, "DW", 1000);
-  if (ret == HPDF_OK) ret = add_widths(cid, s);
-  if (ret == HPDF_OK) ret = add_gid_map(cid, s, pdf->xref);
-  return ret == HPDF_OK ? cid : NULL;
+  TRY_OBJ(HPDF_Dict_Add(cid, "FontDescriptor", d));
+  TRY_OBJ(HPDF_Dict_AddNumber(cid, "DW", 1000));
+  TRY_OBJ(add_widths(cid, s));
+  TRY_OBJ(add_gid_map(cid, s, pdf->xref));
+  return cid;
 }
 
 static font_attr *new_attr(HPDF_Doc pdf, const pdf_font_spec *s) {
@@ -314,20 +493,20 @@ HPDF_Font pdf_font_new(HPDF_Doc pdf, const pdf_font_spec *s) {
   font->attr = a;
   font->free_fn = free_attr;
   if (!a->base.encoder) return NULL;
-  HPDF_STATUS ret = HPDF_Dict_AddName(font, "Type", "Font");
-  ret |= HPDF_Dict_AddName(font, "Subtype", "Type0");
-  ret |= HPDF_Dict_AddName(font, "BaseFont", s->name);
-  ret |= HPDF_Dict_AddName(font, "Encoding", "Identity-H");
-  HPDF_Dict cid = ret == HPDF_OK ? cid_font(pdf, s) : NULL;
+  TRY_OBJ(HPDF_Dict_AddName(font, "Type", "Font"));
+  TRY_OBJ(HPDF_Dict_AddName(font, "Subtype", "Type0"));
+  TRY_OBJ(HPDF_Dict_AddName(font, "BaseFont", s->name));
+  TRY_OBJ(HPDF_Dict_AddName(font, "Encoding", "Identity-H"));
+  HPDF_Dict cid = cid_font(pdf, s);
   HPDF_Array descendants = cid ? HPDF_Array_New(pdf->mmgr) : NULL;
   if (!descendants) return NULL;
-  ret |= HPDF_Dict_Add(font, "DescendantFonts", descendants);
-  ret |= HPDF_Array_Add(descendants, cid);
+  TRY_OBJ(HPDF_Dict_Add(font, "DescendantFonts", descendants));
+  TRY_OBJ(HPDF_Array_Add(descendants, cid));
   a->base.descendant_font = cid;
   HPDF_Dict tu;
-  ret |= add_stream(font, "ToUnicode", pdf->xref, &tu);
-  if (ret == HPDF_OK) ret = HPDF_Stream_WriteStr(tu->stream, s->to_unicode);
-  return ret == HPDF_OK ? font : NULL;
+  TRY_OBJ(add_stream(font, "ToUnicode", pdf->xref, &tu));
+  TRY_OBJ(HPDF_Stream_WriteStr(tu->stream, s->to_unicode));
+  return font;
 }
 
 /* ---- libharu's slow helpers replaced ------------------------------------

@@ -31,7 +31,16 @@ HPDF_Dict hpdf_doc_info(HPDF_Doc pdf);
 const char *hpdf_page_register_font(HPDF_Page page, HPDF_Font font);
 const char *hpdf_page_register_image(HPDF_Page page, HPDF_Image image);
 /* libharu's error codes pdf.c sets (hpdf_error.h needs the private structs). */
-extern const HPDF_STATUS hpdf_err_invalid_image;
+extern const HPDF_STATUS hpdf_err_invalid_image, hpdf_err_alloc;
+/* A libharu error code in words: its name (HPDF_FAILD_TO_ALLOC_MEM), what
+ * it means and what the author can change. Every code of hpdf_error.h has
+ * one; hpdf_error_codes lists them (for tests: up to max into codes, their
+ * number returned). */
+typedef struct {
+  const char *name, *meaning, *fix;
+} hpdf_error_info;
+hpdf_error_info hpdf_error_explain(HPDF_STATUS code);
+size_t hpdf_error_codes(HPDF_STATUS *codes, size_t max);
 /* Whether st is the status of reading a saved stream to its end. */
 bool hpdf_is_end_of_stream(HPDF_STATUS st);
 /* Whether page's font and image resources have first's names. */

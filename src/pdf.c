@@ -77,8 +77,11 @@ static void begin_actual_text(HPDF_Page page, const laid_out *lo, const page_ite
   sb_free(&sb);
 }
 
+/* libharu's first error, and what the writer was doing when it came. */
 typedef struct {
   HPDF_STATUS error, detail;
+  const char *file; /* the font or image file it concerned, else NULL (the brief) */
+  char what[96];    /* "embedding the font", "drawing page 3" */
 } hpdf_errors;
 
 /* Positions to a hundredth of a point (3.5 µm) and spacing to a thousandth:
@@ -86,17 +89,12 @@ typedef struct {
 static HPDF_REAL pos(double v) { return (HPDF_REAL)(round(v * 100) / 100); }
 static HPDF_REAL spacing(double v) { return (HPDF_REAL)(round(v * 1000) / 1000); }
 
-static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user) {
-  hpdf_errors *e = user;
-  if (!e->error) {
-    e->error = error;
-    e->detail = detail;
-  }
-}
-
 typedef struct {
   HPDF_Doc pdf;
   hpdf_errors err;
+  const char *doing_file; /* what libharu is working on now (see hpdf_errors) */
+  char doing[96];
+  int reported;           /* diagnostics before the writer started: finish adds one only if it added none */
   HPDF_Font *fonts;     /* by face id */
   double deadline;      /* CLOCK_MONOTONIC ms; > 0: give up past it */
   bool timed_out;
@@ -106,6 +104,42 @@ typedef struct {
   pdf_page_part *parts; /* batch --booklet: each page's body is kept here too */
   HPDF_Page *pages;     /* the booklet's pages, for links within it */
 } writer;
+
+static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user) {
+  writer *w = user;
+  if (w->err.error) return;
+  w->err.error = error;
+  w->err.detail = detail;
+  w->err.file = w->doing_file;
+  snprintf(w->err.what, sizeof w->err.what, "%s", w->doing);
+}
+
+/* What the writer hands libharu next, for the message if libharu fails. */
+static void doing(writer *w, const char *file, const char *what) {
+  w->doing_file = file;
+  snprintf(w->doing, sizeof w->doing, "%s", what);
+}
+
+/* libharu's error: the code it reported, else the one it only recorded
+ * (an allocation inside a call that did not check it). */
+static HPDF_STATUS error_code(writer *w) {
+  if (!w->err.error && w->pdf && HPDF_GetError(w->pdf)) {
+    w->err.error = HPDF_GetError(w->pdf);
+    w->err.detail = HPDF_GetErrorDetail(w->pdf);
+    w->err.file = w->doing_file;
+    snprintf(w->err.what, sizeof w->err.what, "%s", w->doing);
+  }
+  return w->err.error;
+}
+
+/* libharu's error as a message: the file it concerned (a font, an image,
+ * else the brief), what the writer was doing, what the code means and
+ * what to change (hpdf_compat.c's table of libharu's codes). */
+static void report_libharu(writer *w, const char *brief, const char *prefix) {
+  hpdf_error_info e = hpdf_error_explain(error_code(w));
+  diag_error(w->dl, w->err.file ? w->err.file : brief, 0, 0, "%slibharu failed %s: %s (%s, detail %u); %s", prefix,
+             w->err.what[0] ? w->err.what : "writing the PDF", e.meaning, e.name, (unsigned)w->err.detail, e.fix);
+}
 
 /* The /ToUnicode CMap: codes are Unicode code points (CID = Unicode), so
  * it is one bfrange per 256-code block in use. Private Use codes
@@ -196,14 +230,15 @@ static int load_font(writer *w, const laid_out *lo, size_t id) {
   to_unicode_cmap(&cmap, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id]);
   pdf_font_spec spec = {.name = name, .metrics = &m, .program = (const unsigned char *)data, .program_len = len,
                         .glyphs = glyphs, .widths = widths, .nglyphs = n, .to_unicode = cmap.data};
+  doing(w, font_face_path(face), "embedding this font");
   w->fonts[id] = pdf_font_new(w->pdf, &spec);
   sb_free(&cmap);
   free(widths);
   free(glyphs);
   free(data);
   if (!w->fonts[id]) {
-    diag_error(w->dl, font_face_path(face), 0, 0,
-               "libharu could not embed this font (error 0x%04X); is memory short?", (unsigned)w->err.error);
+    if (!error_code(w)) w->err.error = hpdf_err_alloc; /* pdf_font_new fails only for memory */
+    report_libharu(w, NULL, "");
     return -1;
   }
   return 0;
@@ -212,6 +247,10 @@ static int load_font(writer *w, const laid_out *lo, size_t id) {
 static HPDF_Image image_for(writer *w, const char *path) {
   for (size_t i = 0; i < w->images.len; i++)
     if (strcmp(w->images.items[i].path, path) == 0) return w->images.items[i].image;
+  const char *was_file = w->doing_file;
+  char was[sizeof w->doing];
+  memcpy(was, w->doing, sizeof was);
+  doing(w, path, "reading this image");
   HPDF_Image img = str_ends_with(path, ".png") || str_ends_with(path, ".PNG")
                        ? HPDF_LoadPngImageFromFile(w->pdf, path)
                        : HPDF_LoadJpegImageFromFile(w->pdf, path);
@@ -225,13 +264,13 @@ static HPDF_Image image_for(writer *w, const char *path) {
       img = HPDF_LoadJpegImageFromFile(w->pdf, path);
     }
     if (!img) {
-      diag_error(w->dl, path, 0, 0, "libharu cannot read this image (error 0x%04X); save it as PNG or baseline JPEG",
-                 (unsigned)w->err.error);
-      if (!w->err.error) w->err.error = hpdf_err_invalid_image;
+      if (!error_code(w)) w->err.error = hpdf_err_invalid_image;
+      report_libharu(w, path, "");
     }
   }
   struct image_entry e = {path, img};
   VEC_PUSH(w->images, e);
+  doing(w, was_file, was); /* back to the page */
   return img;
 }
 
@@ -262,10 +301,15 @@ static void set_fill(HPDF_Page page, graphics_state *gs, rgb color) {
   }
 }
 
+/* Whether libharu has failed: drawing stops (a failed call may have freed
+ * what the next one would use). */
+static bool failed(writer *w) { return w->err.error || HPDF_GetError(w->pdf) != HPDF_OK; }
+
 /* Graphics first (backgrounds, rules, images), then all text in one text object. */
 static void draw_graphics(writer *w, HPDF_Page page, const page_box *box) {
   graphics_state gs = {1, {0, 0, 0}, {0, 0, 0}}; /* the PDF defaults */
   for (size_t i = 0; i < box->len; i++) {
+    if (failed(w)) return;
     const page_item *it = &box->items[i];
     switch (it->kind) {
       case IT_LINE:
@@ -325,6 +369,7 @@ static void draw_text_part(writer *w, const laid_out *lo, HPDF_Page page, const 
   size_t span_last = 0; /* an /ActualText span is open up to this item */
   bool in_span = false;
   for (size_t i = 0; i < box->len; i++) {
+    if (failed(w)) return;
     const page_item *it = &box->items[i];
     if (it->kind != IT_TEXT || it->folio != folio) continue;
     if (!open) {
@@ -451,6 +496,7 @@ static void set_date(writer *w, const laid_out *lo, const pdf_options *opts) {
 }
 
 static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
+  doing(w, NULL, "writing the document information (title, author, county, keywords, date)");
   HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
   if (lo->title) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_TITLE, lo->title);
   if (lo->author) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_AUTHOR, lo->author);
@@ -468,6 +514,7 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
  * gave a truncated PDF and exit 0. The document goes to libharu's memory
  * stream and is written here with checked writes, fsync and a checked close. */
 static int save(writer *w, const char *path, const char *target) {
+  doing(w, NULL, "saving the PDF");
   if (HPDF_SaveToStream(w->pdf) != HPDF_OK) return -1;
   HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
   char *data = xmalloc((size_t)size + 1);
@@ -490,9 +537,14 @@ static int save(writer *w, const char *path, const char *target) {
   return rc;
 }
 
-/* A page of box's size (each page carries its own: a booklet mixes them). */
+/* A page of box's size (each page carries its own: a booklet mixes them);
+ * NULL when libharu fails (its error recorded). */
 static HPDF_Page add_page(writer *w, const page_box *box) {
   HPDF_Page page = HPDF_AddPage(w->pdf);
+  if (!page) {
+    error_code(w);
+    return NULL;
+  }
   HPDF_Page_SetWidth(page, (HPDF_REAL)box->w);
   HPDF_Page_SetHeight(page, (HPDF_REAL)box->h);
   return page;
@@ -671,12 +723,16 @@ static double monotonic_ms(void);
 static void write_copy(writer *w, const laid_out *lo, const page_box *marks, const char *label,
                        first_copy_page *first, bool share) {
   HPDF_Page *pages = xcalloc(lo->npages + 1, sizeof *pages);
-  for (size_t p = 0; p < lo->npages && !w->err.error && !w->timed_out; p++) {
+  for (size_t p = 0; p < lo->npages && !failed(w) && !w->timed_out; p++) {
     if (w->deadline > 0 && monotonic_ms() > w->deadline) {
       w->timed_out = true;
       break;
     }
+    char what[64];
+    snprintf(what, sizeof what, "drawing page %zu", p + 1);
+    doing(w, NULL, what);
     HPDF_Page page = pages[p] = add_page(w, &lo->pages[p]);
+    if (!page) break;
     if (share && same_resources(w, page, first[p].page, &lo->pages[p])) {
       add_links(page, &lo->pages[p]);
       if (marks && p == 0) hpdf_page_add_stream(page, first[p].contents); /* then the number, below */
@@ -684,7 +740,10 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
     } else {
       draw_page(w, lo, page, &lo->pages[p], w->parts && !share ? &w->parts[p] : NULL);
       if (first && !share) first[p] = (first_copy_page){page, hpdf_page_contents(page)};
-      if (marks && p == 0 && !hpdf_page_add_stream(page, hpdf_page_contents(page))) break;
+      if (marks && p == 0 && !hpdf_page_add_stream(page, hpdf_page_contents(page))) {
+        if (!error_code(w)) w->err.error = hpdf_err_alloc;
+        break;
+      }
     }
     if (marks && p == 0) draw_text(w, lo, page, marks);
   }
@@ -693,6 +752,7 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
     free(pages);
     return;
   }
+  doing(w, NULL, "writing the bookmarks");
   if (label && !w->err.error && lo->npages) {
     root = HPDF_CreateOutline(w->pdf, NULL, label, HPDF_GetEncoder(w->pdf, "UTF-8"));
     if (root) HPDF_Outline_SetDestination(root, HPDF_Page_CreateDestination(pages[0]));
@@ -711,7 +771,7 @@ static int write_pages(writer *w, const laid_out *lo) {
   }
   first_copy_page *first = xcalloc(lo->npages + 1, sizeof *first);
   for (size_t k = 0; k < lo->ncopies && !w->err.error && !w->timed_out; k++) {
-    if (k > 0 && lo->npages % 2) add_page(w, &lo->pages[lo->npages - 1]); /* a blank page in the last page's size */
+    if (k > 0 && lo->npages % 2 && !add_page(w, &lo->pages[lo->npages - 1])) break; /* a blank page in the last page's size */
     write_copy(w, lo, &lo->copy_marks[k], lo->copy_labels[k], first, k > 0);
   }
   free(first);
@@ -743,14 +803,22 @@ static double monotonic_ms(void) {
 /* Starts a document with lo's fonts subset and loaded, and its info. */
 static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
   w->dl = dl;
-  w->pdf = HPDF_New(on_error, &w->err);
-  if (!w->pdf) {
-    diag_error(dl, NULL, 0, 0, "libharu failed to start");
+  w->reported = dl->errors;
+  doing(w, NULL, "starting the PDF");
+  w->pdf = HPDF_New(on_error, w);
+  if (!w->pdf) { /* HPDF_New fails for memory only */
+    w->err.error = hpdf_err_alloc;
+    snprintf(w->err.what, sizeof w->err.what, "%s", w->doing);
+    report_libharu(w, opts->input ? opts->input : opts->target, "");
     return -1;
   }
   HPDF_UseUTFEncodings(w->pdf);
   HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
   HPDF_SetPageMode(w->pdf, lo->noutline ? HPDF_PAGE_MODE_USE_OUTLINE : HPDF_PAGE_MODE_USE_NONE);
+  if (error_code(w)) { /* the encoders' tables are allocated here: the later calls would fail for want of them */
+    report_libharu(w, opts->input ? opts->input : opts->target, "");
+    return -1;
+  }
   w->nfonts = lo->nfaces;
   w->fonts = xcalloc(lo->nfaces + 1, sizeof *w->fonts);
   w->deadline = opts->deadline_ms;
@@ -765,15 +833,17 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
 static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
   int rc = writer_open(w, lo, opts, dl);
   if (rc == 0) rc = write_pages(w, lo);
+  if (rc == 0 && error_code(w)) rc = -1; /* an error libharu recorded without reporting it */
   return rc;
 }
 
-static int finish(writer *w, int rc, diag_list *dl) {
+/* Ends the writer; a failure nothing has reported yet is libharu's. */
+static int finish(writer *w, int rc, const pdf_options *opts, diag_list *dl) {
+  w->dl = dl;
   if (rc == PDF_TIME_LIMIT)
     diag_error(dl, NULL, 0, 0, "the PDF took longer than the time limit; split the summary or raise the limit");
-  else if (rc != 0 && dl->errors == 0)
-    diag_error(dl, NULL, 0, 0, "libharu failed writing the PDF (error 0x%04X, detail %u)",
-               (unsigned)w->err.error, (unsigned)w->err.detail);
+  else if (rc != 0 && dl->errors == w->reported)
+    report_libharu(w, opts->input ? opts->input : opts->target, "");
   if (w->pdf) HPDF_Free(w->pdf);
   free(w->fonts);
   VEC_FREE(w->images);
@@ -786,7 +856,7 @@ int pdf_write_memory(const laid_out *lo, const pdf_options *opts, char **data, s
   *len = 0;
   int rc = build(&w, lo, opts, dl);
   if (rc == 0) rc = save_to_memory(&w, data, len);
-  return finish(&w, rc, dl);
+  return finish(&w, rc, opts, dl);
 }
 
 
@@ -798,7 +868,7 @@ int pdf_write_parts(const laid_out *lo, const pdf_options *opts, const char *pat
   if (rc == 0) rc = save(&w, path, opts->target);
   if (rc != 0 && parts)
     for (size_t p = 0; p < lo->npages; p++) pdf_page_part_free(&parts[p]);
-  return finish(&w, rc, dl);
+  return finish(&w, rc, opts, dl);
 }
 
 int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, diag_list *dl) {
@@ -853,5 +923,5 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
   }
   if (rc == 0) rc = save(&w, path, opts->target);
   free(w.pages);
-  return finish(&w, rc, dl);
+  return finish(&w, rc, opts, dl);
 }

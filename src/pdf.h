@@ -14,6 +14,7 @@ typedef struct {
   long long source_epoch;    /* SOURCE_DATE_EPOCH, or -1 */
   double deadline_ms;        /* CLOCK_MONOTONIC time in ms; > 0: stop past it (checked per page) */
   const char *target;        /* the file named in write errors (path is renamed to it); NULL: path */
+  const char *input;         /* the summary, named in libharu's errors about its pages (NULL: target) */
 } pdf_options;
 
 #define PDF_TIME_LIMIT (-2)  /* returned when the deadline passed */

@@ -309,23 +309,6 @@ static void write_error(diag_list *dl, const char *output, int err) {
   free(dir);
 }
 
-/* libharu's own error, which pdf.c reports as a number, named for the
- * summary it came from with what to change. */
-static void explain_libharu_error(diag_list *dl, size_t from, const char *input) {
-  for (size_t i = from; i < dl->len; i++) {
-    diag *d = &dl->items[i];
-    unsigned code;
-    if (d->file || sscanf(d->message, "libharu failed writing the PDF (error 0x%X", &code) != 1) continue;
-    const char *hint = code == 0x105B ? "a text longer than 65,535 bytes (a title, heading or link): shorten it"
-                       : code == 0x1015 || code == 0x1017 ? "out of memory: the brief is too large, split it"
-                       : "please report it with the summary attached";
-    char *msg = xasprintf("%s; %s", d->message, hint);
-    free(d->message);
-    d->message = msg;
-    d->file = xstrdup(input);
-  }
-}
-
 /* The PDF goes to a temporary file beside output, renamed when complete:
  * a failure or a signal leaves no PDF and never touches an existing one;
  * parts (not NULL) gets the page bodies for the booklet. */
@@ -337,13 +320,11 @@ static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *outp
     return -1;
   }
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
-  pdf_options opts = {creator, e->source_epoch, 0, output};
+  pdf_options opts = {.creator = creator, .source_epoch = e->source_epoch, .target = output, .input = input};
   double t0 = now_ms();
-  size_t first_diag = dl->len;
   int rc = pdf_write_parts(lo, &opts, temp, parts, dl);
   free(creator);
   if (rc != 0) {
-    explain_libharu_error(dl, first_diag, input);
     guarded_discard(temp);
   } else if (guarded_commit(temp, output) != 0) {
     if (errno != EINTR) write_error(dl, output, errno);
@@ -426,11 +407,10 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
   int rc = lay_out_job(e, job, &lo, dl);
   if (rc == 0) {
     char *creator = xasprintf("brief %s", BRIEF_VERSION);
-    pdf_options opts = {creator, e->source_epoch, job_deadline(job, t0)};
-    size_t first_diag = dl->len;
+    pdf_options opts = {.creator = creator, .source_epoch = e->source_epoch, .deadline_ms = job_deadline(job, t0),
+                        .input = job->input};
     rc = pdf_write_memory(&lo, &opts, pdf, len, dl);
     if (rc == PDF_TIME_LIMIT) rc = BRIEF_TIME_LIMIT;
-    else if (rc != 0) explain_libharu_error(dl, first_diag, job->input);
     free(creator);
   }
   laid_out_free(&lo);
@@ -561,7 +541,7 @@ static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts
     rc = -1;
   } else if (rc == 0) {
     char *creator = xasprintf("brief %s", BRIEF_VERSION);
-    pdf_options opts = {creator, e->source_epoch, 0, path};
+    pdf_options opts = {.creator = creator, .source_epoch = e->source_epoch, .target = path};
     rc = pdf_write_booklet(frame, parts, &opts, temp, dl);
     free(creator);
     if (rc != 0) {

@@ -3,7 +3,10 @@
  * or EIO as asked, wherever no small file system can be mounted.
  *   FAULT_WRITE_LIMIT=N  bytes accepted in total, then write fails (ENOSPC)
  *   FAULT_FSYNC=1        fsync fails (EIO)
- *   FAULT_CLOSE=1        close fails (EIO, as NFS reports a late write error) */
+ *   FAULT_CLOSE=1        close fails (EIO, as NFS reports a late write error)
+ * and, for the PDF writer's libharu messages (tests/e2e_hpdf_errors.py),
+ *   FAULT_HPDF_ALLOC=N   libharu's allocations fail from the Nth on, as
+ *                        its own allocator reports it (HPDF_FAILD_TO_ALLOC_MEM) */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -11,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <hpdf.h>
+#include <hpdf_mmgr.h> /* a test may use libharu's private structs; src/ may not */
 
 static int matches(int fd) {
   const char *want = getenv("FAULT_MATCH");
@@ -60,4 +66,16 @@ int close(int fd) {
     return -1;
   }
   return rc;
+}
+
+void *HPDF_GetMem(HPDF_MMgr mmgr, HPDF_UINT size) {
+  static void *(*real)(HPDF_MMgr, HPDF_UINT);
+  static long calls;
+  if (!real) real = (void *(*)(HPDF_MMgr, HPDF_UINT))dlsym(RTLD_NEXT, "HPDF_GetMem");
+  const char *from = getenv("FAULT_HPDF_ALLOC");
+  if (from && ++calls >= atol(from)) {
+    HPDF_SetError(mmgr->error, HPDF_FAILD_TO_ALLOC_MEM, HPDF_NOERROR);
+    return NULL;
+  }
+  return real(mmgr, size);
 }

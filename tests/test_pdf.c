@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "hpdf_compat.h"
 #include "fonts.h"
 #include "pdf.h"
 #include "utf8.h"
@@ -21,7 +22,31 @@ static const char *sample =
     "贫困人口多数居住在偏远山区，受教育程度低，因灾因病返贫的风险高，稳定脱贫难度很大。"
     "盘州市组建联村党委、村级合作社和村办公司，黔西县开展城乡共建新农村党建结对帮扶。ABC 123%";
 
+/* Every code of libharu's hpdf_error.h is in hpdf_compat.c's table, under
+ * its own name, with a meaning and a fix (issue 14). */
+static void test_error_table(void) {
+  FILE *f = fopen(HPDF_ERROR_H, "r");
+  CHECK(f != NULL);
+  if (!f) return;
+  char line[256], name[128];
+  unsigned code;
+  size_t n = 0;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "#define %127s 0x%x", name, &code) == 2 && code >= 0x1000 && code < 0x1100) {
+      hpdf_error_info e = hpdf_error_explain((HPDF_STATUS)code);
+      CHECK_STR(e.name, name);
+      CHECK(e.meaning && *e.meaning && e.fix && *e.fix);
+      n++;
+    }
+  fclose(f);
+  CHECK(n > 100 && n == hpdf_error_codes(NULL, 0));
+  CHECK(strstr(hpdf_error_explain(0x1015).meaning, "out of memory") != NULL);
+  CHECK(strstr(hpdf_error_explain(0x105B).fix, "shorten") != NULL);
+  CHECK(!strcmp(hpdf_error_explain(0x7777).name, "an unknown code"));
+}
+
 int main(void) {
+  test_error_table();
   diag_list dl = {0};
   char *dir = path_join(getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".", "fonts");
   font_lib *lib = font_lib_new(dir, &dl);
