@@ -72,4 +72,8 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
                     laid_out *out, diag_list *dl);
 void laid_out_free(laid_out *lo);
 
+/* The code points set in a 65536-bit map (bits[cp >> 3] bit cp & 7), in
+ * order, into a new array; *n gets their count. */
+uint32_t *cp_bitmap_list(const uint8_t *bits, size_t *n);
+
 #endif
