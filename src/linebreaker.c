@@ -10,6 +10,45 @@
 
 void lb_init(void) { init_linebreak(); }
 
+/* libunibreak before 2.0 (Debian 12 ships 1.1) marks the end of the text
+ * with EOS = 0xFFFF (linebreakdef.h), so its get_next_char returns "end"
+ * for a U+FFFF inside the text: set_linebreaks stops there and fails its
+ * assertion `posLast == posCur - 1 && posCur <= len` (abort), or, when
+ * U+FFFF comes first, returns with brks unset. Later versions use
+ * 0xFFFFFFFF, which no text holds. U+FFFF is a noncharacter of line-break
+ * class XX, resolved to AL (UAX #14 LB1); U+FFFE is the same class (and
+ * three bytes in UTF-8 too), so it stands in with the same breaks. Found by
+ * fuzz_linebreak (tests/fuzz/corpus/linebreak/libunibreak-eos-ffff). */
+enum { LB_EOS_CP = 0xFFFF, LB_EOS_STANDIN = 0xFFFE };
+
+void lb_unibreak_utf32(const uint32_t *text, size_t n, char *brks) {
+  if (n == 0) return;
+  size_t first = 0;
+  while (first < n && text[first] != LB_EOS_CP) first++;
+  if (first == n) {
+    set_linebreaks_utf32(text, n, "zh", brks);
+    return;
+  }
+  utf32_t *copy = memcpy(xmalloc(xmul(n, sizeof *copy)), text, n * sizeof *copy);
+  for (size_t i = first; i < n; i++)
+    if (copy[i] == LB_EOS_CP) copy[i] = LB_EOS_STANDIN;
+  set_linebreaks_utf32(copy, n, "zh", brks);
+  free(copy);
+}
+
+void lb_unibreak_utf8(const char *text, size_t len, char *brks) {
+  if (len == 0) return;
+  static const char eos[] = "\xEF\xBF\xBF"; /* U+FFFF */
+  char *copy = NULL;
+  for (size_t i = 0; i + 3 <= len; i++)
+    if (memcmp(text + i, eos, 3) == 0) {
+      if (!copy) copy = memcpy(xmalloc(len), text, len);
+      copy[i + 2] = (char)0xBE; /* U+FFFE */
+    }
+  set_linebreaks_utf8((const utf8_t *)(copy ? copy : text), len, "zh", brks);
+  free(copy);
+}
+
 bool lb_clreq_allows(uint32_t a, uint32_t b) {
   if (cannot_start_line(b) || cannot_end_line(a)) return false;
   if (is_inseparable(a) && is_inseparable(b)) return false;
@@ -20,12 +59,12 @@ bool lb_clreq_allows(uint32_t a, uint32_t b) {
 
 void lb_find_breaks(lb_item *items, size_t n) {
   if (n == 0) return;
-  utf32_t stack_text[256];
+  uint32_t stack_text[256];
   char stack_brks[256];
-  utf32_t *text = n <= 256 ? stack_text : xmalloc(n * sizeof *text);
+  uint32_t *text = n <= 256 ? stack_text : xmalloc(xmul(n, sizeof *text));
   char *brks = n <= 256 ? stack_brks : xmalloc(n);
   for (size_t i = 0; i < n; i++) text[i] = items[i].cp;
-  set_linebreaks_utf32(text, n, "zh", brks);
+  lb_unibreak_utf32(text, n, brks);
   for (size_t i = 0; i < n; i++) {
     unsigned char b = brks[i] == LINEBREAK_MUSTBREAK ? LB_MUST
                       : brks[i] == LINEBREAK_ALLOWBREAK ? LB_ALLOW : LB_NO;
