@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -61,12 +62,13 @@ static void check_keys(lctx *c, yaml_node_t *map, const char *where, const char 
     bool ok = false;
     for (const char *const *a = allowed; *a && k; a++) ok |= strcmp(*a, k) == 0;
     if (ok) continue;
-    strbuf sb = {0};
-    for (const char *const *a = allowed; *a; a++) sb_printf(&sb, "%s%s", a == allowed ? "" : ", ", *a);
+    size_t n = 0;
+    while (allowed[n]) n++;
+    char *list = listed_names(k ? k : "", allowed, n);
     char *where_key = xasprintf("%s.%s", where, k ? k : "?");
-    bad(c, kn, "unknown key '%s'; allowed: %s", where_key, sb.data);
+    bad(c, kn, "unknown key '%s'; allowed: %s", where_key, list);
     free(where_key);
-    sb_free(&sb);
+    free(list);
   }
 }
 
@@ -190,13 +192,14 @@ static void get_choice(lctx *c, yaml_node_t *map, const char *key, const char *c
       *out = i;
       return;
     }
-  strbuf sb = {0};
-  for (int i = 0; words[i]; i++) sb_printf(&sb, "%s%s", i ? ", " : "", words[i]);
-  char *msg = xasprintf("'%s' must be one of: %s; got '%s'", key, sb.data, s ? s : "?");
+  size_t count = 0;
+  while (words[count]) count++;
+  char *list = listed_names(s ? s : "", words, count);
+  char *msg = xasprintf("'%s' must be one of: %s; got '%s'", key, list, s ? s : "?");
   diag_error(c->dl, c->y->file, yline(c->y, n), ycol(n), "%s", msg);
   c->errors++;
   free(msg);
-  sb_free(&sb);
+  free(list);
 }
 
 static void get_color(lctx *c, yaml_node_t *map, const char *key, rgb *out) {
