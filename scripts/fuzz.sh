@@ -43,7 +43,7 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t: replaying $(ls "$seeds" | wc -l) corpus inputs"
   build-fuzz/tests/fuzz_$t -runs=0 -rss_limit_mb=2048 -timeout="$timeout" -artifact_prefix=build-fuzz/artifacts/$t- "$seeds"
   if [ -n "${RUNS:-}" ]; then limit=(-runs="$RUNS"); else limit=(-max_total_time="$seconds"); fi
-  echo "== fuzz_$t: ${RUNS:+$RUNS runs}${RUNS:-$seconds s}, -max_len=$(max_len "$t")"
+  echo "== fuzz_$t: ${limit[0]#-}, -max_len=$(max_len "$t")"
   build-fuzz/tests/fuzz_$t "${limit[@]}" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout="$timeout" \
     -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/$t- "$work" "$seeds"
 done
