@@ -20,6 +20,7 @@ packages=(
   libpng-dev  # src/pngcheck.c
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
+  python3-yaml  # tests/readme_layout_keys.py
   libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
   libdeflate-dev
   libxml2-dev libzip-dev  # OFD

@@ -123,7 +123,7 @@ static void put_result(strbuf *sb, size_t index, bool ok, const diag_list *dl, c
     for (size_t i = 0; i < pp->nlinks; i++) {
       const page_item *it = &pp->links[i];
       put_f64(sb, it->x), put_f64(sb, it->y), put_f64(sb, it->w), put_f64(sb, it->h);
-      put_str(sb, it->text);
+      put_str(sb, it->url);
     }
     put_bytes(sb, pp->body, pp->body_len);
   }
@@ -206,8 +206,8 @@ static bool get_result(reader *r, size_t *index, bool *ok, diag_list *dl, brief_
       page_item *it = &pp->links[i];
       it->kind = IT_LINK;
       it->x = get_f64(r), it->y = get_f64(r), it->w = get_f64(r), it->h = get_f64(r);
-      it->text = get_str(r);
-      if (!it->text) it->text = xstrdup("");
+      it->url = get_str(r);
+      if (!it->url) it->url = xstrdup("");
     }
     pp->body = get_bytes(r, &pp->body_len);
   }
@@ -624,8 +624,8 @@ static int make_booklet(batch *b, diag_list *dl) {
   if (k == 0) {
     diag_error(dl, b->o->booklet, 0, 0, "no brief was rendered, so there is no booklet");
   } else {
-    booklet_meta m = {b->o->booklet_title ? b->o->booklet_title : by.title ? by.title : "会议材料汇编", by.subtitle,
-                      by.author, by.date};
+    booklet_meta m = {b->o->booklet_title ? b->o->booklet_title : by.title, by.subtitle, by.author,
+                      by.date}; /* no title: the layout's (booklet.title) */
     /* in the formats of the briefs (main.c gives every job the same) */
     rc = brief_write_booklet(b->e, &m, b->o->layout, order, k, b->used, b->o->booklet, b->jobs[0].formats, dl);
   }

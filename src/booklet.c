@@ -7,12 +7,13 @@
 
 #include "layout_internal.h"
 
-static page_box *push_page(laid_out *o) {
+/* A page of w × h points at the end of o. */
+static page_box *push_page(laid_out *o, double w, double h) {
   if (o->npages == o->cap_pages) {
     o->cap_pages = o->cap_pages ? o->cap_pages * 2 : 16;
     o->pages = xrealloc(o->pages, o->cap_pages * sizeof *o->pages);
   }
-  memset(&o->pages[o->npages], 0, sizeof *o->pages);
+  o->pages[o->npages] = (page_box){.w = w, .h = h};
   return &o->pages[o->npages++];
 }
 
@@ -96,11 +97,12 @@ typedef struct {
 static void layout_toc_lines(layout_ctx *c, const booklet_entry *e, size_t n, double measure, double *baselines,
                              double *ends, double *heights) {
   double pitch = c->pitch > 0 ? c->pitch : line_advance(c, ROLE_BODY, false);
-  add_block(c, "目　录", ROLE_TITLE, ALIGN_CENTER, true);
+  add_block(c, c->spec->booklet_contents, ROLE_TITLE, ALIGN_CENTER, true); /* the layout's words */
   new_box(c, pitch)->space = true;
   for (size_t i = 0; i < n; i++) {
     text_lines tl = {0};
-    set_lines(c, e[i].title && *e[i].title ? e[i].title : "（无标题）", ROLE_BODY, measure, ALIGN_LEFT, &tl);
+    const char *untitled = c->spec->booklet_untitled ? c->spec->booklet_untitled : "";
+    set_lines(c, e[i].title && *e[i].title ? e[i].title : untitled, ROLE_BODY, measure, ALIGN_LEFT, &tl);
     for (size_t k = 0; k < tl.len; k++) {
       vbox *b = new_box(c, tl.items[k].height);
       box_add_text_line(b, &tl.items[k], 0);
@@ -226,9 +228,11 @@ static void collect_characters(layout_ctx *c) {
   }
 }
 
-int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_t n, const layout_spec *spec,
+int layout_booklet(const booklet_meta *given, const booklet_entry *entries, size_t n, const layout_spec *spec,
                    const font_lib *fonts, laid_out *frame, int **host, int **host_page, diag_list *dl) {
   memset(frame, 0, sizeof *frame);
+  booklet_meta m = *given, *meta = &m;
+  if (!m.title) m.title = spec->booklet_title; /* the layout's words */
   document doc = {0};
   doc.file = (char *)"booklet.yaml";
   doc.meta.title = (char *)meta->title;
@@ -238,7 +242,7 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
   layout_cover(&c, meta);
   flow_boxes(&c);
   clear_boxes(&c);
-  while (frame->npages % 2) push_page(frame); /* the cover's back stays blank */
+  while (frame->npages % 2) push_page(frame, c.page_w, c.page_h); /* the cover's back stays blank */
   size_t toc_first = frame->npages;
 
   const role_style *rs = &spec->roles[ROLE_BODY];
@@ -246,8 +250,6 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
   double *baselines = xcalloc(n + 1, sizeof *baselines), *ends = xcalloc(n + 1, sizeof *ends),
          *heights = xcalloc(n + 1, sizeof *heights);
   laid_out toc = {0};
-  toc.page_w = frame->page_w;
-  toc.page_h = frame->page_h;
   c.out = &toc;
   layout_toc_lines(&c, entries, n, c.area_w - reserve, baselines, ends, heights);
   flow_boxes(&c);
@@ -255,11 +257,11 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
   c.out = frame;
   toc_place *places = xcalloc(n + 1, sizeof *places);
   take_marks(&toc, places, n, baselines, ends, heights);
-  for (size_t p = 0; p < toc.npages; p++) *push_page(frame) = toc.pages[p];
+  for (size_t p = 0; p < toc.npages; p++) *push_page(frame, 0, 0) = toc.pages[p];
   free(toc.pages);
   for (size_t i = 0; i < toc.noutline; i++) free(toc.outline[i].title);
   free(toc.outline);
-  while (frame->npages % 2) push_page(frame); /* the 目录 ends on an even page */
+  while (frame->npages % 2) push_page(frame, c.page_w, c.page_h); /* the 目录 ends on an even page */
 
   VEC(int) hosts = {0}, host_pages = {0};
   for (size_t p = 0; p < frame->npages; p++) {
@@ -272,8 +274,8 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
     int first = (int)frame->npages; /* 0-based; even, so an odd page number */
     places[i].page += (int)toc_first;
     finish_toc_entry(&c, &places[i], first + 1);
-    double w = entries[i].page_w > 0 ? entries[i].page_w : frame->page_w;
-    double h = entries[i].page_h > 0 ? entries[i].page_h : frame->page_h;
+    double w = entries[i].page_w > 0 ? entries[i].page_w : c.page_w;
+    double h = entries[i].page_h > 0 ? entries[i].page_h : c.page_h;
     add_outline_entry(frame, 1, entries[i].title ? entries[i].title : "", first, h);
     for (size_t k = 0; k < entries[i].noutline; k++) {
       const outline_entry *o = &entries[i].outline[k];
@@ -283,27 +285,23 @@ int layout_booklet(const booklet_meta *meta, const booklet_entry *entries, size_
     /* Each brief keeps its own paper size (an A5 brief stays A5 in an A4
      * booklet); its page number takes the booklet layout's style and
      * margins, measured on that paper. */
-    double page_w = frame->page_w, page_h = frame->page_h, area_w = c.area_w, area_h = c.area_h;
-    frame->page_w = w;
-    frame->page_h = h;
+    double page_w = c.page_w, page_h = c.page_h, area_w = c.area_w, area_h = c.area_h;
+    c.page_w = w;
+    c.page_h = h;
     c.area_w = w - spec->margin_left - spec->margin_right;
     c.area_h = h - spec->margin_top - spec->margin_bottom;
     for (size_t p = 0; p < entries[i].npages; p++) {
-      page_box *page = push_page(frame);
-      page->w = w;
-      page->h = h;
+      page_box *page = push_page(frame, w, h);
       add_page_number(&c, page, (int)frame->npages, (int)total);
       VEC_PUSH(hosts, (int)i);
       VEC_PUSH(host_pages, (int)p);
     }
-    frame->page_w = page_w;
-    frame->page_h = page_h;
+    c.page_w = page_w;
+    c.page_h = page_h;
     c.area_w = area_w;
     c.area_h = area_h;
     if (frame->npages % 2) { /* a blank verso stays blank, the size of the sheet's front */
-      page_box *blank = push_page(frame);
-      blank->w = w;
-      blank->h = h;
+      push_page(frame, w, h);
       VEC_PUSH(hosts, -1);
       VEC_PUSH(host_pages, 0);
     }

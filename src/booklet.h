@@ -22,7 +22,7 @@ typedef struct {
 } booklet_entry;
 
 typedef struct {
-  const char *title, *subtitle, *author, *date; /* the cover; date YYYY-MM-DD */
+  const char *title, *subtitle, *author, *date; /* the cover; date YYYY-MM-DD; title NULL: the layout's */
 } booklet_meta;
 
 /* Every page of the booklet, in order: the cover (page 1) and its blank

@@ -57,7 +57,7 @@ static void set_copy_number(layout_ctx *c, const char *text, page_box *out) {
   box_add_label(c, &tmp, text, ROLE_COPY_NUMBER, rs->size, x, baseline, align, rs->color);
   for (size_t i = 0; i < tmp.items.len; i++) {
     page_item it = tmp.items.items[i];
-    it.y = c->out->page_h - (c->area_top + it.y);
+    it.y = c->page_h - (c->area_top + it.y);
     VEC_PUSH(*out, it);
   }
   VEC_FREE(tmp.items);

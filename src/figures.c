@@ -621,13 +621,16 @@ static char *cell_value(int col, const record *r) {
   return xstrdup(*cell ? cell : "—");
 }
 
-/* A time series: rows are indicators, columns years; else 指标 / 数值 / 单位. */
+/* A time series: rows are indicators, columns years; else indicator, value
+ * and unit. The header words are the layout's (figures_headers), so the
+ * header cells other than years are left empty and marked. */
 static table_data *figures_table(binder *b, const int *cols, size_t n) {
   const figures *f = b->f;
   bool series = f->year_col >= 0 && b->rows.n > 1;
   int ncols = series ? (int)b->rows.n + 2 : 3;
   table_data *t = new_table((int)n + 1, ncols);
-  cell_text(&t->cells[0], "指标");
+  t->header_words = xcalloc((size_t)ncols + 1, 1);
+  t->header_words[0] = 'i';
   if (series) {
     for (size_t y = 0; y < b->rows.n; y++) {
       char *year = xasprintf("%d", b->rows.rows[y]->year);
@@ -635,9 +638,9 @@ static table_data *figures_table(binder *b, const int *cols, size_t n) {
       free(year);
     }
   } else {
-    cell_text(&t->cells[1], "数值");
+    t->header_words[1] = 'v';
   }
-  cell_text(&t->cells[ncols - 1], "单位");
+  t->header_words[ncols - 1] = 'u';
   t->align[0] = 'l';
   t->align[ncols - 1] = 'c';
   for (size_t i = 0; i < n; i++) {
@@ -769,7 +772,7 @@ static void bind_chart_block(binder *b, block *blk) {
 }
 
 /* The front matter's figures: a key-figures table at the start of the body. */
-static void add_key_figures(binder *b, const char *title) {
+static void add_key_figures(binder *b) {
   doc_meta *m = &b->doc->meta;
   if (!m->figures.len) return;
   strbuf names = {0};
@@ -782,8 +785,7 @@ static void add_key_figures(binder *b, const char *title) {
   if (n > 0 && b->errors == 0) {
     block *blk = document_add(b->doc, BLK_TABLE, m->figures_line, 1);
     blk->table = figures_table(b, cols, n);
-    blk->alt = xstrdup(title ? title : "主要数据");
-    blk->key_figures = true;
+    blk->key_figures = true; /* the layout captions and places it */
     block moved = *blk; /* move it to the front */
     memmove(b->doc->items + 1, b->doc->items, (b->doc->len - 1) * sizeof *b->doc->items);
     b->doc->items[0] = moved;
@@ -792,10 +794,10 @@ static void add_key_figures(binder *b, const char *title) {
   sb_free(&names);
 }
 
-int figures_bind(document *doc, const figures *f, const char *key_figures_title, diag_list *dl) {
+int figures_bind(document *doc, const figures *f, diag_list *dl) {
   binder b = {doc, f, {NULL, 0}, dl, 0, false};
   if (f) b.rows = rows_of(f, doc->meta.county);
-  add_key_figures(&b, key_figures_title);
+  add_key_figures(&b);
   for (size_t i = 0; i < doc->len; i++) {
     block *blk = &doc->items[i];
     substitute_spans(&b, &blk->spans);

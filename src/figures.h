@@ -21,7 +21,7 @@ void figures_free(figures *f);
  * turns ```figures blocks into tables and ```chart blocks into charts, and
  * adds the key-figures table named by the front matter. f may be NULL when
  * no figures file was given: then any use of figures is an error. */
-int figures_bind(document *doc, const figures *f, const char *key_figures_title, diag_list *dl);
+int figures_bind(document *doc, const figures *f, diag_list *dl);
 
 /* For tests: the printed value of an indicator for a county ("13.8%"),
  * year 0 meaning the latest. NULL when there is none; caller frees. */

@@ -33,6 +33,8 @@ static const uint32_t variant_marks[] = {0x2014, 0x2026, 0x2E3A, 0x00B7, 0x2018,
 
 struct font_face {
   int id;
+  font_lib *lib;   /* its library: FT_Library and the lock for opening faces */
+  bool opened;     /* the file was mapped and parsed (open_face), whether or not it worked */
   char *path, *family;
   int index;
   /* An FT_Face is not thread-safe (FT_Load_Glyph writes its glyph slot,
@@ -48,6 +50,7 @@ struct font_face {
   unsigned variant_gid[NVARIANT]; /* the glyph shaping gives, when not the cmap's; else 0 */
   float variant_adv[NVARIANT];
   uint32_t variant_alias[NVARIANT]; /* a character the cmap maps to that glyph, or 0 */
+  bool shaped; /* the blanks and variants above are read (ensure_shaped) */
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -59,6 +62,9 @@ typedef struct {
 
 struct font_lib {
   FT_Library ft;
+  FcFontSet *listed; /* every font fontconfig knows, listed once (listed_fonts) */
+  struct listed_font { FcPattern *p; const FcChar8 *family[8]; int nfamily; double wmin, wmax; } *fonts; /* its names */
+  pthread_mutex_t open_lock; /* FT_New_Memory_Face changes the library: one face opens at a time */
   FcConfig *fc;
   VEC(char *) dirs; /* the folders searched (font_dirs, then the caller's), for `brief fonts` */
   VEC(font_face *) faces;
@@ -81,8 +87,8 @@ static void ink_blanks(FT_Face ft, uint32_t cp, float *left, float *right) {
  * itself says: the GPOS 'halt' (alternate half widths) feature gives the
  * amount to take off and where (an opening mark moves left, a closing one
  * loses its right half); clreq #h-punctuation_adjustment_space. A font
- * without 'halt' for a mark falls back to the glyph's ink box. Read once
- * when the face is loaded, so the font_lib stays read-only afterwards. */
+ * without 'halt' for a mark falls back to the glyph's ink box. Read the
+ * first time a face is asked (ensure_shaped), under the face's lock. */
 static void read_blanks(font_face *f) {
   hb_font_t *font = hb_font_create(f->hb);
   hb_buffer_t *buf = hb_buffer_create();
@@ -140,42 +146,70 @@ static void read_blanks(font_face *f) {
   hb_font_destroy(font);
 }
 
-static font_face *load_face(font_lib *lib, const char *path, int index, const char *family,
-                            const char **why) {
+/* Maps and parses a face's file the first time it is asked anything
+ * (with its lock held): the font map names eleven faces, most of them
+ * fallbacks that a brief never reaches. One mapping of the file serves
+ * FreeType and HarfBuzz: a 15 MB font is neither read nor parsed twice,
+ * and a batch shares it. A file that cannot be opened leaves the face
+ * empty (it has no characters) and says so once on stderr. */
+static void open_face(font_face *f) {
+  if (f->opened) return;
+  f->opened = true;
+  hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+  unsigned size = 0;
+  const char *bytes = blob ? hb_blob_get_data(blob, &size) : NULL;
+  FT_Face ft = NULL;
+  pthread_mutex_lock(&f->lib->open_lock);
+  int err = bytes ? FT_New_Memory_Face(f->lib->ft, (const FT_Byte *)bytes, (FT_Long)size, f->index, &ft) : 1;
+  pthread_mutex_unlock(&f->lib->open_lock);
+  FT_ULong glyf_len = 0;
+  if (!err && (FT_Load_Sfnt_Table(ft, TTAG_glyf, 0, NULL, &glyf_len) != 0 || glyf_len == 0)) err = 1;
+  if (err) {
+    if (ft) {
+      pthread_mutex_lock(&f->lib->open_lock);
+      FT_Done_Face(ft);
+      pthread_mutex_unlock(&f->lib->open_lock);
+    }
+    hb_blob_destroy(blob);
+    fprintf(stderr, "brief: warning: %s: FreeType cannot open this TrueType font; its family is skipped\n", f->path);
+    return;
+  }
+  FT_Select_Charmap(ft, FT_ENCODING_UNICODE);
+  f->blob = blob;
+  f->hb = hb_face_create(blob, (unsigned)f->index);
+  hb_face_make_immutable(f->hb);
+  f->ft = ft;
+}
+
+static font_face *load_face(font_lib *lib, const char *path, int index, const char *family) {
   for (size_t i = 0; i < lib->faces.len; i++)
     if (strcmp(lib->faces.items[i]->path, path) == 0 && lib->faces.items[i]->index == index)
       return lib->faces.items[i];
-  /* One mapping of the file serves FreeType and HarfBuzz: a 15 MB font is
-   * neither read nor parsed twice, and a batch shares it. */
-  hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
-  unsigned size = 0;
-  const char *bytes = blob ? hb_blob_get_data(blob, &size) : NULL;
-  FT_Face ft;
-  if (!bytes || FT_New_Memory_Face(lib->ft, (const FT_Byte *)bytes, (FT_Long)size, index, &ft) != 0) {
-    hb_blob_destroy(blob);
-    *why = "FreeType cannot open it";
-    return NULL;
-  }
-  FT_ULong glyf_len = 0;
-  if (FT_Load_Sfnt_Table(ft, TTAG_glyf, 0, NULL, &glyf_len) != 0 || glyf_len == 0) {
-    FT_Done_Face(ft);
-    hb_blob_destroy(blob);
-    *why = "no TrueType outlines (CFF/OpenType-PS fonts cannot be embedded by libharu)";
-    return NULL;
-  }
-  FT_Select_Charmap(ft, FT_ENCODING_UNICODE);
   font_face *f = xcalloc(1, sizeof *f);
   f->id = (int)lib->faces.len;
+  f->lib = lib;
   f->path = xstrdup(path);
   f->family = xstrdup(family);
   f->index = index;
   pthread_mutex_init(&f->lock, NULL);
-  f->blob = blob;
-  f->hb = hb_face_create(blob, (unsigned)index);
-  hb_face_make_immutable(f->hb);
-  f->ft = ft;
-  read_blanks(f);
   VEC_PUSH(lib->faces, f);
+  return f;
+}
+
+/* Shaping every mark of every face of the font map when it is loaded was
+ * a tenth of a render, for faces that are mostly fallbacks never printed
+ * with: a face reads its blanks and variants the first time it is asked.
+ * Afterwards they are only read, without the lock. */
+static const font_face *ensure_shaped(const font_face *cf) {
+  font_face *f = (font_face *)cf;
+  if (__atomic_load_n(&f->shaped, __ATOMIC_ACQUIRE)) return f;
+  pthread_mutex_lock(&f->lock);
+  if (!f->shaped) {
+    open_face(f);
+    if (f->ft) read_blanks(f);
+    __atomic_store_n(&f->shaped, true, __ATOMIC_RELEASE);
+  }
+  pthread_mutex_unlock(&f->lock);
   return f;
 }
 
@@ -185,22 +219,78 @@ static const char *pattern_file(FcPattern *p) {
   return file ? (const char *)file : "";
 }
 
+/* Every font fontconfig knows, with what resolve_spec compares: one
+ * FcFontList for the font map's forty-odd families instead of one each
+ * (each walks every installed font: a tenth of a render). */
+static FcFontSet *listed_fonts(font_lib *lib) {
+  if (!lib->listed) {
+    FcPattern *all = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, FC_FONTFORMAT, NULL);
+    lib->listed = all && os ? FcFontList(lib->fc, all, os) : NULL;
+    if (os) FcObjectSetDestroy(os);
+    if (all) FcPatternDestroy(all);
+    int n = lib->listed ? lib->listed->nfont : 0;
+    lib->fonts = xcalloc((size_t)n + 1, sizeof *lib->fonts);
+    for (int i = 0; i < n; i++) {
+      struct listed_font *f = &lib->fonts[i];
+      f->p = lib->listed->fonts[i];
+      FcChar8 *name;
+      while (f->nfamily < 8 && FcPatternGetString(f->p, FC_FAMILY, f->nfamily, &name) == FcResultMatch)
+        f->family[f->nfamily++] = name;
+      int w;
+      FcRange *r;
+      f->wmin = f->wmax = -1;
+      if (FcPatternGetInteger(f->p, FC_WEIGHT, 0, &w) == FcResultMatch) f->wmin = f->wmax = w;
+      else if (FcPatternGetRange(f->p, FC_WEIGHT, 0, &r) == FcResultMatch) FcRangeGetDouble(r, &f->wmin, &f->wmax);
+    }
+  }
+  return lib->listed;
+}
+
+/* Family names equal ignoring ASCII case and blanks (as fontconfig
+ * compares families when it lists them). */
+static bool same_family(const FcChar8 *a, const FcChar8 *b) {
+  for (;;) {
+    while (*a == ' ') a++;
+    while (*b == ' ') b++;
+    int ca = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a, cb = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
+    if (ca != cb) return false;
+    if (!ca) return true;
+    a++, b++;
+  }
+}
+
+/* What FcFontList(pattern) would list: a font one of whose family names
+ * equals the pattern's, ignoring case and blanks, and of the pattern's
+ * weight when it gives one (fontconfig's FcOpListing comparison). */
+static bool font_listed_for(const struct listed_font *font, const FcChar8 *family, bool weight_given, int wanted) {
+  bool named = false;
+  for (int k = 0; !named && k < font->nfamily; k++) named = same_family(font->family[k], family);
+  return named && (!weight_given || (font->wmin <= wanted && wanted <= font->wmax)); /* a variable font: its range */
+}
+
 /* Finds the installed face for a fontconfig pattern such as "LXGW WenKai"
  * or "LXGW WenKai:weight=bold": the family must match, not a substitute. */
 static const font_face *resolve_spec(font_lib *lib, const char *spec, const char **why) {
   FcPattern *pat = FcNameParse((const FcChar8 *)spec);
-  if (!pat) {
+  FcChar8 *family = NULL;
+  if (!pat || FcPatternGetString(pat, FC_FAMILY, 0, &family) != FcResultMatch) {
+    if (pat) FcPatternDestroy(pat);
     *why = "not a valid font name";
     return NULL;
   }
-  FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, NULL);
-  FcFontSet *set = FcFontList(lib->fc, pat, os);
   int wanted = FC_WEIGHT_REGULAR, w;
   bool weight_given = FcPatternGetInteger(pat, FC_WEIGHT, 0, &wanted) == FcResultMatch;
+  /* A pattern with more than a family and a weight is fontconfig's to list. */
+  bool simple = FcPatternObjectCount(pat) <= 1 + (int)weight_given;
+  FcObjectSet *os = simple ? NULL : FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FAMILY, FC_FONTFORMAT, NULL);
+  FcFontSet *own = simple ? NULL : FcFontList(lib->fc, pat, os);
+  FcFontSet *set = simple ? listed_fonts(lib) : own;
   FcPattern *best = NULL;
   int best_score = 1 << 30;
   for (int i = 0; set && i < set->nfont; i++) {
     FcPattern *p = set->fonts[i];
+    if (simple && !font_listed_for(&lib->fonts[i], family, weight_given, wanted)) continue;
     int slant = 0;
     FcPatternGetInteger(p, FC_SLANT, 0, &slant);
     if (FcPatternGetInteger(p, FC_WEIGHT, 0, &w) != FcResultMatch) w = FC_WEIGHT_REGULAR;
@@ -215,15 +305,18 @@ static const font_face *resolve_spec(font_lib *lib, const char *spec, const char
   const font_face *face = NULL;
   *why = "not installed";
   if (best) {
-    FcChar8 *file = NULL, *family = NULL;
+    FcChar8 *file = NULL, *format = NULL;
     int index = 0;
     FcPatternGetString(best, FC_FILE, 0, &file);
     FcPatternGetInteger(best, FC_INDEX, 0, &index);
-    FcPatternGetString(pat, FC_FAMILY, 0, &family);
-    if (file) face = load_face(lib, (const char *)file, index, family ? (const char *)family : spec, why);
+    FcPatternGetString(best, FC_FONTFORMAT, 0, &format);
+    if (format && strcmp((const char *)format, "TrueType") != 0)
+      *why = "no TrueType outlines (CFF/OpenType-PS fonts cannot be embedded by libharu)";
+    else if (file)
+      face = load_face(lib, (const char *)file, index, (const char *)family);
   }
-  if (set) FcFontSetDestroy(set);
-  FcObjectSetDestroy(os);
+  if (own) FcFontSetDestroy(own);
+  if (os) FcObjectSetDestroy(os);
   FcPatternDestroy(pat);
   return face;
 }
@@ -312,16 +405,44 @@ static void font_dirs(font_lib *lib, const char *fonts_dir) {
   add_dir(lib, xstrdup("/usr/share/brief/fonts"));
 }
 
+/* fontconfig with the font folders and caches of its default fonts.conf
+ * (fonts-conf(5)) and the machine's local.conf, but not the fifty-odd
+ * files of /etc/fonts/conf.d: those are matching and substitution rules
+ * for FcFontMatch, which brief never calls (a family either is installed
+ * or is skipped, see resolve_spec), and parsing them was a fifth of a
+ * render's instructions. A user who points FONTCONFIG_FILE or
+ * FONTCONFIG_PATH somewhere gets that whole configuration instead. */
+static const char fontconfig_xml[] =
+    "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\"><fontconfig>"
+    "<dir>/usr/share/fonts</dir><dir>/usr/local/share/fonts</dir>"
+    "<dir prefix=\"xdg\">fonts</dir><dir>~/.fonts</dir>"
+    "<include ignore_missing=\"yes\">/etc/fonts/local.conf</include>"
+    "<cachedir>/var/cache/fontconfig</cachedir><cachedir prefix=\"xdg\">fontconfig</cachedir>"
+    "<cachedir>~/.fontconfig</cachedir></fontconfig>";
+
+static FcConfig *start_fontconfig(void) {
+  const char *file = getenv("FONTCONFIG_FILE"), *path = getenv("FONTCONFIG_PATH");
+  if ((file && *file) || (path && *path)) return FcInitLoadConfigAndFonts();
+  FcConfig *fc = FcConfigCreate();
+  if (!fc) return NULL;
+  if (!FcConfigParseAndLoadFromMemory(fc, (const FcChar8 *)fontconfig_xml, FcTrue) || !FcConfigBuildFonts(fc)) {
+    FcConfigDestroy(fc);
+    return FcInitLoadConfigAndFonts();
+  }
+  return fc;
+}
+
 font_lib *font_lib_new(const char *fonts_dir, diag_list *dl) { return font_lib_new_in(fonts_dir, NULL, 0, dl); }
 
 font_lib *font_lib_new_in(const char *fonts_dir, const char *const *extra_dirs, size_t n, diag_list *dl) {
   font_lib *lib = xcalloc(1, sizeof *lib);
+  pthread_mutex_init(&lib->open_lock, NULL);
   if (FT_Init_FreeType(&lib->ft) != 0) {
     diag_error(dl, NULL, 0, 0, "FreeType failed to start");
     free(lib);
     return NULL;
   }
-  lib->fc = FcInitLoadConfigAndFonts();
+  lib->fc = start_fontconfig();
   if (!lib->fc) {
     diag_error(dl, NULL, 0, 0, "fontconfig failed to start; is the fontconfig package installed?");
     font_lib_free(lib);
@@ -344,7 +465,7 @@ void font_lib_free(font_lib *lib) {
   if (!lib) return;
   for (size_t i = 0; i < lib->faces.len; i++) {
     font_face *f = lib->faces.items[i];
-    FT_Done_Face(f->ft);
+    if (f->ft) FT_Done_Face(f->ft);
     hb_face_destroy(f->hb);
     hb_blob_destroy(f->blob);
     pthread_mutex_destroy(&f->lock);
@@ -365,8 +486,11 @@ void font_lib_free(font_lib *lib) {
   VEC_FREE(lib->resolved);
   for (size_t i = 0; i < lib->dirs.len; i++) free(lib->dirs.items[i]);
   VEC_FREE(lib->dirs);
+  if (lib->listed) FcFontSetDestroy(lib->listed);
+  free(lib->fonts);
   if (lib->fc) FcConfigDestroy(lib->fc);
   if (lib->ft) FT_Done_FreeType(lib->ft);
+  pthread_mutex_destroy(&lib->open_lock);
   free(lib);
 }
 
@@ -391,6 +515,7 @@ const font_face *font_chain_find(const font_chain *c, uint32_t cp) {
 /* The face's lock, taken around every FreeType call (see struct font_face). */
 static FT_Face lock_face(const font_face *f) {
   pthread_mutex_lock(&((font_face *)f)->lock);
+  open_face((font_face *)f);
   return f->ft;
 }
 
@@ -406,7 +531,7 @@ bool font_face_has(const font_face *f, uint32_t cp) { return char_index(f, cp) !
 
 unsigned font_face_variant(const font_face *f, uint32_t cp) {
   for (size_t i = 0; i < NVARIANT; i++)
-    if (variant_marks[i] == cp) return f->variant_gid[i];
+    if (variant_marks[i] == cp) return ensure_shaped(f)->variant_gid[i];
   return 0;
 }
 
@@ -417,17 +542,18 @@ unsigned font_face_glyph(const font_face *f, uint32_t cp) {
 
 double font_face_advance(const font_face *f, uint32_t cp) {
   for (size_t i = 0; i < NVARIANT; i++)
-    if (variant_marks[i] == cp && f->variant_gid[i]) return f->variant_adv[i];
+    if (variant_marks[i] == cp && ensure_shaped(f)->variant_gid[i]) return f->variant_adv[i];
   FT_Fixed adv = 0;
   FT_Face ft = lock_face(f);
-  FT_UInt gid = FT_Get_Char_Index(ft, cp);
-  FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
+  double em = ft ? ft->units_per_EM : 1;
+  if (ft) FT_Get_Advance(ft, FT_Get_Char_Index(ft, cp), FT_LOAD_NO_SCALE, &adv);
   unlock_face(f);
-  return (double)adv / f->ft->units_per_EM;
+  return (double)adv / em;
 }
 
 bool font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right) {
   *left = *right = 0;
+  ensure_shaped(f);
   for (size_t i = 0; i < NPUNCT; i++)
     if (punct_marks[i] == cp) {
       *left = f->blank_left[i];
@@ -437,7 +563,7 @@ bool font_face_blanks(const font_face *f, uint32_t cp, double *left, double *rig
   return false;
 }
 
-bool font_face_blanks_from_gpos(const font_face *f) { return f->blank_from_gpos; }
+bool font_face_blanks_from_gpos(const font_face *f) { return ensure_shaped(f)->blank_from_gpos; }
 
 const char *font_face_path(const font_face *f) { return f->path; }
 const char *font_face_family(const font_face *f) { return f->family; }
@@ -498,16 +624,12 @@ static void put_be16(strbuf *sb, unsigned v) {
   sb_append(sb, b, 2);
 }
 
-typedef struct {
-  uint16_t code, gid;
-} code_gid;
-
 static int by_code(const void *a, const void *b) {
-  return (int)((const code_gid *)a)->code - (int)((const code_gid *)b)->code;
+  return (int)((const font_code_glyph *)a)->code - (int)((const font_code_glyph *)b)->code;
 }
 
 /* A cmap table with one format 4 subtable (3,1) mapping each code to its
- * glyph: what libharu reads to build /CIDToGIDMap. Runs of consecutive
+ * glyph: what an OFD reader looks the codes up in. Runs of consecutive
  * codes share a segment (idDelta when their glyphs are consecutive too,
  * else a slice of glyphIdArray). map must be sorted by code, unique. */
 struct seg {
@@ -517,7 +639,7 @@ struct seg {
   bool linear;
 };
 
-static void build_cmap(const code_gid *map, size_t n, strbuf *out) {
+static void build_cmap(const font_code_glyph *map, size_t n, strbuf *out) {
   VEC(struct seg) segs = {0};
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
@@ -591,8 +713,29 @@ static hb_blob_t *rebuild_with_cmap(hb_face_t *subset, const strbuf *cmap) {
   return out;
 }
 
-int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
-                     size_t ncodes, char **data, size_t *len, diag_list *dl) {
+/* The subset's glyph for each code the text shows: the BMP characters of
+ * cps (their cmap glyph) and the Private Use codes; sorted by code. */
+static size_t subset_glyphs(const font_face *f, const hb_map_t *old_to_new, const uint32_t *cps, size_t n,
+                            const font_code *codes, size_t ncodes, font_code_glyph *map) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    FT_UInt old = char_index(f, cps[i]);
+    if (cps[i] > 0xFFFF || !old || !hb_map_has(old_to_new, old)) continue;
+    map[m++] = (font_code_glyph){(uint16_t)cps[i], (uint16_t)hb_map_get(old_to_new, old), old};
+  }
+  for (size_t i = 0; i < ncodes; i++)
+    if (hb_map_has(old_to_new, codes[i].gid))
+      map[m++] = (font_code_glyph){codes[i].code, (uint16_t)hb_map_get(old_to_new, codes[i].gid), codes[i].gid};
+  qsort(map, m, sizeof *map, by_code);
+  return m;
+}
+
+/* Subsets f; with glyphs (the PDF writer, which maps codes to glyphs in
+ * /CIDToGIDMap) the font keeps HarfBuzz's cmap and *glyphs lists the codes'
+ * glyphs; without (OFD, whose readers look codes up in the font) the
+ * Private Use codes go into a cmap of our own. */
+static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
+                  char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs, diag_list *dl) {
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
   if (!input) {
     diag_error(dl, f->path, 0, 0, "HarfBuzz could not start subsetting this font (out of memory?)");
@@ -600,20 +743,27 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
   }
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
-  hb_set_t *glyphs = hb_subset_input_glyph_set(input);
+  hb_set_t *glyph_set = hb_subset_input_glyph_set(input);
+  ensure_shaped(f); /* opens the face too */
   for (size_t i = 0; i < ncodes; i++) {
     /* A glyph a character reaches is kept by that character (cheaper). */
     uint32_t by = char_index(f, codes[i].cp) == codes[i].gid ? codes[i].cp : 0;
     for (size_t k = 0; k < NVARIANT && !by; k++)
       if (f->variant_gid[k] == codes[i].gid) by = f->variant_alias[k];
     if (by) hb_set_add(unicodes, by);
-    else hb_set_add(glyphs, codes[i].gid);
+    else hb_set_add(glyph_set, codes[i].gid);
   }
   hb_set_t *drop = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof dropped_tables / sizeof *dropped_tables; i++)
     hb_set_add(drop, hb_tag_from_string(dropped_tables[i], 4));
+  /* A PDF's CIDFontType2 program is reached through /CIDToGIDMap, never
+   * its cmap, and its names come from the font dictionaries (ISO 32000-1
+   * 9.9): cmap, name, post and STAT are dead weight there. */
+  static const char *const pdf_dropped[] = {"cmap", "name", "post", "STAT"};
+  for (size_t i = 0; glyphs && i < sizeof pdf_dropped / sizeof *pdf_dropped; i++)
+    hb_set_add(drop, hb_tag_from_string(pdf_dropped[i], 4));
   hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-  hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(f->hb, input);
+  hb_subset_plan_t *plan = f->hb ? hb_subset_plan_create_or_fail(f->hb, input) : NULL;
   hb_subset_input_destroy(input);
   hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
   if (!sub) {
@@ -621,30 +771,19 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
     diag_error(dl, f->path, 0, 0, "HarfBuzz could not subset this font");
     return -1;
   }
+  const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+  font_code_glyph *map = xcalloc(n + ncodes + 1, sizeof *map);
+  size_t m = subset_glyphs(f, old_to_new, cps, n, codes, ncodes, map);
   hb_blob_t *out;
-  if (ncodes == 0) {
+  if (glyphs || ncodes == 0) {
     out = hb_face_reference_blob(sub);
   } else {
     /* Glyphs reached by Private Use codes (characters beyond the BMP, glyph
-     * variants): libharu only reads 16-bit cmaps, so the subset gets a cmap
-     * of our own holding the BMP characters and these codes. */
-    const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
-    code_gid *map = xcalloc(n + ncodes, sizeof *map);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-      FT_UInt old = char_index(f, cps[i]);
-      if (cps[i] > 0xFFFF || !old || !hb_map_has(old_to_new, old)) continue;
-      map[m++] = (code_gid){(uint16_t)cps[i], (uint16_t)hb_map_get(old_to_new, old)};
-    }
-    for (size_t i = 0; i < ncodes; i++)
-      if (hb_map_has(old_to_new, codes[i].gid))
-        map[m++] = (code_gid){codes[i].code, (uint16_t)hb_map_get(old_to_new, codes[i].gid)};
-    qsort(map, m, sizeof *map, by_code);
+     * variants) get a cmap of our own holding the BMP characters and these codes. */
     strbuf cmap = {0};
     build_cmap(map, m, &cmap);
     out = rebuild_with_cmap(sub, &cmap);
     sb_free(&cmap);
-    free(map);
   }
   hb_subset_plan_destroy(plan);
   unsigned size = 0;
@@ -655,12 +794,71 @@ int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const fo
   set_notdef_width_to_em((unsigned char *)*data, size);
   hb_blob_destroy(out);
   hb_face_destroy(sub);
+  if (glyphs) {
+    *glyphs = map;
+    *nglyphs = m;
+  } else {
+    free(map);
+  }
   if (size == 0) {
     free(*data);
+    if (glyphs) free(*glyphs), *glyphs = NULL;
     diag_error(dl, f->path, 0, 0, "HarfBuzz could not build the subset font");
     return -1;
   }
   return 0;
+}
+
+int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                     size_t ncodes, char **data, size_t *len, diag_list *dl) {
+  return subset(f, cps, n, codes, ncodes, data, len, NULL, NULL, dl);
+}
+
+int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                            size_t ncodes, char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs,
+                            diag_list *dl) {
+  return subset(f, cps, n, codes, ncodes, data, len, glyphs, nglyphs, dl);
+}
+
+double font_face_glyph_advance(const font_face *f, unsigned gid) {
+  FT_Fixed adv = 0;
+  FT_Face ft = lock_face(f);
+  double em = ft ? ft->units_per_EM : 1;
+  if (ft) FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
+  unlock_face(f);
+  return (double)adv / em;
+}
+
+/* A PostScript name as a PDF name: letters, digits and '-' only. */
+static void ps_name(FT_Face ft, char *out, size_t cap) {
+  const char *name = FT_Get_Postscript_Name(ft);
+  size_t k = 0;
+  for (const char *p = name ? name : "Font"; *p && k + 1 < cap; p++)
+    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-') out[k++] = *p;
+  if (k == 0) memcpy(out, "Font", 4), k = 4;
+  out[k] = 0;
+}
+
+void font_face_metrics(const font_face *f, font_metrics *m) {
+  memset(m, 0, sizeof *m);
+  FT_Face ft = lock_face(f);
+  if (!ft) {
+    unlock_face(f);
+    memcpy(m->ps_name, "Font", 5);
+    return;
+  }
+  double k = 1000.0 / ft->units_per_EM;
+  ps_name(ft, m->ps_name, sizeof m->ps_name);
+  m->ascent = (int)lround(ft->ascender * k);
+  m->descent = (int)lround(ft->descender * k);
+  m->bbox[0] = (int)lround(ft->bbox.xMin * k), m->bbox[1] = (int)lround(ft->bbox.yMin * k);
+  m->bbox[2] = (int)lround(ft->bbox.xMax * k), m->bbox[3] = (int)lround(ft->bbox.yMax * k);
+  const TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+  m->cap_height = os2 && os2->version >= 2 && os2->sCapHeight ? (int)lround(os2->sCapHeight * k) : m->ascent;
+  m->weight = os2 ? os2->usWeightClass : 400;
+  const TT_Postscript *post = FT_Get_Sfnt_Table(ft, FT_SFNT_POST);
+  m->italic_angle = post ? (int)lround(post->italicAngle / 65536.0) : 0;
+  unlock_face(f);
 }
 
 void font_lib_report(const font_lib *lib, FILE *out) {

@@ -69,6 +69,29 @@ typedef struct {
 int font_face_subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
                      size_t ncodes, char **data, size_t *len, diag_list *dl);
 
+/* A code the text shows (a BMP character or a Private Use code) and its
+ * glyph in a subset (and in the whole font). */
+typedef struct {
+  uint16_t code, gid;
+  unsigned full_gid;
+} font_code_glyph;
+
+/* The same subset for the PDF writer, which maps codes to glyphs itself
+ * (/CIDToGIDMap): HarfBuzz's cmap is kept, and *glyphs (malloc'd, sorted
+ * by code, *nglyphs long) gives each code's glyph in the subset. */
+int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                            size_t ncodes, char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs,
+                            diag_list *dl);
+double font_face_glyph_advance(const font_face *f, unsigned gid); /* in ems */
+
+/* What a PDF font descriptor says of a face, in thousandths of an em. */
+typedef struct {
+  char ps_name[64]; /* the PostScript name, as a PDF name */
+  int ascent, descent, cap_height, italic_angle, weight;
+  int bbox[4];
+} font_metrics;
+void font_face_metrics(const font_face *f, font_metrics *m);
+
 /* `brief fonts`: each role with the file every family resolved to. */
 void font_lib_report(const font_lib *lib, FILE *out);
 

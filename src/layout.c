@@ -89,7 +89,8 @@ static text_frame body_frame(const layout_ctx *c, role_id role, const block *b) 
   double em = c->spec->roles[ROLE_BODY].size;
   left += (b->list_depth * 2 + b->quote_depth * 2) * em;
   left = fmin(left, c->area_w / 2); /* deep nesting stops indenting at half the measure */
-  text_frame f = {role, c->area_x + left, c->area_w - left, 0, rs->align, c->pitch > 0, false, NULL, 0};
+  text_frame f = {.role = role, .x = c->area_x + left, .width = c->area_w - left, .align = rs->align,
+                  .grid = c->pitch > 0};
   /* On a character grid an em of indent is one grid cell. */
   if (!b->list_depth) f.indent = length_pt(rs->indent, rs->size + grid_tracking(c, role), pitch);
   return f;
@@ -275,7 +276,7 @@ static void layout_image(layout_ctx *c, const block *b) {
   double pad = c->pitch > 0 ? c->pitch / 4 : 6;
   vbox *box = new_box(c, height + 2 * pad);
   page_item it = {.kind = IT_IMAGE, .x = c->area_x + (c->area_w - width) / 2, .y = pad, .w = width,
-                  .h = height, .text = xstrdup(b->url)};
+                  .h = height, .path = xstrdup(b->url)};
   VEC_PUSH(box->items, it);
   box->snap_after = true;
 }
@@ -408,7 +409,7 @@ static void fill_info(layout_ctx *c) {
   o->subject = m->county ? xstrdup(m->county) : NULL;
   o->date = m->date ? xstrdup(m->date) : NULL;
   strbuf kw = {0};
-  const char *parts[] = {m->county, "抓党建促脱贫", c->spec->name};
+  const char *parts[] = {m->county, c->spec->keywords, c->spec->name};
   for (size_t i = 0; i < 3; i++)
     if (parts[i]) sb_printf(&kw, "%s%s", kw.len ? ", " : "", parts[i]);
   o->keywords = sb_take(&kw);
@@ -439,8 +440,8 @@ void layout_ctx_start(layout_ctx *c, const document *doc, const layout_spec *spe
   *c = (layout_ctx){.doc = doc, .spec = spec, .fonts = fonts, .dl = dl, .out = out};
   c->used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c->used);
   c->codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c->codes);
-  out->page_w = spec->page_w;
-  out->page_h = spec->page_h;
+  c->page_w = spec->page_w;
+  c->page_h = spec->page_h;
   c->area_x = spec->margin_left;
   c->area_top = spec->margin_top;
   c->area_w = spec->page_w - spec->margin_left - spec->margin_right;
@@ -468,7 +469,13 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   if (spec->masthead) layout_masthead(&c);
   if (spec->title_block) layout_title(&c);
   heading_state hs = {top_heading_level(doc), {0}};
-  for (size_t i = 0; i < doc->len; i++) layout_block(&c, &doc->items[i], &hs);
+  /* The layout places the key-figures table: after the title where the
+   * binding put it, or after the body (key_figures.position: end). */
+  bool kf_at_end = spec->key_figures_at == KF_END;
+  for (size_t i = 0; i < doc->len; i++)
+    if (!(kf_at_end && doc->items[i].key_figures)) layout_block(&c, &doc->items[i], &hs);
+  for (size_t i = 0; kf_at_end && i < doc->len; i++)
+    if (doc->items[i].key_figures) layout_block(&c, &doc->items[i], &hs);
   if (spec->signature) layout_signature(&c);
   if (spec->distribution) layout_distribution(&c);
   flow_boxes(&c);

@@ -36,6 +36,7 @@ struct layout_ctx {
   const font_chain *role_chain[ROLE_COUNT], *role_bold_chain[ROLE_COUNT];
   const font_chain *emph_chain, *strong_chain, *code_chain;
   uint8_t **used;          /* per face id: a 65536-bit map of the characters printed */
+  double page_w, page_h;   /* every page of this document */
   VEC(font_code) *codes;   /* per face id: glyphs printed under Private Use codes */
   double area_x, area_top, area_w, area_h; /* type area; area_top from the page top */
   double pitch;            /* line grid pitch, 0 when there is no grid */

@@ -28,11 +28,21 @@ typedef enum { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT, ALIGN_JUSTIFY } text_align
  * full em, the others half; plain no adjustment, every character on the grid. */
 typedef enum { PUNCT_INHERIT = -1, PUNCT_QUANJIAO, PUNCT_BANJIAO, PUNCT_KAIMING, PUNCT_PLAIN } punct_scheme;
 
+/* The roles: the one list of them. X(id, key in the layout file). */
+#define BRIEF_ROLES(X)                                                                        \
+  X(ROLE_TITLE, "title") X(ROLE_SUBTITLE, "subtitle") X(ROLE_H1, "heading1") X(ROLE_H2, "heading2") \
+  X(ROLE_H3, "heading3") X(ROLE_H4, "heading4") X(ROLE_BODY, "body") X(ROLE_TABLE, "table")         \
+  X(ROLE_TABLE_HEADER, "table_header") X(ROLE_CAPTION, "caption") X(ROLE_CODE, "code")               \
+  X(ROLE_QUOTE, "quote") X(ROLE_PAGE_NUMBER, "page_number") X(ROLE_HEADER, "header")                 \
+  X(ROLE_FOOTER, "footer") X(ROLE_MASTHEAD, "masthead") X(ROLE_MASTHEAD_ISSUE, "masthead_issue")     \
+  X(ROLE_MASTHEAD_LINE, "masthead_line") X(ROLE_SIGNATURE, "signature")                              \
+  X(ROLE_DISTRIBUTION, "distribution") X(ROLE_COPY_NUMBER, "copy_number")
+
 typedef enum {
-  ROLE_TITLE, ROLE_SUBTITLE, ROLE_H1, ROLE_H2, ROLE_H3, ROLE_H4, ROLE_BODY, ROLE_TABLE,
-  ROLE_TABLE_HEADER, ROLE_CAPTION, ROLE_CODE, ROLE_QUOTE, ROLE_PAGE_NUMBER, ROLE_HEADER,
-  ROLE_FOOTER, ROLE_MASTHEAD, ROLE_MASTHEAD_ISSUE, ROLE_MASTHEAD_LINE, ROLE_SIGNATURE,
-  ROLE_DISTRIBUTION, ROLE_COPY_NUMBER, ROLE_COUNT
+#define BRIEF_ROLE_ID(id, key) id,
+  BRIEF_ROLES(BRIEF_ROLE_ID)
+#undef BRIEF_ROLE_ID
+  ROLE_COUNT
 } role_id;
 
 typedef struct {
@@ -51,10 +61,12 @@ typedef struct {
 typedef enum { NUMBER_TEXT, NUMBER_GENERATE } numbering_mode;
 typedef enum { PAGES_ALL, PAGES_NOT_FIRST, PAGES_NONE } page_selection;
 typedef enum { POS_CENTER, POS_OUTSIDE, POS_RIGHT, POS_LEFT } page_position;
+typedef enum { KF_AFTER_TITLE, KF_END } key_figures_position;
 
 typedef struct {
   char *name, *description, *path;
   double page_w, page_h;                 /* pt */
+  int paper, orientation;                /* page.size (A4 …) and page.orientation, as read */
   double margin_top, margin_bottom, margin_left, margin_right;
   int grid_chars, grid_lines;            /* 0: no character grid */
   double line_pitch;                     /* pt; from the grid when it has lines */
@@ -80,8 +92,16 @@ typedef struct {
   rgb masthead_color;
   double masthead_rule;                  /* pt, 0 = none */
   bool distribution;                     /* 版记 at the end */
-  char *key_figures_title;               /* "主要数据" */
-  bool key_figures_at_end;               /* after the body instead of after the title */
+  double distribution_rule_outer;        /* pt: the 版记's first and last rules (GB/T 9704-2012 7.4.1: 0.35 mm) */
+  double distribution_rule_inner;        /* pt: the rules between its lines (0.25 mm) */
+  char *key_figures_title;               /* "主要数据"; NULL: no caption */
+  char *figures_headers[3];              /* figures tables: indicator, value, unit ("指标" …) */
+  char *print_count;                     /* 版记: "（共印{copies}份）"; NULL: none */
+  char *keywords;                        /* the PDF's keywords beside the county and layout name */
+  char *booklet_title;                   /* the meeting booklet's cover title when none is given ("会议材料汇编") */
+  char *booklet_contents;                /* the heading of its 目录 page ("目　录") */
+  char *booklet_untitled;                /* a 目录 line for a brief without a title ("（无标题）") */
+  key_figures_position key_figures_at; /* after the title, or after the body */
   char *copy_number_format;              /* 份号 of numbered copies: "{copy}"; NULL: none */
   int copy_number_digits;                /* the number zero-padded to this many digits */
   /* table_widths: {序号: 3字, 备注: 30%}: widths of table columns by header text */
@@ -103,6 +123,9 @@ double length_pt(length len, double size, double pitch);
 double chinese_size_pt(const char *s);
 /* Prints one line per installed layout: name and description. */
 int layout_list(const char *layouts_dir, FILE *out, diag_list *dl);
+/* The layout file's keys as a Markdown table (key, value, allowed, default,
+ * meaning), made from the schema the reader uses: the README's table. */
+char *layout_keys_markdown(void);
 /* Replaces {title} {county} {page} {pages} {date} {issue} {author}; caller frees. */
 char *layout_expand(const char *tmpl, const doc_meta *meta, int page, int pages);
 

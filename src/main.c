@@ -10,7 +10,9 @@
 
 #include "brief.h"
 #include "datadir.h"
+#include "pdf.h"
 #include "frontmatter.h"
+#include "layoutspec.h"
 #ifndef BRIEF_LEAN
 #include "mailcmd.h"
 #include "print.h"
@@ -53,7 +55,8 @@ static const char usage[] =
     "      unpaired quote or bracket; exit 1 when it found something. Uses figures.csv\n"
     "      beside each summary unless --figures is given. --fix writes the fixes back\n"
     "      into the summaries. e.g. brief check input/*.md --fix\n"
-    "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts\n"
+    "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts;\n"
+    "                    --keys: every key a layout file may set, as a Markdown table\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
     "  brief serve [DIR] [--port N] [--host ADDR] [--time-limit MS] [--jobs N]\n"
     "      A local web page (default http://127.0.0.1:8420/): edit a summary, see its\n"
@@ -104,6 +107,7 @@ typedef struct {
   const char *numbered;                         /* render, batch: --numbered RANGE */
   const char *booklet_title;                    /* batch (and --jobs, as serve) */
   bool quiet;                                   /* batch */
+  bool keys;                                    /* layouts --keys */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
   bool strict, allow_empty, allow_outside;     /* render, batch, text: input checks (input.h) */
@@ -138,6 +142,9 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--booklet-title")) target = &c->booklet_title;
     else if (!strcmp(a, "--quiet")) {
       c->quiet = true;
+      continue;
+    } else if (!strcmp(a, "--keys")) {
+      c->keys = true;
       continue;
     } else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
@@ -403,6 +410,7 @@ static int run_tools(char **argv) {
 #endif
 
 int main(int argc, char **argv) {
+  atexit(pdf_deflate_release); /* the PDF stage's compressors, kept between streams */
   cli c = {0};
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -440,6 +448,13 @@ int main(int argc, char **argv) {
     return rc;
   }
 #endif
+  if (!strcmp(c.command, "layouts") && c.keys) { /* the layout files' keys: needs no data */
+    char *table = layout_keys_markdown();
+    fputs(table, stdout);
+    free(table);
+    str_list_free(&c.inputs);
+    return 0;
+  }
   diag_list dl = {0};
   brief_paths paths = {0};
   brief_engine *e = NULL;

@@ -113,6 +113,7 @@ void table_free(table_data *t) {
   free(t->cells);
   free(t->align);
   free(t->widths);
+  free(t->header_words);
   free(t);
 }
 

@@ -61,6 +61,10 @@ typedef struct {
   char *align;        /* per column: 'l', 'c', 'r' or 0 (not given) */
   span_list *cells;   /* rows * cols, row-major */
   col_width *widths;  /* per column, or NULL: all automatic */
+  /* Per column of row 0, or NULL: 'i', 'v' or 'u' where the header is the
+   * layout's word for indicator, value or unit (figures_headers), set by
+   * the layout; 0 where the cell holds its own text (a year). */
+  char *header_words;
 } table_data;
 
 typedef struct {

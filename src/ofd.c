@@ -71,17 +71,9 @@ typedef struct {
   VEC(sheet) sheets;
   size_t *copy_start;     /* sheet of each numbered copy's first page */
   run_glyphs glyphs;
+  double page_h;    /* the page being written: every page has its own size */
   bool xml_failed;
-  double page_w, page_h; /* the page being written: a booklet's briefs keep their own size */
 } ofd_writer;
-
-/* The size of laid-out page p (a booklet's pages may differ from the document's). */
-static double page_width(const laid_out *lo, long p) {
-  return p >= 0 && (size_t)p < lo->npages && lo->pages[p].w > 0 ? lo->pages[p].w : lo->page_w;
-}
-static double page_height(const laid_out *lo, long p) {
-  return p >= 0 && (size_t)p < lo->npages && lo->pages[p].h > 0 ? lo->pages[p].h : lo->page_h;
-}
 
 /* ---- numbers --------------------------------------------------------- */
 
@@ -253,7 +245,7 @@ static const image_res *image_for(ofd_writer *o, const char *path) {
 
 /* An image: the unit square mapped onto its box (CTM). */
 static void write_image(xml_doc *x, ofd_writer *o, const page_item *it) {
-  int res = image_for(o, it->text)->id;
+  int res = image_for(o, it->path)->id;
   double w = mm(it->w), h = mm(it->h);
   object_start(x, o, "ImageObject", nums(4, mm(it->x), mm(o->page_h - it->y - it->h), w, h));
   attr_take(x, "CTM", nums(6, w, 0.0, 0.0, h, 0.0, 0.0));
@@ -339,7 +331,7 @@ static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
   bool open = false;
   for (size_t i = 0; i < box->len; i++) {
     const page_item *it = &box->items[i];
-    if (it->kind != IT_LINK || !it->text) continue;
+    if (it->kind != IT_LINK || !it->url) continue;
     if (!open) el(x, "Actions");
     open = true;
     el(x, "Action");
@@ -359,7 +351,7 @@ static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
     end(x); /* Area */
     end(x); /* Region */
     el(x, "URI");
-    attr(x, "URI", it->text);
+    attr(x, "URI", it->url);
     end(x);
     end(x); /* Action */
   }
@@ -383,12 +375,13 @@ static void write_items(xml_doc *x, ofd_writer *o, const page_box *box, bool tex
 static entry write_page(ofd_writer *o, size_t p) {
   const sheet *sh = &o->sheets.items[p];
   const page_box *box = sh->page >= 0 ? &o->lo->pages[sh->page] : NULL;
-  o->page_w = page_width(o->lo, sh->page);
-  o->page_h = page_height(o->lo, sh->page);
+  /* A blank sheet (after a copy of odd length) is the back of the page before. */
+  const page_box *size = box ? box : &o->lo->pages[o->lo->npages - 1];
+  o->page_h = size->h;
   xml_doc x;
   xml_begin(&x, o, "Page");
   el(&x, "Area");
-  char *box_mm = nums(4, 0.0, 0.0, mm(o->page_w), mm(o->page_h));
+  char *box_mm = nums(4, 0.0, 0.0, mm(size->w), mm(size->h));
   leaf(&x, "PhysicalBox", box_mm);
   free(box_mm);
   end(&x);
@@ -503,7 +496,7 @@ static void write_headings(xml_doc *x, const ofd_writer *o, size_t first) {
     el(x, "OutlineElem");
     attr(x, "Title", e->title ? e->title : "");
     open[depth++] = level;
-    char *top = nums(1, mm(page_height(lo, e->page) - e->y));
+    char *top = nums(1, mm(lo->pages[e->page].h - e->y));
     goto_action(x, o->page_ids[first + (size_t)e->page], top);
     free(top);
   }
@@ -536,7 +529,7 @@ static entry write_document_xml(ofd_writer *o) {
   leaf(&x, "MaxUnitID", max_id);
   free(max_id);
   el(&x, "PageArea");
-  char *box = nums(4, 0.0, 0.0, mm(lo->page_w), mm(lo->page_h));
+  char *box = nums(4, 0.0, 0.0, mm(lo->pages[0].w), mm(lo->pages[0].h)); /* the default; pages say their own */
   leaf(&x, "PhysicalBox", box);
   free(box);
   end(&x);

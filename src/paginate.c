@@ -15,12 +15,12 @@ static page_box *new_page(layout_ctx *c) {
     o->cap_pages = o->cap_pages ? o->cap_pages * 2 : 8;
     o->pages = xrealloc(o->pages, o->cap_pages * sizeof *o->pages);
   }
-  memset(&o->pages[o->npages], 0, sizeof *o->pages);
+  o->pages[o->npages] = (page_box){.w = c->page_w, .h = c->page_h};
   return &o->pages[o->npages++];
 }
 
 static void place_box(layout_ctx *c, page_box *page, const vbox *b, double top) {
-  double page_h = c->out->page_h, y0 = c->area_top + top;
+  double page_h = c->page_h, y0 = c->area_top + top;
   for (size_t i = 0; i < b->items.len; i++) {
     page_item it = b->items.items[i];
     it.text = it.text ? xstrdup(it.text) : NULL;
@@ -143,7 +143,7 @@ static void add_page_label(layout_ctx *c, page_box *page, const char *text, role
   box_add_label(c, &tmp, text, role, rs->size, x, 0, align, rs->color);
   for (size_t i = 0; i < tmp.items.len; i++) {
     page_item it = tmp.items.items[i];
-    it.y = c->out->page_h - baseline_from_top - it.y;
+    it.y = c->page_h - baseline_from_top - it.y;
     VEC_PUSH(*page, it);
   }
   VEC_FREE(tmp.items);
@@ -180,7 +180,7 @@ void decorate_pages(layout_ctx *c) {
       char *text = layout_expand(s->header, &c->doc->meta, (int)p + 1, (int)pages);
       double rule = c->area_top - rs->size * 1.2; /* a rule well clear of the type area */
       add_page_label(c, page, text, ROLE_HEADER, rule - rs->size * 0.5, c->area_x + c->area_w / 2, ALIGN_CENTER);
-      page_item line = {.kind = IT_LINE, .x = c->area_x, .y = c->out->page_h - rule, .w = c->area_w, .h = 0,
+      page_item line = {.kind = IT_LINE, .x = c->area_x, .y = c->page_h - rule, .w = c->area_w, .h = 0,
                         .line_width = 0.4, .color = rs->color};
       VEC_PUSH(*page, line);
       free(text);

@@ -1,29 +1,20 @@
-#define _GNU_SOURCE /* memfd_create */
+#define _GNU_SOURCE
 #include "pdf.h"
 
 #include <ctype.h>
-#include <hpdf.h>
-#include <hpdf_doc.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
-#include <math.h>
-#include <hpdf_objects.h>
-#include <hpdf_pages.h>
-#include <hpdf_streams.h>
 #include <errno.h>
+#include <hpdf.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "docdate.h"
+#include "hpdf_compat.h"
 #include "utf8.h"
 #include "util.h"
-
-unsigned char *hpdf_stream_bytes(HPDF_Stream s, size_t *len); /* hpdf_fast.c */
-unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len); /* hpdf_fast.c */
 
 /* Text extractors (poppler, Acrobat) read a gap wider than about a tenth
  * of an em between glyphs as a word space. Runs set with such spacing (the
@@ -32,10 +23,6 @@ unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len);
  * gives back exactly the source text. libharu has no call for marked
  * content: the operators go straight into the page's content stream. */
 #define SPACED_RUN 0.09
-
-static void write_raw(HPDF_Page page, const char *s) {
-  HPDF_Stream_WriteStr(((HPDF_PageAttr)page->attr)->stream, s);
-}
 
 /* cp as UTF-16BE hex: a surrogate pair beyond the BMP. */
 static void put_utf16_hex(strbuf *sb, uint32_t cp) {
@@ -86,7 +73,7 @@ static void begin_actual_text(HPDF_Page page, const laid_out *lo, const page_ite
     }
   }
   sb_puts(&sb, ">>>BDC\n");
-  write_raw(page, sb.data);
+  hpdf_page_write_raw(page, sb.data);
   sb_free(&sb);
 }
 
@@ -111,7 +98,6 @@ typedef struct {
   HPDF_Doc pdf;
   hpdf_errors err;
   HPDF_Font *fonts;     /* by face id */
-  int *font_fds;        /* memfds holding the subsets until the PDF is saved */
   double deadline;      /* CLOCK_MONOTONIC ms; > 0: give up past it */
   bool timed_out;
   size_t nfonts;
@@ -121,48 +107,11 @@ typedef struct {
   HPDF_Page *pages;     /* the booklet's pages, for links within it */
 } writer;
 
-/* libharu builds each CID font's /CIDToGIDMap by looking up all 65,536
- * code points in the font's cmap with a linear scan over its segments. A
- * subset of scattered hanzi has hundreds of segments, so that scan was 40%
- * of a brief's instructions. This definition takes the place of libharu's
- * exported function (the dynamic linker binds the library's calls to the
- * executable's symbol) and finds the segment by binary search, following
- * the OpenType cmap format 4 rules. Without the interposition the output is
- * the same, only slower. */
-HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode) {
-  const HPDF_TTF_CmapRange *cmap = &((HPDF_TTFontDefAttr)fontdef->attr)->cmap;
-  if (cmap->format == 0) return cmap->glyph_id_array[unicode & 0xFF];
-  size_t segs = cmap->seg_count_x2 / 2, lo = 0, hi = segs;
-  /* libharu asks for every code point in ascending order: start from the
-   * segment of the previous answer (a per-thread memo, so threads that each
-   * write their own PDF do not share it). */
-  static _Thread_local struct { HPDF_FontDef font; HPDF_UINT16 code; size_t seg; } last;
-  if (last.font == fontdef && last.code <= unicode && last.seg < segs) {
-    lo = last.seg;
-    if (cmap->end_count[lo] >= unicode) hi = lo;
-    else if (lo + 1 < segs && cmap->end_count[lo + 1] >= unicode) lo = hi = lo + 1; /* the next segment */
-  }
-  while (lo < hi) { /* the first segment ending at or after unicode */
-    size_t mid = (lo + hi) / 2;
-    if (cmap->end_count[mid] < unicode) lo = mid + 1;
-    else hi = mid;
-  }
-  last.font = fontdef, last.code = unicode, last.seg = lo;
-  if (lo == segs || cmap->start_count[lo] > unicode) return 0;
-  if (cmap->id_range_offset[lo] == 0) return (HPDF_UINT16)(unicode + cmap->id_delta[lo]);
-  size_t idx = cmap->id_range_offset[lo] / 2 + (unicode - cmap->start_count[lo]) - (segs - lo);
-  if (idx >= cmap->glyph_id_array_count || cmap->glyph_id_array[idx] == 0) return 0;
-  return (HPDF_UINT16)(cmap->glyph_id_array[idx] + cmap->id_delta[lo]);
-}
-
-/* libharu 2.3 writes a copy of its Identity-H encoding CMap as the font's
- * /ToUnicode (with 'begincidrange', which is not valid there: poppler warns
- * and falls back to the font's cmap; other readers may not). Codes here are
- * Unicode code points (CID = Unicode), so the real ToUnicode is one bfrange
- * per 256-code block in use. Replaced in place: no orphaned object. */
-/* Private Use codes (font_code) map to their real character, as a UTF-16
- * surrogate pair beyond the BMP (<E000> <D870DF17> for U+2C317), so search
- * and copy give the character, not the code. */
+/* The /ToUnicode CMap: codes are Unicode code points (CID = Unicode), so
+ * it is one bfrange per 256-code block in use. Private Use codes
+ * (font_code) map to their real character, as a UTF-16 surrogate pair
+ * beyond the BMP (<E000> <D870DF17> for U+2C317), so search and copy give
+ * the character, not the code. */
 static void put_bfchars(strbuf *sb, const uint16_t *codes, const uint32_t *chars, size_t n) {
   for (size_t i = 0; i < n; i += 100) { /* at most 100 entries a section */
     size_t k = n - i < 100 ? n - i : 100;
@@ -176,10 +125,7 @@ static void put_bfchars(strbuf *sb, const uint16_t *codes, const uint32_t *chars
   }
 }
 
-static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, const font_code *pua,
-                               size_t npua) {
-  HPDF_Dict tu = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
-  if (!tu || !tu->stream) return;
+static void to_unicode_cmap(strbuf *sb, const uint32_t *cps, size_t n, const font_code *pua, size_t npua) {
   bool blocks[256] = {false}, coded[256] = {false};
   for (size_t i = 0; i < npua; i++) coded[pua[i].code >> 8] = true;
   /* Characters in a block that also holds Private Use codes get entries of their own. */
@@ -199,59 +145,65 @@ static void replace_to_unicode(HPDF_Font font, const uint32_t *cps, size_t n, co
     VEC_PUSH(codes, pua[i].code);
     VEC_PUSH(chars, pua[i].cp);
   }
-  strbuf sb = {0};
-  sb_puts(&sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-               "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-               "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-               "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+  sb_puts(sb, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+              "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+              "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
   size_t left = nblocks;
   for (unsigned hi = 0; hi < 256; hi++) {
     if (!blocks[hi]) continue;
     if (left == nblocks || (nblocks - left) % 100 == 0) /* at most 100 entries a section */
-      sb_printf(&sb, "%zu beginbfrange\n", left < 100 ? left : 100);
-    sb_printf(&sb, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+      sb_printf(sb, "%zu beginbfrange\n", left < 100 ? left : 100);
+    sb_printf(sb, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
     left--;
-    if ((nblocks - left) % 100 == 0 || left == 0) sb_puts(&sb, "endbfrange\n");
+    if ((nblocks - left) % 100 == 0 || left == 0) sb_puts(sb, "endbfrange\n");
   }
-  put_bfchars(&sb, codes.items, chars.items, codes.len);
+  put_bfchars(sb, codes.items, chars.items, codes.len);
   VEC_FREE(codes);
   VEC_FREE(chars);
-  sb_puts(&sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-  const char *encoding_keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
-  for (size_t i = 0; i < 4; i++) HPDF_Dict_RemoveElement(tu, encoding_keys[i]);
-  HPDF_MemStream_FreeData(tu->stream);
-  HPDF_Stream_WriteStr(tu->stream, sb.data);
-  tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  sb_free(&sb);
+  sb_puts(sb, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
-/* Subsets one face and hands it to libharu through a memfd path. */
+/* The subset tag of /BaseFont (ISO 32000-1 9.6.4): six capitals, here a
+ * hash of the font's name and the glyphs it keeps, so the same subset gets
+ * the same tag in every run. */
+static void subset_name(char *out, size_t cap, const char *ps_name, const font_code_glyph *g, size_t n) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (const char *p = ps_name; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ ((uint64_t)g[i].code << 16 | g[i].gid)) * 1099511628211ull;
+  char tag[7];
+  for (int i = 0; i < 6; i++, h /= 26) tag[i] = (char)('A' + h % 26);
+  tag[6] = 0;
+  snprintf(out, cap, "%s+%s", tag, ps_name);
+}
+
+/* Subsets one face with HarfBuzz and embeds it (hpdf_compat.c). */
 static int load_font(writer *w, const laid_out *lo, size_t id) {
+  const font_face *face = lo->faces[id];
   char *data;
-  size_t len;
-  if (font_face_subset(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
-                       lo->face_ncodes[id], &data, &len, w->dl) != 0)
+  size_t len, n = 0;
+  font_code_glyph *glyphs = NULL;
+  if (font_face_subset_glyphs(face, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id],
+                              &data, &len, &glyphs, &n, w->dl) != 0)
     return -1;
-  int fd = memfd_create("brief-font", MFD_CLOEXEC);
-  if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
-    free(data);
-    if (fd >= 0) close(fd);
-    diag_error(w->dl, NULL, 0, 0, "cannot hold a font subset in memory (memfd_create)");
-    return -1;
-  }
+  uint16_t *widths = xcalloc(n + 1, sizeof *widths);
+  for (size_t i = 0; i < n; i++) widths[i] = (uint16_t)lround(1000 * font_face_glyph_advance(face, glyphs[i].full_gid));
+  font_metrics m;
+  font_face_metrics(face, &m);
+  char name[96];
+  subset_name(name, sizeof name, m.ps_name, glyphs, n);
+  strbuf cmap = {0};
+  to_unicode_cmap(&cmap, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id]);
+  pdf_font_spec spec = {.name = name, .metrics = &m, .program = (const unsigned char *)data, .program_len = len,
+                        .glyphs = glyphs, .widths = widths, .nglyphs = n, .to_unicode = cmap.data};
+  w->fonts[id] = pdf_font_new(w->pdf, &spec);
+  sb_free(&cmap);
+  free(widths);
+  free(glyphs);
   free(data);
-  w->font_fds[id] = fd;
-  char path[64];
-  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-  const char *name = HPDF_LoadTTFontFromFile(w->pdf, path, HPDF_TRUE);
-  w->fonts[id] = name ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
-  if (w->fonts[id])
-    replace_to_unicode(w->fonts[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
-                       lo->face_ncodes[id]);
   if (!w->fonts[id]) {
-    diag_error(w->dl, font_face_path(lo->faces[id]), 0, 0,
-               "libharu cannot load this font (error 0x%04X); use a TrueType-outline font",
-               (unsigned)w->err.error);
+    diag_error(w->dl, font_face_path(face), 0, 0,
+               "libharu could not embed this font (error 0x%04X); is memory short?", (unsigned)w->err.error);
     return -1;
   }
   return 0;
@@ -275,7 +227,7 @@ static HPDF_Image image_for(writer *w, const char *path) {
     if (!img) {
       diag_error(w->dl, path, 0, 0, "libharu cannot read this image (error 0x%04X); save it as PNG or baseline JPEG",
                  (unsigned)w->err.error);
-      if (!w->err.error) w->err.error = HPDF_INVALID_IMAGE;
+      if (!w->err.error) w->err.error = hpdf_err_invalid_image;
     }
   }
   struct image_entry e = {path, img};
@@ -331,7 +283,7 @@ static void draw_graphics(writer *w, HPDF_Page page, const page_box *box) {
         else HPDF_Page_Stroke(page);
         break;
       case IT_IMAGE: {
-        HPDF_Image img = image_for(w, it->text);
+        HPDF_Image img = image_for(w, it->path);
         if (img) HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w, (HPDF_REAL)it->h);
         break;
       }
@@ -339,7 +291,7 @@ static void draw_graphics(writer *w, HPDF_Page page, const page_box *box) {
         HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
         HPDF_Annotation a = it->dest > 0 && w->pages
                                 ? HPDF_Page_CreateLinkAnnot(page, r, HPDF_Page_CreateDestination(w->pages[it->dest - 1]))
-                                : HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+                                : HPDF_Page_CreateURILinkAnnot(page, r, it->url);
         if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
         break;
       }
@@ -422,7 +374,7 @@ static void draw_text_part(writer *w, const laid_out *lo, HPDF_Page page, const 
       ts.char_space = 0;
     }
     if (in_span && i == span_last) {
-      write_raw(page, "EMC\n");
+      hpdf_page_write_raw(page, "EMC\n");
       in_span = false;
     }
   }
@@ -458,8 +410,7 @@ static void set_text_string(HPDF_Dict dict, const char *key, const char *utf8) {
       sb_append(&sb, b, 2);
     }
   }
-  HPDF_Binary bin = HPDF_Binary_New(dict->mmgr, (HPDF_BYTE *)sb.data, (HPDF_UINT)sb.len);
-  if (bin) HPDF_Dict_Add(dict, key, bin);
+  hpdf_dict_add_binary(dict, key, sb.data, sb.len);
   sb_free(&sb);
 }
 
@@ -509,7 +460,7 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
   const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
   const char *values[] = {lo->title, lo->author, lo->subject, lo->keywords};
   for (size_t i = 0; i < 4; i++)
-    if (values[i] && beyond_bmp(values[i])) set_text_string(w->pdf->info, keys[i], values[i]);
+    if (values[i] && beyond_bmp(values[i])) set_text_string(hpdf_doc_info(w->pdf), keys[i], values[i]);
   set_date(w, lo, opts);
 }
 
@@ -539,11 +490,11 @@ static int save(writer *w, const char *path, const char *target) {
   return rc;
 }
 
-/* Page p of lo, in its own size (a booklet's briefs may differ). */
-static HPDF_Page add_page(writer *w, const laid_out *lo, size_t p) {
+/* A page of box's size (each page carries its own: a booklet mixes them). */
+static HPDF_Page add_page(writer *w, const page_box *box) {
   HPDF_Page page = HPDF_AddPage(w->pdf);
-  HPDF_Page_SetWidth(page, (HPDF_REAL)(lo->pages[p].w > 0 ? lo->pages[p].w : lo->page_w));
-  HPDF_Page_SetHeight(page, (HPDF_REAL)(lo->pages[p].h > 0 ? lo->pages[p].h : lo->page_h));
+  HPDF_Page_SetWidth(page, (HPDF_REAL)box->w);
+  HPDF_Page_SetHeight(page, (HPDF_REAL)box->h);
   return page;
 }
 
@@ -561,27 +512,12 @@ typedef struct {
   HPDF_Dict contents; /* its content stream, without any number */
 } first_copy_page;
 
-/* A second content stream for page, which drawing now goes to. */
-static HPDF_Dict add_stream(HPDF_Page page, HPDF_Dict first) {
-  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-  HPDF_Dict own = HPDF_DictStream_New(page->mmgr, attr->xref);
-  HPDF_Array both = HPDF_Array_New(page->mmgr);
-  if (!own || !both) return NULL;
-  own->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  HPDF_Array_Add(both, first);
-  HPDF_Array_Add(both, own);
-  HPDF_Dict_Add(page, "Contents", both);
-  attr->contents = own;
-  attr->stream = own->stream;
-  return own;
-}
-
 static void add_links(HPDF_Page page, const page_box *box) {
   for (size_t i = 0; i < box->len; i++) {
     const page_item *it = &box->items[i];
     if (it->kind != IT_LINK) continue;
     HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
-    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->url);
     if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
   }
 }
@@ -593,45 +529,22 @@ static bool same_resources(writer *w, HPDF_Page page, HPDF_Page first, const pag
     for (size_t i = 0; i < box->len; i++) {
       const page_item *it = &box->items[i];
       if (pass == 0 && it->kind == IT_IMAGE) {
-        HPDF_Image img = image_for(w, it->text);
-        if (img) HPDF_Page_GetXObjectName(page, img);
+        HPDF_Image img = image_for(w, it->path);
+        if (img) hpdf_page_register_image(page, img);
       } else if (pass == 1 && it->kind == IT_TEXT) {
-        HPDF_Page_GetLocalFontName(page, w->fonts[it->face]);
+        hpdf_page_register_font(page, w->fonts[it->face]);
       }
     }
-  HPDF_PageAttr a = (HPDF_PageAttr)page->attr, b = (HPDF_PageAttr)first->attr;
-  HPDF_Dict dicts[2][2] = {{a->fonts, b->fonts}, {a->xobjects, b->xobjects}};
-  for (int d = 0; d < 2; d++) {
-    HPDF_Dict mine = dicts[d][0], theirs = dicts[d][1];
-    if (!mine || !theirs) {
-      if (mine != theirs) return false;
-      continue;
-    }
-    for (HPDF_UINT i = 0; i < theirs->list->count; i++) {
-      HPDF_DictElement e = HPDF_List_ItemAt(theirs->list, i);
-      HPDF_Obj_Header *h = e->value;
-      void *obj = h->obj_class == HPDF_OCLASS_PROXY ? ((HPDF_Proxy)e->value)->obj : e->value;
-      const char *key = HPDF_Dict_GetKeyByObj(mine, obj);
-      if (!key || strcmp(key, e->key) != 0) return false;
-    }
-  }
-  return true;
-}
-
-/* The font or image a resource dictionary entry names. */
-static void *resource_object(HPDF_DictElement e) {
-  HPDF_Obj_Header *h = e->value;
-  return h->obj_class == HPDF_OCLASS_PROXY ? ((HPDF_Proxy)e->value)->obj : e->value;
+  return hpdf_same_resource_names(page, first);
 }
 
 /* Keeps the page's body (drawn so far) for a booklet: its content stream
  * wrapped in q … Q (the booklet draws its own page number after it),
  * compressed, and its resources in the order of their names. */
 static void take_part(writer *w, HPDF_Page page, const page_box *box, pdf_page_part *part) {
-  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
   memset(part, 0, sizeof *part);
   size_t len = 0;
-  unsigned char *bytes = hpdf_stream_bytes(attr->stream, &len);
+  unsigned char *bytes = hpdf_page_stream_bytes(page, &len);
   strbuf sb = {0};
   sb_puts(&sb, "q\n");
   if (bytes) sb_append(&sb, (const char *)bytes, len);
@@ -646,22 +559,24 @@ static void take_part(writer *w, HPDF_Page page, const page_box *box, pdf_page_p
   if (n) memcpy(part->body + magic, z, n);
   part->body_len = n ? magic + n : 0;
   free(z);
-  if (attr->fonts) {
-    part->faces = xcalloc(attr->fonts->list->count + 1, sizeof *part->faces);
-    for (HPDF_UINT i = 0; i < attr->fonts->list->count; i++) {
-      void *obj = resource_object(HPDF_List_ItemAt(attr->fonts->list, i));
+  const void **objs;
+  size_t n_objs = hpdf_page_resources(page, false, &objs);
+  if (n_objs) {
+    part->faces = xcalloc(n_objs + 1, sizeof *part->faces);
+    for (size_t i = 0; i < n_objs; i++)
       for (size_t id = 0; id < w->nfonts; id++)
-        if ((void *)w->fonts[id] == obj) part->faces[part->nfaces++] = (int)id;
-    }
+        if ((const void *)w->fonts[id] == objs[i]) part->faces[part->nfaces++] = (int)id;
   }
-  if (attr->xobjects) {
-    part->images = xcalloc(attr->xobjects->list->count + 1, sizeof *part->images);
-    for (HPDF_UINT i = 0; i < attr->xobjects->list->count; i++) {
-      void *obj = resource_object(HPDF_List_ItemAt(attr->xobjects->list, i));
+  free(objs);
+  n_objs = hpdf_page_resources(page, true, &objs);
+  if (n_objs) {
+    part->images = xcalloc(n_objs + 1, sizeof *part->images);
+    for (size_t i = 0; i < n_objs; i++)
       for (size_t k = 0; k < w->images.len; k++)
-        if ((void *)w->images.items[k].image == obj) part->images[part->nimages++] = xstrdup(w->images.items[k].path);
-    }
+        if ((const void *)w->images.items[k].image == objs[i])
+          part->images[part->nimages++] = xstrdup(w->images.items[k].path);
   }
+  free(objs);
   for (size_t i = 0; i < box->len; i++)
     if (box->items[i].kind == IT_LINK) part->nlinks++;
   part->links = xcalloc(part->nlinks + 1, sizeof *part->links);
@@ -669,7 +584,7 @@ static void take_part(writer *w, HPDF_Page page, const page_box *box, pdf_page_p
   for (size_t i = 0; i < box->len; i++)
     if (box->items[i].kind == IT_LINK) {
       part->links[part->nlinks] = box->items[i];
-      part->links[part->nlinks++].text = xstrdup(box->items[i].text);
+      part->links[part->nlinks++].url = xstrdup(box->items[i].url);
     }
 }
 
@@ -736,7 +651,7 @@ void pdf_page_part_free(pdf_page_part *p) {
   free(p->faces);
   for (size_t i = 0; i < p->nimages; i++) free(p->images[i]);
   free(p->images);
-  for (size_t i = 0; i < p->nlinks; i++) free(p->links[i].text);
+  for (size_t i = 0; i < p->nlinks; i++) free(p->links[i].url);
   free(p->links);
   free(p->body);
   memset(p, 0, sizeof *p);
@@ -764,16 +679,15 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
       w->timed_out = true;
       break;
     }
-    HPDF_Page page = pages[p] = add_page(w, lo, p);
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    HPDF_Page page = pages[p] = add_page(w, &lo->pages[p]);
     if (share && same_resources(w, page, first[p].page, &lo->pages[p])) {
       add_links(page, &lo->pages[p]);
-      if (marks && p == 0) add_stream(page, first[p].contents); /* then the number, below */
-      else HPDF_Dict_Add(page, "Contents", first[p].contents);     /* its own stream stays empty */
+      if (marks && p == 0) hpdf_page_add_stream(page, first[p].contents); /* then the number, below */
+      else hpdf_page_show_contents(page, first[p].contents);                /* its own stream stays empty */
     } else {
       draw_page(w, lo, page, &lo->pages[p], w->parts && !share ? &w->parts[p] : NULL);
-      if (first && !share) first[p] = (first_copy_page){page, attr->contents};
-      if (marks && p == 0 && !add_stream(page, attr->contents)) break;
+      if (first && !share) first[p] = (first_copy_page){page, hpdf_page_contents(page)};
+      if (marks && p == 0 && !hpdf_page_add_stream(page, hpdf_page_contents(page))) break;
     }
     if (marks && p == 0) draw_text(w, lo, page, marks);
   }
@@ -800,7 +714,7 @@ static int write_pages(writer *w, const laid_out *lo) {
   }
   first_copy_page *first = xcalloc(lo->npages + 1, sizeof *first);
   for (size_t k = 0; k < lo->ncopies && !w->err.error && !w->timed_out; k++) {
-    if (k > 0 && lo->npages % 2) add_page(w, lo, lo->npages - 1); /* a blank page in the last page's size */
+    if (k > 0 && lo->npages % 2) add_page(w, &lo->pages[lo->npages - 1]); /* a blank page in the last page's size */
     write_copy(w, lo, &lo->copy_marks[k], lo->copy_labels[k], first, k > 0);
   }
   free(first);
@@ -814,7 +728,7 @@ static int save_to_memory(writer *w, char **data, size_t *len) {
   *data = xmalloc(size + 1);
   HPDF_UINT32 got = size;
   HPDF_STATUS st = HPDF_ReadFromStream(w->pdf, (HPDF_BYTE *)*data, &got);
-  if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size) {
+  if ((st != HPDF_OK && !hpdf_is_end_of_stream(st)) || got != size) {
     free(*data);
     *data = NULL;
     return -1;
@@ -842,10 +756,8 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   HPDF_SetPageMode(w->pdf, lo->noutline ? HPDF_PAGE_MODE_USE_OUTLINE : HPDF_PAGE_MODE_USE_NONE);
   w->nfonts = lo->nfaces;
   w->fonts = xcalloc(lo->nfaces + 1, sizeof *w->fonts);
-  w->font_fds = xcalloc(lo->nfaces + 1, sizeof *w->font_fds);
   w->deadline = opts->deadline_ms;
   int rc = 0;
-  for (size_t id = 0; id < lo->nfaces; id++) w->font_fds[id] = -1;
   for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
     if (lo->face_ncps[id] || lo->face_ncodes[id]) rc = load_font(w, lo, id);
   if (rc == 0) set_info(w, lo, opts);
@@ -866,10 +778,7 @@ static int finish(writer *w, int rc, diag_list *dl) {
     diag_error(dl, NULL, 0, 0, "libharu failed writing the PDF (error 0x%04X, detail %u)",
                (unsigned)w->err.error, (unsigned)w->err.detail);
   if (w->pdf) HPDF_Free(w->pdf);
-  for (size_t id = 0; w->font_fds && id < w->nfonts; id++)
-    if (w->font_fds[id] >= 0) close(w->font_fds[id]);
   free(w->fonts);
-  free(w->font_fds);
   VEC_FREE(w->images);
   return rc;
 }
@@ -906,50 +815,34 @@ int pdf_write(const laid_out *lo, const pdf_options *opts, const char *path, dia
 static int put_part(writer *w, HPDF_Page page, const pdf_page_part *part) {
   char want[32];
   for (size_t i = 0; i < part->nfaces; i++) {
-    const char *name = w->fonts[part->faces[i]] ? HPDF_Page_GetLocalFontName(page, w->fonts[part->faces[i]]) : NULL;
+    const char *name = w->fonts[part->faces[i]] ? hpdf_page_register_font(page, w->fonts[part->faces[i]]) : NULL;
     snprintf(want, sizeof want, "F%zu", i + 1);
     if (!name || strcmp(name, want) != 0) return -1;
   }
   for (size_t i = 0; i < part->nimages; i++) {
     HPDF_Image img = image_for(w, part->images[i]);
-    const char *name = img ? HPDF_Page_GetXObjectName(page, img) : NULL;
+    const char *name = img ? hpdf_page_register_image(page, img) : NULL;
     snprintf(want, sizeof want, "X%zu", i + 1);
     if (!name || strcmp(name, want) != 0) return -1;
   }
-  HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-  if (part->body_len) HPDF_Stream_Write(attr->stream, part->body, (HPDF_UINT)part->body_len);
-  if (!add_stream(page, attr->contents)) return -1;
+  if (part->body_len && !hpdf_page_write_bytes(page, part->body, part->body_len)) return -1;
+  if (!hpdf_page_add_stream(page, hpdf_page_contents(page))) return -1;
   for (size_t i = 0; i < part->nlinks; i++) {
     const page_item *it = &part->links[i];
     HPDF_Rect r = {(HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)(it->y + it->h)};
-    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->text);
+    HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, it->url);
     if (a) HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
   }
   return 0;
-}
-
-/* libharu embeds only the glyphs of the text drawn through it (its own
- * glyph table flags); the briefs' bodies come as finished content streams,
- * so every glyph of the booklet's subsets (made for exactly those
- * characters) is marked as used. */
-static void use_all_glyphs(writer *w) {
-  for (size_t id = 0; id < w->nfonts; id++) {
-    if (!w->fonts[id]) continue;
-    HPDF_FontDef def = ((HPDF_FontAttr)w->fonts[id]->attr)->fontdef;
-    if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE) continue;
-    HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
-    if (a->glyph_tbl.flgs) memset(a->glyph_tbl.flgs, 1, a->num_glyphs);
-  }
 }
 
 int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, const pdf_options *opts,
                       const char *path, diag_list *dl) {
   writer w = {0};
   int rc = writer_open(&w, frame, opts, dl);
-  if (rc == 0) use_all_glyphs(&w);
   if (rc == 0) {
     w.pages = xcalloc(frame->npages + 1, sizeof *w.pages);
-    for (size_t p = 0; p < frame->npages && !w.err.error; p++) w.pages[p] = add_page(&w, frame, p);
+    for (size_t p = 0; p < frame->npages && !w.err.error; p++) w.pages[p] = add_page(&w, &frame->pages[p]);
     for (size_t p = 0; p < frame->npages && rc == 0 && !w.err.error; p++) {
       if (parts[p] && put_part(&w, w.pages[p], parts[p]) != 0) {
         diag_error(dl, path, 0, 0, "page %zu: a brief's fonts or images could not be named as in its own PDF", p + 1);

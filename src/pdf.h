@@ -56,9 +56,14 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
                       const char *path, diag_list *dl);
 
 /* The leading bytes of a memory stream that holds compressed data already
- * (hpdf_fast.c writes the rest as it is). */
+ * (hpdf_compat.c writes the rest as it is). */
 #define PDF_PRECOMPRESSED "\001brief-deflated\001"
-/* zlib-format deflate (libdeflate); *out malloc'd; 0 on failure. */
+/* zlib-format deflate and inflate (libdeflate, deflate.c): *out and the
+ * result malloc'd; 0 (NULL) on failure. */
 size_t pdf_deflate(const void *in, size_t len, unsigned char **out);
+unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len);
+size_t pdf_deflate_at(const void *in, size_t len, int level, unsigned char **out); /* level 1 (fastest) to 12 */
+/* Frees the calling thread's compressors (kept for its next streams; other threads free theirs when they end). */
+void pdf_deflate_release(void);
 
 #endif

@@ -20,11 +20,10 @@
 #include "markdown.h"
 #include "model.h"
 #include "ofd.h"
-#include "numbered.h"
 #include "normalize.h"
+#include "parse.h"
 #include "pdf.h"
 #include "signals.h"
-#include "text_renderer.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -90,78 +89,20 @@ void brief_engine_free(brief_engine *e) {
   free(e);
 }
 
-/* Without a front matter title, the first level-1 heading is the title. */
-static void take_title(document *doc) {
-  if (doc->meta.title) return;
-  for (size_t i = 0; i < doc->len; i++) {
-    block *b = &doc->items[i];
-    if (b->kind != BLK_HEADING || b->level != 1) continue;
-    doc->meta.title = span_list_text(&b->spans);
-    span_list_free(&b->spans);
-    free(b->marker);
-    free(b->number);
-    memmove(b, b + 1, (doc->len - i - 1) * sizeof *b);
-    doc->len--;
-    return;
-  }
-}
-
 static input_options input_options_of(const brief_job *job) {
   /* A server's job (image_root) has its own image rule: check_images. */
   return (input_options){job->strict, job->allow_empty, job->allow_outside || job->image_root};
 }
 
-/* The summary's bytes: the job's own (a server's request body) or its file,
- * checked (input.h): size, encoding, control characters, empty. */
-static char *summary_text(const brief_job *job, const input_options *io, size_t *len, diag_list *dl) {
-  if (!job->text) return input_read_summary(job->input, io, len, dl);
-  *len = job->text_len;
-  return input_check_text(job->input, xstrndup(job->text, job->text_len), len, io, dl);
-}
-
-/* Parses a summary; *source keeps its text for the normalisation stage
- * (its positions are found in it). */
-static int parse_document(const brief_job *job, document *doc, char **source, size_t *source_len, diag_list *dl) {
-  const char *path = job->input;
-  memset(doc, 0, sizeof *doc);
-  *source = NULL;
-  doc->file = xstrdup(path);
-  doc->dir = path_dirname(path);
-  input_options io = input_options_of(job);
-  size_t len;
-  char *text = summary_text(job, &io, &len, dl);
-  if (!text) return -1;
-  int rc, body_line = 0;
-  long body = frontmatter_parse(text, len, path, &doc->meta, &body_line, dl);
-  if (body >= 0) {
-    markdown_options opts = {true};
-    rc = markdown_parse(text + body, len - (size_t)body, body_line, &opts, doc, dl);
-    if (rc == 0) rc = input_check_document(doc, &io, dl); /* files named, links, words, limits */
-  } else {
-    rc = -1;
-  }
-  *source = text;
-  *source_len = len;
-  return rc;
-}
-
-/* The layout may place the key-figures table after the body. */
-static void place_key_figures(document *doc, const layout_spec *spec) {
-  if (!spec->key_figures_at_end || doc->len == 0 || !doc->items[0].key_figures) return;
-  block kf = doc->items[0];
-  memmove(doc->items, doc->items + 1, (doc->len - 1) * sizeof *doc->items);
-  doc->items[doc->len - 1] = kf;
-}
-
-static int bind_figures(brief_engine *e, const brief_job *job, document *doc, const layout_spec *spec, diag_list *dl) {
+/* Binding only resolves data: it needs nothing from the layout. */
+static int bind_figures(brief_engine *e, const brief_job *job, document *doc, diag_list *dl) {
   figures *f = NULL;
   const figures *cached = NULL;
   for (size_t i = 0; job->figures && i < e->figures_cache.len; i++)
     if (!strcmp(e->figures_cache.items[i].path, job->figures)) cached = e->figures_cache.items[i].f;
   if (job->figures && !cached && !(f = figures_load(job->figures, dl))) return -1;
-  int rc = figures_bind(doc, cached ? cached : f, spec->key_figures_title, dl);
+  int rc = figures_bind(doc, cached ? cached : f, dl);
   figures_free(f);
-  if (rc == 0) place_key_figures(doc, spec);
   return rc;
 }
 
@@ -236,22 +177,25 @@ static void normalize_job(const brief_job *job, document *doc, const layout_spec
   normalize_document(doc, source, len, &rules, rep);
 }
 
-/* Parses a job's summary, loads its layout, normalises and binds its
- * figures: the document model as the layout stage and the text renderer
- * take it. On failure both are freed. rep and source may be NULL. */
+/* Parses a job's summary, loads its layout, normalises the model, takes
+ * its title and binds its figures: each stage once, in that order, and
+ * nothing here edits the model itself. The layout comes before
+ * normalisation only for its rules. On failure both are freed. rep and
+ * source may be NULL. */
 static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec, nz_report *rep,
                        char **source, size_t *source_len, diag_list *dl) {
-  char *text;
+  char *text = NULL;
   size_t len = 0;
-  int rc = parse_document(job, doc, &text, &len, dl);
+  parse_options po = {job->text, job->text_len, job->numbered, input_options_of(job)};
+  int rc = document_parse(job->input, &po, doc, &text, &len, dl);
   if (rc == 0) rc = check_images(job, doc, dl);
   if (rc == 0 && load_layout(e, job, doc, spec, dl) != 0) {
     layout_spec_free(spec);
     rc = -1;
   } else if (rc == 0) {
     normalize_job(job, doc, spec, text, len, rep);
-    take_title(doc);
-    if (bind_figures(e, job, doc, spec, dl) != 0) {
+    document_take_title(doc); /* after normalisation: the title is printed normalised */
+    if (bind_figures(e, job, doc, dl) != 0) {
       layout_spec_free(spec);
       rc = -1;
     }
@@ -299,22 +243,6 @@ static int past_deadline(double deadline, diag_list *dl) {
   return BRIEF_TIME_LIMIT;
 }
 
-/* --numbered RANGE replaces the front matter's 'numbered'. */
-static int take_numbered(const char *range, doc_meta *meta, diag_list *dl) {
-  int *numbers;
-  size_t n;
-  char *why;
-  if (numbered_parse(range, &numbers, &n, &why) != 0) {
-    diag_error(dl, NULL, 0, 0, "--numbered '%s': %s", range, why);
-    free(why);
-    return -1;
-  }
-  free(meta->numbered);
-  meta->numbered = numbers;
-  meta->nnumbered = n;
-  return 0;
-}
-
 /* The PDF's own strings (document information, bookmarks) are capped:
  * libharu refuses one over 65,535 bytes and a viewer shows a few dozen
  * characters. The page itself prints the text whole. */
@@ -350,11 +278,6 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
   nz_report_free(&rep);
   if (prepared != 0) return -1;
   if (signals_caught()) {
-    layout_spec_free(&spec);
-    document_free(&doc);
-    return -1;
-  }
-  if (job->numbered && take_numbered(job->numbered, &doc.meta, dl) != 0) {
     layout_spec_free(&spec);
     document_free(&doc);
     return -1;
@@ -514,16 +437,17 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
   return rc;
 }
 
+/* The text comes from the laid-out pages, so it is what the PDF shows. */
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) {
-  document doc;
-  layout_spec spec;
-  if (prepare_job(e, job, &doc, &spec, NULL, NULL, NULL, dl) != 0) return -1;
-  char *text = text_render(&doc);
-  fputs(text, out);
-  free(text);
-  layout_spec_free(&spec);
-  document_free(&doc);
-  return 0;
+  laid_out lo;
+  int rc = lay_out_job(e, job, &lo, dl);
+  if (rc == 0) {
+    char *text = laid_out_text(&lo);
+    fputs(text, out);
+    free(text);
+  }
+  laid_out_free(&lo);
+  return rc;
 }
 
 /* ---- batch and booklet (batch.c drives these) ---------------------------- */
@@ -539,8 +463,8 @@ int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, b
     facts->entry.title = lo.title ? xstrdup(lo.title) : NULL;
     facts->county = lo.subject ? xstrdup(lo.subject) : NULL;
     facts->entry.npages = lo.npages;
-    facts->entry.page_w = lo.page_w;
-    facts->entry.page_h = lo.page_h;
+    facts->entry.page_w = lo.npages ? lo.pages[0].w : 0; /* a brief's pages share its paper */
+    facts->entry.page_h = lo.npages ? lo.pages[0].h : 0;
     facts->entry.outline = lo.outline; /* moved */
     facts->entry.noutline = lo.noutline;
     lo.outline = NULL;
@@ -842,14 +766,13 @@ void brief_handle_signals(void) { signals_install(); }
 
 int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   document doc;
-  brief_job job = {.input = input};
-  char *text;
+  char *text = NULL;
   size_t len = 0;
-  int rc = parse_document(&job, &doc, &text, &len, dl);
+  int rc = document_parse(input, NULL, &doc, &text, &len, dl);
   if (rc == 0) { /* the title as the default layout prints it */
     normalize_rules rules = normalize_rules_default();
     normalize_document(&doc, text, len, &rules, NULL);
-    take_title(&doc);
+    document_take_title(&doc);
   }
   free(text);
   *meta = doc.meta;

@@ -226,7 +226,10 @@ static void add_row_box(layout_ctx *c, const table_data *t, const table_geometry
   for (int col = 0; col < t->cols; col++) {
     double y = pad_top + (part.whole ? (content - slice_height(&cells[col])) / 2 : 0);
     for (size_t i = cells[col].from; i < cells[col].to; i++) {
+      size_t first = b->items.len;
       box_add_text_line(b, &cells[col].lines.items[i], y);
+      if (first < b->items.len && (col > 0 || i > cells[col].from))
+        b->items.items[first].sep = i > cells[col].from ? SEP_JOIN : SEP_TAB;
       y += cells[col].lines.items[i].height;
     }
   }
@@ -253,8 +256,8 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
   size_t most = 0;
   for (int col = 0; col < t->cols; col++) {
     double inset = g->inset[r * t->cols + col];
-    text_frame f = {role, g->col_x[col] + g->pad_x, g->col_w[col] - 2 * g->pad_x - inset, 0,
-                    head ? ALIGN_CENTER : g->align[col], false, head, NULL, 0};
+    text_frame f = {.role = role, .x = g->col_x[col] + g->pad_x, .width = g->col_w[col] - 2 * g->pad_x - inset,
+                    .align = head ? ALIGN_CENTER : g->align[col], .force_bold = head};
     if (head) set_label_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
     else set_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
     cells[col].to = cells[col].lines.len;
@@ -277,7 +280,45 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
   free(cells);
 }
 
+/* A figures table's header words are the layout's (figures_headers): a
+ * copy of t whose marked header cells hold them. *own gets the cells to free. */
+static const table_data *with_header_words(const layout_ctx *c, const table_data *t, table_data *local,
+                                           span_list **own) {
+  *own = NULL;
+  if (!t->header_words) return t;
+  size_t n = (size_t)(t->rows * t->cols);
+  *local = *t;
+  *own = xcalloc(n + 1, sizeof **own);
+  memcpy(*own, t->cells, n * sizeof **own);
+  for (int col = 0; col < t->cols; col++) {
+    const char *kinds = "ivu", *k = t->header_words[col] ? strchr(kinds, t->header_words[col]) : NULL;
+    if (!k) continue; /* the cell's own text */
+    const char *word = c->spec->figures_headers[k - kinds];
+    (*own)[col] = (span_list){0}; /* empty when the layout has no word */
+    if (word) span_list_push(&(*own)[col], SPAN_TEXT, 0, word, strlen(word), NULL, 0, 0);
+  }
+  local->cells = *own;
+  return local;
+}
+
+static void free_header_words(const table_data *t, span_list *own) {
+  if (!own) return;
+  for (int col = 0; col < t->cols; col++)
+    if (t->header_words[col]) span_list_free(&own[col]);
+  free(own);
+}
+
+static void lay_out_table(layout_ctx *c, const block *b, const table_data *t);
+
 void layout_table(layout_ctx *c, const block *b, const table_data *t) {
+  table_data local;
+  span_list *own;
+  const table_data *shown = with_header_words(c, t, &local, &own);
+  lay_out_table(c, b, shown);
+  free_header_words(t, own);
+}
+
+static void lay_out_table(layout_ctx *c, const block *b, const table_data *t) {
   if (t->rows == 0 || t->cols == 0) return;
   const role_style *rs = &c->spec->roles[ROLE_TABLE];
   double em = c->spec->roles[ROLE_BODY].size;
@@ -294,11 +335,13 @@ void layout_table(layout_ctx *c, const block *b, const table_data *t) {
     vbox *sp = new_box(c, before);
     sp->space = true;
   }
-  if (b->alt) { /* a caption above, kept with the table */
+  /* The key-figures table's caption is the layout's words (key_figures.title). */
+  const char *caption = b->key_figures ? c->spec->key_figures_title : NULL;
+  if (caption && *caption) { /* a caption above, kept with the table */
     text_lines cap = {0};
     span_list spans = {0};
-    span_list_push(&spans, SPAN_TEXT, 0, b->alt, strlen(b->alt), NULL, b->line, 1);
-    text_frame f = {ROLE_CAPTION, g.x, g.width, 0, ALIGN_CENTER, false, false, NULL, 0};
+    span_list_push(&spans, SPAN_TEXT, 0, caption, strlen(caption), NULL, b->line, 1);
+    text_frame f = {.role = ROLE_CAPTION, .x = g.x, .width = g.width, .align = ALIGN_CENTER};
     set_text(c, &spans, &f, &cap);
     for (size_t i = 0; i < cap.len; i++) {
       vbox *box = new_box(c, cap.items[i].height);

@@ -304,7 +304,7 @@ static bool same_run(const tchar *a, const tchar *b, double sa, double sb) {
          fabs(sa - sb) < 0.0005;
 }
 
-static void emit_text_run(text_line *tl, const tchar *t, size_t from, size_t to, double x,
+static void emit_text_run(text_line *tl, const tchar *t, size_t from, size_t to, double x, double w,
                           double baseline, double char_space) {
   /* libharu does not draw text whose advance adds up to nothing (a closing
    * mark followed by an opening one in the half-width schemes gives its
@@ -317,7 +317,7 @@ static void emit_text_run(text_line *tl, const tchar *t, size_t from, size_t to,
     char buf[4];
     sb_append(&sb, buf, utf8_encode(t[k].code, buf));
   }
-  page_item it = {.kind = IT_TEXT, .x = x, .y = baseline, .face = font_face_id(t[from].face),
+  page_item it = {.kind = IT_TEXT, .x = x, .y = baseline, .w = w, .face = font_face_id(t[from].face),
                   .size = t[from].size, .char_space = char_space, .fake_bold = t[from].fake_bold,
                   .line_width = t[from].size * 0.03, .color = t[from].color, .text = sb_take(&sb)};
   VEC_PUSH(tl->items, it);
@@ -337,7 +337,7 @@ static void emit_decorations(text_line *tl, const tchar *t, const double *line_x
     } else if (t[i].url) {
       while (j < e && t[j].url == t[i].url) j++;
       page_item it = {.kind = IT_LINK, .x = line_xs[i - s], .y = baseline - t[i].size * EM_ASCENT,
-                      .w = line_xs[j - 1 - s] + t[j - 1].cell - line_xs[i - s], .h = t[i].size, .text = xstrdup(t[i].url)};
+                      .w = line_xs[j - 1 - s] + t[j - 1].cell - line_xs[i - s], .h = t[i].size, .url = xstrdup(t[i].url)};
       VEC_PUSH(tl->items, it);
     }
     i = j;
@@ -366,13 +366,15 @@ static void emit_line(layout_ctx *c, const text_frame *f, const tchar *t, const 
     xs[i - s] = x;
     x += items[i].adv + extra[i];
   }
+  xs[e - s] = x;
   size_t from = s;
   for (size_t i = s; i < e; i++) {
     double sp_i = items[i].adv + extra[i] - t[i].glyph;
     double sp_next = i + 1 < e ? items[i + 1].adv + extra[i + 1] - t[i + 1].glyph : 0;
     if (i + 1 < e && same_run(&t[i], &t[i + 1], sp_i, sp_next)) continue;
     /* A glyph placed inside a wider cell (a narrow quote) is a run of its own. */
-    emit_text_run(tl, t, from, i + 1, xs[from - s] + t[from].xoff, baseline, from == i && t[i].xoff ? 0 : sp_i);
+    emit_text_run(tl, t, from, i + 1, xs[from - s] + t[from].xoff, xs[i + 1 - s] - xs[from - s] - t[from].xoff, baseline,
+                  from == i && t[i].xoff ? 0 : sp_i);
     /* A compressed mark overlaps the next glyph's box, a narrow opening quote
      * leaves a gap before its ink: extractors would split the word there. */
     if (i + 1 < e && (sp_i < -0.15 * t[i].size || t[i + 1].xoff > 0.1 * t[i + 1].size))
@@ -499,7 +501,7 @@ void plain_spans(span_list *l, const char *text) {
 static void set_label(layout_ctx *c, const char *text, role_id role, double size, text_lines *out) {
   span_list spans = {0};
   plain_spans(&spans, text);
-  text_frame f = {role, 0, 1e9, 0, ALIGN_LEFT, false, false, NULL, size};
+  text_frame f = {.role = role, .width = 1e9, .align = ALIGN_LEFT, .size = size};
   set_text(c, &spans, &f, out);
   span_list_free(&spans);
 }

@@ -6,7 +6,7 @@ option of --help; the bash completion completes; `cpack -G DEB` builds a
 package whose Depends come from the libraries the binary links, whose files
 are where Debian expects them, and whose payload runs.
 Usage: e2e_install.py BRIEF ROOT BUILD_DIR. Prints "N passed, N failed"."""
-import glob, os, re, shutil, subprocess, sys, tempfile
+import glob, os, re, shutil, subprocess, sys, tempfile, zipfile
 
 BRIEF, ROOT, BUILD = (os.path.abspath(a) for a in sys.argv[1:4])
 INPUT = os.path.join(ROOT, "input")
@@ -49,6 +49,11 @@ def check_runs(brief, work, label):
         text = run("pdftotext", pdf, "-").stdout
         check("陇西县" in text and fonts_ok(pdf) and run("qpdf", "--check", pdf).returncode == 0,
               "%s: the PDF has its text, embedded fonts, passes qpdf" % label)
+    # OFD comes from the module brief-ofd.so, loaded only when an OFD is written.
+    r = run(brief, "render", "陇西县.md", "--figures", "figures.csv", "-o", "陇西县.ofd", cwd=work, env=clean_env())
+    ofd = os.path.join(work, "陇西县.ofd")
+    check(r.returncode == 0 and os.path.exists(ofd) and zipfile.is_zipfile(ofd)
+          and "OFD.xml" in zipfile.ZipFile(ofd).namelist(), "%s: writes an OFD through its module: %s" % (label, r.stderr))
     r = run(brief, "layouts", cwd=work, env=clean_env())
     names = [l.split()[0] for l in r.stdout.splitlines() if l.strip()]
     check(names == ["briefing", "official", "plain"], "%s: brief layouts lists the installed layouts: %s" % (label, names))
@@ -71,6 +76,16 @@ def test_install(tmp):
     work = os.path.join(tmp, "work")
     os.mkdir(work)
     check_runs(brief, work, "moved prefix")
+    check("libxml2" not in run("ldd", brief).stdout, "brief itself does not link libxml2 (OFD is a module)")
+    # Without its module, an OFD is a located error and nothing is written; PDFs still render.
+    module = glob.glob(os.path.join(moved, "lib*", "**", "brief-ofd.so"), recursive=True)
+    check(len(module) == 1, "the OFD module is installed: %s" % module)
+    if module:
+        os.rename(module[0], module[0] + ".off")
+        r = run(brief, "render", "陇西县.md", "--figures", "figures.csv", "-o", "无.ofd", cwd=work, env=clean_env())
+        check(r.returncode != 0 and "cannot write OFD" in r.stderr and "brief-ofd.so" in r.stderr
+              and not os.listdir(work).count("无.ofd"), "no module: an error naming it, no file: %s" % r.stderr.strip())
+        os.rename(module[0] + ".off", module[0])
     r = run(brief, "fonts", cwd=work, env=clean_env(XDG_DATA_HOME="/nonexistent-xdg"))
     check(os.path.join(moved, "share", "brief", "fonts") in r.stdout and "/nonexistent-xdg/brief/fonts" in r.stdout
           and "/usr/local/share/brief/fonts" in r.stdout, "brief fonts shows the data, user and system font folders")
@@ -133,8 +148,9 @@ def test_deb(tmp):
     depends = depends.group(1) if depends else ""
     names = [d.strip().split()[0] for d in depends.split(",") if d.strip()]
     # Every shared library the binary links must be depended on, by its package.
-    needed = re.findall(r"NEEDED\s+(\S+)", run("objdump", "-p", BRIEF).stdout)
-    ldd = dict(re.findall(r"^\s*(\S+) => (\S+)", run("ldd", BRIEF).stdout, re.M))
+    module = os.path.join(BUILD, "brief-ofd.so")
+    needed = re.findall(r"NEEDED\s+(\S+)", run("objdump", "-p", BRIEF).stdout + run("objdump", "-p", module).stdout)
+    ldd = dict(re.findall(r"^\s*(\S+) => (\S+)", run("ldd", BRIEF).stdout + run("ldd", module).stdout, re.M))
     for lib in needed:
         owner = run("dpkg", "-S", os.path.realpath(ldd.get(lib, lib))).stdout.split(":")[0]
         if not owner:
@@ -147,6 +163,7 @@ def test_deb(tmp):
     for f in ["./usr/bin/brief", "./usr/share/brief/layouts/official.yaml", "./usr/share/brief/fonts/fontmap.yaml",
               "./usr/share/man/man1/brief.1.gz", "./usr/share/bash-completion/completions/brief"]:
         check(re.search(r"\s%s$" % re.escape(f), files, re.M), "the .deb holds " + f)
+    check(re.search(r"\s\./usr/lib/\S*brief/brief-ofd\.so$", files, re.M), "the .deb holds the OFD module brief-ofd.so")
     # The payload, unpacked anywhere, runs (the same relocation rule as /usr).
     root = os.path.join(tmp, "unpacked")
     check(run("dpkg-deb", "-x", deb, root).returncode == 0, "dpkg-deb -x")

@@ -46,11 +46,16 @@ def run(*args):
 
 
 def source_tables(md, *extra):
-    """The tables of `brief text`: lists of rows of cells (tab-separated lines)."""
+    """The tables of `brief text`: lists of rows of cells (tab-separated lines).
+    brief text shows the pages: a table goes on past a page's number and
+    break, and its header repeated on the next page is dropped."""
     tables, cur = [], []
     for line in run(BRIEF, "text", md, *extra).stdout.splitlines():
         if "\t" in line:
-            cur.append(line.split("\t"))
+            if not (cur and line.split("\t") == cur[0]):
+                cur.append(line.split("\t"))
+        elif cur and (not line.strip() or re.fullmatch(r"— ?\d+ ?—|\d+ / \d+", line.strip())):
+            continue
         elif cur:
             tables.append(cur)
             cur = []

@@ -169,8 +169,9 @@ def check_text(md, pdf, layout):
     src = run(BRIEF, "text", md, "--figures", FIGURES, "--layout", layout).stdout
     raw = run("pdftotext", "-raw", pdf, "-").stdout
     # Page decorations (page numbers, running headers) are not source text.
-    raw = "\n".join(l for l in raw.splitlines()
-                    if not re.fullmatch(r"— ?\d+ ?—|\d+ / \d+|.* · .*", l.strip()))
+    decoration = lambda l: re.fullmatch(r"— ?\d+ ?—|\d+ / \d+|.* · .*", l.strip())
+    raw = "\n".join(l for l in raw.splitlines() if not decoration(l))
+    src = "\n".join(l for l in src.splitlines() if not decoration(l))
     flat = re.sub(r"\s", "", raw)
     pos, ok = 0, True
     for block in src.splitlines():

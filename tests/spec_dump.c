@@ -14,7 +14,7 @@ static char *parse_dump(const char *md, size_t len, bool cjk) {
   doc.file = xstrdup("spec.md");
   doc.dir = xstrdup(".");
   diag_list dl = {0};
-  markdown_options opts = {cjk};
+  markdown_options opts = {.cjk_emphasis = cjk};
   markdown_parse(md, len, 0, &opts, &doc, &dl);
   char *s = document_dump(&doc);
   document_free(&doc);

@@ -112,7 +112,7 @@ static char *parse_dump(const char *md, int *col_of, const char *text) {
   doc.file = strdup("t.md");
   doc.dir = strdup(".");
   diag_list dl = {0};
-  markdown_options opts = {true};
+  markdown_options opts = {.cjk_emphasis = true};
   markdown_parse(md, strlen(md), 0, &opts, &doc, &dl);
   char *got = doc.len ? spans_dump(&doc.items[0].spans) : strdup("(no block)");
   for (size_t i = 0; col_of && doc.len && i < doc.items[0].spans.len; i++)

@@ -78,7 +78,7 @@ static document doc_of(const char *md) {
   doc.dir = strdup(".");
   doc.meta.county = strdup("陇西县");
   diag_list dl = {0};
-  markdown_options opts = {true};
+  markdown_options opts = {.cjk_emphasis = true};
   markdown_parse(md, strlen(md), 5, &opts, &doc, &dl);
   diag_clear(&dl);
   return doc;
@@ -88,7 +88,7 @@ static void test_bind(void) {
   diag_list dl = {0};
   figures *f = parse(csv, &dl);
   document doc = doc_of("发生率{{贫困发生率}}，2014年为{{贫困发生率@2014}}。\n\n```figures\n贫困发生率\n劳务收入\n```\n");
-  CHECK(figures_bind(&doc, f, "主要数据", &dl) == 0);
+  CHECK(figures_bind(&doc, f, &dl) == 0);
   char *t = span_list_text(&doc.items[0].spans);
   CHECK_STR(t, "发生率13.8%，2014年为15.2%。");
   free(t);
@@ -99,14 +99,14 @@ static void test_bind(void) {
   document_free(&doc);
   /* Unknown indicator: file:line:col and the names there, closest first. */
   doc = doc_of("见{{贫困发生}}。\n");
-  CHECK(figures_bind(&doc, f, NULL, &dl) != 0);
+  CHECK(figures_bind(&doc, f, &dl) != 0);
   CHECK(dl.errors == 1 && dl.items[0].line == 6 && dl.items[0].col == 2);
   CHECK(dl.errors == 1 && strstr(dl.items[0].message, "has: 贫困发生率, "));
   document_free(&doc);
   diag_clear(&dl);
   /* A missing year names the years there. */
   doc = doc_of("{{贫困发生率@2010}}\n");
-  CHECK(figures_bind(&doc, f, NULL, &dl) != 0);
+  CHECK(figures_bind(&doc, f, &dl) != 0);
   CHECK(dl.errors == 1 && strstr(dl.items[0].message, "2014, 2015"));
   document_free(&doc);
   diag_clear(&dl);
@@ -114,22 +114,22 @@ static void test_bind(void) {
   doc = doc_of("{{贫困发生率}}\n");
   free(doc.meta.county);
   doc.meta.county = strdup("陇西");
-  CHECK(figures_bind(&doc, f, NULL, &dl) != 0);
+  CHECK(figures_bind(&doc, f, &dl) != 0);
   CHECK(dl.errors == 1 && strstr(dl.items[0].message, "counties there: 陇西县"));
   document_free(&doc);
   diag_clear(&dl);
   /* Figures used without a figures file. */
   doc = doc_of("{{贫困发生率}}\n");
-  CHECK(figures_bind(&doc, NULL, NULL, &dl) != 0 && strstr(dl.items[0].message, "--figures"));
+  CHECK(figures_bind(&doc, NULL, &dl) != 0 && strstr(dl.items[0].message, "--figures"));
   document_free(&doc);
   diag_clear(&dl);
   /* A chart block becomes chart data. */
   doc = doc_of("```chart\ntype: line\ntitle: 变化\nindicators: 贫困发生率, 贫困人口\n```\n");
-  CHECK(figures_bind(&doc, f, NULL, &dl) == 0);
+  CHECK(figures_bind(&doc, f, &dl) == 0);
   CHECK(doc.items[0].chart && doc.items[0].chart->nseries == 2 && doc.items[0].chart->ncat == 2);
   document_free(&doc);
   doc = doc_of("```chart\ntype: pie\nindicators: 贫困发生率\n```\n");
-  CHECK(figures_bind(&doc, f, NULL, &dl) != 0 && strstr(dl.items[0].message, "bar or line"));
+  CHECK(figures_bind(&doc, f, &dl) != 0 && strstr(dl.items[0].message, "bar or line"));
   document_free(&doc);
   diag_clear(&dl);
   figures_free(f);

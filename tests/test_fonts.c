@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "fonts.h"
@@ -68,8 +69,67 @@ int main(void) {
     hb_face_destroy(face);
     hb_blob_destroy(blob);
     free(data);
+    /* The PDF's subset (no cmap: /CIDToGIDMap reaches its glyphs): each
+     * code's glyph in the subset is its glyph of the full font, the same
+     * ink box and advance. */
+    font_code_glyph *glyphs = NULL;
+    size_t n = 0;
+    CHECK(font_face_subset_glyphs(song, bmp, 2, codes, 2, &data, &len, &glyphs, &n, &dl) == 0);
+    CHECK(n == 4 && glyphs && glyphs[0].code == 0x4E00 && glyphs[1].code == 0x738B && glyphs[2].code == 0xE000
+          && glyphs[3].code == 0xE001);
+    blob = hb_blob_create(data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    face = hb_face_create(blob, 0);
+    font = hb_font_create(face);
+    CHECK(hb_face_get_glyph_count(face) == 5);
+    hb_codepoint_t unused;
+    CHECK(!hb_font_get_nominal_glyph(font, 0x4E00, &unused)); /* its cmap was dropped */
+    hb_blob_t *full_blob = hb_blob_create_from_file(font_face_path(song));
+    hb_face_t *full_face = hb_face_create(full_blob, 0);
+    hb_blob_destroy(full_blob);
+    hb_font_t *full = hb_font_create(full_face);
+    for (size_t i = 0; glyphs && i < n; i++) {
+      hb_glyph_extents_t a, b;
+      CHECK(hb_font_get_glyph_extents(font, glyphs[i].gid, &a) && hb_font_get_glyph_extents(full, glyphs[i].full_gid, &b));
+      CHECK(a.x_bearing == b.x_bearing && a.y_bearing == b.y_bearing && a.width == b.width && a.height == b.height);
+      CHECK(hb_font_get_glyph_h_advance(font, glyphs[i].gid) == hb_font_get_glyph_h_advance(full, glyphs[i].full_gid));
+      if (i < 2) CHECK(glyphs[i].full_gid == font_face_glyph(song, glyphs[i].code));
+    }
+    hb_font_destroy(full);
+    hb_face_destroy(full_face);
+    CHECK(glyphs && glyphs[3].full_gid == codes[1].gid && hb_font_get_glyph_h_advance(font, glyphs[3].gid) == 1000);
+    CHECK_NEAR(font_face_glyph_advance(song, codes[1].gid), 1.0, 0.01);
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    free(data);
+    free(glyphs);
+    font_metrics m;
+    font_face_metrics(song, &m);
+    CHECK(strcmp(m.ps_name, "NotoSerifSC-Regular") == 0 && m.ascent > 800 && m.descent < 0 && m.weight == 400);
   }
   font_lib_free(lib);
+  /* Families are matched as fontconfig lists them: case and blanks aside,
+   * and of the weight a pattern names. */
+  char tmpl[] = "/tmp/brief-fontmap-XXXXXX";
+  char *tmp = mkdtemp(tmpl);
+  CHECK(tmp != NULL);
+  if (tmp) {
+    char *map = path_join(tmp, "fontmap.yaml");
+    FILE *fp = fopen(map, "w");
+    fputs("bold: [\"notoserif SC:weight=bold\"]\nplain: [NOTO SERIF SC]\nnone: [No Such Family]\n", fp);
+    fclose(fp);
+    lib = font_lib_new(tmp, &dl);
+    CHECK(lib != NULL);
+    const font_chain *bold = lib ? font_lib_role(lib, "bold", NULL) : NULL;
+    const font_chain *plain = lib ? font_lib_role(lib, "plain", NULL) : NULL;
+    CHECK(bold && bold->len == 1 && strstr(font_face_path(bold->faces[0]), "Bold") != NULL);
+    CHECK(plain && plain->len == 1 && strstr(font_face_path(plain->faces[0]), "Regular") != NULL);
+    CHECK(lib && font_lib_role(lib, "none", NULL) == NULL);
+    font_lib_free(lib);
+    remove(map);
+    rmdir(tmp);
+    free(map);
+  }
   free(dir);
   diag_clear(&dl);
   return check_report();

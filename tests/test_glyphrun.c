@@ -86,7 +86,8 @@ int main(void) {
   size_t nf = font_lib_face_count(lib);
   CHECK(nf < 64);
   faces[item.face] = f, face_cps[item.face] = &zhong, ncps[item.face] = 1;
-  laid_out lo = {.page_w = 595.276, .page_h = 841.89, .pages = &page, .npages = 1, .faces = faces,
+  page.w = 595.276, page.h = 841.89;
+  laid_out lo = {.pages = &page, .npages = 1, .faces = faces,
                  .face_cps = face_cps, .face_ncps = ncps, .face_codes = face_codes,
                  .face_ncodes = ncodes, .nfaces = nf, .title = "标题", .date = "2020-01-02"};
   char path[] = "/tmp/test_glyphrun-XXXXXX";

@@ -42,7 +42,7 @@ static int lay_out(const char *md, font_lib *fonts, layout_spec *spec, laid_out 
   doc.file = xstrdup("t.md");
   doc.dir = xstrdup(".");
   diag_list dl = {0};
-  markdown_options opts = {true};
+  markdown_options opts = {.cjk_emphasis = true};
   markdown_parse(md, strlen(md), 0, &opts, &doc, &dl);
   int rc = layout_document(&doc, spec, fonts, lo, &dl);
   diag_print(&dl, stderr);
@@ -80,7 +80,7 @@ int main(void) {
     if (i > 0) CHECK_NEAR(lines[i - 1].y - lines[i].y, 225 * MM / 22, 0.01);
   }
   /* Every line inside the type area (top 37 mm, bottom 35 mm). */
-  CHECK(lines[0].y < lo.page_h - 37 * MM);
+  CHECK(lines[0].y < lo.pages[0].h - 37 * MM);
   CHECK(lines[n - 1].y > 35 * MM);
   laid_out_free(&lo);
 

@@ -70,6 +70,41 @@ int main(void) {
   CHECK(dl.errors == 1 && strstr(dl.items[0].message, "三号"));
   layout_spec_free(&l);
   diag_clear(&dl);
+  /* The schema (issue 14): nested unknown keys by their path, whole numbers with their range. */
+  CHECK(load_text("name: x\nroles:\n  body: {colour: red}\n", &l, &dl) != 0);
+  CHECK(dl.errors == 1 && dl.items[0].line == 3 &&
+        strstr(dl.items[0].message, "unknown key 'roles.body.colour'; allowed: color, bold, align, font, indent and 6 more"));
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  CHECK(load_text("name: x\ncopy_number: {digits: 12}\n", &l, &dl) != 0);
+  CHECK(dl.errors == 1 && strstr(dl.items[0].message, "'digits' must be a whole number from 0 to 9; got '12'"));
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  CHECK(load_text("name: x\npage: {size: A5, orientation: landscape, margins: {left: 250mm}}\n", &l, &dl) != 0);
+  CHECK(dl.errors == 1 && strstr(dl.items[0].message, "'left' must be from 0pt to 595.27")); /* A5's long side */
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  CHECK(load_text("name: x\nroles: {caption: bold}\n", &l, &dl) != 0);
+  CHECK(dl.errors == 1 && strstr(dl.items[0].message, "'roles.caption' must be a mapping"));
+  layout_spec_free(&l);
+  diag_clear(&dl);
+  /* What a mapping turns on, and the defaults without it. */
+  CHECK(load_text("name: x\n", &l, &dl) == 0 && l.page_number_pages == PAGES_NONE && !l.masthead &&
+        !l.copy_number_format && l.key_figures_at == KF_AFTER_TITLE);
+  layout_spec_free(&l);
+  CHECK(load_text("name: x\npage_number: {}\nmasthead: {}\ncopy_number: {}\nkey_figures: {position: end}\n", &l,
+                  &dl) == 0);
+  CHECK(l.page_number_pages == PAGES_ALL && l.masthead && l.copy_number_format &&
+        !strcmp(l.copy_number_format, "{copy}") && l.key_figures_at == KF_END);
+  layout_spec_free(&l);
+  CHECK(dl.errors == 0);
+  /* The README's table comes from the same schema: every role and role key is in it. */
+  char *table = layout_keys_markdown();
+  CHECK(strstr(table, "| `roles.ROLE.line_height` | number | 0.5 to 5 | 1.5 |") != NULL);
+  CHECK(strstr(table, "`copy_number`") != NULL && strstr(table, "`masthead_issue`") != NULL);
+  CHECK(strstr(table, "| `page.margins.left` | absolute length | 0 to the page's width") != NULL);
+  CHECK(strstr(table, "| `key_figures.position` | one of | after_title, end | after_title |") != NULL);
+  free(table);
   CHECK(layout_load("no-such-layout", dir, &l, &dl) != 0 && strstr(dl.items[0].message, "brief layouts"));
   layout_spec_free(&l);
   diag_clear(&dl);

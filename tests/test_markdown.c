@@ -9,7 +9,7 @@ static char *dump(const char *md, diag_list *dl) {
   document doc = {0};
   doc.file = strdup("t.md");
   doc.dir = strdup("/tmp/in");
-  markdown_options opts = {true};
+  markdown_options opts = {.cjk_emphasis = true};
   markdown_parse(md, strlen(md), 0, &opts, &doc, dl);
   char *s = document_dump(&doc);
   document_free(&doc);

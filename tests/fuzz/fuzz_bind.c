@@ -1,7 +1,7 @@
 /* libFuzzer target: figures binding. The input is a figures CSV, a NUL
  * byte, then a summary (front matter and Markdown); the summary's
  * {{指标}} references, figures blocks, charts and key figures are bound
- * to the CSV and the result rendered as text. */
+ * to the CSV and the resulting model dumped. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,6 @@
 #include "frontmatter.h"
 #include "markdown.h"
 #include "model.h"
-#include "text_renderer.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -29,10 +28,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int body_line = 0;
   long body = frontmatter_parse(md, md_len, "fuzz.md", &doc.meta, &body_line, &dl);
   if (body >= 0) {
-    markdown_options opts = {true};
+    markdown_options opts = {.cjk_emphasis = true};
     if (markdown_parse(md + body, md_len - (size_t)body, body_line, &opts, &doc, &dl) == 0 &&
-        figures_bind(&doc, f, "主要数据", &dl) == 0)
-      free(text_render(&doc));
+        figures_bind(&doc, f, &dl) == 0)
+      free(document_dump(&doc));
   }
   document_free(&doc);
   figures_free(f);

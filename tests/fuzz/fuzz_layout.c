@@ -1,8 +1,10 @@
 /* libFuzzer target: parse and lay out arbitrary Markdown with the official
  * layout and the real fonts (loaded once). Characters no font has are
- * errors, not crashes. The input checks run first, as in the pipeline.
+ * errors, not crashes. The input checks run first, as in the pipeline;
+ * every laid-out document must pass laid_out_check and give its text.
  * Set BRIEF_DATA to the source tree. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   document doc = {0};
   doc.file = xstrdup("fuzz.md");
   doc.dir = xstrdup("/nonexistent");
-  markdown_options opts = {true};
+  markdown_options opts = {.cjk_emphasis = true};
   if (markdown_parse(text, len, 0, &opts, &doc, &dl) != 0 || input_check_document(&doc, &io, &dl) != 0) {
     free(text);
     document_free(&doc);
@@ -54,7 +56,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   free(text);
   laid_out lo;
-  layout_document(&doc, &spec, fonts, &lo, &dl);
+  if (layout_document(&doc, &spec, fonts, &lo, &dl) == 0) {
+    char *why;
+    if (laid_out_check(&lo, &why) != 0) { /* an invariant the writers rely on is broken */
+      fprintf(stderr, "laid_out_check: %s\n", why);
+      abort();
+    }
+    free(laid_out_text(&lo));
+  }
   laid_out_free(&lo);
   document_free(&doc);
   diag_clear(&dl);

@@ -1,7 +1,7 @@
 /* libFuzzer target: the input checks (encodings, GB18030, control
  * characters, empty summaries), the parse stage (front matter, Markdown,
  * the CJK emphasis pass), the document checks (files named, links, words,
- * limits) and the plain-text renderer, on arbitrary bytes. */
+ * limits) and the model dump, on arbitrary bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,6 @@
 #include "input.h"
 #include "markdown.h"
 #include "model.h"
-#include "text_renderer.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -28,11 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int body_line = 0;
   long body = frontmatter_parse(text, len, "fuzz.md", &doc.meta, &body_line, &dl);
   if (body >= 0) {
-    markdown_options opts = {true};
+    markdown_options opts = {.cjk_emphasis = true};
     if (markdown_parse(text + body, len - (size_t)body, body_line, &opts, &doc, &dl) == 0)
       input_check_document(&doc, &io, &dl);
     free(document_dump(&doc));
-    free(text_render(&doc));
   }
   free(text);
   document_free(&doc);

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""The README's table of layout keys is the one `brief layouts --keys`
+prints from the schema the layout reader uses (issue 14), and every key
+of the installed layouts is in it: no key documented that the reader does
+not take, none read that is not documented.
+
+Called like e2e_test.py: readme_layout_keys.py BRIEF ROOT. Prints "N passed, N failed"."""
+import glob, os, re, subprocess, sys
+
+BRIEF, ROOT = sys.argv[1], sys.argv[2]
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    passed, failed = passed + bool(ok), failed + (not ok)
+    if not ok:
+        print("FAIL:", what)
+
+
+def yaml_keys(path):
+    """Dotted keys of a layout file (roles.X.key as roles.ROLE.key), read with Debian's python3-yaml."""
+    import yaml
+    out = set()
+
+    def walk(node, prefix):
+        for k, v in node.items():
+            key = f"{prefix}{k}"
+            if prefix == "roles.":
+                key = "roles.ROLE"
+            if isinstance(v, dict) and key not in ("table_widths", "normalize"):
+                walk(v, key + ".")
+            else:
+                out.add(key)
+    walk(yaml.safe_load(open(path, encoding="utf-8")), "")
+    return out
+
+
+def main():
+    r = subprocess.run([BRIEF, "layouts", "--keys"], capture_output=True, text=True)
+    check(r.returncode == 0 and r.stdout.startswith("| key |"), f"brief layouts --keys: {r.returncode} {r.stderr}")
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    m = re.search(r"<!-- layout keys: brief layouts --keys -->\n(.*?)<!-- end of layout keys -->", readme, re.S)
+    check(m is not None, "README.md has the layout keys table between its markers")
+    if m:
+        check(m.group(1) == r.stdout, "README.md's layout keys table equals `brief layouts --keys`; "
+              "paste its output between the markers")
+    rows = set(re.findall(r"^\| `([^`]+)` \|", r.stdout, re.M))
+    check(len(rows) > 50, f"the table lists the schema's keys ({len(rows)})")
+    for path in sorted(glob.glob(os.path.join(ROOT, "layouts", "*.yaml"))):
+        keys = yaml_keys(path)
+        missing = sorted(k for k in keys if k not in rows)
+        check(not missing, f"{os.path.basename(path)}: keys not in the table: {missing}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+main()
