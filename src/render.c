@@ -686,12 +686,8 @@ int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *l
       uint8_t bits[8192] = {0};
       for (size_t k = 0; k < frame.face_ncps[id]; k++) bits[frame.face_cps[id][k] >> 3] |= (uint8_t)(1u << (frame.face_cps[id][k] & 7));
       for (size_t b = 0; b < sizeof bits; b++) bits[b] |= used[id][b];
-      VEC(uint32_t) cps = {0};
-      for (uint32_t cp = 0; cp < 65536; cp++)
-        if (bits[cp >> 3] & (1u << (cp & 7))) VEC_PUSH(cps, cp);
       free(frame.face_cps[id]);
-      frame.face_cps[id] = cps.items;
-      frame.face_ncps[id] = cps.len;
+      frame.face_cps[id] = cp_bitmap_list(bits, &frame.face_ncps[id]);
     }
     booklet_codes(&frame, facts, n);
     formats = resolve_formats(path, formats);
