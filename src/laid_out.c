@@ -25,10 +25,13 @@ static uint32_t *merge_sets(const uint32_t *a, size_t na, const uint32_t *b, siz
   return out;
 }
 
-/* The code the booklet dst gives src's Private Use code c of face id. */
-static uint16_t booklet_code(laid_out *dst, const font_code *c, size_t id) {
+/* The code the booklet dst gives a glyph of face id shown under a Private
+ * Use code (dst's own codes first, then each document's in the order they
+ * come: the same for any number of workers). A character and a glyph: two
+ * variants of one character keep two codes. */
+uint16_t laid_out_booklet_code(laid_out *dst, const font_code *c, size_t id) {
   for (size_t k = 0; k < dst->face_ncodes[id]; k++)
-    if (dst->face_codes[id][k].cp == c->cp) return dst->face_codes[id][k].code;
+    if (dst->face_codes[id][k].cp == c->cp && dst->face_codes[id][k].gid == c->gid) return dst->face_codes[id][k].code;
   size_t n = dst->face_ncodes[id];
   uint32_t code = n ? dst->face_codes[id][n - 1].code + 1u : 0xE000;
   while (code <= 0xF8FF && font_face_has(dst->faces[id], code)) code++;
@@ -40,12 +43,13 @@ static uint16_t booklet_code(laid_out *dst, const font_code *c, size_t id) {
 
 /* Each document numbers its Private Use codes from U+E000: in dst a
  * character keeps one code per face, so src's runs are re-encoded. */
-static void merge_codes(laid_out *dst, laid_out *src, size_t id) {
-  size_t n = src->face_ncodes[id];
+void laid_out_recode(laid_out *dst, laid_out *src, size_t id) {
+  size_t n = src->face_ncodes ? src->face_ncodes[id] : 0;
+  if (!n) return;
   uint16_t *to = xcalloc(n + 1, sizeof *to);
   bool same = true;
   for (size_t k = 0; k < n; k++) {
-    to[k] = booklet_code(dst, &src->face_codes[id][k], id);
+    to[k] = laid_out_booklet_code(dst, &src->face_codes[id][k], id);
     same &= to[k] == src->face_codes[id][k].code;
   }
   for (size_t p = 0; p < src->npages && !same; p++)
@@ -93,7 +97,7 @@ static void append_glyphs(laid_out *dst, laid_out *src) {
   for (size_t id = 0; id < src->nfaces; id++) {
     if (src->face_ncodes[id]) {
       dst->faces[id] = src->faces[id];
-      merge_codes(dst, src, id);
+      laid_out_recode(dst, src, id);
     }
     if (!src->face_ncps[id]) continue;
     dst->faces[id] = src->faces[id];

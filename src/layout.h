@@ -84,6 +84,11 @@ typedef struct layout_ctx layout_ctx;
  * has an odd page count, so every part starts on a right-hand page. src is
  * left empty (free it as usual); dst keeps its own document info. */
 void laid_out_append(laid_out *dst, laid_out *src);
+/* Booklets: the code dst gives a glyph c of face id shown under a Private
+ * Use code (adding it to dst's), and src's text runs of face id re-encoded
+ * to dst's codes. */
+uint16_t laid_out_booklet_code(laid_out *dst, const font_code *c, size_t id);
+void laid_out_recode(laid_out *dst, laid_out *src, size_t id);
 /* Checks the invariants the writers rely on, in the spirit of cmark's
  * cmark_node_check: every page has a positive finite size; every item has
  * finite coordinates and lies on its page; every text item's face is in the

@@ -484,21 +484,6 @@ void brief_facts_free(brief_facts *f) {
   memset(f, 0, sizeof *f);
 }
 
-/* The booklet's Private Use code for a glyph of face id (the frame's own
- * codes first, then the briefs' in booklet order: the same for any number
- * of workers). */
-static uint16_t booklet_code(laid_out *book, const font_code *c, size_t id) {
-  for (size_t k = 0; k < book->face_ncodes[id]; k++)
-    if (book->face_codes[id][k].cp == c->cp && book->face_codes[id][k].gid == c->gid) return book->face_codes[id][k].code;
-  size_t n = book->face_ncodes[id];
-  uint32_t code = n ? book->face_codes[id][n - 1].code + 1u : 0xE000;
-  while (code <= 0xF8FF && font_face_has(book->faces[id], code)) code++;
-  book->face_codes[id] = xrealloc(book->face_codes[id], (n + 1) * sizeof *book->face_codes[id]);
-  book->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
-  book->face_ncodes[id] = n + 1;
-  return (uint16_t)code;
-}
-
 /* Each brief numbers its Private Use codes from U+E000: where the booklet
  * gives a glyph another code, that brief's page bodies are re-encoded. */
 static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
@@ -511,7 +496,7 @@ static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
       bool same = true;
       for (size_t k = 0; k < m; k++) {
         from[k] = f->face_codes[id][k].code;
-        to[k] = booklet_code(book, &f->face_codes[id][k], id);
+        to[k] = laid_out_booklet_code(book, &f->face_codes[id][k], id);
         same &= from[k] == to[k];
       }
       for (size_t p = 0; !same && f->parts && p < f->entry.npages; p++) pdf_part_recode(&f->parts[p], (int)id, from, to, m);
@@ -557,40 +542,9 @@ static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts
 }
 
 /* A brief laid out again for the OFD booklet: its text runs re-encoded to
- * the booklet's Private Use codes (booklet_code, the same as the PDF's). */
+ * the booklet's Private Use codes (the same as the PDF's). */
 static void recode_items(laid_out *book, laid_out *lo) {
-  for (size_t id = 0; id < lo->nfaces && id < book->nfaces; id++) {
-    size_t m = lo->face_ncodes ? lo->face_ncodes[id] : 0;
-    if (!m) continue;
-    uint16_t *to = xcalloc(m + 1, sizeof *to);
-    bool same = true;
-    for (size_t k = 0; k < m; k++) {
-      to[k] = booklet_code(book, &lo->face_codes[id][k], id);
-      same &= to[k] == lo->face_codes[id][k].code;
-    }
-    for (size_t p = 0; p < lo->npages && !same; p++)
-      for (size_t i = 0; i < lo->pages[p].len; i++) {
-        page_item *it = &lo->pages[p].items[i];
-        if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
-        strbuf sb = {0};
-        for (const char *q = it->text; *q;) {
-          uint32_t cp;
-          size_t len = utf8_decode(q, strlen(q), &cp);
-          if (!len) break;
-          q += len;
-          for (size_t k = 0; k < m; k++)
-            if (lo->face_codes[id][k].code == cp) {
-              cp = to[k];
-              break;
-            }
-          char buf[4];
-          sb_append(&sb, buf, utf8_encode(cp, buf));
-        }
-        free(it->text);
-        it->text = sb_take(&sb);
-      }
-    free(to);
-  }
+  for (size_t id = 0; id < lo->nfaces && id < book->nfaces; id++) laid_out_recode(book, lo, id);
 }
 
 /* Moves the items of brief page src under the frame page dst (the brief's
