@@ -16,7 +16,7 @@ packages=(
   fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
   poppler-utils qpdf python3
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
-  clang libclang-rt-14-dev  # scripts/test-sanitizers.sh, scripts/fuzz.sh
+  clang libclang-rt-14-dev llvm  # scripts/test-sanitizers.sh, scripts/fuzz.sh (llvm: llvm-symbolizer for reports)
   libpng-dev  # src/pngcheck.c
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
