@@ -589,10 +589,10 @@ static uint32_t sfnt_checksum(const unsigned char *p, size_t len) {
   return sum;
 }
 
-/* libharu takes the PDF's default glyph width (/DW) from glyph 0, the
- * never-printed .notdef, and lists every other width in /W. Giving .notdef
- * the width of an ideograph (one em) leaves /W with only the exceptions,
- * which saves several kilobytes per Chinese font. Checksums are kept valid. */
+/* libharu took the PDF's default glyph width (/DW) from glyph 0, the
+ * never-printed .notdef, and listed every other width in /W; the OFD's
+ * subsets still get .notdef an ideograph's width (one em), as before, so
+ * their bytes stay the same. Checksums are kept valid. */
 void set_notdef_width_to_em(unsigned char *font, size_t len) {
   if (len < 12) return;
   unsigned ntables = (unsigned)(font[4] << 8 | font[5]);
@@ -791,7 +791,7 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
   *data = xmalloc(size ? size : 1);
   memcpy(*data, bytes, size);
   *len = size;
-  set_notdef_width_to_em((unsigned char *)*data, size);
+  if (!glyphs) set_notdef_width_to_em((unsigned char *)*data, size); /* the PDF's /DW and /W are our own */
   hb_blob_destroy(out);
   hb_face_destroy(sub);
   if (glyphs) {
