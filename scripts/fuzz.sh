@@ -13,6 +13,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${SECONDS_EACH:-20}
+# A unit slower than this (wall clock) is a finding. Legitimate inputs take
+# up to 2 s under the sanitizers (tests/fuzz/corpus/layout/
+# table-13-columns-520-pages: 520 pages), and several times that when the
+# run is niced on a loaded machine: 20 s reported that one as a hang.
+timeout=${TIMEOUT:-60}
 targets=(${TARGETS:-markdown figures linebreak layout bind layoutfile contacts normalize})
 CC=clang cmake -S . -B build-fuzz -DBRIEF_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_FLAGS="-O1 -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" >/dev/null
@@ -36,10 +41,10 @@ for t in "${targets[@]}"; do
   work=build-fuzz/corpus/$t
   mkdir -p "$work"
   echo "== fuzz_$t: replaying $(ls "$seeds" | wc -l) corpus inputs"
-  build-fuzz/tests/fuzz_$t -runs=0 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/artifacts/$t- "$seeds"
+  build-fuzz/tests/fuzz_$t -runs=0 -rss_limit_mb=2048 -timeout="$timeout" -artifact_prefix=build-fuzz/artifacts/$t- "$seeds"
   if [ -n "${RUNS:-}" ]; then limit=(-runs="$RUNS"); else limit=(-max_total_time="$seconds"); fi
-  echo "== fuzz_$t: ${RUNS:+$RUNS runs}${RUNS:-$seconds s}, -max_len=$(max_len "$t")"
-  build-fuzz/tests/fuzz_$t "${limit[@]}" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout=20 \
+  echo "== fuzz_$t: ${limit[0]#-}, -max_len=$(max_len "$t")"
+  build-fuzz/tests/fuzz_$t "${limit[@]}" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout="$timeout" \
     -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/$t- "$work" "$seeds"
 done
 

@@ -219,11 +219,7 @@ static void collect_characters(layout_ctx *c) {
     f->ncodes = c->codes[id].len;
     memset(&c->codes[id], 0, sizeof c->codes[id]);
     if (!c->used[id]) continue;
-    VEC(uint32_t) cps = {0};
-    for (uint32_t cp = 0; cp < 65536; cp++)
-      if (c->used[id][cp >> 3] & (1u << (cp & 7))) VEC_PUSH(cps, cp);
-    f->cps = cps.items;
-    f->ncps = cps.len;
+    f->cps = cp_bitmap_list(c->used[id], &f->ncps);
   }
 }
 

@@ -77,7 +77,15 @@ static void split_runs(span_list *in, span_list *out) {
     const char *t = s->text;
     int at = 0; /* in characters: columns count characters, not bytes */
     while (*t) {
-      size_t n = (*t == '*' || *t == '_') ? strspn(t, *t == '*' ? "*" : "_") : strcspn(t, "*_");
+      /* The run at t: one delimiter repeated, or text up to the next one.
+       * By hand: strspn/strcspn read the whole rest of the text under
+       * AddressSanitizer's strict_string_checks, quadratic on a long
+       * paragraph (tests/pathological_test.py under the sanitizers). */
+      size_t n = 0;
+      if (*t == '*' || *t == '_')
+        while (t[n] == *t) n++;
+      else
+        while (t[n] && t[n] != '*' && t[n] != '_') n++;
       span_list_push(out, SPAN_TEXT, s->style, t, n, s->url, s->line, s->col);
       int chars = (int)chars_in(t, n);
       span_map_positions(&out->items[out->len - 1], 0, s, at, at + chars); /* exact past merged pieces */

@@ -120,6 +120,16 @@ void tw_cell_limits(const tw_cell *cell, double long_word, double *min, double *
   VEC_FREE(b.lines);
 }
 
+/* A cell's line counts at the last two widths the search set it to: a
+ * move tried and undone sets a column to the same width again and again
+ * (column b at w[b] + d for every a). A hit counts as a breaking towards
+ * SEARCH_BUDGET as a miss does, so the search takes the same path. */
+typedef struct {
+  double w[2];
+  int k[2];
+  unsigned char next; /* the entry to replace */
+} cell_memo;
+
 /* The search state: content widths and the lines of every cell. */
 typedef struct {
   const tw_input *in;
@@ -127,12 +137,28 @@ typedef struct {
   double *w;     /* per column: content width */
   int *lines;    /* rows × cols */
   int *saved;    /* one column of lines, to undo a move */
+  cell_memo *memo; /* rows × cols, or NULL */
 } search;
+
+static int memo_lines(search *s, int cell, double width) {
+  cell_memo *m = s->memo ? &s->memo[cell] : NULL;
+  for (int i = 0; m && i < 2; i++)
+    if (m->k[i] >= 0 && m->w[i] == width) {
+      if (s->in->cells[cell].n) s->b.calls++;
+      return m->k[i];
+    }
+  int k = lines_at(&s->b, &s->in->cells[cell], width);
+  if (m) {
+    m->w[m->next] = width;
+    m->k[m->next] = k;
+    m->next ^= 1;
+  }
+  return k;
+}
 
 static void set_column(search *s, int col) {
   const tw_input *in = s->in;
-  for (int r = 0; r < in->rows; r++)
-    s->lines[r * in->cols + col] = lines_at(&s->b, &in->cells[r * in->cols + col], s->w[col]);
+  for (int r = 0; r < in->rows; r++) s->lines[r * in->cols + col] = memo_lines(s, r * in->cols + col, s->w[col]);
 }
 
 /* The table's height, plus a thousandth of the lines set: of two layouts
@@ -499,9 +525,11 @@ double tw_solve(const tw_input *in, double *widths) {
     size_t most = 0;
     for (int i = 0; i < in->rows * cols; i++)
       if (in->cells[i].n > most) most = in->cells[i].n;
+    size_t cells = (size_t)(in->rows * cols);
     search s = {in, {xcalloc(most + 1, sizeof(double)), {0}, 0}, w,
-                xcalloc((size_t)(in->rows * cols) + 1, sizeof(int)),
-                xcalloc((size_t)(2 * in->rows) + 1, sizeof(int))};
+                xcalloc(cells + 1, sizeof(int)),
+                xcalloc((size_t)(2 * in->rows) + 1, sizeof(int)), xcalloc(cells + 1, sizeof(cell_memo))};
+    for (size_t i = 0; i < cells; i++) s.memo[i].k[0] = s.memo[i].k[1] = -1;
     for (int j = 0; j < cols; j++) set_column(&s, j);
     double best = cost(&s, NULL);
     bool changed = true;
@@ -527,6 +555,7 @@ double tw_solve(const tw_input *in, double *widths) {
     VEC_FREE(s.b.lines);
     free(s.lines);
     free(s.saved);
+    free(s.memo);
   }
   for (int j = 0; j < cols; j++) widths[j] = w[j] + in->pad_h;
   free(w);

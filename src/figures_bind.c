@@ -60,7 +60,7 @@ static int resolve(binder *b, const char *ref, int line, int col, int *year) {
     free(names);
     b->errors++;
   } else if (at && (b->f->year_col < 0 || !figures_record_for(&b->rows, c, *year))) {
-    char *years = figures_years(&b->rows);
+    char *years = figures_years(&b->rows, *year);
     if (b->f->year_col < 0)
       diag_error(b->dl, b->doc->file, line, col, "'%s' asks for a year but %s has no 年份 (year) column", ref, b->f->path);
     else
@@ -82,14 +82,23 @@ static int count_chars(const char *s, size_t n) {
 
 /* Replaces the placeholders of s's text; the positions of what follows a
  * placeholder stay those of the source (a value takes its placeholder's). */
+/* The first "{{" or "}}" (pair) from p, or NULL. By hand: strstr reads the
+ * whole rest of the text under AddressSanitizer's strict_string_checks,
+ * quadratic on a paragraph of many placeholders. */
+static const char *find_pair(const char *p, char c) {
+  for (; *p; p++)
+    if (p[0] == c && p[1] == c) return p;
+  return NULL;
+}
+
 static void substitute(binder *b, span *s) {
   strbuf out = {0};
   span positions = {0};
   const char *p = s->text;
   int in = 0, at = 0; /* characters read from s, written to out */
   while (*p) {
-    const char *open = strstr(p, "{{");
-    const char *close = open ? strstr(open + 2, "}}") : NULL;
+    const char *open = find_pair(p, '{');
+    const char *close = open ? find_pair(open + 2, '}') : NULL;
     size_t before = close ? (size_t)(open - p) : strlen(p);
     int n = count_chars(p, before);
     span_map_positions(&positions, at, s, in, in + n);
@@ -122,7 +131,7 @@ static void substitute(binder *b, span *s) {
 static void substitute_spans(binder *b, span_list *l) {
   for (size_t i = 0; i < l->len; i++) {
     span *s = &l->items[i];
-    if (s->kind != SPAN_TEXT || (s->style & ST_CODE) || !strstr(s->text, "{{")) continue;
+    if (s->kind != SPAN_TEXT || (s->style & ST_CODE) || !find_pair(s->text, '{')) continue;
     substitute(b, s);
   }
 }

@@ -73,8 +73,19 @@ char *figures_suggest_counties(const figures *f, const char *wanted) {
   return s;
 }
 
-char *figures_years(const county_rows *cr) {
+/* The county's years (rows sorted by year): the five nearest to wanted,
+ * in order, then "and N more" (a sheet may go back decades). */
+char *figures_years(const county_rows *cr, int wanted) {
+  int *years = xcalloc(cr->n + 1, sizeof *years);
+  size_t n = 0;
+  for (size_t i = 0; i < cr->n; i++)
+    if (n == 0 || years[n - 1] != cr->rows[i]->year) years[n++] = cr->rows[i]->year;
+  /* The nearest window of five: slide it while the year after it is nearer than its first. */
+  size_t from = 0, shown = n < CLOSEST_SHOWN ? n : CLOSEST_SHOWN;
+  while (from + shown < n && abs(years[from + shown] - wanted) < abs(years[from] - wanted)) from++;
   strbuf sb = {0};
-  for (size_t i = 0; i < cr->n; i++) sb_printf(&sb, "%s%d", i ? ", " : "", cr->rows[i]->year);
+  for (size_t i = 0; i < shown; i++) sb_printf(&sb, "%s%d", i ? ", " : "", years[from + i]);
+  if (n > shown) sb_printf(&sb, " and %zu more", n - shown);
+  free(years);
   return sb_take(&sb);
 }

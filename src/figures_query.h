@@ -48,7 +48,7 @@ const record *figures_record_for(const county_rows *cr, int col, int year);
 /* A cell as printed, with the column's unit ("13.8%"); "—" for no data. Caller frees. */
 char *figures_format_value(const figures *f, int col, const record *r);
 /* The years of cr: "2014, 2015, 2016". Caller frees. */
-char *figures_years(const county_rows *cr);
+char *figures_years(const county_rows *cr, int wanted);
 
 /* A cell as a number once thousands separators are removed ("1,234.5");
  * false for text or misplaced separators. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "numbered.h"
+#include "suggest.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -182,9 +183,11 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
     m->figures_line = yline(y, value);
     return read_list(y, value, key, &m->figures, dl);
   }
-  diag_warning(dl, y->file, yline(y, value), 1,
-               "unknown front matter key '%s' ignored (known: title, subtitle, county, author, "
-               "date, issue, recipients, copies, layout, figures, numbered)", key);
+  static const char *const known[] = {"title",      "subtitle", "county", "author", "date",    "issue",
+                                      "recipients", "copies",   "layout", "figures", "numbered"};
+  char *list = listed_names(key, known, sizeof known / sizeof *known);
+  diag_warning(dl, y->file, yline(y, value), 1, "unknown front matter key '%s' ignored (known: %s)", key, list);
+  free(list);
   return 0;
 }
 

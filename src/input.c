@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "input_limits.h"
+#include "linebreaker.h"
 #include "pngcheck.h"
 #include "utf8.h"
 #include "util.h"
@@ -115,6 +116,13 @@ static bool refused_control(uint32_t cp) {
   return cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
 
+/* The 66 noncharacters (U+FDD0..U+FDEF and the last two code points of
+ * every plane, U+FFFE and U+FFFF among them): not text, no font draws them,
+ * a broken conversion leaves them. */
+static bool is_noncharacter(uint32_t cp) {
+  return (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+}
+
 static int check_characters(const char *path, const char *text, size_t len, diag_list *dl) {
   const char *nul = memchr(text, '\0', len);
   if (nul) {
@@ -128,8 +136,11 @@ static int check_characters(const char *path, const char *text, size_t len, diag
   for (size_t i = 0; i < len;) {
     uint32_t cp;
     size_t n = utf8_decode(text + i, len - i, &cp);
-    if (n == 0) n = 1;
-    if (refused_control(cp) && count++ == 0) {
+    if (n == 0) { /* not reached: the text is valid UTF-8 by now */
+      i++;
+      continue;
+    }
+    if ((refused_control(cp) || is_noncharacter(cp)) && count++ == 0) {
       first = i;
       first_cp = cp;
     }
@@ -140,7 +151,10 @@ static int check_characters(const char *path, const char *text, size_t len, diag
   position_of(text, first, &line, &col);
   char more[64] = "";
   if (count > 1) snprintf(more, sizeof more, " (and %zu more in the file)", count - 1);
-  diag_error(dl, path, line, col, "control character U+%04X%s%s%s%s; delete it (a copy and paste leaves these)",
+  if (is_noncharacter(first_cp))
+    diag_error(dl, path, line, col, "noncharacter U+%04X%s: it is not text and no font prints it; delete it "
+               "(a broken conversion leaves these)", (unsigned)first_cp, more);
+  else diag_error(dl, path, line, col, "control character U+%04X%s%s%s%s; delete it (a copy and paste leaves these)",
              (unsigned)first_cp, first_cp < 0x20 ? " (" : first_cp == 0x7F ? " (DEL" : "",
              first_cp < 0x20 ? c0_names[first_cp] : "", first_cp < 0x20 || first_cp == 0x7F ? ")" : "", more);
   return -1;
@@ -255,7 +269,7 @@ static void drop_long_links(const document *doc, span_list *l, diag_list *dl) {
 
 /* The longest run of characters without a break opportunity (UAX #14). */
 static size_t longest_word(const char *text, size_t len, char *brks) {
-  set_linebreaks_utf8((const utf8_t *)text, len, "zh", brks);
+  lb_unibreak_utf8(text, len, brks);
   size_t run = 0, longest = 0;
   for (size_t i = 0; i < len; i++) {
     if (brks[i] == LINEBREAK_INSIDEACHAR) continue;

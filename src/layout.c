@@ -363,6 +363,22 @@ static void layout_signature(layout_ctx *c) {
 
 /* ---- the whole document ------------------------------------------------ */
 
+/* A brief uses a few hundred of the 65536 characters: whole zero words of
+ * the map are skipped (the per-bit loop was most of a small brief's layout). */
+uint32_t *cp_bitmap_list(const uint8_t *bits, size_t *n) {
+  VEC(uint32_t) cps = {0};
+  for (size_t w = 0; w < 8192; w += 8) {
+    uint64_t word;
+    memcpy(&word, bits + w, 8);
+    if (!word) continue;
+    for (size_t b = w; b < w + 8; b++)
+      for (unsigned k = 0; bits[b] >> k; k++)
+        if (bits[b] & (1u << k)) VEC_PUSH(cps, (uint32_t)(b * 8 + k));
+  }
+  *n = cps.len;
+  return cps.items;
+}
+
 static void collect_glyphs(layout_ctx *c) {
   glyph_inventory *g = &c->out->glyphs;
   glyph_inventory_init(g, font_lib_face_count(c->fonts));
@@ -375,12 +391,8 @@ static void collect_glyphs(layout_ctx *c) {
       memset(&c->codes[id], 0, sizeof c->codes[id]); /* handed over */
     }
     if (!c->used[id]) continue;
-    VEC(uint32_t) cps = {0};
-    for (uint32_t cp = 0; cp < 65536; cp++)
-      if (c->used[id][cp >> 3] & (1u << (cp & 7))) VEC_PUSH(cps, cp);
     f->face = font_lib_face(c->fonts, id);
-    f->cps = cps.items;
-    f->ncps = cps.len;
+    f->cps = cp_bitmap_list(c->used[id], &f->ncps);
   }
 }
 

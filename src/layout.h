@@ -143,4 +143,8 @@ void laid_out_free(laid_out *lo);
  * copy) ended by a form feed as pdftotext ends them. Caller frees. */
 char *laid_out_text(const laid_out *lo);
 
+/* The code points set in a 65536-bit map (bits[cp >> 3] bit cp & 7), in
+ * order, into a new array; *n gets their count. */
+uint32_t *cp_bitmap_list(const uint8_t *bits, size_t *n);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -313,11 +314,14 @@ static void check_keys(lctx *c, yaml_node_t *map, const char *where, const key_d
     for (size_t i = 0; k && (keys ? keys[i].name != NULL : names[i] != NULL); i++)
       ok |= strcmp(keys ? keys[i].name : names[i], k) == 0;
     if (ok) continue;
-    strbuf sb = {0};
-    for (size_t i = 0; keys ? keys[i].name != NULL : names[i] != NULL; i++)
-      sb_printf(&sb, "%s%s", i ? ", " : "", keys ? keys[i].name : names[i]);
-    key_error(c, kn, "unknown key '%s%s%s'; allowed: %s", where, *where ? "." : "", k ? k : "?", sb.data);
-    sb_free(&sb);
+    size_t n = 0;
+    while (keys ? keys[n].name != NULL : names[n] != NULL) n++;
+    const char **all = xcalloc(n + 1, sizeof *all);
+    for (size_t i = 0; i < n; i++) all[i] = keys ? keys[i].name : names[i];
+    char *list = listed_names(k ? k : "", all, n); /* the five closest of a longer list */
+    key_error(c, kn, "unknown key '%s%s%s'; allowed: %s", where, *where ? "." : "", k ? k : "?", list);
+    free(list);
+    free(all);
   }
 }
 
@@ -406,10 +410,11 @@ static void read_value(lctx *c, yaml_node_t *n, const char *where, const key_des
           if (k->then) k->then(l);
           return;
         }
-      strbuf sb = {0};
-      for (int i = 0; k->words[i]; i++) sb_printf(&sb, "%s%s", i ? ", " : "", k->words[i]);
-      key_error(c, n, "'%s' must be one of: %s; got '%s'", k->name, sb.data, text_of(n));
-      sb_free(&sb);
+      size_t count = 0;
+      while (k->words[count]) count++;
+      char *list = listed_names(s ? s : "", k->words, count);
+      key_error(c, n, "'%s' must be one of: %s; got '%s'", k->name, list, text_of(n));
+      free(list);
       return;
     }
     case K_COLOR: {

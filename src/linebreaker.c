@@ -10,6 +10,45 @@
 
 void lb_init(void) { init_linebreak(); }
 
+/* libunibreak before 2.0 (Debian 12 ships 1.1) marks the end of the text
+ * with EOS = 0xFFFF (linebreakdef.h), so its get_next_char returns "end"
+ * for a U+FFFF inside the text: set_linebreaks stops there and fails its
+ * assertion `posLast == posCur - 1 && posCur <= len` (abort), or, when
+ * U+FFFF comes first, returns with brks unset. Later versions use
+ * 0xFFFFFFFF, which no text holds. U+FFFF is a noncharacter of line-break
+ * class XX, resolved to AL (UAX #14 LB1); U+FFFE is the same class (and
+ * three bytes in UTF-8 too), so it stands in with the same breaks. Found by
+ * fuzz_linebreak (tests/fuzz/corpus/linebreak/libunibreak-eos-ffff). */
+enum { LB_EOS_CP = 0xFFFF, LB_EOS_STANDIN = 0xFFFE };
+
+void lb_unibreak_utf32(const uint32_t *text, size_t n, char *brks) {
+  if (n == 0) return;
+  size_t first = 0;
+  while (first < n && text[first] != LB_EOS_CP) first++;
+  if (first == n) {
+    set_linebreaks_utf32(text, n, "zh", brks);
+    return;
+  }
+  utf32_t *copy = memcpy(xmalloc(xmul(n, sizeof *copy)), text, n * sizeof *copy);
+  for (size_t i = first; i < n; i++)
+    if (copy[i] == LB_EOS_CP) copy[i] = LB_EOS_STANDIN;
+  set_linebreaks_utf32(copy, n, "zh", brks);
+  free(copy);
+}
+
+void lb_unibreak_utf8(const char *text, size_t len, char *brks) {
+  if (len == 0) return;
+  static const char eos[] = "\xEF\xBF\xBF"; /* U+FFFF */
+  char *copy = NULL;
+  for (size_t i = 0; i + 3 <= len; i++)
+    if (memcmp(text + i, eos, 3) == 0) {
+      if (!copy) copy = memcpy(xmalloc(len), text, len);
+      copy[i + 2] = (char)0xBE; /* U+FFFE */
+    }
+  set_linebreaks_utf8((const utf8_t *)(copy ? copy : text), len, "zh", brks);
+  free(copy);
+}
+
 bool lb_clreq_allows(uint32_t a, uint32_t b) {
   if (cannot_start_line(b) || cannot_end_line(a)) return false;
   if (is_inseparable(a) && is_inseparable(b)) return false;
@@ -20,12 +59,12 @@ bool lb_clreq_allows(uint32_t a, uint32_t b) {
 
 void lb_find_breaks(lb_item *items, size_t n) {
   if (n == 0) return;
-  utf32_t stack_text[256];
+  uint32_t stack_text[256];
   char stack_brks[256];
-  utf32_t *text = n <= 256 ? stack_text : xmalloc(n * sizeof *text);
+  uint32_t *text = n <= 256 ? stack_text : xmalloc(xmul(n, sizeof *text));
   char *brks = n <= 256 ? stack_brks : xmalloc(n);
   for (size_t i = 0; i < n; i++) text[i] = items[i].cp;
-  set_linebreaks_utf32(text, n, "zh", brks);
+  lb_unibreak_utf32(text, n, brks);
   for (size_t i = 0; i < n; i++) {
     unsigned char b = brks[i] == LINEBREAK_MUSTBREAK ? LB_MUST
                       : brks[i] == LINEBREAK_ALLOWBREAK ? LB_ALLOW : LB_NO;
@@ -66,11 +105,11 @@ static size_t trim_spaces(const lb_item *items, size_t start, size_t end) {
   return end;
 }
 
-/* Whether items [start, end) fit width: natural width (trailing spaces
- * excluded) less what squeezing can take off when squeeze is set. */
-static bool fits(const lb_item *items, size_t start, size_t end, double width, bool squeeze) {
-  size_t e = trim_spaces(items, start, end);
-  line_measure m = measure(items, start, e);
+/* Whether a line of items [start, e) (e past its last non-space item)
+ * measuring m fits width: natural width less what squeezing can take off
+ * when squeeze is set. */
+static bool fits_measured(const lb_item *items, size_t start, size_t e, line_measure m, double width,
+                          bool squeeze) {
   double last_shrink = e > start ? items[e - 1].shrink : 0, hang = e > start ? items[e - 1].hang : 0;
   /* The line's last mark may hang (or lose its blank half): that is not squeezing. */
   double reduce = squeeze ? m.shrink - last_shrink + fmax(last_shrink, hang) : hang;
@@ -79,19 +118,31 @@ static bool fits(const lb_item *items, size_t start, size_t end, double width, b
 
 /* The end (exclusive) of the line from start. The longest line that fits
  * without squeezing, unless squeezing punctuation lets the line take one
- * more break opportunity: "first squeeze, then push" (clreq). */
+ * more break opportunity: "first squeeze, then push" (clreq). The line's
+ * measure grows item by item, summed as measure() sums it (the same
+ * doubles): measuring from start again at every opportunity made a line
+ * quadratic in its length, most of a table's column search. */
 static size_t fit_line(const lb_item *items, size_t n, size_t start, double width) {
   size_t best = 0;
   double ink = 0, shrink = 0; /* width of the non-space items so far, and their squeeze */
+  line_measure run = {0, 0, 0}, trimmed = {0, 0, 0}; /* measure(start, i + 1); up to its last non-space item */
+  size_t e = start;                                   /* past that item */
   for (size_t i = start; i < n; i++) {
     if (!items[i].space) ink += items[i].adv + (i > start ? items[i].gap : 0);
     shrink += items[i].shrink + (i > start ? items[i].gap * 0.5 : 0);
+    run.width += items[i].adv;
+    run.shrink += items[i].shrink;
+    if (i > start) {
+      run.width += items[i].gap;
+      run.shrink += items[i].gap * 0.5;
+    }
+    if (!items[i].space) trimmed = run, e = i + 1;
     /* Every item adds more width than it can squeeze: nothing further fits. */
     if (ink - shrink - items[i].hang > width + 1e-6 && i > start) break;
     if (items[i].brk == LB_NO && i + 1 < n) continue;
-    if (!fits(items, start, i + 1, width, false)) {
+    if (!fits_measured(items, start, e, trimmed, width, false)) {
       /* The first break that does not fit naturally: squeeze it in if we can. */
-      if (fits(items, start, i + 1, width, true)) return i + 1;
+      if (fits_measured(items, start, e, trimmed, width, true)) return i + 1;
       break;
     }
     best = i + 1;
@@ -99,10 +150,10 @@ static size_t fit_line(const lb_item *items, size_t n, size_t start, double widt
   }
   if (best > start) return best;
   /* Nothing fits: break where the width runs out (an overlong word or URL). */
-  double run = 0;
+  double run_out = 0;
   for (size_t i = start; i < n; i++) {
-    run += items[i].adv;
-    if (run > width && i > start) return i;
+    run_out += items[i].adv;
+    if (run_out > width && i > start) return i;
   }
   return n;
 }

@@ -39,6 +39,13 @@ typedef struct {
 /* Prepares libunibreak's lookup tables; call once before breaking. */
 void lb_init(void);
 
+/* libunibreak's UAX #14 breaks ("zh") of text, one entry of brks per code
+ * point (utf32) or byte (utf8), for any valid text: U+FFFF, which
+ * libunibreak 1.1 takes for the end of the text, included. Every call of
+ * libunibreak goes through these two. */
+void lb_unibreak_utf32(const uint32_t *text, size_t n, char *brks);
+void lb_unibreak_utf8(const char *text, size_t len, char *brks);
+
 /* Fills items[i].brk from UAX #14 (libunibreak) plus the clreq rules. */
 void lb_find_breaks(lb_item *items, size_t n);
 

@@ -654,8 +654,10 @@ void pdf_part_recode(pdf_page_part *p, int face, const uint16_t *from, const uin
   int current = 0;
   for (size_t i = 0; i < len;) {
     if (text[i] == '/' && i + 1 < len && text[i + 1] == 'F') { /* a font selection: /F<k> <size> Tf */
-      current = 0; /* the body is not NUL-terminated: read the digits within it */
-      for (size_t j = i + 2; j < len && isdigit(text[j]) && current < 100000; j++) current = current * 10 + (text[j] - '0');
+      /* Read within the inflated bytes, which have no NUL at their end
+       * (atoi read past it: AddressSanitizer, strict_string_checks). */
+      current = 0;
+      for (size_t k = i + 2; k < len && isdigit(text[k]) && current < 1000000; k++) current = current * 10 + (text[k] - '0');
     }
     if (text[i] == '<' && current == font && (i == 0 || text[i - 1] != '<')) {
       size_t j = i + 1;

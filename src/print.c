@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "suggest.h"
 #include "util.h"
 
 typedef struct {
@@ -137,16 +138,25 @@ static server_name server(void) {
   return s;
 }
 
-static void list_printers(void) {
+/* The printers there: the five closest to the one asked for (by name when
+ * none was), then "and N more" (an office server may have hundreds). */
+static void list_printers(const char *wanted) {
   cups_dest_t *dests = NULL;
   int n = cupsGetDests2(CUPS_HTTP_DEFAULT, &dests);
-  if (n == 0) {
+  if (n <= 0) {
     fprintf(stderr, "brief: there are no printers on %s\n", server().name);
   } else {
+    const char **names = xcalloc((size_t)n, sizeof *names);
+    size_t *order = xcalloc((size_t)n, sizeof *order);
+    for (int i = 0; i < n; i++) names[i] = dests[i].name; /* instances (name/instance) share a name */
+    size_t k = closest_order(wanted, names, (size_t)n, order);
     fprintf(stderr, "brief: printers on %s:", server().name);
-    for (int i = 0; i < n; i++)
-      fprintf(stderr, " %s%s", dests[i].name, dests[i].is_default ? " (default)" : "");
+    for (size_t i = 0; i < k && i < CLOSEST_SHOWN; i++)
+      fprintf(stderr, "%s %s%s", i ? "," : "", dests[order[i]].name, dests[order[i]].is_default ? " (default)" : "");
+    if (k > CLOSEST_SHOWN) fprintf(stderr, " and %zu more", k - CLOSEST_SHOWN);
     fputc('\n', stderr);
+    free(order);
+    free(names);
   }
   cupsFreeDests(n, dests);
 }
@@ -167,7 +177,7 @@ static cups_dest_t *find_dest(const char *name) {
     fprintf(stderr, "brief: error: printer '%s' does not exist on %s; name one with --printer\n", name, server().name);
   else
     fprintf(stderr, "brief: error: no default printer on %s; name one with --printer\n", server().name);
-  list_printers();
+  list_printers(name);
   return NULL;
 }
 
@@ -342,7 +352,7 @@ int brief_print(const print_options *o, char *const *inputs, size_t n) {
   if (dest && check_dest(dest) == 0) {
     rc = print_all(dest, &docs, &js, o->dry_run);
   } else {
-    if (dest) list_printers(); /* another may do */
+    if (dest) list_printers(o->printer); /* another may do */
     fprintf(stderr, "brief: no job was sent\n");
   }
   cupsFreeDests(dest ? 1 : 0, dest);

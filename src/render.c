@@ -601,12 +601,8 @@ int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *l
       uint8_t bits[8192] = {0};
       for (size_t k = 0; k < g->ncps; k++) bits[g->cps[k] >> 3] |= (uint8_t)(1u << (g->cps[k] & 7));
       for (size_t b = 0; b < sizeof bits; b++) bits[b] |= used[id][b];
-      VEC(uint32_t) cps = {0};
-      for (uint32_t cp = 0; cp < 65536; cp++)
-        if (bits[cp >> 3] & (1u << (cp & 7))) VEC_PUSH(cps, cp);
       free(g->cps);
-      g->cps = cps.items;
-      g->ncps = cps.len;
+      g->cps = cp_bitmap_list(bits, &g->ncps);
     }
     booklet_codes(&frame, facts, n);
     formats = resolve_formats(path, formats);

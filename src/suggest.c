@@ -40,7 +40,7 @@ static size_t edit_distance(const char *a, const char *b) {
 
 typedef struct {
   const char *name;
-  size_t dist;
+  size_t dist, index;
 } candidate;
 
 static int by_distance(const void *a, const void *b) {
@@ -53,23 +53,37 @@ static int by_name(const void *a, const void *b) {
   return strcmp(((const candidate *)a)->name, ((const candidate *)b)->name);
 }
 
-/* "a, b, c" sorted by closeness to wanted; caller frees. Duplicates are
- * dropped after sorting by name (comparing each with all was quadratic);
- * the five closest are listed, then "and N more"
- * (a sheet may hold 300 counties). */
-enum { CLOSEST_SHOWN = 5 };
-
-char *closest_names(const char *wanted, const char **names, size_t n) {
+/* Duplicates are dropped after sorting by name (comparing each with all was
+ * quadratic); a sheet may hold 300 counties. */
+size_t closest_order(const char *wanted, const char *const *names, size_t n, size_t *order) {
   candidate *c = xcalloc(n + 1, sizeof *c);
-  for (size_t i = 0; i < n; i++) c[i].name = names[i];
+  for (size_t i = 0; i < n; i++) c[i] = (candidate){names[i], 0, i};
   qsort(c, n, sizeof *c, by_name);
   size_t k = 0;
   for (size_t i = 0; i < n; i++)
-    if (k == 0 || strcmp(c[k - 1].name, c[i].name) != 0) c[k++] = (candidate){c[i].name, edit_distance(wanted, c[i].name)};
+    if (k == 0 || strcmp(c[k - 1].name, c[i].name) != 0)
+      c[k++] = (candidate){c[i].name, wanted ? edit_distance(wanted, c[i].name) : 0, c[i].index};
   qsort(c, k, sizeof *c, by_distance);
-  strbuf sb = {0};
-  for (size_t i = 0; i < k && i < CLOSEST_SHOWN; i++) sb_printf(&sb, "%s%s", i ? ", " : "", c[i].name);
-  if (k > CLOSEST_SHOWN) sb_printf(&sb, " and %zu more", k - CLOSEST_SHOWN);
+  for (size_t i = 0; i < k; i++) order[i] = c[i].index;
   free(c);
+  return k;
+}
+
+/* "a, b, c" sorted by closeness to wanted, the five closest then "and N
+ * more"; caller frees. */
+char *closest_names(const char *wanted, const char *const *names, size_t n) {
+  size_t *order = xcalloc(n + 1, sizeof *order);
+  size_t k = closest_order(wanted, names, n, order);
+  strbuf sb = {0};
+  for (size_t i = 0; i < k && i < CLOSEST_SHOWN; i++) sb_printf(&sb, "%s%s", i ? ", " : "", names[order[i]]);
+  if (k > CLOSEST_SHOWN) sb_printf(&sb, " and %zu more", k - CLOSEST_SHOWN);
+  free(order);
+  return sb_take(&sb);
+}
+
+char *listed_names(const char *wanted, const char *const *names, size_t n) {
+  if (n > CLOSEST_SHOWN) return closest_names(wanted, names, n);
+  strbuf sb = {0};
+  for (size_t i = 0; i < n; i++) sb_printf(&sb, "%s%s", i ? ", " : "", names[i]);
   return sb_take(&sb);
 }

@@ -9,6 +9,7 @@
 #include "layout_internal.h"
 #include "linebreaker.h"
 #include "nobreak.h"
+#include "suggest.h"
 #include "utf8.h"
 
 static const rgb link_color = {0.10, 0.31, 0.63};
@@ -78,8 +79,9 @@ static void missing_glyph(layout_ctx *c, const span *s, int offset, uint32_t cp,
   char buf[5] = {0};
   utf8_encode(cp, buf);
   strbuf fams = {0};
-  for (size_t i = 0; ch && i < ch->len; i++)
+  for (size_t i = 0; ch && i < ch->len && i < CLOSEST_SHOWN; i++) /* in the order tried */
     sb_printf(&fams, "%s%s", i ? ", " : "", font_face_family(ch->faces[i]));
+  if (ch && ch->len > CLOSEST_SHOWN) sb_printf(&fams, " and %zu more", ch->len - CLOSEST_SHOWN);
   diag_error(c->dl, c->doc->file, line, col,
                "no font has '%s' (U+%04X): font role '%s' tried %s; put a font file that has it in "
                "fonts/ and add its family to that role in fonts/fontmap.yaml",

@@ -238,10 +238,31 @@ def test_batch_interrupted(tmp, sig):
     print(f"batch {name}: {len(pdfs)} of 200 written before the signal")
 
 
+def test_font_chain_capped(tmp):
+    """A character no font has: the fonts tried, the first five of a longer
+    chain then how many more (a font map may list a dozen)."""
+    data = os.path.join(tmp, "data")
+    shutil.copytree(os.path.join(ROOT, "layouts"), os.path.join(data, "layouts"))
+    os.makedirs(os.path.join(data, "fonts"))
+    chain = ["Noto Serif SC", "AR PL UMing CN", "AR PL UMing HK", "AR PL UMing TW", "AR PL UKai CN",
+             "LXGW WenKai", "WenQuanYi Zen Hei"]
+    with open(os.path.join(ROOT, "fonts", "fontmap.yaml"), encoding="utf-8") as f:
+        fontmap = [l if not l.startswith("fangsong:") else f"fangsong: [{', '.join(chain)}]\n" for l in f]
+    with open(os.path.join(data, "fonts", "fontmap.yaml"), "w", encoding="utf-8") as f:
+        f.writelines(fontmap)
+    md = os.path.join(tmp, "tofu.md")
+    shutil.copy(os.path.join(BAD, "tofu.md"), md)
+    env = dict(os.environ, BRIEF_DATA=data)
+    r = run(BRIEF, "render", md, "-o", os.path.join(tmp, "tofu.pdf"), cwd=tmp, env=env)
+    tried = r.stderr.partition("tried ")[2].partition(";")[0]
+    check(r.returncode == 1 and tried == ", ".join(chain[:5]) + " and 2 more" and not os.path.exists(os.path.join(tmp, "tofu.pdf")),
+          f"font chain of 7 listed as the first five and 2 more: {r.stderr!r}")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for t in [test_catalogue, test_read_only_folder, test_size_limit, test_gb18030_same_pdf, test_manual_breaks,
-                  test_long_url, test_stress_memory]:
+                  test_long_url, test_stress_memory, test_font_chain_capped]:
             sub = os.path.join(tmp, t.__name__)
             os.makedirs(sub)
             t(sub)

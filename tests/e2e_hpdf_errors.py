@@ -71,7 +71,12 @@ def main():
     lib = os.environ.get("BRIEF_FAULT_LIB")
     if not check(lib and os.path.exists(lib), f"the fault-injection shim is built (BRIEF_FAULT_LIB={lib})"):
         sys.exit(1)
-    env = dict(os.environ, LD_PRELOAD=lib, ASAN_OPTIONS="verify_asan_link_order=0")
+    # Under the sanitizers: their options kept; the shim is preloaded before
+    # the ASan runtime; full stacks through libharu, so that lsan.supp's
+    # libharu entry (a leak of its own on a failed allocation) matches.
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    env = dict(os.environ, LD_PRELOAD=lib,
+               ASAN_OPTIONS=(asan + ":" if asan else "") + "verify_asan_link_order=0:fast_unwind_on_malloc=0")
     with tempfile.TemporaryDirectory() as tmp:
         seen = sweep(tmp, os.path.join(INPUT, "陇西县.md"), "brief", env, 5)
         for what in ("starting the PDF", "embedding this font", "drawing", "writing the bookmarks", "saving the PDF"):

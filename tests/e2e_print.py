@@ -479,6 +479,19 @@ def test_batch_numbered(tmp):
         check(got == ["000001", "000002"], f"batch --numbered 1-2: {os.path.basename(pdf)} has {got}")
 
 
+def test_printer_list_capped(cups, briefs):
+    """Issue 17: an error lists the five printers closest to the name asked
+    for, then "and N more" (an office server may have hundreds)."""
+    for i in range(1, 7):
+        cups.add_queue(f"office-{i}")
+    queues = [l.split()[0] for l in cups.lp("lpstat", "-e").stdout.splitlines() if l.strip()]
+    r = cups.brief("print", briefs, "--printer", "offic")
+    want = (f"brief: printers on 127.0.0.1:{cups.port}: office-1, office-2, office-3, office-4, office-5"
+            f" and {len(queues) - 5} more\n")
+    check(r.returncode != 0 and len(queues) >= 11 and want in r.stderr,
+          f"printer list capped at the five closest: {len(queues)} queues, {r.stderr[-300:]!r}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="brief-print-")
     cups = Cups(tmp)
@@ -496,6 +509,7 @@ def main():
         test_dry_run(cups, briefs)
         test_numbered(cups, tmp)
         test_batch_numbered(tmp)
+        test_printer_list_capped(cups, briefs)
     finally:
         cups.stop()
         shutil.rmtree(tmp, ignore_errors=True)

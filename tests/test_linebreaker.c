@@ -133,8 +133,41 @@ static void test_hanging_and_grid(void) {
   VEC_FREE(lines);
 }
 
+/* U+FFFF is libunibreak 1.1's end-of-text mark: the wrappers hand it over
+ * as U+FFFE (same class, XX -> AL), so the text breaks as with any letter
+ * there, wherever it stands (first, inside, last), instead of aborting. */
+static void test_ffff_breaks_like_a_letter(void) {
+  static const uint32_t cps[] = {0x56FD, 0x5BB6, '(', 'a', ')', ' ', 'b', 0x3002, 0x4E00};
+  size_t n = sizeof cps / sizeof *cps + 1;
+  for (size_t at = 0; at < n; at++) {
+    uint32_t with[16], letter[16];
+    for (size_t i = 0, k = 0; i < n; i++) {
+      with[i] = i == at ? 0xFFFF : cps[k];
+      letter[i] = i == at ? 'A' : cps[k];
+      if (i != at) k++;
+    }
+    char got[16], want[16];
+    lb_unibreak_utf32(with, n, got);
+    lb_unibreak_utf32(letter, n, want);
+    CHECK(memcmp(got, want, n) == 0);
+  }
+  /* The UTF-8 form, per byte: as with U+2C00 (a letter, AL, three bytes too). */
+  const char *with8 = "\xEF\xBF\xBF国家（\xEF\xBF\xBF）。\xEF\xBF\xBF", *letter8 = "\xE2\xB0\x80国家（\xE2\xB0\x80）。\xE2\xB0\x80";
+  char got8[64], want8[64];
+  size_t len = strlen(with8);
+  CHECK(len == strlen(letter8) && len < sizeof got8);
+  lb_unibreak_utf8(with8, len, got8);
+  lb_unibreak_utf8(letter8, len, want8);
+  CHECK(memcmp(got8, want8, len) == 0);
+  /* Through lb_find_breaks (what fuzz_linebreak found): the items of a paragraph. */
+  lb_item items[32];
+  size_t m = lb_items_of("\xEF\xBF\xBF标题：\xEF\xBF\xBF功能\xEF\xBF\xBF", strlen("\xEF\xBF\xBF标题：\xEF\xBF\xBF功能\xEF\xBF\xBF"), items);
+  CHECK(m == 8 && items[m - 1].brk == LB_MUST);
+}
+
 int main(void) {
   lb_init();
+  test_ffff_breaks_like_a_letter();
   test_prohibitions_over_many_widths();
   test_justified_lines_fill_the_measure();
   test_squeeze_before_push();
