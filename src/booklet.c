@@ -32,7 +32,7 @@ static void set_lines(layout_ctx *c, const char *text, role_id role, double widt
                       text_lines *out) {
   span_list spans = {0};
   plain_spans(&spans, text);
-  text_frame f = {role, c->area_x, width, 0, align, c->pitch > 0, false, NULL, 0};
+  text_frame f = {.role = role, .x = c->area_x, .width = width, .align = align, .grid = c->pitch > 0};
   set_text(c, &spans, &f, out);
   span_list_free(&spans);
 }
