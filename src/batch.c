@@ -101,15 +101,15 @@ static void put_result(strbuf *sb, size_t index, bool ok, const diag_list *dl, c
     put_u64(sb, (uint64_t)o->page);
     put_f64(sb, o->y);
   }
-  put_u64(sb, f->nfaces);
-  for (size_t id = 0; id < f->nfaces; id++) {
-    put_bytes(sb, f->face_cps[id], f->face_ncps[id] * sizeof(uint32_t));
-    size_t m = f->face_ncodes ? f->face_ncodes[id] : 0;
-    put_u64(sb, m);
-    for (size_t k = 0; k < m; k++) {
-      put_u64(sb, f->face_codes[id][k].code);
-      put_u64(sb, f->face_codes[id][k].cp);
-      put_u64(sb, f->face_codes[id][k].gid);
+  put_u64(sb, f->glyphs.nfaces);
+  for (size_t id = 0; id < f->glyphs.nfaces; id++) {
+    const face_glyphs *g = &f->glyphs.faces[id];
+    put_bytes(sb, g->cps, g->ncps * sizeof(uint32_t));
+    put_u64(sb, g->ncodes);
+    for (size_t k = 0; k < g->ncodes; k++) {
+      put_u64(sb, g->codes[k].code);
+      put_u64(sb, g->codes[k].cp);
+      put_u64(sb, g->codes[k].gid);
     }
   }
   put_u64(sb, f->parts != NULL);
@@ -163,25 +163,23 @@ static bool get_result(reader *r, size_t *index, bool *ok, diag_list *dl, brief_
     o->page = (int)get_u64(r);
     o->y = get_f64(r);
   }
-  f->nfaces = (size_t)get_u64(r);
-  if (r->bad || f->nfaces > 4096) return false;
-  f->face_cps = xcalloc(f->nfaces + 1, sizeof *f->face_cps);
-  f->face_ncps = xcalloc(f->nfaces + 1, sizeof *f->face_ncps);
-  f->face_codes = xcalloc(f->nfaces + 1, sizeof *f->face_codes);
-  f->face_ncodes = xcalloc(f->nfaces + 1, sizeof *f->face_ncodes);
-  for (size_t id = 0; id < f->nfaces && !r->bad; id++) {
+  size_t nfaces = (size_t)get_u64(r);
+  if (r->bad || nfaces > 4096) return false;
+  glyph_inventory_init(&f->glyphs, nfaces);
+  for (size_t id = 0; id < nfaces && !r->bad; id++) {
+    face_glyphs *g = &f->glyphs.faces[id];
     size_t n;
-    f->face_cps[id] = get_bytes(r, &n);
-    f->face_ncps[id] = n / sizeof(uint32_t);
+    g->cps = get_bytes(r, &n);
+    g->ncps = n / sizeof(uint32_t);
     size_t m = (size_t)get_u64(r);
     if (r->bad || m > 6400) return false;
-    f->face_codes[id] = xcalloc(m + 1, sizeof *f->face_codes[id]);
+    g->codes = xcalloc(m + 1, sizeof *g->codes);
     for (size_t k = 0; k < m; k++) {
-      f->face_codes[id][k].code = (uint16_t)get_u64(r);
-      f->face_codes[id][k].cp = (uint32_t)get_u64(r);
-      f->face_codes[id][k].gid = (unsigned)get_u64(r);
+      g->codes[k].code = (uint16_t)get_u64(r);
+      g->codes[k].cp = (uint32_t)get_u64(r);
+      g->codes[k].gid = (unsigned)get_u64(r);
     }
-    f->face_ncodes[id] = m;
+    g->ncodes = m;
   }
   if (!get_u64(r) || r->bad) return !r->bad;
   if (f->entry.npages > (size_t)(r->end - r->p)) return false;
@@ -290,14 +288,15 @@ typedef struct {
 } batch;
 
 static void take_facts(batch *b, size_t i, brief_facts *f) {
-  for (size_t id = 0; id < f->nfaces && id < b->nfaces; id++) {
-    if (!f->face_ncps[id]) continue;
+  for (size_t id = 0; id < f->glyphs.nfaces && id < b->nfaces; id++) {
+    face_glyphs *g = &f->glyphs.faces[id];
+    if (!g->ncps) continue;
     if (!b->used[id]) b->used[id] = xcalloc(8192, 1);
-    for (size_t k = 0; k < f->face_ncps[id]; k++)
-      if (f->face_cps[id][k] < 65536) b->used[id][f->face_cps[id][k] >> 3] |= (uint8_t)(1u << (f->face_cps[id][k] & 7));
-    free(f->face_cps[id]);
-    f->face_cps[id] = NULL;
-    f->face_ncps[id] = 0;
+    for (size_t k = 0; k < g->ncps; k++)
+      if (g->cps[k] < 65536) b->used[id][g->cps[k] >> 3] |= (uint8_t)(1u << (g->cps[k] & 7));
+    free(g->cps); /* kept as the bit map: a province's characters would be held once per brief */
+    g->cps = NULL;
+    g->ncps = 0;
   }
   f->job = &b->jobs[i];
   b->facts[i] = xmalloc(sizeof *f);

@@ -15,10 +15,7 @@
 typedef struct {
   booklet_entry entry;   /* title, page count, headings */
   char *county;
-  uint32_t **face_cps;   /* the characters of each face (by face id) */
-  size_t *face_ncps, nfaces;
-  font_code **face_codes; /* the glyphs it prints under Private Use codes, by face id */
-  size_t *face_ncodes;
+  glyph_inventory glyphs; /* what each face prints (face pointers only in the process that laid it out) */
   pdf_page_part *parts;  /* entry.npages page bodies, or NULL */
   const brief_job *job;  /* the job it came from (set by the batch, never sent by a worker) */
 } brief_facts;

@@ -32,7 +32,7 @@ static void set_lines(layout_ctx *c, const char *text, role_id role, double widt
                       text_lines *out) {
   span_list spans = {0};
   plain_spans(&spans, text);
-  text_frame f = {role, c->area_x, width, 0, align, c->pitch > 0, false, NULL, 0};
+  text_frame f = {.role = role, .x = c->area_x, .width = width, .align = align, .grid = c->pitch > 0};
   set_text(c, &spans, &f, out);
   span_list_free(&spans);
 }
@@ -210,21 +210,16 @@ static void take_marks(laid_out *o, toc_place *places, size_t n, const double *b
 }
 
 static void collect_characters(layout_ctx *c) {
-  laid_out *o = c->out;
-  size_t nf = font_lib_face_count(c->fonts);
-  o->nfaces = nf;
-  o->faces = xcalloc(nf + 1, sizeof *o->faces);
-  o->face_cps = xcalloc(nf + 1, sizeof *o->face_cps);
-  o->face_ncps = xcalloc(nf + 1, sizeof *o->face_ncps);
-  o->face_codes = xcalloc(nf + 1, sizeof *o->face_codes);
-  o->face_ncodes = xcalloc(nf + 1, sizeof *o->face_ncodes);
-  for (size_t id = 0; id < nf; id++) {
-    o->faces[id] = font_lib_face(c->fonts, id);
-    o->face_codes[id] = c->codes[id].items; /* handed over */
-    o->face_ncodes[id] = c->codes[id].len;
+  glyph_inventory *g = &c->out->glyphs;
+  glyph_inventory_init(g, font_lib_face_count(c->fonts));
+  for (size_t id = 0; id < g->nfaces; id++) {
+    face_glyphs *f = &g->faces[id];
+    f->face = font_lib_face(c->fonts, id);
+    f->codes = c->codes[id].items; /* handed over */
+    f->ncodes = c->codes[id].len;
     memset(&c->codes[id], 0, sizeof c->codes[id]);
     if (!c->used[id]) continue;
-    o->face_cps[id] = cp_bitmap_list(c->used[id], &o->face_ncps[id]);
+    f->cps = cp_bitmap_list(c->used[id], &f->ncps);
   }
 }
 
@@ -306,9 +301,9 @@ int layout_booklet(const booklet_meta *given, const booklet_entry *entries, size
       VEC_PUSH(host_pages, 0);
     }
   }
-  frame->title = meta->title ? xstrdup(meta->title) : NULL;
-  frame->author = meta->author ? xstrdup(meta->author) : NULL;
-  frame->date = meta->date ? xstrdup(meta->date) : NULL;
+  frame->info.title = meta->title ? xstrdup(meta->title) : NULL;
+  frame->info.author = meta->author ? xstrdup(meta->author) : NULL;
+  frame->info.date = meta->date ? xstrdup(meta->date) : NULL;
   collect_characters(&c);
   layout_ctx_end(&c);
   free(baselines);

@@ -10,9 +10,10 @@ bool document_date(const laid_out *lo, long long source_epoch, struct tm *tm) {
     gmtime_r(&t, tm);
     return true;
   }
-  if (!lo->date || strlen(lo->date) < 10) return false;
-  tm->tm_year = atoi(lo->date) - 1900;
-  tm->tm_mon = atoi(lo->date + 5) - 1;
-  tm->tm_mday = atoi(lo->date + 8);
+  const char *date = lo->info.date;
+  if (!date || strlen(date) < 10) return false;
+  tm->tm_year = atoi(date) - 1900;
+  tm->tm_mon = atoi(date + 5) - 1;
+  tm->tm_mday = atoi(date + 8);
   return true;
 }

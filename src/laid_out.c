@@ -1,5 +1,6 @@
-/* Operations on the output model as a whole: concatenating documents (the
- * booklet) and checking its invariants. */
+/* Operations on the output model as a whole: the glyph inventory and the
+ * document info, joining documents (the booklet: re-encoding, concatenating,
+ * putting a brief's page under a booklet page) and checking the invariants. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,53 @@
 #include "layout.h"
 #include "utf8.h"
 #include "util.h"
+
+/* ---- the glyph inventory ------------------------------------------------ */
+
+void glyph_inventory_init(glyph_inventory *g, size_t nfaces) {
+  g->nfaces = nfaces;
+  g->faces = xcalloc(nfaces + 1, sizeof *g->faces);
+}
+
+void glyph_inventory_free(glyph_inventory *g) {
+  for (size_t id = 0; id < g->nfaces; id++) {
+    free(g->faces[id].cps);
+    free(g->faces[id].codes);
+  }
+  free(g->faces);
+  memset(g, 0, sizeof *g);
+}
+
+uint32_t glyph_inventory_char(const glyph_inventory *g, int id, uint32_t code) {
+  if (code < 0xE000 || code > 0xF8FF || id < 0 || (size_t)id >= g->nfaces) return code;
+  const face_glyphs *f = &g->faces[id];
+  for (size_t i = 0; i < f->ncodes; i++)
+    if (f->codes[i].code == code) return f->codes[i].cp;
+  return code;
+}
+
+/* Face id of g, grown to it when g has fewer faces. */
+static face_glyphs *face_of(glyph_inventory *g, size_t id) {
+  if (id >= g->nfaces) {
+    g->faces = xrealloc(g->faces, xmul(id + 2, sizeof *g->faces));
+    memset(g->faces + g->nfaces, 0, (id + 1 - g->nfaces) * sizeof *g->faces);
+    g->nfaces = id + 1;
+  }
+  return &g->faces[id];
+}
+
+uint16_t glyph_inventory_code(glyph_inventory *g, size_t id, const font_code *c) {
+  face_glyphs *f = face_of(g, id);
+  for (size_t k = 0; k < f->ncodes; k++)
+    if (f->codes[k].cp == c->cp && f->codes[k].gid == c->gid) return f->codes[k].code;
+  size_t n = f->ncodes;
+  uint32_t code = n ? f->codes[n - 1].code + 1u : 0xE000;
+  while (code <= 0xF8FF && f->face && font_face_has(f->face, code)) code++;
+  f->codes = xrealloc(f->codes, (n + 1) * sizeof *f->codes);
+  f->codes[n] = (font_code){(uint16_t)code, c->cp, c->gid};
+  f->ncodes = n + 1;
+  return (uint16_t)code;
+}
 
 /* The sorted, duplicate-free union of a and b (both sorted, duplicate-free). */
 static uint32_t *merge_sets(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t *n) {
@@ -25,87 +73,76 @@ static uint32_t *merge_sets(const uint32_t *a, size_t na, const uint32_t *b, siz
   return out;
 }
 
-/* The code the booklet dst gives a glyph of face id shown under a Private
- * Use code (dst's own codes first, then each document's in the order they
- * come: the same for any number of workers). A character and a glyph: two
- * variants of one character keep two codes. */
-uint16_t laid_out_booklet_code(laid_out *dst, const font_code *c, size_t id) {
-  for (size_t k = 0; k < dst->face_ncodes[id]; k++)
-    if (dst->face_codes[id][k].cp == c->cp && dst->face_codes[id][k].gid == c->gid) return dst->face_codes[id][k].code;
-  size_t n = dst->face_ncodes[id];
-  uint32_t code = n ? dst->face_codes[id][n - 1].code + 1u : 0xE000;
-  while (code <= 0xF8FF && font_face_has(dst->faces[id], code)) code++;
-  dst->face_codes[id] = xrealloc(dst->face_codes[id], (n + 1) * sizeof *dst->face_codes[id]);
-  dst->face_codes[id][n] = (font_code){(uint16_t)code, c->cp, c->gid};
-  dst->face_ncodes[id] = n + 1;
-  return (uint16_t)code;
-}
-
-/* Each document numbers its Private Use codes from U+E000: in dst a
- * character keeps one code per face, so src's runs are re-encoded. */
-void laid_out_recode(laid_out *dst, laid_out *src, size_t id) {
-  size_t n = src->face_ncodes ? src->face_ncodes[id] : 0;
+void glyph_inventory_add_chars(glyph_inventory *g, size_t id, const font_face *face, const uint32_t *cps, size_t n) {
+  face_glyphs *f = face_of(g, id);
+  if (face) f->face = face;
   if (!n) return;
-  uint16_t *to = xcalloc(n + 1, sizeof *to);
-  bool same = true;
-  for (size_t k = 0; k < n; k++) {
-    to[k] = laid_out_booklet_code(dst, &src->face_codes[id][k], id);
-    same &= to[k] == src->face_codes[id][k].code;
-  }
-  for (size_t p = 0; p < src->npages && !same; p++)
-    for (size_t i = 0; i < src->pages[p].len; i++) {
-      page_item *it = &src->pages[p].items[i];
-      if (it->kind != IT_TEXT || (size_t)it->face != id) continue;
-      strbuf sb = {0};
-      for (const char *q = it->text; *q;) {
-        uint32_t cp;
-        size_t len = utf8_decode(q, strlen(q), &cp);
-        if (!len) break;
-        q += len;
-        for (size_t k = 0; k < n; k++)
-          if (src->face_codes[id][k].code == cp) {
-            cp = to[k];
-            break;
-          }
-        char buf[4];
-        sb_append(&sb, buf, utf8_encode(cp, buf));
-      }
-      free(it->text);
-      it->text = sb_take(&sb);
-    }
-  free(to);
+  size_t m;
+  uint32_t *set = merge_sets(f->cps, f->ncps, cps, n, &m);
+  free(f->cps);
+  f->cps = set;
+  f->ncps = m;
 }
 
-#define GROW(field) dst->field = xrealloc(dst->field, (src->nfaces + 1) * sizeof *dst->field)
+void doc_info_free(doc_info *info) {
+  free(info->title);
+  free(info->author);
+  free(info->subject);
+  free(info->keywords);
+  free(info->date);
+  memset(info, 0, sizeof *info);
+}
 
-static void append_glyphs(laid_out *dst, laid_out *src) {
-  if (dst->nfaces < src->nfaces) {
-    GROW(faces);
-    GROW(face_cps);
-    GROW(face_ncps);
-    GROW(face_codes);
-    GROW(face_ncodes);
-    for (size_t id = dst->nfaces; id < src->nfaces; id++) {
-      dst->faces[id] = NULL;
-      dst->face_cps[id] = NULL;
-      dst->face_ncps[id] = 0;
-      dst->face_codes[id] = NULL;
-      dst->face_ncodes[id] = 0;
-    }
-    dst->nfaces = src->nfaces;
+/* ---- joining documents ------------------------------------------------------ */
+
+/* A text item's codes of face through the map from[k] → to[k]. */
+static void recode_text(page_item *it, const font_code *from, const uint16_t *to, size_t n) {
+  strbuf sb = {0};
+  for (const char *q = it->text; *q;) {
+    uint32_t cp;
+    size_t len = utf8_decode(q, strlen(q), &cp);
+    if (!len) break;
+    q += len;
+    for (size_t k = 0; k < n; k++)
+      if (from[k].code == cp) {
+        cp = to[k];
+        break;
+      }
+    char buf[4];
+    sb_append(&sb, buf, utf8_encode(cp, buf));
   }
-  for (size_t id = 0; id < src->nfaces; id++) {
-    if (src->face_ncodes[id]) {
-      dst->faces[id] = src->faces[id];
-      laid_out_recode(dst, src, id);
+  free(it->text);
+  it->text = sb_take(&sb);
+}
+
+void laid_out_recode(laid_out *lo, glyph_inventory *into) {
+  for (size_t id = 0; id < lo->glyphs.nfaces; id++) {
+    face_glyphs *f = &lo->glyphs.faces[id];
+    if (!f->ncodes) continue;
+    if (f->face && !face_of(into, id)->face) into->faces[id].face = f->face;
+    uint16_t *to = xcalloc(f->ncodes + 1, sizeof *to);
+    bool same = true;
+    for (size_t k = 0; k < f->ncodes; k++) {
+      to[k] = glyph_inventory_code(into, id, &f->codes[k]);
+      same &= to[k] == f->codes[k].code;
     }
-    if (!src->face_ncps[id]) continue;
-    dst->faces[id] = src->faces[id];
-    size_t n;
-    uint32_t *set = merge_sets(dst->face_cps[id], dst->face_ncps[id], src->face_cps[id], src->face_ncps[id], &n);
-    free(dst->face_cps[id]);
-    dst->face_cps[id] = set;
-    dst->face_ncps[id] = n;
+    for (size_t p = 0; p < lo->npages && !same; p++)
+      for (size_t i = 0; i < lo->pages[p].len; i++) {
+        page_item *it = &lo->pages[p].items[i];
+        if (it->kind == IT_TEXT && (size_t)it->face == id) recode_text(it, f->codes, to, f->ncodes);
+      }
+    for (size_t k = 0; k < f->ncodes; k++) f->codes[k].code = to[k]; /* lo's inventory says the new codes too */
+    free(to);
+  }
+}
+
+/* src's glyphs into dst's inventory: its codes first (laid_out_recode
+ * re-encodes src's runs), then its characters. */
+static void append_glyphs(laid_out *dst, laid_out *src) {
+  laid_out_recode(src, &dst->glyphs);
+  for (size_t id = 0; id < src->glyphs.nfaces; id++) {
+    const face_glyphs *f = &src->glyphs.faces[id];
+    if (f->ncps) glyph_inventory_add_chars(&dst->glyphs, id, f->face, f->cps, f->ncps);
   }
 }
 
@@ -133,13 +170,36 @@ void laid_out_append(laid_out *dst, laid_out *src) {
   src->npages = src->noutline = src->cap_pages = src->cap_outline = 0;
 }
 
+void laid_out_put_under(laid_out *dst, size_t dst_page, laid_out *src, size_t src_page, int first) {
+  page_box *d = &dst->pages[dst_page], *from = &src->pages[src_page];
+  page_item *items = xcalloc(from->len + d->len + 1, sizeof *items);
+  size_t k = 0;
+  for (size_t i = 0; i < from->len; i++) {
+    page_item it = from->items[i];
+    if (it.kind == IT_TEXT && it.folio) {
+      free(it.text);
+      continue;
+    }
+    if (it.kind == IT_LINK && it.dest > 0) it.dest += first;
+    items[k++] = it;
+  }
+  for (size_t i = 0; i < d->len; i++) items[k++] = d->items[i];
+  free(d->items);
+  free(from->items);
+  d->items = items;
+  d->len = d->cap = k;
+  from->items = NULL;
+  from->len = from->cap = 0;
+}
+
 /* ---- laid_out_check ---------------------------------------------------- */
 
 static bool listed(const laid_out *lo, int face, uint32_t cp) {
-  for (size_t k = 0; cp >= 0xE000 && cp <= 0xF8FF && k < lo->face_ncodes[face]; k++)
-    if (lo->face_codes[face][k].code == cp) return true; /* a Private Use code of the face */
-  const uint32_t *set = lo->face_cps[face];
-  size_t lo_i = 0, hi = lo->face_ncps[face];
+  const face_glyphs *f = &lo->glyphs.faces[face];
+  for (size_t k = 0; cp >= 0xE000 && cp <= 0xF8FF && k < f->ncodes; k++)
+    if (f->codes[k].code == cp) return true; /* a Private Use code of the face */
+  const uint32_t *set = f->cps;
+  size_t lo_i = 0, hi = f->ncps;
   while (lo_i < hi) {
     size_t mid = (lo_i + hi) / 2;
     if (set[mid] == cp) return true;
@@ -172,7 +232,7 @@ static char *check_item(const laid_out *lo, const page_box *page, const page_ite
   if (!it->text) return xasprintf("a text item without text");
   if (!(it->size > 0) || !isfinite(it->size) || !isfinite(it->char_space))
     return xasprintf("the text item '%s' has size %g, spacing %g", it->text, it->size, it->char_space);
-  if (it->face < 0 || (size_t)it->face >= lo->nfaces || !lo->faces[it->face])
+  if (it->face < 0 || (size_t)it->face >= lo->glyphs.nfaces || !lo->glyphs.faces[it->face].face)
     return xasprintf("the text item '%s' uses face %d, which is not in the glyph inventory", it->text, it->face);
   size_t len = strlen(it->text);
   if (utf8_invalid_offset(it->text, len) >= 0) return xasprintf("a text item is not valid UTF-8");
@@ -198,9 +258,9 @@ static char *check_page(const laid_out *lo, const page_box *page) {
 
 int laid_out_check(const laid_out *lo, char **why) {
   *why = NULL;
-  for (size_t id = 0; id < lo->nfaces && !*why; id++)
-    for (size_t k = 1; k < lo->face_ncps[id] && !*why; k++)
-      if (lo->face_cps[id][k - 1] >= lo->face_cps[id][k])
+  for (size_t id = 0; id < lo->glyphs.nfaces && !*why; id++)
+    for (size_t k = 1; k < lo->glyphs.faces[id].ncps && !*why; k++)
+      if (lo->glyphs.faces[id].cps[k - 1] >= lo->glyphs.faces[id].cps[k])
         *why = xasprintf("face %zu's glyph inventory is not sorted and duplicate-free", id);
   for (size_t p = 0; p < lo->npages && !*why; p++) {
     char *w = check_page(lo, &lo->pages[p]);

@@ -380,30 +380,25 @@ uint32_t *cp_bitmap_list(const uint8_t *bits, size_t *n) {
 }
 
 static void collect_glyphs(layout_ctx *c) {
-  laid_out *o = c->out;
-  size_t nf = font_lib_face_count(c->fonts);
-  o->nfaces = nf;
-  o->faces = xcalloc(nf, sizeof *o->faces);
-  o->face_cps = xcalloc(nf, sizeof *o->face_cps);
-  o->face_ncps = xcalloc(nf, sizeof *o->face_ncps);
-  o->face_codes = xcalloc(nf, sizeof *o->face_codes);
-  o->face_ncodes = xcalloc(nf, sizeof *o->face_ncodes);
-  for (size_t id = 0; id < nf; id++) {
+  glyph_inventory *g = &c->out->glyphs;
+  glyph_inventory_init(g, font_lib_face_count(c->fonts));
+  for (size_t id = 0; id < g->nfaces; id++) {
+    face_glyphs *f = &g->faces[id];
     if (c->codes[id].len) {
-      o->faces[id] = font_lib_face(c->fonts, id);
-      o->face_codes[id] = c->codes[id].items;
-      o->face_ncodes[id] = c->codes[id].len;
+      f->face = font_lib_face(c->fonts, id);
+      f->codes = c->codes[id].items;
+      f->ncodes = c->codes[id].len;
       memset(&c->codes[id], 0, sizeof c->codes[id]); /* handed over */
     }
     if (!c->used[id]) continue;
-    o->faces[id] = font_lib_face(c->fonts, id);
-    o->face_cps[id] = cp_bitmap_list(c->used[id], &o->face_ncps[id]);
+    f->face = font_lib_face(c->fonts, id);
+    f->cps = cp_bitmap_list(c->used[id], &f->ncps);
   }
 }
 
 static void fill_info(layout_ctx *c) {
   const doc_meta *m = &c->doc->meta;
-  laid_out *o = c->out;
+  doc_info *o = &c->out->info;
   o->title = m->title ? xstrdup(m->title) : NULL;
   o->author = m->author ? xstrdup(m->author) : NULL;
   o->subject = m->county ? xstrdup(m->county) : NULL;
@@ -496,20 +491,8 @@ void laid_out_free(laid_out *lo) {
   free(lo->pages);
   for (size_t i = 0; i < lo->noutline; i++) free(lo->outline[i].title);
   free(lo->outline);
-  for (size_t i = 0; i < lo->nfaces; i++) {
-    free(lo->face_cps[i]);
-    free(lo->face_codes[i]);
-  }
-  free(lo->face_codes);
-  free(lo->face_ncodes);
-  free(lo->faces);
-  free(lo->face_cps);
-  free(lo->face_ncps);
-  free(lo->title);
-  free(lo->author);
-  free(lo->subject);
-  free(lo->keywords);
-  free(lo->date);
+  glyph_inventory_free(&lo->glyphs);
+  doc_info_free(&lo->info);
   for (size_t k = 0; k < lo->ncopies; k++) {
     for (size_t i = 0; i < lo->copy_marks[k].len; i++) free(lo->copy_marks[k].items[i].text);
     free(lo->copy_marks[k].items);

@@ -57,19 +57,37 @@ typedef struct {
   double y;
 } outline_entry;
 
+/* What one face prints, for subsetting: its characters (sorted, once each)
+ * and the glyphs it shows under Private Use codes (characters beyond the
+ * BMP, glyph variants; libharu writes 16-bit codes). */
 typedef struct {
-  page_box *pages;
+  const font_face *face; /* NULL when nothing is printed with it */
+  uint32_t *cps;
+  size_t ncps;
+  font_code *codes;
+  size_t ncodes;
+} face_glyphs;
+
+/* The glyph inventory of a document, by face id (font_face_id): what the
+ * writers subset and embed. */
+typedef struct {
+  face_glyphs *faces;
+  size_t nfaces;
+} glyph_inventory;
+
+/* The document information: the PDF's info dictionary, the OFD's DocInfo. */
+typedef struct {
+  char *title, *author, *subject, *keywords;
+  char *date; /* YYYY-MM-DD, or NULL */
+} doc_info;
+
+typedef struct {
+  page_box *pages;   /* each with its own size */
   size_t npages, cap_pages;
   outline_entry *outline;
   size_t noutline, cap_outline;
-  /* The characters each face prints, for subsetting: by face id. */
-  const font_face **faces;
-  uint32_t **face_cps;
-  size_t *face_ncps;
-  font_code **face_codes;  /* and the glyphs under Private Use codes (beyond the BMP, variants) */
-  size_t *face_ncodes;
-  size_t nfaces;
-  char *title, *author, *subject, *keywords, *date;
+  glyph_inventory glyphs;
+  doc_info info;
   /* Numbered copies (份号): the pages are printed once per copy, each copy
    * starting on an odd page, copy k adding copy_marks[k] to its first page. */
   page_box *copy_marks;
@@ -79,16 +97,35 @@ typedef struct {
 
 typedef struct layout_ctx layout_ctx;
 
-/* Concatenation (the booklet): src's pages, outline and glyphs move to the
- * end of dst, after a blank page (the size of the page before it) when dst
- * has an odd page count, so every part starts on a right-hand page. src is
- * left empty (free it as usual); dst keeps its own document info. */
+/* The glyph inventory (laid_out.c). init gives nfaces empty faces. */
+void glyph_inventory_init(glyph_inventory *g, size_t nfaces);
+void glyph_inventory_free(glyph_inventory *g);
+/* The character code of face id stands for: itself, or for a Private Use
+ * code the real character. */
+uint32_t glyph_inventory_char(const glyph_inventory *g, int id, uint32_t code);
+/* The code g gives glyph c of face id, another document's (a booklet
+ * numbers every brief's Private Use glyphs anew, in booklet order): the
+ * same glyph (character and glyph id) keeps one code, a new one gets the
+ * next Private Use code the face's own cmap leaves free. */
+uint16_t glyph_inventory_code(glyph_inventory *g, size_t id, const font_code *c);
+/* Adds the sorted characters cps of face to face id of g (kept sorted, once each). */
+void glyph_inventory_add_chars(glyph_inventory *g, size_t id, const font_face *face, const uint32_t *cps, size_t n);
+void doc_info_free(doc_info *info);
+
+/* Re-encodes the text of lo's pages from lo's Private Use codes to the
+ * ones into gives the same glyphs (glyph_inventory_code, added to into):
+ * before lo's pages join another document. */
+void laid_out_recode(laid_out *lo, glyph_inventory *into);
+/* Concatenation: src's pages, outline and glyphs move to the end of dst,
+ * after a blank page (the size of the page before it) when dst has an odd
+ * page count, so every part starts on a right-hand page. src is left empty
+ * (free it as usual); dst keeps its own document info. */
 void laid_out_append(laid_out *dst, laid_out *src);
-/* Booklets: the code dst gives a glyph c of face id shown under a Private
- * Use code (adding it to dst's), and src's text runs of face id re-encoded
- * to dst's codes. */
-uint16_t laid_out_booklet_code(laid_out *dst, const font_code *c, size_t id);
-void laid_out_recode(laid_out *dst, laid_out *src, size_t id);
+/* The booklet's overlay: the items of src's page src_page go under dst's
+ * page dst_page, without src's page number (dst prints its own); links
+ * within src point to its pages in dst (first: src's first page there,
+ * 0-based). src's page is left empty. Re-encode src first (laid_out_recode). */
+void laid_out_put_under(laid_out *dst, size_t dst_page, laid_out *src, size_t src_page, int first);
 /* Checks the invariants the writers rely on, in the spirit of cmark's
  * cmark_node_check: every page has a positive finite size; every item has
  * finite coordinates and lies on its page; every text item's face is in the

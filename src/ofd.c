@@ -295,8 +295,9 @@ static void write_cg_transforms(xml_doc *x, const ofd_writer *o, const page_item
  * with the run's real text, the first glyph's position and DeltaX for the
  * rest. Fake bold is fill and stroke, as in the PDF. */
 static void write_text(xml_doc *x, ofd_writer *o, const page_item *it) {
-  const font_face *face = o->lo->faces[it->face];
-  double width = run_glyphs_with_codes(it, face, o->lo->face_codes[it->face], o->lo->face_ncodes[it->face],
+  const face_glyphs *g = &o->lo->glyphs.faces[it->face];
+  const font_face *face = g->face;
+  double width = run_glyphs_with_codes(it, face, g->codes, g->ncodes,
                                        &o->glyphs);
   if (!o->glyphs.len) return;
   double size = mm(it->size), left = mm(it->x), base = mm(o->page_h - it->y);
@@ -454,11 +455,11 @@ static entry write_ofd_xml(ofd_writer *o) {
   time_t when;
   doc_id(lo, id);
   leaf(&x, "DocID", id);
-  if (lo->title) leaf(&x, "Title", lo->title);
-  if (lo->author) leaf(&x, "Author", lo->author);
-  if (lo->subject) leaf(&x, "Subject", lo->subject);
+  if (lo->info.title) leaf(&x, "Title", lo->info.title);
+  if (lo->info.author) leaf(&x, "Author", lo->info.author);
+  if (lo->info.subject) leaf(&x, "Subject", lo->info.subject);
   if (doc_date(o, date, &when)) leaf(&x, "CreationDate", date);
-  if (lo->keywords && *lo->keywords) write_keywords(&x, lo->keywords);
+  if (lo->info.keywords && *lo->info.keywords) write_keywords(&x, lo->info.keywords);
   leaf(&x, "Creator", "brief");
   leaf(&x, "CreatorVersion", o->opts->creator_version);
   end(&x); /* DocInfo */
@@ -567,12 +568,12 @@ static entry write_public_res(ofd_writer *o) {
   end(&x);
   end(&x);
   el(&x, "Fonts");
-  for (size_t id = 0; id < lo->nfaces; id++) {
+  for (size_t id = 0; id < lo->glyphs.nfaces; id++) {
     if (!o->fonts[id].id) continue;
     el(&x, "Font");
     attr_int(&x, "ID", o->fonts[id].id);
-    attr(&x, "FontName", font_face_family(lo->faces[id]));
-    attr(&x, "FamilyName", font_face_family(lo->faces[id]));
+    attr(&x, "FontName", font_face_family(lo->glyphs.faces[id].face));
+    attr(&x, "FamilyName", font_face_family(lo->glyphs.faces[id].face));
     char *file = xasprintf("font_%d.ttf", o->fonts[id].id);
     leaf(&x, "FontFile", file);
     free(file);
@@ -607,11 +608,11 @@ static entry write_document_res(ofd_writer *o) {
  * bytes as the PDF's), and its cmap. */
 static int load_fonts(ofd_writer *o) {
   const laid_out *lo = o->lo;
-  for (size_t id = 0; id < lo->nfaces; id++) {
-    if (!lo->face_ncps[id] && !lo->face_ncodes[id]) continue;
+  for (size_t id = 0; id < lo->glyphs.nfaces; id++) {
+    const face_glyphs *g = &lo->glyphs.faces[id];
+    if (!g->ncps && !g->ncodes) continue;
     font_res *f = &o->fonts[id];
-    if (font_face_subset(lo->faces[id], lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id],
-                         lo->face_ncodes[id], &f->data, &f->len, o->dl) != 0)
+    if (font_face_subset(g->face, g->cps, g->ncps, g->codes, g->ncodes, &f->data, &f->len, o->dl) != 0)
       return -1;
     f->cmap = subset_cmap_new(f->data, f->len);
     f->id = o->next_id++;
@@ -699,7 +700,7 @@ static int build_parts(ofd_writer *o, entry_list *parts) {
   VEC_PUSH(*parts, write_document_res(o));
   for (size_t p = 0; p < o->pages.len; p++) VEC_PUSH(*parts, o->pages.items[p]);
   o->pages.len = 0; /* moved */
-  for (size_t id = 0; id < lo->nfaces; id++) {
+  for (size_t id = 0; id < lo->glyphs.nfaces; id++) {
     font_res *f = &o->fonts[id];
     if (!f->id) continue;
     add_file(parts, xasprintf("Doc_0/Res/font_%d.ttf", f->id), f->data, f->len);
@@ -723,7 +724,7 @@ static int build_parts(ofd_writer *o, entry_list *parts) {
 }
 
 static void free_writer(ofd_writer *o) {
-  for (size_t id = 0; o->fonts && id < o->lo->nfaces; id++) {
+  for (size_t id = 0; o->fonts && id < o->lo->glyphs.nfaces; id++) {
     free(o->fonts[id].data);
     subset_cmap_free(o->fonts[id].cmap);
   }
@@ -743,7 +744,7 @@ int ofd_write(const laid_out *lo, const ofd_options *opts, const char *path, dia
   o.lo = lo, o.opts = opts, o.dl = dl;
   o.next_id = 1;
   o.colorspace_id = o.next_id++;
-  o.fonts = xcalloc(lo->nfaces + 1, sizeof *o.fonts);
+  o.fonts = xcalloc(lo->glyphs.nfaces + 1, sizeof *o.fonts);
   entry_list parts = {0};
   int rc = build_parts(&o, &parts);
   if (rc == 0) {

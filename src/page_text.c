@@ -25,10 +25,7 @@ typedef struct {
 /* The character a code of a face stands for: itself, or for a Private Use
  * code the real character (beyond the BMP, or a glyph variant). */
 static uint32_t real_char(const laid_out *lo, int face, uint32_t code) {
-  if (code < 0xE000 || code > 0xF8FF) return code;
-  for (size_t i = 0; i < lo->face_ncodes[face]; i++)
-    if (lo->face_codes[face][i].code == code) return lo->face_codes[face][i].cp;
-  return code;
+  return glyph_inventory_char(&lo->glyphs, face, code);
 }
 
 static void put_text(text_out *o, const page_item *it) {

@@ -35,10 +35,7 @@ static void put_utf16_hex(strbuf *sb, uint32_t cp) {
 /* The character a code of a face's subset stands for: itself, or for a
  * Private Use code the real character (beyond the BMP, or a variant). */
 static uint32_t real_char(const laid_out *lo, int face, uint32_t code) {
-  if (code < 0xE000 || code > 0xF8FF) return code;
-  for (size_t i = 0; i < lo->face_ncodes[face]; i++)
-    if (lo->face_codes[face][i].code == code) return lo->face_codes[face][i].cp;
-  return code;
+  return glyph_inventory_char(&lo->glyphs, face, code);
 }
 
 
@@ -213,12 +210,12 @@ static void subset_name(char *out, size_t cap, const char *ps_name, const font_c
 
 /* Subsets one face with HarfBuzz and embeds it (hpdf_compat.c). */
 static int load_font(writer *w, const laid_out *lo, size_t id) {
-  const font_face *face = lo->faces[id];
+  const face_glyphs *g = &lo->glyphs.faces[id];
+  const font_face *face = g->face;
   char *data;
   size_t len, n = 0;
   font_code_glyph *glyphs = NULL;
-  if (font_face_subset_glyphs(face, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id],
-                              &data, &len, &glyphs, &n, w->dl) != 0)
+  if (font_face_subset_glyphs(face, g->cps, g->ncps, g->codes, g->ncodes, &data, &len, &glyphs, &n, w->dl) != 0)
     return -1;
   uint16_t *widths = xcalloc(n + 1, sizeof *widths);
   for (size_t i = 0; i < n; i++) widths[i] = (uint16_t)lround(1000 * font_face_glyph_advance(face, glyphs[i].full_gid));
@@ -227,7 +224,7 @@ static int load_font(writer *w, const laid_out *lo, size_t id) {
   char name[96];
   subset_name(name, sizeof name, m.ps_name, glyphs, n);
   strbuf cmap = {0};
-  to_unicode_cmap(&cmap, lo->face_cps[id], lo->face_ncps[id], lo->face_codes[id], lo->face_ncodes[id]);
+  to_unicode_cmap(&cmap, g->cps, g->ncps, g->codes, g->ncodes);
   pdf_font_spec spec = {.name = name, .metrics = &m, .program = (const unsigned char *)data, .program_len = len,
                         .glyphs = glyphs, .widths = widths, .nglyphs = n, .to_unicode = cmap.data};
   doing(w, font_face_path(face), "embedding this font");
@@ -498,13 +495,14 @@ static void set_date(writer *w, const laid_out *lo, const pdf_options *opts) {
 static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
   doing(w, NULL, "writing the document information (title, author, county, keywords, date)");
   HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
-  if (lo->title) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_TITLE, lo->title);
-  if (lo->author) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_AUTHOR, lo->author);
-  if (lo->subject) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_SUBJECT, lo->subject);
-  if (lo->keywords) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_KEYWORDS, lo->keywords);
+  const doc_info *info = &lo->info;
+  if (info->title) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_TITLE, info->title);
+  if (info->author) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_AUTHOR, info->author);
+  if (info->subject) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_SUBJECT, info->subject);
+  if (info->keywords) HPDF_SetInfoAttr(w->pdf, HPDF_INFO_KEYWORDS, info->keywords);
   HPDF_SetInfoAttr(w->pdf, HPDF_INFO_CREATOR, opts->creator);
   const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
-  const char *values[] = {lo->title, lo->author, lo->subject, lo->keywords};
+  const char *values[] = {info->title, info->author, info->subject, info->keywords};
   for (size_t i = 0; i < 4; i++)
     if (values[i] && beyond_bmp(values[i])) set_text_string(hpdf_doc_info(w->pdf), keys[i], values[i]);
   set_date(w, lo, opts);
@@ -822,12 +820,12 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
     report_libharu(w, opts->input ? opts->input : opts->target, "");
     return -1;
   }
-  w->nfonts = lo->nfaces;
-  w->fonts = xcalloc(lo->nfaces + 1, sizeof *w->fonts);
+  w->nfonts = lo->glyphs.nfaces;
+  w->fonts = xcalloc(lo->glyphs.nfaces + 1, sizeof *w->fonts);
   w->deadline = opts->deadline_ms;
   int rc = 0;
-  for (size_t id = 0; id < lo->nfaces && rc == 0; id++)
-    if (lo->face_ncps[id] || lo->face_ncodes[id]) rc = load_font(w, lo, id);
+  for (size_t id = 0; id < lo->glyphs.nfaces && rc == 0; id++)
+    if (lo->glyphs.faces[id].ncps || lo->glyphs.faces[id].ncodes) rc = load_font(w, lo, id);
   if (rc == 0) set_info(w, lo, opts);
   return rc;
 }

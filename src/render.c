@@ -259,10 +259,10 @@ static void cap_pdf_string(char **s, const char *what, const char *input, diag_l
 }
 
 static void cap_pdf_strings(laid_out *lo, const char *input, diag_list *dl) {
-  cap_pdf_string(&lo->title, "the title", input, dl);
-  cap_pdf_string(&lo->author, "the author", input, dl);
-  cap_pdf_string(&lo->subject, "the county", input, dl);
-  cap_pdf_string(&lo->keywords, "the keywords", input, dl);
+  cap_pdf_string(&lo->info.title, "the title", input, dl);
+  cap_pdf_string(&lo->info.author, "the author", input, dl);
+  cap_pdf_string(&lo->info.subject, "the county", input, dl);
+  cap_pdf_string(&lo->info.keywords, "the keywords", input, dl);
   for (size_t i = 0; i < lo->noutline; i++) cap_pdf_string(&lo->outline[i].title, "a heading", input, dl);
 }
 
@@ -440,8 +440,8 @@ int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, b
   pdf_page_part *parts = rc == 0 && want_parts ? xcalloc(lo.npages + 1, sizeof *parts) : NULL;
   if (rc == 0) rc = write_outputs_parts(e, &lo, job->output, job->input, job->formats, parts, dl);
   if (rc == 0) {
-    facts->entry.title = lo.title ? xstrdup(lo.title) : NULL;
-    facts->county = lo.subject ? xstrdup(lo.subject) : NULL;
+    facts->entry.title = lo.info.title ? xstrdup(lo.info.title) : NULL;
+    facts->county = lo.info.subject ? xstrdup(lo.info.subject) : NULL;
     facts->entry.npages = lo.npages;
     facts->entry.page_w = lo.npages ? lo.pages[0].w : 0; /* a brief's pages share its paper */
     facts->entry.page_h = lo.npages ? lo.pages[0].h : 0;
@@ -449,16 +449,8 @@ int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, b
     facts->entry.noutline = lo.noutline;
     lo.outline = NULL;
     lo.noutline = 0;
-    facts->nfaces = lo.nfaces;
-    facts->face_cps = lo.face_cps;
-    facts->face_ncps = lo.face_ncps;
-    facts->face_codes = lo.face_codes;
-    facts->face_ncodes = lo.face_ncodes;
-    lo.face_cps = NULL;
-    lo.face_ncps = NULL;
-    lo.face_codes = NULL;
-    lo.face_ncodes = NULL;
-    lo.nfaces = 0;
+    facts->glyphs = lo.glyphs; /* moved */
+    memset(&lo.glyphs, 0, sizeof lo.glyphs);
     facts->parts = parts;
   } else {
     free(parts);
@@ -472,31 +464,29 @@ void brief_facts_free(brief_facts *f) {
   free(f->county);
   for (size_t i = 0; i < f->entry.noutline; i++) free(f->entry.outline[i].title);
   free(f->entry.outline);
-  for (size_t i = 0; i < f->nfaces; i++) free(f->face_cps ? f->face_cps[i] : NULL);
-  free(f->face_cps);
-  free(f->face_ncps);
-  for (size_t i = 0; i < f->nfaces; i++) free(f->face_codes ? f->face_codes[i] : NULL);
-  free(f->face_codes);
-  free(f->face_ncodes);
+  glyph_inventory_free(&f->glyphs);
   if (f->parts)
     for (size_t p = 0; p < f->entry.npages; p++) pdf_page_part_free(&f->parts[p]);
   free(f->parts);
   memset(f, 0, sizeof *f);
 }
 
-/* Each brief numbers its Private Use codes from U+E000: where the booklet
- * gives a glyph another code, that brief's page bodies are re-encoded. */
+/* Each brief numbers its Private Use codes from U+E000: the booklet's
+ * inventory gives every glyph one code (the frame's own first, then the
+ * briefs' in booklet order: the same for any number of workers), and where
+ * it gives a glyph another code, that brief's page bodies are re-encoded. */
 static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
   for (size_t i = 0; i < n; i++) {
     brief_facts *f = facts[i];
-    for (size_t id = 0; id < f->nfaces && id < book->nfaces; id++) {
-      size_t m = f->face_ncodes ? f->face_ncodes[id] : 0;
+    for (size_t id = 0; id < f->glyphs.nfaces && id < book->glyphs.nfaces; id++) {
+      const face_glyphs *g = &f->glyphs.faces[id];
+      size_t m = g->ncodes;
       if (!m) continue;
       uint16_t *from = xcalloc(m + 1, sizeof *from), *to = xcalloc(m + 1, sizeof *to);
       bool same = true;
       for (size_t k = 0; k < m; k++) {
-        from[k] = f->face_codes[id][k].code;
-        to[k] = laid_out_booklet_code(book, &f->face_codes[id][k], id);
+        from[k] = g->codes[k].code;
+        to[k] = glyph_inventory_code(&book->glyphs, id, &g->codes[k]);
         same &= from[k] == to[k];
       }
       for (size_t p = 0; !same && f->parts && p < f->entry.npages; p++) pdf_part_recode(&f->parts[p], (int)id, from, to, m);
@@ -541,36 +531,6 @@ static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts
   return rc;
 }
 
-/* A brief laid out again for the OFD booklet: its text runs re-encoded to
- * the booklet's Private Use codes (the same as the PDF's). */
-static void recode_items(laid_out *book, laid_out *lo) {
-  for (size_t id = 0; id < lo->nfaces && id < book->nfaces; id++) laid_out_recode(book, lo, id);
-}
-
-/* Moves the items of brief page src under the frame page dst (the brief's
- * own page number left out: the booklet prints its own); links within the
- * brief point to its pages in the booklet (first: its first page, 0-based). */
-static void put_under(page_box *dst, page_box *src, int first) {
-  page_item *items = xcalloc(src->len + dst->len + 1, sizeof *items);
-  size_t k = 0;
-  for (size_t i = 0; i < src->len; i++) {
-    page_item it = src->items[i];
-    if (it.kind == IT_TEXT && it.folio) {
-      free(it.text);
-      continue;
-    }
-    if (it.kind == IT_LINK && it.dest > 0) it.dest += first;
-    items[k++] = it;
-  }
-  for (size_t i = 0; i < dst->len; i++) items[k++] = dst->items[i];
-  free(dst->items);
-  free(src->items);
-  dst->items = items;
-  dst->len = dst->cap = k;
-  src->items = NULL;
-  src->len = src->cap = 0;
-}
-
 /* The OFD booklet: the OFD writer takes laid-out pages, so each brief is
  * laid out again here (parsing and layout are about 2 ms a brief) and its
  * pages are put under the frame's. Unlike the PDF booklet this holds every
@@ -590,12 +550,12 @@ static int write_booklet_ofd(brief_engine *e, laid_out *frame, brief_facts *cons
       break;
     }
     diag_clear(&quiet);
-    recode_items(frame, &lo);
+    laid_out_recode(&lo, &frame->glyphs); /* the booklet's codes, as the PDF booklet's */
     int first = -1;
     for (size_t p = 0; p < frame->npages; p++) {
       if (host[p] != (int)i) continue;
       if (first < 0) first = (int)p;
-      if ((size_t)host_page[p] < lo.npages) put_under(&frame->pages[p], &lo.pages[host_page[p]], first);
+      if ((size_t)host_page[p] < lo.npages) laid_out_put_under(frame, p, &lo, (size_t)host_page[p], first);
     }
     laid_out_free(&lo);
   }
@@ -635,13 +595,14 @@ int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *l
   free(entries);
   layout_spec_free(&spec);
   if (rc == 0) { /* the frame's characters and every brief's, once per face */
-    for (size_t id = 0; id < frame.nfaces; id++) {
+    for (size_t id = 0; id < frame.glyphs.nfaces; id++) {
       if (!used[id]) continue;
+      face_glyphs *g = &frame.glyphs.faces[id];
       uint8_t bits[8192] = {0};
-      for (size_t k = 0; k < frame.face_ncps[id]; k++) bits[frame.face_cps[id][k] >> 3] |= (uint8_t)(1u << (frame.face_cps[id][k] & 7));
+      for (size_t k = 0; k < g->ncps; k++) bits[g->cps[k] >> 3] |= (uint8_t)(1u << (g->cps[k] & 7));
       for (size_t b = 0; b < sizeof bits; b++) bits[b] |= used[id][b];
-      free(frame.face_cps[id]);
-      frame.face_cps[id] = cp_bitmap_list(bits, &frame.face_ncps[id]);
+      free(g->cps);
+      g->cps = cp_bitmap_list(bits, &g->ncps);
     }
     booklet_codes(&frame, facts, n);
     formats = resolve_formats(path, formats);

@@ -77,19 +77,14 @@ int main(void) {
   item.text = xstrdup("中中中中");
   item.char_space = 1;
   page_box page = {&item, 1, 1};
-  const font_face *faces[64] = {0};
-  uint32_t *face_cps[64] = {0};
-  size_t ncps[64] = {0};
-  font_code *face_codes[64] = {0};
-  size_t ncodes[64] = {0};
+  face_glyphs faces[64] = {{0}};
   uint32_t zhong = 0x4E2D;
   size_t nf = font_lib_face_count(lib);
   CHECK(nf < 64);
-  faces[item.face] = f, face_cps[item.face] = &zhong, ncps[item.face] = 1;
+  faces[item.face] = (face_glyphs){.face = f, .cps = &zhong, .ncps = 1};
   page.w = 595.276, page.h = 841.89;
-  laid_out lo = {.pages = &page, .npages = 1, .faces = faces,
-                 .face_cps = face_cps, .face_ncps = ncps, .face_codes = face_codes,
-                 .face_ncodes = ncodes, .nfaces = nf, .title = "标题", .date = "2020-01-02"};
+  laid_out lo = {.pages = &page, .npages = 1, .glyphs = {faces, nf},
+                 .info = {.title = "标题", .date = "2020-01-02"}};
   char path[] = "/tmp/test_glyphrun-XXXXXX";
   int fd = mkstemp(path);
   CHECK(fd >= 0);

@@ -1,7 +1,7 @@
 /* The output model (issue 14): laid_out_check() on every example in every
  * layout, a check that catches what it is meant to catch, and the booklet
  * concatenation of an A4 and an A5 document keeping both page sizes, every
- * page's text and the glyph inventory. */
+ * page's text and the glyph inventory, and the glyph inventory's operations. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "linebreaker.h"
 #include "parse.h"
 #include "pdf.h"
+#include "utf8.h"
 #include "util.h"
 
 #define MM (72.0 / 25.4)
@@ -90,7 +91,7 @@ static void test_violations(font_lib *fonts) {
   CHECK(check_fails(&lo, "off its"));
   it->x = x;
   int face = it->face;
-  it->face = (int)lo.nfaces + 3;
+  it->face = (int)lo.glyphs.nfaces + 3;
   CHECK(check_fails(&lo, "not in the glyph inventory"));
   it->face = face;
   char *text = it->text;
@@ -138,7 +139,7 @@ static void test_booklet(font_lib *fonts) {
   CHECK_STR(tb, want);
   /* The glyph inventory is the union of both, sorted and duplicate-free. */
   size_t total = 0;
-  for (size_t id = 0; id < book.nfaces; id++) total += book.face_ncps[id];
+  for (size_t id = 0; id < book.glyphs.nfaces; id++) total += book.glyphs.faces[id].ncps;
   CHECK(total > 0);
   laid_out_free(&a4);
   laid_out_free(&a5);
@@ -147,6 +148,63 @@ static void test_booklet(font_lib *fonts) {
   free(t5);
   free(tb);
   free(want);
+}
+
+/* The glyph inventory and the booklet's joining operations (issue 14):
+ * one code per glyph (a variant of the same character keeps its own),
+ * codes the face's cmap has skipped, a document's runs re-encoded with its
+ * inventory, a page put under another without its page number. */
+static void test_inventory(font_lib *fonts) {
+  glyph_inventory g;
+  glyph_inventory_init(&g, 2);
+  const font_face *face = font_lib_face(fonts, 0);
+  g.faces[1].face = face;
+  font_code a = {0xE000, 0x2C317, 41}, variant = {0xE001, 0x2C317, 42}, b = {0xE002, 0x4E2D, 7};
+  uint16_t ca = glyph_inventory_code(&g, 1, &a), cv = glyph_inventory_code(&g, 1, &variant);
+  CHECK(ca >= 0xE000 && ca <= 0xF8FF && cv != ca && !font_face_has(face, ca) && !font_face_has(face, cv));
+  CHECK(glyph_inventory_code(&g, 1, &a) == ca && glyph_inventory_code(&g, 1, &b) != cv);
+  CHECK(glyph_inventory_char(&g, 1, ca) == 0x2C317 && glyph_inventory_char(&g, 1, 0x4E2D) == 0x4E2D);
+  CHECK(glyph_inventory_code(&g, 5, &a) == 0xE000 && g.nfaces == 6); /* grows to a face id it lacks */
+  uint32_t x[] = {3, 5, 9}, y[] = {1, 5, 10};
+  glyph_inventory_add_chars(&g, 0, face, x, 3);
+  glyph_inventory_add_chars(&g, 0, NULL, y, 3);
+  CHECK(g.faces[0].ncps == 5 && g.faces[0].cps[0] == 1 && g.faces[0].cps[4] == 10 && g.faces[0].face == face);
+
+  /* A document whose face 1 shows U+E000 for a glyph the inventory already numbers: re-encoded. */
+  page_item run = {.kind = IT_TEXT, .face = 1, .size = 12, .x = 10, .y = 10};
+  run.text = xstrdup("\xEE\x80\x80" "a"); /* U+E000 a */
+  page_item folio = {.kind = IT_TEXT, .face = 1, .size = 12, .x = 20, .y = 5, .folio = true};
+  folio.text = xstrdup("1");
+  page_item link = {.kind = IT_LINK, .x = 1, .y = 1, .w = 5, .h = 5, .dest = 2};
+  link.url = xstrdup("");
+  laid_out lo = {0};
+  lo.pages = xcalloc(2, sizeof *lo.pages);
+  lo.npages = 1;
+  lo.pages[0] = (page_box){.w = 100, .h = 100};
+  VEC_PUSH(lo.pages[0], run);
+  VEC_PUSH(lo.pages[0], folio);
+  VEC_PUSH(lo.pages[0], link);
+  glyph_inventory_init(&lo.glyphs, 2);
+  lo.glyphs.faces[1].face = face;
+  lo.glyphs.faces[1].codes = xcalloc(2, sizeof(font_code));
+  lo.glyphs.faces[1].codes[0] = (font_code){0xE000, 0x2C317, 42}; /* the variant: cv in g */
+  lo.glyphs.faces[1].ncodes = 1;
+  laid_out_recode(&lo, &g);
+  uint32_t first;
+  utf8_decode(lo.pages[0].items[0].text, 4, &first);
+  CHECK(first == cv && lo.glyphs.faces[1].codes[0].code == cv && !strcmp(lo.pages[0].items[0].text + 3, "a"));
+  CHECK(glyph_inventory_char(&lo.glyphs, 1, cv) == 0x2C317);
+  /* Put under a booklet page: no page number, links moved by the brief's first page. */
+  laid_out book = {0};
+  book.pages = xcalloc(6, sizeof *book.pages);
+  book.npages = 5;
+  for (size_t p = 0; p < 5; p++) book.pages[p] = (page_box){.w = 100, .h = 100};
+  laid_out_put_under(&book, 4, &lo, 0, 3);
+  CHECK(book.pages[4].len == 2 && book.pages[4].items[1].kind == IT_LINK && book.pages[4].items[1].dest == 5);
+  CHECK(lo.pages[0].len == 0 && lo.pages[0].items == NULL);
+  laid_out_free(&book);
+  laid_out_free(&lo);
+  glyph_inventory_free(&g);
 }
 
 /* The writer owns its bytes: written through checked writes, fsync and
@@ -185,6 +243,7 @@ int main(void) {
     }
   test_violations(fonts);
   test_booklet(fonts);
+  test_inventory(fonts);
   test_full_disk(fonts);
   font_lib_free(fonts);
   diag_clear(&dl);
