@@ -220,6 +220,15 @@ def test_features(tmp, pairs):
     bold = [t for _, p in pkg.pages for t in p.iter(Q("TextObject")) if t.get("Stroke") == "true"]
     check(all(t.find(Q("StrokeColor")) is not None and t.get("LineWidth") for t in bold),
           "features: fake bold is fill and stroke")
+    # The same brief from another folder (its images beside it): the same bytes, DocID included.
+    moved = os.path.join(tmp, "moved", "elsewhere")
+    os.makedirs(moved)
+    for f in ("features.md", "picture.png", "picture.jpg"):
+        shutil.copy(os.path.join(tmp, f), moved)
+    r = run(BRIEF, "render", os.path.join(moved, "features.md"), "-o", os.path.join(moved, "features.ofd"),
+            "--figures", FIGURES)
+    with open(out, "rb") as a, open(os.path.join(moved, "features.ofd"), "rb") as b:
+        check(r.returncode == 0 and a.read() == b.read(), "features: the same OFD bytes from another folder")
 
 
 def test_booklet(tmp):
