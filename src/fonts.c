@@ -11,6 +11,7 @@
 #include <hb.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,9 @@ struct font_face {
   float variant_adv[NVARIANT];
   uint32_t variant_alias[NVARIANT]; /* a character the cmap maps to that glyph, or 0 */
   bool shaped; /* the blanks and variants above are read (ensure_shaped) */
+  /* Subsets made of this face so far (plan_sparse): what the process has
+   * read of its file stays mapped, so only the first reads it with pread. */
+  atomic_uint subsets;
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -736,7 +740,14 @@ static size_t subset_glyphs(const font_face *f, const hb_map_t *old_to_new, cons
  * first copy holds the glyphs the characters and codes name; a plan that
  * reaches others (substitutions, composite glyphs' parts) is made again
  * with them. NULL: make it on f itself. */
-static hb_subset_plan_t *plan_sparse(const font_face *f, hb_subset_input_t *input) {
+static hb_subset_plan_t *plan_sparse(const font_face *cf, hb_subset_input_t *input) {
+  /* A batch or `brief serve` subsets the same face again and again: the
+   * glyphs its first briefs used are then mapped already, and a copy per
+   * subset cost more (the copy's tables checked again) than the faults it
+   * saved. Only the first subset of a face in a process is made on a copy;
+   * both ways give the same bytes. */
+  font_face *f = (font_face *)cf; /* the counter only */
+  if (atomic_fetch_add(&f->subsets, 1) != 0) return NULL;
   unsigned mlen = 0;
   const unsigned char *m = f->blob ? (const unsigned char *)hb_blob_get_data(f->blob, &mlen) : NULL;
   if (!m) return NULL;
