@@ -69,7 +69,7 @@ static bool chart_units_ok(binder *b, const int *cols, size_t n, int line, int c
 void chart_spec_bind(binder *b, block *blk) {
   ydoc y;
   int line0 = blk->line; /* the fence line; YAML starts on the next */
-  if (ydoc_load(&y, blk->literal, strlen(blk->literal), b->doc->file, line0, b->dl) != 0) {
+  if (ydoc_load(&y, blk->as.chart.literal, strlen(blk->as.chart.literal), b->doc->file, line0, b->dl) != 0) {
     b->errors++;
     return;
   }
@@ -104,7 +104,7 @@ void chart_spec_bind(binder *b, block *blk) {
     int *cols;
     size_t n = binder_indicators(b, blk, names.data ? names.data : "", yline(&y, ind), &cols);
     if (n > 0 && b->errors == 0 && chart_units_ok(b, cols, n, yline(&y, ind), ycol(ind)))
-      blk->chart = build_chart(b, cols, n, line, title);
+      blk->as.chart.data = build_chart(b, cols, n, line, title);
     free(cols);
     sb_free(&names);
   }

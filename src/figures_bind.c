@@ -214,10 +214,12 @@ static table_data *figures_table(binder *b, const int *cols, size_t n) {
 
 static void bind_figures_block(binder *b, block *blk) {
   int *cols;
-  size_t n = binder_indicators(b, blk, blk->literal, blk->line + 1, &cols);
+  size_t n = binder_indicators(b, blk, blk->as.figures.literal, blk->line + 1, &cols);
   if (n > 0 && b->errors == 0) {
-    blk->table = figures_table(b, cols, n);
+    table_data *t = figures_table(b, cols, n);
+    block_clear(blk);
     blk->kind = BLK_TABLE;
+    blk->as.table = (block_table){.data = t};
   }
   free(cols);
 }
@@ -235,8 +237,7 @@ static void add_key_figures(binder *b) {
   size_t n = binder_indicators(b, &tmp, names.data, m->figures_line, &cols);
   if (n > 0 && b->errors == 0) {
     block *blk = document_add(b->doc, BLK_TABLE, m->figures_line, 1);
-    blk->table = figures_table(b, cols, n);
-    blk->key_figures = true; /* the layout captions and places it */
+    blk->as.table = (block_table){.data = figures_table(b, cols, n), .key_figures = true}; /* the layout captions and places it */
     block moved = *blk; /* move it to the front */
     memmove(b->doc->items + 1, b->doc->items, (b->doc->len - 1) * sizeof *b->doc->items);
     b->doc->items[0] = moved;
@@ -251,10 +252,10 @@ int figures_bind(document *doc, const figures *f, diag_list *dl) {
   add_key_figures(&b);
   for (size_t i = 0; i < doc->len; i++) {
     block *blk = &doc->items[i];
-    substitute_spans(&b, &blk->spans);
-    if (blk->table)
-      for (size_t c = 0; c < (size_t)blk->table->rows * (size_t)blk->table->cols; c++)
-        substitute_spans(&b, &blk->table->cells[c]);
+    span_list *spans = block_spans(blk);
+    table_data *t = block_table_data(blk);
+    if (spans) substitute_spans(&b, spans);
+    for (size_t c = 0; t && c < (size_t)t->rows * (size_t)t->cols; c++) substitute_spans(&b, &t->cells[c]);
     if (blk->kind == BLK_FIGURES) bind_figures_block(&b, blk);
     else if (blk->kind == BLK_CHART) chart_spec_bind(&b, blk);
   }

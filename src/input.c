@@ -349,15 +349,16 @@ int input_path_inside(const char *dir, const char *path) {
 }
 
 static int check_image(const document *doc, const block *b, const input_options *o, diag_list *dl) {
+  const char *path = b->as.image.path;
   size_t n = strlen(doc->dir); /* the path as the summary spells it */
-  const char *written = !strncmp(b->url, doc->dir, n) && b->url[n] == '/' ? b->url + n + 1 : b->url;
-  if (!o->allow_outside && input_path_inside(doc->dir, b->url) != 0) {
+  const char *written = !strncmp(path, doc->dir, n) && path[n] == '/' ? path + n + 1 : path;
+  if (!o->allow_outside && input_path_inside(doc->dir, path) != 0) {
     diag_error(dl, doc->file, b->line, b->col, "image '%s' is outside the summary's folder %s; copy it there "
                "(or pass --allow-outside)", written, doc->dir);
     return -1;
   }
   char why[256];
-  if (png_check(b->url, why, sizeof why) != 0) {
+  if (png_check(path, why, sizeof why) != 0) {
     diag_error(dl, doc->file, b->line, b->col, "image '%s' is a damaged PNG (%s); save it again or export it anew",
                written, why);
     return -1;
@@ -366,7 +367,7 @@ static int check_image(const document *doc, const block *b, const input_options 
 }
 
 static int check_table(const document *doc, block *b, diag_list *dl) {
-  table_data *t = b->table;
+  table_data *t = b->as.table.data;
   if (t->rows > LIMIT_TABLE_ROWS || t->cols > LIMIT_TABLE_COLS) {
     diag_error(dl, doc->file, b->line, b->col, "a table of %d rows and %d columns; at most %d rows and %d columns: "
                "split it", t->rows, t->cols, LIMIT_TABLE_ROWS, LIMIT_TABLE_COLS);
@@ -385,10 +386,11 @@ int input_check_document(document *doc, const input_options *o, diag_list *dl) {
                  b->list_depth + b->quote_depth, LIMIT_NESTING);
       return -1; /* once: every deeper block would say the same */
     }
-    check_spans(doc, &b->spans, dl);
-    manual_breaks_in_literal(b->literal);
+    span_list *spans = block_spans(b);
+    if (spans) check_spans(doc, spans, dl);
+    manual_breaks_in_literal(block_literal(b));
     if (b->kind == BLK_IMAGE && check_image(doc, b, o, dl) != 0) rc = -1;
-    if (b->kind == BLK_TABLE && b->table && check_table(doc, b, dl) != 0) rc = -1;
+    if (block_table_data(b) && check_table(doc, b, dl) != 0) rc = -1;
   }
   return rc;
 }

@@ -122,8 +122,8 @@ typedef struct {
 } heading_state;
 
 static int heading_hierarchy(const block *b, const heading_state *hs) {
-  if (b->number_level) return b->number_level;
-  int level = b->level - hs->top_level + 1;
+  if (b->as.text.number_level) return b->as.text.number_level;
+  int level = b->as.text.level - hs->top_level + 1;
   return level < 1 ? 1 : level > 4 ? 4 : level;
 }
 
@@ -133,13 +133,13 @@ static void layout_heading(layout_ctx *c, const block *b, heading_state *hs) {
   hs->counters[level]++;
   for (int l = level + 1; l <= 4; l++) hs->counters[l] = 0;
   char *number = NULL;
-  if (c->spec->numbering == NUMBER_GENERATE && !b->number)
+  if (c->spec->numbering == NUMBER_GENERATE && !b->as.text.number)
     number = generated_number(level, hs->counters[level]);
   text_frame f = body_frame(c, role, b);
   f.prefix = number;
-  char *text = span_list_text(&b->spans);
+  char *text = span_list_text(&b->as.text.spans);
   char *title = number ? xasprintf("%s%s", number, text) : xstrdup(text);
-  add_text_block(c, &b->spans, &f, true, level, title);
+  add_text_block(c, &b->as.text.spans, &f, true, level, title);
   free(title);
   free(text);
   free(number);
@@ -149,7 +149,7 @@ static void layout_paragraph(layout_ctx *c, const block *b) {
   role_id role = b->quote_depth ? ROLE_QUOTE : ROLE_BODY;
   text_frame f = body_frame(c, role, b);
   size_t first_box = c->boxes.len;
-  add_text_block(c, &b->spans, &f, false, 0, NULL);
+  add_text_block(c, &b->as.text.spans, &f, false, 0, NULL);
   if (!b->marker) return;
   /* The list marker hangs left of the item's first line. */
   for (size_t i = first_box; i < c->boxes.len; i++) {
@@ -178,7 +178,7 @@ static void layout_code(layout_ctx *c, const block *b) {
   double pitch = c->pitch > 0 ? c->pitch : rs->size * 1.5;
   add_space(c, length_pt(rs->space_before, rs->size, pitch));
   int group = ++c->group_counter;
-  const char *p = b->literal;
+  const char *p = b->as.code.literal;
   size_t nlines = 0;
   while (*p) {
     size_t n = strcspn(p, "\n");
@@ -250,21 +250,22 @@ static int image_size(const char *path, int *w, int *h) {
 }
 
 static void layout_image(layout_ctx *c, const block *b) {
+  const char *path = b->as.image.path;
   int w = 0, h = 0;
-  int kind = image_size(b->url, &w, &h);
+  int kind = image_size(path, &w, &h);
   if (kind == -1) {
-    diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' not found; check the path (relative to the summary)", b->url);
+    diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' not found; check the path (relative to the summary)", path);
     c->errors++;
     return;
   }
   if (kind < 0 || w <= 0 || h <= 0) {
-    diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' is not a PNG or JPEG file; convert it", b->url);
+    diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' is not a PNG or JPEG file; convert it", path);
     c->errors++;
     return;
   }
   if ((double)w * h > LIMIT_IMAGE_PIXELS) { /* refused before libharu decodes it */
     diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' is %d × %d pixels; at most %.0f million: scale it down",
-               b->url, w, h, LIMIT_IMAGE_PIXELS / 1e6);
+               path, w, h, LIMIT_IMAGE_PIXELS / 1e6);
     c->errors++;
     return;
   }
@@ -276,10 +277,12 @@ static void layout_image(layout_ctx *c, const block *b) {
   double pad = c->pitch > 0 ? c->pitch / 4 : 6;
   vbox *box = new_box(c, height + 2 * pad);
   page_item it = {.kind = IT_IMAGE, .x = c->area_x + (c->area_w - width) / 2, .y = pad, .w = width,
-                  .h = height, .path = xstrdup(b->url)};
+                  .h = height, .path = xstrdup(path)};
   VEC_PUSH(box->items, it);
   box->snap_after = true;
 }
+
+static bool is_key_figures(const block *b) { return b->kind == BLK_TABLE && b->as.table.key_figures; }
 
 static void layout_block(layout_ctx *c, const block *b, heading_state *hs) {
   switch (b->kind) {
@@ -287,10 +290,10 @@ static void layout_block(layout_ctx *c, const block *b, heading_state *hs) {
     case BLK_HEADING: layout_heading(c, b, hs); break;
     case BLK_CODE: layout_code(c, b); break;
     case BLK_RULE: layout_rule(c); break;
-    case BLK_TABLE: layout_table(c, b, b->table); break;
+    case BLK_TABLE: layout_table(c, b, b->as.table.data); break;
     case BLK_IMAGE: layout_image(c, b); break;
     case BLK_CHART:
-      if (b->chart) layout_chart(c, b, b->chart);
+      if (b->as.chart.data) layout_chart(c, b, b->as.chart.data);
       break;
     case BLK_FIGURES: break; /* bound to a table by the figures stage */
   }
@@ -414,7 +417,7 @@ static void fill_info(layout_ctx *c) {
 static int top_heading_level(const document *doc) {
   int top = 6;
   for (size_t i = 0; i < doc->len; i++)
-    if (doc->items[i].kind == BLK_HEADING && doc->items[i].level < top) top = doc->items[i].level;
+    if (doc->items[i].kind == BLK_HEADING && doc->items[i].as.text.level < top) top = doc->items[i].as.text.level;
   return top;
 }
 
@@ -468,9 +471,9 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
    * binding put it, or after the body (key_figures.position: end). */
   bool kf_at_end = spec->key_figures_at == KF_END;
   for (size_t i = 0; i < doc->len; i++)
-    if (!(kf_at_end && doc->items[i].key_figures)) layout_block(&c, &doc->items[i], &hs);
+    if (!(kf_at_end && is_key_figures(&doc->items[i]))) layout_block(&c, &doc->items[i], &hs);
   for (size_t i = 0; kf_at_end && i < doc->len; i++)
-    if (doc->items[i].key_figures) layout_block(&c, &doc->items[i], &hs);
+    if (is_key_figures(&doc->items[i])) layout_block(&c, &doc->items[i], &hs);
   if (spec->signature) layout_signature(&c);
   if (spec->distribution) layout_distribution(&c);
   flow_boxes(&c);

@@ -84,10 +84,10 @@ static void add_image_block(inline_walk *w, cmark_node *n) {
   block *b = document_add(ctx->doc, BLK_IMAGE, w->line, w->col);
   b->list_depth = w->nest->list_depth;
   b->quote_depth = w->nest->quote_depth;
-  b->url = path_join(ctx->doc->dir, cmark_node_get_url(n));
+  b->as.image.path = path_join(ctx->doc->dir, cmark_node_get_url(n));
   strbuf alt = {0};
   collect_text(n, &alt);
-  b->alt = sb_take(&alt);
+  b->as.image.alt = sb_take(&alt);
 }
 
 static size_t utf8_seq_len(unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; }
@@ -295,20 +295,20 @@ static block *add_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node 
  * its own, placed after the paragraph that holds it. */
 static void add_text_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node *n) {
   block *b = add_block(ctx, nest, kind, n);
-  if (kind == BLK_HEADING) b->level = cmark_node_get_heading_level(n);
+  if (kind == BLK_HEADING) b->as.text.level = cmark_node_get_heading_level(n);
   size_t index = (size_t)(b - ctx->doc->items);
   span_list spans = {0};
   inline_walk w = {ctx, &spans, 0, NULL, b->line, b->col, nest};
   walk_inlines(&w, n);
   finish_spans(ctx, &spans);
   b = &ctx->doc->items[index]; /* the array may have moved */
-  b->spans = spans;
+  b->as.text.spans = spans;
   if (kind == BLK_HEADING && spans.len && spans.items[0].kind == SPAN_TEXT) {
     size_t len;
     int level = heading_number_parse(spans.items[0].text, &len);
     if (level) {
-      b->number = xstrndup(spans.items[0].text, len);
-      b->number_level = level;
+      b->as.text.number = xstrndup(spans.items[0].text, len);
+      b->as.text.number_level = level;
     }
   }
   /* A paragraph holding only images leaves no empty paragraph behind. */
@@ -398,7 +398,7 @@ static void add_table(md_ctx *ctx, nesting *nest, cmark_node *n) {
   const char *spec = prev && cmark_node_get_type(prev) == CMARK_NODE_HTML_BLOCK
                          ? widths_comment(cmark_node_get_literal(prev)) : NULL;
   if (spec) t->widths = parse_widths(ctx, spec, node_line(ctx, prev), t->cols);
-  ctx->doc->items[index].table = t;
+  ctx->doc->items[index].as.table.data = t;
 }
 
 static void add_code(md_ctx *ctx, nesting *nest, cmark_node *n) {
@@ -407,8 +407,10 @@ static void add_code(md_ctx *ctx, nesting *nest, cmark_node *n) {
   if (info && strcmp(info, "figures") == 0) kind = BLK_FIGURES;
   if (info && strcmp(info, "chart") == 0) kind = BLK_CHART;
   block *b = add_block(ctx, nest, kind, n);
-  b->literal = xstrdup(cmark_node_get_literal(n));
-  b->info = info && *info ? xstrdup(info) : NULL;
+  char *literal = xstrdup(cmark_node_get_literal(n));
+  if (kind == BLK_FIGURES) b->as.figures.literal = literal;
+  else if (kind == BLK_CHART) b->as.chart.literal = literal;
+  else b->as.code = (block_code){.literal = literal, .info = info && *info ? xstrdup(info) : NULL};
 }
 
 static char *list_marker(cmark_node *list, int index, int depth) {

@@ -153,18 +153,64 @@ void chart_free(chart_data *c) {
   free(c);
 }
 
+span_list *block_spans(block *b) {
+  return b->kind == BLK_PARAGRAPH || b->kind == BLK_HEADING ? &b->as.text.spans : NULL;
+}
+
+const span_list *block_spans_const(const block *b) {
+  return b->kind == BLK_PARAGRAPH || b->kind == BLK_HEADING ? &b->as.text.spans : NULL;
+}
+
+char *block_literal(const block *b) {
+  switch (b->kind) {
+    case BLK_CODE: return b->as.code.literal;
+    case BLK_FIGURES: return b->as.figures.literal;
+    case BLK_CHART: return b->as.chart.literal;
+    default: return NULL;
+  }
+}
+
+table_data *block_table_data(const block *b) {
+  return b->kind == BLK_TABLE ? b->as.table.data : NULL;
+}
+
+/* Frees what only a block of b's kind holds. */
+static void block_free_kind(block *b) {
+  switch (b->kind) {
+    case BLK_PARAGRAPH:
+    case BLK_HEADING:
+      span_list_free(&b->as.text.spans);
+      free(b->as.text.number);
+      break;
+    case BLK_CODE:
+      free(b->as.code.literal);
+      free(b->as.code.info);
+      break;
+    case BLK_IMAGE:
+      free(b->as.image.path);
+      free(b->as.image.alt);
+      break;
+    case BLK_TABLE: table_free(b->as.table.data); break;
+    case BLK_FIGURES: free(b->as.figures.literal); break;
+    case BLK_CHART:
+      free(b->as.chart.literal);
+      chart_free(b->as.chart.data);
+      break;
+    case BLK_RULE: break;
+  }
+  memset(&b->as, 0, sizeof b->as);
+}
+
+void block_clear(block *b) {
+  block_free_kind(b);
+  b->kind = BLK_RULE;
+}
+
 void document_free(document *doc) {
   for (size_t i = 0; i < doc->len; i++) {
     block *b = &doc->items[i];
-    span_list_free(&b->spans);
+    block_free_kind(b);
     free(b->marker);
-    free(b->literal);
-    free(b->info);
-    free(b->url);
-    free(b->alt);
-    free(b->number);
-    table_free(b->table);
-    chart_free(b->chart);
   }
   VEC_FREE(*doc);
   free(doc->file);
@@ -206,20 +252,22 @@ char *document_dump(const document *doc) {
   for (size_t i = 0; i < doc->len; i++) {
     const block *b = &doc->items[i];
     sb_puts(&sb, kind_name(b->kind));
-    if (b->kind == BLK_HEADING) sb_printf(&sb, "%d", b->level);
+    if (b->kind == BLK_HEADING) sb_printf(&sb, "%d", b->as.text.level);
     if (b->list_depth) sb_printf(&sb, " list%d", b->list_depth);
     if (b->quote_depth) sb_printf(&sb, " quote%d", b->quote_depth);
     if (b->marker) sb_printf(&sb, " marker<%s>", b->marker);
-    if (b->number) sb_printf(&sb, " number<%s>", b->number);
-    if (b->url) sb_printf(&sb, " src<%s>", b->url);
-    if (b->spans.len) {
-      char *s = spans_dump(&b->spans);
+    const span_list *spans = block_spans_const(b);
+    if (spans && b->as.text.number) sb_printf(&sb, " number<%s>", b->as.text.number);
+    if (b->kind == BLK_IMAGE && b->as.image.path) sb_printf(&sb, " src<%s>", b->as.image.path);
+    if (spans && spans->len) {
+      char *s = spans_dump(spans);
       sb_printf(&sb, " %s", s);
       free(s);
     }
-    if (b->literal) sb_printf(&sb, " literal<%s>", b->literal);
-    if (b->table) {
-      const table_data *t = b->table;
+    const char *literal = block_literal(b);
+    if (literal) sb_printf(&sb, " literal<%s>", literal);
+    const table_data *t = block_table_data(b);
+    if (t) {
       sb_printf(&sb, " %dx%d", t->rows, t->cols);
       for (int c = 0; c < t->cols; c++) sb_putc(&sb, t->align[c] ? t->align[c] : '-');
       for (size_t c = 0; c < (size_t)t->rows * (size_t)t->cols; c++) {

@@ -82,24 +82,67 @@ typedef struct {
   chart_series *series;
 } chart_data;
 
+/* A paragraph or a heading (BLK_PARAGRAPH, BLK_HEADING). */
+typedef struct {
+  span_list spans;
+  int level;          /* heading level 1-6; 0 for a paragraph */
+  char *number;       /* heading number found in the text: "一、", "（一）", "1.", "（1）" */
+  int number_level;   /* the hierarchy level that number belongs to (1-4), 0 if none */
+} block_text;
+
+typedef struct {
+  char *literal;      /* the code as written */
+  char *info;         /* the info string, or NULL */
+} block_code;
+
+typedef struct {
+  char *path;         /* resolved against the summary's folder */
+  char *alt;          /* the image's description */
+} block_image;
+
+/* A table: one from the Markdown, a bound ```figures block, or the front
+ * matter's key figures. A caption, when there is one, is the layout's. */
+typedef struct {
+  table_data *data;
+  bool key_figures;   /* the front matter's key-figures table; the layout captions and places it */
+} block_table;
+
+/* A ```figures block before binding (binding makes it a BLK_TABLE). */
+typedef struct {
+  char *literal;
+} block_figures;
+
+typedef struct {
+  char *literal;      /* the chart spec as written (YAML) */
+  chart_data *data;   /* the bound chart; NULL until then or when binding failed */
+} block_chart;
+
+/* One block: what every kind has, then, by kind, what only it holds. */
 typedef struct {
   block_kind kind;
-  int level;          /* heading level 1-6 */
   int list_depth;     /* lists this block is nested in */
   int quote_depth;    /* block quotes this block is nested in */
   char *marker;       /* list marker ("1." or "•") on an item's first block */
-  span_list spans;    /* paragraph and heading text */
-  char *literal;      /* code, figures and chart block text */
-  char *info;         /* code block info string */
-  char *url;          /* image path (resolved against the summary's folder) */
-  char *alt;          /* image description */
-  table_data *table;
-  chart_data *chart;
-  char *number;       /* heading number found in the text: "一、", "（一）", "1.", "（1）" */
-  int number_level;   /* the hierarchy level that number belongs to (1-4), 0 if none */
-  bool key_figures;   /* the front matter's key-figures table; the layout places it */
   int line, col;
+  union {
+    block_text text;       /* BLK_PARAGRAPH, BLK_HEADING */
+    block_code code;       /* BLK_CODE */
+    block_image image;     /* BLK_IMAGE */
+    block_table table;     /* BLK_TABLE */
+    block_figures figures; /* BLK_FIGURES */
+    block_chart chart;     /* BLK_CHART */
+  } as;               /* BLK_RULE has nothing of its own */
 } block;
+
+/* The block's running text (paragraphs and headings), else NULL. */
+span_list *block_spans(block *b);
+const span_list *block_spans_const(const block *b);
+/* The literal text of a code, figures or chart block, else NULL. */
+char *block_literal(const block *b);
+/* A table block's table, else NULL. */
+table_data *block_table_data(const block *b);
+/* Frees what the block holds by its kind and leaves it a BLK_RULE at the same place. */
+void block_clear(block *b);
 
 typedef struct {
   char *file;         /* the summary's path, for messages */

@@ -674,16 +674,16 @@ static size_t offset_of(const size_t *lines, size_t nlines, size_t len, int line
   return off < len ? off : len;
 }
 
-static void recount_heading_number(block *b) {
-  free(b->number);
-  b->number = NULL;
-  b->number_level = 0;
-  if (!b->spans.len || b->spans.items[0].kind != SPAN_TEXT) return;
+static void recount_heading_number(block_text *h) {
+  free(h->number);
+  h->number = NULL;
+  h->number_level = 0;
+  if (!h->spans.len || h->spans.items[0].kind != SPAN_TEXT) return;
   size_t n;
-  int level = heading_number_parse(b->spans.items[0].text, &n);
+  int level = heading_number_parse(h->spans.items[0].text, &n);
   if (level) {
-    b->number = xstrndup(b->spans.items[0].text, n);
-    b->number_level = level;
+    h->number = xstrndup(h->spans.items[0].text, n);
+    h->number_level = level;
   }
 }
 
@@ -758,12 +758,12 @@ void normalize_document(document *doc, const char *src, size_t len, const normal
     block *b = &doc->items[i];
     size_t cursor = offset_of(lines.items, lines.len, len, b->line, b->col);
     size_t *cur = src ? &cursor : NULL;
-    if (b->kind == BLK_PARAGRAPH || b->kind == BLK_HEADING)
-      normalize_list(&b->spans, src, len, lines.items, lines.len, rules, rep, cur);
-    if (b->kind == BLK_HEADING) recount_heading_number(b);
-    if (b->kind == BLK_TABLE && b->table) /* cells in order: each one's search goes on from the last */
-      for (int c = 0; c < b->table->rows * b->table->cols; c++)
-        normalize_list(&b->table->cells[c], src, len, lines.items, lines.len, rules, rep, cur);
+    span_list *spans = block_spans(b);
+    table_data *t = block_table_data(b);
+    if (spans) normalize_list(spans, src, len, lines.items, lines.len, rules, rep, cur);
+    if (b->kind == BLK_HEADING) recount_heading_number(&b->as.text);
+    for (int c = 0; t && c < t->rows * t->cols; c++) /* cells in order: each one's search goes on from the last */
+      normalize_list(&t->cells[c], src, len, lines.items, lines.len, rules, rep, cur);
   }
   normalize_meta(&doc->meta.title, "title", src, len, lines.items, lines.len, rules, rep);
   normalize_meta(&doc->meta.subtitle, "subtitle", src, len, lines.items, lines.len, rules, rep);

@@ -326,13 +326,23 @@ static void write_text(xml_doc *x, ofd_writer *o, const page_item *it) {
   end(x);
 }
 
-/* Links: a CLICK action on the page with the link's area as its Region
- * opening the URI. */
-static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
+/* The sheet of page dest (1-based) of the copy sheet p belongs to. */
+static size_t dest_sheet(const ofd_writer *o, size_t p, int dest) {
+  size_t first = 0;
+  for (size_t k = 0; k < o->lo->ncopies; k++)
+    if (o->copy_start[k] <= p) first = o->copy_start[k];
+  size_t s = first + (size_t)dest - 1;
+  return s < o->sheets.len ? s : o->sheets.len - 1;
+}
+
+/* Links: a CLICK action on the page with the link's area as its Region,
+ * opening the URI, or for a link within the document (a booklet's 目录)
+ * going to the top of its page (GB/T 33190-2016 Goto, as the outline). */
+static void write_links(xml_doc *x, ofd_writer *o, const page_box *box, size_t p) {
   bool open = false;
   for (size_t i = 0; i < box->len; i++) {
     const page_item *it = &box->items[i];
-    if (it->kind != IT_LINK || !it->url) continue;
+    if (it->kind != IT_LINK || (it->dest <= 0 && (!it->url || !*it->url))) continue;
     if (!open) el(x, "Actions");
     open = true;
     el(x, "Action");
@@ -351,9 +361,20 @@ static void write_links(xml_doc *x, ofd_writer *o, const page_box *box) {
     end(x);
     end(x); /* Area */
     end(x); /* Region */
-    el(x, "URI");
-    attr(x, "URI", it->url);
-    end(x);
+    if (it->dest > 0) {
+      el(x, "Goto");
+      el(x, "Dest");
+      attr(x, "Type", "XYZ");
+      attr_int(x, "PageID", o->page_ids[dest_sheet(o, p, it->dest)]);
+      attr(x, "Left", "0");
+      attr(x, "Top", "0");
+      end(x);
+      end(x);
+    } else {
+      el(x, "URI");
+      attr(x, "URI", it->url);
+      end(x);
+    }
     end(x); /* Action */
   }
   if (open) end(x);
@@ -396,7 +417,7 @@ static entry write_page(ofd_writer *o, size_t p) {
   write_items(&x, o, sh->marks, true);
   end(&x); /* Layer */
   end(&x); /* Content */
-  if (box) write_links(&x, o, box);
+  if (box) write_links(&x, o, box, p);
   char *name = xasprintf("Doc_0/Pages/Page_%zu/Content.xml", p);
   entry e = xml_finish(&x, name);
   free(name);
@@ -418,13 +439,14 @@ static bool doc_date(const ofd_writer *o, char date[32], time_t *when) {
   return true;
 }
 
-/* DocID (a 32-digit identifier): a hash of the document's
- * text, so the same brief keeps its ID. */
+/* DocID (a 32-digit identifier): a hash of the document's text, so the
+ * same brief keeps its ID wherever its files lie (an image's path or a
+ * link's target is not text). */
 static void doc_id(const laid_out *lo, char id[33]) {
   uint64_t h[2] = {0xcbf29ce484222325u, 0x84222325cbf29ce4u};
   for (size_t p = 0; p < lo->npages; p++)
     for (size_t i = 0; i < lo->pages[p].len; i++)
-      for (const char *s = lo->pages[p].items[i].text; s && *s; s++)
+      for (const char *s = lo->pages[p].items[i].kind == IT_TEXT ? lo->pages[p].items[i].text : NULL; s && *s; s++)
         for (int k = 0; k < 2; k++) h[k] = (h[k] ^ (unsigned char)*s) * 0x100000001b3u;
   snprintf(id, 33, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
 }

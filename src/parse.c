@@ -68,11 +68,10 @@ void document_take_title(document *doc) {
   if (doc->meta.title) return;
   for (size_t i = 0; i < doc->len; i++) {
     block *b = &doc->items[i];
-    if (b->kind != BLK_HEADING || b->level != 1) continue;
-    doc->meta.title = span_list_text(&b->spans);
-    span_list_free(&b->spans);
+    if (b->kind != BLK_HEADING || b->as.text.level != 1) continue;
+    doc->meta.title = span_list_text(&b->as.text.spans);
+    block_clear(b);
     free(b->marker);
-    free(b->number);
     memmove(b, b + 1, (doc->len - i - 1) * sizeof *b);
     doc->len--;
     return;

@@ -155,14 +155,14 @@ static int check_images(const brief_job *job, const document *doc, diag_list *dl
     const block *b = &doc->items[i];
     if (b->kind != BLK_IMAGE) continue;
     if (!have_root) {
-      diag_error(dl, doc->file, b->line, b->col, "image '%s': images need a folder; start 'brief serve DIR'", b->url);
+      diag_error(dl, doc->file, b->line, b->col, "image '%s': images need a folder; start 'brief serve DIR'", b->as.image.path);
       rc = -1;
-    } else if (!realpath(b->url, real)) {
-      diag_error(dl, doc->file, b->line, b->col, "image '%s' not found; check the path (relative to the folder)", b->url);
+    } else if (!realpath(b->as.image.path, real)) {
+      diag_error(dl, doc->file, b->line, b->col, "image '%s' not found; check the path (relative to the folder)", b->as.image.path);
       rc = -1;
     } else if (strncmp(real, root, n) != 0 || (real[n] != '/' && n > 1)) {
       diag_error(dl, doc->file, b->line, b->col, "image '%s' is outside the served folder; only its files can be used",
-                 b->url);
+                 b->as.image.path);
       rc = -1;
     }
   }

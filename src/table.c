@@ -336,7 +336,7 @@ static void lay_out_table(layout_ctx *c, const block *b, const table_data *t) {
     sp->space = true;
   }
   /* The key-figures table's caption is the layout's words (key_figures.title). */
-  const char *caption = b->key_figures ? c->spec->key_figures_title : NULL;
+  const char *caption = b->as.table.key_figures ? c->spec->key_figures_title : NULL;
   if (caption && *caption) { /* a caption above, kept with the table */
     text_lines cap = {0};
     span_list spans = {0};

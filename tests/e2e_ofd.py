@@ -220,6 +220,15 @@ def test_features(tmp, pairs):
     bold = [t for _, p in pkg.pages for t in p.iter(Q("TextObject")) if t.get("Stroke") == "true"]
     check(all(t.find(Q("StrokeColor")) is not None and t.get("LineWidth") for t in bold),
           "features: fake bold is fill and stroke")
+    # The same brief from another folder (its images beside it): the same bytes, DocID included.
+    moved = os.path.join(tmp, "moved", "elsewhere")
+    os.makedirs(moved)
+    for f in ("features.md", "picture.png", "picture.jpg"):
+        shutil.copy(os.path.join(tmp, f), moved)
+    r = run(BRIEF, "render", os.path.join(moved, "features.md"), "-o", os.path.join(moved, "features.ofd"),
+            "--figures", FIGURES)
+    with open(out, "rb") as a, open(os.path.join(moved, "features.ofd"), "rb") as b:
+        check(r.returncode == 0 and a.read() == b.read(), "features: the same OFD bytes from another folder")
 
 
 def test_booklet(tmp):
@@ -248,6 +257,17 @@ def test_booklet(tmp):
         check(texts and all(t in folio(whole) for t in texts), "booklet OFD holds the text of every brief")
         pdf_text = flat(run("pdftotext", "-raw", os.path.join(out, "汇编.pdf"), "-").stdout)
         check(whole == pdf_text, "booklet OFD: the same text as the booklet PDF (cover, 目录, page numbers)")
+        # The 目录's links go to each county's first page, as its outline entry does (no empty URI).
+        ids = [pid for pid, _ in pkg.pages]
+        actions = [(i, a) for i, (_, page) in enumerate(pkg.pages) for a in page.iter(Q("Action"))]
+        links = [ids.index(a.find(f"{Q('Goto')}/{Q('Dest')}").get("PageID")) for _, a in actions
+                 if a.find(f"{Q('Goto')}/{Q('Dest')}") is not None and a.find(f"{Q('Goto')}/{Q('Dest')}").get("PageID") in ids]
+        empty = [a for _, a in actions if a.find(Q("URI")) is not None and not a.find(Q("URI")).get("URI")]
+        tops = [ids.index(e.find(f"{Q('Actions')}/{Q('Action')}/{Q('Goto')}/{Q('Dest')}").get("PageID"))
+                for e in pkg.doc.findall(f"{Q('Outlines')}/{Q('OutlineElem')}")]
+        check(not empty and len(links) == good and links == tops[-good:],
+              f"booklet OFD: the 目录 links go to each county's first page ({links} against the outline's {tops}; "
+              f"{len(empty)} empty URIs)")
     only = os.path.join(tmp, "only-ofd")
     r = run(BRIEF, "batch", batch, "-o", only, "--format", "ofd")
     check(r.returncode == 0 and len(glob.glob(os.path.join(only, "*.ofd"))) == good

@@ -300,6 +300,15 @@ def test_dates(tmp):
     subprocess.run([BRIEF, "render", md, "-o", b], env=env, capture_output=True)
     info = run("pdfinfo", "-isodates", b).stdout
     check(re.search(r"CreationDate:\s+2020-09-13T12:26:40Z", info) is not None, f"SOURCE_DATE_EPOCH sets the date: {info}")
+    # A front matter date is the document's own: SOURCE_DATE_EPOCH does not replace it.
+    dated = os.path.join(tmp, "dated.md")
+    with open(dated, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: 有日期\ndate: 2019-05-06\n---\n\n正文。\n")
+    c = os.path.join(tmp, "d3.pdf")
+    subprocess.run([BRIEF, "render", dated, "-o", c], env=env, capture_output=True)
+    info = run("pdfinfo", "-isodates", c).stdout
+    check(re.search(r"CreationDate:\s+2019-05-06T00:00:00", info) is not None,
+          f"the front matter date wins over SOURCE_DATE_EPOCH: {info}")
 
 
 def test_tall_table_row(tmp):

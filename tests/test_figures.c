@@ -89,11 +89,11 @@ static void test_bind(void) {
   figures *f = parse(csv, &dl);
   document doc = doc_of("发生率{{贫困发生率}}，2014年为{{贫困发生率@2014}}。\n\n```figures\n贫困发生率\n劳务收入\n```\n");
   CHECK(figures_bind(&doc, f, &dl) == 0);
-  char *t = span_list_text(&doc.items[0].spans);
+  char *t = span_list_text(&doc.items[0].as.text.spans);
   CHECK_STR(t, "发生率13.8%，2014年为15.2%。");
   free(t);
-  CHECK(doc.items[1].kind == BLK_TABLE && doc.items[1].table->rows == 3 && doc.items[1].table->cols == 4);
-  char *cell = span_list_text(&doc.items[1].table->cells[4 + 1]);
+  CHECK(doc.items[1].kind == BLK_TABLE && doc.items[1].as.table.data->rows == 3 && doc.items[1].as.table.data->cols == 4);
+  char *cell = span_list_text(&doc.items[1].as.table.data->cells[4 + 1]);
   CHECK_STR(cell, "15.2");
   free(cell);
   document_free(&doc);
@@ -126,7 +126,7 @@ static void test_bind(void) {
   /* A chart block becomes chart data. */
   doc = doc_of("```chart\ntype: line\ntitle: 变化\nindicators: 贫困发生率, 贫困人口\n```\n");
   CHECK(figures_bind(&doc, f, &dl) == 0);
-  CHECK(doc.items[0].chart && doc.items[0].chart->nseries == 2 && doc.items[0].chart->ncat == 2);
+  CHECK(doc.items[0].as.chart.data && doc.items[0].as.chart.data->nseries == 2 && doc.items[0].as.chart.data->ncat == 2);
   document_free(&doc);
   doc = doc_of("```chart\ntype: pie\nindicators: 贫困发生率\n```\n");
   CHECK(figures_bind(&doc, f, &dl) != 0 && strstr(dl.items[0].message, "bar or line"));

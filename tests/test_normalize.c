@@ -27,10 +27,12 @@ static char *run(const char *md, const normalize_rules *rules, nz_report *rep) {
   strbuf sb = {0};
   for (size_t i = 0; i < doc.len; i++) {
     block *b = &doc.items[i];
-    char *t = b->kind == BLK_CODE ? xstrdup(b->literal) : span_list_text(&b->spans);
-    if (b->table)
-      for (int c = 0; c < b->table->rows * b->table->cols; c++) {
-        char *cell = span_list_text(&b->table->cells[c]);
+    const span_list *spans = block_spans(b);
+    const table_data *tb = block_table_data(b);
+    char *t = b->kind == BLK_CODE ? xstrdup(b->as.code.literal) : spans ? span_list_text(spans) : xstrdup("");
+    if (tb)
+      for (int c = 0; c < tb->rows * tb->cols; c++) {
+        char *cell = span_list_text(&tb->cells[c]);
         sb_printf(&sb, "%s|", cell);
         free(cell);
       }

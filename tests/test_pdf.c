@@ -1,5 +1,7 @@
-/* The PDF stage's libharu workarounds, checked against independent
- * implementations: the interposed cmap lookup against FreeType. */
+/* The PDF stage's libharu error table against libharu's header, and a
+ * subset with its cmap (as the OFD writer embeds it) read by two
+ * independent readers, libharu's TrueType loader and FreeType: they agree
+ * on every code point, and it maps exactly the characters asked for. */
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <hpdf.h>
@@ -67,8 +69,8 @@ int main(void) {
   CHECK(fd >= 0 && write(fd, data, len) == (ssize_t)len);
   close(fd);
 
-  /* Every code point: libharu's font definition, looked up through our
-   * interposed HPDF_TTFontDef_GetGlyphid, agrees with FreeType's cmap. */
+  /* Every code point: libharu's font definition of the subset
+   * (HPDF_TTFontDef_GetGlyphid) agrees with FreeType's cmap of it. */
   HPDF_Doc pdf = HPDF_New(NULL, NULL);
   HPDF_FontDef def = HPDF_GetTTFontDefFromFile(pdf, path, HPDF_FALSE);
   FT_Library ft;
