@@ -60,10 +60,9 @@ static const table *find(const table *t, size_t n, uint32_t tag) {
 #define TAG(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 #define PAD4(x) (((x) + 3u) & ~(size_t)3)
 
-/* Big-endian uint32 store, a word at a time (loca has 65,536 entries). */
+/* Big-endian uint32 store (compilers make it one byte swap and a store). */
 static void store32(unsigned char *p, uint32_t v) {
-  v = __builtin_bswap32(v);
-  memcpy(p, &v, 4);
+  p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
 }
 
 /* The glyphs a composite glyph is made of (ISO/IEC 14496-22 5.3.3.2). */
@@ -102,7 +101,7 @@ static int reserve(font_buf *b, size_t glyf_len) {
  * glyph order, and writes the new loca; a run of neighbouring glyphs is one
  * pread. The parts of composite glyphs join all as they are met: returns 1
  * when one was before the glyph that named it (read again), -1 on error. */
-static int read_glyphs(int fd, uint32_t glyf_off, const unsigned char *loca, unsigned nglyphs, hb_set_t *all,
+static int read_glyphs(int fd, const table *glyf, const unsigned char *loca, unsigned nglyphs, hb_set_t *all,
                        font_buf *b, size_t loca_at, size_t *glyf_len) {
   size_t at = 0;
   bool behind = false;
@@ -112,11 +111,12 @@ static int read_glyphs(int fd, uint32_t glyf_off, const unsigned char *loca, uns
     for (unsigned char *l = b->data + loca_at; next <= g; next++) store32(l + 4 * next, (uint32_t)at);
     uint32_t from = be32(loca + 4 * g), to = be32(loca + 4 * g + 4);
     hb_codepoint_t last = g;
-    for (hb_codepoint_t h = g; hb_set_next(all, &h) && h == last + 1 && h < nglyphs && be32(loca + 4 * h) == to;)
+    for (hb_codepoint_t h = g; hb_set_next(all, &h) && h == last + 1 && h < nglyphs && be32(loca + 4 * h) == to &&
+                               be32(loca + 4 * h + 4) >= to;)
       last = h, to = be32(loca + 4 * h + 4);
-    if (to < from || reserve(b, at + (to - from)) != 0) return -1;
+    if (to < from || to > glyf->len || reserve(b, at + (to - from)) != 0) return -1; /* a loca out of its glyf */
     unsigned char *out = b->data + b->glyf_at + at;
-    if (to > from && read_at(fd, out, to - from, (uint64_t)glyf_off + from) != 0) return -1;
+    if (to > from && read_at(fd, out, to - from, (uint64_t)glyf->off + from) != 0) return -1;
     unsigned char *l = b->data + loca_at;
     for (hb_codepoint_t h = g; h <= last; h++) {
       uint32_t a = be32(loca + 4 * h), e = be32(loca + 4 * h + 4);
@@ -188,7 +188,7 @@ hb_face_t *glyf_sparse_face(const char *path, const unsigned char *m, size_t mle
   size_t glyf_len = 0;
   int r = bad ? -1 : 1;
   /* r == 1: a composite glyph's part was met after the glyph's place */
-  for (int round = 0; round < 4 && r == 1; round++) r = read_glyphs(fd, glyf->off, old_loca, nglyphs, all, &b, loca_at, &glyf_len);
+  for (int round = 0; round < 4 && r == 1; round++) r = read_glyphs(fd, glyf, old_loca, nglyphs, all, &b, loca_at, &glyf_len);
   free(old_loca);
   close(fd);
   if (r != 0 || !hb_set_allocation_successful(all)) {
