@@ -1,4 +1,5 @@
 #include "fonts.h"
+#include "glyf_sparse.h"
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
@@ -10,6 +11,7 @@
 #include <hb.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,9 @@ struct font_face {
   float variant_adv[NVARIANT];
   uint32_t variant_alias[NVARIANT]; /* a character the cmap maps to that glyph, or 0 */
   bool shaped; /* the blanks and variants above are read (ensure_shaped) */
+  /* Subsets made of this face so far (plan_sparse): what the process has
+   * read of its file stays mapped, so only the first reads it with pread. */
+  atomic_uint subsets;
 };
 
 /* One family of a chain as the map names it, and what it resolved to. */
@@ -730,6 +735,60 @@ static size_t subset_glyphs(const font_face *f, const hb_map_t *old_to_new, cons
   return m;
 }
 
+/* A plan made on a copy of f holding only the outlines the plan needs
+ * (glyf_sparse.c: the file's pages are not faulted in one by one). The
+ * first copy holds the glyphs the characters and codes name; a plan that
+ * reaches others (substitutions, composite glyphs' parts) is made again
+ * with them. NULL: make it on f itself. */
+static hb_subset_plan_t *plan_sparse(const font_face *cf, hb_subset_input_t *input) {
+  /* A batch or `brief serve` subsets the same face again and again: the
+   * glyphs its first briefs used are then mapped already, and a copy per
+   * subset cost more (the copy's tables checked again) than the faults it
+   * saved. Only the first subset of a face in a process is made on a copy;
+   * both ways give the same bytes. */
+  font_face *f = (font_face *)cf; /* the counter only */
+  if (atomic_fetch_add(&f->subsets, 1) != 0) return NULL;
+  unsigned mlen = 0;
+  const unsigned char *m = f->blob ? (const unsigned char *)hb_blob_get_data(f->blob, &mlen) : NULL;
+  if (!m) return NULL;
+  hb_set_t *keep = hb_set_create();
+  hb_set_add(keep, 0); /* .notdef, always kept */
+  hb_set_union(keep, hb_subset_input_glyph_set(input));
+  /* the characters' glyphs as HarfBuzz's cmap gives them, with those of
+   * their variation sequences (format 14), as hb-subset keeps them */
+  hb_font_t *font = hb_font_create(f->hb);
+  hb_set_t *selectors = hb_set_create();
+  hb_face_collect_variation_selectors(f->hb, selectors);
+  hb_codepoint_t cp = HB_SET_VALUE_INVALID, g;
+  for (hb_set_t *u = hb_subset_input_unicode_set(input); hb_set_next(u, &cp);) {
+    if (hb_font_get_nominal_glyph(font, cp, &g)) hb_set_add(keep, g);
+    for (hb_codepoint_t vs = HB_SET_VALUE_INVALID; hb_set_next(selectors, &vs);)
+      if (hb_font_get_variation_glyph(font, cp, vs, &g)) hb_set_add(keep, g);
+  }
+  hb_set_destroy(selectors);
+  hb_font_destroy(font);
+  hb_subset_plan_t *plan = NULL;
+  for (int round = 0; round < 4 && !plan; round++) {
+    hb_face_t *face = glyf_sparse_face(f->path, m, mlen, keep, hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG));
+    if (!face) break;
+    plan = hb_subset_plan_create_or_fail(face, input);
+    hb_face_destroy(face); /* the plan holds its own reference */
+    if (!plan) break;
+    const hb_map_t *new_to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
+    bool all = true;
+    for (unsigned i = 0, count = hb_map_get_population(new_to_old); i < count; i++) {
+      hb_codepoint_t old = hb_map_get(new_to_old, i);
+      if (!hb_set_has(keep, old)) all = false, hb_set_add(keep, old);
+    }
+    if (!all) {
+      hb_subset_plan_destroy(plan);
+      plan = NULL;
+    }
+  }
+  hb_set_destroy(keep);
+  return plan;
+}
+
 /* Subsets f; with glyphs (the PDF writer, which maps codes to glyphs in
  * /CIDToGIDMap) the font keeps HarfBuzz's cmap and *glyphs lists the codes'
  * glyphs; without (OFD, whose readers look codes up in the font) the
@@ -763,7 +822,8 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
   for (size_t i = 0; glyphs && i < sizeof pdf_dropped / sizeof *pdf_dropped; i++)
     hb_set_add(drop, hb_tag_from_string(pdf_dropped[i], 4));
   hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-  hb_subset_plan_t *plan = f->hb ? hb_subset_plan_create_or_fail(f->hb, input) : NULL;
+  hb_subset_plan_t *plan = f->hb ? plan_sparse(f, input) : NULL;
+  if (!plan && f->hb) plan = hb_subset_plan_create_or_fail(f->hb, input);
   hb_subset_input_destroy(input);
   hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
   if (!sub) {

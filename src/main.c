@@ -12,6 +12,7 @@
 #include "datadir.h"
 #include "pdf.h"
 #include "frontmatter.h"
+#include "heap.h"
 #include "layoutspec.h"
 #ifndef BRIEF_LEAN
 #include "mailcmd.h"
@@ -410,6 +411,7 @@ static int run_tools(char **argv) {
 #endif
 
 int main(int argc, char **argv) {
+  heap_prepare(); /* before anything large is allocated */
   atexit(pdf_deflate_release); /* the PDF stage's compressors, kept between streams */
   cli c = {0};
   for (int i = 1; i < argc; i++) {
