@@ -4,9 +4,82 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include "check.h"
 #include "fonts.h"
+#include "glyf_sparse.h"
+#include "utf8.h"
 #include "util.h"
+
+/* The characters of an example summary that face f has, once each. */
+static size_t example_chars(const font_face *f, uint32_t *out, size_t max) {
+  char *text = NULL;
+  size_t len = 0, n = 0;
+  char *path = path_join(getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".", "input/陇西县.md");
+  FILE *in = fopen(path, "rb");
+  free(path);
+  if (in) {
+    text = xmalloc(1 << 20);
+    len = fread(text, 1, (1 << 20) - 1, in);
+    fclose(in);
+  }
+  for (size_t i = 0; i < len && n < max;) {
+    uint32_t cp;
+    size_t k = utf8_decode(text + i, len - i, &cp);
+    i += k ? k : 1;
+    bool seen = false;
+    for (size_t j = 0; j < n && !seen; j++) seen = out[j] == cp;
+    if (!seen && cp >= 0x20 && cp < 0x10000 && font_face_has(f, cp)) out[n++] = cp;
+  }
+  free(text);
+  return n;
+}
+
+/* The first subset of a face in a process is planned on a copy of the font
+ * holding only the glyphs it needs, read with pread (glyf_sparse.c); the
+ * ones after it on the mapped file. Both must give the same bytes. */
+static void test_sparse_subset(const font_chain *chain) {
+  for (size_t i = 0; chain && i < chain->len; i++) {
+    const font_face *f = chain->faces[i];
+    const char *path = font_face_path(f);
+    static uint32_t cps[4096];
+    size_t n = example_chars(f, cps, 4096);
+    CHECK(n > 50);
+    /* Noto's single TrueType files are ones the copy is made for. */
+    if (strstr(path, "NotoSerifSC") || strstr(path, "NotoSansSC")) {
+      int fd = open(path, O_RDONLY);
+      struct stat st;
+      void *m = fd >= 0 && fstat(fd, &st) == 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+      hb_set_t *keep = hb_set_create(), *drop = hb_set_create();
+      hb_set_add(keep, 0);
+      hb_face_t *sparse = m != MAP_FAILED ? glyf_sparse_face(path, m, (size_t)st.st_size, keep, drop) : NULL;
+      CHECK(sparse != NULL);
+      hb_face_destroy(sparse);
+      hb_set_destroy(keep);
+      hb_set_destroy(drop);
+      if (m != MAP_FAILED) munmap(m, (size_t)st.st_size);
+      if (fd >= 0) close(fd);
+    }
+    char *a = NULL, *b = NULL;
+    size_t alen = 0, blen = 0, na = 0, nb = 0;
+    font_code_glyph *ga = NULL, *gb = NULL;
+    diag_list dl = {0};
+    CHECK(font_face_subset_glyphs(f, cps, n, NULL, 0, &a, &alen, &ga, &na, &dl) == 0); /* on the copy */
+    CHECK(font_face_subset_glyphs(f, cps, n, NULL, 0, &b, &blen, &gb, &nb, &dl) == 0); /* on the file */
+    bool same = a && b && alen == blen && memcmp(a, b, alen) == 0 && na == nb && memcmp(ga, gb, na * sizeof *ga) == 0;
+    if (!same) fprintf(stderr, "%s: the subset of %zu characters differs (%zu and %zu bytes)\n", path, n, alen, blen);
+    CHECK(same);
+    free(a);
+    free(b);
+    free(ga);
+    free(gb);
+    diag_clear(&dl);
+  }
+}
 
 int main(void) {
   diag_list dl = {0};
@@ -18,6 +91,8 @@ int main(void) {
   const font_chain *hei = font_lib_role(lib, "hei", &dl);
   CHECK(fangsong && fangsong->len >= 2);
   CHECK(hei && hei->len >= 1);
+  test_sparse_subset(fangsong); /* before any other subset of these faces */
+  test_sparse_subset(hei);
   /* Fallback: the first face of the chain that has the character. */
   const font_face *f = font_chain_find(fangsong, 0x9647); /* 陇 */
   CHECK(f != NULL);
