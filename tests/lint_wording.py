@@ -12,19 +12,14 @@ and src/render.c (the driver) edits no document model.
 Called like e2e_test.py: lint_wording.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, sys
 
+import e2e_test as t
+from e2e_test import check
+
 ROOT = sys.argv[2]
 LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
 MOVED = ["主要数据", "工作简报", "抓党建促脱贫", "指标", "数值", "共印", "汇编", "目　录", "无标题"]
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    passed, failed = passed + bool(ok), failed + (not ok)
-    if not ok:
-        print("FAIL:", what)
 
 
 def literals():
@@ -74,8 +69,8 @@ def main():
     check(not edits, f"src/render.c edits the document model: {edits[:3]}")
     check(re.search(r"document_parse\(", code) and re.search(r"figures_bind\(", code),
           "render.c calls the parse and binding stages (the check above looks at the right file)")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    print(f"{t.passed} passed, {t.failed} failed")
+    sys.exit(1 if t.failed else 0)
 
 
 main()

@@ -7,15 +7,10 @@ not take, none read that is not documented.
 Called like e2e_test.py: readme_layout_keys.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, subprocess, sys
 
+import e2e_test as t
+from e2e_test import check
+
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    passed, failed = passed + bool(ok), failed + (not ok)
-    if not ok:
-        print("FAIL:", what)
 
 
 def yaml_keys(path):
@@ -51,8 +46,8 @@ def main():
         keys = yaml_keys(path)
         missing = sorted(k for k in keys if k not in rows)
         check(not missing, f"{os.path.basename(path)}: keys not in the table: {missing}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    print(f"{t.passed} passed, {t.failed} failed")
+    sys.exit(1 if t.failed else 0)
 
 
 main()
