@@ -7,13 +7,9 @@
 
 void diag_add(diag_list *dl, diag_severity sev, const char *file, int line, int col,
               const char *fmt, ...) {
-  va_list ap, copy;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(copy, ap);
-  int n = vsnprintf(NULL, 0, fmt, copy);
-  va_end(copy);
-  char *msg = xmalloc((size_t)n + 1);
-  vsnprintf(msg, (size_t)n + 1, fmt, ap);
+  char *msg = xvasprintf(fmt, ap);
   va_end(ap);
   diag d = {sev, file ? xstrdup(file) : NULL, line, col, msg};
   VEC_PUSH(*dl, d);

@@ -290,13 +290,9 @@ static const key_desc layout_keys[] = {
 
 static void key_error(lctx *c, yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void key_error(lctx *c, yaml_node_t *n, const char *fmt, ...) {
-  va_list ap, again;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(again, ap);
-  int size = vsnprintf(NULL, 0, fmt, ap);
-  char *msg = xmalloc(size > 0 ? (size_t)size + 1 : 1);
-  vsnprintf(msg, size > 0 ? (size_t)size + 1 : 1, fmt, again);
-  va_end(again);
+  char *msg = xvasprintf(fmt, ap);
   va_end(ap);
   diag_error(c->dl, c->y->file, yline(c->y, n), ycol(n), "%s", msg);
   free(msg);

@@ -48,11 +48,12 @@ char *xstrndup(const char *s, size_t n) {
   return p;
 }
 
-static char *vformat(const char *fmt, va_list ap) {
+char *xvasprintf(const char *fmt, va_list ap) {
   va_list copy;
   va_copy(copy, ap);
   int n = vsnprintf(NULL, 0, fmt, copy);
   va_end(copy);
+  if (n < 0) return xstrdup(""); /* an encoding error: nothing printable */
   char *p = xmalloc((size_t)n + 1);
   vsnprintf(p, (size_t)n + 1, fmt, ap);
   return p;
@@ -61,7 +62,7 @@ static char *vformat(const char *fmt, va_list ap) {
 char *xasprintf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *p = vformat(fmt, ap);
+  char *p = xvasprintf(fmt, ap);
   va_end(ap);
   return p;
 }
@@ -88,7 +89,7 @@ void sb_putc(strbuf *sb, char c) { sb_append(sb, &c, 1); }
 void sb_printf(strbuf *sb, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *p = vformat(fmt, ap);
+  char *p = xvasprintf(fmt, ap);
   va_end(ap);
   sb_puts(sb, p);
   free(p);

@@ -4,6 +4,7 @@
 #ifndef BRIEF_UTIL_H
 #define BRIEF_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
 
@@ -15,6 +16,7 @@ size_t xmul(size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Growable byte string, always NUL-terminated. */
 typedef struct {
