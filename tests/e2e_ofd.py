@@ -259,10 +259,10 @@ def test_booklet(tmp):
         check(whole == pdf_text, "booklet OFD: the same text as the booklet PDF (cover, 目录, page numbers)")
         # The 目录's links go to each county's first page, as its outline entry does (no empty URI).
         ids = [pid for pid, _ in pkg.pages]
-        actions = [(i, a) for i, (_, page) in enumerate(pkg.pages) for a in page.iter(Q("Action"))]
-        links = [ids.index(a.find(f"{Q('Goto')}/{Q('Dest')}").get("PageID")) for _, a in actions
-                 if a.find(f"{Q('Goto')}/{Q('Dest')}") is not None and a.find(f"{Q('Goto')}/{Q('Dest')}").get("PageID") in ids]
-        empty = [a for _, a in actions if a.find(Q("URI")) is not None and not a.find(Q("URI")).get("URI")]
+        actions = [a for _, page in pkg.pages for a in page.iter(Q("Action"))]
+        dests = [a.find(f"{Q('Goto')}/{Q('Dest')}") for a in actions]
+        links = [ids.index(d.get("PageID")) for d in dests if d is not None and d.get("PageID") in ids]
+        empty = [a for a in actions if a.find(Q("URI")) is not None and not a.find(Q("URI")).get("URI")]
         tops = [ids.index(e.find(f"{Q('Actions')}/{Q('Action')}/{Q('Goto')}/{Q('Dest')}").get("PageID"))
                 for e in pkg.doc.findall(f"{Q('Outlines')}/{Q('OutlineElem')}")]
         check(not empty and len(links) == good and links == tops[-good:],
