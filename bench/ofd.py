@@ -43,7 +43,7 @@ def main():
                 t1, r1 = wall_ms(a, env)
                 t2, r2 = wall_ms(b, env)
                 pt.append(t1), ot.append(t2), ratios.append(t2 / t1)
-                pw += [float(x) for x in re.findall(r"pdf \(.*?\) ([\d.]+) ms", r1.stderr)]
+                pw += [float(x) for x in re.findall(r"pdf ([\d.]+) ms", r1.stderr)]
                 ow += [float(x) for x in re.findall(r"ofd \(.*?\) ([\d.]+) ms", r2.stderr)]
             ia = ib = float("nan")
             if shutil.which("valgrind"):

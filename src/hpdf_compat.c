@@ -397,29 +397,13 @@ static HPDF_STATUS add_widths(HPDF_Dict cid, const pdf_font_spec *s) {
   return HPDF_OK;
 }
 
-/* /CIDToGIDMap: two bytes per code up to the largest, the glyph's number
- * big-endian (ISO 32000-1 table 117). Mostly zeros: compressed at the
- * fastest level, which makes them as small as level 6 does. */
-static HPDF_STATUS add_gid_map(HPDF_Dict cid, const pdf_font_spec *s, HPDF_Xref xref) {
-  HPDF_Dict map;
-  TRY(add_stream(cid, "CIDToGIDMap", xref, &map));
-  size_t n = s->nglyphs ? (size_t)s->glyphs[s->nglyphs - 1].code + 1 : 1;
-  unsigned char *bytes = xcalloc(n, 2);
-  for (size_t i = 0; i < s->nglyphs; i++) {
-    bytes[2 * s->glyphs[i].code] = (unsigned char)(s->glyphs[i].gid >> 8);
-    bytes[2 * s->glyphs[i].code + 1] = (unsigned char)s->glyphs[i].gid;
-  }
-  unsigned char *z = NULL;
-  size_t zn = pdf_deflate_at(bytes, 2 * n, 1, &z);
-  free(bytes);
-  if (!zn) {
-    free(z);
-    return HPDF_FAILD_TO_ALLOC_MEM;
-  }
-  HPDF_STATUS ret = HPDF_Stream_Write(map->stream, (const HPDF_BYTE *)PDF_PRECOMPRESSED, sizeof PDF_PRECOMPRESSED - 1);
-  if (ret == HPDF_OK) ret = HPDF_Stream_Write(map->stream, z, (HPDF_UINT)zn);
-  free(z);
-  return ret;
+/* A stream holding data compressed already (hpdf_compat's
+ * HPDF_Stream_WriteToStream writes it as it is). */
+static HPDF_STATUS add_deflated(HPDF_Dict dict, const char *key, HPDF_Xref xref, pdf_deflated data, HPDF_Dict *out) {
+  TRY(add_stream(dict, key, xref, out));
+  HPDF_Stream s = (*out)->stream;
+  TRY(HPDF_Stream_Write(s, (const HPDF_BYTE *)PDF_PRECOMPRESSED, sizeof PDF_PRECOMPRESSED - 1));
+  return HPDF_Stream_Write(s, data.z, (HPDF_UINT)data.len);
 }
 
 /* ISO 32000-1 9.8: flags 4 (symbolic: glyphs outside the Latin standard
@@ -441,9 +425,8 @@ static HPDF_Dict descriptor(HPDF_Doc pdf, const pdf_font_spec *s) {
   TRY_OBJ(HPDF_Dict_AddNumber(d, "CapHeight", m->cap_height));
   TRY_OBJ(HPDF_Dict_AddNumber(d, "StemV", 50 + (m->weight / 65) * (m->weight / 65)));
   HPDF_Dict program;
-  TRY_OBJ(add_stream(d, "FontFile2", pdf->xref, &program));
+  TRY_OBJ(add_deflated(d, "FontFile2", pdf->xref, s->program, &program));
   TRY_OBJ(HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->program_len));
-  TRY_OBJ(HPDF_Stream_Write(program->stream, s->program, (HPDF_UINT)s->program_len));
   return d;
 }
 
@@ -464,7 +447,8 @@ static HPDF_Dict cid_font(HPDF_Doc pdf, const pdf_font_spec *s) {
   TRY_OBJ(HPDF_Dict_Add(cid, "FontDescriptor", d));
   TRY_OBJ(HPDF_Dict_AddNumber(cid, "DW", 1000));
   TRY_OBJ(add_widths(cid, s));
-  TRY_OBJ(add_gid_map(cid, s, pdf->xref));
+  HPDF_Dict map;
+  TRY_OBJ(add_deflated(cid, "CIDToGIDMap", pdf->xref, s->gid_map, &map));
   return cid;
 }
 
@@ -504,8 +488,7 @@ HPDF_Font pdf_font_new(HPDF_Doc pdf, const pdf_font_spec *s) {
   TRY_OBJ(HPDF_Array_Add(descendants, cid));
   a->base.descendant_font = cid;
   HPDF_Dict tu;
-  TRY_OBJ(add_stream(font, "ToUnicode", pdf->xref, &tu));
-  TRY_OBJ(HPDF_Stream_WriteStr(tu->stream, s->to_unicode));
+  TRY_OBJ(add_deflated(font, "ToUnicode", pdf->xref, s->to_unicode, &tu));
   return font;
 }
 

@@ -62,18 +62,26 @@ size_t hpdf_page_resources(HPDF_Page page, bool images, const void ***objs);
  * TrueType loader would parse the subset again, build a 65,536-entry map
  * and a width list over it and write the program out once more. */
 typedef struct {
+  const unsigned char *z; /* zlib-compressed (pdf_deflate), written as it is */
+  size_t len;
+} pdf_deflated;
+
+typedef struct {
   const char *name;                 /* /BaseFont with its subset tag: "ABCDEF+NotoSerifSC-Regular" */
   const font_metrics *metrics;
-  const unsigned char *program;     /* /FontFile2: the subset TrueType font */
-  size_t program_len;
+  pdf_deflated program;             /* /FontFile2: the subset TrueType font */
+  size_t program_len;               /* its /Length1, uncompressed */
+  pdf_deflated gid_map;             /* /CIDToGIDMap: each code's glyph (ISO 32000-1 table 117) */
   const font_code_glyph *glyphs;    /* each code shown and its glyph in the program, by code */
   const uint16_t *widths;           /* the width of glyphs[i], in thousandths of an em */
   size_t nglyphs;
-  const char *to_unicode;           /* the /ToUnicode CMap program */
+  pdf_deflated to_unicode;          /* the /ToUnicode CMap program */
 } pdf_font_spec;
 
 /* A font the page operators (HPDF_Page_SetFontAndSize, HPDF_Page_TextOut
- * with UTF-8 text) can use; NULL when libharu runs out of memory. */
+ * with UTF-8 text) can use; NULL when libharu runs out of memory. Its
+ * streams come compressed (pdf.c prepares them apart from libharu, on
+ * several threads when it can). */
 HPDF_Font pdf_font_new(HPDF_Doc pdf, const pdf_font_spec *spec);
 
 /* hpdf_compat.c also defines HPDF_MemCpy,

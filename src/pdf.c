@@ -24,6 +24,12 @@
  * content: the operators go straight into the page's content stream. */
 #define SPACED_RUN 0.09
 
+static double monotonic_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /* cp as UTF-16BE hex: a surrogate pair beyond the BMP. */
 static void put_utf16_hex(strbuf *sb, uint32_t cp) {
   if (cp > 0xFFFF)
@@ -100,7 +106,17 @@ typedef struct {
   diag_list *dl;
   pdf_page_part *parts; /* batch --booklet: each page's body is kept here too */
   HPDF_Page *pages;     /* the booklet's pages, for links within it */
+  pdf_stage_times *times; /* NULL: not timed */
+  double lap_start;
 } writer;
+
+/* Adds the time since the last lap to *part (NULL: none). */
+static void lap(writer *w, double *part) {
+  if (!w->times) return;
+  double now = monotonic_ms();
+  if (part) *part += now - w->lap_start;
+  w->lap_start = now;
+}
 
 static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user) {
   writer *w = user;
@@ -208,37 +224,101 @@ static void subset_name(char *out, size_t cap, const char *ps_name, const font_c
   snprintf(out, cap, "%s+%s", tag, ps_name);
 }
 
-/* Subsets one face with HarfBuzz and embeds it (hpdf_compat.c). */
-static int load_font(writer *w, const laid_out *lo, size_t id) {
-  const face_glyphs *g = &lo->glyphs.faces[id];
-  const font_face *face = g->face;
-  char *data;
-  size_t len, n = 0;
-  font_code_glyph *glyphs = NULL;
-  if (font_face_subset_glyphs(face, g->cps, g->ncps, g->codes, g->ncodes, &data, &len, &glyphs, &n, w->dl) != 0)
-    return -1;
-  uint16_t *widths = xcalloc(n + 1, sizeof *widths);
-  for (size_t i = 0; i < n; i++) widths[i] = (uint16_t)lround(1000 * font_face_glyph_advance(face, glyphs[i].full_gid));
+/* /CIDToGIDMap: two bytes per code up to the largest, the glyph's number
+ * big-endian (ISO 32000-1 table 117); mostly zeros, so compressed as runs. */
+static size_t gid_map(const font_code_glyph *g, size_t n, unsigned char **z) {
+  size_t codes = n ? (size_t)g[n - 1].code + 1 : 1;
+  unsigned char *bytes = xcalloc(codes, 2);
+  for (size_t i = 0; i < n; i++) {
+    bytes[2 * g[i].code] = (unsigned char)(g[i].gid >> 8);
+    bytes[2 * g[i].code + 1] = (unsigned char)g[i].gid;
+  }
+  size_t zn = pdf_deflate_runs(bytes, 2 * codes, z);
+  free(bytes);
+  return zn;
+}
+
+/* One face's font made ready for embedding, without libharu: the subset,
+ * its widths and name, and its three streams compressed. */
+typedef struct {
+  const face_glyphs *g;
+  int rc;
   font_metrics m;
-  font_face_metrics(face, &m);
   char name[96];
-  subset_name(name, sizeof name, m.ps_name, glyphs, n);
+  font_code_glyph *glyphs;
+  size_t nglyphs;
+  uint16_t *widths;
+  size_t program_len;
+  unsigned char *program, *map, *to_unicode; /* zlib */
+  size_t program_z, map_z, to_unicode_z;
+} font_prep;
+
+static void prepare_font(font_prep *p, diag_list *dl) {
+  const face_glyphs *g = p->g;
+  char *data;
+  if (font_face_subset_glyphs(g->face, g->cps, g->ncps, g->codes, g->ncodes, &data, &p->program_len, &p->glyphs,
+                              &p->nglyphs, dl) != 0) {
+    p->rc = -1;
+    return;
+  }
+  p->widths = xcalloc(p->nglyphs + 1, sizeof *p->widths);
+  for (size_t i = 0; i < p->nglyphs; i++)
+    p->widths[i] = (uint16_t)lround(1000 * font_face_glyph_advance(g->face, p->glyphs[i].full_gid));
+  font_face_metrics(g->face, &p->m);
+  subset_name(p->name, sizeof p->name, p->m.ps_name, p->glyphs, p->nglyphs);
   strbuf cmap = {0};
   to_unicode_cmap(&cmap, g->cps, g->ncps, g->codes, g->ncodes);
-  pdf_font_spec spec = {.name = name, .metrics = &m, .program = (const unsigned char *)data, .program_len = len,
-                        .glyphs = glyphs, .widths = widths, .nglyphs = n, .to_unicode = cmap.data};
-  doing(w, font_face_path(face), "embedding this font");
-  w->fonts[id] = pdf_font_new(w->pdf, &spec);
+  p->program_z = pdf_deflate(data, p->program_len, &p->program);
+  p->map_z = gid_map(p->glyphs, p->nglyphs, &p->map);
+  p->to_unicode_z = pdf_deflate(cmap.data, cmap.len, &p->to_unicode);
   sb_free(&cmap);
-  free(widths);
-  free(glyphs);
   free(data);
+  if (!p->program_z || !p->map_z || !p->to_unicode_z) {
+    diag_error(dl, font_face_path(g->face), 0, 0, "cannot compress the font's subset: out of memory");
+    p->rc = -1;
+  }
+}
+
+static void font_prep_free(font_prep *p) {
+  free(p->glyphs);
+  free(p->widths);
+  free(p->program);
+  free(p->map);
+  free(p->to_unicode);
+}
+
+/* Embeds a prepared face (hpdf_compat.c). */
+static int load_font(writer *w, size_t id, const font_prep *p) {
+  pdf_font_spec spec = {.name = p->name,
+                        .metrics = &p->m,
+                        .program = {p->program, p->program_z},
+                        .program_len = p->program_len,
+                        .gid_map = {p->map, p->map_z},
+                        .glyphs = p->glyphs,
+                        .widths = p->widths,
+                        .nglyphs = p->nglyphs,
+                        .to_unicode = {p->to_unicode, p->to_unicode_z}};
+  doing(w, font_face_path(p->g->face), "embedding this font");
+  w->fonts[id] = pdf_font_new(w->pdf, &spec);
   if (!w->fonts[id]) {
     if (!error_code(w)) w->err.error = hpdf_err_alloc; /* pdf_font_new fails only for memory */
     report_libharu(w, NULL, "");
     return -1;
   }
   return 0;
+}
+
+/* Every face the document uses, prepared and embedded in face order. */
+static int load_fonts(writer *w, const laid_out *lo) {
+  int rc = 0;
+  for (size_t id = 0; id < lo->glyphs.nfaces && rc == 0; id++) {
+    font_prep p = {.g = &lo->glyphs.faces[id]};
+    if (!p.g->ncps && !p.g->ncodes) continue;
+    prepare_font(&p, w->dl);
+    rc = p.rc != 0 ? -1 : load_font(w, id, &p);
+    font_prep_free(&p);
+  }
+  return rc;
 }
 
 static HPDF_Image image_for(writer *w, const char *path) {
@@ -514,6 +594,7 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
 static int save(writer *w, const char *path, const char *target) {
   doing(w, NULL, "saving the PDF");
   if (HPDF_SaveToStream(w->pdf) != HPDF_OK) return -1;
+  lap(w, w->times ? &w->times->save : NULL);
   HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
   char *data = xmalloc((size_t)size + 1);
   size_t got = 0;
@@ -531,6 +612,7 @@ static int save(writer *w, const char *path, const char *target) {
                strerror(errno));
     rc = -1;
   }
+  lap(w, w->times ? &w->times->file : NULL);
   free(data);
   return rc;
 }
@@ -719,7 +801,6 @@ static void draw_page(writer *w, const laid_out *lo, HPDF_Page page, const page_
  * a stream of its own on its first page and gets a bookmark of its own
  * holding the headings. first[] records the first copy's pages for the
  * others to share (NULL: nothing to share, nothing to record). */
-static double monotonic_ms(void);
 
 static void write_copy(writer *w, const laid_out *lo, const page_box *marks, const char *label,
                        first_copy_page *first, bool share) {
@@ -795,12 +876,6 @@ static int save_to_memory(writer *w, char **data, size_t *len) {
   return 0;
 }
 
-static double monotonic_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* Starts a document with lo's fonts subset and loaded, and its info. */
 static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
   w->dl = dl;
@@ -823,17 +898,19 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   w->nfonts = lo->glyphs.nfaces;
   w->fonts = xcalloc(lo->glyphs.nfaces + 1, sizeof *w->fonts);
   w->deadline = opts->deadline_ms;
-  int rc = 0;
-  for (size_t id = 0; id < lo->glyphs.nfaces && rc == 0; id++)
-    if (lo->glyphs.faces[id].ncps || lo->glyphs.faces[id].ncodes) rc = load_font(w, lo, id);
+  int rc = load_fonts(w, lo);
+  lap(w, w->times ? &w->times->fonts : NULL);
   if (rc == 0) set_info(w, lo, opts);
   return rc;
 }
 
 /* Builds the whole document in libharu; 0, -1, or PDF_TIME_LIMIT. */
 static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_list *dl) {
+  w->times = opts->times;
+  lap(w, NULL);
   int rc = writer_open(w, lo, opts, dl);
   if (rc == 0) rc = write_pages(w, lo);
+  lap(w, w->times ? &w->times->pages : NULL);
   if (rc == 0 && error_code(w)) rc = -1; /* an error libharu recorded without reporting it */
   return rc;
 }

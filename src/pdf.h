@@ -9,12 +9,20 @@
 #include "diag.h"
 #include "layout.h"
 
+/* Where the PDF stage's time went, in ms (BRIEF_TIMING): the fonts
+ * subset, compressed and embedded; the pages drawn; the document
+ * compressed and laid out in memory; the file written and synced. */
+typedef struct {
+  double fonts, pages, save, file;
+} pdf_stage_times;
+
 typedef struct {
   const char *creator;       /* "brief 0.1.0" */
   long long source_epoch;    /* SOURCE_DATE_EPOCH, or -1 */
   double deadline_ms;        /* CLOCK_MONOTONIC time in ms; > 0: stop past it (checked per page) */
   const char *target;        /* the file named in write errors (path is renamed to it); NULL: path */
   const char *input;         /* the summary, named in libharu's errors about its pages (NULL: target) */
+  pdf_stage_times *times;    /* not NULL: adds where the time went */
 } pdf_options;
 
 #define PDF_TIME_LIMIT (-2)  /* returned when the deadline passed */
@@ -64,6 +72,8 @@ int pdf_write_booklet(const laid_out *frame, const pdf_page_part *const *parts, 
 size_t pdf_deflate(const void *in, size_t len, unsigned char **out);
 unsigned char *pdf_inflate(const unsigned char *z, size_t len, size_t *out_len);
 size_t pdf_deflate_at(const void *in, size_t len, int level, unsigned char **out); /* level 1 (fastest) to 12 */
+/* The same for data that is mostly runs of one byte (zlib's Z_RLE). */
+size_t pdf_deflate_runs(const void *in, size_t len, unsigned char **out);
 /* Frees the calling thread's compressors (kept for its next streams; other threads free theirs when they end). */
 void pdf_deflate_release(void);
 
