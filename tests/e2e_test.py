@@ -2,7 +2,7 @@
 """End-to-end tests: render the examples with every layout and check the
 PDFs with the real tools (poppler's pdffonts/pdftotext, qpdf), then feed
 bad inputs and check the errors. Prints "N passed, N failed"."""
-import glob, html, json, os, re, shutil, subprocess, sys, tempfile
+import base64, glob, html, json, os, re, shutil, subprocess, sys, tempfile
 
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
 INPUT = os.path.join(ROOT, "input")
@@ -226,6 +226,51 @@ def font_bytes(pdf):
     return total
 
 
+def check_gid_maps(pdf):
+    """Each font's /CIDToGIDMap, decompressed: a glyph for exactly the codes
+    its text shows, each glyph one of its program's (maxp numGlyphs)."""
+    objs = json.loads(run("qpdf", "--json=2", "--json-stream-data=inline", "--decode-level=generalized",
+                          pdf, "-").stdout)["qpdf"][1]
+
+    def obj(ref):
+        return objs["obj:" + ref]
+
+    def data(ref):
+        return base64.b64decode(obj(ref)["stream"].get("data", ""))
+
+    shown = {}  # Type0 font reference → codes shown with it
+    for o in objs.values():
+        page = o.get("value") if isinstance(o, dict) else None
+        if not (isinstance(page, dict) and page.get("/Type") == "/Page"):
+            continue
+        fonts = page["/Resources"].get("/Font", {})
+        contents = page["/Contents"] if isinstance(page["/Contents"], list) else [page["/Contents"]]
+        current = None
+        for ref in contents:
+            for m in re.finditer(rb"(/F\d+) [\d.]+ Tf|<([0-9a-fA-F]+)> Tj", data(ref)):
+                if m.group(1):
+                    current = fonts.get(m.group(1).decode())
+                elif current:
+                    hexs = m.group(2).decode()
+                    shown.setdefault(current, set()).update(int(hexs[i:i + 4], 16) for i in range(0, len(hexs), 4))
+    checked = 0
+    for ref, codes in shown.items():
+        cid = obj(obj(ref)["value"]["/DescendantFonts"][0])["value"]
+        gid_map = data(cid["/CIDToGIDMap"])
+        program = data(obj(cid["/FontDescriptor"])["value"]["/FontFile2"])
+        ntables = int.from_bytes(program[4:6], "big")
+        tables = {program[12 + 16 * i:16 + 16 * i]: int.from_bytes(program[20 + 16 * i:24 + 16 * i], "big")
+                  for i in range(ntables)}
+        nglyphs = int.from_bytes(program[tables[b"maxp"] + 4:tables[b"maxp"] + 6], "big")
+        mapped = {c: int.from_bytes(gid_map[2 * c:2 * c + 2], "big") for c in range(len(gid_map) // 2)}
+        mapped = {c: g for c, g in mapped.items() if g}
+        checked += 1
+        check(len(gid_map) % 2 == 0 and set(mapped) == codes,
+              f"{pdf} {cid['/BaseFont']}: /CIDToGIDMap maps {len(mapped)} codes, the text shows {len(codes)}")
+        check(all(g < nglyphs for g in mapped.values()), f"{pdf} {cid['/BaseFont']}: a glyph past the program's {nglyphs}")
+    check(checked >= 2, f"{pdf}: {checked} fonts' glyph maps checked")
+
+
 def test_example(md, layout, tmp):
     name = os.path.splitext(os.path.basename(md))[0]
     pdf = os.path.join(tmp, f"{name}-{layout}.pdf")
@@ -237,6 +282,7 @@ def test_example(md, layout, tmp):
     check_text(md, pdf, layout)
     check_source_text(md, pdf)
     check_line_rules(pdf, md, layout)
+    check_gid_maps(pdf)
     again = pdf + ".again.pdf"
     render(md, again, "--layout", layout)
     check(open(pdf, "rb").read() == open(again, "rb").read(), f"{pdf}: identical bytes on a second run")
