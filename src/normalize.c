@@ -655,18 +655,6 @@ static void normalize_list(span_list *l, const char *src, size_t len, const size
   VEC_FREE(chars);
 }
 
-void normalize_spans(span_list *l, const char *src, size_t len, const normalize_rules *rules, nz_report *rep) {
-  size_t cursor = 0;
-  VEC(size_t) lines = {0};
-  if (src) {
-    VEC_PUSH(lines, 0);
-    for (size_t i = 0; i < len; i++)
-      if (src[i] == '\n') VEC_PUSH(lines, i + 1);
-  }
-  normalize_list(l, src, len, lines.items, lines.len, rules, rep, src ? &cursor : NULL);
-  VEC_FREE(lines);
-}
-
 /* The byte offset of a 1-based line and byte column. */
 static size_t offset_of(const size_t *lines, size_t nlines, size_t len, int line, int col) {
   if (line < 1 || (size_t)line > nlines) return len;

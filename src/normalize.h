@@ -63,9 +63,6 @@ typedef struct nz_report {
  * source order. */
 void normalize_document(document *doc, const char *src, size_t len, const normalize_rules *rules,
                         nz_report *rep);
-/* Normalises one span list; for tests. src may be NULL (positions unknown). */
-void normalize_spans(span_list *l, const char *src, size_t len, const normalize_rules *rules,
-                     nz_report *rep);
 void nz_report_free(nz_report *rep);
 
 /* Applies the fixable changes of rep to src; returns the new text (caller
