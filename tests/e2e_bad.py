@@ -7,6 +7,8 @@ a long URL, peak memory of a 1 MB paragraph, and SIGINT/SIGTERM during a
 render and a batch of 200. Called as e2e_test.py is: BRIEF ROOT."""
 import os, re, shutil, signal, subprocess, sys, tempfile, time
 
+import checks
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_test import BRIEF, ROOT, FIGURES, check, run  # noqa: E402
 import e2e_test  # noqa: E402
@@ -276,8 +278,7 @@ def main():
         for sig in [signal.SIGINT, signal.SIGTERM]:
             test_signal_removes_temp(tmp, sig)
             test_batch_interrupted(tmp, sig)
-    print(f"{e2e_test.passed} passed, {e2e_test.failed} failed")
-    sys.exit(1 if e2e_test.failed else 0)
+    sys.exit(checks.report())
 
 
 if __name__ == "__main__":

@@ -13,22 +13,10 @@ booklet.yaml's order, blank versos blank, continuous page numbers; workers honou
 Called as: e2e_batch.py BRIEF ROOT"""
 import glob, json, os, re, subprocess, sys, tempfile
 
+import checks
+from checks import check, run
+
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, **kw)
 
 
 def pdf_pages(pdf):
@@ -228,8 +216,7 @@ def main():
         test_private_use(tmp)
         test_formats_and_normalize(tmp, src)
 
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 main()

@@ -5,25 +5,13 @@ brief binary and checked with poppler and qpdf. Each test failed before its
 fix. Arguments: BRIEF ROOT [TEST-NAME...]. Prints "N passed, N failed"."""
 import glob, os, re, subprocess, sys, tempfile
 
+import checks
+from checks import check, run
+
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
 ONLY = sys.argv[3:]
 INPUT = os.path.join(ROOT, "input")
 FIGURES = os.path.join(INPUT, "figures.csv")
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, **kw)
 
 
 def write(path, text):
@@ -350,8 +338,7 @@ def main():
             d = os.path.join(tmp, name)
             os.makedirs(d)
             fn(d)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 main()

@@ -7,6 +7,8 @@ after a label is clickable, and error columns count characters.
 Called like e2e_test.py: BRIEF ROOT. Prints "N passed, N failed"."""
 import json, os, sys, tempfile
 
+import checks
+
 from e2e_test import check, font_of_text, fonts_ok, render, run
 import e2e_test
 
@@ -96,8 +98,7 @@ def main():
         test_header_line(tmp)
         test_link_after_label(tmp)
         test_error_column(tmp)
-    print(f"{e2e_test.passed} passed, {e2e_test.failed} failed")
-    sys.exit(1 if e2e_test.failed else 0)
+    sys.exit(checks.report())
 
 
 main()

@@ -14,6 +14,8 @@ failure.
 Called like e2e_test.py: e2e_hpdf_errors.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, shutil, subprocess, sys, tempfile
 
+import checks
+
 import e2e_test as t
 from e2e_test import check, run, render, INPUT, ROOT, FIGURES
 
@@ -97,8 +99,7 @@ def main():
         images = seen.get("reading this image", set())
         check(images and all(os.path.basename(f) in ("picture.png", "picture.jpg") for f in images),
               f"an image's failure names the image: {sorted(images)}")
-    print(f"{t.passed} passed, {t.failed} failed")
-    sys.exit(1 if t.failed else 0)
+    sys.exit(checks.report())
 
 
 BRIEF_ARGS = [t.BRIEF]

@@ -8,23 +8,11 @@ are where Debian expects them, and whose payload runs.
 Usage: e2e_install.py BRIEF ROOT BUILD_DIR. Prints "N passed, N failed"."""
 import glob, os, re, shutil, subprocess, sys, tempfile, zipfile
 
+import checks
+from checks import check, run
+
 BRIEF, ROOT, BUILD = (os.path.abspath(a) for a in sys.argv[1:4])
 INPUT = os.path.join(ROOT, "input")
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, **kw)
 
 
 def clean_env(**extra):
@@ -181,8 +169,7 @@ def main():
         test_deb(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ that drops the connection in the middle of a message, one that wants a
 login. Called like e2e_test.py: e2e_mail.py BRIEF ROOT."""
 import csv, email, email.policy, glob, io, os, re, shutil, socket, ssl, subprocess, sys, tempfile
 
+import checks
+from checks import check
+
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
 import logging, warnings
@@ -17,17 +20,6 @@ warnings.filterwarnings("ignore", module="aiosmtpd")
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
 INPUT = os.path.join(ROOT, "input")
 FROM = "中共陇西县委组织部 <office@longxi.example.gov.cn>"
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
 
 
 def env(**extra):
@@ -542,8 +534,7 @@ def main():
         test_login(tmp, mailed)
         test_tls(tmp, mailed)
         test_bad_server(tmp, mailed)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 main()

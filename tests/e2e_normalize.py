@@ -7,6 +7,9 @@ clean, layout switches and --no-normalize, a pandoc .docx round trip, and
 the comparison with zhlint. Called like e2e_test.py: BRIEF ROOT."""
 import glob, html, os, re, shutil, subprocess, sys, tempfile, zipfile
 
+import checks
+from checks import check
+
 BRIEF, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 DATA = os.path.join(ROOT, "tests", "data")
 SAMPLE = os.path.join(DATA, "normalize.md")
@@ -14,17 +17,6 @@ PROBLEMS = os.path.join(DATA, "normalize_problems.md")
 INPUT = os.path.join(ROOT, "input")
 FIGURES = os.path.join(INPUT, "figures.csv")
 ZHLINT = os.path.join(ROOT, "build", "npm", "node_modules", ".bin", "zhlint")
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
 
 
 def run(*args, **kw):
@@ -360,8 +352,7 @@ def main():
         test_layout_switch(tmp)
         test_pandoc_round_trip(tmp)
         test_zhlint(tmp)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 main()

@@ -6,6 +6,8 @@ rendered by an independent reader (ofd.js in headless Chromium) compared
 with poppler's rendering of the PDF of the same brief.
 Arguments: BRIEF ROOT (as tests/e2e_test.py). Prints "N passed, N failed"."""
 import difflib, glob, os, re, shutil, subprocess, sys, tempfile, zipfile
+
+import checks
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -445,8 +447,7 @@ def main():
         test_beyond_bmp(tmp)
         test_errors(tmp)
         test_render_comparison(work, pairs)
-    print(f"{E.passed} passed, {E.failed} failed")
-    sys.exit(1 if E.failed else 0)
+    sys.exit(checks.report())
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ signature, captions, page numbers, running headers and 份号.
 Called like e2e_test.py: e2e_pagetext.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, shutil, sys, tempfile
 
+import checks
+
 import e2e_test as t
 from e2e_test import check, run, render, BRIEF, ROOT, INPUT, FIGURES, LAYOUTS
 
@@ -170,8 +172,7 @@ def main():
         test_generated_numbers(tmp)
         test_numbered_copies(tmp)
         test_mixed_booklet(tmp)
-    print(f"{t.passed + 0} passed, {t.failed} failed")
-    sys.exit(1 if t.failed else 0)
+    sys.exit(checks.report())
 
 
 if __name__ == "__main__":

@@ -13,21 +13,13 @@ cupsd is stopped and the folder removed at the end, also on failure.
 Usage: e2e_print.py BRIEF ROOT (the arguments of e2e_test.py)."""
 import glob, html, json, os, re, shutil, socket, subprocess, sys, tempfile, time
 
+import checks
+from checks import check
+
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
 INPUT = os.path.join(ROOT, "input")
 FIGURES = os.path.join(INPUT, "figures.csv")
 MM = 72 / 25.4
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
 
 
 def run(*args, env=None, timeout=120):
@@ -513,8 +505,8 @@ def main():
     finally:
         cups.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"{passed} passed, {failed} failed")
+        print(f"{checks.passed} passed, {checks.failed} failed")
 
 
 main()
-sys.exit(1 if failed or not passed else 0)
+sys.exit(1 if checks.failed or not checks.passed else 0)

@@ -10,6 +10,8 @@ Called like e2e_test.py: e2e_rules.py BRIEF ROOT. Prints "N passed, N failed".
 Debian's python3 (python3-pdfminer)."""
 import os, re, sys, tempfile, zipfile
 
+import checks
+
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTCurve
 
@@ -75,8 +77,7 @@ def main():
         r = render(MD, pdf, "--layout", own)
         check(r.returncode != 0 and re.search(r"own\.yaml:\d+:\d+: error: .*outer", r.stderr),
               f"an outer rule of 30 mm is an error naming the key: {r.stderr}")
-    print(f"{t.passed} passed, {t.failed} failed")
-    sys.exit(1 if t.failed else 0)
+    sys.exit(checks.report())
 
 
 main()

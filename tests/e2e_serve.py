@@ -4,24 +4,12 @@ the 127.0.0.1 default, 40 concurrent renders (each byte-identical to the
 command line's PDF), path traversal attempts, the time limit, saving.
 Called like e2e_test.py: e2e_serve.py BRIEF ROOT. Prints "N passed, N failed"."""
 import concurrent.futures, http.client, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+
+import checks
+from checks import check, run
 import urllib.parse
 
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, **kw)
 
 
 def fonts_ok(pdf):
@@ -390,8 +378,7 @@ def main():
         test_limits(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ Called like e2e_test.py: e2e_tables.py BRIEF ROOT, with Debian's python3
 (python3-pdfminer). Prints "N passed, N failed"."""
 import html, os, re, subprocess, sys, tempfile
 
+import checks
+from checks import check, run
+
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTCurve
 
@@ -28,21 +31,6 @@ AREA = (28 * MM, (210 - 26) * MM)  # the official layout's type area, left and r
 # Dates first, then numbers with 万, then any number with its sign, separators and %.
 NUMBER = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d+(?:\.\d+)?万|[-+＋－]?\d[\d,.:/-]*\d%?|\d%?")
 NUMERIC_CELL = re.compile(r"[-+]?\d[\d,]*(\.\d+)?%?")
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
-
-
-def run(*args):
-    return subprocess.run(list(args), capture_output=True, text=True)
 
 
 def source_tables(md, *extra):
@@ -367,8 +355,7 @@ def main():
         test_overfull(tmp)
         test_author_widths(tmp)
         test_bad_widths(tmp)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 main()

@@ -4,6 +4,9 @@ PDFs with the real tools (poppler's pdffonts/pdftotext, qpdf), then feed
 bad inputs and check the errors. Prints "N passed, N failed"."""
 import base64, glob, html, json, os, re, shutil, subprocess, sys, tempfile
 
+import checks
+from checks import check, run
+
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
 INPUT = os.path.join(ROOT, "input")
 FIGURES = os.path.join(INPUT, "figures.csv")
@@ -12,21 +15,6 @@ MM = 72 / 25.4
 CJK = "\u3400-\u9fff\u3001-\u303f\uff01-\uff5e\u201c\u201d\u2018\u2019"
 NO_START = set("，。、；：？！）】》〉」』〕”’％,.;:?!)]}%")
 NO_END = set("（【《〈「『〔“‘([{")
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, **kw)
 
 
 def render(md, out, *extra, figures=FIGURES):
@@ -600,8 +588,7 @@ def main():
         test_briefing_masthead(tmp)
         test_errors(tmp)
         test_batch_and_booklet(tmp)
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 if __name__ == "__main__":  # other e2e_*.py files import the helpers

@@ -12,6 +12,8 @@ and src/render.c (the driver) edits no document model.
 Called like e2e_test.py: lint_wording.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, sys
 
+import checks
+
 import e2e_test as t
 from e2e_test import check
 
@@ -69,8 +71,7 @@ def main():
     check(not edits, f"src/render.c edits the document model: {edits[:3]}")
     check(re.search(r"document_parse\(", code) and re.search(r"figures_bind\(", code),
           "render.c calls the parse and binding stages (the check above looks at the right file)")
-    print(f"{t.passed} passed, {t.failed} failed")
-    sys.exit(1 if t.failed else 0)
+    sys.exit(checks.report())
 
 
 main()

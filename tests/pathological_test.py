@@ -12,6 +12,9 @@ the input: at most 1 for linear time, 8 for quadratic). Bounds are generous for 
 Prints "N passed, N failed"."""
 import os, re, resource, subprocess, sys, tempfile, time
 
+import checks
+from checks import check
+
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
 ONLY = sys.argv[3:]
 FIGURES = os.path.join(ROOT, "input", "figures.csv")
@@ -29,17 +32,6 @@ GROWTH = 3.0       # (t(n) / t(n/8)) / (input bytes ratio): linear at most 1, qu
 # sizes it goes over the bound itself (the XFAIL case took 1.95 s at an
 # eighth), and one of 3.2 s or more at the full size fails the growth check.
 SMALL_FLOOR = 0.1
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
-    return ok
 
 
 def lists(n):
@@ -184,8 +176,7 @@ def main():
             if not ok and r is not None:
                 print("  exit", r.returncode, "stderr:", r.stderr.decode()[-300:], "stdout:", r.stdout.decode()[:120])
             check(ok, f"{name}: under {BOUND} s and linear")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.report())
 
 
 main()

@@ -7,6 +7,8 @@ not take, none read that is not documented.
 Called like e2e_test.py: readme_layout_keys.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, subprocess, sys
 
+import checks
+
 import e2e_test as t
 from e2e_test import check
 
@@ -46,8 +48,7 @@ def main():
         keys = yaml_keys(path)
         missing = sorted(k for k in keys if k not in rows)
         check(not missing, f"{os.path.basename(path)}: keys not in the table: {missing}")
-    print(f"{t.passed} passed, {t.failed} failed")
-    sys.exit(1 if t.failed else 0)
+    sys.exit(checks.report())
 
 
 main()
