@@ -80,8 +80,7 @@ typedef struct {
 
 /* A font the page operators (HPDF_Page_SetFontAndSize, HPDF_Page_TextOut
  * with UTF-8 text) can use; NULL when libharu runs out of memory. Its
- * streams come compressed (pdf.c prepares them apart from libharu, on
- * several threads when it can). */
+ * streams come compressed (pdf.c prepares them before libharu sees them). */
 HPDF_Font pdf_font_new(HPDF_Doc pdf, const pdf_font_spec *spec);
 
 /* hpdf_compat.c also defines HPDF_MemCpy,
