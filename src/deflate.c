@@ -72,7 +72,7 @@ size_t pdf_deflate_runs(const void *in, size_t len, unsigned char **out) {
   z_stream z = {0};
   if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK) return 0;
   uLong bound = deflateBound(&z, (uLong)len);
-  *out = malloc(bound + sizeof PDF_PRECOMPRESSED);
+  *out = malloc(bound);
   size_t n = 0;
   if (*out) {
     z.next_in = (Bytef *)in;

@@ -445,9 +445,12 @@ static bool doc_date(const ofd_writer *o, char date[32], time_t *when) {
 static void doc_id(const laid_out *lo, char id[33]) {
   uint64_t h[2] = {0xcbf29ce484222325u, 0x84222325cbf29ce4u};
   for (size_t p = 0; p < lo->npages; p++)
-    for (size_t i = 0; i < lo->pages[p].len; i++)
-      for (const char *s = lo->pages[p].items[i].kind == IT_TEXT ? lo->pages[p].items[i].text : NULL; s && *s; s++)
+    for (size_t i = 0; i < lo->pages[p].len; i++) {
+      const page_item *it = &lo->pages[p].items[i];
+      if (it->kind != IT_TEXT) continue;
+      for (const char *s = it->text; s && *s; s++)
         for (int k = 0; k < 2; k++) h[k] = (h[k] ^ (unsigned char)*s) * 0x100000001b3u;
+    }
   snprintf(id, 33, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
 }
 

@@ -117,6 +117,8 @@ static void lap(writer *w, double *part) {
   if (part) *part += now - w->lap_start;
   w->lap_start = now;
 }
+/* The time since the last lap goes to one part of the stage's times. */
+#define LAP(w, part) lap(w, (w)->times ? &(w)->times->part : NULL)
 
 static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user) {
   writer *w = user;
@@ -242,7 +244,6 @@ static size_t gid_map(const font_code_glyph *g, size_t n, unsigned char **z) {
  * its widths and name, and its three streams compressed. */
 typedef struct {
   const face_glyphs *g;
-  int rc;
   font_metrics m;
   char name[96];
   font_code_glyph *glyphs;
@@ -253,14 +254,12 @@ typedef struct {
   size_t program_z, map_z, to_unicode_z;
 } font_prep;
 
-static void prepare_font(font_prep *p, diag_list *dl) {
+static int prepare_font(font_prep *p, diag_list *dl) {
   const face_glyphs *g = p->g;
   char *data;
   if (font_face_subset_glyphs(g->face, g->cps, g->ncps, g->codes, g->ncodes, &data, &p->program_len, &p->glyphs,
-                              &p->nglyphs, dl) != 0) {
-    p->rc = -1;
-    return;
-  }
+                              &p->nglyphs, dl) != 0)
+    return -1;
   p->widths = xcalloc(p->nglyphs + 1, sizeof *p->widths);
   for (size_t i = 0; i < p->nglyphs; i++)
     p->widths[i] = (uint16_t)lround(1000 * font_face_glyph_advance(g->face, p->glyphs[i].full_gid));
@@ -275,8 +274,9 @@ static void prepare_font(font_prep *p, diag_list *dl) {
   free(data);
   if (!p->program_z || !p->map_z || !p->to_unicode_z) {
     diag_error(dl, font_face_path(g->face), 0, 0, "cannot compress the font's subset: out of memory");
-    p->rc = -1;
+    return -1;
   }
+  return 0;
 }
 
 static void font_prep_free(font_prep *p) {
@@ -314,8 +314,7 @@ static int load_fonts(writer *w, const laid_out *lo) {
   for (size_t id = 0; id < lo->glyphs.nfaces && rc == 0; id++) {
     font_prep p = {.g = &lo->glyphs.faces[id]};
     if (!p.g->ncps && !p.g->ncodes) continue;
-    prepare_font(&p, w->dl);
-    rc = p.rc != 0 ? -1 : load_font(w, id, &p);
+    rc = prepare_font(&p, w->dl) != 0 ? -1 : load_font(w, id, &p);
     font_prep_free(&p);
   }
   return rc;
@@ -594,7 +593,7 @@ static void set_info(writer *w, const laid_out *lo, const pdf_options *opts) {
 static int save(writer *w, const char *path, const char *target) {
   doing(w, NULL, "saving the PDF");
   if (HPDF_SaveToStream(w->pdf) != HPDF_OK) return -1;
-  lap(w, w->times ? &w->times->save : NULL);
+  LAP(w, save);
   HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
   char *data = xmalloc((size_t)size + 1);
   size_t got = 0;
@@ -612,7 +611,7 @@ static int save(writer *w, const char *path, const char *target) {
                strerror(errno));
     rc = -1;
   }
-  lap(w, w->times ? &w->times->file : NULL);
+  LAP(w, file);
   free(data);
   return rc;
 }
@@ -899,7 +898,7 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   w->fonts = xcalloc(lo->glyphs.nfaces + 1, sizeof *w->fonts);
   w->deadline = opts->deadline_ms;
   int rc = load_fonts(w, lo);
-  lap(w, w->times ? &w->times->fonts : NULL);
+  LAP(w, fonts);
   if (rc == 0) set_info(w, lo, opts);
   return rc;
 }
@@ -910,7 +909,7 @@ static int build(writer *w, const laid_out *lo, const pdf_options *opts, diag_li
   lap(w, NULL);
   int rc = writer_open(w, lo, opts, dl);
   if (rc == 0) rc = write_pages(w, lo);
-  lap(w, w->times ? &w->times->pages : NULL);
+  LAP(w, pages);
   if (rc == 0 && error_code(w)) rc = -1; /* an error libharu recorded without reporting it */
   return rc;
 }
