@@ -10,7 +10,6 @@ import json, os, sys, tempfile
 import checks
 
 from e2e_test import check, font_of_text, fonts_ok, render, run
-import e2e_test
 
 HEADER = "**报送单位：**中共陇西县委组织部　　**期数：**2016年第3期　　**密级：**内部参阅"
 LINES = [

@@ -15,7 +15,6 @@ import checks
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTCurve
 
-import e2e_test as t
 from e2e_test import check, run, render, INPUT, ROOT, MM
 
 MD = os.path.join(INPUT, "陇西县.md")  # recipients and copies: a 版记 of three lines and the print count

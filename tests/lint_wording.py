@@ -13,9 +13,7 @@ Called like e2e_test.py: lint_wording.py BRIEF ROOT. Prints "N passed, N failed"
 import glob, os, re, sys
 
 import checks
-
-import e2e_test as t
-from e2e_test import check
+from checks import check
 
 ROOT = sys.argv[2]
 LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')

@@ -8,9 +8,7 @@ Called like e2e_test.py: readme_layout_keys.py BRIEF ROOT. Prints "N passed, N f
 import glob, os, re, subprocess, sys
 
 import checks
-
-import e2e_test as t
-from e2e_test import check
+from checks import check
 
 BRIEF, ROOT = sys.argv[1], sys.argv[2]
 
