@@ -1,6 +1,7 @@
 #include "send.h"
 
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -245,6 +246,12 @@ static struct curl_slist *rcpt_list(const outgoing *m) {
   return l;
 }
 
+/* A login over smtp:// goes only inside STARTTLS, unless the user said
+ * otherwise (smtps:// is TLS from the start). */
+static bool login_needs_tls(const send_options *o) {
+  return o->user && !o->insecure_plain_auth && !strncmp(o->smtp, "smtp://", 7);
+}
+
 /* Sends one message; on failure *error says why. */
 static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *t, char **error) {
   char errbuf[CURL_ERROR_SIZE] = "";
@@ -264,10 +271,15 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
     url = xasprintf("%.*s%s@%s", (int)(rest - o->smtp), o->smtp, user, rest);
     curl_free(user);
   }
-  curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL); /* ~/.netrc when there is no password */
+  /* ~/.netrc for the password of --user; without --user there is no login
+   * at all, so that no password can go out unless one was asked for. */
+  curl_easy_setopt(c, CURLOPT_NETRC, (long)(o->user ? CURL_NETRC_OPTIONAL : CURL_NETRC_IGNORED));
   curl_easy_setopt(c, CURLOPT_URL, url ? url : o->smtp);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when the server offers it */
+  /* STARTTLS when the server offers it; with a login it is required: a
+   * server (or anyone in between) that leaves STARTTLS out of its EHLO reply
+   * would otherwise get the password in clear. */
+  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(login_needs_tls(o) ? CURLUSESSL_ALL : CURLUSESSL_TRY));
   if (o->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
@@ -286,7 +298,12 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     const char *why = *errbuf ? errbuf : curl_easy_strerror(rc);
-    if (t->rcpt[0] && (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR) && strstr(why, "RCPT"))
+    if (rc == CURLE_USE_SSL_FAILED && login_needs_tls(o))
+      *error = xasprintf("the server does not offer STARTTLS, so the password of --user would go over the network "
+                         "unencrypted (%s); nothing was sent and no password given. Use the server's smtps:// "
+                         "address or a server that offers STARTTLS; only on a network you trust, add "
+                         "--insecure-plain-auth", why);
+    else if (t->rcpt[0] && (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR) && strstr(why, "RCPT"))
       *error = xasprintf("the server refused the recipient %s (%s)%s", t->rcpt, t->refusal[0] ? t->refusal : why,
                          t->refusal[0] == '4' ? ", for now" : "; fix its address in the address book and run brief mail again");
     else if (t->refusal[0])
@@ -331,6 +348,9 @@ int send_command(const send_options *o) {
     fprintf(stderr, "brief: error: --smtp must be smtp://HOST[:PORT] or smtps://HOST[:PORT], not '%s'\n", o->smtp);
     return 2;
   }
+  if (o->user && o->insecure_plain_auth && o->smtp && !strncmp(o->smtp, "smtp://", 7))
+    fprintf(stderr, "brief: warning: --insecure-plain-auth: if %s offers no STARTTLS, the password of '%s' goes "
+                    "over the network unencrypted\n", o->smtp, o->user);
   str_list files = {0}, sent = {0};
   if (list_eml(o->outdir, &files) != 0) {
     fprintf(stderr, "brief: error: cannot read the folder '%s': %s\n", o->outdir, strerror(errno));

@@ -426,7 +426,9 @@ def test_dropped_connection(tmp, mailed):
 
 
 def test_login(tmp, mailed):
-    """--user with the password from BRIEF_SMTP_PASSWORD or ~/.netrc; never from the command line."""
+    """--user with the password from BRIEF_SMTP_PASSWORD or ~/.netrc; never from the command line.
+    The server offers AUTH without STARTTLS (as one would whose STARTTLS was stripped on the way):
+    the login is refused unless --insecure-plain-auth says the network is trusted."""
     out = copy_mail(mailed, os.path.join(tmp, "login"))
     os.remove(os.path.join(out, "盘州市.eml"))
     os.remove(os.path.join(out, "黔西县.eml"))
@@ -438,21 +440,33 @@ def test_login(tmp, mailed):
 
     inbox = Inbox()
     ctl, url = server(inbox, authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    plain = "--insecure-plain-auth"
     try:
         r = run("send", out, "--smtp", url, "--user", "office:s3cret-pw")
         check(r.returncode == 2 and "never on the command line" in r.stderr, "a password in --user is refused")
-        r = run("send", out, "--smtp", url, "--user", "office", BRIEF_SMTP_PASSWORD="wrong")
-        check(r.returncode != 0 and inbox.messages == [], f"a wrong password: not sent: {r.stderr}")
         home = os.path.join(tmp, "home")
         os.makedirs(home)
         with open(os.path.join(home, ".netrc"), "w") as f:
             f.write("machine 127.0.0.1 login office password s3cret-pw\n")
         os.chmod(os.path.join(home, ".netrc"), 0o600)
-        r = run("send", out, "--smtp", url, "--user", "office", HOME=home)
+        # No STARTTLS on offer: the password is not sent, from the environment or ~/.netrc.
+        for how, extra in (("BRIEF_SMTP_PASSWORD", {"BRIEF_SMTP_PASSWORD": "s3cret-pw"}), ("~/.netrc", {"HOME": home})):
+            r = run("send", out, "--smtp", url, "--user", "office", **extra)
+            check(r.returncode == 1 and inbox.messages == [] and logins == [],
+                  f"no STARTTLS, password from {how}: no login, nothing sent: {r.stderr}")
+            check("does not offer STARTTLS" in r.stderr and "--insecure-plain-auth" in r.stderr and
+                  "s3cret-pw" not in r.stdout + r.stderr, f"no STARTTLS: the error says why and what to do: {r.stderr}")
+        # Without --user there is no login at all, not even the one of ~/.netrc.
+        r = run("send", out, "--smtp", url, HOME=home)
+        check(r.returncode == 1 and inbox.messages == [] and logins == [], f"no --user: ~/.netrc not used: {r.stderr}")
+        r = run("send", out, "--smtp", url, "--user", "office", plain, BRIEF_SMTP_PASSWORD="wrong")
+        check(r.returncode != 0 and inbox.messages == [], f"a wrong password: not sent: {r.stderr}")
+        r = run("send", out, "--smtp", url, "--user", "office", plain, HOME=home)
         check(r.returncode == 0 and len(inbox.messages) == 1, f"the password from ~/.netrc: {r.stderr}")
+        check("warning: --insecure-plain-auth" in r.stderr, f"plain login: a warning: {r.stderr}")
         check(logins[-1] == (b"office", b"s3cret-pw"), "logged in with the netrc password")
         os.remove(os.path.join(out, "sent.log"))
-        r = run("send", out, "--smtp", url, "--user", "office", BRIEF_SMTP_PASSWORD="s3cret-pw")
+        r = run("send", out, "--smtp", url, "--user", "office", plain, BRIEF_SMTP_PASSWORD="s3cret-pw")
         check(r.returncode == 0 and len(inbox.messages) == 2, f"the password from BRIEF_SMTP_PASSWORD: {r.stderr}")
         check("s3cret-pw" not in r.stdout + r.stderr + open(os.path.join(out, "sent.log")).read(),
               "the password is never printed or logged")
