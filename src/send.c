@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,24 @@ static int log_sent(const char *path, const outgoing *m, const char *reply) {
   return rc;
 }
 
+/* One brief send at a time per folder: an exclusive flock on the folder
+ * itself, held until the process ends (the kernel drops it then, even on a
+ * crash), taken before sent.log is read. A second run refuses at once
+ * rather than wait: it would have nothing to send, and waiting could hang.
+ * Returns the locked descriptor, or -1 after printing why. */
+static int lock_folder(const char *dir) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+  if (fd >= 0 && errno == EWOULDBLOCK)
+    fprintf(stderr, "brief: error: another brief send is sending the messages of '%s' right now; nothing was "
+                    "sent. Wait for it to finish: then run brief send again for whatever it did not send\n", dir);
+  else
+    fprintf(stderr, "brief: error: cannot lock the folder '%s' against a second brief send: %s; nothing was sent\n",
+            dir, strerror(errno));
+  if (fd >= 0) close(fd);
+  return -1;
+}
+
 /* ---- SMTP with libcurl ------------------------------------------------- */
 
 typedef struct {
@@ -356,6 +375,11 @@ int send_command(const send_options *o) {
     fprintf(stderr, "brief: error: cannot read the folder '%s': %s\n", o->outdir, strerror(errno));
     return 1;
   }
+  int lock = o->dry_run ? -1 : lock_folder(o->outdir);
+  if (!o->dry_run && lock < 0) {
+    str_list_free(&files);
+    return 1;
+  }
   char *log = path_join(o->outdir, "sent.log");
   read_log(log, &sent);
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -403,5 +427,6 @@ int send_command(const send_options *o) {
   free(log);
   str_list_free(&files);
   str_list_free(&sent);
+  if (lock >= 0) close(lock);
   return nfailed ? 1 : 0;
 }

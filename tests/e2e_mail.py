@@ -5,7 +5,7 @@ package, and delivery to real SMTP servers (Debian's python3-aiosmtpd) on
 127.0.0.1: one that takes everything, one that refuses a recipient, one
 that drops the connection in the middle of a message, one that wants a
 login. Called like e2e_test.py: e2e_mail.py BRIEF ROOT."""
-import csv, email, email.policy, glob, io, os, re, shutil, socket, ssl, subprocess, sys, tempfile
+import asyncio, csv, email, email.policy, glob, io, os, re, shutil, socket, ssl, subprocess, sys, tempfile, threading
 
 import checks
 from checks import check
@@ -425,6 +425,49 @@ def test_dropped_connection(tmp, mailed):
         ctl.stop()
 
 
+class HeldInbox(Inbox):
+    """Holds the first message's DATA until released, so that a second run can start meanwhile."""
+
+    def __init__(self):
+        super().__init__()
+        self.first, self.release = threading.Event(), threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.first.is_set():
+            self.first.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_concurrent_send(tmp, mailed):
+    """Two brief send runs on one folder at once: the second refuses, each message goes once."""
+    out = copy_mail(mailed, os.path.join(tmp, "concurrent"))
+    inbox = HeldInbox()
+    ctl, url = server(inbox)
+    first = subprocess.Popen([BRIEF, "send", out, "--smtp", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env())
+    try:
+        check(inbox.first.wait(60), "the first run is sending")
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 1 and "another brief send is sending the messages of" in r.stderr,
+              f"the second run refuses with a clear message: {r.stderr}")
+        check(r.stdout == "" and inbox.messages == [], "the second run sends nothing")
+        inbox.release.set()
+        _, err = first.communicate(timeout=120)
+        check(first.returncode == 0, f"the first run sends everything: {err}")
+        check_delivered(inbox, out, "concurrent")
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0 and "0 sent, 3 sent before" in r.stderr, f"after it, the folder is free: {r.stderr}")
+        r = run("send", out, "--dry-run")
+        check(r.returncode == 0, "a dry run takes no lock")
+    finally:
+        inbox.release.set()
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+        ctl.stop()
+
+
 def test_login(tmp, mailed):
     """--user with the password from BRIEF_SMTP_PASSWORD or ~/.netrc; never from the command line.
     The server offers AUTH without STARTTLS (as one would whose STARTTLS was stripped on the way):
@@ -545,6 +588,7 @@ def main():
         test_send(tmp, mailed)
         test_refused_recipient(tmp, mailed)
         test_dropped_connection(tmp, mailed)
+        test_concurrent_send(tmp, mailed)
         test_login(tmp, mailed)
         test_tls(tmp, mailed)
         test_bad_server(tmp, mailed)
