@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "frontmatter.h"
+#include "mail.h"
 #include "util.h"
 
 /* ---- the .eml files ---------------------------------------------------- */
@@ -60,24 +61,22 @@ static char *header_value(const char *head, size_t n, const char *name) {
   return NULL;
 }
 
-/* "A <a@x>, "B" <b@y>, c@z" → the addresses. */
-static void addresses(const char *value, str_list *out) {
-  if (!value) return;
-  bool quoted = false;
-  const char *start = value;
-  for (const char *p = value;; p++) {
-    if (*p == '"') quoted = !quoted;
-    if (*p && (quoted || *p != ',')) continue;
-    const char *lt = memchr(start, '<', (size_t)(p - start)), *gt = lt ? memchr(lt, '>', (size_t)(p - lt)) : NULL;
-    char *a = lt && gt ? xstrndup(lt + 1, (size_t)(gt - lt - 1)) : xstrndup(start, (size_t)(p - start));
-    char *s = a, *e = a + strlen(a);
-    while (*s == ' ' || *s == '\t') s++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
-    if (*s) str_list_push(out, s);
-    free(a);
-    if (!*p) break;
-    start = p + 1;
+/* The addresses of a header's value (RFC 5322 address-list, see mail.h),
+ * each checked; *error says what is wrong with which header. */
+static int header_addresses(const char *header, const char *value, str_list *out, char **error) {
+  if (!value) return 0;
+  const char *why = NULL;
+  size_t at = 0, first = out->len;
+  if (mail_parse_address_list(value, out, &why, &at) != 0) {
+    *error = xasprintf("its %s header cannot be read: %s, at character %zu of '%s'", header, why, at + 1, value);
+    return -1;
   }
+  for (size_t i = first; i < out->len; i++)
+    if (!mail_address_ok(out->items[i])) {
+      *error = xasprintf("its %s header has '%s', which is not an e-mail address", header, out->items[i]);
+      return -1;
+    }
+  return 0;
 }
 
 static int read_outgoing(const char *dir, const char *file, outgoing *m, char **error) {
@@ -96,14 +95,18 @@ static int read_outgoing(const char *dir, const char *file, outgoing *m, char **
   m->message_id = header_value(raw, head, "Message-ID");
   char *from = header_value(raw, head, "From");
   str_list from_addr = {0};
-  addresses(from, &from_addr);
-  m->from = from_addr.len ? xstrdup(from_addr.items[0]) : NULL;
+  int rc = header_addresses("From", from, &from_addr, error);
+  if (rc == 0 && from_addr.len > 1) {
+    *error = xstrdup("its From header has more than one address");
+    rc = -1;
+  }
+  m->from = rc == 0 && from_addr.len ? xstrdup(from_addr.items[0]) : NULL;
   str_list_free(&from_addr);
   free(from);
   const char *lists[] = {"To", "Cc", "Bcc"};
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 3 && rc == 0; i++) {
     char *v = header_value(raw, head, lists[i]);
-    addresses(v, &m->rcpt);
+    rc = header_addresses(lists[i], v, &m->rcpt, error);
     free(v);
   }
   /* X-Unsent marks a draft for Outlook and Bcc must not be seen: the
@@ -129,6 +132,7 @@ static int read_outgoing(const char *dir, const char *file, outgoing *m, char **
       free(id);
     }
   }
+  if (rc != 0) return -1;
   if (!m->message_id) *error = xstrdup("it has no Message-ID, so it cannot be sent once only; write it with brief mail");
   else if (!m->from) *error = xstrdup("it has no From address");
   else if (!m->rcpt.len) *error = xstrdup("it has no recipients (To, Cc)");
