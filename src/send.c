@@ -350,6 +350,15 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
 
 /* ---- the command ------------------------------------------------------- */
 
+/* smtp://user:password@host: a login the STARTTLS rule of --user would
+ * not see, and a password on the command line. */
+static bool url_has_login(const char *url) {
+  const char *host = strstr(url, "://");
+  host = host ? host + 3 : url;
+  size_t n = strcspn(host, "/?#");
+  return memchr(host, '@', n) != NULL;
+}
+
 static void print_plan(size_t i, size_t n, const outgoing *m) {
   printf("[%zu/%zu] %s %s would go from %s to", i + 1, n, m->file, m->message_id, m->from);
   for (size_t k = 0; k < m->rcpt.len; k++) printf("%s %s", k ? "," : "", m->rcpt.items[k]);
@@ -369,6 +378,12 @@ int send_command(const send_options *o) {
   }
   if (o->smtp && strncmp(o->smtp, "smtp://", 7) && strncmp(o->smtp, "smtps://", 8)) {
     fprintf(stderr, "brief: error: --smtp must be smtp://HOST[:PORT] or smtps://HOST[:PORT], not '%s'\n", o->smtp);
+    return 2;
+  }
+  if (o->smtp && url_has_login(o->smtp)) {
+    fprintf(stderr, "brief: error: --smtp takes no login ('%s'): give the user name with --user and the password "
+                    "in BRIEF_SMTP_PASSWORD or ~/.netrc, e.g. --smtp smtp://mail.example.gov.cn:587 --user office\n",
+            o->smtp);
     return 2;
   }
   if (o->user && o->insecure_plain_auth && o->smtp && !strncmp(o->smtp, "smtp://", 7))

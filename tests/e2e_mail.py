@@ -627,6 +627,9 @@ def test_login(tmp, mailed):
     try:
         r = run("send", out, "--smtp", url, "--user", "office:s3cret-pw")
         check(r.returncode == 2 and "never on the command line" in r.stderr, "a password in --user is refused")
+        r = run("send", out, "--smtp", url.replace("smtp://", "smtp://office:s3cret-pw@"))
+        check(r.returncode == 2 and "--smtp takes no login" in r.stderr and logins == [] and inbox.messages == [],
+              f"a login in the --smtp URL is refused: {r.stderr}")
         home = os.path.join(tmp, "home")
         os.makedirs(home)
         with open(os.path.join(home, ".netrc"), "w") as f:
