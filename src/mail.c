@@ -1,9 +1,9 @@
 #include "mail.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -223,13 +223,10 @@ static char *quoted_string(const char *s) {
  * section 5 (3): an encoded word may stand for a word of a phrase). */
 static void header_mailbox(header *h, const char *name, const char *address, bool last) {
   if (name && *name) {
-    if (plain_header_text(name)) {
-      char *q = quoted_string(name);
-      header_words(h, q);
-      free(q);
-    } else {
-      encoded_words(h, name, true);
-    }
+    char *q = quoted_string(name);
+    if (plain_header_text(name) && longest_word(q) <= 68) header_words(h, q);
+    else encoded_words(h, name, true);
+    free(q);
   }
   char *a = xasprintf("<%s>%s", address, last ? "" : ",");
   header_word(h, a, true);
@@ -279,7 +276,7 @@ static void header_filename(strbuf *sb, const char *param, const char *name) {
 }
 
 /* The name= parameter of Content-Type, for clients that do not read RFC
- * 2231: a quoted string (" and \\ escaped) when the name is plain ASCII and
+ * 2231: a quoted string (" and \ escaped) when the name is plain ASCII and
  * fits the line, else encoded words inside the quotes, one per line, as
  * mail clients write it (RFC 2047 section 5 does not cover parameters;
  * filename* is the standard name). Every fold is CRLF and a blank. */
