@@ -83,13 +83,23 @@ static int column_of(char **header, const char *const *names) {
   return -1;
 }
 
-/* A plain ASCII addr-spec: local@domain, no blanks, brackets or quotes. */
+/* A plain ASCII addr-spec: local@domain, no blanks, brackets or quotes,
+ * at most 254 bytes (RFC 5321 section 4.5.3.1.3). */
 static bool valid_address(const char *a) {
   const char *at = strchr(a, '@');
-  if (!at || at == a || !at[1] || strchr(at + 1, '@') || !strchr(at + 1, '.')) return false;
+  if (strlen(a) > 254 || !at || at == a || !at[1] || strchr(at + 1, '@') || !strchr(at + 1, '.')) return false;
   for (const unsigned char *p = (const unsigned char *)a; *p; p++)
     if (*p <= ' ' || *p >= 0x7F || strchr("<>()[],;:\"\\", *p)) return false;
   return true;
+}
+
+/* The first control character (a line break of a quoted CSV field, a
+ * tab) in s, or NULL: a unit's name becomes a display name in To and Cc,
+ * which is one line. */
+static const char *control_char(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7F) return (const char *)p;
+  return NULL;
 }
 
 static int take_rows(contacts *book, csv_rows *st, diag_list *dl) {
@@ -121,6 +131,12 @@ static int take_rows(contacts *book, csv_rows *st, diag_list *dl) {
     int row = st->numbers.items[r];
     if (!*unit) {
       diag_error(dl, book->path, row, cu + 1, "the address '%s' has no unit; fill in its 单位", mail);
+      rc = -1;
+    } else if (control_char(unit)) {
+      diag_error(dl, book->path, row, cu + 1,
+                 "the unit '%.*s…' has a %s in its name; a unit's name is one line (it is written in the "
+                 "To and Cc headers): join the lines", (int)(control_char(unit) - unit), unit,
+                 *control_char(unit) == '\n' || *control_char(unit) == '\r' ? "line break" : "control character");
       rc = -1;
     } else if (!valid_address(mail)) {
       diag_error(dl, book->path, row, cm + 1,

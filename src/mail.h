@@ -7,6 +7,7 @@
 #ifndef BRIEF_MAIL_H
 #define BRIEF_MAIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "contacts.h"
@@ -37,7 +38,24 @@ typedef struct {
   long long date; /* seconds since the epoch, written as UTC */
 } mail_message;
 
-/* Checks --from; returns 0 or adds an error. */
+/* RFC 5322 section 3.4 addresses, as written in --from and in the From,
+ * To, Cc and Bcc headers of an .eml. A mailbox is "addr" or
+ * "display name <addr>": its address is the last angle address outside
+ * quoted strings and comments ("Finance <x@y>" <real@z> is real@z), the
+ * display name what comes before it, quoted strings unquoted, comments
+ * left out. Errors (*why, a static string; *at, the byte offset):
+ * an open quote, comment or angle bracket, text after the angle address,
+ * a name without an address. */
+int mail_parse_mailbox(const char *s, size_t n, char **name, char **address, const char **why, size_t *at);
+/* An address-list (mailboxes separated by commas, groups "name: a, b;"):
+ * the address of each mailbox in order. 0 or -1 as above. */
+int mail_parse_address_list(const char *value, str_list *addresses, const char **why, size_t *at);
+/* A plain addr-spec local@domain of printable ASCII, no blanks or
+ * specials, at most 254 bytes (RFC 5321 section 4.5.3.1.3). */
+bool mail_address_ok(const char *address);
+
+/* Checks --from: one mailbox with a valid address, no control characters
+ * (a line break would add headers); returns 0 or adds an error. */
 int mail_check_from(const char *from, diag_list *dl);
 /* The whole message (CRLF line ends); *len its size. Caller frees. */
 char *mail_build(const mail_message *m, size_t *len);

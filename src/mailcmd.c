@@ -1,6 +1,7 @@
 #include "mailcmd.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,6 +89,33 @@ static int write_eml(const char *path, const char *data, size_t len, diag_list *
   return rc;
 }
 
+/* The subject as one line: a title written on two lines (or any field
+ * with a line break or tab) is joined with a blank, as a mail client would
+ * show it; a header cannot hold a line break. Caller frees. */
+static char *one_line(const char *s) {
+  strbuf sb = {0};
+  sb_puts(&sb, "");
+  for (; *s; s++) {
+    bool blank = *s == '\r' || *s == '\n' || *s == '\t';
+    if (!blank) sb_putc(&sb, *s);
+    else if (sb.len && sb.data[sb.len - 1] != ' ') sb_putc(&sb, ' ');
+  }
+  while (sb.len && sb.data[sb.len - 1] == ' ') sb.data[--sb.len] = '\0';
+  return sb_take(&sb);
+}
+
+/* The attachment's name is the summary's file name: a control character
+ * in it (a line break) has no place in a header. */
+static int check_file_name(const char *summary, const char *name, diag_list *dl) {
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+    if (*p < 0x20 || *p == 0x7F) {
+      diag_error(dl, summary, 0, 0, "the file name has a line break or control character (byte %zu of '%s'); "
+                 "it names the attachment: rename the summary", (size_t)(p - (const unsigned char *)name) + 1, name);
+      return -1;
+    }
+  return 0;
+}
+
 typedef struct {
   const mail_options *o;
   book_cache books;
@@ -108,7 +136,8 @@ static int mail_one(mailer *m, brief_engine *e, const char *summary) {
     free(figures);
     figures = NULL;
   }
-  int rc = brief_read_meta(summary, &meta, m->dl);
+  int rc = check_file_name(summary, name, m->dl);
+  if (rc == 0) rc = brief_read_meta(summary, &meta, m->dl);
   const contacts *book = rc == 0 ? book_for(&m->books, book_path, m->dl) : NULL;
   if (rc == 0 && !book) rc = -1;
   if (rc == 0) rc = contacts_resolve(book, &meta, summary, &to, &cc, m->dl);
@@ -127,7 +156,9 @@ static int mail_one(mailer *m, brief_engine *e, const char *summary) {
     rc = -1;
   }
   if (rc == 0) {
-    char *subject = mail_expand(meta.issue ? t.subject_issue : t.subject, &meta, name);
+    char *expanded = mail_expand(meta.issue ? t.subject_issue : t.subject, &meta, name);
+    char *subject = one_line(expanded);
+    free(expanded);
     char *body = mail_expand(t.body, &meta, name);
     mail_message msg = {o->from, &to, &cc, subject, body, name, bytes, len, mail_time(&meta)};
     size_t n;

@@ -49,7 +49,8 @@ static const char usage[] =
     "      e.g. brief mail input -o out --from office@example.gov.cn\n"
     "  brief send OUTDIR --smtp smtp://HOST:PORT|smtps://HOST:PORT [--user NAME] [--cacert PEM] [--dry-run]\n"
     "      Send every .eml of OUTDIR not sent before (recorded in OUTDIR/sent.log), with\n"
-    "      STARTTLS when offered; the password comes from BRIEF_SMTP_PASSWORD or ~/.netrc.\n"
+    "      STARTTLS when offered (required with --user); the password comes from\n"
+    "      BRIEF_SMTP_PASSWORD or ~/.netrc. One send at a time per OUTDIR.\n"
     "      e.g. brief send out --smtp smtp://mail.example.gov.cn:587 --user office\n"
     "  brief check SUMMARY.md... [--figures FIGURES.csv] [--fix]\n"
     "      List every punctuation and spacing fix the normaliser makes, and every\n"
@@ -90,6 +91,8 @@ static const char usage[] =
     "  --contacts PATH        mail: the address book (default: contacts.csv beside the summaries)\n"
     "  --smtp URL             send: the SMTP server; --user NAME its login\n"
     "  --cacert PATH          send: trust the CA certificates of this PEM file for TLS\n"
+    "  --insecure-plain-auth  send: log in even when an smtp:// server offers no STARTTLS\n"
+    "                         (the password goes over the network unencrypted)\n"
     "  --port N, --host ADDR  serve: where to listen (default 8420 on 127.0.0.1; 0: any port)\n"
     "  --time-limit MS        serve: time limit of one render (default 20000)\n"
     "  --jobs N               serve: renders at once; batch: worker processes (default: the\n"
@@ -111,6 +114,7 @@ typedef struct {
   bool keys;                                    /* layouts --keys */
   const char *printer, *copies, *sides;         /* print */
   bool dry_run;
+  bool insecure_plain_auth;                     /* send */
   bool strict, allow_empty, allow_outside;     /* render, batch, text: input checks (input.h) */
   const char *format; /* --format pdf|ofd|both */
   int formats;
@@ -149,6 +153,9 @@ static int parse_args(int argc, char **argv, cli *c) {
       continue;
     } else if (!strcmp(a, "--dry-run")) {
       c->dry_run = true;
+      continue;
+    } else if (!strcmp(a, "--insecure-plain-auth")) {
+      c->insecure_plain_auth = true;
       continue;
     } else if (!strcmp(a, "--strict") || !strcmp(a, "--allow-empty") || !strcmp(a, "--allow-outside")) {
       bool *flag = a[2] == 's' ? &c->strict : a[8] == 'e' ? &c->allow_empty : &c->allow_outside;
@@ -379,7 +386,7 @@ static int cmd_send(const cli *c) {
     fprintf(stderr, "brief: error: send takes one folder, e.g. brief send out --smtp smtp://mail.example.gov.cn:587\n");
     return 2;
   }
-  send_options o = {c->inputs.items[0], c->smtp, c->user, c->cacert, c->dry_run};
+  send_options o = {c->inputs.items[0], c->smtp, c->user, c->cacert, c->dry_run, c->insecure_plain_auth};
   return send_command(&o);
 }
 #endif

@@ -1,10 +1,12 @@
 #include "send.h"
 
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "frontmatter.h"
+#include "mail.h"
 #include "util.h"
 
 /* ---- the .eml files ---------------------------------------------------- */
@@ -58,24 +61,22 @@ static char *header_value(const char *head, size_t n, const char *name) {
   return NULL;
 }
 
-/* "A <a@x>, "B" <b@y>, c@z" → the addresses. */
-static void addresses(const char *value, str_list *out) {
-  if (!value) return;
-  bool quoted = false;
-  const char *start = value;
-  for (const char *p = value;; p++) {
-    if (*p == '"') quoted = !quoted;
-    if (*p && (quoted || *p != ',')) continue;
-    const char *lt = memchr(start, '<', (size_t)(p - start)), *gt = lt ? memchr(lt, '>', (size_t)(p - lt)) : NULL;
-    char *a = lt && gt ? xstrndup(lt + 1, (size_t)(gt - lt - 1)) : xstrndup(start, (size_t)(p - start));
-    char *s = a, *e = a + strlen(a);
-    while (*s == ' ' || *s == '\t') s++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
-    if (*s) str_list_push(out, s);
-    free(a);
-    if (!*p) break;
-    start = p + 1;
+/* The addresses of a header's value (RFC 5322 address-list, see mail.h),
+ * each checked; *error says what is wrong with which header. */
+static int header_addresses(const char *header, const char *value, str_list *out, char **error) {
+  if (!value) return 0;
+  const char *why = NULL;
+  size_t at = 0, first = out->len;
+  if (mail_parse_address_list(value, out, &why, &at) != 0) {
+    *error = xasprintf("its %s header cannot be read: %s, at character %zu of '%s'", header, why, at + 1, value);
+    return -1;
   }
+  for (size_t i = first; i < out->len; i++)
+    if (!mail_address_ok(out->items[i])) {
+      *error = xasprintf("its %s header has '%s', which is not an e-mail address", header, out->items[i]);
+      return -1;
+    }
+  return 0;
 }
 
 static int read_outgoing(const char *dir, const char *file, outgoing *m, char **error) {
@@ -94,14 +95,18 @@ static int read_outgoing(const char *dir, const char *file, outgoing *m, char **
   m->message_id = header_value(raw, head, "Message-ID");
   char *from = header_value(raw, head, "From");
   str_list from_addr = {0};
-  addresses(from, &from_addr);
-  m->from = from_addr.len ? xstrdup(from_addr.items[0]) : NULL;
+  int rc = header_addresses("From", from, &from_addr, error);
+  if (rc == 0 && from_addr.len > 1) {
+    *error = xstrdup("its From header has more than one address");
+    rc = -1;
+  }
+  m->from = rc == 0 && from_addr.len ? xstrdup(from_addr.items[0]) : NULL;
   str_list_free(&from_addr);
   free(from);
   const char *lists[] = {"To", "Cc", "Bcc"};
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < 3 && rc == 0; i++) {
     char *v = header_value(raw, head, lists[i]);
-    addresses(v, &m->rcpt);
+    rc = header_addresses(lists[i], v, &m->rcpt, error);
     free(v);
   }
   /* X-Unsent marks a draft for Outlook and Bcc must not be seen: the
@@ -127,6 +132,7 @@ static int read_outgoing(const char *dir, const char *file, outgoing *m, char **
       free(id);
     }
   }
+  if (rc != 0) return -1;
   if (!m->message_id) *error = xstrdup("it has no Message-ID, so it cannot be sent once only; write it with brief mail");
   else if (!m->from) *error = xstrdup("it has no From address");
   else if (!m->rcpt.len) *error = xstrdup("it has no recipients (To, Cc)");
@@ -191,6 +197,24 @@ static int log_sent(const char *path, const outgoing *m, const char *reply) {
   return rc;
 }
 
+/* One brief send at a time per folder: an exclusive flock on the folder
+ * itself, held until the process ends (the kernel drops it then, even on a
+ * crash), taken before sent.log is read. A second run refuses at once
+ * rather than wait: it would have nothing to send, and waiting could hang.
+ * Returns the locked descriptor, or -1 after printing why. */
+static int lock_folder(const char *dir) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+  if (fd >= 0 && errno == EWOULDBLOCK)
+    fprintf(stderr, "brief: error: another brief send is sending the messages of '%s' right now; nothing was "
+                    "sent. Wait for it to finish: then run brief send again for whatever it did not send\n", dir);
+  else
+    fprintf(stderr, "brief: error: cannot lock the folder '%s' against a second brief send: %s; nothing was sent\n",
+            dir, strerror(errno));
+  if (fd >= 0) close(fd);
+  return -1;
+}
+
 /* ---- SMTP with libcurl ------------------------------------------------- */
 
 typedef struct {
@@ -245,6 +269,12 @@ static struct curl_slist *rcpt_list(const outgoing *m) {
   return l;
 }
 
+/* A login over smtp:// goes only inside STARTTLS, unless the user said
+ * otherwise (smtps:// is TLS from the start). */
+static bool login_needs_tls(const send_options *o) {
+  return o->user && !o->insecure_plain_auth && !strncmp(o->smtp, "smtp://", 7);
+}
+
 /* Sends one message; on failure *error says why. */
 static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *t, char **error) {
   char errbuf[CURL_ERROR_SIZE] = "";
@@ -264,10 +294,15 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
     url = xasprintf("%.*s%s@%s", (int)(rest - o->smtp), o->smtp, user, rest);
     curl_free(user);
   }
-  curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL); /* ~/.netrc when there is no password */
+  /* ~/.netrc for the password of --user; without --user there is no login
+   * at all, so that no password can go out unless one was asked for. */
+  curl_easy_setopt(c, CURLOPT_NETRC, (long)(o->user ? CURL_NETRC_OPTIONAL : CURL_NETRC_IGNORED));
   curl_easy_setopt(c, CURLOPT_URL, url ? url : o->smtp);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY); /* STARTTLS when the server offers it */
+  /* STARTTLS when the server offers it; with a login it is required: a
+   * server (or anyone in between) that leaves STARTTLS out of its EHLO reply
+   * would otherwise get the password in clear. */
+  curl_easy_setopt(c, CURLOPT_USE_SSL, (long)(login_needs_tls(o) ? CURLUSESSL_ALL : CURLUSESSL_TRY));
   if (o->cacert) curl_easy_setopt(c, CURLOPT_CAINFO, o->cacert);
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
@@ -286,7 +321,12 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     const char *why = *errbuf ? errbuf : curl_easy_strerror(rc);
-    if (t->rcpt[0] && (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR) && strstr(why, "RCPT"))
+    if (rc == CURLE_USE_SSL_FAILED && login_needs_tls(o))
+      *error = xasprintf("the server does not offer STARTTLS, so the password of --user would go over the network "
+                         "unencrypted (%s); nothing was sent and no password given. Use the server's smtps:// "
+                         "address or a server that offers STARTTLS; only on a network you trust, add "
+                         "--insecure-plain-auth", why);
+    else if (t->rcpt[0] && (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR) && strstr(why, "RCPT"))
       *error = xasprintf("the server refused the recipient %s (%s)%s", t->rcpt, t->refusal[0] ? t->refusal : why,
                          t->refusal[0] == '4' ? ", for now" : "; fix its address in the address book and run brief mail again");
     else if (t->refusal[0])
@@ -310,6 +350,15 @@ static int deliver(CURL *c, const send_options *o, const outgoing *m, transfer *
 
 /* ---- the command ------------------------------------------------------- */
 
+/* smtp://user:password@host: a login the STARTTLS rule of --user would
+ * not see, and a password on the command line. */
+static bool url_has_login(const char *url) {
+  const char *host = strstr(url, "://");
+  host = host ? host + 3 : url;
+  size_t n = strcspn(host, "/?#");
+  return memchr(host, '@', n) != NULL;
+}
+
 static void print_plan(size_t i, size_t n, const outgoing *m) {
   printf("[%zu/%zu] %s %s would go from %s to", i + 1, n, m->file, m->message_id, m->from);
   for (size_t k = 0; k < m->rcpt.len; k++) printf("%s %s", k ? "," : "", m->rcpt.items[k]);
@@ -331,9 +380,23 @@ int send_command(const send_options *o) {
     fprintf(stderr, "brief: error: --smtp must be smtp://HOST[:PORT] or smtps://HOST[:PORT], not '%s'\n", o->smtp);
     return 2;
   }
+  if (o->smtp && url_has_login(o->smtp)) {
+    fprintf(stderr, "brief: error: --smtp takes no login ('%s'): give the user name with --user and the password "
+                    "in BRIEF_SMTP_PASSWORD or ~/.netrc, e.g. --smtp smtp://mail.example.gov.cn:587 --user office\n",
+            o->smtp);
+    return 2;
+  }
+  if (o->user && o->insecure_plain_auth && o->smtp && !strncmp(o->smtp, "smtp://", 7))
+    fprintf(stderr, "brief: warning: --insecure-plain-auth: if %s offers no STARTTLS, the password of '%s' goes "
+                    "over the network unencrypted\n", o->smtp, o->user);
   str_list files = {0}, sent = {0};
   if (list_eml(o->outdir, &files) != 0) {
     fprintf(stderr, "brief: error: cannot read the folder '%s': %s\n", o->outdir, strerror(errno));
+    return 1;
+  }
+  int lock = o->dry_run ? -1 : lock_folder(o->outdir);
+  if (!o->dry_run && lock < 0) {
+    str_list_free(&files);
     return 1;
   }
   char *log = path_join(o->outdir, "sent.log");
@@ -383,5 +446,6 @@ int send_command(const send_options *o) {
   free(log);
   str_list_free(&files);
   str_list_free(&sent);
+  if (lock >= 0) close(lock);
   return nfailed ? 1 : 0;
 }

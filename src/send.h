@@ -12,6 +12,9 @@ typedef struct {
   const char *user; /* NULL: the login of ~/.netrc, if any */
   const char *cacert; /* CA certificates (PEM) to trust for TLS, NULL: the system's */
   bool dry_run;     /* list what would be sent to whom, send nothing */
+  /* With a login over smtp://: go on without STARTTLS when the server does
+   * not offer it (the password then crosses the network in clear). */
+  bool insecure_plain_auth;
 } send_options;
 
 /* Returns the exit status: 0 when every message is sent (now or before). */

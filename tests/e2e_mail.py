@@ -5,7 +5,7 @@ package, and delivery to real SMTP servers (Debian's python3-aiosmtpd) on
 127.0.0.1: one that takes everything, one that refuses a recipient, one
 that drops the connection in the middle of a message, one that wants a
 login. Called like e2e_test.py: e2e_mail.py BRIEF ROOT."""
-import csv, email, email.policy, glob, io, os, re, shutil, socket, ssl, subprocess, sys, tempfile
+import asyncio, csv, email, email.policy, glob, io, os, re, shutil, socket, ssl, subprocess, sys, tempfile, threading
 
 import checks
 from checks import check
@@ -329,6 +329,146 @@ def test_contacts_encodings(tmp):
     check(r.returncode == 2 and "--from needs the sender's address" in r.stderr, f"bad --from: {r.stderr}")
 
 
+def check_lines(raw, what):
+    """RFC 5322 section 2.1.1 and 2.2.3: CRLF line ends only (no bare LF or CR), lines of 78 at most."""
+    check(b"\n" not in raw.replace(b"\r\n", b"") and b"\r" not in raw.replace(b"\r\n", b""),
+          f"{what}: CRLF line ends only")
+    longest = max(len(l) for l in raw.split(b"\r\n"))
+    check(longest <= 78, f"{what}: lines ≤ 78 (longest {longest})")
+
+
+def hostile_folder(tmp, name, units, front_recipients):
+    """A copy of the examples whose address book has the given (unit, address) rows for 陇西县."""
+    src = os.path.join(tmp, name)
+    shutil.copytree(INPUT, src)
+    with open(os.path.join(src, "contacts.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["县(市)", "单位", "邮箱"])
+        for unit, address in units:
+            w.writerow(["陇西县", unit, address])
+    md = os.path.join(src, "陇西县.md")
+    text = open(md, encoding="utf-8").read()
+    text = re.sub(r"recipients:\n(  .*\n)+", "recipients:\n" + front_recipients, text)
+    open(md, "w", encoding="utf-8").write(text)
+    return src, md
+
+
+def test_hostile_addresses(tmp):
+    """Unit names and --from with <addr>, quotes and backslashes: the envelope goes where the header says."""
+    units = [("Finance <evil@attacker.example>", "fin@dingxi.example.gov.cn"),
+             ('Fin "A" \\ B, <x@attacker.example>', "fa@dingxi.example.gov.cn"),
+             ("Audit (see <evil2@attacker.example>)", "audit@dingxi.example.gov.cn")]
+    src, md = hostile_folder(tmp, "in-hostile", units,
+                             "  报: 'Finance <evil@attacker.example>'\n"
+                             "  送: 'Fin \"A\" \\ B, <x@attacker.example>'\n"
+                             "  发: 'Audit (see <evil2@attacker.example>)'\n")
+    # The unit with a comma is looked up as written (it is in the book), not split.
+    out = os.path.join(tmp, "out-hostile")
+    sender = "office@longxi.example.gov.cn (was <evil3@attacker.example>)"
+    r = run("mail", md, "-o", out, "--from", sender)
+    eml = os.path.join(out, "陇西县.eml")
+    if not check(r.returncode == 0 and os.path.exists(eml), f"hostile unit names mailed: {r.stderr}"):
+        return
+    raw = open(eml, "rb").read()
+    msg = parse(eml)
+    check(not msg.defects, f"hostile names: the header parses without defects {msg.defects}")
+    check(addresses(msg, "To", "Cc") == [a for _, a in units], f"hostile names: header addresses {addresses(msg, 'To', 'Cc')}")
+    names = [a.display_name for f in ("To", "Cc") for a in msg[f].addresses]
+    check(names == [u for u, _ in units], f"hostile names: display names are the units, as written: {names}")
+    check(addresses(msg, "From") == ["office@longxi.example.gov.cn"], f"--from with a comment: {addresses(msg, 'From')}")
+    check(b"attacker" not in raw.split(b"\r\n\r\n")[0].replace(b'"Finance <evil@attacker.example>"', b"")
+          .replace(b'"Fin \\"A\\" \\\\ B, <x@attacker.example>"', b"")
+          .replace(b'"Audit (see <evil2@attacker.example>)"', b""), "attacker addresses only inside quoted names")
+    check_lines(raw, "hostile names")
+    inbox = Inbox()
+    ctl, url = server(inbox)
+    try:
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0 and len(inbox.messages) == 1, f"hostile names: sent: {r.stderr}")
+        if inbox.messages:
+            mail_from, rcpts, _ = inbox.messages[0]
+            check(rcpts == [a for _, a in units] and mail_from == "office@longxi.example.gov.cn",
+                  f"hostile names: the envelope is the header's addresses, not the ones in the names: {mail_from} {rcpts}")
+    finally:
+        ctl.stop()
+    # An .eml edited by hand: an angle address inside a quoted name or a comment is not the address.
+    edited = os.path.join(tmp, "edited")
+    os.makedirs(edited)
+    text = raw.replace(b"X-Unsent: 1\r\n", b"")
+    text = re.sub(rb"\r\nTo:.*?\r\n(?! )", b'\r\nTo: "Fin <evil@attacker.example>" <fin@dingxi.example.gov.cn>,\r\n'
+                  b" (x <evil2@attacker.example>) audit@dingxi.example.gov.cn,\r\n team: a@dingxi.example.gov.cn,"
+                  b' "b, c" <bc@dingxi.example.gov.cn>;\r\n', text, count=1, flags=re.S)
+    text = re.sub(rb"\r\nCc:.*?\r\n(?! )", b"\r\n", text, count=1, flags=re.S)
+    open(os.path.join(edited, "a.eml"), "wb").write(text)
+    r = run("send", edited, "--dry-run")
+    check(r.returncode == 0 and r.stdout.strip().endswith(
+        "to fin@dingxi.example.gov.cn, audit@dingxi.example.gov.cn, a@dingxi.example.gov.cn, bc@dingxi.example.gov.cn"),
+        f"an edited To: the last angle address outside quotes and comments, groups: {r.stdout} {r.stderr}")
+    open(os.path.join(edited, "a.eml"), "wb").write(text.replace(b'"b, c" <bc@', b'"b, c <bc@'))
+    r = run("send", edited, "--dry-run")
+    check(r.returncode == 1 and "its To header cannot be read: a quoted string is not closed" in r.stderr,
+          f"an open quote in To: an error, nothing sent: {r.stderr}")
+
+
+def test_header_injection(tmp):
+    """--from with a line break, a unit with one, a subject template with one: located errors, no .eml."""
+    out = os.path.join(tmp, "out-inject")
+    md = os.path.join(INPUT, "陇西县.md")
+    for bad in ("Office <office@longxi.example.gov.cn\r\nBcc: evil@attacker.example>",
+                "office@longxi.example.gov.cn\nBcc: evil@attacker.example"):
+        r = run("mail", md, "-o", out, "--from", bad)
+        check(r.returncode == 2 and "--from has a line break at character" in r.stderr,
+              f"--from with a line break refused: {r.stderr}")
+        check(not os.path.exists(os.path.join(out, "陇西县.eml")), "--from with a line break: no .eml")
+    r = run("mail", md, "-o", out, "--from", "Office <office@longxi.example.gov.cn> <evil@attacker.example")
+    check(r.returncode == 2 and "--from: an angle address is not closed" in r.stderr, f"--from open angle: {r.stderr}")
+    r = run("mail", md, "-o", out, "--from", "Office <office@longxi.example.gov.cn> evil@attacker.example")
+    check(r.returncode == 2 and "--from: text after the <address>" in r.stderr, f"--from text after: {r.stderr}")
+    src, md2 = hostile_folder(tmp, "in-inject", [("市委\n组织部", "zzb@dingxi.example.gov.cn")], "  报: 市委组织部\n")
+    r = run("mail", md2, "-o", out, "--from", FROM)
+    check(r.returncode != 0 and os.path.join(src, "contacts.csv") + ":2:2: error: the unit '市委…' has a line break" in r.stderr,
+          f"a unit with a line break: located error: {r.stderr}")
+    with open(os.path.join(src, "mail.yaml"), "w", encoding="utf-8") as f:
+        f.write("subject_issue: |\n  第{issue}期\n  Bcc: evil@attacker.example\n")
+    open(os.path.join(src, "contacts.csv"), "w", encoding="utf-8").write("单位,邮箱\n市委组织部,zzb@dingxi.example.gov.cn\n")
+    r = run("mail", md2, "-o", out, "--from", FROM)
+    check(r.returncode != 0 and os.path.join(src, "mail.yaml") + ":1:16: error: 'subject_issue' has a line break" in r.stderr,
+          f"a subject template with a line break: located error: {r.stderr}")
+    check(not os.path.exists(os.path.join(out, "陇西县.eml")), "no .eml for the injections")
+
+
+def test_long_headers(tmp):
+    """A long ASCII subject, ASCII attachment names with quotes, backslashes and no blanks: folded with CRLF,
+    ≤ 78 per line, each value read back whole."""
+    src = os.path.join(tmp, "in-headers")
+    os.makedirs(src)
+    for f in ("contacts.csv", "figures.csv"):
+        shutil.copy(os.path.join(INPUT, f), src)
+    subject = "Report " + "A" * 1200 + " on the " + " ".join(["word"] * 60) + " end"
+    with open(os.path.join(src, "mail.yaml"), "w", encoding="utf-8") as f:
+        f.write("subject_issue: '%s'\n" % subject)
+    stems = ['Report "final" \\ v2', "long-ascii-name-" * 8 + "x", 'a"b' * 30, "=?UTF-8?B?5biC?="]
+    for stem in stems:
+        shutil.copy(os.path.join(INPUT, "陇西县.md"), os.path.join(src, stem + ".md"))
+    out = os.path.join(tmp, "out-headers")
+    r = run("mail", src, "-o", out, "--from", FROM)
+    check(r.returncode == 0, f"long headers mailed: {r.stderr}")
+    for stem in stems:
+        eml = os.path.join(out, stem + ".eml")
+        if not check(os.path.exists(eml), f"{stem[:20]}: .eml written"):
+            continue
+        raw = open(eml, "rb").read()
+        check_lines(raw, stem[:20])
+        msg = parse(eml)
+        check(str(msg["Subject"]) == subject, f"{stem[:20]}: the long subject reads back whole")
+        att = list(msg.iter_attachments())
+        check(len(att) == 1 and att[0].get_filename() == stem + ".pdf",
+              f"{stem[:20]}: filename* reads back: {att[0].get_filename() if att else None}")
+        name = att[0]["Content-Type"].params.get("name") if att else None
+        check(name == stem + ".pdf", f"{stem[:20]}: name= reads back: {name!r}")
+        check(all(not p.defects for p in msg.walk()), f"{stem[:20]}: no defects {[p.defects for p in msg.walk()]}")
+
+
 def check_delivered(inbox, outdir, what):
     """Each .eml delivered once, to exactly its To and Cc, as written (less X-Unsent)."""
     by_id = {}
@@ -425,8 +565,53 @@ def test_dropped_connection(tmp, mailed):
         ctl.stop()
 
 
+class HeldInbox(Inbox):
+    """Holds the first message's DATA until released, so that a second run can start meanwhile."""
+
+    def __init__(self):
+        super().__init__()
+        self.first, self.release = threading.Event(), threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.first.is_set():
+            self.first.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_concurrent_send(tmp, mailed):
+    """Two brief send runs on one folder at once: the second refuses, each message goes once."""
+    out = copy_mail(mailed, os.path.join(tmp, "concurrent"))
+    inbox = HeldInbox()
+    ctl, url = server(inbox)
+    first = subprocess.Popen([BRIEF, "send", out, "--smtp", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env())
+    try:
+        check(inbox.first.wait(60), "the first run is sending")
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 1 and "another brief send is sending the messages of" in r.stderr,
+              f"the second run refuses with a clear message: {r.stderr}")
+        check(r.stdout == "" and inbox.messages == [], "the second run sends nothing")
+        inbox.release.set()
+        _, err = first.communicate(timeout=120)
+        check(first.returncode == 0, f"the first run sends everything: {err}")
+        check_delivered(inbox, out, "concurrent")
+        r = run("send", out, "--smtp", url)
+        check(r.returncode == 0 and "0 sent, 3 sent before" in r.stderr, f"after it, the folder is free: {r.stderr}")
+        r = run("send", out, "--dry-run")
+        check(r.returncode == 0, "a dry run takes no lock")
+    finally:
+        inbox.release.set()
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+        ctl.stop()
+
+
 def test_login(tmp, mailed):
-    """--user with the password from BRIEF_SMTP_PASSWORD or ~/.netrc; never from the command line."""
+    """--user with the password from BRIEF_SMTP_PASSWORD or ~/.netrc; never from the command line.
+    The server offers AUTH without STARTTLS (as one would whose STARTTLS was stripped on the way):
+    the login is refused unless --insecure-plain-auth says the network is trusted."""
     out = copy_mail(mailed, os.path.join(tmp, "login"))
     os.remove(os.path.join(out, "盘州市.eml"))
     os.remove(os.path.join(out, "黔西县.eml"))
@@ -438,21 +623,36 @@ def test_login(tmp, mailed):
 
     inbox = Inbox()
     ctl, url = server(inbox, authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    plain = "--insecure-plain-auth"
     try:
         r = run("send", out, "--smtp", url, "--user", "office:s3cret-pw")
         check(r.returncode == 2 and "never on the command line" in r.stderr, "a password in --user is refused")
-        r = run("send", out, "--smtp", url, "--user", "office", BRIEF_SMTP_PASSWORD="wrong")
-        check(r.returncode != 0 and inbox.messages == [], f"a wrong password: not sent: {r.stderr}")
+        r = run("send", out, "--smtp", url.replace("smtp://", "smtp://office:s3cret-pw@"))
+        check(r.returncode == 2 and "--smtp takes no login" in r.stderr and logins == [] and inbox.messages == [],
+              f"a login in the --smtp URL is refused: {r.stderr}")
         home = os.path.join(tmp, "home")
         os.makedirs(home)
         with open(os.path.join(home, ".netrc"), "w") as f:
             f.write("machine 127.0.0.1 login office password s3cret-pw\n")
         os.chmod(os.path.join(home, ".netrc"), 0o600)
-        r = run("send", out, "--smtp", url, "--user", "office", HOME=home)
+        # No STARTTLS on offer: the password is not sent, from the environment or ~/.netrc.
+        for how, extra in (("BRIEF_SMTP_PASSWORD", {"BRIEF_SMTP_PASSWORD": "s3cret-pw"}), ("~/.netrc", {"HOME": home})):
+            r = run("send", out, "--smtp", url, "--user", "office", **extra)
+            check(r.returncode == 1 and inbox.messages == [] and logins == [],
+                  f"no STARTTLS, password from {how}: no login, nothing sent: {r.stderr}")
+            check("does not offer STARTTLS" in r.stderr and "--insecure-plain-auth" in r.stderr and
+                  "s3cret-pw" not in r.stdout + r.stderr, f"no STARTTLS: the error says why and what to do: {r.stderr}")
+        # Without --user there is no login at all, not even the one of ~/.netrc.
+        r = run("send", out, "--smtp", url, HOME=home)
+        check(r.returncode == 1 and inbox.messages == [] and logins == [], f"no --user: ~/.netrc not used: {r.stderr}")
+        r = run("send", out, "--smtp", url, "--user", "office", plain, BRIEF_SMTP_PASSWORD="wrong")
+        check(r.returncode != 0 and inbox.messages == [], f"a wrong password: not sent: {r.stderr}")
+        r = run("send", out, "--smtp", url, "--user", "office", plain, HOME=home)
         check(r.returncode == 0 and len(inbox.messages) == 1, f"the password from ~/.netrc: {r.stderr}")
+        check("warning: --insecure-plain-auth" in r.stderr, f"plain login: a warning: {r.stderr}")
         check(logins[-1] == (b"office", b"s3cret-pw"), "logged in with the netrc password")
         os.remove(os.path.join(out, "sent.log"))
-        r = run("send", out, "--smtp", url, "--user", "office", BRIEF_SMTP_PASSWORD="s3cret-pw")
+        r = run("send", out, "--smtp", url, "--user", "office", plain, BRIEF_SMTP_PASSWORD="s3cret-pw")
         check(r.returncode == 0 and len(inbox.messages) == 2, f"the password from BRIEF_SMTP_PASSWORD: {r.stderr}")
         check("s3cret-pw" not in r.stdout + r.stderr + open(os.path.join(out, "sent.log")).read(),
               "the password is never printed or logged")
@@ -528,9 +728,13 @@ def main():
         test_long_name(tmp)
         test_template_and_bcc(tmp)
         test_contacts_encodings(tmp)
+        test_hostile_addresses(tmp)
+        test_header_injection(tmp)
+        test_long_headers(tmp)
         test_send(tmp, mailed)
         test_refused_recipient(tmp, mailed)
         test_dropped_connection(tmp, mailed)
+        test_concurrent_send(tmp, mailed)
         test_login(tmp, mailed)
         test_tls(tmp, mailed)
         test_bad_server(tmp, mailed)

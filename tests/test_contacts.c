@@ -144,6 +144,133 @@ static void test_message(void) {
   recipient_list_free(&to);
 }
 
+/* RFC 5322 section 3.4: the address of a mailbox is its last angle
+ * address outside quoted strings and comments. */
+static void test_parse_addresses(void) {
+  str_list l = {0};
+  const char *why = NULL;
+  size_t at = 0;
+  CHECK(mail_parse_address_list("\"Finance <evil@attacker.example>\" <fin@x.gov.cn>, =?UTF-8?B?5biC?= <b@x.gov.cn>,"
+                                " c@x.gov.cn (was <evil2@attacker.example>), team: d@x.gov.cn, \"e, f\" <e@x.gov.cn>;,"
+                                " \"q\\\"<evil3@a.b>\" <g@x.gov.cn>, A <evil4@a.b> B <h@x.gov.cn>",
+                                &l, &why, &at) == 0);
+  const char *want[] = {"fin@x.gov.cn", "b@x.gov.cn", "c@x.gov.cn", "d@x.gov.cn", "e@x.gov.cn", "g@x.gov.cn",
+                        "h@x.gov.cn"};
+  CHECK(l.len == 7);
+  for (size_t i = 0; i < l.len && i < 7; i++) CHECK_STR(l.items[i], want[i]);
+  str_list_free(&l);
+  struct { const char *value, *why; size_t at; } bad[] = {
+      {"\"open <a@b.cn>", "a quoted string is not closed", 0},
+      {"Name <a@b.cn> junk", "text after the <address>", 14},
+      {"Name Only", "a name without an <address>", 0},
+      {"x@y.cn, <a@b.cn", "an angle address is not closed", 8},
+      {"(open <a@b.cn>", "a comment is not closed", 0},
+      {"a@b.cn>", "a > without its <", 6},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    CHECK(mail_parse_address_list(bad[i].value, &l, &why, &at) != 0);
+    CHECK(why && !strncmp(why, bad[i].why, strlen(bad[i].why)));
+    CHECK(at == bad[i].at);
+    if (at != bad[i].at) fprintf(stderr, "  case %zu: at %zu\n", i, at);
+    str_list_free(&l);
+  }
+  char *name, *address;
+  const char *quoted = "\"A \\\"q\\\" \\\\ B\"  <a@b.cn>";
+  CHECK(mail_parse_mailbox(quoted, strlen(quoted), &name, &address, &why, &at) == 0);
+  CHECK_STR(name, "A \"q\" \\ B");
+  CHECK_STR(address, "a@b.cn");
+  free(name);
+  free(address);
+  CHECK(mail_address_ok("a@b.cn") && !mail_address_ok("a b@c.cn") && !mail_address_ok("a@b@c.cn"));
+}
+
+/* Every header line CRLF-terminated and at most 78 characters; no bare
+ * CR or LF anywhere (RFC 5322 sections 2.1.1, 2.2.3). */
+static void check_lines(const char *msg, size_t n, const char *what) {
+  size_t longest = 0, start = 0;
+  bool bare = false;
+  for (size_t i = 0; i < n; i++) {
+    if (msg[i] == '\r' && (i + 1 == n || msg[i + 1] != '\n')) bare = true;
+    if (msg[i] == '\n' && (i == 0 || msg[i - 1] != '\r')) bare = true;
+    if (msg[i] == '\n') {
+      if (i - start - 1 > longest) longest = i - start - 1;
+      start = i + 1;
+    }
+  }
+  CHECK(!bare);
+  CHECK(longest <= 78);
+  if (bare || longest > 78) fprintf(stderr, "  %s: bare CR/LF %d, longest line %zu\n", what, bare, longest);
+}
+
+/* The To header's value, unfolded. */
+static char *header_of(const char *msg, const char *name) {
+  const char *p = strstr(msg, name);
+  if (!p) return xstrdup("");
+  p += strlen(name);
+  strbuf sb = {0};
+  sb_puts(&sb, "");
+  for (; *p && !(p[0] == '\r' && p[1] == '\n' && p[2] != ' '); p++)
+    if (*p != '\r' && *p != '\n') sb_putc(&sb, *p);
+  return sb_take(&sb);
+}
+
+static void test_hostile_message(void) {
+  recipient_list to = one("Finance <evil@attacker.example>", "fin@city.example.gov.cn"), cc = {0};
+  recipient r = {xstrdup("Fin \"A\" \\ B, <x@attacker.example>"), xstrdup("fa@city.example.gov.cn")};
+  VEC_PUSH(cc, r);
+  char *subject = xasprintf("Report %0*d on the %s", 1200, 0, "long subject");
+  char *long_name = xasprintf("%s.pdf", "long-ascii-name-long-ascii-name-long-ascii-name-long-ascii-name-x");
+  const char *names[] = {"a\"b\\c.pdf", long_name, "陇西县.pdf"};
+  for (size_t k = 0; k < 3; k++) {
+    mail_message m = {"\"Office \\\"X\\\"\" <office@example.gov.cn> (was <evil@attacker.example>)", &to, &cc,
+                      subject, "正文\n", names[k], "%PDF", 4, 1479081600};
+    size_t n;
+    char *a = mail_build(&m, &n);
+    check_lines(a, n, names[k]);
+    char *from = header_of(a, "From:");
+    CHECK_STR(from, " \"Office \\\"X\\\"\" <office@example.gov.cn>"); /* the comment left out */
+    free(from);
+    char *to_value = header_of(a, "\r\nTo:"), *cc_value = header_of(a, "\r\nCc:");
+    str_list l = {0};
+    const char *why;
+    size_t at;
+    CHECK(mail_parse_address_list(to_value, &l, &why, &at) == 0 && mail_parse_address_list(cc_value, &l, &why, &at) == 0);
+    CHECK(l.len == 2 && !strcmp(l.items[0], "fin@city.example.gov.cn") && !strcmp(l.items[1], "fa@city.example.gov.cn"));
+    CHECK(strstr(to_value, "\"Finance <evil@attacker.example>\" <fin@city.example.gov.cn>") != NULL);
+    CHECK(strstr(cc_value, "\"Fin \\\"A\\\" \\\\ B, <x@attacker.example>\" <fa@city.example.gov.cn>") != NULL);
+    if (k == 0) CHECK(strstr(a, " name=\"a\\\"b\\\\c.pdf\"\r\n") != NULL);
+    str_list_free(&l);
+    free(to_value);
+    free(cc_value);
+    free(a);
+  }
+  free(subject);
+  free(long_name);
+  recipient_list_free(&to);
+  recipient_list_free(&cc);
+}
+
+static void test_from_checks(void) {
+  diag_list dl = {0};
+  CHECK(mail_check_from("Office <office@example.gov.cn>\r\nBcc: evil@attacker.example", &dl) != 0);
+  CHECK(mail_check_from("Office <office@example.gov.cn\r\nBcc:evil@attacker.example>", &dl) != 0);
+  CHECK(dl.errors == 2 && strstr(dl.items[0].message, "line break at character 31") &&
+        strstr(dl.items[1].message, "line break at character 30"));
+  diag_clear(&dl);
+  CHECK(mail_check_from("office@example.gov.cn (was <evil@attacker.example>)", &dl) == 0);
+  CHECK(mail_check_from("\"Office <evil@attacker.example>\" <office@example.gov.cn>", &dl) == 0);
+  CHECK(mail_check_from("Office <office@example.gov.cn> <evil@attacker.example", &dl) != 0);
+  CHECK(mail_check_from("Office <office@example.gov.cn> evil@attacker.example", &dl) != 0);
+  CHECK(dl.errors == 2);
+  diag_clear(&dl);
+  /* a unit's name with a line break is a located error */
+  const char *book_nl = "单位,邮箱\n\"市委\n组织部\",zzb@city.example.gov.cn\nFinance <x@y>,fin@city.example.gov.cn\n";
+  CHECK(contacts_parse(book_nl, strlen(book_nl), "c.csv", &dl) == NULL);
+  CHECK(dl.errors == 1 && dl.items[0].line == 2 && dl.items[0].col == 1 &&
+        strstr(dl.items[0].message, "the unit '市委…' has a line break"));
+  diag_clear(&dl);
+}
+
 static void test_template(void) {
   doc_meta m = {0};
   m.title = "标题";
@@ -161,5 +288,8 @@ int main(void) {
   test_bad_books();
   test_message();
   test_template();
+  test_parse_addresses();
+  test_hostile_message();
+  test_from_checks();
   return check_report();
 }
