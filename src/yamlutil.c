@@ -1,6 +1,58 @@
 #include "yamlutil.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
+
+/* A key and where it stands, for finding keys written twice. */
+typedef struct {
+  const char *key;
+  const yaml_node_t *node;
+} key_at;
+
+static int compare_keys(const void *a, const void *b) {
+  const key_at *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  if (c) return c;
+  /* the same key: the earlier one first */
+  return (x->node->start_mark.index > y->node->start_mark.index) -
+         (x->node->start_mark.index < y->node->start_mark.index);
+}
+
+/* YAML 1.2 (3.2.1.1) requires a mapping's keys to be unique; libyaml loads a
+ * repeated key silently and lookups would take the first. Each repeat is an
+ * error naming both lines. Sorting keeps a mapping with many keys linear-log. */
+static int check_mapping_keys(ydoc *y, yaml_node_t *map, diag_list *dl) {
+  size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+  if (n < 2) return 0;
+  key_at *keys = xmalloc(n * sizeof *keys);
+  size_t k = 0;
+  YMAP_FOREACH(y, map, pair) {
+    yaml_node_t *node = ydoc_node(y, pair->key);
+    if (yscalar(node)) keys[k++] = (key_at){yscalar(node), node};
+  }
+  qsort(keys, k, sizeof *keys, compare_keys);
+  int rc = 0;
+  for (size_t i = 1; i < k; i++) {
+    if (strcmp(keys[i].key, keys[i - 1].key) != 0) continue;
+    size_t first = i - 1;
+    while (first > 0 && strcmp(keys[first - 1].key, keys[i].key) == 0) first--;
+    diag_error(dl, y->file, yline(y, keys[i].node), ycol(keys[i].node),
+               "key '%s' is given twice (first on line %d); keep one of them", keys[i].key,
+               yline(y, keys[first].node));
+    rc = -1;
+  }
+  free(keys);
+  return rc;
+}
+
+static int check_duplicate_keys(ydoc *y, diag_list *dl) {
+  int rc = 0;
+  for (yaml_node_t *node = y->doc.nodes.start; node < y->doc.nodes.top; node++)
+    if (node->type == YAML_MAPPING_NODE && check_mapping_keys(y, node, dl) != 0) rc = -1;
+  return rc;
+}
 
 int ydoc_load(ydoc *y, const char *text, size_t len, const char *file, int line_offset,
               diag_list *dl) {
@@ -21,6 +73,10 @@ int ydoc_load(ydoc *y, const char *text, size_t len, const char *file, int line_
   }
   yaml_parser_delete(&parser);
   y->loaded = true;
+  if (check_duplicate_keys(y, dl) != 0) {
+    ydoc_free(y);
+    return -1;
+  }
   return 0;
 }
 
