@@ -262,6 +262,8 @@ static const key_desc layout_keys[] = {
     {"inline", K_MAP, 0, .keys = inline_keys, .what = "font roles of inline styles"},
     {"heading_numbering", K_CHOICE, L(numbering), .words = numbering_words,
      .what = "headings numbered as written, or generated 一、（一）1．（1）"},
+    {"paragraph_headings", K_BOOL, L(paragraph_headings),
+     .what = "a short paragraph starting 一、（一）1.（1） (as typed in WPS) is the heading of that level"},
     {"title_block", K_BOOL, L(title_block), .what = "the title and subtitle at the top"},
     {"signature", K_BOOL, L(signature), .what = "the issuing unit and date at the end"},
     {"roles", K_ROLES, L(roles), .keys = role_keys, .what = "the style of each role"},
@@ -282,7 +284,7 @@ static const key_desc layout_keys[] = {
      .allowed = "column header → N%, Nmm, Ncm, Npt or N字", .dflt = "—",
      .what = "widths of table columns by header text ([Tables](#tables))"},
     {"normalize", K_CUSTOM, 0, .read = read_normalize, .value = "true, false or mapping",
-     .allowed = "rules quotes punctuation brackets ellipsis dash spaces repeated unpaired: true or false",
+     .allowed = "rules quotes punctuation brackets ellipsis dash spaces repeated unpaired corner_quotes: true or false",
      .dflt = "true", .what = "punctuation and spacing normalisation"},
     {"booklet", K_MAP, 0, .keys = booklet_keys, .what = "the meeting booklet (batch --booklet) in this layout"},
     {NULL}};
@@ -505,6 +507,7 @@ static void set_defaults(layout_spec *l) {
   l->distribution_rule_inner = 0.25 * MM;
   l->title_block = true;
   l->signature = true;
+  l->paragraph_headings = true;
   l->normalize = normalize_rules_default();
   for (int r = 0; r < ROLE_COUNT; r++) {
     l->roles[r].font = xstrdup(r == ROLE_CODE ? "mono" : "song");
