@@ -109,7 +109,7 @@ def main():
                 if out != c[3]:
                     print(f"zhlint differs at {c[0]} ({c[1]}): {c[2]!r} -> {out!r}")
         readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
-        m = re.search(r"zhlint agrees on (\d+) of (\d+)", readme)
+        m = re.search(r"zhlintrc.json` agrees on (\d+) of (\d+)", readme)
         check(m is not None and (int(m.group(1)), int(m.group(2))) == (agree, len(cases)),
               f"README gives zhlint's count as measured: {agree} of {len(cases)} "
               f"(README: {m.group(0) if m else 'no count'})")
