@@ -7,6 +7,7 @@
 #include "cndate.h"
 #include "numbered.h"
 #include "suggest.h"
+#include "utf8.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -157,6 +158,8 @@ static int read_date(ydoc *y, yaml_node_t *value, const char *s, char **field, d
   return 0;
 }
 
+#define ISSUE_MAX_CHARS 30 /* 第12期（总第125期） has 11; a masthead line holds about 28 */
+
 /* 期号: a number (12, printed through the layout's 第{issue}期) or the
  * text as printed (第12期, 2020年第3期, 总第125期, 第12期（总第125期）). */
 static int read_issue(ydoc *y, yaml_node_t *value, const char *s, char **field, diag_list *dl) {
@@ -166,6 +169,13 @@ static int read_issue(ydoc *y, yaml_node_t *value, const char *s, char **field, 
     diag_error(dl, y->file, yline(y, value), ycol(value),
                "'issue' must be a number from 1 to 9999999 (12) or the 期号 as printed "
                "(第12期, 2020年第3期, 总第125期), not '%s'", s);
+    return -1;
+  }
+  if (utf8_length(issue) > ISSUE_MAX_CHARS) {
+    diag_error(dl, y->file, yline(y, value), ycol(value),
+               "'issue' has %zu characters: the 期号 is one line of the masthead; shorten it to %d at most",
+               utf8_length(issue), ISSUE_MAX_CHARS);
+    free(issue);
     return -1;
   }
   free(*field);

@@ -131,6 +131,12 @@ layout: briefing
 {h4}明确责任
 
 一、二、三等奖的评选工作已经完成。
+
+（二）下一步工作安排如下：
+
+3.抓队伍建设，选派第一书记和驻村工作队员全部到岗到位、履职尽责
+
+- 1.列表里的一项
 """
 
 
@@ -157,7 +163,8 @@ def test_wps_headings(tmp):
     check(rc.returncode == 0 and open(c, "rb").read() != open(a, "rb").read(), f"paragraph_headings: false differs: {rc.stderr}")
     outline = run("qpdf", "--json", "--json-key=outlines", a).stdout
     check(outline.count('"title"') >= 4 and "基本情况" in outline, "the typed headings are in the PDF outline")
-    # brief check: a note for each heading taken, exit 0 (nothing asked of the author).
+    # brief check: a note for each heading taken (not a sentence, a line ending in a colon, one longer
+    # than a line, a list item), exit 0 (nothing asked of the author).
     r = run(BRIEF, "check", typed)
     notes = re.findall(r"wps\.md:(\d+):1: note: '([^']+)' taken as a level-(\d) heading", r.stdout)
     check(r.returncode == 0 and notes == [("11", "一、基本情况", "1"), ("15", "（一）组织保障", "2"), ("17", "1.抓班子", "3"),

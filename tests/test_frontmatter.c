@@ -158,6 +158,10 @@ static void test_issue_forms(void) {
   CHECK_STR(m.issue, "2020年第3期");
   CHECK_STR(m.date, "2016-11-14");
   doc_meta_free(&m);
+  CHECK(parse("---\nissue: 第1111111111222222222233333333334期\n---\n", &m, &bl, &dl) < 0);
+  CHECK(dl.errors == 1 && strstr(dl.items[0].message, "33 characters"));
+  doc_meta_free(&m);
+  diag_clear(&dl);
   CHECK(parse("---\ntitle: t\nissue: 第十二\n---\n", &m, &bl, &dl) < 0);
   CHECK(dl.errors == 1 && dl.items[0].line == 3 && dl.items[0].col == 8 && strstr(dl.items[0].message, "第12期"));
   doc_meta_free(&m);
