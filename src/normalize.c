@@ -56,6 +56,7 @@ typedef struct {
   long src;         /* byte offset in the source; -1 when unknown */
   bool escaped;     /* written with a backslash before it */
   bool nofix;       /* found, but not as itself (an entity, a line break read as a space) */
+  bool line_start;  /* the first character of a source line (after a soft break) */
 } nchar;
 
 typedef VEC(nchar) nchar_vec;
@@ -93,7 +94,7 @@ static bool url_like(const span *s) {
 }
 
 static void push_char(nchar_vec *v, uint32_t cp, const char *b, size_t len, size_t span, bool prot, bool url) {
-  nchar c = {cp, cp, b, span, len, prot, url, false, false, -1, false, false};
+  nchar c = {cp, cp, b, span, len, prot, url, false, false, -1, false, false, false};
   VEC_PUSH(*v, c);
 }
 
@@ -105,7 +106,9 @@ static void flatten(const span_list *l, nchar_vec *v) {
       continue;
     }
     bool url = url_like(s), prot = (s->style & ST_CODE) || url;
-    size_t n = strlen(s->text);
+    size_t n = strlen(s->text), first = v->len;
+    /* a span on a later line than the one before starts that line: lines typed 1.… 2.… in one paragraph */
+    bool line_start = i > 0 && s->line > l->items[i - 1].line && s->line > 0;
     for (size_t k = 0; k < n;) {
       uint32_t cp = 0;
       size_t len = utf8_decode(s->text + k, n - k, &cp);
@@ -113,6 +116,7 @@ static void flatten(const span_list *l, nchar_vec *v) {
       push_char(v, cp, s->text + k, len, i, prot, url);
       k += len;
     }
+    if (line_start && v->len > first) v->items[first].line_start = true;
   }
 }
 
@@ -340,7 +344,7 @@ static void rule_pairs(nctx *x, const char *open, const char *close, const char 
 static bool heading_point(const nctx *x, size_t i) {
   size_t k = i;
   while (k > 0 && is_digit(x->c[k - 1].cp) && i - k < 3) k--;
-  return k < i && (k == 0 || x->c[k - 1].cp == '\n') && !is_digit(next_eff(x, i));
+  return k < i && (k == 0 || x->c[k - 1].cp == '\n' || x->c[k].line_start) && !is_digit(next_eff(x, i));
 }
 
 /* A mark typed after a number, a % or a Latin word at the end of a
