@@ -37,8 +37,9 @@ static double text_ems(const char *text, uint32_t *last) {
 }
 
 /* The heading's text fits one line of its role: the type area's width less
- * the role's indents (GB/T 9704-2012 7.3.3: headings take one line each
- * when they can). */
+ * the role's indents. A heading is a short line; a numbered sentence that
+ * runs on is body text (our test: GB/T 9704-2012 7.3.3 gives the numbers
+ * 一、（一）1.（1） and their faces, not a length). */
 static bool fits_one_line(const layout_spec *spec, int level, double ems) {
   const role_style *rs = &spec->roles[ROLE_H1 + level - 1];
   if (rs->size <= 0) return false;
