@@ -202,6 +202,12 @@ static void test_duplicate_keys(void) {
   CHECK(dl.errors == 1 && dl.items[0].line == 4 && dl.items[0].col == 3 && strstr(dl.items[0].message, "line 3"));
   doc_meta_free(&m);
   diag_clear(&dl);
+  /* every repeat, in the order of the file (the outer mapping's repeat comes last here) */
+  CHECK(parse("---\ntitle: a\nrecipients:\n  报: 市委\n  报: 县委\ntitle: b\ntitle: c\n---\n", &m, &bl, &dl) < 0);
+  CHECK(dl.errors == 3 && dl.items[0].line == 5 && dl.items[1].line == 6 && dl.items[2].line == 7 &&
+        strstr(dl.items[2].message, "'title' is given twice (first on line 2)"));
+  doc_meta_free(&m);
+  diag_clear(&dl);
 }
 
 int main(void) {
