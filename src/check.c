@@ -27,6 +27,8 @@ static void add_item(diag_list *out, const char *file, const nz_item *it, bool f
   else if (it->kind == NZ_CHANGE)
     diag_warning(out, file, it->line, it->col, "`%s` %s `%s` (%s)%s%s", it->from, fixed ? "became" : "becomes",
                  it->to, it->rule, it->start < 0 ? " (cannot be fixed automatically)" : "", unknown);
+  else if (it->kind == NZ_NOTE)
+    diag_add(out, DIAG_NOTE, file, it->line, it->col, "%s", it->message);
   else if (it->kind == NZ_WARNING)
     diag_warning(out, file, it->line, it->col, "%s%s", it->message, unknown);
   else
@@ -71,7 +73,7 @@ static long check_one(brief_engine *e, const brief_job *job, bool fix, diag_list
   for (size_t i = 0; i < rep.len; i++) {
     const nz_item *it = &rep.items[i];
     bool done = applied && it->kind == NZ_CHANGE && it->start >= 0;
-    if (done) left--;
+    if (done || it->kind == NZ_NOTE) left--; /* a note asks nothing of the author */
     add_item(out, job->input, it, done);
   }
   if (fix && applied) fprintf(stderr, "brief: %s: %zu fixes written\n", job->input, applied);

@@ -19,7 +19,7 @@ void diag_add(diag_list *dl, diag_severity sev, const char *file, int line, int 
 void diag_print(const diag_list *dl, FILE *out) {
   for (size_t i = 0; i < dl->len; i++) {
     const diag *d = &dl->items[i];
-    const char *kind = d->severity == DIAG_ERROR ? "error" : "warning";
+    const char *kind = d->severity == DIAG_ERROR ? "error" : d->severity == DIAG_NOTE ? "note" : "warning";
     if (d->file && d->line > 0)
       fprintf(out, "%s:%d:%d: %s: %s\n", d->file, d->line, d->col > 0 ? d->col : 1, kind, d->message);
     else if (d->file)

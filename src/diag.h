@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-typedef enum { DIAG_WARNING, DIAG_ERROR } diag_severity;
+typedef enum { DIAG_WARNING, DIAG_ERROR, DIAG_NOTE } diag_severity;
 
 typedef struct {
   diag_severity severity;

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cndate.h"
 #include "numbered.h"
 #include "suggest.h"
+#include "utf8.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -44,14 +46,6 @@ static size_t line_at(const char *p, const char *end, const char **next) {
 static bool is_fence(const char *p, size_t n, const char *fence) {
   while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
   return n == 3 && memcmp(p, fence, 3) == 0;
-}
-
-static bool valid_date(const char *s) {
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) return false;
-  int month = atoi(s + 5), day = atoi(s + 8);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 static const char *recipient_labels[] = {"报", "送", "发", "抄送", "印发"};
@@ -149,6 +143,46 @@ static int read_numbered(ydoc *y, yaml_node_t *value, doc_meta *m, diag_list *dl
   return 0;
 }
 
+/* The date as the office typed it (2016年11月14日, 2016.11.14, …), kept as
+ * YYYY-MM-DD; the layout prints it in its own form (GB/T 9704-2012 7.3.5). */
+static int read_date(ydoc *y, yaml_node_t *value, const char *s, char **field, diag_list *dl) {
+  char iso[11];
+  const char *why;
+  if (!cndate_parse(s, iso, &why)) {
+    diag_error(dl, y->file, yline(y, value), ycol(value),
+               "'date: %s': %s; write it as " CNDATE_FORMS, s, why);
+    return -1;
+  }
+  free(*field);
+  *field = xstrdup(iso);
+  return 0;
+}
+
+#define ISSUE_MAX_CHARS 30 /* 第12期（总第125期） has 11; a masthead line holds about 28 */
+
+/* 期号: a number (12, printed through the layout's 第{issue}期) or the
+ * text as printed (第12期, 2020年第3期, 总第125期, 第12期（总第125期）). */
+static int read_issue(ydoc *y, yaml_node_t *value, const char *s, char **field, diag_list *dl) {
+  bool number;
+  char *issue = issue_parse(s, &number);
+  if (!issue) {
+    diag_error(dl, y->file, yline(y, value), ycol(value),
+               "'issue' must be a number from 1 to 9999999 (12) or the 期号 as printed "
+               "(第12期, 2020年第3期, 总第125期), not '%s'", s);
+    return -1;
+  }
+  if (utf8_length(issue) > ISSUE_MAX_CHARS) {
+    diag_error(dl, y->file, yline(y, value), ycol(value),
+               "'issue' has %zu characters: the 期号 is one line of the masthead; shorten it to %d at most",
+               utf8_length(issue), ISSUE_MAX_CHARS);
+    free(issue);
+    return -1;
+  }
+  free(*field);
+  *field = issue;
+  return 0;
+}
+
 static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, diag_list *dl) {
   struct { const char *name; char **field; } scalars[] = {
       {"title", &m->title},   {"subtitle", &m->subtitle}, {"county", &m->county},
@@ -161,14 +195,11 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
       diag_error(dl, y->file, yline(y, value), ycol(value), "'%s' must be a single value", key);
       return -1;
     }
-    if (strcmp(key, "date") == 0 && !valid_date(s)) {
-      diag_error(dl, y->file, yline(y, value), ycol(value),
-                 "'date' must be YYYY-MM-DD (e.g. 2016-08-15), not '%s'", s);
-      return -1;
-    }
-    /* 期号 and 印数 are counts: whole numbers from 1 (printed as written). */
-    bool count = strcmp(key, "issue") == 0 || strcmp(key, "copies") == 0;
-    if (count && (strlen(s) < 1 || strlen(s) > 7 || strspn(s, "0123456789") != strlen(s) || s[0] == '0')) {
+    if (strcmp(key, "date") == 0) return read_date(y, value, s, &m->date, dl);
+    if (strcmp(key, "issue") == 0) return read_issue(y, value, s, &m->issue, dl);
+    /* 印数 is a count: a whole number from 1 (printed as written). */
+    if (strcmp(key, "copies") == 0 &&
+        (strlen(s) < 1 || strlen(s) > 7 || strspn(s, "0123456789") != strlen(s) || s[0] == '0')) {
       diag_error(dl, y->file, yline(y, value), ycol(value),
                  "'%s' must be a whole number from 1 to 9999999, not '%s'", key, s);
       return -1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cndate.h"
 #include "layout_internal.h"
 #include "input_limits.h"
 #include "linebreaker.h"
@@ -321,10 +322,7 @@ static void layout_title(layout_ctx *c) {
 }
 
 /* "2016-08-15" → "2016年8月15日". */
-char *chinese_date(const char *iso) {
-  if (!iso) return NULL;
-  return xasprintf("%.4s年%d月%d日", iso, atoi(iso + 5), atoi(iso + 8));
-}
+char *chinese_date(const char *iso) { return cndate_print(iso); }
 
 /* The last two body lines go with the signature: a page never holds the
  * signature alone. */

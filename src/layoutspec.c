@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cndate.h"
 #include "suggest.h"
 #include "util.h"
 #include "yamlutil.h"
@@ -261,6 +262,8 @@ static const key_desc layout_keys[] = {
     {"inline", K_MAP, 0, .keys = inline_keys, .what = "font roles of inline styles"},
     {"heading_numbering", K_CHOICE, L(numbering), .words = numbering_words,
      .what = "headings numbered as written, or generated 一、（一）1．（1）"},
+    {"paragraph_headings", K_BOOL, L(paragraph_headings),
+     .what = "a short paragraph starting 一、（一）1.（1） (as typed in WPS) is the heading of that level"},
     {"title_block", K_BOOL, L(title_block), .what = "the title and subtitle at the top"},
     {"signature", K_BOOL, L(signature), .what = "the issuing unit and date at the end"},
     {"roles", K_ROLES, L(roles), .keys = role_keys, .what = "the style of each role"},
@@ -281,7 +284,7 @@ static const key_desc layout_keys[] = {
      .allowed = "column header → N%, Nmm, Ncm, Npt or N字", .dflt = "—",
      .what = "widths of table columns by header text ([Tables](#tables))"},
     {"normalize", K_CUSTOM, 0, .read = read_normalize, .value = "true, false or mapping",
-     .allowed = "rules quotes punctuation brackets ellipsis dash spaces repeated unpaired: true or false",
+     .allowed = "rules quotes punctuation brackets ellipsis dash spaces repeated unpaired corner_quotes: true or false",
      .dflt = "true", .what = "punctuation and spacing normalisation"},
     {"booklet", K_MAP, 0, .keys = booklet_keys, .what = "the meeting booklet (batch --booklet) in this layout"},
     {NULL}};
@@ -504,6 +507,7 @@ static void set_defaults(layout_spec *l) {
   l->distribution_rule_inner = 0.25 * MM;
   l->title_block = true;
   l->signature = true;
+  l->paragraph_headings = true;
   l->normalize = normalize_rules_default();
   for (int r = 0; r < ROLE_COUNT; r++) {
     l->roles[r].font = xstrdup(r == ROLE_CODE ? "mono" : "song");
@@ -756,6 +760,30 @@ int layout_list(const char *layouts_dir, FILE *out, diag_list *dl) {
   return rc;
 }
 
+/* {date}: as the page prints it, 2016年11月14日 (GB/T 9704-2012 7.3.5.1). */
+static void put_date(strbuf *sb, const char *date) {
+  char *printed = cndate_print(date);
+  sb_puts(sb, printed ? printed : "");
+  free(printed);
+}
+
+/* {issue}: a number goes into the template as it is (第{issue}期 → 第12期);
+ * a 期号 written out (第12期, 2020年第3期) is printed as written, so the
+ * template's own 第 before and 期 after the field are dropped rather than
+ * doubled. Returns where the template goes on (close, or past its 期). */
+static const char *put_issue(strbuf *sb, const char *issue, const char *close) {
+  if (!issue) return close;
+  if (strspn(issue, "0123456789") == strlen(issue)) {
+    sb_puts(sb, issue);
+    return close;
+  }
+  static const char di[] = "第", qi[] = "期";
+  size_t n = sizeof di - 1;
+  if (sb->len >= n && memcmp(sb->data + sb->len - n, di, n) == 0) sb->len -= n, sb->data[sb->len] = '\0';
+  sb_puts(sb, issue);
+  return strncmp(close + 1, qi, sizeof qi - 1) == 0 ? close + sizeof qi - 1 : close;
+}
+
 char *layout_expand(const char *tmpl, const doc_meta *meta, int page, int pages) {
   strbuf sb = {0};
   for (const char *p = tmpl; *p;) {
@@ -770,8 +798,8 @@ char *layout_expand(const char *tmpl, const doc_meta *meta, int page, int pages)
     else if (n == 5 && !strncmp(field, "pages", 5)) sb_printf(&sb, "%d", pages);
     else if (n == 5 && !strncmp(field, "title", 5)) sb_puts(&sb, meta->title ? meta->title : "");
     else if (n == 6 && !strncmp(field, "county", 6)) sb_puts(&sb, meta->county ? meta->county : "");
-    else if (n == 4 && !strncmp(field, "date", 4)) sb_puts(&sb, meta->date ? meta->date : "");
-    else if (n == 5 && !strncmp(field, "issue", 5)) sb_puts(&sb, meta->issue ? meta->issue : "");
+    else if (n == 4 && !strncmp(field, "date", 4)) put_date(&sb, meta->date);
+    else if (n == 5 && !strncmp(field, "issue", 5)) close = put_issue(&sb, meta->issue, close);
     else if (n == 6 && !strncmp(field, "author", 6)) sb_puts(&sb, meta->author ? meta->author : "");
     else if (n == 6 && !strncmp(field, "copies", 6)) sb_puts(&sb, meta->copies ? meta->copies : "");
     else sb_append(&sb, p, n + 2);

@@ -75,6 +75,7 @@ typedef struct {
   char *emphasis_font, *strong_font, *code_font;
   role_style roles[ROLE_COUNT];
   numbering_mode numbering;
+  bool paragraph_headings;               /* a short paragraph starting 一、（一）1.（1） is that heading */
   /* page numbers */
   char *page_number_format;              /* "— {page} —" */
   page_position page_number_position;

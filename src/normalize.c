@@ -25,15 +25,17 @@
 #include "util.h"
 
 const char *const normalize_rule_names[] = {"quotes", "punctuation", "brackets", "ellipsis", "dash",
-                                            "spaces", "repeated", "unpaired", NULL};
+                                            "spaces", "repeated", "unpaired", "corner_quotes", NULL};
 
-normalize_rules normalize_rules_default(void) { return (normalize_rules){true, true, true, true, true, true, true, true}; }
+normalize_rules normalize_rules_default(void) {
+  return (normalize_rules){true, true, true, true, true, true, true, true, true};
+}
 
 normalize_rules normalize_rules_none(void) { return (normalize_rules){0}; }
 
 bool *normalize_rule_flag(normalize_rules *r, const char *name) {
   bool *flags[] = {&r->quotes, &r->punctuation, &r->brackets, &r->ellipsis, &r->dash,
-                   &r->spaces, &r->repeated, &r->unpaired};
+                   &r->spaces, &r->repeated, &r->unpaired, &r->corner_quotes};
   for (size_t i = 0; normalize_rule_names[i]; i++)
     if (strcmp(normalize_rule_names[i], name) == 0) return flags[i];
   return NULL;
@@ -54,6 +56,7 @@ typedef struct {
   long src;         /* byte offset in the source; -1 when unknown */
   bool escaped;     /* written with a backslash before it */
   bool nofix;       /* found, but not as itself (an entity, a line break read as a space) */
+  bool line_start;  /* the first character of a source line (after a soft break) */
 } nchar;
 
 typedef VEC(nchar) nchar_vec;
@@ -75,12 +78,14 @@ typedef struct {
   const size_t *lines; /* byte offset of each line start */
   size_t nlines;
   int fallback_line;   /* where to report what has no known position */
+  bool chinese;        /* the text holds a Chinese character: the changing rules apply */
 } nctx;
 
 /* ---- characters ---- */
 
 static bool is_han(uint32_t cp) { return cp && is_cjk(cp) && cp != 0x3000; }
 static bool is_latin(uint32_t cp) { return is_ascii_alnum(cp) || cp == '%'; }
+static bool is_curly_quote(uint32_t cp) { return cp >= 0x2018 && cp <= 0x201D && cp != 0x201A && cp != 0x201B; }
 
 static bool url_like(const span *s) {
   if (!s->url) return false;
@@ -89,7 +94,7 @@ static bool url_like(const span *s) {
 }
 
 static void push_char(nchar_vec *v, uint32_t cp, const char *b, size_t len, size_t span, bool prot, bool url) {
-  nchar c = {cp, cp, b, span, len, prot, url, false, false, -1, false, false};
+  nchar c = {cp, cp, b, span, len, prot, url, false, false, -1, false, false, false};
   VEC_PUSH(*v, c);
 }
 
@@ -101,7 +106,9 @@ static void flatten(const span_list *l, nchar_vec *v) {
       continue;
     }
     bool url = url_like(s), prot = (s->style & ST_CODE) || url;
-    size_t n = strlen(s->text);
+    size_t n = strlen(s->text), first = v->len;
+    /* a span on a later line than the one before starts that line: lines typed 1.… 2.… in one paragraph */
+    bool line_start = i > 0 && s->line > l->items[i - 1].line && s->line > 0;
     for (size_t k = 0; k < n;) {
       uint32_t cp = 0;
       size_t len = utf8_decode(s->text + k, n - k, &cp);
@@ -109,6 +116,7 @@ static void flatten(const span_list *l, nchar_vec *v) {
       push_char(v, cp, s->text + k, len, i, prot, url);
       k += len;
     }
+    if (line_start && v->len > first) v->items[first].line_start = true;
   }
 }
 
@@ -128,6 +136,15 @@ static void protect_references(nctx *x) {
           end = k + 2;
           break;
         }
+    } else if (starts(x, i, ":::")) { /* a VitePress/VuePress container: ::: tip 标题 */
+      end = i;
+      while (end < x->n && x->c[end].cp == ':') end++;
+      while (end < x->n && x->c[end].cp == ' ') end++;
+      while (end < x->n && (is_ascii_alnum(x->c[end].cp) || x->c[end].cp == '-')) end++;
+      while (end < x->n && x->c[end].cp == ' ') end++;
+      for (size_t k = i; k < end; k++) x->c[k].prot = true;
+      i = end - 1;
+      continue;
     } else if (starts(x, i, "http://") || starts(x, i, "https://") || starts(x, i, "www.")) {
       end = i;
       while (end < x->n && x->c[end].cp > ' ' && x->c[end].cp < 0x80) end++;
@@ -150,6 +167,20 @@ static uint32_t prev_eff(const nctx *x, size_t i) {
 static uint32_t next_eff(const nctx *x, size_t i) {
   for (i++; i < x->n; i++)
     if (!x->c[i].deleted) return x->c[i].eff;
+  return 0;
+}
+
+/* The neighbours across typed spaces: `月 , 全` has Chinese on both sides
+ * of its comma. */
+static uint32_t prev_solid(const nctx *x, size_t i) {
+  while (i-- > 0)
+    if (!x->c[i].deleted && x->c[i].eff != ' ') return x->c[i].eff;
+  return 0;
+}
+
+static uint32_t next_solid(const nctx *x, size_t i) {
+  for (i++; i < x->n; i++)
+    if (!x->c[i].deleted && x->c[i].eff != ' ') return x->c[i].eff;
   return 0;
 }
 
@@ -244,7 +275,8 @@ static void rule_quotes(nctx *x, uint32_t q) {
   for (size_t k = 0; k + 1 < at.len; k += 2) {
     size_t a = at.items[k], b = at.items[k + 1];
     for (; scanned < a; scanned++) depth += x->c[scanned].eff == 0x201C ? 1 : x->c[scanned].eff == 0x201D ? -1 : 0;
-    if (!han_between(x, a + 1, b) && !is_han(prev_eff(x, a)) && !is_han(next_eff(x, b))) continue;
+    /* 他说 "OK" 。: the Chinese beside the pair may be across a typed space */
+    if (!han_between(x, a + 1, b) && !is_han(prev_solid(x, a)) && !is_han(next_solid(x, b))) continue;
     bool inner = q == '\'' || depth > 0;
     edit(x, a, 1, inner ? "‘" : "“", "quotes");
     edit(x, b, 1, inner ? "’" : "”", "quotes");
@@ -296,7 +328,7 @@ static void rule_pairs(nctx *x, const char *open, const char *close, const char 
       i += w - 1;
     } else if (starts(x, i, close) && stack.len) {
       size_t a = stack.items[--stack.len];
-      if (han_between(x, a + w, i) || is_han(prev_eff(x, a)) || is_han(next_eff(x, i + w - 1))) {
+      if (han_between(x, a + w, i) || is_han(prev_solid(x, a)) || is_han(next_solid(x, i + w - 1))) {
         edit(x, a, w, to_open, "brackets");
         edit(x, i, w, to_close, "brackets");
       }
@@ -306,9 +338,45 @@ static void rule_pairs(nctx *x, const char *open, const char *close, const char 
   VEC_FREE(stack);
 }
 
-/* , . ; : ? ! beside a Chinese character → ， 。 ； ： ？ ！; a mark
- * between digits is part of a number (3.14, 1,234, 10:30) and a full stop
- * before a letter or digit is part of a name (报告.pdf). */
+/* The point of a heading number at the start of the text or of a line
+ * (1.抓班子, GB/T 9704-2012 7.3.3 writes it with a half-width point): part
+ * of the number, never a full stop. */
+static bool heading_point(const nctx *x, size_t i) {
+  size_t k = i;
+  while (k > 0 && is_digit(x->c[k - 1].cp) && i - k < 3) k--;
+  return k < i && (k == 0 || x->c[k - 1].cp == '\n' || x->c[k].line_start) && !is_digit(next_eff(x, i));
+}
+
+/* A mark typed after a number, a % or a Latin word at the end of a
+ * Chinese clause (同比增长8.3%. 来自GDP. 提供一个 setter :) is the Chinese
+ * mark: the text or line ends after it, or Chinese follows across a space,
+ * and the clause back to the mark before it holds Chinese, so an English
+ * clause in the paragraph keeps its own marks. An abbreviation's last
+ * point (U.S.) stays. */
+static bool ends_chinese_clause(const nctx *x, size_t i) {
+  uint32_t n = next_solid(x, i);
+  if (n && n != '\n' && !is_han(n)) return false;
+  size_t k = i;
+  while (k > 0 && x->c[k - 1].eff == ' ') k--;
+  if (x->c[i].cp == '.') /* a point between letters before it: an abbreviation (U.S.), not v1.0 */
+    for (size_t w = k; w > 1 && (is_ascii_alnum(x->c[w - 1].eff) || x->c[w - 1].eff == '.'); w--)
+      if (x->c[w - 1].eff == '.' && !is_digit(x->c[w - 2].eff) && w < k && !is_digit(x->c[w].eff)) return false;
+  while (k-- > 0) {
+    uint32_t cp = x->c[k].eff;
+    if (cp == '\n' || (cp < 0x80 && strchr(",;:!?", (int)cp)) || cp == 0xFF0C || cp == 0x3002 || cp == 0xFF1B ||
+        cp == 0xFF1A || cp == 0xFF01 || cp == 0xFF1F || cp == 0x3001)
+      return false;
+    if (is_cjk_ideograph(cp)) return true;
+  }
+  return false;
+}
+
+/* , . ; : ? ! beside a Chinese character → ， 。 ； ： ？ ！, also after
+ * Chinese across typed spaces (月 , 全) and at the end of a Chinese clause
+ * after a Latin word or number (增长8.3%.); a mark between digits
+ * is part of a number (3.14, 1,234, 10:30), a full stop before a letter or
+ * digit is part of a name (报告.pdf), and a run of colons is markup (:::
+ * containers). */
 static void rule_punctuation(nctx *x) {
   static const char marks[] = ",.;:?!";
   static const char *const full[] = {"，", "。", "；", "：", "？", "！"};
@@ -319,10 +387,25 @@ static void rule_punctuation(nctx *x) {
     uint32_t p = prev_eff(x, i), n = next_eff(x, i);
     if (is_digit(p) && is_digit(n)) continue;
     if (x->c[i].cp == '.' && (is_ascii_alnum(n) || n == '.' || p == '.')) continue;
-    if (x->c[i].cp == ':' && n == '/') continue;
+    if (x->c[i].cp == '.' && heading_point(x, i)) continue;
+    if (x->c[i].cp == ':' && (n == '/' || (i > 0 && x->c[i - 1].cp == ':') || (i + 1 < x->n && x->c[i + 1].cp == ':')))
+      continue;
     if ((i > 0 && x->c[i - 1].url) || (i + 1 < x->n && x->c[i + 1].url)) continue;
-    if (is_han(p) || is_han(n)) edit(x, i, 1, full[m - marks], "punctuation");
+    /* a mark ends what stands before it: Chinese across typed spaces (中文 , 一) */
+    bool spaced = p == ' ' && is_han(prev_solid(x, i));
+    bool clause = (is_latin(p) || p == ' ' || p == ')') && ends_chinese_clause(x, i);
+    if (is_han(p) || is_han(n) || spaced || clause) edit(x, i, 1, full[m - marks], "punctuation");
   }
+}
+
+/* 「」『』 typed from a Taiwan or Hong Kong source → “”‘’, the mainland's
+ * quotation marks (GB/T 15834-2011 4.1; clreq #h-quotation_marks). */
+static void rule_corner_quotes(nctx *x) {
+  static const uint32_t from[] = {0x300C, 0x300D, 0x300E, 0x300F};
+  static const char *const to[] = {"“", "”", "‘", "’"};
+  for (size_t i = 0; i < x->n; i++)
+    for (int t = 0; t < 4; t++)
+      if (free_char(x, i) && x->c[i].cp == from[t]) edit(x, i, 1, to[t], "corner_quotes");
 }
 
 /* Spaces between Chinese and Latin letters or digits, or between two
@@ -343,7 +426,14 @@ static void rule_spaces(nctx *x) {
     uint32_t p = i > 0 ? x->c[i - 1].eff : 0, q = i + n < x->n ? x->c[i + n].eff : 0;
     bool url = (i > 0 && x->c[i - 1].url) || (i + n < x->n && x->c[i + n].url);
     if (url) p = 0;
-    if ((is_han(p) && (is_han(q) || is_latin(q))) || (is_latin(p) && is_han(q))) edit(x, i, n, "", "spaces");
+    bool p_han = is_han(p) && !is_curly_quote(p), q_han = is_han(q) && !is_curly_quote(q);
+    /* code and {{figures}} references are Western text (URLs keep their spaces: p is 0 then) */
+    bool p_west = is_latin(p) || (p && x->c[i - 1].prot), q_west = is_latin(q) || (q && !url && x->c[i + n].prot);
+    /* “ ” ‘ ’ are English quotes too: Chinese when what they hold beside the space is */
+    bool p_cn = p_han || (is_curly_quote(p) && is_han(prev_eff(x, i - 1)));
+    bool q_cn = q_han || (is_curly_quote(q) && is_han(next_eff(x, i + n)));
+    if ((p_han && (is_han(q) || q_west)) || (is_han(p) && q_han) || (p_west && q_cn) || (p_cn && q_west))
+      edit(x, i, n, "", "spaces");
     i += n - 1;
   }
 }
@@ -402,6 +492,7 @@ static void rule_unpaired(nctx *x) {
 /* The changing rules, once over the list. */
 static void run_changes(nctx *x) {
   const normalize_rules *r = x->r;
+  if (r->corner_quotes) rule_corner_quotes(x);
   if (r->quotes) {
     rule_quotes(x, '"');
     rule_quotes(x, '\'');
@@ -432,7 +523,7 @@ static void run_rules(nctx *x) {
   int passes = 0;
   do { /* two passes settle real text; the bound keeps a contrived chain linear */
     before = x->edits.len;
-    run_changes(x);
+    if (x->chinese) run_changes(x); /* text without Chinese is left as typed */
   } while (x->edits.len > before && ++passes < 16);
   if (x->r->repeated) rule_repeated(x);
   if (x->r->unpaired && x->r->quotes) {
@@ -644,7 +735,8 @@ static void normalize_list(span_list *l, const char *src, size_t len, const size
                            const normalize_rules *rules, nz_report *rep, size_t *cursor) {
   nchar_vec chars = {0};
   flatten(l, &chars);
-  nctx x = {chars.items, chars.len, {0}, rules, rep, src, len, lines, nlines, l->len ? l->items[0].line : 0};
+  nctx x = {chars.items, chars.len, {0}, rules, rep, src, len, lines, nlines, l->len ? l->items[0].line : 0, false};
+  for (size_t i = 0; i < x.n && !x.chinese; i++) x.chinese = is_cjk_ideograph(x.c[i].cp);
   if (x.n) {
     align(&x, cursor);
     run_rules(&x);
@@ -768,6 +860,17 @@ void nz_report_free(nz_report *rep) {
   }
   VEC_FREE(*rep);
   rep->changes = rep->problems = 0;
+}
+
+void nz_report_merge(nz_report *rep, size_t from) {
+  if (from == 0 || from >= rep->len) return;
+  nz_item *out = xmalloc(rep->len * sizeof *out);
+  size_t a = 0, b = from, k = 0;
+  while (a < from || b < rep->len)
+    out[k++] = b >= rep->len || (a < from && item_cmp(&rep->items[a], &rep->items[b]) <= 0) ? rep->items[a++]
+                                                                                           : rep->items[b++];
+  memcpy(rep->items, out, rep->len * sizeof *out);
+  free(out);
 }
 
 static int by_start(const void *a, const void *b) {

@@ -25,6 +25,7 @@ typedef struct {
   bool spaces;      /* spaces between CJK and Latin letters/digits or two CJK characters dropped */
   bool repeated;    /* ，， 。。 reported */
   bool unpaired;    /* unpaired “ ” （ ） 《 》 【 】 and straight quotes reported */
+  bool corner_quotes; /* 「」『』 (Taiwan, Hong Kong) → “”‘’ */
 } normalize_rules;
 
 /* All rules on: the default. */
@@ -40,6 +41,7 @@ typedef enum {
   NZ_CHANGE,  /* text replaced (to holds the new text) */
   NZ_WARNING, /* reported, not changed: repeated marks */
   NZ_ERROR,   /* reported, not changed: unpaired quotes and brackets */
+  NZ_NOTE,    /* for the author's information: a paragraph taken as a heading */
 } nz_kind;
 
 typedef struct {
@@ -64,6 +66,9 @@ typedef struct nz_report {
 void normalize_document(document *doc, const char *src, size_t len, const normalize_rules *rules,
                         nz_report *rep);
 void nz_report_free(nz_report *rep);
+/* Puts items [from, len), themselves in source order, in source order with
+ * those before them (a stable merge: linear). */
+void nz_report_merge(nz_report *rep, size_t from);
 
 /* Applies the fixable changes of rep to src; returns the new text (caller
  * frees) and the number applied in *applied. Bytes outside the changes,

@@ -21,6 +21,7 @@
 #include "model.h"
 #include "ofd.h"
 #include "normalize.h"
+#include "paraheading.h"
 #include "parse.h"
 #include "pdf.h"
 #include "signals.h"
@@ -195,6 +196,7 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
   } else if (rc == 0) {
     normalize_job(job, doc, spec, text, len, rep);
     document_take_title(doc); /* after normalisation: the title is printed normalised */
+    paragraph_headings(doc, spec, rep); /* after the title: a typed 一、 heading is never the title */
     if (bind_figures(e, job, doc, dl) != 0) {
       layout_spec_free(spec);
       rc = -1;

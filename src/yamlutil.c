@@ -1,6 +1,69 @@
 #include "yamlutil.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
+
+/* A key and where it stands, for finding keys written twice. */
+typedef struct {
+  const char *key;
+  const yaml_node_t *node;
+  const yaml_node_t *first; /* for a repeat: where the key was first given */
+} key_at;
+
+static int compare_keys(const void *a, const void *b) {
+  const key_at *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  if (c) return c;
+  /* the same key: the earlier one first */
+  return (x->node->start_mark.index > y->node->start_mark.index) -
+         (x->node->start_mark.index < y->node->start_mark.index);
+}
+
+static int compare_positions(const void *a, const void *b) {
+  const key_at *x = a, *y = b;
+  return (x->node->start_mark.index > y->node->start_mark.index) -
+         (x->node->start_mark.index < y->node->start_mark.index);
+}
+
+typedef VEC(key_at) key_vec;
+
+/* A mapping's repeated keys, added to repeats. Sorting keeps a mapping with
+ * many keys linear-log. */
+static void find_repeats(ydoc *y, yaml_node_t *map, key_vec *repeats) {
+  size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+  if (n < 2) return;
+  key_at *keys = xmalloc(n * sizeof *keys);
+  size_t k = 0;
+  YMAP_FOREACH(y, map, pair) {
+    yaml_node_t *node = ydoc_node(y, pair->key);
+    if (yscalar(node)) keys[k++] = (key_at){yscalar(node), node, NULL};
+  }
+  qsort(keys, k, sizeof *keys, compare_keys);
+  for (size_t i = 1, first = 0; i < k; i++) {
+    if (strcmp(keys[i].key, keys[first].key) != 0) first = i;
+    else VEC_PUSH(*repeats, ((key_at){keys[first].key, keys[i].node, keys[first].node}));
+  }
+  free(keys);
+}
+
+/* YAML 1.2 (3.2.1.1) requires a mapping's keys to be unique; libyaml loads a
+ * repeated key silently and lookups would take the first. Each repeat is an
+ * error naming both lines, in the order of the file. */
+static int check_duplicate_keys(ydoc *y, diag_list *dl) {
+  key_vec repeats = {0};
+  for (yaml_node_t *node = y->doc.nodes.start; node < y->doc.nodes.top; node++)
+    if (node->type == YAML_MAPPING_NODE) find_repeats(y, node, &repeats);
+  if (repeats.len) qsort(repeats.items, repeats.len, sizeof *repeats.items, compare_positions);
+  for (size_t i = 0; i < repeats.len; i++)
+    diag_error(dl, y->file, yline(y, repeats.items[i].node), ycol(repeats.items[i].node),
+               "key '%s' is given twice (first on line %d); keep one of them", repeats.items[i].key,
+               yline(y, repeats.items[i].first));
+  int rc = repeats.len ? -1 : 0;
+  VEC_FREE(repeats);
+  return rc;
+}
 
 int ydoc_load(ydoc *y, const char *text, size_t len, const char *file, int line_offset,
               diag_list *dl) {
@@ -21,6 +84,10 @@ int ydoc_load(ydoc *y, const char *text, size_t len, const char *file, int line_
   }
   yaml_parser_delete(&parser);
   y->loaded = true;
+  if (check_duplicate_keys(y, dl) != 0) {
+    ydoc_free(y);
+    return -1;
+  }
   return 0;
 }
 

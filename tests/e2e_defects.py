@@ -218,9 +218,13 @@ def test_ranges(tmp):
         check(r.returncode != 0 and re.search(pattern, r.stderr) is not None,
               f"layout {name}: exit {r.returncode}, {pattern!r} in {r.stderr!r}")
         check(not os.path.exists(out), f"layout {name}: no PDF written")
-    for key, value, col in (("copies", "-3", 9), ("copies", "很多", 9), ("issue", "0", 8), ("issue", "1e9", 8)):
+    for key, value, col in (("copies", "-3", 9), ("copies", "很多", 9)):
         expect_error(tmp, f"fm_{key}", f"---\ntitle: t\n{key}: {value}\n---\n\n正文。\n",
                      rf"fm_{key}\.md:3:{col}: error: '{key}' must be a whole number from 1 to 9999999, not '{re.escape(value)}'")
+    for value in ("0", "1e9"):  # neither a number from 1 nor a 期号 as printed (第12期)
+        expect_error(tmp, "fm_issue", f"---\ntitle: t\nissue: {value}\n---\n\n正文。\n",
+                     rf"fm_issue\.md:3:8: error: 'issue' must be a number from 1 to 9999999 \(12\) or the 期号 as printed "
+                     rf"\(第12期, 2020年第3期, 总第125期\), not '{re.escape(value)}'")
 
 
 def page_sizes(pdf):

@@ -168,7 +168,7 @@ def test_mail(tmp):
         # Subject: RFC 2047 encoded words, decoding to the title and 期号.
         meta = open(md, encoding="utf-8").read()
         title = re.search(r"^title: *(.+)$", meta, re.M).group(1).strip()
-        issue = re.search(r"^issue: *(\d+)", meta, re.M).group(1)
+        issue = re.search(r"^issue: *第?(\d+)", meta, re.M).group(1)  # 12 or 第12期 (printed as 第12期 either way)
         raw_subject = re.search(rb"^Subject:(.*?)\r\n(?! )", raw, re.M | re.S).group(1)
         check(re.fullmatch(rb"(\s*=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=)+", raw_subject.replace(b"\r\n", b"")) is not None,
               f"{stem}: Subject is RFC 2047 encoded words: {raw_subject[:60]}")
@@ -192,7 +192,7 @@ def test_mail(tmp):
         check(len(b64) > 100 and max(len(l) for l in b64) <= 76, f"{stem}: base64 lines ≤ 76")
         check(max(len(l) for l in lines) <= 78, f"{stem}: lines ≤ 78 (longest {max(len(l) for l in lines)})")
         check(msg["X-Unsent"] == "1", f"{stem}: X-Unsent: 1 (opens as a draft in Outlook)")
-        date = re.search(r"^date: *(\d+)-(\d+)-(\d+)", meta, re.M).groups()
+        date = re.search(r"^date: *(\d+)[-年](\d+)[-月](\d+)", meta, re.M).groups()  # 2016-11-14 or 2016年11月14日
         check(msg["Date"].datetime.timetuple()[:3] == tuple(map(int, date)), f"{stem}: Date from the front matter")
         ids.add(msg["Message-ID"])
         check(re.fullmatch(r"<[0-9a-f]{32}\.brief@longxi\.example\.gov\.cn>", msg["Message-ID"]) is not None,

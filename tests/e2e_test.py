@@ -469,7 +469,7 @@ def test_errors(tmp):
         ("county", "---\ntitle: t\ncounty: 陇西\n---\n\n{{贫困发生率}}\n", FIGURES, r"county\.md:6:1: error: county '陇西' has no row .*counties there: 陇西县"),
         ("nofigures", "---\ntitle: t\ncounty: 陇西县\n---\n\n{{贫困发生率}}\n", None, r"nofigures\.md:6:1: error: .*--figures"),
         ("badcsv", "---\ntitle: t\ncounty: 甲\n---\n\n{{人口}}\n", "县,人口(万人)\n甲,很多\n乙,2\n", r"badcsv\.csv:2:2: error: '很多' in column '人口\(万人\)' is not a number"),
-        ("frontmatter", "---\ntitle: t\ndate: 2016/1/1\n---\n", None, r"frontmatter\.md:3:7: error: 'date' must be YYYY-MM-DD"),
+        ("frontmatter", "---\ntitle: t\ndate: 2016/13/1\n---\n", None, r"frontmatter\.md:3:7: error: 'date: 2016/13/1': there is no such month; write it as 2016-11-14, 2016年11月14日"),
         ("chart", "---\ntitle: t\ncounty: 陇西县\n---\n\n```chart\ntype: pie\nindicators: 贫困发生率\n```\n", FIGURES, r"chart\.md:7:7: error: chart type 'pie'"),
     ]
     for name, text, figures, pattern in cases:

@@ -116,6 +116,15 @@ static void test_switches(void) {
   char *got = run("他说\"好\",对.\n", &r, NULL);
   CHECK_STR(got, "他说\"好\"，对。\n");
   free(got);
+  /* 「」『』 → “”‘’ by default (so in official), kept with corner_quotes: false. */
+  r = normalize_rules_default();
+  got = run("所谓「精准扶贫『一户一策』」。\n", &r, NULL);
+  CHECK_STR(got, "所谓“精准扶贫‘一户一策’”。\n");
+  free(got);
+  r.corner_quotes = false;
+  got = run("所谓「精准扶贫」。\n", &r, NULL);
+  CHECK_STR(got, "所谓「精准扶贫」。\n");
+  free(got);
   r = normalize_rules_none();
   nz_report rep = {0};
   got = run("他说\"好\",对. 2020 年\n", &r, &rep);
@@ -125,8 +134,8 @@ static void test_switches(void) {
   nz_report_free(&rep);
   /* From a layout file: normalize: {quotes: false} and normalize: false. */
   const char *yamls[] = {"name: t\nnormalize: {quotes: false, spaces: false}\n", "name: t\nnormalize: false\n",
-                         "name: t\nnormalize: {quote: false}\n"};
-  for (int i = 0; i < 3; i++) {
+                         "name: t\nnormalize: {quote: false}\n", "name: t\nnormalize: {corner_quotes: false}\n"};
+  for (int i = 0; i < 4; i++) {
     char path[] = "/tmp/brief-nz-XXXXXX.yaml";
     int fd = mkstemps(path, 5);
     FILE *f = fdopen(fd, "w");
@@ -139,6 +148,7 @@ static void test_switches(void) {
     if (i == 0) CHECK(rc == 0 && !l.normalize.quotes && !l.normalize.spaces && l.normalize.punctuation);
     if (i == 1) CHECK(rc == 0 && !l.normalize.quotes && !l.normalize.punctuation && !l.normalize.dash);
     if (i == 2) CHECK(rc != 0 && dl.len && strstr(dl.items[0].message, "normalize.quote"));
+    if (i == 3) CHECK(rc == 0 && !l.normalize.corner_quotes && l.normalize.quotes);
     layout_spec_free(&l); /* also after a failed load */
     diag_clear(&dl);
   }
