@@ -473,13 +473,18 @@ static void deadline_in(struct timespec *ts, double ms) {
   ts->tv_nsec = ns % 1000000000;
 }
 
-/* Waits for a render slot, at most one time limit. */
-static bool take_slot(server *s) {
-  struct timespec ts;
-  deadline_in(&ts, s->opts.time_limit_ms);
-  while (sem_timedwait(&s->slots, &ts) != 0)
-    if (errno != EINTR) return false;
-  return true;
+/* Waits for a render slot, at most one time limit, looking at the client
+ * every 50 ms: false (no slot taken) when the time is up or it has gone. */
+static bool take_slot(server *s, client_watch *watch) {
+  double end = stop_clock_ms() + s->opts.time_limit_ms;
+  for (;;) {
+    double left = end - stop_clock_ms();
+    if (left <= 0 || client_gone(watch)) return false;
+    struct timespec ts;
+    deadline_in(&ts, left < 50 ? left : 50);
+    if (sem_timedwait(&s->slots, &ts) == 0) return true;
+    if (errno != EINTR && errno != ETIMEDOUT) return false;
+  }
 }
 
 /* The uploaded figures go to a private temporary file for figures_load. */
@@ -518,8 +523,9 @@ static enum MHD_Result handle_render(server *s, struct MHD_Connection *c, reques
   enum MHD_Result ok;
   if (!render_begin(s)) {
     ok = send_error(c, 503, "the server is stopping");
-  } else if (!take_slot(s)) {
-    ok = send_error(c, 503, "the server is busy: every render slot stayed taken for the time limit; try again");
+  } else if (!take_slot(s, &watch)) {
+    ok = client_gone(&watch) ? MHD_NO
+                             : send_error(c, 503, "the server is busy: every render slot stayed taken for the time limit; try again");
     render_end(s);
   } else {
     char *pdf;
@@ -585,8 +591,8 @@ static enum MHD_Result handle_booklet(server *s, struct MHD_Connection *c) {
   enum MHD_Result ok;
   if (!render_begin(s)) {
     ok = send_error(c, 503, "the server is stopping");
-  } else if (!take_slot(s)) {
-    ok = send_error(c, 503, "the server is busy; try again");
+  } else if (!take_slot(s, &watch)) {
+    ok = client_gone(&watch) ? MHD_NO : send_error(c, 503, "the server is busy; try again");
     render_end(s);
   } else {
     int rc = brief_batch(s->engine, jobs, names.len, booklet, failed, &dl);
@@ -879,8 +885,13 @@ static struct MHD_Daemon *start_daemon(server *s) {
 
 /* The second SIGINT or SIGTERM: exit at once, 128 + the signal. */
 static void *exit_on_second_signal(void *arg) {
+  (void)arg;
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
   int sig;
-  sigwait(arg, &sig);
+  sigwait(&stop, &sig);
   _exit(128 + sig);
 }
 
@@ -891,7 +902,7 @@ static void stop_serving(server *s, struct MHD_Daemon *d, sigset_t *signals) {
   int sig;
   sigwait(signals, &sig);
   pthread_t second;
-  pthread_create(&second, NULL, exit_on_second_signal, signals);
+  pthread_create(&second, NULL, exit_on_second_signal, NULL);
   pthread_detach(second);
   MHD_socket listening = MHD_quiesce_daemon(d);
   pthread_mutex_lock(&s->conns.lock);
