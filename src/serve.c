@@ -37,6 +37,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -76,7 +77,7 @@ typedef enum { PHASE_WAITING, PHASE_BODY, PHASE_WORKING } conn_phase;
 
 typedef struct conn {
   struct conn *prev, *next;
-  int fd;                       /* -1: unknown, never cut */
+  int fd;                       /* our own duplicate of its socket (-1: none, never cut) */
   struct sockaddr_storage addr; /* the client's (its port ignored) */
   double since;                 /* CLOCK_MONOTONIC ms: when this phase began */
   conn_phase phase;
@@ -287,8 +288,9 @@ static bool same_address(const struct sockaddr_storage *a, const struct sockaddr
 }
 
 /* Shuts the connection's socket down: its thread in libmicrohttpd sees the
- * end, closes it and tells on_connection (which unlinks it under the same
- * lock, before closing the descriptor: never another's descriptor). */
+ * end and closes it. Through our own duplicate of the descriptor, closed
+ * only when libmicrohttpd reports the connection closed: never a number
+ * reused by another connection meanwhile. */
 static void cut(conn *x) {
   if (!x || x->cut || x->fd < 0) return;
   shutdown(x->fd, SHUT_RDWR);
@@ -348,7 +350,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     x = xcalloc(1, sizeof *x);
     const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     const union MHD_ConnectionInfo *ca = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    x->fd = fd ? fd->connect_fd : -1;
+    x->fd = fd ? fcntl(fd->connect_fd, F_DUPFD_CLOEXEC, 0) : -1;
     if (ca && ca->client_addr)
       memcpy(&x->addr, ca->client_addr,
              ca->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
@@ -367,6 +369,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     else t->head = x->next;
     if (x->next) x->next->prev = x->prev;
     pthread_mutex_unlock(&t->lock);
+    if (x->fd >= 0) close(x->fd);
     free(x);
     *socket_context = NULL;
   }
