@@ -311,10 +311,12 @@ static int lay_out_job_until(brief_engine *e, const brief_job *job, stop_check *
   }
   double t1 = now_ms();
   int rc = stopped(stop, dl);
-  if (rc == 0) rc = layout_document_until(&doc, &spec, e->fonts, stop, lo, dl);
-  if (rc != 0 && stop->reason != STOP_NONE) {
-    laid_out_free(lo);
-    rc = stopped(stop, dl);
+  if (rc == 0) {
+    rc = layout_document_until(&doc, &spec, e->fonts, stop, lo, dl);
+    if (rc != 0 && stop->reason != STOP_NONE) { /* stopped inside: the pages are partial */
+      laid_out_free(lo);
+      rc = stopped(stop, dl);
+    }
   }
   if (rc == 0) cap_pdf_strings(lo, job->input, dl);
   if (e->timing)

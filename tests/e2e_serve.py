@@ -396,6 +396,9 @@ def test_time_limit_in_stage(tmp):
         took = time.monotonic() - t0
         check(status in (200, 503) and took < 2.5,
               "a 1 s limit answers a long layout in %.2f s (under 2.5 s; 8 s before): %d" % (took, status))
+        check(status != 503 or [e["message"] for e in errors_of(body)] ==
+              ["the brief took longer than the time limit; split the summary or raise the limit"],
+              "the 503 says once that the time limit passed: %s" % body[:300])
         print("time limit 1 s, 80,000 headings (%.2f s without one): answered %d in %.2f s" % (full, status, took))
     finally:
         s.stop()
