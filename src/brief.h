@@ -36,7 +36,9 @@ typedef struct {
   size_t text_len;
   const char *image_root;   /* non-NULL: images must be files inside this folder ("" allows none) */
   bool layout_names_only;   /* layouts only by installed name, never a path */
-  double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this */
+  double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this (polled inside each stage: stop.h) */
+  bool (*abandoned)(void *arg); /* non-NULL: polled likewise; true gives up (-1): the result is wanted no more */
+  void *abandoned_arg;
   int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
 } brief_job;
 

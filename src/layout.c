@@ -457,9 +457,15 @@ void layout_ctx_end(layout_ctx *c) {
 
 int layout_document(const document *doc, const layout_spec *spec, const font_lib *fonts,
                     laid_out *out, diag_list *dl) {
+  return layout_document_until(doc, spec, fonts, NULL, out, dl);
+}
+
+int layout_document_until(const document *doc, const layout_spec *spec, const font_lib *fonts,
+                          stop_check *stop, laid_out *out, diag_list *dl) {
   memset(out, 0, sizeof *out);
   layout_ctx c;
   layout_ctx_start(&c, doc, spec, fonts, out, dl);
+  c.stop = stop;
 
   if (doc->meta.nnumbered) layout_copy_line(&c); /* 份号 above everything: GB/T 9704-2012 7.2.1 */
   if (spec->masthead) layout_masthead(&c);
@@ -468,20 +474,22 @@ int layout_document(const document *doc, const layout_spec *spec, const font_lib
   /* The layout places the key-figures table: after the title where the
    * binding put it, or after the body (key_figures.position: end). */
   bool kf_at_end = spec->key_figures_at == KF_END;
-  for (size_t i = 0; i < doc->len; i++)
+  for (size_t i = 0; i < doc->len && !stop_due(stop); i++)
     if (!(kf_at_end && is_key_figures(&doc->items[i]))) layout_block(&c, &doc->items[i], &hs);
-  for (size_t i = 0; kf_at_end && i < doc->len; i++)
+  for (size_t i = 0; kf_at_end && i < doc->len && !stop_due(stop); i++)
     if (is_key_figures(&doc->items[i])) layout_block(&c, &doc->items[i], &hs);
-  if (spec->signature) layout_signature(&c);
-  if (spec->distribution) layout_distribution(&c);
-  flow_boxes(&c);
-  decorate_pages(&c);
-  if (doc->meta.nnumbered && c.errors == 0) layout_copy_marks(&c);
+  bool go_on = !stop_due(stop);
+  if (go_on && spec->signature) layout_signature(&c);
+  if (go_on && spec->distribution) layout_distribution(&c);
+  if (go_on) flow_boxes(&c);
+  go_on = !stop_due(stop);
+  if (go_on) decorate_pages(&c);
+  if (go_on && doc->meta.nnumbered && c.errors == 0) layout_copy_marks(&c);
   collect_glyphs(&c);
   fill_info(&c);
   free_boxes(&c);
   layout_ctx_end(&c);
-  return c.errors ? -1 : 0;
+  return c.errors || !go_on ? -1 : 0;
 }
 
 void laid_out_free(laid_out *lo) {

@@ -11,6 +11,7 @@
 #include "fonts.h"
 #include "layoutspec.h"
 #include "model.h"
+#include "stop.h"
 
 typedef enum { IT_TEXT, IT_LINE, IT_RECT, IT_IMAGE, IT_LINK } item_kind;
 
@@ -137,6 +138,10 @@ int laid_out_check(const laid_out *lo, char **why);
 /* Lays out doc. Returns 0, or -1 with diagnostics (missing glyphs, images). */
 int layout_document(const document *doc, const layout_spec *spec, const font_lib *fonts,
                     laid_out *out, diag_list *dl);
+/* The same, giving up (-1, no diagnostic: stop->reason says why) once
+ * stop_due(stop) is true; stop may be NULL. */
+int layout_document_until(const document *doc, const layout_spec *spec, const font_lib *fonts,
+                          stop_check *stop, laid_out *out, diag_list *dl);
 void laid_out_free(laid_out *lo);
 /* The text the pages show, in the order the PDF writes it: one laid-out
  * line a line, table cells separated by tabs, every page (and numbered

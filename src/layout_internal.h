@@ -4,6 +4,7 @@
 
 #include "layout.h"
 #include "linebreaker.h"
+#include "stop.h"
 #include "util.h"
 
 #define EM_ASCENT 0.88 /* the baseline's place in the ideographic em box */
@@ -43,6 +44,7 @@ struct layout_ctx {
   vbox_list boxes;
   int group_counter;
   int errors;
+  stop_check *stop;        /* NULL, or polled per block, table row, line and page box (stop.h) */
 };
 
 /* Text set into lines: one items list per line, y from the line top. */

@@ -60,7 +60,7 @@ static const char usage[] =
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts;\n"
     "                    --keys: every key a layout file may set, as a Markdown table\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
-    "  brief serve [DIR] [--port N] [--host ADDR] [--time-limit MS] [--jobs N]\n"
+    "  brief serve [DIR] [--port N] [--host ADDR] [--allow-host NAME,...] [--time-limit MS] [--jobs N]\n"
     "      A local web page (default http://127.0.0.1:8420/): edit a summary, see its\n"
     "      brief as you type. With DIR: open and save its summaries, download the booklet.\n"
     "      e.g. brief serve input\n"
@@ -94,6 +94,8 @@ static const char usage[] =
     "  --insecure-plain-auth  send: log in even when an smtp:// server offers no STARTTLS\n"
     "                         (the password goes over the network unencrypted)\n"
     "  --port N, --host ADDR  serve: where to listen (default 8420 on 127.0.0.1; 0: any port)\n"
+    "  --allow-host NAME,...  serve: host names the page may be opened by, besides localhost\n"
+    "                         and IP addresses (others get 403: no DNS rebinding)\n"
     "  --time-limit MS        serve: time limit of one render (default 20000)\n"
     "  --jobs N               serve: renders at once; batch: worker processes (default: the\n"
     "                         number of processors)\n"
@@ -106,6 +108,7 @@ static const char usage[] =
 typedef struct {
   const char *command, *output, *figures, *layout, *booklet, *data;
   const char *port, *host, *time_limit, *jobs; /* serve */
+  const char *allow_host;                       /* serve: NAME,NAME,... */
   const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
   str_list inputs;
   const char *numbered;                         /* render, batch: --numbered RANGE */
@@ -132,6 +135,7 @@ static int parse_args(int argc, char **argv, cli *c) {
     else if (!strcmp(a, "--data")) target = &c->data;
     else if (!strcmp(a, "--port")) target = &c->port;
     else if (!strcmp(a, "--host")) target = &c->host;
+    else if (!strcmp(a, "--allow-host")) target = &c->allow_host;
     else if (!strcmp(a, "--time-limit")) target = &c->time_limit;
     else if (!strcmp(a, "--jobs")) target = &c->jobs;
     else if (!strcmp(a, "--format")) target = &c->format;
@@ -368,7 +372,8 @@ static int cmd_serve(brief_engine *e, const cli *c) {
                     "e.g. brief serve input --port 8420\n");
     return 2;
   }
-  serve_options o = {c->inputs.len ? c->inputs.items[0] : NULL, c->host, (int)port, (double)limit, (int)jobs};
+  serve_options o = {c->inputs.len ? c->inputs.items[0] : NULL, c->host, (int)port, (double)limit, (int)jobs,
+                     c->allow_host};
   return serve_run(e, &o);
 }
 

@@ -88,7 +88,7 @@ void flow_boxes(layout_ctx *c) {
   page_box *page = new_page(c);
   held_rule held = {{0}, false};
   double y = 0;
-  for (size_t i = 0; i < c->boxes.len; i++) {
+  for (size_t i = 0; i < c->boxes.len && !stop_due(c->stop); i++) {
     const vbox *b = &c->boxes.items[i];
     if (b->page_break && y > 0) {
       page = next_page(c, &held);

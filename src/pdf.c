@@ -100,6 +100,7 @@ typedef struct {
   int reported;           /* diagnostics before the writer started: finish adds one only if it added none */
   HPDF_Font *fonts;     /* by face id */
   double deadline;      /* CLOCK_MONOTONIC ms; > 0: give up past it */
+  stop_check *stop;     /* not NULL: give up when due */
   bool timed_out;
   size_t nfonts;
   VEC(struct image_entry { const char *path; HPDF_Image image; }) images;
@@ -805,7 +806,7 @@ static void write_copy(writer *w, const laid_out *lo, const page_box *marks, con
                        first_copy_page *first, bool share) {
   HPDF_Page *pages = xcalloc(lo->npages + 1, sizeof *pages);
   for (size_t p = 0; p < lo->npages && !failed(w) && !w->timed_out; p++) {
-    if (w->deadline > 0 && monotonic_ms() > w->deadline) {
+    if ((w->deadline > 0 && monotonic_ms() > w->deadline) || stop_due(w->stop)) {
       w->timed_out = true;
       break;
     }
@@ -897,6 +898,7 @@ static int writer_open(writer *w, const laid_out *lo, const pdf_options *opts, d
   w->nfonts = lo->glyphs.nfaces;
   w->fonts = xcalloc(lo->glyphs.nfaces + 1, sizeof *w->fonts);
   w->deadline = opts->deadline_ms;
+  w->stop = opts->stop;
   int rc = load_fonts(w, lo);
   LAP(w, fonts);
   if (rc == 0) set_info(w, lo, opts);

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "layout.h"
+#include "stop.h"
 
 /* Where the PDF stage's time went, in ms (BRIEF_TIMING): the fonts
  * subset, compressed and embedded; the pages drawn; the document
@@ -20,6 +21,7 @@ typedef struct {
   const char *creator;       /* "brief 0.1.0" */
   long long source_epoch;    /* SOURCE_DATE_EPOCH, or -1 */
   double deadline_ms;        /* CLOCK_MONOTONIC time in ms; > 0: stop past it (checked per page) */
+  stop_check *stop;          /* not NULL: polled per page (stop.h); PDF_TIME_LIMIT when due */
   const char *target;        /* the file named in write errors (path is renamed to it); NULL: path */
   const char *input;         /* the summary, named in libharu's errors about its pages (NULL: target) */
   pdf_stage_times *times;    /* not NULL: adds where the time went */

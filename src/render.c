@@ -25,6 +25,7 @@
 #include "parse.h"
 #include "pdf.h"
 #include "signals.h"
+#include "stop.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -144,6 +145,24 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
   return layout_load(name, e->layouts_dir, spec, dl);
 }
 
+/* Whether path, or for a path that does not exist its nearest existing
+ * folder, resolves (symbolic links followed) inside root: a missing image
+ * outside the folder gets the same answer as an existing one, so a server
+ * tells nothing of what exists beyond its folder. */
+static bool resolves_inside(const char *path, const char *root, size_t n) {
+  char real[PATH_MAX];
+  char *p = xstrdup(path);
+  bool found = false;
+  while (!(found = realpath(p, real) != NULL) && strchr(p, '/')) {
+    char *slash = strrchr(p, '/');
+    if (slash == p) slash[1] = '\0';
+    else *slash = '\0';
+  }
+  if (!found) found = realpath(".", real) != NULL; /* a bare name: the current folder */
+  free(p);
+  return found && strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1);
+}
+
 /* With job->image_root, every image must be a file inside that folder
  * (symbolic links resolved): a server reads nothing else of its disk. */
 static int check_images(const brief_job *job, const document *doc, diag_list *dl) {
@@ -158,10 +177,10 @@ static int check_images(const brief_job *job, const document *doc, diag_list *dl
     if (!have_root) {
       diag_error(dl, doc->file, b->line, b->col, "image '%s': images need a folder; start 'brief serve DIR'", b->as.image.path);
       rc = -1;
-    } else if (!realpath(b->as.image.path, real)) {
+    } else if (!realpath(b->as.image.path, real) && resolves_inside(b->as.image.path, root, n)) {
       diag_error(dl, doc->file, b->line, b->col, "image '%s' not found; check the path (relative to the folder)", b->as.image.path);
       rc = -1;
-    } else if (strncmp(real, root, n) != 0 || (real[n] != '/' && n > 1)) {
+    } else if (!resolves_inside(b->as.image.path, root, n)) {
       diag_error(dl, doc->file, b->line, b->col, "image '%s' is outside the served folder; only its files can be used",
                  b->as.image.path);
       rc = -1;
@@ -233,14 +252,22 @@ int brief_normalize_job(brief_engine *e, const brief_job *job, nz_report *rep, c
   return 0;
 }
 
-/* The time limit, checked between stages and per PDF page: a render can
- * overrun it by at most one stage (about 1.5 s for a 2 MB summary). */
-static double job_deadline(const brief_job *job, double start) {
-  return job->time_limit_ms > 0 ? start + job->time_limit_ms : 0;
+/* The time limit and the abandoned test (a server's), polled inside the
+ * stages' loops (stop.h): a render overruns its limit by at most one
+ * poll's work (a block, a table row, a line, a page) or a library call
+ * (cmark-gfm's parse, libharu's save). */
+static stop_check job_stop(const brief_job *job, double start) {
+  return (stop_check){.deadline = job->time_limit_ms > 0 ? start + job->time_limit_ms : 0,
+                      .abandoned = job->abandoned, .arg = job->abandoned_arg};
 }
 
-static int past_deadline(double deadline, diag_list *dl) {
-  if (deadline <= 0 || now_ms() <= deadline) return 0;
+/* After a stage: 0, or the stop's status with its message. */
+static int stopped(stop_check *stop, diag_list *dl) {
+  if (!stop_due(stop)) return 0;
+  if (stop->reason == STOP_ABANDONED) {
+    diag_error(dl, NULL, 0, 0, "the render was abandoned: its client has gone or the server is stopping");
+    return -1;
+  }
   diag_error(dl, NULL, 0, 0, "the brief took longer than the time limit; split the summary or raise the limit");
   return BRIEF_TIME_LIMIT;
 }
@@ -268,8 +295,8 @@ static void cap_pdf_strings(laid_out *lo, const char *input, diag_list *dl) {
   for (size_t i = 0; i < lo->noutline; i++) cap_pdf_string(&lo->outline[i].title, "a heading", input, dl);
 }
 
-/* Parses, binds and lays out one job. */
-static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
+/* Parses, binds and lays out one job, polling stop. */
+static int lay_out_job_until(brief_engine *e, const brief_job *job, stop_check *stop, laid_out *lo, diag_list *dl) {
   document doc;
   layout_spec spec;
   memset(lo, 0, sizeof *lo);
@@ -285,15 +312,26 @@ static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag
     return -1;
   }
   double t1 = now_ms();
-  int rc = past_deadline(job_deadline(job, t0), dl);
-  if (rc == 0) rc = layout_document(&doc, &spec, e->fonts, lo, dl);
+  int rc = stopped(stop, dl);
+  if (rc == 0) {
+    rc = layout_document_until(&doc, &spec, e->fonts, stop, lo, dl);
+    if (rc != 0 && stop->reason != STOP_NONE) { /* stopped inside: the pages are partial */
+      laid_out_free(lo);
+      rc = stopped(stop, dl);
+    }
+  }
   if (rc == 0) cap_pdf_strings(lo, job->input, dl);
-  if (rc == 0) rc = past_deadline(job_deadline(job, t0), dl);
   if (e->timing)
     fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
   layout_spec_free(&spec);
   document_free(&doc);
   return rc;
+}
+
+/* The same with the job's own stop (its limit counted from now). */
+static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
+  stop_check stop = job_stop(job, now_ms());
+  return lay_out_job_until(e, job, &stop, lo, dl);
 }
 
 /* Why a PDF cannot be written, and what to do: a read-only or missing
@@ -411,15 +449,14 @@ int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
 int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_t *len, diag_list *dl) {
   *pdf = NULL;
   *len = 0;
-  double t0 = now_ms();
+  stop_check stop = job_stop(job, now_ms());
   laid_out lo;
-  int rc = lay_out_job(e, job, &lo, dl);
+  int rc = lay_out_job_until(e, job, &stop, &lo, dl);
   if (rc == 0) {
     char *creator = xasprintf("brief %s", BRIEF_VERSION);
-    pdf_options opts = {.creator = creator, .source_epoch = e->source_epoch, .deadline_ms = job_deadline(job, t0),
-                        .input = job->input};
+    pdf_options opts = {.creator = creator, .source_epoch = e->source_epoch, .stop = &stop, .input = job->input};
     rc = pdf_write_memory(&lo, &opts, pdf, len, dl);
-    if (rc == PDF_TIME_LIMIT) rc = BRIEF_TIME_LIMIT;
+    if (rc == PDF_TIME_LIMIT) rc = stop.reason == STOP_ABANDONED ? -1 : BRIEF_TIME_LIMIT;
     free(creator);
   }
   laid_out_free(&lo);

@@ -11,6 +11,7 @@ typedef struct {
   int port;             /* 0: any free port (the URL printed tells which) */
   double time_limit_ms; /* per render; <= 0: the default (20 s) */
   int jobs;             /* renders at once; <= 0: the number of processors */
+  const char *allow_hosts; /* NAME,NAME,...: Host names accepted besides localhost and IP addresses, or NULL */
 } serve_options;
 
 /* Serves until SIGINT or SIGTERM. Prints "brief serve: http://HOST:PORT/"

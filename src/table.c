@@ -352,8 +352,8 @@ static void lay_out_table(layout_ctx *c, const block *b, const table_data *t) {
     span_list_free(&spans);
   }
   long header = (long)c->boxes.len;
-  for (int r = 0; r < t->rows; r++) add_row(c, t, &g, r, header);
-  c->boxes.items[c->boxes.len - 1].snap_after = true;
+  for (int r = 0; r < t->rows && !stop_due(c->stop); r++) add_row(c, t, &g, r, header);
+  if (c->boxes.len) c->boxes.items[c->boxes.len - 1].snap_after = true; /* none when stopped (stop.h) */
   double after = length_pt(rs->space_after, rs->size, pitch);
   if (after > 0) {
     vbox *sp = new_box(c, after);

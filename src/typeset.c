@@ -437,7 +437,7 @@ static void set_text_breaking(layout_ctx *c, const span_list *spans, const text_
     }
     lb_break_lines(items, n, hi - f->indent, hi, false, &lines, extra);
   }
-  for (size_t i = 0; i < lines.len; i++) {
+  for (size_t i = 0; i < lines.len && !stop_due(c->stop); i++) {
     text_line tl = {0};
     emit_line(c, f, chars.items, items, extra, &lines.items[i], i == 0, &tl);
     VEC_PUSH(*out, tl);

@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """End-to-end tests of `brief serve` over real HTTP: routes and status codes,
 the 127.0.0.1 default, 40 concurrent renders (each byte-identical to the
-command line's PDF), path traversal attempts, the time limit, saving.
+command line's PDF), path traversal attempts, the time limit, saving; and
+its limits under attack, on 127.0.0.1 only (or in a network namespace of
+its own): the time limit inside a stage, renders of departed clients,
+a second signal, DNS rebinding with --host 0.0.0.0, 260 slow clients,
+names on PUT, what error messages tell.
 Called like e2e_test.py: e2e_serve.py BRIEF ROOT. Prints "N passed, N failed"."""
-import concurrent.futures, http.client, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import concurrent.futures, fcntl, http.client, json, os, re, select, shutil, signal, socket, statistics, struct, subprocess, sys, tempfile, threading, time
 
 import checks
 from checks import check, run
 import urllib.parse
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
+BRIEF, ROOT = sys.argv[-2], sys.argv[-1]
+SLOW = 3.0 if os.environ.get("BRIEF_SANITIZED") else 1.0  # time bounds under AddressSanitizer
 
 
 def fonts_ok(pdf):
@@ -29,17 +34,19 @@ class Server:
                                      stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         m = re.match(r"brief serve: http://([\d.]+):(\d+)/", line)
+        self.printed_host = m.group(1) if m else None
         if not m:
             self.proc.kill()
             raise RuntimeError("brief serve did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.host, self.port = m.group(1), int(m.group(2))
+        self.host, self.port = "127.0.0.1" if m.group(1) == "0.0.0.0" else m.group(1), int(m.group(2))
 
-    def request(self, method, path, body=None, headers=None, timeout=120):
+    def request(self, method, path, body=None, headers=None, timeout=120, want_headers=False):
         c = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             c.request(method, path, body=body, headers=headers or {})
             r = c.getresponse()
-            return r.status, r.getheader("Content-Type") or "", r.read()
+            got = (r.status, r.getheader("Content-Type") or "", r.read())
+            return got + (dict(r.getheaders()),) if want_headers else got
         finally:
             c.close()
 
@@ -356,8 +363,271 @@ def test_limits(tmp):
         s.stop()
 
 
+# ---- limits under attack: each of these failed before the fix it guards ----
+
+def heading_run(n):
+    """n headings in a row: each kept with the next, a long layout (and the
+    render's longest stage) for a small request."""
+    return ("# 大文档\n\n" + "".join("## 第%d节\n\n" % i for i in range(n))).encode()
+
+
+def send_raw_request(host, port, body, path="/render"):
+    sock = socket.create_connection((host, port), timeout=120)
+    sock.sendall(b"POST %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n" % (path.encode(), len(body)) + body)
+    return sock
+
+
+def test_time_limit_in_stage(tmp):
+    """--time-limit holds inside the layout stage: 80,000 headings parse in
+    0.6 s and take seconds to lay out (answered after 8 s before), a 1 s
+    limit answers well before that."""
+    # The input must still take long for the checks here and in the next
+    # two tests to mean anything (parse and layout, as brief text runs them).
+    path = os.path.join(tmp, "headings.md")
+    with open(path, "wb") as f:
+        f.write(heading_run(80000))
+    t0 = time.monotonic()
+    run(BRIEF, "text", path)
+    full = time.monotonic() - t0
+    bound = 1.0 + 1.5 * SLOW  # the limit, and at most the parse stage beyond it
+    check(full > bound + 1, "80,000 headings still take long to lay out (%.2f s; else pick a longer stage)" % full)
+    s = Server("--time-limit", "1000", "--jobs", "1")
+    try:
+        t0 = time.monotonic()
+        status, _, body = s.request("POST", "/render", heading_run(80000))
+        took = time.monotonic() - t0
+        check(status in (200, 503) and took < bound,
+              "a 1 s limit answers a long layout in %.2f s (under %.1f s; 8 s before): %d" % (took, bound, status))
+        check(status != 503 or [e["message"] for e in errors_of(body)] ==
+              ["the brief took longer than the time limit; split the summary or raise the limit"],
+              "the 503 says once that the time limit passed: %s" % body[:300])
+        print("time limit 1 s, 80,000 headings (%.2f s without one): answered %d in %.2f s" % (full, status, took))
+    finally:
+        s.stop()
+
+
+def test_abandoned_render(tmp):
+    """A render whose client has gone stops and frees its slot: with one
+    slot, a small render right after the departure is answered at once,
+    not after the departed one's seconds."""
+    s = Server("--time-limit", "60000", "--jobs", "1")
+    try:
+        sock = send_raw_request(s.host, s.port, heading_run(60000))
+        time.sleep(0.5)  # the long render holds the one slot
+        sock.close()
+        t0 = time.monotonic()
+        status, _, _ = s.request("POST", "/render", "# 小文档\n\n一段文字。\n".encode())
+        took = time.monotonic() - t0
+        check(status == 200 and took < 1.5 * SLOW,
+              "the departed client's render gave up its slot: the next render took %.2f s (%d)" % (took, status))
+        print("render after a departed client's long one (one slot): %.0f ms" % (took * 1000))
+    finally:
+        s.stop()
+
+
+def test_second_signal(tmp):
+    """The first SIGTERM lets the render in progress finish; a second one
+    exits at once with 128 + 15."""
+    s = Server("--time-limit", "60000", "--jobs", "1")
+    sock = send_raw_request(s.host, s.port, heading_run(60000))
+    try:
+        time.sleep(0.5)
+        s.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        check(s.proc.poll() is None, "after one SIGTERM the render in progress goes on")
+        t0 = time.monotonic()
+        s.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = s.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            rc = None
+        took = time.monotonic() - t0
+        check(rc == 128 + signal.SIGTERM and took < 1.0 * SLOW,
+              "a second SIGTERM exits at once with 143 (%s after %.2f s)" % (rc, took))
+        err = s.proc.stderr.read()
+        check("again stops at once" in err, "the first signal says how to stop at once: %r" % err[-200:])
+    finally:
+        sock.close()
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
+def lo_up():
+    """Brings up lo in a fresh network namespace (SIOCGIFFLAGS, SIOCSIFFLAGS)."""
+    sk = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    flags = struct.unpack("16sH", fcntl.ioctl(sk, 0x8913, struct.pack("16sH", b"lo", 0))[:18])[1]
+    fcntl.ioctl(sk, 0x8914, struct.pack("16sH", b"lo", flags | 1))
+    sk.close()
+
+
+def rebinding_checks(tmp):
+    """Run inside a network namespace holding only lo: --host 0.0.0.0 then
+    reaches nothing but this machine's loopback."""
+    lo_up()
+    d = os.path.join(tmp, "rebind")
+    os.mkdir(d)
+    shutil.copy(os.path.join(INPUT, "陇西县.md"), d)
+    s = Server(d, "--host", "0.0.0.0", "--allow-host", "brief.example,Other.Example")
+    try:
+        check(s.printed_host == "0.0.0.0", "the server listens on 0.0.0.0 (%s)" % s.printed_host)
+        port = s.port
+        name = urllib.parse.quote("陇西县.md")
+        for host in ["evil.example", "evil.example:%d" % port, "localhost.evil.example", "127.0.0.1.evil.example"]:
+            # a page of evil.example rebound to this machine: same origin to the browser
+            hdrs = {"Host": host, "Origin": "http://" + host}
+            status, _, body = s.request("GET", "/files/" + name, headers=hdrs)
+            check(status == 403 and "陇西县".encode() not in body, "--host 0.0.0.0: Host %s cannot read (%d)" % (host, status))
+            status, _, _ = s.request("PUT", "/files/" + name, b"# overwritten\n", headers=hdrs)
+            check(status == 403, "--host 0.0.0.0: Host %s cannot save (%d)" % (host, status))
+        check(b"overwritten" not in open(os.path.join(d, "陇西县.md"), "rb").read(), "the summary was not overwritten")
+        for host in ["127.0.0.1:%d" % port, "localhost:%d" % port, "LOCALHOST", "[::1]:%d" % port,
+                     "brief.example:%d" % port, "other.example"]:
+            status, _, _ = s.request("GET", "/files/" + name, headers={"Host": host, "Origin": "http://" + host})
+            check(status == 200, "Host %s is accepted (%d)" % (host, status))
+    finally:
+        s.stop()
+
+
+def test_rebinding(tmp):
+    """The rebinding checks of --host 0.0.0.0, run in a network namespace
+    of their own (unshare -rn) so that nothing outside this machine's
+    loopback can reach the server."""
+    r = subprocess.run(["unshare", "-rn", sys.executable, __file__, "--rebinding", BRIEF, ROOT],
+                       capture_output=True, text=True, timeout=300)
+    print(r.stdout.strip())
+    ok = r.returncode == 0 and re.search(r"\b0 failed", r.stdout) is not None
+    check(ok, "DNS rebinding with --host 0.0.0.0 refused, in a network namespace (rc %d) %s" % (r.returncode, r.stderr[-500:]))
+
+
+def alive(sock):
+    """False once the server has closed or reset the connection."""
+    try:
+        r, _, _ = select.select([sock], [], [], 0)
+        if not r:
+            return True
+        return sock.recv(1, socket.MSG_PEEK) != b""
+    except OSError:
+        return False
+
+
+def test_slow_clients(tmp):
+    """260 connections from 127.0.0.1 trickling a header line every 5 s
+    (the review's attack): a normal client on the same address still gets
+    its renders at once; one address holds at most 64 connections; every
+    trickler is closed once its header has taken 10 s, however steadily it
+    sends."""
+    s = Server("--jobs", "2")
+    small = "# 小文档\n\n一段文字。\n".encode()
+    tricklers, opened = [], time.monotonic()
+    try:
+        for i in range(260):
+            try:
+                t = socket.create_connection((s.host, s.port), timeout=5)
+                t.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+                tricklers.append([t, None])
+            except OSError:
+                tricklers.append([None, time.monotonic()])
+        latencies, statuses, next_line, most_alive = [], [], opened + 5, 0
+        while time.monotonic() - opened < 13:
+            now = time.monotonic()
+            if now >= next_line:  # one more header line from every trickler still connected
+                for tr in tricklers:
+                    if tr[0] is not None and tr[1] is None:
+                        try:
+                            tr[0].sendall(b"X-Slow: 1\r\n")
+                        except OSError:
+                            pass
+                next_line += 5
+            for tr in tricklers:
+                if tr[0] is not None and tr[1] is None and not alive(tr[0]):
+                    tr[1] = time.monotonic()
+            if now - opened > 1:  # the server has accepted them all (its accept queue drained)
+                most_alive = max(most_alive, sum(1 for tr in tricklers if tr[1] is None))
+            t0 = time.monotonic()
+            try:
+                status, _, _ = s.request("POST", "/render", small, timeout=10)
+            except OSError as e:
+                status = str(e)
+            latencies.append(time.monotonic() - t0)
+            statuses.append(status)
+            time.sleep(0.25)
+        ok = sum(1 for st in statuses if st == 200)
+        check(ok == len(statuses), "with 260 slow connections open every normal render succeeds (%d of %d: %s)"
+              % (ok, len(statuses), sorted(set(map(str, statuses)))))
+        check(max(latencies) < 1.0 * SLOW, "a normal render under the slow-client flood takes under %.0f s (worst %.0f ms)"
+              % (SLOW, max(latencies) * 1000))
+        check(most_alive <= 64, "one address holds at most 64 connections (%d of the 260 stayed open at once)" % most_alive)
+        still = [tr for tr in tricklers if tr[1] is None]
+        check(not still, "every trickling connection is closed by 13 s (%d still open)" % len(still))
+        late = sorted(tr[1] - opened for tr in tricklers if tr[1] is not None and tr[1] - opened > 2)
+        check(late and 9.5 <= late[0] and late[-1] <= 12,
+              "the survivors are cut when their header has taken 10 s (%.1f to %.1f s)" % (late[0], late[-1]) if late
+              else "the survivors are cut when their header has taken 10 s (none was)")
+        print("260 slow clients: normal render median %.0f ms, worst %.0f ms over %d renders; at most %d open at once;"
+              " %d pushed out at once, %d cut at %.1f-%.1f s" % (statistics.median(latencies) * 1000,
+              max(latencies) * 1000, len(latencies), most_alive, len(tricklers) - len(late), len(late),
+              late[0] if late else 0, late[-1] if late else 0))
+    finally:
+        for tr in tricklers:
+            if tr[0] is not None:
+                tr[0].close()
+        s.stop()
+
+
+def test_names_and_messages(tmp):
+    """What PUT accepts as a name, what it does to a symbolic link, what
+    error messages and headers say."""
+    d = os.path.join(tmp, "names")
+    os.mkdir(d)
+    with open(os.path.join(d, "本体.md"), "w") as f:
+        f.write("# 本体\n")
+    os.symlink("本体.md", os.path.join(d, "别名.md"))
+    with open(os.path.join(tmp, "outside-secret.md"), "w") as f:
+        f.write("# 外\n")
+    s = Server(d)
+    try:
+        status, _, _ = s.request("PUT", "/files/" + urllib.parse.quote("别名.md"), "# 新内容\n".encode())
+        check(status == 200, "PUT through a link to a summary of the folder is saved (%d)" % status)
+        check(os.path.islink(os.path.join(d, "别名.md")), "the link stays a link (the save writes through it)")
+        check(open(os.path.join(d, "本体.md"), encoding="utf-8").read() == "# 新内容\n", "the file it points to has the text")
+        for raw in ["x.md%00.txt", "a%0D%0Ab.md", "a%0Ab.md", "a%01b.md", "a%7Fb.md", "%00.md", "a%FFb.md"]:
+            status, _, _ = s.request("PUT", "/files/" + raw, b"# x\n")
+            check(status == 404, "PUT /files/%s refused (%d)" % (raw, status))
+            status, _ = raw_get(s, "/files/" + raw)
+            check(status == 404, "GET /files/%s refused (%d)" % (raw, status))
+        check(sorted(os.listdir(d)) == ["别名.md", "本体.md"], "nothing else was written: %s" % os.listdir(d))
+        status, _, body = s.request("POST", "/render?name=x.md%00.txt", b"# x\n")
+        check(status == 404, "?name=x.md%%00.txt refused (%d)" % status)
+
+        status, _, body = s.request("POST", "/render?layout=nosuch", b"# x\n")
+        check(status == 422 and os.path.realpath(ROOT).encode() not in body and b"/layouts" not in body,
+              "an unknown layout's error names no server path: %s" % body[:300])
+        msgs = {}
+        for img in ["../outside-secret.md", "../nothing-here.png", "/etc/hostname", "/etc/nothing-here.png"]:
+            status, _, body = s.request("POST", "/render", ("# 图\n\n![x](%s)\n" % img).encode())
+            errs = errors_of(body)
+            msgs[img] = errs[0]["message"].replace(img, "IMG") if errs else ""
+        check(len(set(msgs.values())) == 1 and "outside" in msgs["../nothing-here.png"],
+              "a path outside the folder gets one message whether it exists or not: %s" % msgs)
+
+        for path in ["/", "/nope", "/layouts"]:
+            _, _, _, hdrs = s.request("GET", path, want_headers=True)
+            check(hdrs.get("X-Frame-Options") == "DENY" and "frame-ancestors 'none'" in hdrs.get("Content-Security-Policy", ""),
+                  "GET %s: X-Frame-Options DENY and CSP frame-ancestors 'none' (%s)" % (path, hdrs))
+    finally:
+        s.stop()
+
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="brief-serve-test-")
+    if sys.argv[1:2] == ["--rebinding"]:  # inside the network namespace test_rebinding made
+        try:
+            rebinding_checks(tmp)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        sys.exit(checks.report())
     try:
         test_default_host(tmp)
         served, has_png = make_folder(tmp)
@@ -376,6 +646,12 @@ def main():
             err = s.proc.stderr.read()
         check(rc == 0, "brief serve DIR stops with status 0 (%s)" % err[-500:])
         test_limits(tmp)
+        test_names_and_messages(tmp)
+        test_time_limit_in_stage(tmp)
+        test_abandoned_render(tmp)
+        test_second_signal(tmp)
+        test_rebinding(tmp)
+        test_slow_clients(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(checks.report())
