@@ -15,6 +15,7 @@
 #include "heap.h"
 #include "layoutspec.h"
 #ifndef BRIEF_LEAN
+#include "import_cmd.h"
 #include "mailcmd.h"
 #include "print.h"
 #include "send.h"
@@ -56,6 +57,10 @@ static const char usage[] =
     "      unpaired quote or bracket; exit 1 when it found something. Uses figures.csv\n"
     "      beside each summary unless --figures is given. --fix writes the fixes back\n"
     "      into the summaries. e.g. brief check input/*.md --fix\n"
+    "  brief import DOCUMENT.docx|.doc|.wps... [-o DIR]\n"
+    "      Turn each Word document into DIR/NAME.md (images in DIR/NAME/) and report what\n"
+    "      it recognised: title, headings, signature and date, tables. Default DIR: beside it.\n"
+    "      e.g. brief import 陇西县.docx -o input\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts;\n"
     "                    --keys: every key a layout file may set, as a Markdown table\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
@@ -389,7 +394,8 @@ static int cmd_send(const cli *c) {
  * beside this binary (see CMakeLists.txt: their libraries stay out of every
  * render's start-up). */
 static bool is_tool_command(const char *cmd) {
-  return !strcmp(cmd, "print") || !strcmp(cmd, "mail") || !strcmp(cmd, "send") || !strcmp(cmd, "serve");
+  return !strcmp(cmd, "print") || !strcmp(cmd, "mail") || !strcmp(cmd, "send") || !strcmp(cmd, "serve") ||
+         !strcmp(cmd, "import");
 }
 
 static int run_tools(char **argv) {
@@ -444,8 +450,8 @@ int main(int argc, char **argv) {
     str_list_free(&c.inputs);
     return prc;
   }
-  if (!strcmp(c.command, "send")) { /* needs no fonts */
-    int rc = cmd_send(&c);
+  if (!strcmp(c.command, "send") || !strcmp(c.command, "import")) { /* need no fonts */
+    int rc = c.command[0] == 's' ? cmd_send(&c) : import_command(&(import_options){c.output}, &c.inputs);
     str_list_free(&c.inputs);
     return rc;
   }
