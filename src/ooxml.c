@@ -104,7 +104,14 @@ xmlDoc *ooxml_parse(const char *data, size_t len) {
   /* No XML_PARSE_NOENT (entities stay references), no DTDLOAD, no network,
    * no XML_PARSE_HUGE (libxml2's own depth and size limits hold). */
   int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
-  return xmlReadMemory(data, (int)len, "part.xml", NULL, options);
+  xmlDoc *doc = xmlReadMemory(data, (int)len, "part.xml", NULL, options);
+  /* ECMA-376 Part 2 (§8.1.4) forbids DTDs in a package's parts: one is an
+   * attack (entity expansion, external entities), refused whole. */
+  if (doc && (doc->intSubset || doc->extSubset)) {
+    xmlFreeDoc(doc);
+    return NULL;
+  }
+  return doc;
 }
 
 xmlDoc *ooxml_xml(ooxml *z, const char *name, bool *missing, diag_list *dl) {
@@ -113,7 +120,8 @@ xmlDoc *ooxml_xml(ooxml *z, const char *name, bool *missing, diag_list *dl) {
   if (!data) return NULL;
   xmlDoc *doc = ooxml_parse(data, len);
   free(data);
-  if (!doc) diag_error(dl, z->path, 0, 0, "part '%s' is not well-formed XML; save the file again", name);
+  if (!doc) diag_error(dl, z->path, 0, 0, "part '%s' is not well-formed XML or declares a DTD (office software "
+                          "never writes one); save the file again", name);
   return doc;
 }
 

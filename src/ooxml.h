@@ -2,7 +2,8 @@
  * package through libzip from memory, every entry read with a size cap
  * checked against the bytes actually inflated (a zip bomb's headers lie),
  * a cap on the whole package, and XML parsed by libxml2 with no network,
- * no DTD loading and no entity substitution (ooxml_parse). Element and
+ * no DTD loading and no entity substitution, and a part that declares a
+ * DTD refused (ooxml_parse). Element and
  * attribute names are matched by local name, so transitional and strict
  * OOXML namespaces read alike. */
 #ifndef BRIEF_OOXML_H
@@ -33,7 +34,8 @@ void ooxml_close(ooxml *z);
 char *ooxml_read(ooxml *z, const char *name, long cap, size_t *len, bool *missing, diag_list *dl);
 /* Parses an entry as XML (hardened, see above). NULL as ooxml_read. */
 xmlDoc *ooxml_xml(ooxml *z, const char *name, bool *missing, diag_list *dl);
-/* Parses XML bytes with the hardened options; NULL when not well-formed. */
+/* Parses XML bytes with the hardened options; NULL when not well-formed or
+ * when it declares a DTD. */
 xmlDoc *ooxml_parse(const char *data, size_t len);
 
 /* The element's local name is name. */
