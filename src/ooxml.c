@@ -1,6 +1,8 @@
 /* Office Open XML packages read as hostile input: see ooxml.h. */
-#include <string.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <zip.h>
@@ -13,6 +15,22 @@ struct ooxml {
   const char *path;
   long total; /* bytes inflated so far */
 };
+
+char *ooxml_read_file(const char *path, size_t *len, diag_list *dl) {
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+    diag_error(dl, path, 0, 0, "cannot read it: %s", errno ? strerror(errno) : "not a file");
+    return NULL;
+  }
+  if (st.st_size > OOXML_FILE_BYTES) {
+    diag_error(dl, path, 0, 0, "is larger than %ld MB; save it again without embedded videos or fonts",
+               OOXML_FILE_BYTES >> 20);
+    return NULL;
+  }
+  char *data = read_file(path, len);
+  if (!data) diag_error(dl, path, 0, 0, "cannot read it: %s", strerror(errno));
+  return data;
+}
 
 ooxml *ooxml_open(const char *data, size_t len, const char *path, diag_list *dl) {
   if (len > (size_t)OOXML_FILE_BYTES) {

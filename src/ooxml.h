@@ -25,6 +25,10 @@
 
 typedef struct ooxml ooxml;
 
+/* Reads a package file whole, refusing one over OOXML_FILE_BYTES before
+ * reading it. NULL with an error naming path. */
+char *ooxml_read_file(const char *path, size_t *len, diag_list *dl);
+
 /* Opens a package held in memory (data must outlive it). NULL with an error
  * naming path when it is not a zip package or breaks a limit. */
 ooxml *ooxml_open(const char *data, size_t len, const char *path, diag_list *dl);

@@ -160,15 +160,40 @@ def figures_workbooks(outdir, tmp):
     ws.append(["盘州市", 2016, 800, 0.05, datetime.date(2017, 1, 5), "=C3*2", 987])
     ws["D3"].number_format = "0.0%"
     ws["E3"].number_format = "yyyy-mm-dd"
-    ws.append(["黔西县", 2016, "=1/0", None, None, None, None])
     rawfmt = os.path.join(tmp, "formats.xlsx")
     fmt.save(rawfmt)
+    # What brief check must report at its cell: a formula error, a word in a number column, a bad year.
+    bad = openpyxl.Workbook()
+    ws = bad.active
+    ws.title = "Sheet1"
+    ws.append(["县(市)", "年份", "收入(万元)", "户数(户)"])
+    ws.append(["陇西县", 2016, 100, 5])
+    ws.append(["盘州市", 2016, "=1/0", 6])
+    ws.append(["黔西县", "去年", 300, "十二"])
+    rawbad = os.path.join(tmp, "errors.xlsx")
+    bad.save(rawbad)
+    # A title row merged across the sheet, a header over two rows (merged cells), a county merged over its years.
+    mrg = openpyxl.Workbook()
+    ws = mrg.active
+    ws.title = "合并"
+    ws.append(["2016年扶贫数据表", None, None, None])
+    ws.merge_cells("A1:D1")
+    ws.append(["县(市)", "年份", "队伍", None])
+    ws.append([None, None, "驻村帮扶工作队(支)", "科技人才队(支)"])
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    ws.merge_cells("C2:D2")
+    ws.append(["陇西县", 2015, 200, 100])
+    ws.append([None, 2016, 215, 108])
+    ws.merge_cells("A4:A5")
+    rawmrg = os.path.join(tmp, "merged.xlsx")
+    mrg.save(rawmrg)
     # LibreOffice Calc writes them again: cached formula values, shared strings, and the .xls (BIFF8).
     conv = os.path.join(tmp, "conv")
     os.makedirs(conv)
-    soffice(["--convert-to", "xlsx:Calc MS Excel 2007 XML", raw, rawfmt], conv, tmp)
+    soffice(["--convert-to", "xlsx:Calc MS Excel 2007 XML", raw, rawfmt, rawbad, rawmrg], conv, tmp)
     soffice(["--convert-to", "xls:MS Excel 97", raw, rawfmt], conv, tmp)
-    for name in ["figures.xlsx", "figures.xls", "formats.xlsx", "formats.xls"]:
+    for name in ["figures.xlsx", "figures.xls", "formats.xlsx", "formats.xls", "errors.xlsx", "merged.xlsx"]:
         shutil.copy(os.path.join(conv, name), os.path.join(outdir, name))
 
 
