@@ -338,6 +338,11 @@ figures *figures_load(const char *path, diag_list *dl) { return figures_load_she
 
 figures *figures_load_sheet(const char *path, const char *sheet, diag_list *dl) {
   if (figures_is_workbook(path)) return figures_from_workbook(path, sheet, dl);
+  if (str_ends_with(path, ".docx") || str_ends_with(path, ".doc") || str_ends_with(path, ".wps")) {
+    diag_error(dl, path, 0, 0, "is a Word document, not figures: give a CSV, .xlsx or .xls (brief import turns a Word "
+               "document into a summary)");
+    return NULL;
+  }
   if (sheet) {
     diag_error(dl, path, 0, 0, "--sheet '%s' names a sheet of a workbook, and this is a CSV; give the .xlsx or .xls", sheet);
     return NULL;
