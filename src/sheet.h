@@ -38,6 +38,9 @@ typedef struct {
  * located as FILE.xlsx:Sheet1!C7 and is left empty, and reading goes on:
  * the caller checks dl->errors. */
 int sheet_read(const char *path, const char *sheet, sheet_grid *g, diag_list *dl);
+/* The .xlsx reader on bytes in memory (for the fuzz target). */
+int sheet_read_xlsx_memory(const char *data, size_t len, const char *path, const char *sheet, sheet_grid *g,
+                           diag_list *dl);
 typedef int (*sheet_read_fn)(const char *, const char *, sheet_grid *, diag_list *);
 void sheet_grid_free(sheet_grid *g);
 
