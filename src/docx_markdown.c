@@ -488,7 +488,8 @@ static void recognise_signature(ctx *c, front *f) {
 }
 
 static void write_front(ctx *c, const front *f, strbuf *md) {
-  sb_puts(md, "---\n");
+  bool any = f->title || f->subtitle || f->county || f->author || f->date || f->issue || f->layout;
+  if (any) sb_puts(md, "---\n");
   yaml_string(md, "title", f->title);
   yaml_string(md, "subtitle", f->subtitle);
   yaml_string(md, "county", f->county);
@@ -496,7 +497,7 @@ static void write_front(ctx *c, const front *f, strbuf *md) {
   if (f->date) sb_printf(md, "date: %s\n", f->date);
   if (f->issue) sb_printf(md, "issue: %s\n", f->issue);
   if (f->layout) sb_printf(md, "layout: %s\n", f->layout);
-  sb_puts(md, "---\n\n");
+  if (any) sb_puts(md, "---\n\n");
   if (f->title) report(c, "title: %s", f->title);
   if (f->subtitle) report(c, "subtitle: %s", f->subtitle);
   if (!f->title) report(c, "title: none found (no centred paragraph larger than the body text at the top)");

@@ -147,6 +147,16 @@ def check_wps(docs, tmp):
         check(han(v) in text, f"清镇市: {v} printed")
 
 
+def check_notes(docs, tmp):
+    out = os.path.join(tmp, "notes")
+    r = run(BRIEF, "import", os.path.join(docs, "注释.docx"), "-o", out)
+    body = open(os.path.join(out, "注释.md"), encoding="utf-8").read() if r.returncode == 0 else ""
+    check(body.startswith("全县选派第一书记①一百名。") and "\n- 甲项\n- 乙项\n" in body and body.endswith("①含驻村工作队队长。\n"),
+          f"a footnote kept (mark and text), a list, no empty front matter: {r.stderr}{body}")
+    text = han(render_text(os.path.join(out, "注释.md"), tmp, "notes")) if body else ""
+    check("含驻村工作队队长" in text, "the footnote's text printed")
+
+
 def check_doc_and_errors(docs, tmp):
     # .doc: through LibreOffice when installed; a clear message when it is not.
     doc_dir = os.path.join(tmp, "doc")
@@ -198,6 +208,7 @@ def main():
         for name in ["陇西县", "盘州市", "黔西县"]:
             check_example(docs, name, tmp)
         check_wps(docs, tmp)
+        check_notes(docs, tmp)
         check_doc_and_errors(docs, tmp)
     return checks.report()
 

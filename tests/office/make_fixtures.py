@@ -209,6 +209,15 @@ def main():
                     f.write(example_html(os.path.join(ROOT, "input", name)))
         htmls = sorted(os.path.join(html_dir, n) for n in os.listdir(html_dir))
         soffice(["--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML"] + htmls, outdir, tmp)
+        # A footnote and a bulleted list, as LibreOffice reads them from its own HTML.
+        notes = os.path.join(html_dir, "注释.html")
+        with open(notes, "w", encoding="utf-8") as f:
+            f.write('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
+                    '<p>全县选派第一书记<a class="sdfootnoteanc" name="sdfootnote1anc" href="#sdfootnote1sym">'
+                    '<sup>1</sup></a>一百名。</p><ul><li>甲项</li><li>乙项</li></ul>'
+                    '<div id="sdfootnote1"><p><a class="sdfootnotesym" name="sdfootnote1sym" href="#sdfootnote1anc">'
+                    '1</a>含驻村工作队队长。</p></div></body></html>')
+        soffice(["--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", notes], outdir, tmp)
         wps_like(os.path.join(outdir, "清镇市.docx"), tmp)
         figures_workbooks(outdir, tmp)
 
