@@ -454,6 +454,27 @@ static void recognise_lead(ctx *c, front *f) {
   }
 }
 
+/* Blanks (spaces, 　, tabs) a paragraph starts with: WPS users push a
+ * signature to the right with them instead of aligning it. */
+static int leading_blanks(const docx_para *p) {
+  int n = 0;
+  for (size_t i = 0; i < p->runs.len; i++) {
+    const docx_run *r = &p->runs.items[i];
+    if (r->kind == RUN_TAB) {
+      n += 4;
+      continue;
+    }
+    if (r->kind != RUN_TEXT) return n;
+    for (const char *t = r->text; *t;) {
+      uint32_t cp;
+      t += utf8_decode(t, strlen(t), &cp);
+      if (!is_blank_cp(cp)) return n;
+      n += cp == 0x3000 ? 2 : 1;
+    }
+  }
+  return n;
+}
+
 /* The signature at the end: a date (right-aligned, or alone) and the unit above it. */
 static void recognise_signature(ctx *c, front *f) {
   const docx_document *d = c->d;
@@ -476,7 +497,8 @@ static void recognise_signature(ctx *c, front *f) {
   if (u <= f->skip_lead || d->blocks.items[u - 1].is_table) return;
   const docx_para *p = &d->blocks.items[u - 1].para;
   char *unit = para_plain(c, p);
-  if ((p->align == ALIGN_END || p->align == ALIGN_MID) && char_count(unit) <= SIGNATURE_MAX_CHARS &&
+  bool pushed_right = p->align == ALIGN_END || p->align == ALIGN_MID || leading_blanks(p) >= 8;
+  if (pushed_right && char_count(unit) <= SIGNATURE_MAX_CHARS &&
       !strstr(unit, "。") && numbered_level(unit) == 0) {
     free(f->author);
     f->author = unit;
@@ -643,6 +665,10 @@ static void write_para(ctx *c, const docx_para *p, strbuf *md, counts *n, bool *
   segments s = {0};
   para_segments(c, p, &s);
   trim_segments(&s);
+  if (!s.len) { /* an empty paragraph (an empty heading too) */
+    segs_free(&s);
+    return;
+  }
   char *plain = plain_text(&s);
   int numbered = numbered_level(plain);
   int level = p->outline ? p->outline : numbered && heading_shaped(plain) ? numbered : 0;
