@@ -418,19 +418,22 @@ static void recognise_lead(ctx *c, front *f) {
     }
     seen++;
     const docx_para *p = &b->para;
-    char *t = para_plain(c, p);
+    char *t = para_plain(c, p), *issue = NULL;
     bool centred = p->align == ALIGN_MID;
     bool large = p->size > d->body_size || (p->style && (!strcasecmp(p->style, "Title") || !strcmp(p->style, "标题")));
     if (!f->title && centred && p->red && large) { /* the red masthead: 工作简报 */
-      f->layout = xstrdup("briefing");
-      report(c, "masthead: red title → layout: briefing");
-      char *issue = issue_in(t);
+      if (!f->layout) report(c, "masthead: red title → layout: briefing");
+      if (!f->layout) f->layout = xstrdup("briefing");
+      issue = issue_in(t);
       if (issue && !f->issue) f->issue = issue;
       else free(issue);
+      issue = NULL;
       f->skip_lead = i + 1;
-    } else if (!f->title && centred && !p->outline && numbered_level(t) == 0 && issue_in(t) && char_count(t) < 30) {
+    } else if (!f->title && centred && !p->outline && numbered_level(t) == 0 && char_count(t) < 30 &&
+               (issue = issue_in(t))) {
       free(f->issue);
-      f->issue = issue_in(t); /* 第12期 under the masthead */
+      f->issue = issue; /* 第12期 under the masthead */
+      issue = NULL;
       f->skip_lead = i + 1;
     } else if (!f->title && centred && large && numbered_level(t) == 0) {
       f->title = t;
