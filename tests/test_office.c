@@ -138,7 +138,39 @@ static void test_docx(void) {
   diag_clear(&dl);
 }
 
+/* Inline strings, a formula's text, booleans, the 1904 date system, a number format by id. */
+static void test_xlsx(void) {
+  const char *parts[] = {
+      "xl/workbook.xml", "<workbook><workbookPr date1904=\"1\"/><sheets><sheet name=\"表一\" id=\"r1\"/></sheets></workbook>",
+      "xl/_rels/workbook.xml.rels", "<Relationships><Relationship Id=\"r1\" Target=\"/xl/worksheets/s.xml\"/></Relationships>",
+      "xl/styles.xml", "<styleSheet><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/><xf numFmtId=\"3\"/></cellXfs></styleSheet>",
+      "xl/worksheets/s.xml",
+      "<worksheet><sheetData><row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>陇西</t><r><t>县</t></r></is></c>"
+      "<c r=\"C2\" t=\"str\"><f>A1&amp;\"x\"</f><v>合计</v></c><c r=\"D2\" t=\"b\"><v>1</v></c>"
+      "<c r=\"E2\" s=\"1\"><v>0</v></c><c r=\"F2\" s=\"2\"><v>1234567.4</v></c></row></sheetData></worksheet>"};
+  size_t len;
+  char *data = package(parts, 8, &len);
+  diag_list dl = {0};
+  sheet_grid g;
+  CHECK(sheet_read_xlsx_memory(data, len, "b.xlsx", NULL, &g, &dl) == 0 && dl.errors == 0);
+  CHECK(g.nrows == 2 && g.ncols == 6 && !g.cells[0] && !g.cells[6]);
+  if (g.nrows == 2 && g.ncols == 6) {
+    CHECK_STR(g.cells[7], "陇西县");
+    CHECK_STR(g.cells[8], "合计");
+    CHECK_STR(g.cells[9], "TRUE");
+    CHECK_STR(g.cells[10], "1904年1月1日");
+    CHECK_STR(g.cells[11], "1,234,567");
+  }
+  CHECK_STR(g.name, "表一");
+  sheet_grid_free(&g);
+  CHECK(sheet_read_xlsx_memory(data, len, "b.xlsx", "表二", &g, &dl) != 0 && strstr(dl.items[0].message, "its sheets: 表一"));
+  sheet_grid_free(&g);
+  diag_clear(&dl);
+  free(data);
+}
+
 int main(void) {
+  test_xlsx();
   test_formats();
   test_dates();
   test_docx();
