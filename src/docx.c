@@ -353,11 +353,15 @@ static void read_cell(reader *r, xmlNode *tc, docx_cell *cell, int depth) {
   }
 }
 
-static void read_row(reader *r, xmlNode *tr, docx_row *row, int depth) {
+static void read_row(reader *r, xmlNode *tr, docx_row *row, bool *cut, int depth) {
   for (xmlNode *c = tr->children; c; c = c->next) {
     xmlNode *tc = c;
     if (ooxml_is(c, "sdt")) tc = ooxml_child(ooxml_child(c, "sdtContent"), "tc");
-    if (!ooxml_is(tc, "tc") || row->cells.len >= DOCX_TABLE_COLS) continue;
+    if (!ooxml_is(tc, "tc")) continue;
+    if (row->cells.len >= DOCX_TABLE_COLS) {
+      *cut = true;
+      continue;
+    }
     docx_cell cell;
     read_cell(r, tc, &cell, depth);
     VEC_PUSH(row->cells, cell);
@@ -370,11 +374,11 @@ static void read_table(reader *r, xmlNode *tn, docx_table *t, int depth) {
     if (ooxml_is(c, "sdt")) tr = ooxml_child(ooxml_child(c, "sdtContent"), "tr");
     if (!ooxml_is(tr, "tr")) continue;
     if (t->rows.len >= DOCX_TABLE_ROWS) {
-      diag_warning(r->dl, r->path, 0, 0, "a table has more than %d rows: the rest are left out", DOCX_TABLE_ROWS);
+      t->cut = true;
       break;
     }
     docx_row row = {0};
-    read_row(r, tr, &row, depth);
+    read_row(r, tr, &row, &t->cut, depth);
     VEC_PUSH(t->rows, row);
   }
 }

@@ -58,6 +58,7 @@ typedef struct {
 
 struct docx_table {
   VEC(docx_row) rows;
+  bool cut; /* rows or columns past DOCX_TABLE_ROWS/DOCX_TABLE_COLS left out (reported) */
 };
 
 typedef struct {

@@ -587,6 +587,7 @@ static void write_table(ctx *c, const docx_table *t, int number, strbuf *md) {
     report(c, "%s:%d: table %d is empty: left out", c->md_name, line, number);
     return;
   }
+  bool cut = t->cut || ncols > DOCX_TABLE_COLS;
   if (ncols > DOCX_TABLE_COLS) ncols = DOCX_TABLE_COLS;
   char ***grid = xcalloc(t->rows.len, sizeof *grid);
   int repeated = 0;
@@ -635,6 +636,9 @@ static void write_table(ctx *c, const docx_table *t, int number, strbuf *md) {
   if (tall_header)
     report(c, "%s:%d: table %d: its header spans two rows; GFM has one header row, the second is the first body row",
            c->md_name, line, number);
+  if (cut)
+    report(c, "%s:%d: table %d: more than %d columns or %d rows, which a brief cannot print: the cells past them "
+           "are left out; split the table", c->md_name, line, number, DOCX_TABLE_COLS, DOCX_TABLE_ROWS);
   if (nested)
     report(c, "%s:%d: table %d: holds a table inside a cell, which GFM cannot: the inner table's text is kept in "
            "the cell; check it", c->md_name, line, number);

@@ -128,6 +128,27 @@ static void test_docx(void) {
   }
   free(data);
   diag_clear(&dl);
+  /* A table wider than a brief can print: reported with its line, never dropped silently. */
+  strbuf wide = {0};
+  sb_puts(&wide, "<w:document " W "><w:body><w:tbl><w:tr>");
+  for (int k = 0; k < 70; k++) sb_printf(&wide, "<w:tc><w:p><w:r><w:t>%d</w:t></w:r></w:p></w:tc>", k);
+  sb_puts(&wide, "</w:tr></w:tbl></w:body></w:document>");
+  const char *wide_parts[] = {"word/document.xml", wide.data};
+  data = package(wide_parts, 2, &len);
+  d = docx_read(data, len, "w.docx", &dl);
+  if (d) {
+    docx_summary s;
+    docx_to_summary(d, "w", "w.md", &s);
+    bool reported = false;
+    for (size_t k = 0; k < s.report.len; k++) reported |= strstr(s.report.items[k], "w.md:1: table 1: more than 64") != NULL;
+    CHECK(reported && strstr(s.markdown, "| 63 |\n"));
+    docx_summary_free(&s);
+    docx_free(d);
+  }
+  CHECK(d != NULL);
+  sb_free(&wide);
+  free(data);
+  diag_clear(&dl);
   /* Not a package; a package without a document. */
   CHECK(docx_read("PK\3\4 nothing", 13, "x.docx", &dl) == NULL && dl.errors == 1);
   diag_clear(&dl);
