@@ -79,6 +79,13 @@ def main():
         text = run("pdftotext", pdf, "-").stdout if os.path.exists(pdf) else ""
         check(r.returncode == 0 and "13.8%" in text, f"batch: figures.xlsx beside the summaries: {r.stderr}")
 
+        # brief mail too (it renders as batch does).
+        shutil.copy(os.path.join(INPUT, "contacts.csv"), batch)
+        r = run(BRIEF, "mail", batch, "-o", os.path.join(tmp, "mail"), "--from", "office@example.gov.cn")
+        pdf = os.path.join(tmp, "mail", "陇西县.pdf")
+        text = run("pdftotext", pdf, "-").stdout if os.path.exists(pdf) else ""
+        check(r.returncode == 0 and "13.8%" in text, f"mail: figures.xlsx beside the summaries: {r.stderr}")
+
         # Hostile workbooks: refused with the limit named, never a crash.
         bomb = os.path.join(tmp, "bomb.xlsx")
         with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
