@@ -18,7 +18,7 @@ seconds=${SECONDS_EACH:-20}
 # table-13-columns-520-pages: 520 pages), and several times that when the
 # run is niced on a loaded machine: 20 s reported that one as a hang.
 timeout=${TIMEOUT:-60}
-targets=(${TARGETS:-markdown figures linebreak layout bind layoutfile contacts normalize})
+targets=(${TARGETS:-markdown figures linebreak layout bind layoutfile contacts normalize docx xlsx})
 CC=clang cmake -S . -B build-fuzz -DBRIEF_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_C_FLAGS="-O1 -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined" >/dev/null
 cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
@@ -32,6 +32,7 @@ max_len() {
     markdown|bind) echo 16384 ;;
     layout) echo 8192 ;;
     linebreak) echo 1024 ;; # a paragraph: each item is tried against every width
+    docx|xlsx) echo 65536 ;; # a zip package: the seeds (tests/data/office) are 6-40 KB
     *) echo 4096 ;;
   esac
 }

@@ -24,7 +24,8 @@ void brief_engine_free(brief_engine *e);
 typedef struct {
   const char *input;    /* the summary (.md) */
   const char *output;   /* the PDF to write */
-  const char *figures;  /* figures CSV, or NULL */
+  const char *figures;  /* figures CSV or workbook (.xlsx, .xls), or NULL */
+  const char *sheet;    /* --sheet: the workbook's sheet, NULL for the first */
   const char *layout;   /* layout name or path, or NULL: front matter, then "official" */
   const char *numbered; /* numbered copies "1-30", or NULL: front matter's 'numbered' */
   bool strict;          /* --strict: a GB18030 summary is an error, not a warning */

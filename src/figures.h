@@ -12,8 +12,16 @@
 
 typedef struct figures figures;
 
-/* Parses a figures CSV. Returns NULL on error (diagnostics added). */
+/* Reads a figures file: a CSV, or a workbook (.xlsx, .xls) by its
+ * extension, its first sheet. Returns NULL on error (diagnostics added). */
 figures *figures_load(const char *path, diag_list *dl);
+/* The same, a workbook's sheet by name (NULL: the first; an error for a CSV). */
+figures *figures_load_sheet(const char *path, const char *sheet, diag_list *dl);
+/* A workbook by its extension (.xlsx, .xlsm, .xls). */
+bool figures_is_workbook(const char *path);
+/* The figures of a workbook's sheet (figures_sheet.c), read as Excel shows
+ * the cells, checked as a CSV's are. */
+figures *figures_from_workbook(const char *path, const char *sheet, diag_list *dl);
 figures *figures_parse(const char *data, size_t len, const char *path, diag_list *dl);
 void figures_free(figures *f);
 

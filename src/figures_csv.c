@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <iconv.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "figures_query.h"
+#include "sheet.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -228,7 +230,25 @@ static bool looks_numeric(const char *s) {
 }
 
 
-static int check_columns(figures *f, diag_list *dl) {
+/* An error at a cell: FILE.csv:ROW:COL, or FILE.xlsx:Sheet1!C7 for a sheet. */
+static void cell_error(const figures *f, diag_list *dl, int row, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void cell_error(const figures *f, diag_list *dl, int row, int col, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = xvasprintf(fmt, ap);
+  va_end(ap);
+  if (f->sheet) {
+    char *at = sheet_location(f->path, f->sheet, row - 1, f->first_col + col - 1);
+    diag_error(dl, at, 0, 0, "%s", msg);
+    free(at);
+  } else {
+    diag_error(dl, f->path, row, col, "%s", msg);
+  }
+  free(msg);
+}
+
+int figures_check_columns(figures *f, diag_list *dl) {
   int rc = 0;
   f->year_col = -1;
   for (size_t c = 0; c < f->ncols; c++) {
@@ -249,7 +269,7 @@ static int check_columns(figures *f, diag_list *dl) {
     for (size_t r = 0; r < f->nrows; r++) {
       const char *cell = f->rows[r].cells[c];
       if (*cell && strchr(cell, ',') && looks_numeric(cell) && !figures_number(cell, &v)) {
-        diag_error(dl, f->path, f->rows[r].row, (int)c + 1,
+        cell_error(f, dl, f->rows[r].row, (int)c + 1,
                    "'%s' in column '%s': a thousands separator must group three digits (1,234,567) and a decimal "
                    "comma is not read; write %s with a point, or without separators", cell, f->cols[c].header,
                    strchr(cell, '.') ? "the number" : "e.g. 13.8");
@@ -260,7 +280,7 @@ static int check_columns(figures *f, diag_list *dl) {
     for (size_t r = 0; r < f->nrows; r++) {
       const char *cell = f->rows[r].cells[c];
       if (*cell && !(strchr(cell, ',') && looks_numeric(cell)) && !figures_number(cell, &v)) {
-        diag_error(dl, f->path, f->rows[r].row, (int)c + 1,
+        cell_error(f, dl, f->rows[r].row, (int)c + 1,
                    "'%s' in column '%s' is not a number; write a number (1,234.5) or leave the cell empty for no data",
                    cell, f->cols[c].header);
         rc = -1;
@@ -272,7 +292,7 @@ static int check_columns(figures *f, diag_list *dl) {
     if (f->year_col >= 0) {
       double y;
       if (!figures_number(f->rows[r].cells[f->year_col], &y) || y != floor(y) || y < 1000 || y > 9999) {
-        diag_error(dl, f->path, f->rows[r].row, f->year_col + 1, "the year '%s' is not a year like 2016",
+        cell_error(f, dl, f->rows[r].row, f->year_col + 1, "the year '%s' is not a year like 2016",
                    f->rows[r].cells[f->year_col]);
         rc = -1;
       } else {
@@ -306,7 +326,7 @@ figures *figures_parse(const char *data, size_t len, const char *path, diag_list
     diag_error(dl, path, 1, 1, "needs a header row: the county column, then one column per indicator");
     rc = -1;
   }
-  if (rc == 0) rc = check_columns(f, dl);
+  if (rc == 0) rc = figures_check_columns(f, dl);
   if (rc != 0) {
     figures_free(f);
     return NULL;
@@ -314,7 +334,19 @@ figures *figures_parse(const char *data, size_t len, const char *path, diag_list
   return f;
 }
 
-figures *figures_load(const char *path, diag_list *dl) {
+figures *figures_load(const char *path, diag_list *dl) { return figures_load_sheet(path, NULL, dl); }
+
+figures *figures_load_sheet(const char *path, const char *sheet, diag_list *dl) {
+  if (figures_is_workbook(path)) return figures_from_workbook(path, sheet, dl);
+  if (str_ends_with(path, ".docx") || str_ends_with(path, ".doc") || str_ends_with(path, ".wps")) {
+    diag_error(dl, path, 0, 0, "is a Word document, not figures: give a CSV, .xlsx or .xls (brief import turns a Word "
+               "document into a summary)");
+    return NULL;
+  }
+  if (sheet) {
+    diag_error(dl, path, 0, 0, "--sheet '%s' names a sheet of a workbook, and this is a CSV; give the .xlsx or .xls", sheet);
+    return NULL;
+  }
   size_t len;
   char *data = read_file(path, &len);
   if (!data) {
@@ -340,6 +372,7 @@ void figures_free(figures *f) {
   free(f->cols);
   free(f->rows);
   free(f->path);
+  free(f->sheet);
   free(f);
 }
 

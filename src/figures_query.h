@@ -24,6 +24,8 @@ typedef struct {
 
 struct figures {
   char *path;
+  char *sheet;   /* a workbook's sheet (NULL for a CSV): errors name cells as FILE.xlsx:Sheet1!C7 */
+  int first_col; /* a sheet's column of the county column (0: A) */
   column *cols;
   size_t ncols;
   record *rows;
@@ -53,6 +55,9 @@ char *figures_years(const county_rows *cr, int wanted);
 /* A cell as a number once thousands separators are removed ("1,234.5");
  * false for text or misplaced separators. */
 bool figures_number(const char *s, double *v);
+/* Splits the headers into names and units and checks every cell (numbers,
+ * thousands separators, years): 0, or -1 with errors located at the cells. */
+int figures_check_columns(figures *f, diag_list *dl);
 /* Spaces, tabs and CRs off both ends, in place. */
 void figures_trim(char *s);
 

@@ -131,10 +131,14 @@ static int mail_one(mailer *m, brief_engine *e, const char *summary) {
   char *pdf = xasprintf("%s/%s.pdf", o->outdir, stem), *eml = xasprintf("%s/%s.eml", o->outdir, stem);
   char *name = xasprintf("%s.pdf", stem);
   char *book_path = o->contacts ? xstrdup(o->contacts) : beside(summary, "contacts.csv");
-  char *figures = o->figures ? xstrdup(o->figures) : beside(summary, "figures.csv");
-  if (!o->figures && access(figures, F_OK) != 0) {
-    free(figures);
-    figures = NULL;
+  char *figures = o->figures ? xstrdup(o->figures) : NULL;
+  static const char *const sheets[] = {"figures.csv", "figures.xlsx", "figures.xls"}; /* as batch */
+  for (int k = 0; k < 3 && !figures; k++) {
+    figures = beside(summary, sheets[k]);
+    if (access(figures, F_OK) != 0) {
+      free(figures);
+      figures = NULL;
+    }
   }
   int rc = check_file_name(summary, name, m->dl);
   if (rc == 0) rc = brief_read_meta(summary, &meta, m->dl);

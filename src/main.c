@@ -15,6 +15,7 @@
 #include "heap.h"
 #include "layoutspec.h"
 #ifndef BRIEF_LEAN
+#include "import_cmd.h"
 #include "mailcmd.h"
 #include "print.h"
 #include "send.h"
@@ -30,7 +31,7 @@ static const char usage[] =
     "      Render one brief. Without -o the PDF goes beside the summary.\n"
     "      e.g. brief render input/陇西县.md --figures input/figures.csv -o out/陇西县.pdf\n"
     "  brief batch DIR|SUMMARY.md... -o OUTDIR [--layout NAME|PATH] [--booklet BOOK.pdf] [--jobs N] [--format F]\n"
-    "      Render every summary (DIR/*.md) into OUTDIR on all cores, using figures.csv beside\n"
+    "      Render every summary (DIR/*.md) into OUTDIR on all cores, using figures.csv (.xlsx, .xls) beside\n"
     "      the summaries when present. Goes on past a failing brief and lists all failures.\n"
     "      --booklet also writes the meeting booklet: a cover (--booklet-title or booklet.yaml\n"
     "      beside the summaries), 目录, every brief from an odd page, continuous page numbers.\n"
@@ -57,6 +58,10 @@ static const char usage[] =
     "      unpaired quote or bracket; exit 1 when it found something. Uses figures.csv\n"
     "      beside each summary unless --figures is given. --fix writes the fixes back\n"
     "      into the summaries. e.g. brief check input/*.md --fix\n"
+    "  brief import DOCUMENT.docx|.doc|.wps... [-o DIR]\n"
+    "      Turn each Word document into DIR/NAME.md (images in DIR/NAME/) and report what\n"
+    "      it recognised: title, headings, signature and date, tables. Default DIR: beside it.\n"
+    "      e.g. brief import 陇西县.docx -o input\n"
     "  brief layouts     List the installed layouts (layouts/*.yaml), e.g. brief layouts;\n"
     "                    --keys: every key a layout file may set, as a Markdown table\n"
     "  brief fonts       Show which font file each font role resolved to, e.g. brief fonts\n"
@@ -67,7 +72,8 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  -o, --output PATH      output PDF (render) or folder (batch)\n"
-    "  --figures PATH         figures CSV (UTF-8, UTF-8 with BOM or GB18030)\n"
+    "  --figures PATH         figures CSV (UTF-8, UTF-8 with BOM or GB18030) or workbook (.xlsx, .xls)\n"
+    "  --sheet NAME           the workbook's sheet of figures (default: the first)\n"
     "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
     "                         or a layout file; overrides the front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
@@ -106,7 +112,7 @@ static const char usage[] =
     "BRIEF_DATA is the data folder. See also man brief.\n";
 
 typedef struct {
-  const char *command, *output, *figures, *layout, *booklet, *data;
+  const char *command, *output, *figures, *sheet, *layout, *booklet, *data;
   const char *port, *host, *time_limit, *jobs; /* serve */
   const char *allow_host;                       /* serve: NAME,NAME,... */
   const char *from, *contacts, *smtp, *user, *cacert; /* mail, send */
@@ -130,6 +136,7 @@ static int parse_args(int argc, char **argv, cli *c) {
     const char **target = NULL;
     if (!strcmp(a, "-o") || !strcmp(a, "--output")) target = &c->output;
     else if (!strcmp(a, "--figures")) target = &c->figures;
+    else if (!strcmp(a, "--sheet")) target = &c->sheet;
     else if (!strcmp(a, "--layout")) target = &c->layout;
     else if (!strcmp(a, "--booklet")) target = &c->booklet;
     else if (!strcmp(a, "--data")) target = &c->data;
@@ -242,7 +249,7 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
     return 2;
   }
   char *out = c->output ? xstrdup(c->output) : default_output(c->inputs.items[0], c->formats);
-  brief_job job = {.input = c->inputs.items[0], .output = out, .figures = c->figures, .layout = c->layout,
+  brief_job job = {.input = c->inputs.items[0], .output = out, .figures = c->figures, .sheet = c->sheet, .layout = c->layout,
                    .numbered = c->numbered, .formats = c->formats, .no_normalize = c->no_normalize,
                    .strict = c->strict, .allow_empty = c->allow_empty, .allow_outside = c->allow_outside};
   int rc = brief_render(e, &job, dl);
@@ -255,12 +262,18 @@ static int cmd_render(brief_engine *e, const cli *c, diag_list *dl) {
   return rc;
 }
 
-static char *batch_figures(const char *input) {
+static char *batch_figures(const char *input) { /* figures.csv, else figures.xlsx or figures.xls */
   char *dir = path_dirname(input);
-  char *csv = path_join(dir, "figures.csv");
+  static const char *const names[] = {"figures.csv", "figures.xlsx", "figures.xls"};
+  for (int k = 0; k < 3; k++) {
+    char *path = path_join(dir, names[k]);
+    if (exists(path)) {
+      free(dir);
+      return path;
+    }
+    free(path);
+  }
   free(dir);
-  if (exists(csv)) return csv;
-  free(csv);
   return NULL;
 }
 
@@ -300,6 +313,7 @@ static int cmd_batch(brief_engine *e, const cli *c) {
         .input = inputs.items[i],
         .output = xasprintf("%s/%s.%s", c->output, stem, c->formats == BRIEF_OFD ? "ofd" : "pdf"),
         .figures = c->figures ? xstrdup(c->figures) : batch_figures(inputs.items[i]),
+        .sheet = c->sheet,
         .layout = c->layout,
         .numbered = c->numbered,
         .formats = c->formats, .no_normalize = c->no_normalize,
@@ -341,7 +355,7 @@ static int cmd_text(brief_engine *e, const cli *c, diag_list *dl) {
     fprintf(stderr, "brief: error: text takes one summary\n");
     return 2;
   }
-  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .layout = c->layout, .no_normalize = c->no_normalize,
+  brief_job job = {.input = c->inputs.items[0], .figures = c->figures, .sheet = c->sheet, .layout = c->layout, .no_normalize = c->no_normalize,
                    .strict = c->strict, .allow_outside = c->allow_outside};
   return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
@@ -355,7 +369,7 @@ static int cmd_check(brief_engine *e, const cli *c, diag_list *dl) {
   for (size_t i = 0; i < c->inputs.len; i++) /* figures.csv beside a summary, as in a batch */
     jobs[i] = (brief_job){.input = c->inputs.items[i],
                           .figures = c->figures ? xstrdup(c->figures) : batch_figures(c->inputs.items[i]),
-                          .layout = c->layout, .no_normalize = c->no_normalize};
+                          .sheet = c->sheet, .layout = c->layout, .no_normalize = c->no_normalize};
   int rc = brief_check(e, jobs, c->inputs.len, c->fix, stdout, dl);
   for (size_t i = 0; i < c->inputs.len; i++) free((char *)jobs[i].figures);
   free(jobs);
@@ -401,7 +415,8 @@ static int cmd_send(const cli *c) {
  * beside this binary (see CMakeLists.txt: their libraries stay out of every
  * render's start-up). */
 static bool is_tool_command(const char *cmd) {
-  return !strcmp(cmd, "print") || !strcmp(cmd, "mail") || !strcmp(cmd, "send") || !strcmp(cmd, "serve");
+  return !strcmp(cmd, "print") || !strcmp(cmd, "mail") || !strcmp(cmd, "send") || !strcmp(cmd, "serve") ||
+         !strcmp(cmd, "import");
 }
 
 static int run_tools(char **argv) {
@@ -456,8 +471,8 @@ int main(int argc, char **argv) {
     str_list_free(&c.inputs);
     return prc;
   }
-  if (!strcmp(c.command, "send")) { /* needs no fonts */
-    int rc = cmd_send(&c);
+  if (!strcmp(c.command, "send") || !strcmp(c.command, "import")) { /* need no fonts */
+    int rc = c.command[0] == 's' ? cmd_send(&c) : import_command(&(import_options){c.output}, &c.inputs);
     str_list_free(&c.inputs);
     return rc;
   }

@@ -100,9 +100,9 @@ static input_options input_options_of(const brief_job *job) {
 static int bind_figures(brief_engine *e, const brief_job *job, document *doc, diag_list *dl) {
   figures *f = NULL;
   const figures *cached = NULL;
-  for (size_t i = 0; job->figures && i < e->figures_cache.len; i++)
+  for (size_t i = 0; job->figures && !job->sheet && i < e->figures_cache.len; i++) /* the cache holds first sheets */
     if (!strcmp(e->figures_cache.items[i].path, job->figures)) cached = e->figures_cache.items[i].f;
-  if (job->figures && !cached && !(f = figures_load(job->figures, dl))) return -1;
+  if (job->figures && !cached && !(f = figures_load_sheet(job->figures, job->sheet, dl))) return -1;
   int rc = figures_bind(doc, cached ? cached : f, dl);
   figures_free(f);
   return rc;
