@@ -519,8 +519,12 @@ static void write_front(ctx *c, const front *f, strbuf *md) {
   yaml_string(md, "subtitle", f->subtitle);
   yaml_string(md, "county", f->county);
   yaml_string(md, "author", f->author);
-  if (f->date) sb_printf(md, "date: %s\n", f->date);
-  if (f->issue) sb_printf(md, "issue: %s\n", f->issue);
+  /* Written as offices write them and as the page prints them (GB/T 9704 7.3.5.1:
+   * Arabic numerals, no leading zeros; the 期号 with 第…期); front matter reads both. */
+  int y, m, d;
+  if (f->date && sscanf(f->date, "%4d-%2d-%2d", &y, &m, &d) == 3)
+    sb_printf(md, "date: %d年%d月%d日\n", y, m, d);
+  if (f->issue) sb_printf(md, "issue: 第%s期\n", f->issue);
   if (f->layout) sb_printf(md, "layout: %s\n", f->layout);
   if (any) sb_puts(md, "---\n\n");
   if (f->title) report(c, "title: %s", f->title);

@@ -83,6 +83,18 @@ def fixtures(tmp):
     return FIXTURES
 
 
+def as_written(key, value):
+    """A date or 期号 the way import writes it (2016年11月14日, 第12期), whichever form the example uses."""
+    if value is None:
+        return None
+    if key == "date":
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(value))
+        return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日" if m else str(value)
+    if key == "issue" and re.fullmatch(r"\d+", str(value)):
+        return f"第{value}期"
+    return str(value)
+
+
 def check_example(docs, name, tmp):
     out = os.path.join(tmp, "imported")
     r = run(BRIEF, "import", os.path.join(docs, name + ".docx"), "-o", out)
@@ -94,7 +106,8 @@ def check_example(docs, name, tmp):
     if "期数" not in orig_body and orig_fm.get("layout") != "briefing":
         orig_fm.pop("issue", None)  # an official document prints no issue: the Word file has none
     for k in KEYS:
-        check(str(fm.get(k)) == str(orig_fm.get(k)), f"{name}: front matter {k}: {fm.get(k)!r} != {orig_fm.get(k)!r}")
+        got, want = as_written(k, fm.get(k)), as_written(k, orig_fm.get(k))
+        check(got == want, f"{name}: front matter {k}: {got!r} != {want!r}")
     check(headings(body) == headings(orig_body), f"{name}: headings {headings(body)} != {headings(orig_body)}")
     check(tables(body) == tables(orig_body), f"{name}: tables {tables(body)} != {tables(orig_body)}")
     got, want = han(render_text(md, tmp, "imp-" + name)), han(render_text(orig, tmp, "orig-" + name))
@@ -119,7 +132,7 @@ def check_wps(docs, tmp):
     md = os.path.join(out, "清镇市.md")
     fm, body = split_md(md)
     want = {"title": "清镇市党建扶贫工作情况报告", "subtitle": "——以“村社一体”合作社为例", "county": "清镇市",
-            "author": "中共清镇市委组织部", "date": "2017-03-06", "issue": "5", "layout": "briefing"}
+            "author": "中共清镇市委组织部", "date": "2017年3月6日", "issue": "第5期", "layout": "briefing"}
     for k, v in want.items():
         check(str(fm.get(k)) == v, f"清镇市: front matter {k}: {fm.get(k)!r} != {v!r}")
     check(headings(body) == [(1, "一、基本情况"), (2, "（一）组织建设"), (3, "1.党员队伍"), (4, "（1）培训情况"),

@@ -122,7 +122,7 @@ static void test_docx(void) {
   if (d) {
     docx_summary s;
     docx_to_summary(d, "s", "s.md", &s);
-    CHECK_STR(s.markdown, "---\ncounty: \"陇西县\"\nauthor: \"中共陇西县委组织部\"\ndate: 2016-11-14\n---\n\n正文。\n");
+    CHECK_STR(s.markdown, "---\ncounty: \"陇西县\"\nauthor: \"中共陇西县委组织部\"\ndate: 2016年11月14日\n---\n\n正文。\n");
     docx_summary_free(&s);
     docx_free(d);
   }

@@ -39,6 +39,8 @@ def strip_brief_blocks(body):
 
 
 def chinese_date(iso):
+    if "年" in str(iso):  # already as printed (2016年11月14日)
+        return str(iso)
     d = datetime.date.fromisoformat(str(iso))
     return CN_MONTH_DAY.format(y=d.year, m=d.month, d=d.day)
 
