@@ -11,6 +11,7 @@
 
 #include "figures_query.h"
 #include "utf8.h"
+#include "input_limits.h"
 #include "util.h"
 
 /* ---- encoding ---------------------------------------------------------- */
@@ -316,7 +317,12 @@ figures *figures_parse(const char *data, size_t len, const char *path, diag_list
 
 figures *figures_load(const char *path, diag_list *dl) {
   size_t len;
-  char *data = read_file(path, &len);
+  char *data = read_file_max(path, LIMIT_FIGURES_BYTES, &len);
+  if (!data && errno == EFBIG) {
+    diag_error(dl, path, 0, 0, "the figures file holds more than %ld MB, the most read; split the sheet "
+               "(one per county or year)", LIMIT_FIGURES_BYTES / 1048576);
+    return NULL;
+  }
   if (!data) {
     diag_error(dl, path, 0, 0, "cannot read the figures file: %s", strerror(errno));
     return NULL;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -183,7 +184,12 @@ char *input_read_summary(const char *path, const input_options *o, size_t *len, 
     diag_error(dl, path, 0, 0, "this is a folder, not a summary; name a .md file (batch takes folders)");
     return NULL;
   }
-  char *text = read_file(path, len);
+  char *text = read_file_max(path, LIMIT_SUMMARY_BYTES, len); /* bounded: a device or FIFO has no size */
+  if (!text && errno == EFBIG) {
+    diag_error(dl, path, 0, 0, "the summary holds more than %ld MB (it is no regular file: a device or a pipe?); "
+               "at most %ld MB is read: name a summary file", LIMIT_SUMMARY_BYTES / 1048576, LIMIT_SUMMARY_BYTES / 1048576);
+    return NULL;
+  }
   if (!text) {
     diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
     return NULL;
@@ -294,8 +300,43 @@ static void report_long_words(const document *doc, const span_list *l, diag_list
   }
 }
 
+/* Only web and mail addresses become clickable (a PDF's /URI action is
+ * followed by the reader: javascript:, file: and data: targets run code or
+ * open local files on the reader's machine); an empty target (valid
+ * CommonMark, `[附件]()`) links nowhere. */
+static bool is_clickable_url(const char *url) {
+  static const char *const schemes[] = {"http://", "https://", "mailto:"};
+  for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+    size_t n = strlen(schemes[i]);
+    if (!strncasecmp(url, schemes[i], n) && url[n]) return true;
+  }
+  return false;
+}
+
+/* A target that is not a web or mail address: the text stays, the link goes. */
+static void drop_unsafe_links(const document *doc, span_list *l, diag_list *dl) {
+  char *reported = NULL;
+  for (size_t i = 0; i < l->len; i++) {
+    span *s = &l->items[i];
+    if (!s->url || is_clickable_url(s->url)) continue;
+    if (!reported || strcmp(reported, s->url) != 0) {
+      if (!*s->url)
+        diag_warning(dl, doc->file, s->line, s->col, "a link with an empty target: its text is printed, not "
+                     "clickable; write the address in the parentheses, or drop them");
+      else
+        diag_warning(dl, doc->file, s->line, s->col, "a link to '%.80s%s' is not a web or mail address (http, https, "
+                     "mailto): its text is printed, not clickable", s->url, strlen(s->url) > 80 ? "..." : "");
+    }
+    free(reported);
+    reported = s->url; /* moved: the span keeps no target */
+    s->url = NULL;
+  }
+  free(reported);
+}
+
 static void check_spans(const document *doc, span_list *l, diag_list *dl) {
   split_manual_breaks(l);
+  drop_unsafe_links(doc, l, dl);
   drop_long_links(doc, l, dl);
   report_long_words(doc, l, dl);
 }
