@@ -619,6 +619,7 @@ static size_t booklet_order(batch *b, const booklet_yaml *by, brief_facts **out,
 }
 
 static int make_booklet(batch *b, diag_list *dl) {
+  if (brief_check_booklet_output(b->jobs, b->n, b->o->booklet, b->o->booklet_yaml, dl) != 0) return -1;
   booklet_yaml by;
   read_booklet_yaml(b->o->booklet_yaml, &by, dl);
   brief_facts **order = xcalloc(b->n + 1, sizeof *order);
