@@ -15,6 +15,7 @@
 
 #include "input_limits.h"
 #include "linebreaker.h"
+#include "jpegcheck.h"
 #include "pngcheck.h"
 #include "utf8.h"
 #include "util.h"
@@ -401,6 +402,12 @@ static int check_image(const document *doc, const block *b, const input_options 
   char why[256];
   if (png_check(path, why, sizeof why) != 0) {
     diag_error(dl, doc->file, b->line, b->col, "image '%s' is a damaged PNG (%s); save it again or export it anew",
+               written, why);
+    return -1;
+  }
+  if (jpeg_check(path, why, sizeof why) != 0) {
+    diag_error(dl, doc->file, b->line, b->col, "image '%s' is a JPEG that cannot be printed (%s); save it again or export it anew "
+               "as an ordinary JPEG",
                written, why);
     return -1;
   }
