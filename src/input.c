@@ -174,6 +174,40 @@ static bool is_blank_text(const char *text, size_t len) {
   return true;
 }
 
+/* ``` or ~~~ after the line's indentation and quote marks: a code fence
+ * (opening or closing; the kind is not matched, a rough count suffices). */
+static bool is_fence_line(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '>')) p++;
+  return end - p >= 3 && (!strncmp(p, "```", 3) || !strncmp(p, "~~~", 3));
+}
+
+/* cmark-gfm 0.29.0.gfm.6 (Debian 12) parses a table row by appending each
+ * cell to a list it walks from the start (cmark_llist_append): a row of n
+ * cells takes n²/2 steps, and `|a|` repeated 32,000 times 1.2 s. A line
+ * outside code fences with more unescaped '|' than a row of the widest
+ * table has (LIMIT_TABLE_COLS columns) is refused before the parse. */
+static int check_table_lines(const char *path, const char *text, size_t len, diag_list *dl) {
+  bool in_code = false;
+  int line = 1;
+  for (const char *p = text, *end = text + len; p < end; line++) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    if (is_fence_line(p, eol)) in_code = !in_code;
+    size_t pipes = 0;
+    for (const char *q = p; !in_code && q < eol; q++) {
+      if (*q == '\\') q++;
+      else if (*q == '|') pipes++;
+    }
+    if (pipes > LIMIT_TABLE_COLS + 1) {
+      diag_error(dl, path, line, 1, "a line with %zu '|': as a table row more than the %d columns a table has at "
+                 "most; split the table, or write \\| for a '|' that is text", pipes, LIMIT_TABLE_COLS);
+      return -1;
+    }
+    p = eol + 1;
+  }
+  return 0;
+}
+
 char *input_read_summary(const char *path, const input_options *o, size_t *len, diag_list *dl) {
   struct stat st;
   if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > LIMIT_SUMMARY_BYTES) {
@@ -212,7 +246,7 @@ char *input_check_text(const char *path, char *text, size_t *len, const input_op
     if (!utf8) return NULL;
     text = utf8;
   }
-  if (check_characters(path, text, *len, dl) != 0) {
+  if (check_characters(path, text, *len, dl) != 0 || check_table_lines(path, text, *len, dl) != 0) {
     free(text);
     return NULL;
   }

@@ -14,6 +14,9 @@
  * stops at its bound as a regular file does. */
 #define LIMIT_FIGURES_BYTES (64L * 1024 * 1024)
 #define LIMIT_SETTINGS_BYTES (1L * 1024 * 1024)
+/* YAML (front matter, layouts, booklet.yaml) nested deeper than this: the
+ * deepest key brief reads is a few levels down. */
+#define LIMIT_YAML_DEPTH 64
 /* Lists and block quotes nested deeper than this (indentation stops at half
  * the measure long before). */
 #define LIMIT_NESTING 100
