@@ -81,6 +81,7 @@ static void test_document(void) {
   block *b = document_add(&doc, BLK_PARAGRAPH, 3, 1);
   char *url = xmalloc(3001);
   memset(url, 'u', 3000);
+  memcpy(url, "https://", 8);
   url[3000] = 0;
   span_list_push(&b->as.text.spans, SPAN_TEXT, 0, "甲\v乙\f丙", 11, NULL, 3, 1);
   span_list_push(&b->as.text.spans, SPAN_TEXT, 0, "链接", 6, url, 3, 6);
@@ -96,8 +97,31 @@ static void test_document(void) {
   document_free(&doc);
 }
 
+/* Only http, https and mailto targets stay links; others and an empty one
+ * are dropped with a warning at the span (PDF /URI actions are followed). */
+static void test_link_schemes(void) {
+  document doc = {0};
+  doc.file = xstrdup("t.md");
+  doc.dir = xstrdup(".");
+  block *b = document_add(&doc, BLK_PARAGRAPH, 3, 1);
+  const char *urls[] = {"https://a.cn", "HTTP://a.cn", "mailto:a@b.cn", "javascript:alert(1)", "file:///etc/passwd",
+                        "data:text/html,x", "", "http://", "附件.docx"};
+  for (int i = 0; i < 9; i++) span_list_push(&b->as.text.spans, SPAN_TEXT, 0, "字", 3, urls[i], 3, 1 + i);
+  diag_list dl = {0};
+  input_options o = {0};
+  CHECK(input_check_document(&doc, &o, &dl) == 0);
+  span_list *l = &b->as.text.spans;
+  CHECK(l->len == 9 && l->items[0].url && l->items[1].url && l->items[2].url);
+  for (size_t i = 3; i < l->len; i++) CHECK(l->items[i].url == NULL);
+  CHECK(dl.len == 6 && dl.items[0].line == 3 && dl.items[0].col == 4 && strstr(dl.items[0].message, "javascript:"));
+  CHECK(dl.len == 6 && strstr(dl.items[3].message, "empty target"));
+  diag_clear(&dl);
+  document_free(&doc);
+}
+
 int main(void) {
   test_paths();
+  test_link_schemes();
   test_text();
   test_document();
   printf("%d passed, %d failed\n", check_passed, check_failed);
