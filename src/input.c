@@ -184,11 +184,16 @@ static bool is_fence_line(const char *p, const char *end) {
 /* cmark-gfm 0.29.0.gfm.6 (Debian 12) parses a table row by appending each
  * cell to a list it walks from the start (cmark_llist_append): a row of n
  * cells takes n²/2 steps, and `|a|` repeated 32,000 times 1.2 s. A line
- * outside code fences with more unescaped '|' than a row of the widest
- * table has (LIMIT_TABLE_COLS columns) is refused before the parse. */
+ * outside code fences with more than twice as many unescaped '|' as the
+ * widest table has columns is refused before the parse (a table a little
+ * too wide still gets check_table's message): at most 128²/2 steps a line
+ * of at least 256 bytes, linear in the summary's size. In all, a summary
+ * holds at most the cells of one table of the largest size: parsed, a 15 MB
+ * table took 7 GB. */
 static int check_table_lines(const char *path, const char *text, size_t len, diag_list *dl) {
   bool in_code = false;
   int line = 1;
+  size_t total = 0; /* a cell costs some 900 bytes parsed (cmark-gfm's nodes, the model's spans) */
   for (const char *p = text, *end = text + len; p < end; line++) {
     const char *eol = memchr(p, '\n', (size_t)(end - p));
     if (!eol) eol = end;
@@ -198,9 +203,16 @@ static int check_table_lines(const char *path, const char *text, size_t len, dia
       if (*q == '\\') q++;
       else if (*q == '|') pipes++;
     }
-    if (pipes > LIMIT_TABLE_COLS + 1) {
-      diag_error(dl, path, line, 1, "a line with %zu '|': as a table row more than the %d columns a table has at "
-                 "most; split the table, or write \\| for a '|' that is text", pipes, LIMIT_TABLE_COLS);
+    if (pipes > 2 * LIMIT_TABLE_COLS) {
+      diag_error(dl, path, line, 1, "a line with %zu '|', far too many for a table row (a table has at most %d "
+                 "columns); split the table, or write \\| for a '|' that is text", pipes, LIMIT_TABLE_COLS);
+      return -1;
+    }
+    total += pipes;
+    if (total > (size_t)LIMIT_TABLE_ROWS * (LIMIT_TABLE_COLS + 1)) {
+      diag_error(dl, path, line, 1, "more than %zu '|' (table cells) by this line, the cells of the largest table "
+                 "(%d rows of %d columns); split the summary", (size_t)LIMIT_TABLE_ROWS * (LIMIT_TABLE_COLS + 1),
+                 LIMIT_TABLE_ROWS, LIMIT_TABLE_COLS);
       return -1;
     }
     p = eol + 1;
@@ -431,6 +443,12 @@ static int check_image(const document *doc, const block *b, const input_options 
   if (!o->allow_outside && input_path_inside(doc->dir, path) != 0) {
     diag_error(dl, doc->file, b->line, b->col, "image '%s' is outside the summary's folder %s; copy it there "
                "(or pass --allow-outside)", written, doc->dir);
+    return -1;
+  }
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a FIFO would block the read, a device never end */
+    diag_error(dl, doc->file, b->line, b->col, "image '%s' is no regular file (a device, FIFO or folder); name a "
+               "PNG or JPEG file", written);
     return -1;
   }
   char why[256];

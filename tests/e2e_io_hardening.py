@@ -152,6 +152,13 @@ def test_reads_bounded(tmp):
     writer.join(timeout=10)
     check(r.returncode == 1 and "the summary holds more than 16 MB" in r.stderr, f"a flooding FIFO: {r.stderr[-300:]!r}")
     check(not os.path.exists(out), "no PDF written")
+    os.mkfifo(os.path.join(tmp, "photo.png"))  # an image that is a FIFO blocked libpng's read forever
+    os.symlink("/dev/zero", os.path.join(tmp, "zero.jpg"))
+    for image in ("photo.png", "zero.jpg"):
+        md = write(os.path.join(tmp, "img.md"), f"---\ntitle: 图片\n---\n\n![照片]({image})\n")
+        r = render(md, out, "--allow-outside")
+        check(r.returncode == 1 and f"img.md:5:1: error: image '{image}' is no regular file" in r.stderr,
+              f"an image that is {image}: a located error: {r.returncode} {r.stderr[-300:]!r}")
 
 
 def test_figures_table_caps(tmp):
@@ -172,6 +179,20 @@ def test_figures_table_caps(tmp):
     few = write(os.path.join(tmp, "few.csv"), "县,年份,人口(人)\n" + "".join(f"甲县,{2000 + i},{i}\n" for i in range(62)))
     r = render(os.path.join(tmp, "block.md"), os.path.join(tmp, "few.pdf"), "--figures", few)
     check(r.returncode == 0, f"62 years (64 columns) still render: {r.stderr[-300:]!r}")
+
+
+def test_table_cells_total(tmp):
+    """A 15 MB summary of table rows took 7 GB and 10 s to parse (some 900
+    bytes a cell): at most the cells of one table of the largest size."""
+    row = "|" + "a|" * 100 + "\n"
+    md = write(os.path.join(tmp, "cells.md"), row + "|" + "-|" * 100 + "\n" + row * 6600)
+    out = os.path.join(tmp, "cells.pdf")
+    r = render(md, out)
+    check(r.returncode == 1 and re.search(r"cells\.md:6436:1: error: more than 650000 '\|' \(table cells\) by this line",
+                                          r.stderr) is not None, f"refused at the line: {r.stderr[-300:]!r}")
+    code = write(os.path.join(tmp, "code.md"), "正文。\n\n```\n" + row * 6600 + "```\n")
+    r = render(code, out)
+    check(r.returncode == 0, f"the same lines in a code block are text: {r.stderr[-300:]!r}")
 
 
 def test_duplicate_rows(tmp):
