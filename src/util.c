@@ -115,8 +115,9 @@ char *read_file_max(const char *path, size_t max, size_t *len) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return NULL;
   struct stat st;
-  if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-    int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+  int bad = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+  if (bad) {
+    int e = bad;
     close(fd);
     errno = e;
     return NULL;
@@ -131,8 +132,7 @@ char *read_file_max(const char *path, size_t max, size_t *len) {
   char chunk[65536];
   int err = 0;
   for (;;) {
-    ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = read(fd, chunk, sizeof chunk); /* EINTR too ends it: a signal stops a wait on a FIFO */
     if (n < 0) err = errno;
     if (n <= 0) break;
     if (sb.len + (size_t)n > max) {
