@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "input_limits.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -542,7 +543,10 @@ typedef struct {
 static void read_booklet_yaml(const char *path, booklet_yaml *by, diag_list *dl) {
   memset(by, 0, sizeof *by);
   size_t len;
-  char *text = path ? read_file(path, &len) : NULL;
+  char *text = path ? read_file_max(path, LIMIT_SETTINGS_BYTES, &len) : NULL;
+  if (!text && path && errno == EFBIG)
+    diag_warning(dl, path, 0, 0, "booklet.yaml holds more than %ld MB, the most read; it is ignored",
+               LIMIT_SETTINGS_BYTES / 1048576);
   if (!text) return;
   ydoc y;
   if (ydoc_load(&y, text, len, path, 0, dl) == 0) {
@@ -615,6 +619,7 @@ static size_t booklet_order(batch *b, const booklet_yaml *by, brief_facts **out,
 }
 
 static int make_booklet(batch *b, diag_list *dl) {
+  if (brief_check_booklet_output(b->jobs, b->n, b->o->booklet, b->o->booklet_yaml, dl) != 0) return -1;
   booklet_yaml by;
   read_booklet_yaml(b->o->booklet_yaml, &by, dl);
   brief_facts **order = xcalloc(b->n + 1, sizeof *order);

@@ -26,8 +26,13 @@ void brief_facts_free(brief_facts *f);
 size_t brief_engine_face_count(const brief_engine *e);
 /* Two summaries with the same file name in different folders would write
  * the same PDF: clash[i] is set for the second (and for a brief named like
- * the booklet), with an error in diags[i]. */
+ * the booklet, or whose PDF would replace an input of the batch or a
+ * device), with an error in diags[i]. */
 void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bool *clash, diag_list *diags);
+/* The booklet's file(s) are no input of the batch (a summary, a figures
+ * file, booklet.yaml) and no device: 0, or -1 with an error in dl. */
+int brief_check_booklet_output(const brief_job *jobs, size_t n, const char *booklet, const char *booklet_yaml,
+                               diag_list *dl);
 /* Reads a figures file once for every brief that names it (before forking). */
 void brief_engine_cache_figures(brief_engine *e, const char *path);
 /* Writes the booklet of facts[0..n) (booklet order) at path, atomically,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "figures_binder.h"
+#include "input_limits.h"
 #include "util.h"
 
 static bool county_ok(binder *b, int line, int col) {
@@ -212,10 +213,28 @@ static table_data *figures_table(binder *b, const int *cols, size_t n) {
   return t;
 }
 
+/* A generated table is held to the limits of a written one (input_limits.h):
+ * a sheet of 10^5 years made a table of 100,002 columns. */
+static bool figures_table_fits(binder *b, size_t n, int line, int col) {
+  bool series = b->f->year_col >= 0 && b->rows.n > 1;
+  size_t rows = n + 1, cols = series ? b->rows.n + 2 : 3;
+  if (rows <= LIMIT_TABLE_ROWS && cols <= LIMIT_TABLE_COLS) return true;
+  if (cols > LIMIT_TABLE_COLS)
+    diag_error(b->dl, b->doc->file, line, col, "this figures table would have %zu columns, one per year of %s in the "
+               "sheet (%zu rows); a table has at most %d columns: keep at most %d years of the county in the sheet",
+               cols, b->doc->meta.county ? b->doc->meta.county : "the county", b->rows.n, LIMIT_TABLE_COLS,
+               LIMIT_TABLE_COLS - 2);
+  else
+    diag_error(b->dl, b->doc->file, line, col, "this figures table would have %zu rows, one per indicator; a table "
+               "has at most %d rows: list fewer indicators", rows, LIMIT_TABLE_ROWS);
+  b->errors++;
+  return false;
+}
+
 static void bind_figures_block(binder *b, block *blk) {
   int *cols;
   size_t n = binder_indicators(b, blk, blk->as.figures.literal, blk->line + 1, &cols);
-  if (n > 0 && b->errors == 0) {
+  if (n > 0 && b->errors == 0 && figures_table_fits(b, n, blk->line, blk->col)) {
     table_data *t = figures_table(b, cols, n);
     block_clear(blk);
     blk->kind = BLK_TABLE;
@@ -235,7 +254,7 @@ static void add_key_figures(binder *b) {
   tmp.col = 1;
   int *cols;
   size_t n = binder_indicators(b, &tmp, names.data, m->figures_line, &cols);
-  if (n > 0 && b->errors == 0) {
+  if (n > 0 && b->errors == 0 && figures_table_fits(b, n, m->figures_line, 1)) {
     block *blk = document_add(b->doc, BLK_TABLE, m->figures_line, 1);
     blk->as.table = (block_table){.data = figures_table(b, cols, n), .key_figures = true}; /* the layout captions and places it */
     block moved = *blk; /* move it to the front */

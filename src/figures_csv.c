@@ -13,6 +13,7 @@
 #include "figures_query.h"
 #include "sheet.h"
 #include "utf8.h"
+#include "input_limits.h"
 #include "util.h"
 
 /* ---- encoding ---------------------------------------------------------- */
@@ -248,6 +249,10 @@ static void cell_error(const figures *f, diag_list *dl, int row, int col, const 
   free(msg);
 }
 
+static int check_duplicates(figures *f, diag_list *dl);
+
+/* The columns' kinds, every cell of a number column a number, the years, and
+ * no county-year row given twice: for a CSV and a workbook alike. */
 int figures_check_columns(figures *f, diag_list *dl) {
   int rc = 0;
   f->year_col = -1;
@@ -300,6 +305,66 @@ int figures_check_columns(figures *f, diag_list *dl) {
       }
     }
   }
+  if (rc == 0) rc = check_duplicates(f, dl);
+  return rc;
+}
+
+static int by_county_year(const void *a, const void *b) {
+  const record *x = *(const record *const *)a, *y = *(const record *const *)b;
+  int c = strcmp(x->cells[0], y->cells[0]);
+  if (c) return c;
+  if (x->year != y->year) return x->year < y->year ? -1 : 1;
+  return (x->row > y->row) - (x->row < y->row);
+}
+
+/* The first column after the county where two rows differ (the year
+ * aside: 2016 and 2016.0 are one year), or -1. */
+static int first_difference(const figures *f, const record *a, const record *b) {
+  for (size_t c = 1; c < f->ncols; c++)
+    if ((int)c != f->year_col && strcmp(a->cells[c], b->cells[c]) != 0) return (int)c;
+  return -1;
+}
+
+/* A county (and year) given twice: with different figures an error naming
+ * both lines (which one is meant cannot be known: the text would take one,
+ * the table show both); the same figures again a warning, the repeat
+ * dropped. Sorted, so n log n. */
+static int check_duplicates(figures *f, diag_list *dl) {
+  const record **order = xcalloc(f->nrows + 1, sizeof *order);
+  bool *drop = xcalloc(f->nrows + 1, sizeof *drop);
+  for (size_t r = 0; r < f->nrows; r++) order[r] = &f->rows[r];
+  qsort(order, f->nrows, sizeof *order, by_county_year);
+  int rc = 0;
+  char year[32] = "";
+  for (size_t k = 1; k < f->nrows; k++) {
+    const record *first = order[k - 1], *again = order[k];
+    if (!*again->cells[0] || strcmp(first->cells[0], again->cells[0]) != 0 || first->year != again->year) continue;
+    if (f->year_col >= 0) snprintf(year, sizeof year, " %d", again->year);
+    int c = first_difference(f, first, again);
+    if (c >= 0) {
+      cell_error(f, dl, again->row, c + 1, "a second row for %s%s, different from line %d ('%s' there, '%s' "
+                 "here in column '%s'); keep the right one and delete the other", again->cells[0], year, first->row,
+                 first->cells[c], again->cells[c], f->cols[c].header);
+      rc = -1;
+    } else {
+      diag_warning(dl, f->path, again->row, 1, "a second row for %s%s, the same as line %d: it is ignored; delete it",
+                   again->cells[0], year, first->row);
+      drop[again - f->rows] = true;
+    }
+    order[k] = first; /* a third row is compared with the first */
+  }
+  size_t kept = 0;
+  for (size_t r = 0; r < f->nrows; r++) {
+    if (!drop[r]) {
+      f->rows[kept++] = f->rows[r];
+      continue;
+    }
+    for (size_t c = 0; c < f->ncols; c++) free(f->rows[r].cells[c]);
+    free(f->rows[r].cells);
+  }
+  f->nrows = kept;
+  free(order);
+  free(drop);
   return rc;
 }
 
@@ -348,7 +413,12 @@ figures *figures_load_sheet(const char *path, const char *sheet, diag_list *dl) 
     return NULL;
   }
   size_t len;
-  char *data = read_file(path, &len);
+  char *data = read_file_max(path, LIMIT_FIGURES_BYTES, &len);
+  if (!data && errno == EFBIG) {
+    diag_error(dl, path, 0, 0, "the figures file holds more than %ld MB, the most read; split the sheet "
+               "(one per county or year)", LIMIT_FIGURES_BYTES / 1048576);
+    return NULL;
+  }
   if (!data) {
     diag_error(dl, path, 0, 0, "cannot read the figures file: %s", strerror(errno));
     return NULL;

@@ -9,11 +9,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "input_limits.h"
 #include "linebreaker.h"
+#include "jpegcheck.h"
 #include "pngcheck.h"
 #include "utf8.h"
 #include "util.h"
@@ -172,6 +174,52 @@ static bool is_blank_text(const char *text, size_t len) {
   return true;
 }
 
+/* ``` or ~~~ after the line's indentation and quote marks: a code fence
+ * (opening or closing; the kind is not matched, a rough count suffices). */
+static bool is_fence_line(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '>')) p++;
+  return end - p >= 3 && (!strncmp(p, "```", 3) || !strncmp(p, "~~~", 3));
+}
+
+/* cmark-gfm 0.29.0.gfm.6 (Debian 12) parses a table row by appending each
+ * cell to a list it walks from the start (cmark_llist_append): a row of n
+ * cells takes n²/2 steps, and `|a|` repeated 32,000 times 1.2 s. A line
+ * outside code fences with more than twice as many unescaped '|' as the
+ * widest table has columns is refused before the parse (a table a little
+ * too wide still gets check_table's message): at most 128²/2 steps a line
+ * of at least 256 bytes, linear in the summary's size. In all, a summary
+ * holds at most the cells of one table of the largest size: parsed, a 15 MB
+ * table took 7 GB. */
+static int check_table_lines(const char *path, const char *text, size_t len, diag_list *dl) {
+  bool in_code = false;
+  int line = 1;
+  size_t total = 0; /* a cell costs some 900 bytes parsed (cmark-gfm's nodes, the model's spans) */
+  for (const char *p = text, *end = text + len; p < end; line++) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    if (is_fence_line(p, eol)) in_code = !in_code;
+    size_t pipes = 0;
+    for (const char *q = p; !in_code && q < eol; q++) {
+      if (*q == '\\') q++;
+      else if (*q == '|') pipes++;
+    }
+    if (pipes > 2 * LIMIT_TABLE_COLS) {
+      diag_error(dl, path, line, 1, "a line with %zu '|', far too many for a table row (a table has at most %d "
+                 "columns); split the table, or write \\| for a '|' that is text", pipes, LIMIT_TABLE_COLS);
+      return -1;
+    }
+    total += pipes;
+    if (total > (size_t)LIMIT_TABLE_ROWS * (LIMIT_TABLE_COLS + 1)) {
+      diag_error(dl, path, line, 1, "more than %zu '|' (table cells) by this line, the cells of the largest table "
+                 "(%d rows of %d columns); split the summary", (size_t)LIMIT_TABLE_ROWS * (LIMIT_TABLE_COLS + 1),
+                 LIMIT_TABLE_ROWS, LIMIT_TABLE_COLS);
+      return -1;
+    }
+    p = eol + 1;
+  }
+  return 0;
+}
+
 char *input_read_summary(const char *path, const input_options *o, size_t *len, diag_list *dl) {
   struct stat st;
   if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > LIMIT_SUMMARY_BYTES) {
@@ -183,7 +231,12 @@ char *input_read_summary(const char *path, const input_options *o, size_t *len, 
     diag_error(dl, path, 0, 0, "this is a folder, not a summary; name a .md file (batch takes folders)");
     return NULL;
   }
-  char *text = read_file(path, len);
+  char *text = read_file_max(path, LIMIT_SUMMARY_BYTES, len); /* bounded: a device or FIFO has no size */
+  if (!text && errno == EFBIG) {
+    diag_error(dl, path, 0, 0, "the summary holds more than %ld MB (it is no regular file: a device or a pipe?); "
+               "at most %ld MB is read: name a summary file", LIMIT_SUMMARY_BYTES / 1048576, LIMIT_SUMMARY_BYTES / 1048576);
+    return NULL;
+  }
   if (!text) {
     diag_error(dl, path, 0, 0, "cannot read the summary: %s", strerror(errno));
     return NULL;
@@ -205,7 +258,7 @@ char *input_check_text(const char *path, char *text, size_t *len, const input_op
     if (!utf8) return NULL;
     text = utf8;
   }
-  if (check_characters(path, text, *len, dl) != 0) {
+  if (check_characters(path, text, *len, dl) != 0 || check_table_lines(path, text, *len, dl) != 0) {
     free(text);
     return NULL;
   }
@@ -294,8 +347,43 @@ static void report_long_words(const document *doc, const span_list *l, diag_list
   }
 }
 
+/* Only web and mail addresses become clickable (a PDF's /URI action is
+ * followed by the reader: javascript:, file: and data: targets run code or
+ * open local files on the reader's machine); an empty target (valid
+ * CommonMark, `[附件]()`) links nowhere. */
+static bool is_clickable_url(const char *url) {
+  static const char *const schemes[] = {"http://", "https://", "mailto:"};
+  for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+    size_t n = strlen(schemes[i]);
+    if (!strncasecmp(url, schemes[i], n) && url[n]) return true;
+  }
+  return false;
+}
+
+/* A target that is not a web or mail address: the text stays, the link goes. */
+static void drop_unsafe_links(const document *doc, span_list *l, diag_list *dl) {
+  char *reported = NULL;
+  for (size_t i = 0; i < l->len; i++) {
+    span *s = &l->items[i];
+    if (!s->url || is_clickable_url(s->url)) continue;
+    if (!reported || strcmp(reported, s->url) != 0) {
+      if (!*s->url)
+        diag_warning(dl, doc->file, s->line, s->col, "a link with an empty target: its text is printed, not "
+                     "clickable; write the address in the parentheses, or drop them");
+      else
+        diag_warning(dl, doc->file, s->line, s->col, "a link to '%.80s%s' is not a web or mail address (http, https, "
+                     "mailto): its text is printed, not clickable", s->url, strlen(s->url) > 80 ? "..." : "");
+    }
+    free(reported);
+    reported = s->url; /* moved: the span keeps no target */
+    s->url = NULL;
+  }
+  free(reported);
+}
+
 static void check_spans(const document *doc, span_list *l, diag_list *dl) {
   split_manual_breaks(l);
+  drop_unsafe_links(doc, l, dl);
   drop_long_links(doc, l, dl);
   report_long_words(doc, l, dl);
 }
@@ -357,9 +445,21 @@ static int check_image(const document *doc, const block *b, const input_options 
                "(or pass --allow-outside)", written, doc->dir);
     return -1;
   }
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a FIFO would block the read, a device never end */
+    diag_error(dl, doc->file, b->line, b->col, "image '%s' is no regular file (a device, FIFO or folder); name a "
+               "PNG or JPEG file", written);
+    return -1;
+  }
   char why[256];
   if (png_check(path, why, sizeof why) != 0) {
     diag_error(dl, doc->file, b->line, b->col, "image '%s' is a damaged PNG (%s); save it again or export it anew",
+               written, why);
+    return -1;
+  }
+  if (jpeg_check(path, why, sizeof why) != 0) {
+    diag_error(dl, doc->file, b->line, b->col, "image '%s' is a JPEG that cannot be printed (%s); save it again or export it anew "
+               "as an ordinary JPEG",
                written, why);
     return -1;
   }

@@ -8,6 +8,15 @@
 /* A summary larger than this is refused before it is read (a brief of 16 MB
  * of text is some 2,500 pages; the 1 MB stress paragraph takes ~80 MB). */
 #define LIMIT_SUMMARY_BYTES (16L * 1024 * 1024)
+/* A figures sheet (a county-year row is some 100 bytes: 64 MB is half a
+ * million rows) and a layout or booklet.yaml file. Every other file read
+ * (fonts, images) is bounded by READ_FILE_MAX (util.h); a device or a FIFO
+ * stops at its bound as a regular file does. */
+#define LIMIT_FIGURES_BYTES (64L * 1024 * 1024)
+#define LIMIT_SETTINGS_BYTES (1L * 1024 * 1024)
+/* YAML (front matter, layouts, booklet.yaml) nested deeper than this: the
+ * deepest key brief reads is a few levels down. */
+#define LIMIT_YAML_DEPTH 64
 /* Lists and block quotes nested deeper than this (indentation stops at half
  * the measure long before). */
 #define LIMIT_NESTING 100

@@ -1,6 +1,7 @@
 #include "layoutspec.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include "cndate.h"
 #include "suggest.h"
+#include "input_limits.h"
 #include "util.h"
 #include "yamlutil.h"
 
@@ -681,9 +683,17 @@ int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *
   bool is_path = strchr(name_or_path, '/') || str_ends_with(name_or_path, ".yaml");
   char *path = is_path ? xstrdup(name_or_path) : xasprintf("%s/%s.yaml", layouts_dir, name_or_path);
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = read_file_max(path, LIMIT_SETTINGS_BYTES, &len);
   int rc;
-  if (!text) {
+  if (!text && errno == EFBIG) {
+    memset(out, 0, sizeof *out);
+    set_defaults(out);
+    out->path = xstrdup(path);
+    out->name = path_stem(path);
+    diag_error(dl, path, 0, 0, "layout '%s' holds more than %ld MB, the most read of a layout file", name_or_path,
+               LIMIT_SETTINGS_BYTES / 1048576);
+    rc = -1;
+  } else if (!text) {
     memset(out, 0, sizeof *out);
     set_defaults(out);
     out->path = xstrdup(path);

@@ -60,13 +60,26 @@ void span_add_anchor(span *s, int at, int line, int col) {
   s->anchors[s->nanchors++] = (span_anchor){at, line, col};
 }
 
+/* The first anchor of s past offset (anchors are in offset order). */
+static size_t first_anchor_after(const span *s, int offset) {
+  size_t lo = 0, hi = s->nanchors;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (s->anchors[mid].offset <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Only the anchors inside [from, to) are visited: a span cut into many
+ * pieces (`*_` repeated) would otherwise walk all its anchors per piece. */
 void span_map_positions(span *dst, int at, const span *src, int from, int to) {
   int line, col;
   span_source(src, from, &line, &col);
   span_add_anchor(dst, at, line, col);
-  for (size_t i = 0; i < src->nanchors; i++) {
+  for (size_t i = first_anchor_after(src, from); i < src->nanchors && src->anchors[i].offset < to; i++) {
     const span_anchor *a = &src->anchors[i];
-    if (a->offset > from && a->offset < to) span_add_anchor(dst, at + a->offset - from, a->line, a->col);
+    span_add_anchor(dst, at + a->offset - from, a->line, a->col);
   }
 }
 

@@ -538,12 +538,18 @@ static void run_rules(nctx *x) {
 static bool is_markup(unsigned char ch) { return ch && strchr("*_~[`\\<>|#=!", ch) != NULL; }
 
 /* s[p] opens a group: the offset after its matching close, or p when the
- * paragraph ends first. */
+ * paragraph ends first or the group nests deeper than MAX_DEPTH. The cap
+ * keeps alignment linear: every scan that passes a byte holds it at a
+ * depth of its own, so at most MAX_DEPTH scans pass any byte (`![[]()`
+ * repeated was one scan to the paragraph's end per `![`, quadratic). The
+ * CommonMark spec lets implementations limit parenthesis nesting (6.3,
+ * link destinations; cmark stops at 32); no link text nests brackets so. */
 static size_t skip_group(const char *s, size_t len, size_t p, char open, char close) {
+  enum { MAX_DEPTH = 32 };
   int depth = 0;
   for (size_t q = p; q < len; q++) {
     if (s[q] == '\\' && q + 1 < len) q++;
-    else if (s[q] == open) depth++;
+    else if (s[q] == open && ++depth > MAX_DEPTH) break;
     else if (s[q] == close && --depth == 0) return q + 1;
     else if (s[q] == '\n' && q + 1 < len && s[q + 1] == '\n') break;
   }

@@ -21,6 +21,7 @@
 #include "model.h"
 #include "ofd.h"
 #include "normalize.h"
+#include "outpath.h"
 #include "paraheading.h"
 #include "parse.h"
 #include "pdf.h"
@@ -433,12 +434,40 @@ static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *
   return rc;
 }
 
+/* The inputs a job reads by name: its summary, figures and layout file. */
+static void job_inputs(const brief_job *job, input_files *in) {
+  if (!job->text) input_files_add(in, job->input, "the summary");
+  input_files_add(in, job->figures, "the figures file");
+  if (job->layout && !is_layout_name(job->layout)) input_files_add(in, job->layout, "the layout file");
+}
+
+/* Each file a job writes is none of the inputs and no device: checked
+ * before the work (outpath.h). */
+static int check_outputs(const char *output, int formats, const input_files *in, diag_list *dl) {
+  formats = resolve_formats(output, formats);
+  if (formats != (BRIEF_PDF | BRIEF_OFD)) return output_check(output, in, dl);
+  char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
+  int rc = output_check(pdf, in, dl) == 0 && output_check(ofd, in, dl) == 0 ? 0 : -1;
+  free(pdf);
+  free(ofd);
+  return rc;
+}
+
+static int check_job_outputs(const brief_job *job, diag_list *dl) {
+  input_files in = {0};
+  job_inputs(job, &in);
+  int rc = check_outputs(job->output, job->formats, &in, dl);
+  input_files_free(&in);
+  return rc;
+}
+
 static int write_outputs(brief_engine *e, const laid_out *lo, const char *output, const char *input, int formats,
                          diag_list *dl) {
   return write_outputs_parts(e, lo, output, input, formats, NULL, dl);
 }
 
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
+  if (check_job_outputs(job, dl) != 0) return -1;
   laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
   if (rc == 0) rc = write_outputs(e, &lo, job->output, job->input, job->formats, dl);
@@ -479,8 +508,9 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
 /* ---- batch and booklet (batch.c drives these) ---------------------------- */
 
 int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl) {
-  laid_out lo;
   memset(facts, 0, sizeof *facts);
+  if (check_job_outputs(job, dl) != 0) return -1;
+  laid_out lo;
   int rc = lay_out_job(e, job, &lo, dl);
   want_parts &= (resolve_formats(job->output, job->formats) & BRIEF_PDF) != 0; /* the PDF booklet's page bodies */
   pdf_page_part *parts = rc == 0 && want_parts ? xcalloc(lo.npages + 1, sizeof *parts) : NULL;
@@ -697,6 +727,21 @@ void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bo
       clash[i] = true;
     }
   free(order);
+  input_files in = {0}; /* no brief writes over any summary or figures file of the batch */
+  for (size_t i = 0; i < n; i++) job_inputs(&jobs[i], &in);
+  for (size_t i = 0; i < n; i++)
+    if (!clash[i] && check_outputs(jobs[i].output, jobs[i].formats, &in, &diags[i]) != 0) clash[i] = true;
+  input_files_free(&in);
+}
+
+int brief_check_booklet_output(const brief_job *jobs, size_t n, const char *booklet, const char *booklet_yaml,
+                               diag_list *dl) {
+  input_files in = {0};
+  for (size_t i = 0; i < n; i++) job_inputs(&jobs[i], &in);
+  input_files_add(&in, booklet_yaml, "booklet.yaml");
+  int rc = check_outputs(booklet, n ? jobs[0].formats : 0, &in, dl);
+  input_files_free(&in);
+  return rc;
 }
 
 size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_count(e->fonts); }

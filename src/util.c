@@ -108,23 +108,50 @@ void sb_free(strbuf *sb) {
   sb->len = sb->cap = 0;
 }
 
-char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
+/* Any kind of file: a FIFO is opened without waiting for a writer (one
+ * with none reads as empty), a character device or a FIFO is read only up
+ * to max, like a regular file. */
+char *read_file_max(const char *path, size_t max, size_t *len) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  int bad = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+  if (bad) {
+    int e = bad;
+    close(fd);
+    errno = e;
+    return NULL;
+  }
+  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
+    close(fd);
+    errno = EFBIG;
+    return NULL;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* a FIFO's writer is waited for from here */
   strbuf sb = {0};
   char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sb_append(&sb, chunk, n);
-  int failed = ferror(f);
-  fclose(f);
-  if (failed) {
+  int err = 0;
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk); /* EINTR too ends it: a signal stops a wait on a FIFO */
+    if (n < 0) err = errno;
+    if (n <= 0) break;
+    if (sb.len + (size_t)n > max) {
+      err = EFBIG;
+      break;
+    }
+    sb_append(&sb, chunk, (size_t)n);
+  }
+  close(fd);
+  if (err) {
     sb_free(&sb);
-    errno = EIO;
+    errno = err;
     return NULL;
   }
   if (len) *len = sb.len;
   return sb_take(&sb);
 }
+
+char *read_file(const char *path, size_t *len) { return read_file_max(path, READ_FILE_MAX, len); }
 
 /* Created with mode 0666 so that the umask applies, as for any new file
  * (mkstemp's 0600 would need a chmod that ignores the umask). */

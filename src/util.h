@@ -47,7 +47,13 @@ void sb_free(strbuf *sb);
   } while (0)
 #define VEC_FREE(v) (free((v).items), (v).items = NULL, (v).len = (v).cap = 0)
 
-/* Reads a whole file; returns NULL (errno set) on failure. */
+/* Reads a whole file of any kind; returns NULL (errno set) on failure,
+ * EFBIG when it holds more than max bytes (a device such as /dev/zero or a
+ * FIFO stops there, never read without end). */
+char *read_file_max(const char *path, size_t max, size_t *len);
+/* read_file_max with READ_FILE_MAX, the bound of every read that has no
+ * tighter one of its own (fonts, images, PDFs read back). */
+#define READ_FILE_MAX ((size_t)256 * 1024 * 1024)
 char *read_file(const char *path, size_t *len);
 
 /* Files written atomically: a temporary file beside path that is renamed

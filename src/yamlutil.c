@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input_limits.h"
 #include "util.h"
 
 /* A key and where it stands, for finding keys written twice. */
@@ -65,9 +66,37 @@ static int check_duplicate_keys(ydoc *y, diag_list *dl) {
   return rc;
 }
 
+/* libyaml 0.2.5 (Debian 12) has no nesting limit and takes quadratic time
+ * in the depth of flow collections (`[[[[…`: 28 s): a first pass over the
+ * events stops at LIMIT_YAML_DEPTH with a located error, before the
+ * document is built. A syntax error is left to the load, which reports it. */
+static int check_depth(const char *text, size_t len, const char *file, int line_offset, diag_list *dl) {
+  yaml_parser_t parser;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+  int depth = 0, rc = 0;
+  for (bool done = false; !done;) {
+    yaml_event_t ev;
+    if (!yaml_parser_parse(&parser, &ev)) break;
+    if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) depth++;
+    else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) depth--;
+    done = ev.type == YAML_STREAM_END_EVENT;
+    if (depth > LIMIT_YAML_DEPTH) {
+      diag_error(dl, file, (int)ev.start_mark.line + 1 + line_offset, (int)ev.start_mark.column + 1,
+                 "YAML nested more than %d deep; nothing brief reads nests so: flatten it", LIMIT_YAML_DEPTH);
+      rc = -1;
+      done = true;
+    }
+    yaml_event_delete(&ev);
+  }
+  yaml_parser_delete(&parser);
+  return rc;
+}
+
 int ydoc_load(ydoc *y, const char *text, size_t len, const char *file, int line_offset,
               diag_list *dl) {
   memset(y, 0, sizeof *y);
+  if (check_depth(text, len, file, line_offset, dl) != 0) return -1;
   y->file = file;
   y->line_offset = line_offset;
   yaml_parser_t parser;

@@ -88,6 +88,17 @@ CASES = {
     "one long word rendered": (lambda n: "a" * n, 100000, "render", None),
     "many spans rendered": (lambda n: "中*文*" * n, 20000, "render", None),
     "placeholders": (lambda n: "---\ncounty: 陇西县\n---\n\n" + "{{贫困发生率}}，" * n, 20000, "text", r"^(13\.8%，){100}"),
+    # issue 26: quadratic in span_map_positions (every anchor visited per
+    # piece), the normaliser's skip_group (a scan to the paragraph's end per
+    # `![`), cmark-gfm's table row parse (cells appended to a list walked
+    # from its start) and libyaml's flow collections (`[[[…`: 28 s at 10^5)
+    "*_ repeated (issue 26)": (lambda n: "*_" * n, 200000, "text", r"(_\*){100}"),
+    "pattern ![[a repeated, normaliser (issue 26)": (lambda n: "![[a" * n, 80000, "text", r"^(!\[\[a){100}"),
+    "|a| rows (issue 26)": (lambda n: "|a|\n|-|\n" + "|a|\n" * n, 9999, "text", r"^a+—1—a+—2—"),
+    "|a| in one row (issue 26)": (lambda n: "|" + "a|" * n + "\n|-|\n", 64000, "error",
+                                  r"\.md:1:1: error: a line with \d+ '\|', far too many for a table row"),
+    "nested front matter YAML (issue 26)": (lambda n: "---\ntitle: t\nx: " + "[" * n + "]" * n + "\n---\n\n正文。\n",
+                                            100000, "error", r":3:67: error: YAML nested more than 64 deep"),
     # the suggestions of a county without a row: every county of a large sheet
     "missing county among many": (lambda n: "---\ncounty: 没有县\n---\n\n{{人口}}\n", 60000, "error",
                                   r"county '没有县' has no row .*counties there: ", lambda n: "县,人口(人)\n" +
