@@ -78,11 +78,15 @@ typedef struct {
 
 /* The same subset for the PDF writer, which maps codes to glyphs itself
  * (/CIDToGIDMap): HarfBuzz's cmap is kept, and *glyphs (malloc'd, sorted
- * by code, *nglyphs long) gives each code's glyph in the subset. */
+ * by code, *nglyphs long) gives each code's glyph in the subset. For a CFF
+ * face (font_face_is_cff) the subset is the bare CFF table, CID-keyed,
+ * each glyph's CID the code showing it, and *glyphs' gid that CID. */
 int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
                             size_t ncodes, char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs,
                             diag_list *dl);
 double font_face_glyph_advance(const font_face *f, unsigned gid); /* in ems */
+/* Whether the face has CID-keyed CFF outlines (else TrueType ones). */
+bool font_face_is_cff(const font_face *f);
 
 /* What a PDF font descriptor says of a face, in thousandths of an em. */
 typedef struct {
