@@ -31,7 +31,7 @@ static const uint32_t punct_marks[] = {
 #define NPUNCT (sizeof punct_marks / sizeof *punct_marks)
 
 /* Marks whose Chinese form may be a glyph the cmap does not reach: Noto
- * Serif SC maps U+2014 to a proportional dash and gives the full-width one
+ * Serif CJK SC maps U+2014 to a proportional dash and gives the full-width one
  * only through its GSUB (as a shaper for zh-Hans would). */
 static const uint32_t variant_marks[] = {0x2014, 0x2026, 0x2E3A, 0x00B7, 0x2018, 0x2019, 0x201C, 0x201D};
 #define NVARIANT (sizeof variant_marks / sizeof *variant_marks)

@@ -52,7 +52,7 @@ const font_face *font_lib_face(const font_lib *lib, size_t id);
  * marks whose cmap glyph is not it (font_face_variant), else the cmap's. */
 unsigned font_face_glyph(const font_face *f, uint32_t cp);
 /* The glyph shaping for zh-Hans gives a mark when it differs from the
- * cmap's (Noto Serif SC's full-width U+2014), else 0. */
+ * cmap's (Noto Serif CJK SC's full-width U+2014), else 0. */
 unsigned font_face_variant(const font_face *f, uint32_t cp);
 
 /* A glyph reached through a Private Use code in the subset (a character

@@ -162,7 +162,7 @@ static const struct {
                                                                  "sizes"},
     [ERR_DATE] = {"a date libharu refuses", "write the front matter's date as YYYY-MM-DD (1 to 9999)"},
     [ERR_FONT] = {"a font libharu cannot embed", "give the font role another font in fonts/fontmap.yaml (a TrueType "
-                                                 "or OpenType font with TrueType outlines)"},
+                                                 "font, or an OpenType font with CID-keyed CFF outlines)"},
     [ERR_LINK] = {"a link target libharu refuses", "check the link's URL"},
     [ERR_INTERNAL] = {"an error inside brief's PDF writer", "please report it with the summary attached (and "
                                                             "brief --version)"},

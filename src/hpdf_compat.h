@@ -68,7 +68,7 @@ typedef struct {
 } pdf_deflated;
 
 typedef struct {
-  const char *name;                 /* /BaseFont with its subset tag: "ABCDEF+NotoSerifSC-Regular" */
+  const char *name;                 /* /BaseFont with its subset tag: "ABCDEF+NotoSerifCJKsc-Regular" */
   const font_metrics *metrics;
   bool cff;                         /* a CIDFontType0 over a CID-keyed CFF program (CID = code), no map */
   pdf_deflated program;             /* /FontFile2: the subset TrueType font; /FontFile3: the CFF */
