@@ -664,6 +664,59 @@ def test_features(tmp):
         check(not on_page, f"chart page {chart_page} has no image XObject")
 
 
+def gray_pages(pdf, tool, dpi, tmp):
+    """The pages as 8-bit grey rasters (width, height, bytes), drawn by poppler or mutool."""
+    out = os.path.join(tmp, tool)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    if tool == "poppler":
+        run("pdftoppm", "-r", str(dpi), "-gray", pdf, os.path.join(out, "p"))
+    else:
+        run("mutool", "draw", "-q", "-r", str(dpi), "-c", "gray", "-o", os.path.join(out, "p-%03d.pgm"), pdf)
+    pages = []
+    for name in sorted(os.listdir(out)):
+        data = open(os.path.join(out, name), "rb").read()
+        magic, w, h, _, pixels = data.split(maxsplit=4)
+        pages.append((int(w), int(h), pixels[-int(w) * int(h):]))
+    return pages
+
+
+def test_renderers(tmp):
+    """Noto CJK's CFF subsets drawn by poppler and by mutool (two readers of
+    /FontFile3 /CIDFontType0C, each finding a code's glyph through the CFF
+    charset): the same ink in the same places, cell by cell (3 mm squares),
+    differences only in anti-aliasing and hinting. A glyph one reader could
+    not find (a CID missing from the charset) leaves its cell empty there."""
+    if not check(shutil.which("mutool") is not None, "mutool (mupdf-tools) is installed"):
+        return
+    pdf = os.path.join(tmp, "renderers.pdf")
+    text = "---\ntitle: 两个阅读器\n---\n\n王\U00020BB7同志说：“一村一策”——（试点）、《方案》，⼀与一。\n\n" + \
+        "全面建成小康社会，难点在农村，关键在农村基层党组织。" * 12 + "\n"
+    md = os.path.join(tmp, "renderers.md")
+    open(md, "w", encoding="utf-8").write(text)
+    check(render(md, pdf, figures=None).returncode == 0, "render the two-reader sample")
+    got = run("pdftotext", pdf, "-").stdout.replace("\n", "")
+    check("王\U00020BB7同志说：“一村一策”——（试点）、《方案》，⼀与一。" in got,
+          "a non-BMP character, marks and two characters of one glyph (⼀, 一) come back as typed")
+    check_font_types(pdf)
+    check_gid_maps(pdf)
+    dpi, cell = 50, 6  # 6 px at 50 dpi: 3 mm
+    pp, mp = gray_pages(pdf, "poppler", dpi, tmp), gray_pages(pdf, "mutool", dpi, tmp)
+    check(len(pp) == len(mp) >= 1, f"both readers draw the pages: {len(pp)} and {len(mp)}")
+    for n, ((w, h, a), (w2, h2, b)) in enumerate(zip(pp, mp), 1):
+        if not check((w, h) == (w2, h2), f"page {n}: the same raster size"):
+            continue
+        inked = differ = 0
+        for y0 in range(0, h - cell + 1, cell):
+            for x0 in range(0, w - cell + 1, cell):
+                ia = sum(1 for y in range(y0, y0 + cell) for v in a[y * w + x0:y * w + x0 + cell] if v < 160)
+                ib = sum(1 for y in range(y0, y0 + cell) for v in b[y * w + x0:y * w + x0 + cell] if v < 160)
+                inked += ia > 0 or ib > 0
+                differ += (ia == 0) != (ib == 0) and max(ia, ib) > 4
+        check(inked > 100 and differ <= inked // 100,
+              f"page {n}: {differ} of {inked} inked cells have ink in one reader only")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         examples = sorted(glob.glob(os.path.join(INPUT, "*.md")))
@@ -681,6 +734,7 @@ def main():
         test_briefing_masthead(tmp)
         test_errors(tmp)
         test_batch_and_booklet(tmp)
+        test_renderers(tmp)
     sys.exit(checks.report())
 
 
