@@ -43,6 +43,11 @@ struct font_face {
   char *path, *family;
   int index;
   bool cff; /* CID-keyed CFF outlines (Noto CJK's .ttc), else TrueType (glyf) */
+  /* CFF faces: the glyphs subset so far, to assemble the next subsets from
+   * (cff_store_subset); store_failed: the store cannot serve this face. */
+  pthread_mutex_t store_lock;
+  cff_store *store;
+  bool store_failed;
   /* An FT_Face is not thread-safe (FT_Load_Glyph writes its glyph slot,
    * lookups may touch its caches), yet the font_lib is shared by the
    * threads of `brief serve`. Every FreeType call made after loading holds
@@ -253,6 +258,7 @@ static font_face *load_face(font_lib *lib, const char *path, int index, const ch
   f->family = xstrdup(family);
   f->index = index;
   pthread_mutex_init(&f->lock, NULL);
+  pthread_mutex_init(&f->store_lock, NULL);
   VEC_PUSH(lib->faces, f);
   return f;
 }
@@ -528,6 +534,8 @@ void font_lib_free(font_lib *lib) {
     font_face *f = lib->faces.items[i];
     if (f->ft) FT_Done_Face(f->ft);
     hb_font_destroy(f->font);
+    cff_store_free(f->store);
+    pthread_mutex_destroy(&f->store_lock);
     hb_face_destroy(f->hb);
     hb_blob_destroy(f->blob);
     pthread_mutex_destroy(&f->lock);
@@ -864,17 +872,13 @@ static hb_subset_plan_t *plan_sparse(const font_face *cf, hb_subset_input_t *inp
   return plan;
 }
 
-/* Subsets f; with glyphs (the PDF writer, which maps codes to glyphs in
- * /CIDToGIDMap) the font keeps HarfBuzz's cmap and *glyphs lists the codes'
- * glyphs; without (OFD, whose readers look codes up in the font) the
- * Private Use codes go into a cmap of our own. */
-static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
-                  char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs, diag_list *dl) {
+/* HarfBuzz's input for a subset of f holding the characters cps and the
+ * glyphs of codes; pdf: for a PDF's font program (fewer tables). NULL when
+ * HarfBuzz runs out of memory. */
+static hb_subset_input_t *subset_input(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                                       size_t ncodes, bool pdf) {
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
-  if (!input) {
-    diag_error(dl, f->path, 0, 0, "HarfBuzz could not start subsetting this font (out of memory?)");
-    return -1;
-  }
+  if (!input) return NULL;
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
   hb_set_t *glyph_set = hb_subset_input_glyph_set(input);
@@ -894,18 +898,115 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
    * its cmap, and its names come from the font dictionaries (ISO 32000-1
    * 9.9): cmap, name, post and STAT are dead weight there. */
   static const char *const pdf_dropped[] = {"cmap", "name", "post", "STAT"};
-  for (size_t i = 0; glyphs && i < sizeof pdf_dropped / sizeof *pdf_dropped; i++)
+  for (size_t i = 0; pdf && i < sizeof pdf_dropped / sizeof *pdf_dropped; i++)
     hb_set_add(drop, hb_tag_from_string(pdf_dropped[i], 4));
   /* A CIDFontType0's program is the bare CFF table (/CIDFontType0C): the
    * sfnt's other tables are not even written. */
   static const char *const cff_dropped[] = {"head", "hhea", "hmtx", "maxp", "OS/2"};
-  for (size_t i = 0; glyphs && f->cff && i < sizeof cff_dropped / sizeof *cff_dropped; i++)
+  for (size_t i = 0; pdf && f->cff && i < sizeof cff_dropped / sizeof *cff_dropped; i++)
     hb_set_add(drop, hb_tag_from_string(cff_dropped[i], 4));
   /* CFF charstrings written out in full, without subroutines: the
    * subroutines a few hundred CJK glyphs share save less than their INDEX
    * and calls cost (Noto Serif CJK SC, 373 glyphs: 67 KB compressed
    * against 78 KB), and HarfBuzz need not renumber them. */
   hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | (f->cff ? HB_SUBSET_FLAGS_DESUBROUTINIZE : 0));
+  return input;
+}
+
+/* Subsets f on its mapped file and keeps the glyphs in f's store. */
+static int store_subset(font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes) {
+  hb_subset_input_t *input = subset_input(f, cps, n, codes, ncodes, true);
+  hb_subset_plan_t *plan = input ? hb_subset_plan_create_or_fail(f->hb, input) : NULL;
+  hb_subset_input_destroy(input);
+  hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+  hb_blob_t *table = sub ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' ')) : NULL;
+  unsigned len = 0;
+  const unsigned char *cff = table ? (const unsigned char *)hb_blob_get_data(table, &len) : NULL;
+  int rc = -1;
+  if (cff) {
+    const hb_map_t *new_to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
+    size_t count = hb_map_get_population(new_to_old);
+    uint32_t *old = xcalloc(count + 1, sizeof *old);
+    for (size_t i = 0; i < count; i++) old[i] = hb_map_get(new_to_old, (hb_codepoint_t)i);
+    if (!f->store) f->store = cff_store_new(cff, len, hb_face_get_glyph_count(f->hb));
+    rc = f->store ? cff_store_add(f->store, cff, len, old, count) : -1;
+    free(old);
+  }
+  hb_blob_destroy(table);
+  hb_face_destroy(sub);
+  hb_subset_plan_destroy(plan);
+  return rc;
+}
+
+/* The PDF's subset of a CFF face, assembled from the face's store of
+ * desubroutinized glyphs (cff_cids.c), which HarfBuzz fills with the
+ * glyphs it lacks: CIDs = the codes, *glyphs as for TrueType with each
+ * gid its CID. 1 when the store cannot serve (the caller subsets with
+ * HarfBuzz alone). */
+static int cff_store_subset(const font_face *cf, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
+                            char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs) {
+  font_face *f = (font_face *)cf;
+  font_code_glyph *map = xcalloc(n + ncodes + 1, sizeof *map);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned g = cps[i] <= 0xFFFF ? char_index(f, cps[i]) : 0;
+    if (g) map[m++] = (font_code_glyph){(uint16_t)cps[i], (uint16_t)cps[i], g};
+  }
+  for (size_t i = 0; i < ncodes; i++) map[m++] = (font_code_glyph){codes[i].code, codes[i].code, codes[i].gid};
+  qsort(map, m, sizeof *map, by_code);
+  size_t u = 0; /* each code once */
+  for (size_t i = 0; i < m; i++)
+    if (i == 0 || map[i].code != map[i - 1].code) map[u++] = map[i];
+  m = u;
+  uint32_t *lack = xcalloc(n + 1, sizeof *lack);
+  font_code *lack_codes = xcalloc(ncodes + 1, sizeof *lack_codes);
+  size_t nlack = 0, nlack_codes = 0;
+  unsigned char *out = NULL;
+  size_t out_len = 0;
+  pthread_mutex_lock(&f->store_lock);
+  if (!f->store && !f->store_failed && store_subset(f, NULL, 0, NULL, 0) != 0) f->store_failed = true; /* .notdef alone */
+  if (f->store) {
+    for (size_t i = 0; i < n; i++) {
+      unsigned g = cps[i] <= 0xFFFF ? char_index(f, cps[i]) : 0;
+      if (g && !cff_store_has(f->store, g)) lack[nlack++] = cps[i];
+    }
+    for (size_t i = 0; i < ncodes; i++)
+      if (!cff_store_has(f->store, codes[i].gid)) lack_codes[nlack_codes++] = codes[i];
+    if ((nlack || nlack_codes) && store_subset(f, lack, nlack, lack_codes, nlack_codes) != 0) f->store_failed = true;
+  }
+  if (f->store && !f->store_failed) {
+    cff_cid *cids = xcalloc(m + 1, sizeof *cids);
+    for (size_t i = 0; i < m; i++) cids[i] = (cff_cid){(uint16_t)map[i].full_gid, map[i].code};
+    out = cff_store_build(f->store, cids, m, &out_len);
+    free(cids);
+  }
+  pthread_mutex_unlock(&f->store_lock);
+  free(lack);
+  free(lack_codes);
+  if (!out) {
+    free(map);
+    return 1;
+  }
+  *data = (char *)out;
+  *len = out_len;
+  *glyphs = map;
+  *nglyphs = m;
+  return 0;
+}
+
+/* Subsets f; with glyphs (the PDF writer, which maps codes to glyphs in
+ * /CIDToGIDMap) the font keeps HarfBuzz's cmap and *glyphs lists the codes'
+ * glyphs; without (OFD, whose readers look codes up in the font) the
+ * Private Use codes go into a cmap of our own. */
+static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
+                  char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs, diag_list *dl) {
+  ensure_shaped(f); /* opens the face: is it CFF? */
+  if (glyphs && f->cff && cff_store_subset(f, cps, n, codes, ncodes, data, len, glyphs, nglyphs) == 0) return 0;
+  hb_subset_input_t *input = subset_input(f, cps, n, codes, ncodes, glyphs != NULL);
+  if (!input) {
+    diag_error(dl, f->path, 0, 0, "HarfBuzz could not start subsetting this font (out of memory?)");
+    return -1;
+  }
   /* glyf_sparse.c's copy is a TrueType one (glyf and loca): not for CFF. */
   hb_subset_plan_t *plan = f->hb && !f->cff ? plan_sparse(f, input) : NULL;
   if (!plan && f->hb) plan = hb_subset_plan_create_or_fail(f->hb, input);
