@@ -3,16 +3,15 @@
  * Identity-H unchanged and the CFF's charset says which glyph has that CID
  * (ISO 32000-1 9.7.4.2; there is no /CIDToGIDMap for CFF). brief's codes
  * are the characters' own (Unicode, or a Private Use code for a glyph the
- * cmap does not reach), as for TrueType: so the subset's charset is
- * rewritten to give each glyph its code as CID, and /W, /ToUnicode, the
- * content streams and the booklet stay as they are.
+ * cmap does not reach), as for TrueType: so each subset's charset gives
+ * each glyph the code showing it as CID, and /W, /ToUnicode, the content
+ * streams and the booklet stay as they are. A glyph two characters share
+ * (⼀ U+2F00 and 一 U+4E00 in Noto CJK) is there twice, for a CID names one
+ * glyph and a glyph has one CID.
  *
- * The CFF (Adobe Technical Note #5176) is edited, not rebuilt: hb-subset
- * writes the Top DICT's offsets as 5-byte integers (operator 29), so a new
- * charset (and, for a glyph two codes show, a new CharStrings INDEX and
- * FDSelect with copies) is put at the end and the offsets patched. A
- * format 0 charset, as hb-subset writes for scattered CIDs, has the same
- * size whatever the CIDs and is rewritten in place. */
+ * The subsets are assembled here (Adobe Technical Note #5176) from what
+ * hb-subset wrote: it does the hard part, interpreting the charstrings and
+ * writing them without subroutines. */
 #include "cff_cids.h"
 
 #include <stdbool.h>
@@ -151,27 +150,6 @@ static bool parse(const unsigned char *c, size_t len, cff_font *f) {
   return read_index(c, len, (size_t)t->charstrings, &f->charstrings) && f->charstrings.count > 0;
 }
 
-/* The charset's CIDs, by glyph (glyph 0 is CID 0). */
-static bool read_charset(const unsigned char *c, size_t len, size_t off, unsigned n, uint16_t *cid) {
-  cid[0] = 0;
-  unsigned format = c[off], g = 1;
-  size_t at = off + 1;
-  if (format == 0) {
-    if (len - at < 2 * (size_t)(n - 1)) return false;
-    for (; g < n; g++, at += 2) cid[g] = (uint16_t)be16(c + at);
-    return true;
-  }
-  if (format != 1 && format != 2) return false;
-  size_t range = format == 1 ? 3 : 4;
-  while (g < n) {
-    if (len - at < range) return false;
-    unsigned first = be16(c + at), left = format == 1 ? c[at + 2] : be16(c + at + 2);
-    for (unsigned k = 0; k <= left && g < n; k++) cid[g++] = (uint16_t)(first + k);
-    at += range;
-  }
-  return true;
-}
-
 /* The font DICT of each glyph (FDSelect formats 0 and 3). */
 static bool read_fdselect(const unsigned char *c, size_t len, size_t off, unsigned n, unsigned char *fd) {
   unsigned format = c[off];
@@ -194,129 +172,6 @@ static bool read_fdselect(const unsigned char *c, size_t len, size_t off, unsign
 bool cff_is_cid_keyed(const unsigned char *cff, size_t len) {
   cff_font f;
   return parse(cff, len, &f);
-}
-
-uint16_t *cff_charset(const unsigned char *cff, size_t len, size_t *nglyphs) {
-  cff_font f;
-  if (!parse(cff, len, &f)) return NULL;
-  uint16_t *cid = calloc(f.charstrings.count, sizeof *cid);
-  if (!cid) return NULL;
-  if (!read_charset(cff, len, (size_t)f.top.charset, f.charstrings.count, cid)) {
-    free(cid);
-    return NULL;
-  }
-  *nglyphs = f.charstrings.count;
-  return cid;
-}
-
-/* The new CID of every glyph (old glyphs, then the copies), from map; the
- * glyphs map does not name keep their own CID when it is free, else take
- * a free one. copy_of[k]: the old glyph copy k is made of. */
-static bool assign_cids(const uint16_t *old, unsigned n, const cff_cid *map, size_t nmap, uint16_t *cid,
-                        uint16_t *copy_of, unsigned *ncopies) {
-  unsigned char *used = calloc(65536 / 8, 1);
-  bool *named = calloc(n, sizeof *named);
-  bool ok = used && named;
-  *ncopies = 0;
-  for (size_t i = 0; ok && i < nmap; i++) {
-    unsigned g = map[i].gid, c = map[i].cid;
-    if (g >= n || c == 0 || (used[c >> 3] & (1u << (c & 7)))) {
-      ok = false;
-      break;
-    }
-    used[c >> 3] |= (unsigned char)(1u << (c & 7));
-    if (!named[g]) {
-      named[g] = true, cid[g] = (uint16_t)c;
-    } else {
-      cid[n + *ncopies] = (uint16_t)c, copy_of[(*ncopies)++] = (uint16_t)g;
-    }
-  }
-  unsigned free_cid = 65535;
-  cid[0] = 0;
-  for (unsigned g = 1; ok && g < n; g++) {
-    if (named[g]) continue;
-    unsigned c = old[g];
-    if (c == 0 || (used[c >> 3] & (1u << (c & 7)))) {
-      while (free_cid > 0 && (used[free_cid >> 3] & (1u << (free_cid & 7)))) free_cid--;
-      if (free_cid == 0) ok = false;
-      c = free_cid;
-    }
-    used[c >> 3] |= (unsigned char)(1u << (c & 7));
-    cid[g] = (uint16_t)c;
-  }
-  free(used);
-  free(named);
-  return ok;
-}
-
-unsigned char *cff_with_cids(const unsigned char *cff, size_t len, const cff_cid *map, size_t nmap, size_t *out_len) {
-  cff_font f;
-  if (!parse(cff, len, &f)) return NULL;
-  const top_dict *t = &f.top;
-  unsigned n = f.charstrings.count;
-  uint16_t *old = calloc(n, sizeof *old), *cid = calloc((size_t)n + nmap, sizeof *cid);
-  uint16_t *copy_of = calloc(nmap + 1, sizeof *copy_of);
-  unsigned char *out = NULL, *fd = NULL;
-  unsigned copies = 0;
-  bool ok = old && cid && copy_of && read_charset(cff, len, (size_t)t->charset, n, old) &&
-            assign_cids(old, n, map, nmap, cid, copy_of, &copies);
-  unsigned total = n + copies, max_cid = 0;
-  for (unsigned g = 0; ok && g < total; g++) max_cid = cid[g] > max_cid ? cid[g] : max_cid;
-  /* CIDCount: the CIDs must be below it (5176, table 10) */
-  bool count_patch = ok && (long)max_cid >= t->cid_count;
-  if (count_patch && !t->cid_count_at) ok = false;
-  bool in_place = ok && copies == 0 && cff[t->charset] == 0;
-  if (ok && !in_place && (!t->charset_at || (copies && (!t->charstrings_at || !t->fdselect_at)))) ok = false;
-  /* The charstrings and their font DICTs, with the copies. */
-  size_t cs_bytes = 0;
-  if (ok && copies) {
-    fd = calloc(total, 1);
-    ok = fd && read_fdselect(cff, len, (size_t)t->fdselect, n, fd);
-    for (unsigned k = 0; ok && k < copies; k++) fd[n + k] = fd[copy_of[k]];
-    cs_bytes = f.charstrings.end - f.charstrings.data - 1;
-    for (unsigned k = 0; ok && k < copies; k++) {
-      size_t at, sz;
-      ok = index_item(cff, &f.charstrings, copy_of[k], &at, &sz);
-      cs_bytes += sz;
-    }
-  }
-  size_t charset_len = 1 + 2 * (size_t)(total - 1);
-  size_t extra = !ok || in_place ? 0 : charset_len + (copies ? (1 + (size_t)total) + 3 + 4 * ((size_t)total + 1) + cs_bytes : 0);
-  if (ok) out = malloc(len + extra);
-  if (out) {
-    memcpy(out, cff, len);
-    size_t at = in_place ? (size_t)t->charset : len;
-    if (!in_place) put32(out + t->charset_at, (uint32_t)at);
-    out[at] = 0; /* format 0 */
-    for (unsigned g = 1; g < total; g++) put16(out + at + 1 + 2 * (size_t)(g - 1), cid[g]);
-    at += charset_len;
-    if (copies) {
-      put32(out + t->fdselect_at, (uint32_t)at); /* FDSelect format 0 */
-      out[at++] = 0;
-      memcpy(out + at, fd, total);
-      at += total;
-      put32(out + t->charstrings_at, (uint32_t)at); /* CharStrings INDEX, 4-byte offsets */
-      put16(out + at, total);
-      out[at + 2] = 4;
-      size_t offsets = at + 3, data = offsets + 4 * ((size_t)total + 1), pos = 1;
-      for (unsigned g = 0; g < total; g++) {
-        size_t from, sz;
-        index_item(cff, &f.charstrings, g < n ? g : copy_of[g - n], &from, &sz);
-        put32(out + offsets + 4 * (size_t)g, (uint32_t)pos);
-        memcpy(out + data + pos - 1, cff + from, sz);
-        pos += sz;
-      }
-      put32(out + offsets + 4 * (size_t)total, (uint32_t)pos);
-      at = data + pos - 1;
-    }
-    if (count_patch) put32(out + t->cid_count_at, max_cid + 1);
-    *out_len = in_place ? len : at;
-  }
-  free(old);
-  free(cid);
-  free(copy_of);
-  free(fd);
-  return out;
 }
 
 /* ---- a store of a face's glyphs, subset once ---------------------------

@@ -800,24 +800,6 @@ static size_t subset_glyphs(const font_face *f, const hb_map_t *old_to_new, cons
   return m;
 }
 
-/* The subset's CFF table with each glyph's CID set to the code the text
- * shows it by (cff_cids.c), and map's glyphs made those CIDs: what a PDF
- * CIDFontType0 embeds. An empty blob when the CFF cannot be rewritten. */
-static hb_blob_t *cff_program(hb_face_t *sub, font_code_glyph *map, size_t m) {
-  hb_blob_t *table = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
-  unsigned len = 0;
-  const unsigned char *cff = (const unsigned char *)hb_blob_get_data(table, &len);
-  cff_cid *cids = xcalloc(m + 1, sizeof *cids);
-  for (size_t i = 0; i < m; i++) cids[i] = (cff_cid){map[i].gid, map[i].code};
-  size_t out_len = 0;
-  unsigned char *out = cff ? cff_with_cids(cff, len, cids, m, &out_len) : NULL;
-  free(cids);
-  hb_blob_destroy(table);
-  if (!out) return hb_blob_get_empty();
-  for (size_t i = 0; i < m; i++) map[i].gid = map[i].code;
-  return hb_blob_create((const char *)out, (unsigned)out_len, HB_MEMORY_MODE_WRITABLE, out, free);
-}
-
 /* A plan made on a copy of f holding only the outlines the plan needs
  * (glyf_sparse.c: the file's pages are not faulted in one by one). The
  * first copy holds the glyphs the characters and codes name; a plan that
@@ -941,8 +923,7 @@ static int store_subset(font_face *f, const uint32_t *cps, size_t n, const font_
 /* The PDF's subset of a CFF face, assembled from the face's store of
  * desubroutinized glyphs (cff_cids.c), which HarfBuzz fills with the
  * glyphs it lacks: CIDs = the codes, *glyphs as for TrueType with each
- * gid its CID. 1 when the store cannot serve (the caller subsets with
- * HarfBuzz alone). */
+ * gid its CID. 1 when the store cannot serve. */
 static int cff_store_subset(const font_face *cf, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
                             char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs) {
   font_face *f = (font_face *)cf;
@@ -1001,7 +982,12 @@ static int cff_store_subset(const font_face *cf, const uint32_t *cps, size_t n, 
 static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
                   char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs, diag_list *dl) {
   ensure_shaped(f); /* opens the face: is it CFF? */
-  if (glyphs && f->cff && cff_store_subset(f, cps, n, codes, ncodes, data, len, glyphs, nglyphs) == 0) return 0;
+  if (glyphs && f->cff) {
+    if (cff_store_subset(f, cps, n, codes, ncodes, data, len, glyphs, nglyphs) == 0) return 0;
+    diag_error(dl, f->path, 0, 0, "HarfBuzz's subset of this CFF font could not be read (not a CID-keyed CFF "
+               "with its charstrings written out); give its font role another font in fonts/fontmap.yaml");
+    return -1;
+  }
   hb_subset_input_t *input = subset_input(f, cps, n, codes, ncodes, glyphs != NULL);
   if (!input) {
     diag_error(dl, f->path, 0, 0, "HarfBuzz could not start subsetting this font (out of memory?)");
@@ -1021,9 +1007,7 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
   font_code_glyph *map = xcalloc(n + ncodes + 1, sizeof *map);
   size_t m = subset_glyphs(f, old_to_new, cps, n, codes, ncodes, map);
   hb_blob_t *out;
-  if (glyphs && f->cff) {
-    out = cff_program(sub, map, m);
-  } else if (glyphs || ncodes == 0) {
+  if (glyphs || ncodes == 0) {
     out = hb_face_reference_blob(sub);
   } else {
     /* Glyphs reached by Private Use codes (characters beyond the BMP, glyph

@@ -85,6 +85,31 @@ static void test_sparse_subset(const font_chain *chain) {
   }
 }
 
+/* The same subset from two processes' worth of history: a store that met
+ * the Latin (proportional) glyphs first numbers the font DICTs it keeps in
+ * another order, yet gives the same bytes. */
+static void test_store_history(const char *dir) {
+  diag_list dl = {0};
+  uint32_t x[] = {0x0041, 0x4E00, 0xFF0C, 0x3002}, y[] = {0x0042, 0x0043, 0x0031};
+  char *a = NULL, *b = NULL, *c = NULL;
+  size_t alen = 0, blen = 0, clen = 0, na = 0, nb = 0, nc = 0;
+  font_code_glyph *ga = NULL, *gb = NULL, *gc = NULL;
+  font_lib *one = font_lib_new(dir, &dl), *two = font_lib_new(dir, &dl);
+  const font_face *f1 = one ? font_chain_find(font_lib_role(one, "song", &dl), 0x4E00) : NULL;
+  const font_face *f2 = two ? font_chain_find(font_lib_role(two, "song", &dl), 0x4E00) : NULL;
+  CHECK(f1 && f2 && font_face_is_cff(f1));
+  if (f1 && f2) {
+    CHECK(font_face_subset_glyphs(f1, x, 4, NULL, 0, &a, &alen, &ga, &na, &dl) == 0);
+    CHECK(font_face_subset_glyphs(f2, y, 3, NULL, 0, &c, &clen, &gc, &nc, &dl) == 0);
+    CHECK(font_face_subset_glyphs(f2, x, 4, NULL, 0, &b, &blen, &gb, &nb, &dl) == 0);
+    CHECK(a && b && alen == blen && memcmp(a, b, alen) == 0 && na == nb && memcmp(ga, gb, na * sizeof *ga) == 0);
+  }
+  free(a), free(b), free(c), free(ga), free(gb), free(gc);
+  font_lib_free(one);
+  font_lib_free(two);
+  diag_clear(&dl);
+}
+
 int main(void) {
   diag_list dl = {0};
   char *dir = path_join(getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".", "fonts");
@@ -99,6 +124,7 @@ int main(void) {
   CHECK(kai && kai->len >= 1 && !font_face_is_cff(kai->faces[0]));
   test_sparse_subset(kai); /* before any other subset of these faces */
   test_sparse_subset(hei);
+  test_store_history(dir);
   /* Fallback: the first face of the chain that has the character. */
   const font_face *f = font_chain_find(fangsong, 0x9647); /* 陇 */
   CHECK(f != NULL);
@@ -207,6 +233,19 @@ int main(void) {
     if (sub) FT_Done_Face(sub);
     if (whole) FT_Done_Face(whole);
     FT_Done_FreeType(ftl);
+    /* A subset's bytes depend on its glyphs and CIDs only, not on what the
+     * face's store of glyphs held when it was made (a batch's PDFs must not
+     * depend on which worker rendered which brief). */
+    static uint32_t many[4096];
+    size_t nmany = example_chars(song, many, 4096);
+    char *all = NULL, *again = NULL;
+    size_t all_len = 0, again_len = 0, nall = 0, nagain = 0;
+    font_code_glyph *gall = NULL, *gagain = NULL;
+    CHECK(nmany > 300 && font_face_subset_glyphs(song, many, nmany, NULL, 0, &all, &all_len, &gall, &nall, &dl) == 0);
+    CHECK(font_face_subset_glyphs(song, twins, 4, NULL, 0, &again, &again_len, &gagain, &nagain, &dl) == 0);
+    CHECK(again && again_len == len && memcmp(again, data, len) == 0 && nagain == n);
+    CHECK(all && all_len > 20 * len && nall >= nmany - 2);
+    free(all), free(again), free(gall), free(gagain);
     free(data);
     free(glyphs);
     font_metrics m;
