@@ -2,9 +2,10 @@
 # Installs what brief needs to build, test and render: Debian packages and,
 # for the CommonMark spec test, the npm package commonmark-spec and for the
 # normalisation test zhlint (into build/npm, outside the source tree),
-# puppeteer-core for the browser test (into build/npm-browser), and the
-# mainland free fonts (Noto Serif SC, Noto Sans SC from npm, see
-# install_fonts). Idempotent; uses sudo when not root.
+# puppeteer-core for the browser test (into build/npm-browser). The
+# mainland free fonts are Debian's: Noto Serif CJK SC and Noto Sans CJK SC
+# (fonts-noto-cjk; the medium weight of 黑 in fonts-noto-cjk-extra) and
+# LXGW WenKai. Idempotent; uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,8 +14,10 @@ packages=(
   libhpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libfreetype-dev libfontconfig-dev libharfbuzz-dev libunibreak-dev
   libyaml-dev libcsv-dev zlib1g-dev
-  fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai fonts-dejavu-core
+  fonts-noto-cjk fonts-noto-cjk-extra fonts-lxgw-wenkai
+  fonts-wqy-zenhei fonts-arphic-uming fonts-arphic-ukai fonts-dejavu-core
   poppler-utils qpdf python3
+  mupdf-tools  # the second renderer the PDFs are compared with (tests/e2e_test.py)
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
   clang libclang-rt-14-dev llvm  # scripts/test-sanitizers.sh, scripts/fuzz.sh (llvm: llvm-symbolizer for reports)
   libpng-dev  # src/pngcheck.c
@@ -79,37 +82,3 @@ if [ ! -f build/npm-ofd/node_modules/ofd.js/lib/ofd.umd.min.js ] || [ ! -d build
   done
 fi
 
-# The mainland free fonts (OFL-1.1) from npm: only the weights the layouts
-# use, plus their licence, into the per-user data folder that fonts.c
-# searches (font_dirs): ${XDG_DATA_HOME:-~/.local/share}/brief/fonts, or
-# BRIEF_FONT_DIR. The tarballs are ~60 MB each; only ~44 MB is kept.
-font_dir="${BRIEF_FONT_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/brief/fonts}"
-install_fonts() {  # npm package, then the .ttf files to keep
-  local pkg="$1"; shift
-  local missing=0 f
-  for f in "$@"; do [ -f "$font_dir/$(basename "$f")" ] || missing=1; done
-  [ "$missing" = 0 ] && return 0
-  local tmp
-  tmp="$(mktemp -d)"
-  for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
-    (cd "$tmp" && npm pack --silent "$pkg" >/dev/null) && break
-    [ "$attempt" = 3 ] && { rm -rf "$tmp"; exit 1; }
-    sleep 5
-  done
-  local members=(package/LICENSE_FONT)
-  for f in "$@"; do members+=("package/$f"); done
-  tar xzf "$tmp"/*.tgz -C "$tmp" "${members[@]}"
-  mkdir -p "$font_dir"
-  local name="${pkg#@expo-google-fonts/}"
-  cp "$tmp/package/LICENSE_FONT" "$font_dir/OFL-${name%@*}.txt"
-  for f in "$@"; do  # rename into place: a parallel run never sees half a font
-    cp "$tmp/package/$f" "$font_dir/.$(basename "$f").$$"
-    mv "$font_dir/.$(basename "$f").$$" "$font_dir/$(basename "$f")"
-  done
-  rm -rf "$tmp"
-}
-install_fonts @expo-google-fonts/noto-serif-sc@0.4.3 \
-  400Regular/NotoSerifSC_400Regular.ttf 700Bold/NotoSerifSC_700Bold.ttf
-install_fonts @expo-google-fonts/noto-sans-sc@0.4.3 500Medium/NotoSansSC_500Medium.ttf
-# fontconfig's cache for the folder: brief's start-up then never parses the fonts to list them.
-fc-cache "$font_dir" >/dev/null 2>&1 || true

@@ -1,4 +1,5 @@
 #include "fonts.h"
+#include "cff_cids.h"
 #include "glyf_sparse.h"
 
 #include <fontconfig/fontconfig.h>
@@ -7,8 +8,10 @@
 #include FT_TRUETYPE_TABLES_H
 #include FT_TRUETYPE_TAGS_H
 #include FT_ADVANCES_H
+#include FT_CID_H
 #include <hb-subset.h>
 #include <hb.h>
+#include <hb-ot.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -28,7 +31,7 @@ static const uint32_t punct_marks[] = {
 #define NPUNCT (sizeof punct_marks / sizeof *punct_marks)
 
 /* Marks whose Chinese form may be a glyph the cmap does not reach: Noto
- * Serif SC maps U+2014 to a proportional dash and gives the full-width one
+ * Serif CJK SC maps U+2014 to a proportional dash and gives the full-width one
  * only through its GSUB (as a shaper for zh-Hans would). */
 static const uint32_t variant_marks[] = {0x2014, 0x2026, 0x2E3A, 0x00B7, 0x2018, 0x2019, 0x201C, 0x201D};
 #define NVARIANT (sizeof variant_marks / sizeof *variant_marks)
@@ -39,6 +42,12 @@ struct font_face {
   bool opened;     /* the file was mapped and parsed (open_face), whether or not it worked */
   char *path, *family;
   int index;
+  bool cff; /* CID-keyed CFF outlines (Noto CJK's .ttc), else TrueType (glyf) */
+  /* CFF faces: the glyphs subset so far, to assemble the next subsets from
+   * (cff_store_subset); store_failed: the store cannot serve this face. */
+  pthread_mutex_t store_lock;
+  cff_store *store;
+  bool store_failed;
   /* An FT_Face is not thread-safe (FT_Load_Glyph writes its glyph slot,
    * lookups may touch its caches), yet the font_lib is shared by the
    * threads of `brief serve`. Every FreeType call made after loading holds
@@ -46,7 +55,12 @@ struct font_face {
   pthread_mutex_t lock;
   hb_blob_t *blob; /* the file, mapped once (hb_blob_create_from_file mmaps it) */
   hb_face_t *hb;   /* HarfBuzz's view of it: blanks from GPOS, subsetting */
-  FT_Face ft;      /* FreeType's view of the same bytes: cmap, advances, ink boxes */
+  FT_Face ft;      /* FreeType's view of the same bytes: cmap, advances, ink boxes (TrueType) */
+  /* A CFF face is read through HarfBuzz alone: FreeType's CFF driver
+   * parses the whole 65,535-glyph charset, FDSelect and subroutine INDEXes
+   * of a Noto CJK face when it opens it (1–2 ms a face, more than the rest
+   * of the face's work in a render); HarfBuzz reads them lazily. */
+  hb_font_t *font; /* CFF faces: cmap, advances, ink boxes */
   float blank_left[NPUNCT], blank_right[NPUNCT]; /* ems, by punct_marks index */
   bool blank_from_gpos;
   unsigned variant_gid[NVARIANT]; /* the glyph shaping gives, when not the cmap's; else 0 */
@@ -77,15 +91,44 @@ struct font_lib {
   VEC(resolution) resolved;
 };
 
+/* The face's reading of its own font, TrueType through FreeType and CFF
+ * through HarfBuzz (the face open, its lock held). The glyph of cp in the
+ * cmap, 0 when none: */
+static unsigned cmap_glyph(const font_face *f, uint32_t cp) {
+  hb_codepoint_t g = 0;
+  if (f->font) return hb_font_get_nominal_glyph(f->font, cp, &g) ? g : 0;
+  return f->ft ? FT_Get_Char_Index(f->ft, cp) : 0;
+}
+
+static double units_per_em(const font_face *f) {
+  return f->font ? hb_face_get_upem(f->hb) : f->ft ? f->ft->units_per_EM : 1;
+}
+
+/* A glyph's advance in font units (hmtx). */
+static long advance_units(const font_face *f, unsigned gid) {
+  if (f->font) return hb_font_get_glyph_h_advance(f->font, gid);
+  FT_Fixed adv = 0;
+  if (f->ft) FT_Get_Advance(f->ft, gid, FT_LOAD_NO_SCALE, &adv);
+  return adv;
+}
+
 /* Blank space left and right of a glyph's ink, in ems. */
-static void ink_blanks(FT_Face ft, uint32_t cp, float *left, float *right) {
+static void ink_blanks(const font_face *f, uint32_t cp, float *left, float *right) {
   *left = *right = 0;
-  FT_UInt gid = FT_Get_Char_Index(ft, cp);
-  if (!gid || FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) != 0) return;
-  const FT_Glyph_Metrics *m = &ft->glyph->metrics;
-  double em = ft->units_per_EM;
-  *left = (float)fmax(0, m->horiBearingX / em);
-  *right = (float)fmax(0, (m->horiAdvance - m->horiBearingX - m->width) / em);
+  unsigned gid = cmap_glyph(f, cp);
+  double em = units_per_em(f), bearing, width, advance;
+  if (!gid) return;
+  if (f->font) {
+    hb_glyph_extents_t x;
+    if (!hb_font_get_glyph_extents(f->font, gid, &x)) return;
+    bearing = x.x_bearing, width = x.width, advance = hb_font_get_glyph_h_advance(f->font, gid);
+  } else {
+    if (FT_Load_Glyph(f->ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) != 0) return;
+    const FT_Glyph_Metrics *m = &f->ft->glyph->metrics;
+    bearing = m->horiBearingX, width = m->width, advance = m->horiAdvance;
+  }
+  *left = (float)fmax(0, bearing / em);
+  *right = (float)fmax(0, (advance - bearing - width) / em);
 }
 
 /* Which side of each full-width mark is blank, and how much, as the font
@@ -95,14 +138,14 @@ static void ink_blanks(FT_Face ft, uint32_t cp, float *left, float *right) {
  * without 'halt' for a mark falls back to the glyph's ink box. Read the
  * first time a face is asked (ensure_shaped), under the face's lock. */
 static void read_blanks(font_face *f) {
-  hb_font_t *font = hb_font_create(f->hb);
+  hb_font_t *font = f->font ? hb_font_reference(f->font) : hb_font_create(f->hb);
   hb_buffer_t *buf = hb_buffer_create();
   hb_feature_t halt = {HB_TAG('h', 'a', 'l', 't'), 1, 0, (unsigned)-1};
-  double em = f->ft->units_per_EM;
+  double em = units_per_em(f);
   int from_gpos = 0;
   for (size_t i = 0; i < NPUNCT; i++) {
-    ink_blanks(f->ft, punct_marks[i], &f->blank_left[i], &f->blank_right[i]);
-    if (!FT_Get_Char_Index(f->ft, punct_marks[i])) continue;
+    ink_blanks(f, punct_marks[i], &f->blank_left[i], &f->blank_right[i]);
+    if (!cmap_glyph(f, punct_marks[i])) continue;
     hb_position_t adv[2] = {0, 0}, off = 0;
     for (int with = 0; with < 2; with++) {
       hb_buffer_clear_contents(buf);
@@ -122,7 +165,7 @@ static void read_blanks(font_face *f) {
   }
   f->blank_from_gpos = from_gpos > 0;
   for (size_t i = 0; i < NVARIANT; i++) {
-    hb_codepoint_t cmap_gid = FT_Get_Char_Index(f->ft, variant_marks[i]);
+    hb_codepoint_t cmap_gid = cmap_glyph(f, variant_marks[i]);
     if (!cmap_gid) continue;
     hb_buffer_clear_contents(buf);
     hb_buffer_add_codepoints(buf, &variant_marks[i], 1, 0, 1);
@@ -142,7 +185,7 @@ static void read_blanks(font_face *f) {
     static const uint32_t blocks[][2] = {{0x2000, 0x206F}, {0x2E00, 0x2E7F}, {0x3000, 0x303F}, {0xFE30, 0xFE4F}, {0xFF00, 0xFFEF}};
     for (size_t b = 0; b < 5 && !f->variant_alias[i]; b++)
       for (uint32_t cp = blocks[b][0]; cp <= blocks[b][1]; cp++)
-        if (FT_Get_Char_Index(f->ft, cp) == info[0].codepoint) {
+        if (cmap_glyph(f, cp) == info[0].codepoint) {
           f->variant_alias[i] = cp;
           break;
         }
@@ -161,29 +204,47 @@ static void open_face(font_face *f) {
   if (f->opened) return;
   f->opened = true;
   hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
-  unsigned size = 0;
-  const char *bytes = blob ? hb_blob_get_data(blob, &size) : NULL;
+  hb_face_t *hb = blob ? hb_face_create(blob, (unsigned)f->index) : NULL;
+  /* TrueType outlines (glyf), read with FreeType, or CID-keyed CFF ones,
+   * read with HarfBuzz (a PDF shows those by CID, which cff_cids.c sets; a
+   * name-keyed CFF font would need its glyphs renumbered as CIDs too, and
+   * no font of the map is one). */
+  hb_blob_t *glyf = hb ? hb_face_reference_table(hb, HB_TAG('g', 'l', 'y', 'f')) : NULL;
+  hb_blob_t *cff = hb ? hb_face_reference_table(hb, HB_TAG('C', 'F', 'F', ' ')) : NULL;
+  bool truetype = glyf && hb_blob_get_length(glyf) > 0, is_cff = false;
+  if (!truetype && cff) {
+    unsigned len = 0;
+    const unsigned char *c = (const unsigned char *)hb_blob_get_data(cff, &len);
+    is_cff = c && cff_is_cid_keyed(c, len) && hb_face_get_glyph_count(hb) > 0;
+  }
+  hb_blob_destroy(glyf);
+  hb_blob_destroy(cff);
   FT_Face ft = NULL;
-  pthread_mutex_lock(&f->lib->open_lock);
-  int err = bytes ? FT_New_Memory_Face(f->lib->ft, (const FT_Byte *)bytes, (FT_Long)size, f->index, &ft) : 1;
-  pthread_mutex_unlock(&f->lib->open_lock);
-  FT_ULong glyf_len = 0;
-  if (!err && (FT_Load_Sfnt_Table(ft, TTAG_glyf, 0, NULL, &glyf_len) != 0 || glyf_len == 0)) err = 1;
+  int err = !truetype && !is_cff;
+  if (truetype) {
+    unsigned size = 0;
+    const char *bytes = hb_blob_get_data(blob, &size);
+    pthread_mutex_lock(&f->lib->open_lock);
+    err = FT_New_Memory_Face(f->lib->ft, (const FT_Byte *)bytes, (FT_Long)size, f->index, &ft);
+    pthread_mutex_unlock(&f->lib->open_lock);
+  }
   if (err) {
-    if (ft) {
-      pthread_mutex_lock(&f->lib->open_lock);
-      FT_Done_Face(ft);
-      pthread_mutex_unlock(&f->lib->open_lock);
-    }
+    hb_face_destroy(hb);
     hb_blob_destroy(blob);
-    fprintf(stderr, "brief: warning: %s: FreeType cannot open this TrueType font; its family is skipped\n", f->path);
+    fprintf(stderr, "brief: warning: %s: cannot open this font as TrueType or CID-keyed CFF; its family is skipped\n",
+            f->path);
     return;
   }
-  FT_Select_Charmap(ft, FT_ENCODING_UNICODE);
+  if (ft) FT_Select_Charmap(ft, FT_ENCODING_UNICODE);
+  f->cff = is_cff;
   f->blob = blob;
-  f->hb = hb_face_create(blob, (unsigned)f->index);
+  f->hb = hb;
   hb_face_make_immutable(f->hb);
   f->ft = ft;
+  if (is_cff) {
+    f->font = hb_font_create(f->hb);
+    hb_font_make_immutable(f->font);
+  }
 }
 
 static font_face *load_face(font_lib *lib, const char *path, int index, const char *family) {
@@ -197,6 +258,7 @@ static font_face *load_face(font_lib *lib, const char *path, int index, const ch
   f->family = xstrdup(family);
   f->index = index;
   pthread_mutex_init(&f->lock, NULL);
+  pthread_mutex_init(&f->store_lock, NULL);
   VEC_PUSH(lib->faces, f);
   return f;
 }
@@ -211,7 +273,7 @@ static const font_face *ensure_shaped(const font_face *cf) {
   pthread_mutex_lock(&f->lock);
   if (!f->shaped) {
     open_face(f);
-    if (f->ft) read_blanks(f);
+    if (f->ft || f->font) read_blanks(f);
     __atomic_store_n(&f->shaped, true, __ATOMIC_RELEASE);
   }
   pthread_mutex_unlock(&f->lock);
@@ -315,8 +377,8 @@ static const font_face *resolve_spec(font_lib *lib, const char *spec, const char
     FcPatternGetString(best, FC_FILE, 0, &file);
     FcPatternGetInteger(best, FC_INDEX, 0, &index);
     FcPatternGetString(best, FC_FONTFORMAT, 0, &format);
-    if (format && strcmp((const char *)format, "TrueType") != 0)
-      *why = "no TrueType outlines (CFF/OpenType-PS fonts cannot be embedded by libharu)";
+    if (format && strcmp((const char *)format, "TrueType") != 0 && strcmp((const char *)format, "CFF") != 0)
+      *why = "neither TrueType nor CFF outlines (a Type 1 or bitmap font)";
     else if (file)
       face = load_face(lib, (const char *)file, index, (const char *)family);
   }
@@ -471,6 +533,9 @@ void font_lib_free(font_lib *lib) {
   for (size_t i = 0; i < lib->faces.len; i++) {
     font_face *f = lib->faces.items[i];
     if (f->ft) FT_Done_Face(f->ft);
+    hb_font_destroy(f->font);
+    cff_store_free(f->store);
+    pthread_mutex_destroy(&f->store_lock);
     hb_face_destroy(f->hb);
     hb_blob_destroy(f->blob);
     pthread_mutex_destroy(&f->lock);
@@ -517,17 +582,19 @@ const font_face *font_chain_find(const font_chain *c, uint32_t cp) {
   return NULL;
 }
 
-/* The face's lock, taken around every FreeType call (see struct font_face). */
-static FT_Face lock_face(const font_face *f) {
+/* The face's lock, taken around every FreeType call (see struct font_face);
+ * whether the face opened. */
+static bool lock_face(const font_face *f) {
   pthread_mutex_lock(&((font_face *)f)->lock);
   open_face((font_face *)f);
-  return f->ft;
+  return f->ft || f->font;
 }
 
 static void unlock_face(const font_face *f) { pthread_mutex_unlock(&((font_face *)f)->lock); }
 
-static FT_UInt char_index(const font_face *f, uint32_t cp) {
-  FT_UInt gid = FT_Get_Char_Index(lock_face(f), cp);
+static unsigned char_index(const font_face *f, uint32_t cp) {
+  lock_face(f);
+  unsigned gid = cmap_glyph(f, cp);
   unlock_face(f);
   return gid;
 }
@@ -548,12 +615,10 @@ unsigned font_face_glyph(const font_face *f, uint32_t cp) {
 double font_face_advance(const font_face *f, uint32_t cp) {
   for (size_t i = 0; i < NVARIANT; i++)
     if (variant_marks[i] == cp && ensure_shaped(f)->variant_gid[i]) return f->variant_adv[i];
-  FT_Fixed adv = 0;
-  FT_Face ft = lock_face(f);
-  double em = ft ? ft->units_per_EM : 1;
-  if (ft) FT_Get_Advance(ft, FT_Get_Char_Index(ft, cp), FT_LOAD_NO_SCALE, &adv);
+  lock_face(f);
+  double adv = (double)advance_units(f, cmap_glyph(f, cp)) / units_per_em(f);
   unlock_face(f);
-  return (double)adv / em;
+  return adv;
 }
 
 bool font_face_blanks(const font_face *f, uint32_t cp, double *left, double *right) {
@@ -724,7 +789,7 @@ static size_t subset_glyphs(const font_face *f, const hb_map_t *old_to_new, cons
                             const font_code *codes, size_t ncodes, font_code_glyph *map) {
   size_t m = 0;
   for (size_t i = 0; i < n; i++) {
-    FT_UInt old = char_index(f, cps[i]);
+    unsigned old = char_index(f, cps[i]);
     if (cps[i] > 0xFFFF || !old || !hb_map_has(old_to_new, old)) continue;
     map[m++] = (font_code_glyph){(uint16_t)cps[i], (uint16_t)hb_map_get(old_to_new, old), old};
   }
@@ -789,17 +854,13 @@ static hb_subset_plan_t *plan_sparse(const font_face *cf, hb_subset_input_t *inp
   return plan;
 }
 
-/* Subsets f; with glyphs (the PDF writer, which maps codes to glyphs in
- * /CIDToGIDMap) the font keeps HarfBuzz's cmap and *glyphs lists the codes'
- * glyphs; without (OFD, whose readers look codes up in the font) the
- * Private Use codes go into a cmap of our own. */
-static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
-                  char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs, diag_list *dl) {
+/* HarfBuzz's input for a subset of f holding the characters cps and the
+ * glyphs of codes; pdf: for a PDF's font program (fewer tables). NULL when
+ * HarfBuzz runs out of memory. */
+static hb_subset_input_t *subset_input(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
+                                       size_t ncodes, bool pdf) {
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
-  if (!input) {
-    diag_error(dl, f->path, 0, 0, "HarfBuzz could not start subsetting this font (out of memory?)");
-    return -1;
-  }
+  if (!input) return NULL;
   hb_set_t *unicodes = hb_subset_input_unicode_set(input);
   for (size_t i = 0; i < n; i++) hb_set_add(unicodes, cps[i]);
   hb_set_t *glyph_set = hb_subset_input_glyph_set(input);
@@ -819,10 +880,121 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
    * its cmap, and its names come from the font dictionaries (ISO 32000-1
    * 9.9): cmap, name, post and STAT are dead weight there. */
   static const char *const pdf_dropped[] = {"cmap", "name", "post", "STAT"};
-  for (size_t i = 0; glyphs && i < sizeof pdf_dropped / sizeof *pdf_dropped; i++)
+  for (size_t i = 0; pdf && i < sizeof pdf_dropped / sizeof *pdf_dropped; i++)
     hb_set_add(drop, hb_tag_from_string(pdf_dropped[i], 4));
-  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING);
-  hb_subset_plan_t *plan = f->hb ? plan_sparse(f, input) : NULL;
+  /* A CIDFontType0's program is the bare CFF table (/CIDFontType0C): the
+   * sfnt's other tables are not even written. */
+  static const char *const cff_dropped[] = {"head", "hhea", "hmtx", "maxp", "OS/2"};
+  for (size_t i = 0; pdf && f->cff && i < sizeof cff_dropped / sizeof *cff_dropped; i++)
+    hb_set_add(drop, hb_tag_from_string(cff_dropped[i], 4));
+  /* CFF charstrings written out in full, without subroutines: the
+   * subroutines a few hundred CJK glyphs share save less than their INDEX
+   * and calls cost (Noto Serif CJK SC, 373 glyphs: 67 KB compressed
+   * against 78 KB), and HarfBuzz need not renumber them. */
+  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | (f->cff ? HB_SUBSET_FLAGS_DESUBROUTINIZE : 0));
+  return input;
+}
+
+/* Subsets f on its mapped file and keeps the glyphs in f's store. */
+static int store_subset(font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes) {
+  hb_subset_input_t *input = subset_input(f, cps, n, codes, ncodes, true);
+  hb_subset_plan_t *plan = input ? hb_subset_plan_create_or_fail(f->hb, input) : NULL;
+  hb_subset_input_destroy(input);
+  hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+  hb_blob_t *table = sub ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' ')) : NULL;
+  unsigned len = 0;
+  const unsigned char *cff = table ? (const unsigned char *)hb_blob_get_data(table, &len) : NULL;
+  int rc = -1;
+  if (cff) {
+    const hb_map_t *new_to_old = hb_subset_plan_new_to_old_glyph_mapping(plan);
+    size_t count = hb_map_get_population(new_to_old);
+    uint32_t *old = xcalloc(count + 1, sizeof *old);
+    for (size_t i = 0; i < count; i++) old[i] = hb_map_get(new_to_old, (hb_codepoint_t)i);
+    if (!f->store) f->store = cff_store_new(cff, len, hb_face_get_glyph_count(f->hb));
+    rc = f->store ? cff_store_add(f->store, cff, len, old, count) : -1;
+    free(old);
+  }
+  hb_blob_destroy(table);
+  hb_face_destroy(sub);
+  hb_subset_plan_destroy(plan);
+  return rc;
+}
+
+/* The PDF's subset of a CFF face, assembled from the face's store of
+ * desubroutinized glyphs (cff_cids.c), which HarfBuzz fills with the
+ * glyphs it lacks: CIDs = the codes, *glyphs as for TrueType with each
+ * gid its CID. 1 when the store cannot serve. */
+static int cff_store_subset(const font_face *cf, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
+                            char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs) {
+  font_face *f = (font_face *)cf;
+  font_code_glyph *map = xcalloc(n + ncodes + 1, sizeof *map);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned g = cps[i] <= 0xFFFF ? char_index(f, cps[i]) : 0;
+    if (g) map[m++] = (font_code_glyph){(uint16_t)cps[i], (uint16_t)cps[i], g};
+  }
+  for (size_t i = 0; i < ncodes; i++) map[m++] = (font_code_glyph){codes[i].code, codes[i].code, codes[i].gid};
+  qsort(map, m, sizeof *map, by_code);
+  size_t u = 0; /* each code once */
+  for (size_t i = 0; i < m; i++)
+    if (i == 0 || map[i].code != map[i - 1].code) map[u++] = map[i];
+  m = u;
+  uint32_t *lack = xcalloc(n + 1, sizeof *lack);
+  font_code *lack_codes = xcalloc(ncodes + 1, sizeof *lack_codes);
+  size_t nlack = 0, nlack_codes = 0;
+  unsigned char *out = NULL;
+  size_t out_len = 0;
+  pthread_mutex_lock(&f->store_lock);
+  if (!f->store && !f->store_failed && store_subset(f, NULL, 0, NULL, 0) != 0) f->store_failed = true; /* .notdef alone */
+  if (f->store) {
+    for (size_t i = 0; i < n; i++) {
+      unsigned g = cps[i] <= 0xFFFF ? char_index(f, cps[i]) : 0;
+      if (g && !cff_store_has(f->store, g)) lack[nlack++] = cps[i];
+    }
+    for (size_t i = 0; i < ncodes; i++)
+      if (!cff_store_has(f->store, codes[i].gid)) lack_codes[nlack_codes++] = codes[i];
+    if ((nlack || nlack_codes) && store_subset(f, lack, nlack, lack_codes, nlack_codes) != 0) f->store_failed = true;
+  }
+  if (f->store && !f->store_failed) {
+    cff_cid *cids = xcalloc(m + 1, sizeof *cids);
+    for (size_t i = 0; i < m; i++) cids[i] = (cff_cid){(uint16_t)map[i].full_gid, map[i].code};
+    out = cff_store_build(f->store, cids, m, &out_len);
+    free(cids);
+  }
+  pthread_mutex_unlock(&f->store_lock);
+  free(lack);
+  free(lack_codes);
+  if (!out) {
+    free(map);
+    return 1;
+  }
+  *data = (char *)out;
+  *len = out_len;
+  *glyphs = map;
+  *nglyphs = m;
+  return 0;
+}
+
+/* Subsets f; with glyphs (the PDF writer, which maps codes to glyphs in
+ * /CIDToGIDMap) the font keeps HarfBuzz's cmap and *glyphs lists the codes'
+ * glyphs; without (OFD, whose readers look codes up in the font) the
+ * Private Use codes go into a cmap of our own. */
+static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes, size_t ncodes,
+                  char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs, diag_list *dl) {
+  ensure_shaped(f); /* opens the face: is it CFF? */
+  if (glyphs && f->cff) {
+    if (cff_store_subset(f, cps, n, codes, ncodes, data, len, glyphs, nglyphs) == 0) return 0;
+    diag_error(dl, f->path, 0, 0, "HarfBuzz's subset of this CFF font could not be read (not a CID-keyed CFF "
+               "with its charstrings written out); give its font role another font in fonts/fontmap.yaml");
+    return -1;
+  }
+  hb_subset_input_t *input = subset_input(f, cps, n, codes, ncodes, glyphs != NULL);
+  if (!input) {
+    diag_error(dl, f->path, 0, 0, "HarfBuzz could not start subsetting this font (out of memory?)");
+    return -1;
+  }
+  /* glyf_sparse.c's copy is a TrueType one (glyf and loca): not for CFF. */
+  hb_subset_plan_t *plan = f->hb && !f->cff ? plan_sparse(f, input) : NULL;
   if (!plan && f->hb) plan = hb_subset_plan_create_or_fail(f->hb, input);
   hb_subset_input_destroy(input);
   hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
@@ -880,13 +1052,18 @@ int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, c
   return subset(f, cps, n, codes, ncodes, data, len, glyphs, nglyphs, dl);
 }
 
-double font_face_glyph_advance(const font_face *f, unsigned gid) {
-  FT_Fixed adv = 0;
-  FT_Face ft = lock_face(f);
-  double em = ft ? ft->units_per_EM : 1;
-  if (ft) FT_Get_Advance(ft, gid, FT_LOAD_NO_SCALE, &adv);
+bool font_face_is_cff(const font_face *f) {
+  lock_face(f);
+  bool cff = f->cff;
   unlock_face(f);
-  return (double)adv / em;
+  return cff;
+}
+
+double font_face_glyph_advance(const font_face *f, unsigned gid) {
+  lock_face(f);
+  double adv = (double)advance_units(f, gid) / units_per_em(f);
+  unlock_face(f);
+  return adv;
 }
 
 /* A PostScript name as a PDF name: letters, digits and '-' only. */
@@ -899,14 +1076,57 @@ static void ps_name(FT_Face ft, char *out, size_t cap) {
   out[k] = 0;
 }
 
+/* A big-endian field of one of the face's tables (0 past its end). */
+static long table_field(hb_face_t *hb, hb_tag_t tag, unsigned off, unsigned size, bool is_signed) {
+  hb_blob_t *t = hb_face_reference_table(hb, tag);
+  unsigned len = 0;
+  const unsigned char *p = (const unsigned char *)hb_blob_get_data(t, &len);
+  long v = 0;
+  if (p && off + size <= len) {
+    uint32_t u = 0;
+    for (unsigned i = 0; i < size; i++) u = u << 8 | p[off + i];
+    v = !is_signed ? (long)u : size == 2 ? (int16_t)u : (int32_t)u;
+  }
+  hb_blob_destroy(t);
+  return v;
+}
+
+/* The same figures as FreeType gives a TrueType face, read from the
+ * tables (OpenType spec: hhea, head, OS/2, post) of a CFF one. */
+static void cff_metrics(const font_face *f, font_metrics *m) {
+  double k = 1000.0 / hb_face_get_upem(f->hb);
+  char name[64] = "";
+  unsigned len = sizeof name;
+  hb_ot_name_get_utf8(f->hb, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &len, name);
+  size_t n = 0;
+  for (const char *p = name; *p && n + 1 < sizeof m->ps_name; p++)
+    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-') m->ps_name[n++] = *p;
+  if (n == 0) memcpy(m->ps_name, "Font", 5);
+  const hb_tag_t hhea = HB_TAG('h', 'h', 'e', 'a'), head = HB_TAG('h', 'e', 'a', 'd');
+  const hb_tag_t os2 = HB_TAG('O', 'S', '/', '2'), post = HB_TAG('p', 'o', 's', 't');
+  m->ascent = (int)lround(table_field(f->hb, hhea, 4, 2, true) * k);
+  m->descent = (int)lround(table_field(f->hb, hhea, 6, 2, true) * k);
+  for (int i = 0; i < 4; i++) m->bbox[i] = (int)lround(table_field(f->hb, head, 36 + 2 * (unsigned)i, 2, true) * k);
+  long version = table_field(f->hb, os2, 0, 2, false), cap = version >= 2 ? table_field(f->hb, os2, 88, 2, true) : 0;
+  m->cap_height = cap ? (int)lround(cap * k) : m->ascent;
+  m->weight = (int)table_field(f->hb, os2, 4, 2, false);
+  if (!m->weight) m->weight = 400;
+  m->italic_angle = (int)lround(table_field(f->hb, post, 4, 4, true) / 65536.0);
+}
+
 void font_face_metrics(const font_face *f, font_metrics *m) {
   memset(m, 0, sizeof *m);
-  FT_Face ft = lock_face(f);
-  if (!ft) {
+  if (!lock_face(f)) {
     unlock_face(f);
     memcpy(m->ps_name, "Font", 5);
     return;
   }
+  if (f->font) {
+    cff_metrics(f, m);
+    unlock_face(f);
+    return;
+  }
+  FT_Face ft = f->ft;
   double k = 1000.0 / ft->units_per_EM;
   ps_name(ft, m->ps_name, sizeof m->ps_name);
   m->ascent = (int)lround(ft->ascender * k);

@@ -52,7 +52,7 @@ const font_face *font_lib_face(const font_lib *lib, size_t id);
  * marks whose cmap glyph is not it (font_face_variant), else the cmap's. */
 unsigned font_face_glyph(const font_face *f, uint32_t cp);
 /* The glyph shaping for zh-Hans gives a mark when it differs from the
- * cmap's (Noto Serif SC's full-width U+2014), else 0. */
+ * cmap's (Noto Serif CJK SC's full-width U+2014), else 0. */
 unsigned font_face_variant(const font_face *f, uint32_t cp);
 
 /* A glyph reached through a Private Use code in the subset (a character
@@ -78,11 +78,15 @@ typedef struct {
 
 /* The same subset for the PDF writer, which maps codes to glyphs itself
  * (/CIDToGIDMap): HarfBuzz's cmap is kept, and *glyphs (malloc'd, sorted
- * by code, *nglyphs long) gives each code's glyph in the subset. */
+ * by code, *nglyphs long) gives each code's glyph in the subset. For a CFF
+ * face (font_face_is_cff) the subset is the bare CFF table, CID-keyed,
+ * each glyph's CID the code showing it, and *glyphs' gid that CID. */
 int font_face_subset_glyphs(const font_face *f, const uint32_t *cps, size_t n, const font_code *codes,
                             size_t ncodes, char **data, size_t *len, font_code_glyph **glyphs, size_t *nglyphs,
                             diag_list *dl);
 double font_face_glyph_advance(const font_face *f, unsigned gid); /* in ems */
+/* Whether the face has CID-keyed CFF outlines (else TrueType ones). */
+bool font_face_is_cff(const font_face *f);
 
 /* What a PDF font descriptor says of a face, in thousandths of an em. */
 typedef struct {

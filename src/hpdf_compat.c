@@ -162,7 +162,7 @@ static const struct {
                                                                  "sizes"},
     [ERR_DATE] = {"a date libharu refuses", "write the front matter's date as YYYY-MM-DD (1 to 9999)"},
     [ERR_FONT] = {"a font libharu cannot embed", "give the font role another font in fonts/fontmap.yaml (a TrueType "
-                                                 "or OpenType font with TrueType outlines)"},
+                                                 "font, or an OpenType font with CID-keyed CFF outlines)"},
     [ERR_LINK] = {"a link target libharu refuses", "check the link's URL"},
     [ERR_INTERNAL] = {"an error inside brief's PDF writer", "please report it with the summary attached (and "
                                                             "brief --version)"},
@@ -425,8 +425,13 @@ static HPDF_Dict descriptor(HPDF_Doc pdf, const pdf_font_spec *s) {
   TRY_OBJ(HPDF_Dict_AddNumber(d, "CapHeight", m->cap_height));
   TRY_OBJ(HPDF_Dict_AddNumber(d, "StemV", 50 + (m->weight / 65) * (m->weight / 65)));
   HPDF_Dict program;
-  TRY_OBJ(add_deflated(d, "FontFile2", pdf->xref, s->program, &program));
-  TRY_OBJ(HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->program_len));
+  if (s->cff) { /* ISO 32000-1 table 126: a CIDFontType0's bare CFF program */
+    TRY_OBJ(add_deflated(d, "FontFile3", pdf->xref, s->program, &program));
+    TRY_OBJ(HPDF_Dict_AddName(program, "Subtype", "CIDFontType0C"));
+  } else {
+    TRY_OBJ(add_deflated(d, "FontFile2", pdf->xref, s->program, &program));
+    TRY_OBJ(HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)s->program_len));
+  }
   return d;
 }
 
@@ -434,7 +439,7 @@ static HPDF_Dict cid_font(HPDF_Doc pdf, const pdf_font_spec *s) {
   HPDF_Dict cid = HPDF_Dict_New(pdf->mmgr);
   if (!cid || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK) return NULL;
   TRY_OBJ(HPDF_Dict_AddName(cid, "Type", "Font"));
-  TRY_OBJ(HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2"));
+  TRY_OBJ(HPDF_Dict_AddName(cid, "Subtype", s->cff ? "CIDFontType0" : "CIDFontType2"));
   TRY_OBJ(HPDF_Dict_AddName(cid, "BaseFont", s->name));
   HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
   if (!info) return NULL;
@@ -447,6 +452,7 @@ static HPDF_Dict cid_font(HPDF_Doc pdf, const pdf_font_spec *s) {
   TRY_OBJ(HPDF_Dict_Add(cid, "FontDescriptor", d));
   TRY_OBJ(HPDF_Dict_AddNumber(cid, "DW", 1000));
   TRY_OBJ(add_widths(cid, s));
+  if (s->cff) return cid; /* the CFF's charset maps CIDs to glyphs (ISO 32000-1 9.7.4.2) */
   HPDF_Dict map;
   TRY_OBJ(add_deflated(cid, "CIDToGIDMap", pdf->xref, s->gid_map, &map));
   return cid;

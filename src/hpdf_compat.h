@@ -55,7 +55,8 @@ unsigned char *hpdf_page_stream_bytes(HPDF_Page page, size_t *len);
 size_t hpdf_page_resources(HPDF_Page page, bool images, const void ***objs);
 
 /* The fonts of a PDF as objects of our own making: a Type 0 font over a
- * CIDFontType2 whose program is the HarfBuzz subset as it is, shown with
+ * CIDFontType2 whose program is the HarfBuzz subset as it is (or, for a
+ * CFF face, a CIDFontType0 whose CFF's CIDs are the codes), shown with
  * Unicode codes (CID = the character's code point, or its Private Use
  * code), /CIDToGIDMap giving each code's glyph, /W the widths of exactly
  * the codes used. Part of the PDF stage (pdf.c calls it); libharu's own
@@ -67,11 +68,12 @@ typedef struct {
 } pdf_deflated;
 
 typedef struct {
-  const char *name;                 /* /BaseFont with its subset tag: "ABCDEF+NotoSerifSC-Regular" */
+  const char *name;                 /* /BaseFont with its subset tag: "ABCDEF+NotoSerifCJKsc-Regular" */
   const font_metrics *metrics;
-  pdf_deflated program;             /* /FontFile2: the subset TrueType font */
-  size_t program_len;               /* its /Length1, uncompressed */
-  pdf_deflated gid_map;             /* /CIDToGIDMap: each code's glyph (ISO 32000-1 table 117) */
+  bool cff;                         /* a CIDFontType0 over a CID-keyed CFF program (CID = code), no map */
+  pdf_deflated program;             /* /FontFile2: the subset TrueType font; /FontFile3: the CFF */
+  size_t program_len;               /* its /Length1, uncompressed (TrueType) */
+  pdf_deflated gid_map;             /* /CIDToGIDMap: each code's glyph (ISO 32000-1 table 117), TrueType */
   const font_code_glyph *glyphs;    /* each code shown and its glyph in the program, by code */
   const uint16_t *widths;           /* the width of glyphs[i], in thousandths of an em */
   size_t nglyphs;

@@ -580,6 +580,12 @@ static entry write_document_xml(ofd_writer *o) {
 /* Colour space and fonts: every colour is RGB with
  * 8 bits a component; one font per face, its file the same hb-subset
  * subset the PDF embeds. */
+/* A font's file in the package: an OpenType font with CFF outlines is an
+ * .otf, a TrueType one a .ttf. */
+static char *font_file_name(int id, const font_face *face) {
+  return xasprintf("font_%d.%s", id, font_face_is_cff(face) ? "otf" : "ttf");
+}
+
 static entry write_public_res(ofd_writer *o) {
   const laid_out *lo = o->lo;
   xml_doc x;
@@ -599,7 +605,7 @@ static entry write_public_res(ofd_writer *o) {
     attr_int(&x, "ID", o->fonts[id].id);
     attr(&x, "FontName", font_face_family(lo->glyphs.faces[id].face));
     attr(&x, "FamilyName", font_face_family(lo->glyphs.faces[id].face));
-    char *file = xasprintf("font_%d.ttf", o->fonts[id].id);
+    char *file = font_file_name(o->fonts[id].id, lo->glyphs.faces[id].face);
     leaf(&x, "FontFile", file);
     free(file);
     end(&x);
@@ -728,7 +734,9 @@ static int build_parts(ofd_writer *o, entry_list *parts) {
   for (size_t id = 0; id < lo->glyphs.nfaces; id++) {
     font_res *f = &o->fonts[id];
     if (!f->id) continue;
-    add_file(parts, xasprintf("Doc_0/Res/font_%d.ttf", f->id), f->data, f->len);
+    char *name = font_file_name(f->id, lo->glyphs.faces[id].face);
+    add_file(parts, xasprintf("Doc_0/Res/%s", name), f->data, f->len);
+    free(name);
     f->data = NULL;
   }
   for (size_t i = 0; i < o->images.len; i++) {

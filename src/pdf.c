@@ -242,9 +242,11 @@ static size_t gid_map(const font_code_glyph *g, size_t n, unsigned char **z) {
 }
 
 /* One face's font made ready for embedding, without libharu: the subset,
- * its widths and name, and its three streams compressed. */
+ * its widths and name, and its streams compressed (three for TrueType;
+ * a CFF program's CIDs are the codes, so it needs no /CIDToGIDMap). */
 typedef struct {
   const face_glyphs *g;
+  bool cff; /* a CID-keyed CFF program: CIDFontType0, no /CIDToGIDMap */
   font_metrics m;
   char name[96];
   font_code_glyph *glyphs;
@@ -268,8 +270,9 @@ static int prepare_font(font_prep *p, diag_list *dl) {
   subset_name(p->name, sizeof p->name, p->m.ps_name, p->glyphs, p->nglyphs);
   strbuf cmap = {0};
   to_unicode_cmap(&cmap, g->cps, g->ncps, g->codes, g->ncodes);
+  p->cff = font_face_is_cff(g->face);
   p->program_z = pdf_deflate(data, p->program_len, &p->program);
-  p->map_z = gid_map(p->glyphs, p->nglyphs, &p->map);
+  p->map_z = p->cff ? 1 : gid_map(p->glyphs, p->nglyphs, &p->map);
   p->to_unicode_z = pdf_deflate(cmap.data, cmap.len, &p->to_unicode);
   sb_free(&cmap);
   free(data);
@@ -292,6 +295,7 @@ static void font_prep_free(font_prep *p) {
 static int load_font(writer *w, size_t id, const font_prep *p) {
   pdf_font_spec spec = {.name = p->name,
                         .metrics = &p->m,
+                        .cff = p->cff,
                         .program = {p->program, p->program_z},
                         .program_len = p->program_len,
                         .gid_map = {p->map, p->map_z},

@@ -253,7 +253,7 @@ def test_font_chain_capped(tmp):
     data = os.path.join(tmp, "data")
     shutil.copytree(os.path.join(ROOT, "layouts"), os.path.join(data, "layouts"))
     os.makedirs(os.path.join(data, "fonts"))
-    chain = ["Noto Serif SC", "AR PL UMing CN", "AR PL UMing HK", "AR PL UMing TW", "AR PL UKai CN",
+    chain = ["Noto Serif CJK SC", "AR PL UMing CN", "AR PL UMing HK", "AR PL UMing TW", "AR PL UKai CN",
              "LXGW WenKai", "WenQuanYi Zen Hei"]
     with open(os.path.join(ROOT, "fonts", "fontmap.yaml"), encoding="utf-8") as f:
         fontmap = [l if not l.startswith("fangsong:") else f"fangsong: [{', '.join(chain)}]\n" for l in f]

@@ -53,14 +53,14 @@ def test_header_line(tmp):
     # A label's closing ： is squeezed and set as a run of its own, so match without it.
     for label in ("报送单位", "期数", "密级", "注", "合计"):
         got = face(pdf, label)
-        check("NotoSansSC" in got, f"{label} set in the strong face, got {got!r}")
+        check("NotoSansCJKsc" in got, f"{label} set in the strong face, got {got!r}")
     got = face(pdf, "“一村一策")
-    check("NotoSansSC" in got, f"“一村一策” set in the strong face, got {got!r}")
+    check("NotoSansCJKsc" in got, f"“一村一策” set in the strong face, got {got!r}")
     got = face(pdf, "说明")
     check("WenKai" in got, f"说明 set in the emphasis face, got {got!r}")
     for plain in ("中共陇西县委组织部", "内部参阅"):
         got = face(pdf, plain)
-        check(got and "NotoSerifSC" in got, f"{plain} set in the body face, got {got!r}")
+        check(got and "NotoSerifCJKsc" in got, f"{plain} set in the body face, got {got!r}")
     check(fonts_ok(pdf) and run("qpdf", "--check", pdf).returncode == 0, "header PDF is sound")
 
 
@@ -74,7 +74,7 @@ def test_link_after_label(tmp):
     text = run("pdftotext", pdf, "-").stdout
     check("*" not in text and "报送：http://example.org" in text, f"the link line copies out:\n{text}")
     got = face(pdf, "报送")
-    check("NotoSansSC" in got, f"报送 set in the strong face, got {got!r}")
+    check("NotoSansCJKsc" in got, f"报送 set in the strong face, got {got!r}")
     objs = json.loads(run("qpdf", "--json=2", "--json-key=qpdf", pdf).stdout)["qpdf"][1]
     uris = [v["value"]["/A"]["/URI"] for v in objs.values()
             if isinstance(v.get("value"), dict) and isinstance(v["value"].get("/A"), dict) and "/URI" in v["value"]["/A"]]
@@ -85,7 +85,7 @@ def test_error_column(tmp):
     """A location after a bold label counts characters, not bytes (issue 11)."""
     md = os.path.join(tmp, "col.md")
     with open(md, "w", encoding="utf-8") as f:
-        f.write("**报送单位：**中共\U00020BB7\n")
+        f.write("**报送单位：**中共\U00030000\n")
     pdf = os.path.join(tmp, "col.pdf")
     r = render(md, pdf, figures=None)
     check(r.returncode != 0 and f"{md}:1:12: error:" in r.stderr, f"error at column 12 (characters): {r.stderr}")

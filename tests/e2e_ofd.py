@@ -106,7 +106,9 @@ def check_structure(path, what):
         file = pkg.join(public_base, f.findtext(Q("FontFile")))
         data = pkg.zip.read(file) if file in pkg.names else b""
         fonts[f.get("ID")] = data
-        check(data[:4] in (b"\0\1\0\0", b"true"), f"{what}: font {f.get('ID')} is an embedded TrueType file {file}")
+        # TrueType (.ttf) or, for Noto CJK, OpenType with CFF outlines (.otf)
+        kind = {".ttf": (b"\0\1\0\0", b"true"), ".otf": (b"OTTO",)}.get(os.path.splitext(file)[1], ())
+        check(data[:4] in kind, f"{what}: font {f.get('ID')} is an embedded font file of its kind {file}")
     check(len(fonts) >= 1, f"{what}: fonts in PublicRes")
     cs = [c.get("ID") for c in public.iter(Q("ColorSpace"))]
     check(pkg.common.findtext(Q("DefaultCS")) in cs, f"{what}: the default colour space is declared")

@@ -11,7 +11,7 @@ pdftoppm raster. Checks, per clreq (#h-punctuation_adjustment_space,
 - the faces are the mainland free fonts, and the text comes back exactly.
 Then characters beyond the BMP (王𬌗, 𫖯): rendered in body, heading and
 table, extracted as themselves, in the outline, in a booklet with another
-brief; 𠮷 (in no installed font) still an error. Prints "N passed, N failed"."""
+brief; 𰀀 (in no installed font) still an error. Prints "N passed, N failed"."""
 import base64, glob, json, os, re, shutil, struct, subprocess, sys, tempfile
 
 import checks
@@ -333,7 +333,7 @@ def test_sheet(tmp):
             continue
         t.check(t.fonts_ok(pdf) and t.run("qpdf", "--check", pdf).returncode == 0, f"{layout}: fonts and structure")
         fonts = t.run("pdffonts", pdf).stdout
-        t.check("NotoSerifSC" in fonts and "NotoSansSC" in fonts and "WenKai" in fonts
+        t.check("NotoSerifCJKsc" in fonts and "NotoSansCJKsc" in fonts and "WenKai" in fonts
                 and "UMing" not in fonts and "ZenHei" not in fonts, f"{layout}: mainland faces\n{fonts}")
         src = t.run(BRIEF, "text", SHEET, "--layout", layout).stdout
         raw = page_text(pdf)
@@ -350,36 +350,43 @@ def test_sheet(tmp):
 
 
 def test_example_faces(tmp):
-    """`brief fonts` shows each role's file (the npm fonts with their licence
-    beside them); pdffonts on every example in every layout: only the
-    mainland free faces."""
+    """`brief fonts` shows each role's file: Debian's packages, Noto CJK's
+    .ttc at the SC face (index 2 of JP, KR, SC, TC, HK); pdffonts on every
+    example in every layout: only the mainland free faces, Noto's as CID
+    Type 0C. Returns the TrueType file of LXGW WenKai."""
     report = t.run(BRIEF, "fonts").stdout
-    files = {}
+    files, faces = {}, {}
     role = None
     for line in report.splitlines():
         if re.fullmatch(r"[\w-]+:", line):
             role = line[:-1]
         elif role and "/" in line and role not in files:
-            files[role] = line.split()[-3] if line.rstrip().endswith(")") else line.split()[-1]
-    want = {"fangsong": "NotoSerifSC_400Regular.ttf", "song": "NotoSerifSC_400Regular.ttf",
-            "xiaobiaosong": "NotoSerifSC_700Bold.ttf", "hei": "NotoSansSC_500Medium.ttf",
-            "kai": "LXGWWenKai-Regular.ttf", "kai-bold": "LXGWWenKai-Bold.ttf"}
-    for r, name in want.items():
-        t.check(files.get(r, "").endswith(name), f"brief fonts: {r} resolves to {name}, got {files.get(r)}")
-    noto = os.path.dirname(files.get("song", ""))
-    t.check(all(os.path.exists(os.path.join(noto, f)) for f in ("OFL-noto-serif-sc.txt", "OFL-noto-sans-sc.txt")),
-            f"the OFL licence texts beside the fonts in {noto}")
-    t.check(not noto.startswith(os.path.abspath(ROOT)), f"the fonts live outside the source tree: {noto}")
-    return noto
+            m = re.search(r"(\S+) \(face (\d+)\)$", line.rstrip())
+            files[role], faces[role] = (m.group(1), int(m.group(2))) if m else (line.split()[-1], 0)
+    want = {"fangsong": ("NotoSerifCJK-Regular.ttc", 2, "fonts-noto-cjk"),
+            "song": ("NotoSerifCJK-Regular.ttc", 2, "fonts-noto-cjk"),
+            "xiaobiaosong": ("NotoSerifCJK-Bold.ttc", 2, "fonts-noto-cjk"),
+            "hei": ("NotoSansCJK-Medium.ttc", 2, "fonts-noto-cjk-extra"),
+            "kai": ("LXGWWenKai-Regular.ttf", 0, "fonts-lxgw-wenkai"),
+            "kai-bold": ("LXGWWenKai-Bold.ttf", 0, "fonts-lxgw-wenkai")}
+    for r, (name, index, package) in want.items():
+        t.check(files.get(r, "").endswith(name) and faces.get(r) == index,
+                f"brief fonts: {r} resolves to {name} face {index}, got {files.get(r)} face {faces.get(r)}")
+        owner = t.run("dpkg-query", "-S", files.get(r, "-")).stdout.split(":")[0]
+        t.check(owner == package, f"{r}: {files.get(r)} comes from Debian's {package}, not {owner!r}")
     for md in sorted(glob.glob(os.path.join(ROOT, "input", "*.md"))):
         for layout in t.LAYOUTS:
             pdf = os.path.join(tmp, "faces.pdf")
             t.render(md, pdf, "--layout", layout)
-            names = [r.split()[0] for r in t.run("pdffonts", pdf).stdout.splitlines()[2:]]
-            other = [n for n in names if not re.search(r"\+(NotoSerifSC|NotoSansSC|LXGWWenKai|DejaVuSansMono)", n)]
-            t.check(names and not other and any("NotoSerifSC-Regular" in n for n in names),
+            rows = t.run("pdffonts", pdf).stdout.splitlines()[2:]
+            names = [r.split()[0] for r in rows]
+            other = [n for n in names if not re.search(r"\+(NotoSerifCJKsc|NotoSansCJKsc|LXGWWenKai|DejaVuSansMono)", n)]
+            t.check(names and not other and any("NotoSerifCJKsc-Regular" in n for n in names),
                     f"{os.path.basename(md)} {layout}: faces {names}")
+            t.check(all("CID Type 0C" in r for r in rows if "CJKsc" in r), f"{os.path.basename(md)} {layout}: "
+                    f"Noto CJK as CID Type 0C\n" + "\n".join(rows))
             t.check(t.fonts_ok(pdf), f"{os.path.basename(md)} {layout}: emb sub uni")
+    return files.get("kai", "")
 
 
 def renamed_font(src, dst, family, ps_name):
@@ -410,13 +417,14 @@ def renamed_font(src, dst, family, ps_name):
         f.write(bytes(out) + body)
 
 
-def test_licensed_font_wins(tmp, noto_dir):
-    """A font called FangSong_GB2312 in the data folder's fonts/ is used for 仿宋."""
+def test_licensed_font_wins(tmp, truetype):
+    """A font called FangSong_GB2312 in the data folder's fonts/ is used for 仿宋
+    (a renamed copy of a TrueType font stands in for the licensed one)."""
     data = os.path.join(tmp, "data")
     os.makedirs(os.path.join(data, "fonts"))
     shutil.copytree(os.path.join(ROOT, "layouts"), os.path.join(data, "layouts"))
     shutil.copy(os.path.join(ROOT, "fonts", "fontmap.yaml"), os.path.join(data, "fonts"))
-    renamed_font(os.path.join(noto_dir, "NotoSerifSC_400Regular.ttf"),
+    renamed_font(truetype,
                  os.path.join(data, "fonts", "fangsong-test.ttf"), "FangSong_GB2312", "FangSongGB2312Test")
     report = t.run(BRIEF, "fonts", "--data", data).stdout
     t.check(re.search(r"fangsong:\n  FangSong_GB2312 +\S*fangsong-test\.ttf", report),
@@ -480,21 +488,21 @@ def test_beyond_bmp(tmp):
     t.check("破折号——在前，\U0002B5AF在后。" in btext and "村主任王\U0002C317，带领群众" in btext,
             "booklet: dash, 𫖯 and 𬌗 come back from both briefs")
     t.check(t.fonts_ok(book) and t.run("qpdf", "--check", book).returncode == 0, "booklet with 𬌗 is sound")
-    # 𠮷 is in no installed font: still an error at its line and column.
+    # 𰀀 (U+30000, CJK Ext. G) is in no installed font: still an error at its line and column.
     bad = os.path.join(tmp, "bad.md")
     with open(bad, "w", encoding="utf-8") as f:
-        f.write("---\ntitle: t\n---\n\n王𬌗和𠮷\n")
+        f.write("---\ntitle: t\n---\n\n王𬌗和𰀀\n")
     r = t.render(bad, os.path.join(tmp, "bad.pdf"), figures=None)
-    t.check(r.returncode != 0 and re.search(r"bad\.md:5:4: error: no font has '\U00020BB7' \(U\+20BB7\)", r.stderr)
-            and not os.path.exists(os.path.join(tmp, "bad.pdf")), f"𠮷 is an error: {r.stderr}")
+    t.check(r.returncode != 0 and re.search(r"bad\.md:5:4: error: no font has '\U00030000' \(U\+30000\)", r.stderr)
+            and not os.path.exists(os.path.join(tmp, "bad.pdf")), f"𰀀 is an error: {r.stderr}")
 
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_sheet(tmp)
         test_schemes(tmp)
-        noto = test_example_faces(tmp)
-        test_licensed_font_wins(tmp, noto)
+        kai = test_example_faces(tmp)
+        test_licensed_font_wins(tmp, kai)
         test_beyond_bmp(tmp)
     sys.exit(checks.report())
 

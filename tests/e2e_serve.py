@@ -170,12 +170,12 @@ def test_routes(s, tmp, has_png):
     check(body[:5] == b"%PDF-" and body != open(cli, "rb").read(), "layout=briefing gives another PDF")
 
     # Errors: 422 with line and column, no path of the server's disk.
-    bad = "# 标题\n\n第一段。\n\n第二段有𠮷字。\n".encode()
+    bad = "# 标题\n\n第一段。\n\n第二段有𰀀字。\n".encode()
     status, ctype, body = s.request("POST", "/render", bad)
     errs = errors_of(body)
     check(status == 422 and "json" in ctype and errs and errs[0]["line"] == 5 and errs[0]["col"] == 5,
           "a Markdown error is 422 with line 5 col 5: %d %s" % (status, body[:300]))
-    soft = "# 标题\n\n第一行文字。\n这里有个𠮷字。\n".encode()  # the error is on the paragraph's second line
+    soft = "# 标题\n\n第一行文字。\n这里有个𰀀字。\n".encode()  # the error is on the paragraph's second line
     status, _, body = s.request("POST", "/render", soft)
     errs = errors_of(body)
     check(status == 422 and errs and (errs[0]["line"], errs[0]["col"]) == (4, 5),

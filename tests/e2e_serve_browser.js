@@ -156,14 +156,14 @@ async function main() {
     // the top in the same step, before the debounced render can answer: the
     // jump to the error is then the page's doing, whatever the machine's load.
     await page.$eval("#source", (t) => {
-      t.setRangeText("这里有个𠮷字。", t.selectionStart, t.selectionEnd, "end");
+      t.setRangeText("这里有个𰀀字。", t.selectionStart, t.selectionEnd, "end");
       t.dispatchEvent(new Event("input", { bubbles: true }));
       t.setSelectionRange(0, 0);
     });
-    const lineNo = await page.$eval("#source", (t) => t.value.split("\n").findIndex((l) => l.includes("𠮷")) + 1);
+    const lineNo = await page.$eval("#source", (t) => t.value.split("\n").findIndex((l) => l.includes("𰀀")) + 1);
     await waitCounter(page, "failed", failedBefore);
     const shown = await page.$eval("#errors li", (li) => li.textContent);
-    check(shown.includes("第 " + lineNo + " 行第 5 列") && shown.includes("U+20BB7"), "the error shows its line: " + shown);
+    check(shown.includes("第 " + lineNo + " 行第 5 列") && shown.includes("U+30000"), "the error shows its line: " + shown);
     const bad = await page.$$eval("#gutter .bad", (s) => s.map((x) => x.textContent));
     check(bad.join(",") === String(lineNo), "the gutter marks line " + lineNo + ": " + bad);
     const caretLine = await page.$eval("#source", (t) => t.value.slice(0, t.selectionStart).split("\n").length);
@@ -180,7 +180,7 @@ async function main() {
 
     // Fixing it renders again; the error list empties.
     before = await counter(page, "rendered");
-    await page.$eval("#source", (t) => t.setSelectionRange(t.value.length - 4, t.value.length - 2)); // 𠮷 is 2 UTF-16 units
+    await page.$eval("#source", (t) => t.setSelectionRange(t.value.length - 4, t.value.length - 2)); // 𰀀 is 2 UTF-16 units
     await page.keyboard.press("Backspace");
     await page.keyboard.type("吉");
     await waitCounter(page, "rendered", before);

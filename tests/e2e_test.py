@@ -27,6 +27,78 @@ def fonts_ok(pdf):
     return len(rows) > 0 and all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in rows)
 
 
+def check_font_types(pdf):
+    """Noto CJK's faces (CFF outlines in Debian's .ttc) are embedded as CID
+    Type 0C, the collection's SC face; TrueType faces stay CID TrueType."""
+    rows = run("pdffonts", pdf).stdout.splitlines()[2:]
+    for r in rows:
+        name, kind = r.split()[0], next((k for k in ("CID Type 0C", "CID TrueType") if k in r), r.split()[1])
+        if "NotoSerifCJK" in name or "NotoSansCJK" in name:
+            check(kind == "CID Type 0C" and name.endswith(("CJKsc-Regular", "CJKsc-Bold", "CJKsc-Medium")),
+                  f"{pdf}: {name} is {kind}, the SC face of the collection")
+        else:
+            check(kind in ("CID Type 0C", "CID TrueType"), f"{pdf}: {name} is {kind}")
+    check(any("CJKsc" in r for r in rows), f"{pdf}: a Noto CJK SC face (fonts-noto-cjk) prints the text")
+
+
+def cff_charset(cff):
+    """{glyph: CID} of a CID-keyed CFF program (Adobe TN #5176), read here
+    independently of brief's cff_cids.c; and the Top DICT's CIDCount."""
+    def index(at):
+        count = int.from_bytes(cff[at:at + 2], "big")
+        if count == 0:
+            return [], at + 2
+        size = cff[at + 2]
+        offs = [int.from_bytes(cff[at + 3 + i * size:at + 3 + (i + 1) * size], "big") for i in range(count + 1)]
+        base = at + 2 + (count + 1) * size
+        return [cff[base + offs[i]:base + offs[i + 1]] for i in range(count)], base + offs[-1]
+
+    def top_dict(d):
+        ops, args, i = {}, [], 0
+        while i < len(d):
+            b = d[i]
+            if b <= 21:
+                op = 1200 + d[i + 1] if b == 12 else b
+                i += 2 if b == 12 else 1
+                ops[op], args = args, []
+            elif b == 28:
+                args.append(int.from_bytes(d[i + 1:i + 3], "big", signed=True)); i += 3
+            elif b == 29:
+                args.append(int.from_bytes(d[i + 1:i + 5], "big", signed=True)); i += 5
+            elif b == 30:
+                i += 1
+                while not (d[i] & 0x0F == 0x0F or d[i] >> 4 == 0x0F):
+                    i += 1
+                i += 1
+                args.append(0)
+            elif b >= 247 and b <= 250:
+                args.append((b - 247) * 256 + d[i + 1] + 108); i += 2
+            elif b >= 251 and b <= 254:
+                args.append(-(b - 251) * 256 - d[i + 1] - 108); i += 2
+            else:
+                args.append(b - 139); i += 1
+        return ops
+
+    _, at = index(cff[2])
+    tops, _ = index(at)
+    ops = top_dict(tops[0])
+    if 1230 not in ops:  # no ROS: not CID-keyed
+        return None, 0
+    charstrings, _ = index(ops[17][0])
+    at, cids = ops[15][0], {0: 0}
+    fmt, at, g = cff[at], at + 1, 1
+    while g < len(charstrings):
+        if fmt == 0:
+            cids[g] = int.from_bytes(cff[at:at + 2], "big"); at += 2; g += 1
+        else:
+            first = int.from_bytes(cff[at:at + 2], "big")
+            left = cff[at + 2] if fmt == 1 else int.from_bytes(cff[at + 2:at + 4], "big")
+            for k in range(left + 1):
+                cids[g] = first + k; g += 1
+            at += 3 if fmt == 1 else 4
+    return cids, ops.get(1234, [8720])[0]
+
+
 def bbox_lines(pdf, first=None):
     args = ["pdftotext", "-bbox-layout"] + (["-f", str(first), "-l", str(first)] if first else []) + [pdf, "-"]
     doc = run(*args).stdout
@@ -199,7 +271,7 @@ def check_line_rules(pdf, md, layout):
 
 
 def font_bytes(pdf):
-    """Bytes of the embedded font programs (the /FontFile2 streams)."""
+    """Bytes of the embedded font programs (/FontFile2, /FontFile3 streams)."""
     objs = json.loads(run("qpdf", "--json=2", "--json-key=qpdf", pdf).stdout)["qpdf"][1]
 
     def resolve(v):
@@ -208,15 +280,19 @@ def font_bytes(pdf):
     total = 0
     for obj in objs.values():
         value = obj.get("value") if isinstance(obj, dict) else None
-        if isinstance(value, dict) and "/FontFile2" in value:
-            stream = objs["obj:" + value["/FontFile2"]]["stream"]
-            total += resolve(stream["dict"]["/Length"])
+        for key in ("/FontFile2", "/FontFile3"):
+            if isinstance(value, dict) and key in value:
+                stream = objs["obj:" + value[key]]["stream"]
+                total += resolve(stream["dict"]["/Length"])
     return total
 
 
 def check_gid_maps(pdf):
-    """Each font's /CIDToGIDMap, decompressed: a glyph for exactly the codes
-    its text shows, each glyph one of its program's (maxp numGlyphs)."""
+    """Each TrueType font's /CIDToGIDMap, decompressed: a glyph for exactly
+    the codes its text shows, each glyph one of its program's (maxp
+    numGlyphs). Each CFF font (CIDFontType0, no map): its program's charset
+    gives exactly the codes shown a glyph each (a CID names one glyph),
+    every CID below CIDCount, /W widths for codes only."""
     objs = json.loads(run("qpdf", "--json=2", "--json-stream-data=inline", "--decode-level=generalized",
                           pdf, "-").stdout)["qpdf"][1]
 
@@ -244,6 +320,22 @@ def check_gid_maps(pdf):
     checked = 0
     for ref, codes in shown.items():
         cid = obj(obj(ref)["value"]["/DescendantFonts"][0])["value"]
+        if cid["/Subtype"] == "/CIDFontType0":
+            descriptor = obj(cid["/FontDescriptor"])["value"]
+            check("/CIDToGIDMap" not in cid and "/FontFile3" in descriptor,
+                  f"{pdf} {cid['/BaseFont']}: a CIDFontType0 with /FontFile3 and no /CIDToGIDMap")
+            check(obj(descriptor["/FontFile3"])["stream"]["dict"].get("/Subtype") == "/CIDFontType0C",
+                  f"{pdf} {cid['/BaseFont']}: /FontFile3 /Subtype /CIDFontType0C")
+            glyph_cids, cid_count = cff_charset(data(descriptor["/FontFile3"]))
+            if not check(glyph_cids is not None, f"{pdf} {cid['/BaseFont']}: a CID-keyed CFF program"):
+                continue
+            named = [c for g, c in glyph_cids.items() if g]
+            checked += 1
+            check(codes <= set(named), f"{pdf} {cid['/BaseFont']}: codes shown without a glyph of that CID: "
+                  f"{sorted(hex(c) for c in codes - set(named))[:5]}")
+            check(len(named) == len(set(named)), f"{pdf} {cid['/BaseFont']}: a CID given to two glyphs")
+            check(max(named) < cid_count, f"{pdf} {cid['/BaseFont']}: CIDs up to {max(named)}, CIDCount {cid_count}")
+            continue
         gid_map = data(cid["/CIDToGIDMap"])
         program = data(obj(cid["/FontDescriptor"])["value"]["/FontFile2"])
         ntables = int.from_bytes(program[4:6], "big")
@@ -266,6 +358,7 @@ def test_example(md, layout, tmp):
     if not check(r.returncode == 0 and os.path.exists(pdf), f"render {md} {layout}: {r.stderr}"):
         return
     check(fonts_ok(pdf), f"{pdf}: every font embedded, subset, with ToUnicode")
+    check_font_types(pdf)
     check(run("qpdf", "--check", pdf).returncode == 0, f"{pdf}: qpdf --check")
     check_text(md, pdf, layout)
     check_source_text(md, pdf)
@@ -373,7 +466,7 @@ def test_chinese_bold(tmp):
         hexed = "".join(f"{ord(ch):04x}" for ch in words.rstrip("：。”"))  # squeezed marks are runs of their own
         faces = [font_of_text(pdf, p, hexed) for p in range(1, npages + 1)]
         face = next((f for f in faces if f), "")
-        check("NotoSansSC" in face, f"{words} set in the strong face (Noto Sans SC), got {face!r}")
+        check("NotoSansCJKsc" in face, f"{words} set in the strong face (Noto Sans CJK SC), got {face!r}")
     for md in sorted(glob.glob(os.path.join(INPUT, "*.md"))):
         levels = {len(h) for h in re.findall(r"^(#+) (?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+．|（\d+）)",
                                              open(md, encoding="utf-8").read(), re.M)}
@@ -411,7 +504,7 @@ def test_official_grid(tmp):
     pages = bbox_lines(pdf)
     # poppler's line boxes span the font's ascent and descent: the 16 pt em
     # box (baseline at 0.88 em) is found from the descent in the PDF.
-    descent = font_descent(pdf, "NotoSerifSC-Regular")
+    descent = font_descent(pdf, "NotoSerifCJKsc-Regular")
     for number, lines in enumerate(pages[:2], 1):
         body = [l for l in lines if 14 < l["yMax"] - l["yMin"] < 26 and "—" not in l["text"]]
         full = [l for l in body if abs(l["xMax"] - (210 - 26) * MM) < 0.5 * MM]
@@ -461,7 +554,7 @@ def test_errors(tmp):
     good = sorted(glob.glob(os.path.join(INPUT, "*.md")))[0]
     cases = [
         ("tofu", "---\ntitle: t\n---\n\n正文有\u2fff字。\n", None, r"tofu\.md:5:4: error: no font has '\u2fff' \(U\+2FFF\)"),
-        ("nonbmp", "---\ntitle: t\n---\n\n𠮷野家\n", None, r"nonbmp\.md:5:1: error: no font has '𠮷' \(U\+20BB7\): font role 'fangsong' tried Noto Serif SC"),
+        ("nonbmp", "---\ntitle: t\n---\n\n\U00030000野家\n", None, r"nonbmp\.md:5:1: error: no font has '\U00030000' \(U\+30000\): font role 'fangsong' tried Noto Serif CJK SC"),
         ("utf8", b"---\ntitle: t\n---\n\n\xe4\xb8\xad\xff\n", None, r"utf8\.md:5:2: error: invalid UTF-8"),
         ("image", "---\ntitle: t\n---\n\n![图](missing.png)\n", None, r"image\.md:5:\d+: error: image .*missing\.png' not found"),
         ("indicator", "---\ntitle: t\ncounty: 陇西县\n---\n\n发生率{{贫困发生}}。\n", FIGURES, r"indicator\.md:6:4: error: unknown indicator '贫困发生'; .* has: 贫困发生率"),
@@ -557,7 +650,7 @@ def test_features(tmp):
     outlines = [v for v in objs.values() if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Outlines"]
     check(outlines and outlines[0]["value"].get("/Count", 0) != 0, "PDF outline")
     fonts = run("pdffonts", pdf).stdout
-    check("Mono" in fonts and "WenKai" in fonts and "NotoSansSC" in fonts and "NotoSerifSC" in fonts,
+    check("Mono" in fonts and "WenKai" in fonts and "NotoSansCJKsc" in fonts and "NotoSerifCJKsc" in fonts,
           f"code, emphasis, strong and body faces:\n{fonts}")
     text = run("pdftotext", pdf, "-").stdout
     check("汉字之间不产生空格" in text.replace("\n", "") and "English words keep a space." in text.replace("\n", " "),
@@ -569,6 +662,59 @@ def test_features(tmp):
     if chart_page:
         on_page = [l for l in images if l.split()[0] == str(chart_page)]
         check(not on_page, f"chart page {chart_page} has no image XObject")
+
+
+def gray_pages(pdf, tool, dpi, tmp):
+    """The pages as 8-bit grey rasters (width, height, bytes), drawn by poppler or mutool."""
+    out = os.path.join(tmp, tool)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    if tool == "poppler":
+        run("pdftoppm", "-r", str(dpi), "-gray", pdf, os.path.join(out, "p"))
+    else:
+        run("mutool", "draw", "-q", "-r", str(dpi), "-c", "gray", "-o", os.path.join(out, "p-%03d.pgm"), pdf)
+    pages = []
+    for name in sorted(os.listdir(out)):
+        data = open(os.path.join(out, name), "rb").read()
+        magic, w, h, _, pixels = data.split(maxsplit=4)
+        pages.append((int(w), int(h), pixels[-int(w) * int(h):]))
+    return pages
+
+
+def test_renderers(tmp):
+    """Noto CJK's CFF subsets drawn by poppler and by mutool (two readers of
+    /FontFile3 /CIDFontType0C, each finding a code's glyph through the CFF
+    charset): the same ink in the same places, cell by cell (3 mm squares),
+    differences only in anti-aliasing and hinting. A glyph one reader could
+    not find (a CID missing from the charset) leaves its cell empty there."""
+    if not check(shutil.which("mutool") is not None, "mutool (mupdf-tools) is installed"):
+        return
+    pdf = os.path.join(tmp, "renderers.pdf")
+    text = "---\ntitle: 两个阅读器\n---\n\n王\U00020BB7同志说：“一村一策”——（试点）、《方案》，⼀与一。\n\n" + \
+        "全面建成小康社会，难点在农村，关键在农村基层党组织。" * 12 + "\n"
+    md = os.path.join(tmp, "renderers.md")
+    open(md, "w", encoding="utf-8").write(text)
+    check(render(md, pdf, figures=None).returncode == 0, "render the two-reader sample")
+    got = run("pdftotext", pdf, "-").stdout.replace("\n", "")
+    check("王\U00020BB7同志说：“一村一策”——（试点）、《方案》，⼀与一。" in got,
+          "a non-BMP character, marks and two characters of one glyph (⼀, 一) come back as typed")
+    check_font_types(pdf)
+    check_gid_maps(pdf)
+    dpi, cell = 50, 6  # 6 px at 50 dpi: 3 mm
+    pp, mp = gray_pages(pdf, "poppler", dpi, tmp), gray_pages(pdf, "mutool", dpi, tmp)
+    check(len(pp) == len(mp) >= 1, f"both readers draw the pages: {len(pp)} and {len(mp)}")
+    for n, ((w, h, a), (w2, h2, b)) in enumerate(zip(pp, mp), 1):
+        if not check((w, h) == (w2, h2), f"page {n}: the same raster size"):
+            continue
+        inked = differ = 0
+        for y0 in range(0, h - cell + 1, cell):
+            for x0 in range(0, w - cell + 1, cell):
+                ia = sum(1 for y in range(y0, y0 + cell) for v in a[y * w + x0:y * w + x0 + cell] if v < 160)
+                ib = sum(1 for y in range(y0, y0 + cell) for v in b[y * w + x0:y * w + x0 + cell] if v < 160)
+                inked += ia > 0 or ib > 0
+                differ += (ia == 0) != (ib == 0) and max(ia, ib) > 4
+        check(inked > 100 and differ <= inked // 100,
+              f"page {n}: {differ} of {inked} inked cells have ink in one reader only")
 
 
 def main():
@@ -588,6 +734,7 @@ def main():
         test_briefing_masthead(tmp)
         test_errors(tmp)
         test_batch_and_booklet(tmp)
+        test_renderers(tmp)
     sys.exit(checks.report())
 
 

@@ -54,7 +54,9 @@ int main(void) {
   font_lib *lib = font_lib_new(dir, &dl);
   CHECK(lib != NULL);
   if (!lib) return check_report();
-  const font_chain *ch = font_lib_role(lib, "fangsong", &dl);
+  /* A TrueType face (LXGW WenKai): libharu reads TrueType subsets only. */
+  const font_chain *ch = font_lib_role(lib, "kai", &dl);
+  CHECK(ch && !font_face_is_cff(ch->faces[0]));
   VEC(uint32_t) cps = {0};
   for (const char *p = sample; *p;) {
     uint32_t cp;
