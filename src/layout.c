@@ -327,12 +327,14 @@ char *chinese_date(const char *iso) {
 }
 
 /* The last two body lines go with the signature: a page never holds the
- * signature alone. */
+ * signature and date alone (GB/T 9704-2012 7.3.5.5). When the body ends in
+ * a table, chart or image, its last box (a table's last row, which takes
+ * the repeated header along) goes over with them. */
 static void keep_last_lines(layout_ctx *c, int lines) {
   for (size_t i = c->boxes.len; i-- > 0 && lines > 0;) {
     vbox *b = &c->boxes.items[i];
-    if (!b->space && !b->group) return; /* a table, chart or image ends the body */
     b->keep_with_next = true;
+    if (!b->space && !b->group) return; /* a table row, chart or image ends the body */
     if (!b->space) lines--;
   }
 }

@@ -44,11 +44,18 @@ static void place_box(layout_ctx *c, page_box *page, const vbox *b, double top) 
 
 /* Height the box at i needs on this page so that headings stay with what
  * follows and no paragraph leaves a single line at a page's top or bottom. */
-static double needed_height(const layout_ctx *c, size_t i) {
+static double snap_to_grid(const layout_ctx *c, double y);
+
+static double needed_height(const layout_ctx *c, size_t i, double y) {
   const vbox *bs = c->boxes.items;
   size_t n = c->boxes.len, j = i;
   double need = 0;
-  while (j < n && (bs[j].keep_with_next || bs[j].space)) need += bs[j++].height;
+  /* A box that returns to the grid (a table's last row) moves what follows
+   * it down to the next grid line: counted where it happens. */
+  for (; j < n && (bs[j].keep_with_next || bs[j].space); j++) {
+    need += bs[j].height;
+    if (bs[j].snap_after) need = snap_to_grid(c, y + need) - y;
+  }
   if (j >= n) return need;
   const vbox *b = &bs[j];
   need += b->height;
@@ -105,7 +112,7 @@ void flow_boxes(layout_ctx *c) {
       y = c->area_h;
       continue;
     }
-    double need = needed_height(c, i);
+    double need = needed_height(c, i, y);
     if (y > 0 && y + fmin(need, c->area_h) > c->area_h + 0.01) {
       page = next_page(c, &held);
       y = 0;
