@@ -38,6 +38,7 @@ typedef struct {
   bool layout_names_only;   /* layouts only by installed name, never a path */
   double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this */
   int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
+  bool attached;        /* an attachment (附件) being prepared: its own attachments are not read */
 } brief_job;
 
 #define BRIEF_TIME_LIMIT (-2) /* a render returned this: the time limit passed */

@@ -107,7 +107,14 @@ void flow_boxes(layout_ctx *c) {
       continue;
     }
     if (b->bottom) {
-      if (y + b->height > c->area_h + 0.01) page = next_page(c, &held);
+      bool odd = c->out->npages % 2 == 1;
+      if (y + b->height > c->area_h + 0.01 || (b->even_page && odd)) page = next_page(c, &held);
+      if (b->even_page && c->out->npages % 2 == 1) {
+        /* GB/T 9704-2012 7.4, 7.5: the 版记 on an even page; the blank page
+         * before it and the 版记's page carry no page number. */
+        c->unnumbered_from = c->out->npages - 1;
+        page = next_page(c, &held);
+      }
       place_box(c, page, b, c->area_h - b->height);
       y = c->area_h;
       continue;
@@ -181,7 +188,7 @@ void decorate_pages(layout_ctx *c) {
   for (size_t p = 0; p < pages; p++) {
     page_box *page = &c->out->pages[p];
     double bottom = c->area_top + c->area_h;
-    if (page_selected(s->page_number_pages, p)) add_page_number(c, page, (int)p + 1, (int)pages);
+    if (page_selected(s->page_number_pages, p) && p < c->unnumbered_from) add_page_number(c, page, (int)p + 1, (int)pages);
     if (s->header && page_selected(s->header_pages, p)) {
       const role_style *rs = &s->roles[ROLE_HEADER];
       char *text = layout_expand(s->header, &c->doc->meta, (int)p + 1, (int)pages);
