@@ -133,7 +133,7 @@ def test_routes(s, tmp, has_png):
     status, ctype, body = s.request("GET", "/")
     check(status == 200 and ctype.startswith("text/html") and b"<textarea" in body, "GET / is the page")
     status, ctype, body = s.request("GET", "/layouts")
-    check(status == 200 and json.loads(body)["layouts"] == ["briefing", "official", "plain"], "GET /layouts: %s" % body)
+    check(status == 200 and json.loads(body)["layouts"] == ["briefing", "document", "official", "plain"], "GET /layouts: %s" % body)
     for path in ["/nope", "/render/x", "/files/", "/index.html", "/booklet", "//etc/passwd"]:
         status, ctype, _ = s.request("GET", path)
         check(status == 404 and "json" in ctype, "GET %s is 404 (%d)" % (path, status))
