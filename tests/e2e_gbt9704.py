@@ -321,8 +321,49 @@ def test_made(tmp):
     check(blanks > 0, "some lengths need a blank page before the 版记")
 
 
+# Titles that a balanced wrap used to break inside a word (发/挥, 党组/织,
+# 村党/组织, 脱/贫, 运/转), and the words each line must keep whole (7.3.1).
+WORDS = ["发挥", "组织", "党组织", "组织部", "核心", "作用", "脱贫", "攻坚", "运转", "经费", "带头人", "队伍",
+         "软弱", "涣散", "整顿", "表彰", "先进", "基层", "建立", "健全", "保障", "机制", "示例", "通知", "意见", "决定"]
+TITLES = [
+    "中共示例县委组织部关于充分发挥村级党组织核心作用的通知",
+    "中共示例市委组织部关于加强村党组织带头人队伍建设的实施意见",
+    "关于开展软弱涣散村党组织集中整顿工作的通知",
+    "中共示例县委组织部关于表彰脱贫攻坚先进基层党组织的决定",
+    "关于建立健全村级组织运转经费保障机制的意见",
+]
+
+
+def title_lines(pdf):
+    runs = measure(pdf)[0][0]
+    return [r.text for r in sorted((r for r in runs if r.size > 20 and not is_red(r.color)), key=lambda r: -r.base)]
+
+
+def test_title_words(tmp):
+    for i, title in enumerate(TITLES):
+        md, pdf = os.path.join(tmp, f"title{i}.md"), os.path.join(tmp, f"title{i}.pdf")
+        with open(md, "w") as f:
+            f.write(f"---\ntitle: {title}\nauthor: 中共示例县委组织部\ndate: 2020-06-15\nlayout: official\n---\n\n{PARA}\n")
+        if not check(run(BRIEF, "render", md, "-o", pdf).returncode == 0, f"render title {i}"):
+            continue
+        lines = title_lines(pdf)
+        check("".join(lines) == title, f"title {i} comes back whole: {lines}")
+        ends = set()
+        pos = 0
+        for l in lines[:-1]:
+            pos += len(l)
+            ends.add(pos)
+        split = [w for w in WORDS for k in range(len(title)) if title.startswith(w, k)
+                 and any(k < e < k + len(w) for e in ends)]
+        check(not split, f"title {i} wraps between words: {lines} splits {split}")
+        widths = [len(l) for l in lines]
+        check(len(lines) < 2 or max(widths) - min(widths) <= max(4, max(widths) // 3),
+              f"title {i}: lines of like length (a symmetrical shape): {lines}")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        test_title_words(tmp)
         test_signature_never_alone(tmp)
         test_examples(tmp)
         test_made(tmp)
