@@ -191,7 +191,9 @@ static int prepare_attachments(brief_engine *e, const brief_job *job, document *
   for (size_t i = 0; i < names->len; i++) {
     if (!str_ends_with(names->items[i], ".md")) continue;
     char *path = path_join(doc->dir, names->items[i]);
-    if (!job->allow_outside && input_path_inside(doc->dir, path) != 0) {
+    /* A server's job reads only files inside its folder (image_root; "" none), as with images. */
+    bool served_outside = job->image_root && (!*job->image_root || input_path_inside(job->image_root, path) != 0);
+    if (served_outside || (!job->allow_outside && input_path_inside(doc->dir, path) != 0)) {
       diag_error(dl, doc->file, doc->meta.head.attachments_line, 1,
                  "attachment '%s' is outside the summary's folder %s; copy it there or pass --allow-outside",
                  names->items[i], doc->dir);

@@ -291,6 +291,17 @@ def test_made(tmp):
         f.write(DOC.format(issuer="中共示例市委组织部", seal="true", body=PARA))
     if check(run(BRIEF, "render", md, "-o", pdf).returncode == 0, "render with a seal"):
         check_signature("seal", measure(pdf), "中共示例市委组织部", "2020年6月15日", seal=True)
+    # An attachment is a file of the summary's folder; a missing one is an error naming it.
+    sub = os.path.join(tmp, "sub")
+    os.makedirs(sub, exist_ok=True)
+    for att, words in (("../seal.md", "outside the summary's folder"), ("缺少.md", "缺少.md")):
+        md, pdf = os.path.join(sub, "att.md"), os.path.join(sub, "att.pdf")
+        with open(md, "w") as f:
+            f.write(DOC.format(issuer="中共示例市委组织部", seal="false", body=PARA).replace(
+                "layout: document\n", f"layout: document\nattachments: [{att}]\n"))
+        r = run(BRIEF, "render", md, "-o", pdf)
+        check(r.returncode != 0 and words in r.stderr and not os.path.exists(pdf),
+              f"attachment {att}: an error, no PDF: {r.stderr}")
     # Two issuers stacked, 文件 to their right, centred on them (7.2.4).
     md, pdf = os.path.join(tmp, "joint.md"), os.path.join(tmp, "joint.pdf")
     with open(md, "w") as f:
