@@ -252,6 +252,25 @@ def test_examples(tmp):
         labels = [i for i, t in enumerate(text) if re.match(r"\s*附件[12]\s*$", t.splitlines()[0] if t.strip() else "")]
         check(len(labels) == 2 and at is not None and all(i > at for i in labels),
               f"two 附件 pages, each new, after the signature's: {labels}")
+        em = 156 * MM / 28
+        items = [r for p, _ in pages for r in p if r.size < 20 and ("附件：" in r.text or re.match(r"\d\.", r.text))]
+        first = next((r for r in items if r.text.startswith("附件：")), None)
+        if check(first is not None and len(items) >= 2, f"附件说明 printed: {[r.text for r in items]}"):
+            check(abs(first.x0 - (AREA_LEFT + 2 * em)) < 1, f"附件说明 two characters in: {(first.x0 - AREA_LEFT) / em:.2f}")
+            second = items[-1]
+            check(abs(second.x0 - (first.x0 + 3 * em)) < 1 and second.text.startswith("2."),
+                  f"the second name under the first (hanging after 附件：): {second.text} {(second.x0 - first.x0) / em:.2f}")
+            check(not re.search(r"[。；，、]$", first.text + second.text), "no punctuation after an attachment's name")
+        for label in ("附件1", "附件2"):
+            at = next((i for i, (p, _) in enumerate(pages) if p and p[0].text == label), None)
+            if not check(at is not None, f"{label} opens a page"):
+                continue
+            head, title = pages[at][0][0], pages[at][0][1]
+            check(abs(head.x0 - AREA_LEFT) < 0.5 and AREA_TOP - head.top < PITCH, f"{label} flush left on the first line")
+            lines = (AREA_TOP - title.top) / PITCH
+            check(2 <= lines < 3 and abs((title.x0 + title.x1) / 2 - (AREA_LEFT + AREA_RIGHT) / 2) < 1,
+                  f"{label}: its title centred on the third line ({lines:.2f} lines down)")
+            check(folio(pages[at][0]) or at == len(pages) - 1, f"{label}: page numbers go on")
         note = [r for p, _ in pages for r in p if r.text.startswith("（联系人")]
         check(note and abs(note[0].x0 - (AREA_LEFT + 2 * 156 * MM / 28)) < 1, "附注 in parentheses two characters in")
         check_record("上行文", pages)
