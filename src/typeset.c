@@ -413,6 +413,25 @@ static double balanced_measure(const lb_item *items, size_t n, double first_widt
   return hi;
 }
 
+static bool is_han_cp(uint32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0x20000 && c <= 0x3FFFF); }
+
+/* Whether the balanced lines at this measure end between two Han
+ * characters: the only places a word can be split (a break beside
+ * punctuation, a digit or a Latin word needs no dictionary). */
+static bool breaks_between_han(const tchar *t, const lb_item *items, size_t n, double first_width, double width) {
+  lb_lines lines = {0};
+  double *extra = xcalloc(n, sizeof *extra);
+  lb_break_lines(items, n, first_width, width, false, &lines, extra);
+  bool han = false;
+  for (size_t i = 0; i + 1 < lines.len; i++) {
+    size_t end = lines.items[i].end;
+    han |= end > 0 && end < n && is_han_cp(t[end - 1].cp) && is_han_cp(t[end].cp);
+  }
+  VEC_FREE(lines);
+  free(extra);
+  return han;
+}
+
 /* Breaks between words of two or more characters when the title then
  * still wraps into as many lines of about the same measure (within three
  * characters), else next to a one-character word too, else (a word wider
@@ -424,7 +443,7 @@ static void title_word_breaks(const tchar *t, lb_item *items, size_t n, double f
   for (size_t i = 0; i < n; i++) cps[i] = t[i].cp, saved[i] = items[i].brk;
   size_t count, best;
   double measure = balanced_measure(items, n, first_width, width, &best);
-  if (word_boundaries(cps, n, at) == 0) {
+  if (breaks_between_han(t, items, n, measure - (width - first_width), measure) && word_boundaries(cps, n, at) == 0) {
     for (int need = WB_STRONG; need >= WB_WEAK; need--) {
       for (size_t i = 0; i + 1 < n; i++) items[i].brk = saved[i] == LB_ALLOW && at[i + 1] < need ? LB_NO : saved[i];
       double m = balanced_measure(items, n, first_width, width, &count);
