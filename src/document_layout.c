@@ -231,7 +231,7 @@ static void attachment_list(layout_ctx *c) {
     text_lines lines = {0};
     set_text(c, &spans, &f, &lines);
     size_t first = c->boxes.len;
-    add_lines(c, &lines, false, 0, NULL);
+    add_lines(c, &lines, true, 0, NULL); /* the 附件说明 stays whole, with the signature below it */
     text_lines_free(&lines);
     if (first < c->boxes.len) {
       vbox *b = &c->boxes.items[first];
@@ -314,13 +314,16 @@ static void attachments(layout_ctx *c) {
   const document *doc = c->doc;
   const layout_spec *s = c->spec;
   double pitch = pitch_of(c);
-  for (size_t k = 0; k < doc->nattachments; k++) {
+  const str_list *entries = &doc->meta.head.attachments;
+  size_t entry = 0; /* the 附件说明's number of attachment k: its entry's, counting those named by title only */
+  for (size_t k = 0; k < doc->nattachments; k++, entry++) {
     const document *a = &doc->attachments[k];
+    while (entry < entries->len && !str_ends_with(entries->items[entry], ".md")) entry++;
     vbox *b = new_box(c, pitch);
     b->page_break = true;
     b->keep_with_next = true;
     if (s->document_attachment) {
-      char *n = doc->meta.head.attachments.len > 1 ? xasprintf("%zu", k + 1) : xstrdup("");
+      char *n = entries->len > 1 ? xasprintf("%zu", entry + 1) : xstrdup("");
       strbuf sb = {0};
       for (const char *p = s->document_attachment; *p;) {
         if (!strncmp(p, "{n}", 3)) sb_puts(&sb, n), p += 3;

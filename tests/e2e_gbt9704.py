@@ -321,6 +321,19 @@ def test_made(tmp):
         r = run(BRIEF, "render", md, "-o", pdf)
         check(r.returncode != 0 and words in r.stderr and not os.path.exists(pdf),
               f"attachment {att}: an error, no PDF: {r.stderr}")
+    # An attachment named by its title only is listed, not laid out; the file after it is 附件2,
+    # and the 附件说明 stays whole with the signature.
+    with open(os.path.join(sub, "表.md"), "w") as f:
+        f.write("---\ntitle: 统计表\n---\n\n全市共有贫困村一百二十个。\n")
+    md, pdf = os.path.join(sub, "mixed.md"), os.path.join(sub, "mixed.pdf")
+    with open(md, "w") as f:
+        f.write(DOC.format(issuer="中共示例市委组织部", seal="false", body="\n\n".join([PARA] * 5)).replace(
+            "layout: document\n", "layout: document\nattachments: [花名册。, 表.md]\n"))
+    if check(run(BRIEF, "render", md, "-o", pdf).returncode == 0, "render with a title-only attachment"):
+        pages = pages_text(pdf)
+        check(any(p and p[0] == "附件2" and "统计表" in p[1] for p in pages), f"the file is 附件2: {[p[:2] for p in pages]}")
+        listing = [i for i, p in enumerate(pages) for l in p if l.startswith("附件：1. 花名册") or l.startswith("2. 统计表")]
+        check(len(listing) == 2 and listing[0] == listing[1], f"the 附件说明 whole on one page, 。 dropped: {listing}")
     # Two issuers stacked, 文件 to their right, centred on them (7.2.4).
     md, pdf = os.path.join(tmp, "joint.md"), os.path.join(tmp, "joint.pdf")
     with open(md, "w") as f:
