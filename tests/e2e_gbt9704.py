@@ -237,12 +237,31 @@ def check_record(name, pages):
         check(abs(printed[0].x1 - (AREA_RIGHT - em)) < 1, f"{name}: 印发日期 one character in from the right")
 
 
+def check_pdf(name, pdf, *render_args):
+    """Every font embedded and subset with a ToUnicode map, qpdf --check, the same bytes on a second run."""
+    rows = run("pdffonts", pdf).stdout.splitlines()[2:]
+    check(rows and all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in rows), f"{name}: fonts emb, sub, uni: {rows}")
+    check(run("qpdf", "--check", pdf).returncode == 0, f"{name}: qpdf --check")
+    again = pdf + ".again.pdf"
+    run(BRIEF, "render", *render_args, "-o", again)
+    check(open(pdf, "rb").read() == open(again, "rb").read(), f"{name}: identical bytes on a second run")
+
+
 def test_examples(tmp):
     root = os.path.join(ROOT, "input")
     figures = os.path.join(root, "figures.csv")
+    for county in ("陇西县", "黔西县"):  # a county brief set as a 红头文件: its key figures after the title
+        md, pdf = os.path.join(root, f"{county}.md"), os.path.join(tmp, f"{county}-document.pdf")
+        r = run(BRIEF, "render", md, "--figures", figures, "--layout", "document", "-o", pdf)
+        if check(r.returncode == 0, f"{county} in the document layout: {r.stderr}"):
+            check_pdf(f"{county}-document", pdf, md, "--figures", figures, "--layout", "document")
+            text = run("pdftotext", "-layout", pdf, "-").stdout
+            check(text.find("主要数据") < text.find("一、"), f"{county}-document: key figures before the body")
+            check_record(f"{county}-document", measure(pdf))
     pdf = os.path.join(tmp, "up.pdf")
     r = run(BRIEF, "render", os.path.join(root, "陇西县组织部报告.md"), "--figures", figures, "-o", pdf)
     if check(r.returncode == 0, f"render the 上行文 example: {r.stderr}"):
+        check_pdf("上行文", pdf, os.path.join(root, "陇西县组织部报告.md"), "--figures", figures)
         pages = measure(pdf)
         check_head("上行文", pages, "陇组发〔2016〕12号", True)
         check(find(pages[0][0], "中共定西市委组织部：") is not None and
@@ -277,6 +296,7 @@ def test_examples(tmp):
     pdf = os.path.join(tmp, "down.pdf")
     r = run(BRIEF, "render", os.path.join(root, "黔西县组织部通知.md"), "--figures", figures, "-o", pdf)
     if check(r.returncode == 0, f"render the 下行文 example: {r.stderr}"):
+        check_pdf("下行文", pdf, os.path.join(root, "黔西县组织部通知.md"), "--figures", figures)
         pages = measure(pdf)
         # written 黔组通（2009）第08号: printed with 〔〕, no 第, no leading zero (7.2.5)
         check_head("下行文", pages, "黔组通〔2009〕8号", False)
