@@ -13,11 +13,19 @@ static double pitch_of(const layout_ctx *c) { return c->pitch > 0 ? c->pitch : l
 
 static double em_of(const layout_ctx *c, role_id r) { return c->spec->roles[r].size + grid_tracking(c, r); }
 
-/* A label whose em box starts top below the box's top. */
+/* A label whose em box starts top below the box's top, set smaller when
+ * it is wider than max_w (a hostile or very long value stays on the page). */
+static void label_fit(layout_ctx *c, vbox *b, const char *text, role_id r, double x, double top, text_align align,
+                      double max_w) {
+  const role_style *rs = &c->spec->roles[r];
+  double size = rs->size, w = label_width(c, text, r, size);
+  if (w > max_w && max_w > 0) size *= max_w / w;
+  box_add_label(c, b, text, r, size, x, top + size * EM_ASCENT, align, rs->color);
+}
+
 static void label_at_top(layout_ctx *c, vbox *b, const char *text, role_id r, double x, double top,
                          text_align align) {
-  const role_style *rs = &c->spec->roles[r];
-  box_add_label(c, b, text, r, rs->size, x, top + rs->size * EM_ASCENT, align, rs->color);
+  label_fit(c, b, text, r, x, top, align, c->area_w);
 }
 
 /* Spreads the characters of the text items from item `from` of b so that
@@ -67,6 +75,11 @@ static double issuer_mark(layout_ctx *c, vbox *b, double top) {
     double k = c->area_w / (widest + suffix_w);
     size *= k, widest *= k, suffix_w *= k;
   }
+  double tallest = c->area_h * 0.4, stack = size * (1.25 * (double)(names->len - 1) + 1);
+  if (stack > tallest) { /* many issuers: the 标志 keeps to the top of the first page */
+    double k = tallest / stack;
+    size *= k, widest *= k, suffix_w *= k;
+  }
   double step = size * 1.25, left = center - (widest + suffix_w) / 2;
   for (size_t i = 0; i < names->len; i++) {
     size_t from = b->items.len;
@@ -81,6 +94,10 @@ static double issuer_mark(layout_ctx *c, vbox *b, double top) {
   return bottom;
 }
 
+/* 7.2.6: two signers a line; more than eight share four lines. */
+static size_t signers_per_line(size_t n) { return n > 8 ? (n + 3) / 4 : 2; }
+static size_t signer_lines(size_t n) { return (n + signers_per_line(n) - 1) / signers_per_line(n); }
+
 /* 签发人 (7.2.6): the label in the 发文字号's face, the names in the signer
  * role, two to a line, one character in from the right; the last line is
  * the 发文字号's (top: its em box's top). */
@@ -88,18 +105,21 @@ static void signers(layout_ctx *c, vbox *b, double top) {
   const str_list *names = &c->doc->meta.head.signers;
   const char *label = c->spec->document_signer ? c->spec->document_signer : "";
   double em = em_of(c, ROLE_DOC_NUMBER), pitch = pitch_of(c);
-  size_t lines = (names->len + 1) / 2;
+  size_t per_line = signers_per_line(names->len), lines = signer_lines(names->len);
   char **text = xcalloc(lines + 1, sizeof *text);
-  double widest = 0;
+  double widest = 0, room = c->area_w / 2 - label_width(c, label, ROLE_DOC_NUMBER, c->spec->roles[ROLE_DOC_NUMBER].size);
   for (size_t l = 0; l < lines; l++) {
-    const char *second = 2 * l + 1 < names->len ? names->items[2 * l + 1] : NULL;
-    text[l] = second ? xasprintf("%s\xE3\x80\x80%s", names->items[2 * l], second) : xstrdup(names->items[2 * l]);
+    strbuf sb = {0};
+    for (size_t i = l * per_line; i < names->len && i < (l + 1) * per_line; i++)
+      sb_printf(&sb, "%s%s", i > l * per_line ? "\xE3\x80\x80" : "", names->items[i]); /* an ideographic space between */
+    text[l] = sb_take(&sb);
     widest = fmax(widest, label_width(c, text[l], ROLE_SIGNER, c->spec->roles[ROLE_SIGNER].size));
   }
+  widest = fmin(widest, fmax(room, em));
   double right = c->area_x + c->area_w - em, names_x = right - widest;
   label_at_top(c, b, label, ROLE_DOC_NUMBER, names_x, top - pitch * (double)(lines - 1), ALIGN_RIGHT);
   for (size_t l = 0; l < lines; l++) {
-    label_at_top(c, b, text[l], ROLE_SIGNER, names_x, top - pitch * (double)(lines - 1 - l), ALIGN_LEFT);
+    label_fit(c, b, text[l], ROLE_SIGNER, names_x, top - pitch * (double)(lines - 1 - l), ALIGN_LEFT, widest);
     free(text[l]);
   }
   free(text);
@@ -136,10 +156,11 @@ void layout_document_head(layout_ctx *c) {
   const role_style *nr = &s->roles[ROLE_DOC_NUMBER];
   bool upward = m->head.signers.len > 0;
   double number_top = mark_bottom + 2 * pitch;
-  if (upward) number_top += pitch * (double)((m->head.signers.len + 1) / 2 - 1);
+  if (upward) number_top += pitch * (double)(signer_lines(m->head.signers.len) - 1);
   if (m->head.number) {
     double x = upward ? c->area_x + em_of(c, ROLE_DOC_NUMBER) : c->area_x + c->area_w / 2;
-    label_at_top(c, b, m->head.number, ROLE_DOC_NUMBER, x, number_top, upward ? ALIGN_LEFT : ALIGN_CENTER);
+    label_fit(c, b, m->head.number, ROLE_DOC_NUMBER, x, number_top, upward ? ALIGN_LEFT : ALIGN_CENTER,
+              upward ? c->area_w / 2 - 2 * em_of(c, ROLE_DOC_NUMBER) : c->area_w);
   }
   b = &c->boxes.items[b_index];
   if (upward) signers(c, b, number_top);

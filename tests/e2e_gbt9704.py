@@ -354,6 +354,19 @@ def test_made(tmp):
         check(any(p and p[0] == "附件2" and "统计表" in p[1] for p in pages), f"the file is 附件2: {[p[:2] for p in pages]}")
         listing = [i for i, p in enumerate(pages) for l in p if l.startswith("附件：1. 花名册") or l.startswith("2. 统计表")]
         check(len(listing) == 2 and listing[0] == listing[1], f"the 附件说明 whole on one page, 。 dropped: {listing}")
+    # Hostile sizes: 60 issuers, 300 signers, a 100-character 密级 and 发文字号: the 版头 stays on its page.
+    md, pdf = os.path.join(tmp, "huge.md"), os.path.join(tmp, "huge.pdf")
+    issuers = ", ".join(f"示例机关{i}" for i in range(60))
+    signers = ", ".join(f"张{i}" for i in range(300))
+    with open(md, "w") as f:
+        f.write(DOC.format(issuer=f"[{issuers}]", seal="false", body=PARA).replace(
+            "layout: document\n", f"layout: document\nsigner: [{signers}]\nsecrecy: {'秘密' * 50}\n").replace(
+            "示组发〔2020〕3号", "示发" * 100 + "〔2020〕3号"))
+    if check(run(BRIEF, "render", md, "-o", pdf).returncode == 0, "render a 版头 of hostile sizes"):
+        runs = measure(pdf)[0][0]
+        out = [r.text[:12] for r in runs if not folio([r]) and
+               (r.x0 < AREA_LEFT - 1 or r.x1 > AREA_RIGHT + 1 or r.bottom < AREA_BOTTOM - 1)]
+        check(not out, f"hostile 版头: every run inside the type area: {out[:5]}")
     # Two issuers stacked, 文件 to their right, centred on them (7.2.4).
     md, pdf = os.path.join(tmp, "joint.md"), os.path.join(tmp, "joint.pdf")
     with open(md, "w") as f:
