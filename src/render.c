@@ -182,8 +182,9 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
 
 /* 附件 (GB/T 9704-2012 7.3.7): every front-matter attachment that names a
  * Markdown file (beside the summary, inside its folder) is prepared as a
- * summary of its own with the summary's layout and figures, and attached
- * to doc; an attachment named by its title alone is only listed. */
+ * summary of its own (normalised by its own layout's rules, bound to the
+ * same figures) and attached to doc, whose layout sets it; an attachment
+ * named by its title alone is only listed. */
 static int prepare_attachments(brief_engine *e, const brief_job *job, document *doc, diag_list *dl) {
   const str_list *names = &doc->meta.head.attachments;
   int rc = 0;
