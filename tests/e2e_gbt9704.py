@@ -202,10 +202,14 @@ def check_signature(name, pages, author, date, seal=False):
               f"{(AREA_RIGHT - day.x1) / em:.2f}")
         check(abs((sig.x0 + sig.x1) / 2 - (day.x0 + day.x1) / 2) < 1, f"{name}: the signature centred over the date")
     else:
+        # 7.3.5.2: the signature two characters from the right, the date's first character two right of the
+        # signature's; a date longer than that two characters from the right, the signature moving left.
         right = (AREA_RIGHT - max(sig.x1, day.x1)) / em
         shift = (day.x0 - sig.x0) / em
-        check(abs(right - 2) < 0.1 and abs(shift - 2) < 0.1 if day.x1 <= sig.x1 + 0.5 else abs(shift - 2) < 0.1,
-              f"{name}: signature 2 characters from the right ({right:.2f}), the date 2 to the right of it ({shift:.2f})")
+        longer = day.x1 > sig.x1 + 0.5
+        check(abs(right - 2) < 0.1 and abs(shift - 2) < 0.1,
+              f"{name}: {'date' if longer else 'signature'} 2 characters from the right ({right:.2f}), "
+              f"the date 2 to the right of the signature ({shift:.2f})")
     check(abs((sig.base - day.base) - PITCH) < 1, f"{name}: the date on the line below the signature")
     others = [r for r in runs if r not in (sig, day) and not folio([r])]
     check(others, f"{name}: the signature's page holds text too")
@@ -330,6 +334,13 @@ def test_made(tmp):
         f.write(DOC.format(issuer="中共示例市委组织部", seal="true", body=PARA))
     if check(run(BRIEF, "render", md, "-o", pdf).returncode == 0, "render with a seal"):
         check_signature("seal", measure(pdf), "中共示例市委组织部", "2020年6月15日", seal=True)
+    # A signature longer than the date: it stands two characters from the right, the date two right of its start.
+    md, pdf = os.path.join(tmp, "long.md"), os.path.join(tmp, "long.pdf")
+    with open(md, "w") as f:
+        f.write(DOC.format(issuer="中共示例市委组织部", seal="false", body=PARA).replace(
+            "author: 中共示例市委组织部", "author: 中共示例自治县委员会组织部办公室"))
+    if check(run(BRIEF, "render", md, "-o", pdf).returncode == 0, "render a long signature"):
+        check_signature("long signature", measure(pdf), "中共示例自治县委员会组织部办公室", "2020年6月15日")
     # An attachment is a file of the summary's folder; a missing one is an error naming it.
     sub = os.path.join(tmp, "sub")
     os.makedirs(sub, exist_ok=True)
