@@ -41,6 +41,7 @@ typedef struct {
   bool (*abandoned)(void *arg); /* non-NULL: polled likewise; true gives up (-1): the result is wanted no more */
   void *abandoned_arg;
   int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
+  bool attached;        /* an attachment (附件) being prepared: its own attachments are not read */
 } brief_job;
 
 #define BRIEF_TIME_LIMIT (-2) /* a render returned this: the time limit passed */

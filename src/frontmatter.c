@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cndate.h"
+#include "frontmatter_head.h"
 #include "numbered.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -31,6 +32,7 @@ void doc_meta_free(doc_meta *m) {
   free(m->numbered);
   m->numbered = NULL;
   m->nnumbered = 0;
+  doc_head_meta_free(&m->head);
 }
 
 /* Length of the line at p (without its newline) and where the next starts. */
@@ -214,9 +216,16 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
     m->figures_line = yline(y, value);
     return read_list(y, value, key, &m->figures, dl);
   }
-  static const char *const known[] = {"title",      "subtitle", "county", "author", "date",    "issue",
-                                      "recipients", "copies",   "layout", "figures", "numbered"};
-  char *list = listed_names(key, known, sizeof known / sizeof *known);
+  int head = frontmatter_head_key(y, key, value, m, dl);
+  if (head != 1) return head;
+  static const char *const base[] = {"title",      "subtitle", "county", "author", "date",    "issue",
+                                     "recipients", "copies",   "layout", "figures", "numbered"};
+  const char *known[sizeof base / sizeof *base + 16];
+  size_t nknown = 0;
+  for (size_t i = 0; i < sizeof base / sizeof *base; i++) known[nknown++] = base[i];
+  for (size_t i = 0; frontmatter_head_keys[i] && nknown < sizeof known / sizeof *known; i++)
+    known[nknown++] = frontmatter_head_keys[i];
+  char *list = listed_names(key, known, nknown);
   diag_warning(dl, y->file, yline(y, value), 1, "unknown front matter key '%s' ignored (known: %s)", key, list);
   free(list);
   return 0;

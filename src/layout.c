@@ -42,15 +42,15 @@ void box_add_rect(vbox *b, double x, double y, double w, double h, bool fill, bo
 }
 
 
-static void add_space(layout_ctx *c, double h) {
+void add_space(layout_ctx *c, double h) {
   if (h <= 0) return;
   vbox *b = new_box(c, h);
   b->space = true;
 }
 
 /* Text lines as boxes of one paragraph group. */
-static void add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int outline_level,
-                      const char *outline_title) {
+void add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int outline_level,
+               const char *outline_title) {
   int group = ++c->group_counter;
   for (size_t i = 0; i < lines->len; i++) {
     vbox *b = new_box(c, lines->items[i].height);
@@ -66,8 +66,8 @@ static void add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int
   }
 }
 
-static void add_text_block(layout_ctx *c, const span_list *spans, text_frame *f, bool keep,
-                           int outline_level, const char *outline_title) {
+void add_text_block(layout_ctx *c, const span_list *spans, text_frame *f, bool keep,
+                    int outline_level, const char *outline_title) {
   const role_style *rs = &c->spec->roles[f->role];
   double pitch = c->pitch > 0 ? c->pitch : line_advance(c, ROLE_BODY, false);
   add_space(c, length_pt(rs->space_before, rs->size, pitch));
@@ -283,6 +283,8 @@ static void layout_image(layout_ctx *c, const block *b) {
   box->snap_after = true;
 }
 
+static int top_heading_level(const document *doc);
+
 static bool is_key_figures(const block *b) { return b->kind == BLK_TABLE && b->as.table.key_figures; }
 
 static void layout_block(layout_ctx *c, const block *b, heading_state *hs) {
@@ -300,9 +302,19 @@ static void layout_block(layout_ctx *c, const block *b, heading_state *hs) {
   }
 }
 
+/* The blocks of doc (the summary or an attachment), headings numbered
+ * afresh: c->doc is doc while they are laid out (messages name its file). */
+void layout_body_blocks(layout_ctx *c, const document *doc) {
+  const document *outer = c->doc;
+  c->doc = doc;
+  heading_state hs = {top_heading_level(doc), {0}};
+  for (size_t i = 0; i < doc->len; i++) layout_block(c, &doc->items[i], &hs);
+  c->doc = outer;
+}
+
 /* ---- front and back matter --------------------------------------------- */
 
-static void layout_title(layout_ctx *c) {
+void layout_title(layout_ctx *c) {
   const doc_meta *m = &c->doc->meta;
   block plain = {0};
   if (m->title) {
@@ -325,12 +337,14 @@ static void layout_title(layout_ctx *c) {
 char *chinese_date(const char *iso) { return cndate_print(iso); }
 
 /* The last two body lines go with the signature: a page never holds the
- * signature alone. */
-static void keep_last_lines(layout_ctx *c, int lines) {
+ * signature and date alone (GB/T 9704-2012 7.3.5.5). When the body ends in
+ * a table, chart or image, its last box (a table's last row, which takes
+ * the repeated header along) goes over with them. */
+void keep_last_lines(layout_ctx *c, int lines) {
   for (size_t i = c->boxes.len; i-- > 0 && lines > 0;) {
     vbox *b = &c->boxes.items[i];
-    if (!b->space && !b->group) return; /* a table, chart or image ends the body */
     b->keep_with_next = true;
+    if (!b->space && !b->group) return; /* a table row, chart or image ends the body */
     if (!b->space) lines--;
   }
 }
@@ -443,6 +457,7 @@ void layout_ctx_start(layout_ctx *c, const document *doc, const layout_spec *spe
   c->area_w = spec->page_w - spec->margin_left - spec->margin_right;
   c->area_h = spec->page_h - spec->margin_top - spec->margin_bottom;
   c->pitch = spec->grid_lines > 0 ? spec->line_pitch : 0;
+  c->unnumbered_from = (size_t)-1;
 }
 
 /* Frees what layout_ctx_start took (the laid-out pages stay with out). */
@@ -469,7 +484,9 @@ int layout_document_until(const document *doc, const layout_spec *spec, const fo
 
   if (doc->meta.nnumbered) layout_copy_line(&c); /* 份号 above everything: GB/T 9704-2012 7.2.1 */
   if (spec->masthead) layout_masthead(&c);
+  if (spec->document) layout_document_head(&c);
   if (spec->title_block) layout_title(&c);
+  if (spec->document) layout_addressee(&c);
   heading_state hs = {top_heading_level(doc), {0}};
   /* The layout places the key-figures table: after the title where the
    * binding put it, or after the body (key_figures.position: end). */
@@ -479,8 +496,12 @@ int layout_document_until(const document *doc, const layout_spec *spec, const fo
   for (size_t i = 0; kf_at_end && i < doc->len && !stop_due(stop); i++)
     if (is_key_figures(&doc->items[i])) layout_block(&c, &doc->items[i], &hs);
   bool go_on = !stop_due(stop);
-  if (go_on && spec->signature) layout_signature(&c);
-  if (go_on && spec->distribution) layout_distribution(&c);
+  if (go_on && spec->document) {
+    layout_document_end(&c); /* 附件说明, signature, 附注, 附件, 版记 */
+  } else if (go_on) {
+    if (spec->signature) layout_signature(&c);
+    if (spec->distribution) layout_distribution(&c);
+  }
   if (go_on) flow_boxes(&c);
   go_on = !stop_due(stop);
   if (go_on) decorate_pages(&c);

@@ -21,6 +21,7 @@ typedef struct {
   bool page_break;         /* start a new page here */
   bool bottom;             /* sits at the bottom of the type area (版记) */
   bool cut_rule;           /* its last item is a rule drawn only if a page ends after it */
+  bool even_page;          /* bottom: on an even page (the 版记, GB/T 9704-2012 7.4), blank pages before it */
   long repeat;             /* a box (table header) to repeat on a new page, or -1 */
   int outline_level;       /* > 0: a bookmark to this box */
   char *outline_title;
@@ -45,6 +46,7 @@ struct layout_ctx {
   int group_counter;
   int errors;
   stop_check *stop;        /* NULL, or polled per block, table row, line and page box (stop.h) */
+  size_t unnumbered_from;  /* pages from this index on carry no page number (blank pages and the 版记 after them) */
 };
 
 /* Text set into lines: one items list per line, y from the line top. */
@@ -94,6 +96,21 @@ void plain_spans(span_list *l, const char *text);
 /* Added to every character of a role on the grid so N characters fill a line. */
 double grid_tracking(const layout_ctx *c, role_id role);
 char *chinese_date(const char *iso); /* "2016-08-15" → "2016年8月15日" */
+
+/* Shared by the layout's files (layout.c). */
+void add_space(layout_ctx *c, double h);
+void add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int outline_level, const char *outline_title);
+void add_text_block(layout_ctx *c, const span_list *spans, text_frame *f, bool keep, int outline_level,
+                    const char *outline_title);
+/* The last lines of the body go with what follows (GB/T 9704-2012 7.3.5.5). */
+void keep_last_lines(layout_ctx *c, int lines);
+void layout_title(layout_ctx *c);
+void layout_body_blocks(layout_ctx *c, const document *doc);
+
+/* 文件式 (document_layout.c, GB/T 9704-2012 7.2–7.5). */
+void layout_document_head(layout_ctx *c);  /* 份号 line aside: 密级, 紧急程度, 标志, 发文字号, 签发人, red rule */
+void layout_addressee(layout_ctx *c);      /* 主送机关 */
+void layout_document_end(layout_ctx *c);   /* 附件说明, 署名, 日期, 附注, 附件, 版记 */
 
 /* Front and back matter (masthead.c). */
 void layout_masthead(layout_ctx *c);

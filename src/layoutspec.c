@@ -253,6 +253,23 @@ static const key_desc booklet_keys[] = {
     {"untitled", K_STRING, L(booklet_untitled), .what = "目录 line of a brief without a title (（无标题）)"},
     {NULL}};
 
+static void document_present(layout_spec *l) { l->document = true; }
+
+/* 文件式: GB/T 9704-2012 7.2–7.5 (the words printed are the layout's). */
+static const key_desc document_keys[] = {
+    {"suffix", K_STRING, L(document_suffix), .what = "after the issuers' names in the 发文机关标志 (文件); none: the names alone"},
+    {"color", K_COLOR, L(document_color), .what = "colour of the 发文机关标志 and the red rule"},
+    {"mark_top", K_PT, L(document_mark_top), 0, 0, .upto = UPTO_PAGE_H,
+     .what = "the 发文机关标志's top edge below the type area's top (7.2.4: 35 mm)"},
+    {"rule", K_PT, L(document_rule), 0, 20, .what = "weight of the red rule under the 发文字号"},
+    {"rule_gap", K_PT, L(document_rule_gap), 0, 100 * MM, .what = "from the 发文字号 down to the red rule (7.2.7: 4 mm)"},
+    {"signer", K_STRING, L(document_signer), .what = "the 签发人 label of a 上行文 (签发人：)"},
+    {"attachments", K_STRING, L(document_attachments), .what = "the 附件说明's label (附件：)"},
+    {"attachment", K_STRING, L(document_attachment), .what = "the label on an attachment's first page, with `{n}` (附件{n})"},
+    {"printed", K_STRING, L(document_printed), .what = "the 版记's 印发日期, with `{date}` ({date}印发)"},
+    {"cc_end", K_STRING, L(document_cc_end), .what = "ends the 抄送 line when it has no stop (。)"},
+    {NULL}};
+
 static const key_desc layout_keys[] = {
     {"name", K_STRING, L(name), .what = "the layout's name (default: the file's)"},
     {"description", K_STRING, L(description), .what = "one line for `brief layouts`"},
@@ -289,6 +306,8 @@ static const key_desc layout_keys[] = {
      .allowed = "rules quotes punctuation brackets ellipsis dash spaces repeated unpaired corner_quotes: true or false",
      .dflt = "true", .what = "punctuation and spacing normalisation"},
     {"booklet", K_MAP, 0, .keys = booklet_keys, .what = "the meeting booklet (batch --booklet) in this layout"},
+    {"document", K_MAP, 0, .keys = document_keys, .present = document_present,
+     .what = "a 红头文件 (文件式, GB/T 9704-2012 7.2–7.5): 版头, 签发人, 主送, 附件, 版记 from the front matter"},
     {NULL}};
 
 /* ---- reading -------------------------------------------------------------- */
@@ -510,6 +529,10 @@ static void set_defaults(layout_spec *l) {
   l->title_block = true;
   l->signature = true;
   l->paragraph_headings = true;
+  l->document_color = (rgb){0.9, 0, 0};
+  l->document_mark_top = 35 * MM;  /* GB/T 9704-2012 7.2.4 */
+  l->document_rule_gap = 4 * MM;   /* GB/T 9704-2012 7.2.7 */
+  l->document_rule = 0.35 * MM;
   l->normalize = normalize_rules_default();
   for (int r = 0; r < ROLE_COUNT; r++) {
     l->roles[r].font = xstrdup(r == ROLE_CODE ? "mono" : "song");

@@ -36,7 +36,10 @@ typedef enum { PUNCT_INHERIT = -1, PUNCT_QUANJIAO, PUNCT_BANJIAO, PUNCT_KAIMING,
   X(ROLE_QUOTE, "quote") X(ROLE_PAGE_NUMBER, "page_number") X(ROLE_HEADER, "header")                 \
   X(ROLE_FOOTER, "footer") X(ROLE_MASTHEAD, "masthead") X(ROLE_MASTHEAD_ISSUE, "masthead_issue")     \
   X(ROLE_MASTHEAD_LINE, "masthead_line") X(ROLE_SIGNATURE, "signature")                              \
-  X(ROLE_DISTRIBUTION, "distribution") X(ROLE_COPY_NUMBER, "copy_number")
+  X(ROLE_DISTRIBUTION, "distribution") X(ROLE_COPY_NUMBER, "copy_number")                           \
+  X(ROLE_ISSUER, "issuer") X(ROLE_DOC_NUMBER, "doc_number") X(ROLE_SIGNER, "signer")                 \
+  X(ROLE_SECRECY, "secrecy") X(ROLE_ADDRESSEE, "addressee") X(ROLE_ATTACHMENT, "attachment")         \
+  X(ROLE_NOTE, "note")
 
 typedef enum {
 #define BRIEF_ROLE_ID(id, key) id,
@@ -110,6 +113,18 @@ typedef struct {
   col_width *table_widths;
   size_t ntable_widths;
   normalize_rules normalize;             /* normalize: false | {quotes: false, …}; all on by default */
+  /* 文件式 (document: GB/T 9704-2012 7.2–7.5): the 版头, 附件, 版记 of a 红头文件 */
+  bool document;
+  char *document_suffix;                 /* "文件" after the issuers' names */
+  rgb document_color;                    /* the 发文机关标志 and the red rule */
+  double document_mark_top;              /* pt: the 标志's top edge below the type area's top (35 mm) */
+  double document_rule;                  /* pt: the red rule's weight */
+  double document_rule_gap;              /* pt: from the 发文字号 down to the red rule (4 mm) */
+  char *document_signer;                 /* "签发人：" */
+  char *document_attachments;            /* "附件：" of the 附件说明 */
+  char *document_attachment;             /* "附件{n}" at the top of an attachment ({n} empty when one) */
+  char *document_printed;                /* "{date}印发": the 版记's 印发日期 */
+  char *document_cc_end;                 /* "。" ending the 抄送 line */
 } layout_spec;
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */

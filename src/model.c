@@ -229,6 +229,16 @@ void document_free(document *doc) {
   free(doc->file);
   free(doc->dir);
   doc_meta_free(&doc->meta);
+  for (size_t i = 0; i < doc->nattachments; i++) document_free(&doc->attachments[i]);
+  free(doc->attachments);
+  doc->attachments = NULL;
+  doc->nattachments = 0;
+}
+
+void document_attach(document *doc, document *att) {
+  doc->attachments = xrealloc(doc->attachments, (doc->nattachments + 1) * sizeof *doc->attachments);
+  doc->attachments[doc->nattachments++] = *att;
+  memset(att, 0, sizeof *att);
 }
 
 static void dump_style(strbuf *sb, unsigned style) {

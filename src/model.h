@@ -144,12 +144,16 @@ table_data *block_table_data(const block *b);
 /* Frees what the block holds by its kind and leaves it a BLK_RULE at the same place. */
 void block_clear(block *b);
 
-typedef struct {
+typedef struct document {
   char *file;         /* the summary's path, for messages */
   char *dir;          /* its folder, for images */
   doc_meta meta;
   block *items;
   size_t len, cap;
+  /* 附件 (the document layout): each a summary of its own, laid out after
+   * the body on new pages; owned (document_attach). */
+  struct document *attachments;
+  size_t nattachments;
 } document;
 
 void span_list_push(span_list *l, span_kind kind, unsigned style, const char *text,
@@ -167,6 +171,9 @@ void span_drop_front(span *s, int n);
 char *span_list_text(const span_list *l);
 block *document_add(document *doc, block_kind kind, int line, int col);
 void document_free(document *doc);
+/* Moves att (a parsed and bound attachment) to the end of doc's
+ * attachments; att is left empty. */
+void document_attach(document *doc, document *att);
 void table_free(table_data *t);
 void chart_free(chart_data *c);
 

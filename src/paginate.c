@@ -44,11 +44,18 @@ static void place_box(layout_ctx *c, page_box *page, const vbox *b, double top) 
 
 /* Height the box at i needs on this page so that headings stay with what
  * follows and no paragraph leaves a single line at a page's top or bottom. */
-static double needed_height(const layout_ctx *c, size_t i) {
+static double snap_to_grid(const layout_ctx *c, double y);
+
+static double needed_height(const layout_ctx *c, size_t i, double y) {
   const vbox *bs = c->boxes.items;
   size_t n = c->boxes.len, j = i;
   double need = 0;
-  while (j < n && (bs[j].keep_with_next || bs[j].space)) need += bs[j++].height;
+  /* A box that returns to the grid (a table's last row) moves what follows
+   * it down to the next grid line: counted where it happens. */
+  for (; j < n && (bs[j].keep_with_next || bs[j].space); j++) {
+    need += bs[j].height;
+    if (bs[j].snap_after) need = snap_to_grid(c, y + need) - y;
+  }
   if (j >= n) return need;
   const vbox *b = &bs[j];
   need += b->height;
@@ -100,12 +107,19 @@ void flow_boxes(layout_ctx *c) {
       continue;
     }
     if (b->bottom) {
-      if (y + b->height > c->area_h + 0.01) page = next_page(c, &held);
+      bool odd = c->out->npages % 2 == 1;
+      if (y + b->height > c->area_h + 0.01 || (b->even_page && odd)) page = next_page(c, &held);
+      if (b->even_page && c->out->npages % 2 == 1) {
+        /* GB/T 9704-2012 7.4, 7.5: the 版记 on an even page; the blank page
+         * before it and the 版记's page carry no page number. */
+        c->unnumbered_from = c->out->npages - 1;
+        page = next_page(c, &held);
+      }
       place_box(c, page, b, c->area_h - b->height);
       y = c->area_h;
       continue;
     }
-    double need = needed_height(c, i);
+    double need = needed_height(c, i, y);
     if (y > 0 && y + fmin(need, c->area_h) > c->area_h + 0.01) {
       page = next_page(c, &held);
       y = 0;
@@ -174,7 +188,7 @@ void decorate_pages(layout_ctx *c) {
   for (size_t p = 0; p < pages; p++) {
     page_box *page = &c->out->pages[p];
     double bottom = c->area_top + c->area_h;
-    if (page_selected(s->page_number_pages, p)) add_page_number(c, page, (int)p + 1, (int)pages);
+    if (page_selected(s->page_number_pages, p) && p < c->unnumbered_from) add_page_number(c, page, (int)p + 1, (int)pages);
     if (s->header && page_selected(s->header_pages, p)) {
       const role_style *rs = &s->roles[ROLE_HEADER];
       char *text = layout_expand(s->header, &c->doc->meta, (int)p + 1, (int)pages);

@@ -198,6 +198,49 @@ static void normalize_job(const brief_job *job, document *doc, const layout_spec
   normalize_document(doc, source, len, &rules, rep);
 }
 
+static int prepare_job(brief_engine *e, const brief_job *job, document *doc, layout_spec *spec, nz_report *rep,
+                       char **source, size_t *source_len, diag_list *dl);
+
+/* 附件 (GB/T 9704-2012 7.3.7): every front-matter attachment that names a
+ * Markdown file (beside the summary, inside its folder) is prepared as a
+ * summary of its own (normalised by its own layout's rules, bound to the
+ * same figures) and attached to doc, whose layout sets it; an attachment
+ * named by its title alone is only listed. */
+static int prepare_attachments(brief_engine *e, const brief_job *job, document *doc, diag_list *dl) {
+  const str_list *names = &doc->meta.head.attachments;
+  int rc = 0;
+  if (job->attached) return 0;
+  for (size_t i = 0; i < names->len; i++) {
+    if (!str_ends_with(names->items[i], ".md")) continue;
+    char *path = path_join(doc->dir, names->items[i]);
+    /* A server's job reads only files inside its folder (image_root; "" none), as with images. */
+    bool served_outside = job->image_root && (!*job->image_root || input_path_inside(job->image_root, path) != 0);
+    if (served_outside || (!job->allow_outside && input_path_inside(doc->dir, path) != 0)) {
+      diag_error(dl, doc->file, doc->meta.head.attachments_line, 1,
+                 "attachment '%s' is outside the summary's folder %s; copy it there or pass --allow-outside",
+                 names->items[i], doc->dir);
+      rc = -1;
+    } else {
+      brief_job sub = *job;
+      sub.input = path;
+      sub.text = NULL;
+      sub.text_len = 0;
+      sub.numbered = NULL;
+      sub.attached = true;
+      document att;
+      layout_spec att_spec;
+      if (prepare_job(e, &sub, &att, &att_spec, NULL, NULL, NULL, dl) != 0) {
+        rc = -1;
+      } else {
+        layout_spec_free(&att_spec);
+        document_attach(doc, &att);
+      }
+    }
+    free(path);
+  }
+  return rc;
+}
+
 /* Parses a job's summary, loads its layout, normalises the model, takes
  * its title and binds its figures: each stage once, in that order, and
  * nothing here edits the model itself. The layout comes before
@@ -217,7 +260,7 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
     normalize_job(job, doc, spec, text, len, rep);
     document_take_title(doc); /* after normalisation: the title is printed normalised */
     paragraph_headings(doc, spec, rep); /* after the title: a typed 一、 heading is never the title */
-    if (bind_figures(e, job, doc, dl) != 0) {
+    if (bind_figures(e, job, doc, dl) != 0 || (spec->document && prepare_attachments(e, job, doc, dl) != 0)) {
       layout_spec_free(spec);
       rc = -1;
     }

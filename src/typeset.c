@@ -11,6 +11,7 @@
 #include "nobreak.h"
 #include "suggest.h"
 #include "utf8.h"
+#include "wordbreak.h"
 
 static const rgb link_color = {0.10, 0.31, 0.63};
 
@@ -387,6 +388,76 @@ static void emit_line(layout_ctx *c, const text_frame *f, const tchar *t, const 
   tl->width = line->width;
 }
 
+/* A title wraps between words (GB/T 9704-2012 7.3.1: 回行时，要做到词意完整):
+ * a break that ICU's word boundaries do not allow is taken away, unless a
+ * line would then overflow the measure (a word longer than the line). */
+/* The narrowest measure (up to width) at which items still take as few
+ * lines as at width, and that count in *count (SIZE_MAX when a line
+ * overflows width: a word wider than the line). */
+static double balanced_measure(const lb_item *items, size_t n, double first_width, double width, size_t *count) {
+  lb_lines lines = {0};
+  double *extra = xcalloc(n, sizeof *extra), indent = width - first_width;
+  lb_break_lines(items, n, first_width, width, false, &lines, extra);
+  *count = lines.len;
+  for (size_t i = 0; i < lines.len; i++)
+    if (lines.items[i].width > (i ? width : first_width) + 0.01) *count = SIZE_MAX;
+  double lo = width * 0.4, hi = width;
+  for (int k = 0; k < 12 && *count != SIZE_MAX; k++) {
+    double mid = (lo + hi) / 2;
+    lb_break_lines(items, n, mid - indent, mid, false, &lines, extra);
+    if (lines.len <= *count) hi = mid;
+    else lo = mid;
+  }
+  VEC_FREE(lines);
+  free(extra);
+  return hi;
+}
+
+static bool is_han_cp(uint32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0x20000 && c <= 0x3FFFF); }
+
+/* Whether the balanced lines at this measure end between two Han
+ * characters: the only places a word can be split (a break beside
+ * punctuation, a digit or a Latin word needs no dictionary). */
+static bool breaks_between_han(const tchar *t, const lb_item *items, size_t n, double first_width, double width) {
+  lb_lines lines = {0};
+  double *extra = xcalloc(n, sizeof *extra);
+  lb_break_lines(items, n, first_width, width, false, &lines, extra);
+  bool han = false;
+  for (size_t i = 0; i + 1 < lines.len; i++) {
+    size_t end = lines.items[i].end;
+    han |= end > 0 && end < n && is_han_cp(t[end - 1].cp) && is_han_cp(t[end].cp);
+  }
+  VEC_FREE(lines);
+  free(extra);
+  return han;
+}
+
+/* Breaks between words of two or more characters when the title then
+ * still wraps into as many lines of about the same measure (within three
+ * characters), else next to a one-character word too, else (a word wider
+ * than the line) where UAX #14 allows. */
+static void title_word_breaks(const tchar *t, lb_item *items, size_t n, double first_width, double width,
+                              double em) {
+  uint32_t *cps = xmalloc(n * sizeof *cps);
+  unsigned char *at = xmalloc(n + 1), *saved = xmalloc(n);
+  for (size_t i = 0; i < n; i++) cps[i] = t[i].cp, saved[i] = items[i].brk;
+  size_t count, best;
+  double measure = balanced_measure(items, n, first_width, width, &best);
+  if (breaks_between_han(t, items, n, measure - (width - first_width), measure) && word_boundaries(cps, n, at) == 0) {
+    for (int need = WB_STRONG; need >= WB_WEAK; need--) {
+      for (size_t i = 0; i + 1 < n; i++) items[i].brk = saved[i] == LB_ALLOW && at[i + 1] < need ? LB_NO : saved[i];
+      double m = balanced_measure(items, n, first_width, width, &count);
+      if (count == best && m <= measure + 3 * em) break;
+      if (count != SIZE_MAX && need == WB_WEAK) break; /* words whole, though less even */
+      if (need == WB_WEAK)
+        for (size_t i = 0; i < n; i++) items[i].brk = saved[i];
+    }
+  }
+  free(saved);
+  free(at);
+  free(cps);
+}
+
 /* Wider than this, a Latin word or URL may break inside (nobreak.h). */
 static double long_word_width(double size) { return 8 * size; }
 
@@ -424,6 +495,10 @@ static void set_text_breaking(layout_ctx *c, const span_list *spans, const text_
   lb_lines lines = {0};
   double width = f->width;
   lb_break_lines(items, n, width - f->indent, width, f->align == ALIGN_JUSTIFY, &lines, extra);
+  if (f->role == ROLE_TITLE && lines.len > 1) {
+    title_word_breaks(chars.items, items, n, width - f->indent, width, size);
+    lb_break_lines(items, n, width - f->indent, width, f->align == ALIGN_JUSTIFY, &lines, extra);
+  }
   if (f->align == ALIGN_CENTER && lines.len > 1) {
     /* Centred text (titles) wraps into balanced lines: the narrowest
      * measure that needs no more lines. */

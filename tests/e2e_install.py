@@ -47,7 +47,7 @@ def check_runs(brief, work, label):
           and "OFD.xml" in zipfile.ZipFile(ofd).namelist(), "%s: writes an OFD through its module: %s" % (label, r.stderr))
     r = run(brief, "layouts", cwd=work, env=clean_env())
     names = [l.split()[0] for l in r.stdout.splitlines() if l.strip()]
-    check(names == ["briefing", "official", "plain"], "%s: brief layouts lists the installed layouts: %s" % (label, names))
+    check(names == ["briefing", "document", "official", "plain"], "%s: brief layouts lists the installed layouts: %s" % (label, names))
 
 
 def test_install(tmp):

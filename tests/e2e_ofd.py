@@ -240,6 +240,7 @@ def test_booklet(tmp):
     os.makedirs(batch)
     for md in glob.glob(os.path.join(INPUT, "*.md")):
         shutil.copy(md, batch)
+    shutil.copytree(os.path.join(INPUT, "附件"), os.path.join(batch, "附件"))  # the document example's attachments
     shutil.copy(FIGURES, batch)
     out = os.path.join(tmp, "out")
     r = run(BRIEF, "batch", batch, "-o", out, "--booklet", os.path.join(out, "汇编.pdf"), "--format", "both")

@@ -464,7 +464,7 @@ def test_numbered(cups, tmp):
 
 def test_batch_numbered(tmp):
     out = os.path.join(tmp, "numbered-batch")
-    r = run(BRIEF, "batch", INPUT, "-o", out, "--numbered", "1-2")
+    r = run(BRIEF, "batch", *checks.county_examples(INPUT), "--figures", FIGURES, "-o", out, "--numbered", "1-2")
     check(r.returncode == 0, f"batch --numbered: {r.stderr[-200:]}")
     for pdf in sorted(glob.glob(os.path.join(out, "*.pdf"))):
         got = [w["text"] for w in words(pdf) if re.fullmatch(r"\d{6}", w["text"])]
@@ -489,7 +489,7 @@ def main():
     cups = Cups(tmp)
     try:
         briefs = os.path.join(tmp, "briefs")
-        r = run(BRIEF, "batch", INPUT, "-o", briefs)
+        r = run(BRIEF, "batch", *checks.county_examples(INPUT), "--figures", FIGURES, "-o", briefs)
         check(r.returncode == 0 and len(glob.glob(os.path.join(briefs, "*.pdf"))) == 3, "render the examples")
         if not check(cups.start(), "start a private cupsd on 127.0.0.1"):
             return

@@ -132,6 +132,9 @@ def test_default_host(tmp):
         md = b"# \xe6\xa0\x87\xe9\xa2\x98\n\n![\xe5\x9b\xbe](x.png)\n"
         status, _, body = s.request("POST", "/render", md)
         check(status == 422 and "folder" in body.decode(), "without DIR images are refused: %d %s" % (status, body[:200]))
+        fm = "---\nlayout: document\ntitle: 通知\nattachments: [a.md]\n---\n\n正文。\n".encode()
+        status, _, body = s.request("POST", "/render", fm)
+        check(status == 422 and b"attachment" in body, "without DIR attachments are refused: %d %s" % (status, body[:200]))
     finally:
         check(s.stop() == 0, "SIGTERM stops brief serve with status 0")
 
@@ -140,7 +143,7 @@ def test_routes(s, tmp, has_png):
     status, ctype, body = s.request("GET", "/")
     check(status == 200 and ctype.startswith("text/html") and b"<textarea" in body, "GET / is the page")
     status, ctype, body = s.request("GET", "/layouts")
-    check(status == 200 and json.loads(body)["layouts"] == ["briefing", "official", "plain"], "GET /layouts: %s" % body)
+    check(status == 200 and json.loads(body)["layouts"] == ["briefing", "document", "official", "plain"], "GET /layouts: %s" % body)
     for path in ["/nope", "/render/x", "/files/", "/index.html", "/booklet", "//etc/passwd"]:
         status, ctype, _ = s.request("GET", path)
         check(status == 404 and "json" in ctype, "GET %s is 404 (%d)" % (path, status))
@@ -269,6 +272,14 @@ def test_traversal(s, tmp, has_png):
         status, _, body = s.request("POST", "/render", ("# 图\n\n![x](%s)\n" % img).encode())
         errs = errors_of(body)
         check(status == 422 and errs and errs[0]["line"] == 3, "image %s refused at line 3 (%d)" % (img, status))
+
+
+    # A document's attachments are files too: only inside the served folder (link.md points outside).
+    for att in ["../secret.md", "link.md", "/etc/x.md"]:
+        fm = ("---\nlayout: document\ntitle: 通知\nattachments: [%s]\n---\n\n正文。\n" % att).encode()
+        status, _, body = s.request("POST", "/render", fm)
+        check(status == 422 and "机密".encode() not in body and b"attachment" in body,
+              "attachment %s refused (%d %s)" % (att, status, body[:160]))
 
 
 def test_save(s):

@@ -103,7 +103,7 @@ async function main() {
     const files = await page.$$eval("#file option", (o) => o.map((x) => x.value));
     check(files.join(",") === "盘州市.md,陇西县.md,黔西县.md", "the file picker lists the folder: " + files);
     const layouts = await page.$$eval("#layout option", (o) => o.map((x) => x.value));
-    check(layouts.join(",") === ",briefing,official,plain", "the layout picker: " + layouts);
+    check(layouts.join(",") === ",briefing,document,official,plain", "the layout picker: " + layouts);
     let pdf = await previewText(page, tmp, "first.pdf");
     check(pdf.text.includes("盘州市") && pdf.pages >= 3, "the preview shows 盘州市's brief (" + pdf.pages + " pages)");
     const gutterLines = await page.$eval("#gutter", (g) => g.textContent.trim().split("\n").length);

@@ -596,6 +596,7 @@ def test_batch_and_booklet(tmp):
     os.makedirs(batch)
     for md in glob.glob(os.path.join(INPUT, "*.md")):
         shutil.copy(md, batch)
+    shutil.copytree(os.path.join(INPUT, "附件"), os.path.join(batch, "附件"))  # the document example's attachments
     shutil.copy(FIGURES, batch)
     with open(os.path.join(batch, "坏县.md"), "w", encoding="utf-8") as f:
         f.write("---\ntitle: 坏\ncounty: 坏县\n---\n\n{{贫困发生率}}\n")
