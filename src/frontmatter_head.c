@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cndate.h"
 #include "util.h"
 
 const char *const frontmatter_head_keys[] = {"issuer", "doc_number", "signer", "to",   "secrecy", "urgency",
@@ -82,14 +83,6 @@ static int read_strings(ydoc *y, yaml_node_t *node, const char *key, str_list *o
   return -1;
 }
 
-static bool iso_date(const char *s) {
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) return false;
-  int month = atoi(s + 5), day = atoi(s + 8);
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 int frontmatter_head_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, diag_list *dl) {
   doc_head_meta *h = &m->head;
   if (!strcmp(key, "issuer")) return read_strings(y, value, key, &h->issuers, dl);
@@ -117,13 +110,17 @@ int frontmatter_head_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta 
       h->seal = yes;
       return 0;
     }
-    if (!strcmp(key, "printed") && !iso_date(s)) {
+    char iso[11];
+    const char *why;
+    if (!strcmp(key, "printed") && !cndate_parse(s, iso, &why)) { /* 印发日期, in any form 'date' takes */
       diag_error(dl, y->file, yline(y, value), ycol(value),
-                 "'printed' (印发日期) must be YYYY-MM-DD (e.g. 2016-11-14), not '%s'", s);
+                 "'printed' (印发日期) '%s': %s; write it as " CNDATE_FORMS, s, why);
       return -1;
     }
     free(*scalars[i].field);
-    *scalars[i].field = !strcmp(key, "doc_number") ? doc_number_normalize(s) : xstrdup(s);
+    *scalars[i].field = !strcmp(key, "doc_number") ? doc_number_normalize(s)
+                        : !strcmp(key, "printed")  ? xstrdup(iso)
+                                                   : xstrdup(s);
     return 0;
   }
   return 1;

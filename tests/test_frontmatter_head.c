@@ -52,6 +52,11 @@ static void test_keys(void) {
   CHECK_STR(m.head.printed, "2016-11-15");
   doc_meta_free(&m);
   diag_clear(&dl);
+  /* 印发日期 in the forms 'date' takes, stored as YYYY-MM-DD. */
+  CHECK(parse("---\nprinted: 二〇一六年十一月十五日\n---\n", &m, &dl) > 0 && dl.len == 0);
+  CHECK_STR(m.head.printed, "2016-11-15");
+  doc_meta_free(&m);
+  diag_clear(&dl);
   /* Errors: a bad date, a bad seal, a mapping for a list. */
   CHECK(parse("---\nprinted: 2016年11月\n---\n", &m, &dl) < 0 && dl.errors == 1);
   doc_meta_free(&m);
