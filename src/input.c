@@ -220,6 +220,44 @@ static int check_table_lines(const char *path, const char *text, size_t len, dia
   return 0;
 }
 
+/* cmark-gfm 0.29.0.gfm.6 (Debian 12), after each link it forms, walks back
+ * over every image opener `![` still open in the paragraph (the walk that
+ * deactivates earlier link openers skips images): `![[]()` repeated costs
+ * (images × links), 2.6 s at 20,000 and hours at the summary's size limit.
+ * A paragraph (lines up to a blank one, outside code fences) with more than
+ * LIMIT_PARAGRAPH_IMAGES unescaped `![` and as many `]` is refused before the
+ * parse: the walk is then at most that long a link, linear in the summary.
+ * Either alone is harmless (`[a` or `![[a` repeated stay text). */
+static int check_image_openers(const char *path, const char *text, size_t len, diag_list *dl) {
+  bool in_code = false;
+  int line = 1, first = 1;
+  size_t images = 0, closers = 0;
+  for (const char *p = text, *end = text + len; p < end; line++) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    if (is_fence_line(p, eol)) in_code = !in_code;
+    bool blank = true;
+    for (const char *q = p; q < eol; q++) blank &= *q == ' ' || *q == '\t' || *q == '\r';
+    if (blank || in_code) {
+      images = closers = 0;
+      first = line + 1;
+    }
+    for (const char *q = p; !in_code && q < eol; q++) {
+      if (*q == '\\') q++;
+      else if (*q == '!' && q + 1 < eol && q[1] == '[') images++;
+      else if (*q == ']') closers++;
+    }
+    if (images > LIMIT_PARAGRAPH_IMAGES && closers > LIMIT_PARAGRAPH_IMAGES) {
+      diag_error(dl, path, first, 1, "a paragraph with more than %d '![' (images) and as many ']', which the "
+                 "Markdown parser takes quadratic time over; split the paragraph, or write \\! and \\] for "
+                 "marks that are text", LIMIT_PARAGRAPH_IMAGES);
+      return -1;
+    }
+    p = eol + 1;
+  }
+  return 0;
+}
+
 char *input_read_summary(const char *path, const input_options *o, size_t *len, diag_list *dl) {
   struct stat st;
   if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > LIMIT_SUMMARY_BYTES) {
@@ -258,7 +296,8 @@ char *input_check_text(const char *path, char *text, size_t *len, const input_op
     if (!utf8) return NULL;
     text = utf8;
   }
-  if (check_characters(path, text, *len, dl) != 0 || check_table_lines(path, text, *len, dl) != 0) {
+  if (check_characters(path, text, *len, dl) != 0 || check_table_lines(path, text, *len, dl) != 0 ||
+      check_image_openers(path, text, *len, dl) != 0) {
     free(text);
     return NULL;
   }

@@ -24,6 +24,8 @@
  * the official measure). */
 #define LIMIT_TABLE_ROWS 10000
 #define LIMIT_TABLE_COLS 64
+/* Images opened in one paragraph, with as many `]` (input.c, check_image_openers). */
+#define LIMIT_PARAGRAPH_IMAGES 256
 /* Images: width × height in pixels (libharu decodes a PNG into memory,
  * 3-4 bytes a pixel); 50 M is a 48-megapixel phone photo. */
 #define LIMIT_IMAGE_PIXELS (50.0 * 1000 * 1000)
