@@ -24,7 +24,7 @@ packages=(
   libicu-dev  # src/wordbreak.c: titles broken between words (ICU's dictionary word boundaries)
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
-  python3-yaml  # tests/readme_layout_keys.py
+  python3-yaml  # tests/doc_layout_keys.py
   libmicrohttpd-dev chromium dpkg-dev file man-db  # brief serve, its browser test, cpack DEB, brief(1)
   libdeflate-dev
   libxml2-dev libzip-dev  # OFD

@@ -8,7 +8,7 @@ byte.
 
 zhlint (npm, build/npm) runs on the same inputs with the configuration
 closest to brief's conventions (tests/data/zhlintrc.json); the cases it
-gets right are counted and must be the count the README gives, so the
+gets right are counted and must be the count doc/typography.md gives, so the
 comparison there stays measured.
 
 Called like e2e_test.py: normalize_cases.py BRIEF ROOT. Prints "N passed, N failed"."""
@@ -108,13 +108,13 @@ def main():
             for c, out in zip(cases, z):
                 if out != c[3]:
                     print(f"zhlint differs at {c[0]} ({c[1]}): {c[2]!r} -> {out!r}")
-        readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
-        m = re.search(r"zhlintrc.json` agrees on (\d+) of (\d+)", readme)
+        page = open(os.path.join(ROOT, "doc", "typography.md"), encoding="utf-8").read()
+        m = re.search(r"zhlintrc.json` agrees on (\d+) of (\d+)", page)
         check(m is not None and (int(m.group(1)), int(m.group(2))) == (agree, len(cases)),
-              f"README gives zhlint's count as measured: {agree} of {len(cases)} "
-              f"(README: {m.group(0) if m else 'no count'})")
-        m = re.search(r"`brief check --fix` gets all (\d+)", readme)
-        check(m is not None and int(m.group(1)) == len(cases), f"README gives the number of cases: {len(cases)}")
+              f"doc/typography.md gives zhlint's count as measured: {agree} of {len(cases)} "
+              f"(doc/typography.md: {m.group(0) if m else 'no count'})")
+        m = re.search(r"`brief check --fix` gets all (\d+)", page)
+        check(m is not None and int(m.group(1)) == len(cases), f"doc/typography.md gives the number of cases: {len(cases)}")
     return checks.report()
 
 

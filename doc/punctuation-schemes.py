@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Renders one paragraph in the four punctuation schemes with the official
-layout and stacks the four crops into docs/punctuation-schemes.png.
-Usage (after scripts/build.sh): python3 docs/punctuation-schemes.py"""
+layout and stacks the four crops into doc/punctuation-schemes.png.
+Usage (after scripts/build.sh): python3 doc/punctuation-schemes.py"""
 import os, re, subprocess, tempfile, zlib, struct
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,4 +44,4 @@ with tempfile.TemporaryDirectory() as tmp:
         data = raw[m.end():]
         width = pw
         rows += [data[r * pw:(r + 1) * pw] for r in range(ph)] + [b"\x80" * pw]  # a grey rule between
-png(os.path.join(ROOT, "docs", "punctuation-schemes.png"), width, len(rows), rows)
+png(os.path.join(ROOT, "doc", "punctuation-schemes.png"), width, len(rows), rows)

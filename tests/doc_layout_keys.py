@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The README's table of layout keys is the one `brief layouts --keys`
-prints from the schema the layout reader uses (issue 14), and every key
+"""The table of layout keys in doc/layouts.md is the one `brief layouts --keys`
+prints from the schema the layout reader uses, and every key
 of the installed layouts is in it: no key documented that the reader does
 not take, none read that is not documented.
 
-Called like e2e_test.py: readme_layout_keys.py BRIEF ROOT. Prints "N passed, N failed"."""
+Called like e2e_test.py: doc_layout_keys.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, subprocess, sys
 
 import checks
@@ -34,11 +34,11 @@ def yaml_keys(path):
 def main():
     r = subprocess.run([BRIEF, "layouts", "--keys"], capture_output=True, text=True)
     check(r.returncode == 0 and r.stdout.startswith("| key |"), f"brief layouts --keys: {r.returncode} {r.stderr}")
-    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
-    m = re.search(r"<!-- layout keys: brief layouts --keys -->\n(.*?)<!-- end of layout keys -->", readme, re.S)
-    check(m is not None, "README.md has the layout keys table between its markers")
+    page = open(os.path.join(ROOT, "doc", "layouts.md"), encoding="utf-8").read()
+    m = re.search(r"<!-- layout keys: brief layouts --keys -->\n(.*?)<!-- end of layout keys -->", page, re.S)
+    check(m is not None, "doc/layouts.md has the layout keys table between its markers")
     if m:
-        check(m.group(1) == r.stdout, "README.md's layout keys table equals `brief layouts --keys`; "
+        check(m.group(1) == r.stdout, "doc/layouts.md's layout keys table equals `brief layouts --keys`; "
               "paste its output between the markers")
     rows = set(re.findall(r"^\| `([^`]+)` \|", r.stdout, re.M))
     check(len(rows) > 50, f"the table lists the schema's keys ({len(rows)})")
