@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what brief needs to build, test and render: Debian packages and,
-# for the CommonMark spec test, the npm package commonmark-spec and for the
-# normalisation test zhlint (into build/npm, outside the source tree),
-# puppeteer-core for the browser test (into build/npm-browser). The
+# for the normalisation test, the npm package zhlint (into build/npm, outside
+# the source tree), puppeteer-core for the browser test (into
+# build/npm-browser). The CommonMark spec test reads the spec kept in
+# tests/data/commonmark/. The
 # mainland free fonts are Debian's: Noto Serif CJK SC and Noto Sans CJK SC
 # (fonts-noto-cjk; the medium weight of 黑 in fonts-noto-cjk-extra) and
 # LXGW WenKai. Idempotent; uses sudo when not root.
@@ -49,10 +50,10 @@ fi
 
 # zhlint (npm, test only): the peer tests/e2e_normalize.py compares brief check with.
 npm_dir="${BUILD_DIR:-build}/npm"  # BUILD_DIR: an out-of-tree build's folder
-if [ ! -f "$npm_dir/node_modules/commonmark-spec/spec.txt" ] || [ ! -f "$npm_dir/node_modules/zhlint/package.json" ]; then
+if [ ! -f "$npm_dir/node_modules/zhlint/package.json" ]; then
   mkdir -p "$npm_dir"
   for attempt in 1 2 3; do  # the registry is the network: try again on a hiccup
-    npm install --no-save --no-audit --no-fund --prefix "$npm_dir" commonmark-spec@0.31.2 zhlint@0.8.2 >/dev/null && break
+    npm install --no-save --no-audit --no-fund --prefix "$npm_dir" zhlint@0.8.2 >/dev/null && break
     [ "$attempt" = 3 ] && exit 1
     sleep 5
   done
@@ -60,7 +61,7 @@ fi
 
 # The browser test of `brief serve` drives Debian's /usr/bin/chromium with
 # puppeteer-core (no browser download). Its own prefix: an npm install
-# --no-save into build/npm would prune commonmark-spec.
+# --no-save into build/npm would prune zhlint.
 if [ ! -f build/npm-browser/node_modules/puppeteer-core/package.json ]; then
   mkdir -p build/npm-browser
   for attempt in 1 2 3; do

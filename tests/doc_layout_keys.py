@@ -4,13 +4,13 @@ prints from the schema the layout reader uses, and every key
 of the installed layouts is in it: no key documented that the reader does
 not take, none read that is not documented.
 
-Called like e2e_test.py: doc_layout_keys.py BRIEF ROOT. Prints "N passed, N failed"."""
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, subprocess, sys
 
-import checks
-from checks import check
+from lib import checks, paths
+from lib.checks import check
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
+BRIEF, ROOT = paths.from_argv()
 
 
 def yaml_keys(path):

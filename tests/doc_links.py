@@ -11,10 +11,10 @@ checked by e2e_install (on the installed page).
 Called like e2e_test.py: doc_links.py BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, sys
 
-import checks
-from checks import check
+from lib import checks, paths
+from lib.checks import check
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
+BRIEF, ROOT = paths.from_argv()
 README_MAX = 12 * 1024
 
 

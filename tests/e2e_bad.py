@@ -4,14 +4,15 @@ file per case, its exact messages, exit status and what is written), then
 the cases that need more set-up: a read-only output folder, a summary over
 the size limit, GB18030 giving the same PDF as UTF-8, Word's manual breaks,
 a long URL, peak memory of a 1 MB paragraph, and SIGINT/SIGTERM during a
-render and a batch of 200. Called as e2e_test.py is: BRIEF ROOT."""
+render and a batch of 200. Arguments: BRIEF ROOT."""
 import os, re, shutil, signal, subprocess, sys, tempfile, time
 
-import checks
+from lib import checks, paths
+from lib.checks import check, run, test
+from lib.pdf import fonts_ok
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from e2e_test import BRIEF, ROOT, FIGURES, check, run  # noqa: E402
-import e2e_test  # noqa: E402
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
 
 BAD = os.path.join(ROOT, "tests", "bad")
 # Under AddressSanitizer (scripts/test-sanitizers.sh) memory use is several
@@ -44,15 +45,27 @@ def job_folder(tmp):
     return d
 
 
+@checks.catalogue
 def test_catalogue(tmp):
     d = job_folder(tmp)
     cases = catalogue()
     check(len(cases) >= 30, f"catalogue has {len(cases)} cases")
     for c in cases:
+        if not checks.selected(c["name"]):
+            continue
         out = os.path.join(d, "out")
         os.makedirs(out)
-        r = run(BRIEF, "render", c["file"], "-o", f"out/{c['name']}.pdf", *c["args"].split(), cwd=d)
         name = c["name"]
+        args = [BRIEF, "render", c["file"], "-o", f"out/{name}.pdf", *c["args"].split()]
+        if c["written"] == "no":  # a failed render leaves an existing output as it was
+            checks.write(os.path.join(out, f"{name}.pdf"), "OLD")
+            r = run(*args, cwd=d)
+            left = sorted(os.listdir(out))
+            check(r.returncode == int(c["exit"]), f"{name} over an old PDF: exit {r.returncode}, expected {c['exit']}")
+            check(left == [f"{name}.pdf"] and open(os.path.join(out, f"{name}.pdf")).read() == "OLD",
+                  f"{name}: the existing PDF is untouched and nothing else written, found {left}")
+            os.remove(os.path.join(out, f"{name}.pdf"))
+        r = run(*args, cwd=d)
         check(r.returncode == int(c["exit"]), f"{name}: exit {r.returncode}, expected {c['exit']}: {r.stderr}")
         check(r.stderr == c["stderr"], f"{name}: stderr\n  got      {r.stderr!r}\n  expected {c['stderr']!r}")
         left = sorted(os.listdir(out))
@@ -62,7 +75,7 @@ def test_catalogue(tmp):
             pdf = os.path.join(out, f"{name}.pdf")
             check(left == [f"{name}.pdf"], f"{name}: only the PDF written, found {left}")
             check(os.path.exists(pdf) and run("qpdf", "--check", pdf).returncode == 0, f"{name}: qpdf --check")
-            check(os.path.exists(pdf) and e2e_test.fonts_ok(pdf), f"{name}: fonts embedded and subset")
+            check(os.path.exists(pdf) and fonts_ok(pdf), f"{name}: fonts embedded and subset")
         shutil.rmtree(out)
 
 
@@ -272,12 +285,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for t in [test_catalogue, test_read_only_folder, test_size_limit, test_gb18030_same_pdf, test_manual_breaks,
                   test_long_url, test_stress_memory, test_font_chain_capped]:
-            sub = os.path.join(tmp, t.__name__)
-            os.makedirs(sub)
-            t(sub)
+            checks.test_in_folder(t, tmp)
         for sig in [signal.SIGINT, signal.SIGTERM]:
-            test_signal_removes_temp(tmp, sig)
-            test_batch_interrupted(tmp, sig)
+            test(test_signal_removes_temp, tmp, sig)
+            test(test_batch_interrupted, tmp, sig)
     sys.exit(checks.report())
 
 

@@ -13,14 +13,11 @@ booklet.yaml's order, blank versos blank, continuous page numbers; workers honou
 Called as: e2e_batch.py BRIEF ROOT"""
 import glob, json, os, re, subprocess, sys, tempfile
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run
+from lib.pdf import page_count
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
-
-
-def pdf_pages(pdf):
-    return int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1))
+BRIEF, ROOT = paths.from_argv()
 
 
 def page_text(pdf, page):
@@ -151,7 +148,7 @@ def main():
         check("坏县.md:" in r.stderr and r.returncode == 1, "--quiet: the failure still reported")
 
         # ---- the booklet ----
-        n = pdf_pages(book2)
+        n = page_count(book2)
         cover = page_text(book2, 1)
         check("全省抓党建促脱贫攻坚工作会议材料汇编" in re.sub(r"\s", "", cover), "cover: the booklet's title")
         check("中共示例省委组织部" in cover and "2016年11月20日" in cover, "cover: issuing unit and date")
@@ -185,7 +182,7 @@ def main():
         for k in range(len(tops)):
             start, end = dests[k], dests[k + 1]
             pdf = os.path.join(out2, order[k] + ".pdf")
-            own = pdf_pages(pdf)
+            own = page_count(pdf)
             first_pages[k] = (start, own)
             check(end - start == own + own % 2, f"{order[k]}: {own} pages + blank verso in the booklet")
             if k in (0, 1, len(tops) - 1):

@@ -2,31 +2,16 @@
 """Regression tests for the defects of issue 11 (memory safety, silent bad
 output with exit 0, wrong diagnostic locations...), end to end through the
 brief binary and checked with poppler and qpdf. Each test failed before its
-fix. Arguments: BRIEF ROOT [TEST-NAME...]. Prints "N passed, N failed"."""
-import glob, os, re, subprocess, sys, tempfile
+fix. Arguments: BRIEF ROOT (one test: BRIEF_TEST_FILTER=NAME). Prints "N passed, N failed"."""
+import glob, os, re, subprocess
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run, write
+from lib.pdf import page_sizes, pdf_ok, renderer
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
-ONLY = sys.argv[3:]
-INPUT = os.path.join(ROOT, "input")
-FIGURES = os.path.join(INPUT, "figures.csv")
-
-
-def write(path, text):
-    with open(path, "wb") as f:
-        f.write(text if isinstance(text, bytes) else text.encode())
-    return path
-
-
-def render(md, out, *extra, figures=None):
-    args = [BRIEF, "render", md, "-o", out] + (["--figures", figures] if figures else []) + list(extra)
-    return run(*args)
-
-
-def pdf_ok(pdf):
-    return os.path.exists(pdf) and run("qpdf", "--check", pdf).returncode == 0
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
+render = renderer(BRIEF)  # no figures unless a test gives them
 
 
 def expect_error(tmp, name, md_text, pattern, figures=None, extra=()):
@@ -227,11 +212,6 @@ def test_ranges(tmp):
                      rf"\(第12期, 2020年第3期, 总第125期\), not '{re.escape(value)}'")
 
 
-def page_sizes(pdf):
-    info = run("pdfinfo", "-f", "1", "-l", "999", pdf).stdout
-    return [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+)", info)]
-
-
 def test_booklet_page_sizes(tmp):
     """A booklet took every page's size from the first brief: an A4 brief
     after an A5 one was cut to A5 and lost its text."""
@@ -333,16 +313,4 @@ def test_batch_same_names(tmp):
     check(r.returncode != 0 and "also the booklet's name" in r.stderr, f"a booklet named like a brief: {r.stderr!r}")
 
 
-def main():
-    tests = [(k, v) for k, v in globals().items() if k.startswith("test_") and callable(v)]
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, fn in tests:
-            if ONLY and name not in ONLY and name[5:] not in ONLY:
-                continue
-            d = os.path.join(tmp, name)
-            os.makedirs(d)
-            fn(d)
-    sys.exit(checks.report())
-
-
-main()
+checks.run_each_in_folder(checks.tests_in(globals()))

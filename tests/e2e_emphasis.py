@@ -4,12 +4,16 @@ before a digit, a Latin letter, a symbol or a link. Renders a 简报 header line
 and the lines of the issue, then checks the PDF with poppler and qpdf: the
 labels' glyphs come from the strong face, no asterisk is printed, the link
 after a label is clickable, and error columns count characters.
-Called like e2e_test.py: BRIEF ROOT. Prints "N passed, N failed"."""
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import json, os, sys, tempfile
 
-import checks
+from lib import checks, paths
+from lib.checks import check, run, test
+from lib.pdf import font_of_text, fonts_ok, renderer
 
-from e2e_test import check, font_of_text, fonts_ok, render, run
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
+render = renderer(BRIEF, FIGURES)
 
 HEADER = "**报送单位：**中共陇西县委组织部　　**期数：**2016年第3期　　**密级：**内部参阅"
 LINES = [
@@ -94,9 +98,8 @@ def test_error_column(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        test_header_line(tmp)
-        test_link_after_label(tmp)
-        test_error_column(tmp)
+        for t in (test_header_line, test_link_after_label, test_error_column):
+            test(t, tmp)
     sys.exit(checks.report())
 
 

@@ -20,16 +20,16 @@ page, where the signature cannot follow on the same page), ending in
 paragraphs or in a long table, in every layout that signs: the page with
 the signature always holds body text too.
 
-Called like e2e_test.py: e2e_gbt9704.py BRIEF ROOT. Prints "N passed, N failed"."""
-import os, re, shutil, sys, tempfile
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
+import os, re, sys, tempfile
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run, test
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTCurve
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
+BRIEF, ROOT = paths.from_argv()
 MM = 72 / 25.4
 AUTHOR, DATE = "中共示例市委组织部", "2020年6月15日"
 PARA = ("全市共有贫困村一百二十个，建档立卡贫困人口三万余人，各级党组织把脱贫攻坚作为"
@@ -450,10 +450,8 @@ def test_title_words(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        test_title_words(tmp)
-        test_signature_never_alone(tmp)
-        test_examples(tmp)
-        test_made(tmp)
+        for t in (test_title_words, test_signature_never_alone, test_examples, test_made):
+            test(t, tmp)
     sys.exit(checks.report())
 
 

@@ -11,13 +11,16 @@ page from HPDF_AddPage was drawn on, the font objects used objects
 libharu had freed after a failed addition, drawing went on after a
 failure.
 
-Called like e2e_test.py: e2e_hpdf_errors.py BRIEF ROOT. Prints "N passed, N failed"."""
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, shutil, subprocess, sys, tempfile
 
-import checks
+from lib import checks, paths
+from lib.checks import check, run
+from lib.pdf import renderer
 
-import e2e_test as t
-from e2e_test import check, run, render, INPUT, ROOT, FIGURES
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
+render = renderer(BRIEF, FIGURES)
 
 MESSAGE = re.compile(r"^(?P<file>.+?): error: libharu failed (?P<what>[^:]+): (?P<meaning>[^;]+) "
                      r"\((?P<name>HPDF_[A-Z_]+), detail \d+\); (?P<fix>.+)$", re.M)
@@ -102,5 +105,5 @@ def main():
     sys.exit(checks.report())
 
 
-BRIEF_ARGS = [t.BRIEF]
+BRIEF_ARGS = [BRIEF]
 main()

@@ -6,12 +6,13 @@ option of --help; the bash completion completes; `cpack -G DEB` builds a
 package whose Depends come from the libraries the binary links, whose files
 are where Debian expects them, and whose payload runs.
 Usage: e2e_install.py BRIEF ROOT BUILD_DIR. Prints "N passed, N failed"."""
-import glob, os, re, shutil, subprocess, sys, tempfile, zipfile
+import glob, os, re, shutil, sys, tempfile, zipfile
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run, test
+from lib.pdf import fonts_ok
 
-BRIEF, ROOT, BUILD = (os.path.abspath(a) for a in sys.argv[1:4])
+BRIEF, ROOT, BUILD = paths.from_argv(("BRIEF", "ROOT", "BUILD"))
 INPUT = os.path.join(ROOT, "input")
 
 
@@ -19,11 +20,6 @@ def clean_env(**extra):
     env = {k: v for k, v in os.environ.items() if k != "BRIEF_DATA"}
     env.update(extra)
     return env
-
-
-def fonts_ok(pdf):
-    rows = run("pdffonts", pdf).stdout.splitlines()[2:]
-    return len(rows) > 0 and all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in rows)
 
 
 def check_runs(brief, work, label):
@@ -168,10 +164,10 @@ def test_deb(tmp):
 def main():
     tmp = tempfile.mkdtemp(prefix="brief-install-test-")
     try:
-        moved = test_install(tmp)
-        test_man(moved)
-        test_completion(moved)
-        test_deb(tmp)
+        moved = test_install(tmp)  # the installed tree the next two read: always made
+        test(test_man, moved)
+        test(test_completion, moved)
+        test(test_deb, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(checks.report())

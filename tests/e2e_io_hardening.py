@@ -5,24 +5,16 @@ whatever the file type, generated tables under the written tables' caps,
 duplicated figures rows reported, links only to web and mail addresses, and
 JPEGs checked before they are embedded. End to end through the brief
 binary, checked with poppler and qpdf. Each test failed before its fix.
-Arguments: BRIEF ROOT [TEST-NAME...]. Prints "N passed, N failed"."""
-import os, re, shutil, stat, subprocess, sys, tempfile, threading
+Arguments: BRIEF ROOT (one test: BRIEF_TEST_FILTER=NAME). Prints "N passed, N failed"."""
+import os, re, shutil, stat, subprocess, threading
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run, write
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
-ONLY = sys.argv[3:]
-INPUT = os.path.join(ROOT, "input")
-FIGURES = os.path.join(INPUT, "figures.csv")
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
 SUMMARY = os.path.join(INPUT, "陇西县.md")
 LIMIT = 60  # seconds: every case here answers in well under one
-
-
-def write(path, text):
-    with open(path, "wb") as f:
-        f.write(text if isinstance(text, bytes) else text.encode())
-    return path
 
 
 def brief(*args):
@@ -267,16 +259,4 @@ def test_jpeg_without_data(tmp):
     check(r.returncode == 0, f"a sound JPEG still renders: {r.stderr[-300:]!r}")
 
 
-def main():
-    tests = [(k, v) for k, v in globals().items() if k.startswith("test_") and callable(v)]
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, fn in tests:
-            if ONLY and name not in ONLY and name[5:] not in ONLY:
-                continue
-            d = os.path.join(tmp, name)
-            os.makedirs(d)
-            fn(d)
-    sys.exit(checks.report())
-
-
-main()
+checks.run_each_in_folder(checks.tests_in(globals()))

@@ -4,11 +4,12 @@ to the units of their 版记, the .eml files parsed with Python's email
 package, and delivery to real SMTP servers (Debian's python3-aiosmtpd) on
 127.0.0.1: one that takes everything, one that refuses a recipient, one
 that drops the connection in the middle of a message, one that wants a
-login. Called like e2e_test.py: e2e_mail.py BRIEF ROOT."""
-import asyncio, csv, email, email.policy, glob, io, os, re, shutil, socket, ssl, subprocess, sys, tempfile, threading
+login. Arguments: BRIEF ROOT."""
+import asyncio, csv, email, email.policy, glob, io, os, re, shutil, ssl, subprocess, sys, tempfile, threading
 
-import checks
-from checks import check
+from lib import checks, paths
+from lib.checks import check, test
+from lib.net import free_port
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
@@ -17,7 +18,7 @@ import logging, warnings
 logging.getLogger("mail.log").setLevel(logging.CRITICAL)  # the servers are meant to misbehave
 warnings.filterwarnings("ignore", module="aiosmtpd")
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
+BRIEF, ROOT = paths.from_argv()
 INPUT = os.path.join(ROOT, "input")
 FROM = "中共陇西县委组织部 <office@longxi.example.gov.cn>"
 
@@ -75,12 +76,6 @@ def county_of(md):
 
 
 # ---- SMTP servers ---------------------------------------------------------
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class Inbox:
     """Keeps every message delivered; refuses the addresses in `refuse`."""
@@ -724,21 +719,13 @@ def test_bad_server(tmp, mailed):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        mailed = test_mail(tmp)
-        test_missing_unit(tmp)
-        test_long_name(tmp)
-        test_template_and_bcc(tmp)
-        test_contacts_encodings(tmp)
-        test_hostile_addresses(tmp)
-        test_header_injection(tmp)
-        test_long_headers(tmp)
-        test_send(tmp, mailed)
-        test_refused_recipient(tmp, mailed)
-        test_dropped_connection(tmp, mailed)
-        test_concurrent_send(tmp, mailed)
-        test_login(tmp, mailed)
-        test_tls(tmp, mailed)
-        test_bad_server(tmp, mailed)
+        mailed = test_mail(tmp)  # the .eml files the sending tests send: always made
+        for t in (test_missing_unit, test_long_name, test_template_and_bcc, test_contacts_encodings,
+                  test_hostile_addresses, test_header_injection, test_long_headers):
+            test(t, tmp)
+        for t in (test_send, test_refused_recipient, test_dropped_connection, test_concurrent_send, test_login,
+                  test_tls, test_bad_server):
+            test(t, tmp, mailed)
     sys.exit(checks.report())
 
 

@@ -4,27 +4,23 @@ the marks in the PDF (pdftotext), the CJK–Latin gap measured on the PDF
 (pdftotext -bbox-layout), check's list with lines and columns, --fix then
 check clean (front matter and line endings byte for byte), the examples
 clean, layout switches and --no-normalize, a pandoc .docx round trip, and
-the comparison with zhlint. Called like e2e_test.py: BRIEF ROOT."""
-import glob, html, os, re, shutil, subprocess, sys, tempfile, zipfile
+the comparison with zhlint. Arguments: BRIEF ROOT."""
+import glob, html, os, re, shutil, sys, tempfile, zipfile
 
-import checks
-from checks import check
+from lib import checks, paths
+from lib.checks import check, run, test
+import lib.pdf
 
-BRIEF, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+BRIEF, ROOT = paths.from_argv()
 DATA = os.path.join(ROOT, "tests", "data")
 SAMPLE = os.path.join(DATA, "normalize.md")
 PROBLEMS = os.path.join(DATA, "normalize_problems.md")
-INPUT = os.path.join(ROOT, "input")
-FIGURES = os.path.join(INPUT, "figures.csv")
+INPUT, FIGURES = paths.examples(ROOT)
 ZHLINT = os.path.join(ROOT, "build", "npm", "node_modules", ".bin", "zhlint")
 
 
-def run(*args, **kw):
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, **kw)
-
-
 def pdf_text(pdf):
-    return run("pdftotext", "-raw", pdf, "-").stdout
+    return lib.pdf.text(pdf, "-raw")
 
 
 def flat(s):
@@ -32,14 +28,8 @@ def flat(s):
 
 
 def bbox_lines(pdf):
-    """Every text line of the PDF: its box and its words."""
-    out = []
-    doc = run("pdftotext", "-bbox-layout", pdf, "-").stdout
-    for attrs, body in re.findall(r"<line (.*?)>(.*?)</line>", doc, re.S):
-        box = dict((k, float(v)) for k, v in re.findall(r'(\w+)="([\d.]+)"', attrs))
-        box["text"] = "".join(html.unescape(w) for w in re.findall(r"<word [^>]*>(.*?)</word>", body))
-        out.append(box)
-    return out
+    """Every text line of the PDF, page after page: its box and its words."""
+    return [line for page in lib.pdf.bbox_lines(pdf) for line in page]
 
 
 # What the sample becomes in the PDF (whitespace ignored, as pdftotext
@@ -343,15 +333,12 @@ def test_zhlint(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        pdf, raw = test_pdf_marks(tmp)
-        test_gap(pdf, raw)
-        test_check_list()
-        test_fix(tmp, pdf)
-        test_problems(tmp)
-        test_examples(tmp)
-        test_layout_switch(tmp)
-        test_pandoc_round_trip(tmp)
-        test_zhlint(tmp)
+        pdf, raw = test_pdf_marks(tmp)  # the PDFs test_gap and test_fix read: always made
+        test(test_gap, pdf, raw)
+        test(test_check_list)
+        test(test_fix, tmp, pdf)
+        for t in (test_problems, test_examples, test_layout_switch, test_pandoc_round_trip, test_zhlint):
+            test(t, tmp)
     sys.exit(checks.report())
 
 

@@ -4,18 +4,18 @@ structure and required elements, its text against `brief text`, identical
 bytes on a second run, the booklet, errors, and page 1 of every example
 rendered by an independent reader (ofd.js in headless Chromium) compared
 with poppler's rendering of the PDF of the same brief.
-Arguments: BRIEF ROOT (as tests/e2e_test.py). Prints "N passed, N failed"."""
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import difflib, glob, os, re, shutil, subprocess, sys, tempfile, zipfile
 
-import checks
 import xml.etree.ElementTree as ET
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import e2e_test as E  # noqa: E402  (reads BRIEF and ROOT from sys.argv)
+from lib import checks, paths
+from lib.checks import check, run, test
+from lib.pdf import page_count, renderer
 
-
-BRIEF, ROOT, INPUT, FIGURES = E.BRIEF, E.ROOT, E.INPUT, E.FIGURES
-check, run = E.check, E.run
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
+render = renderer(BRIEF, FIGURES)
 NS = "http://www.ofdspec.org/2016"
 Q = lambda name: "{%s}%s" % (NS, name)
 NODE_MODULES = os.path.join(ROOT, "build", "npm-ofd", "node_modules")
@@ -167,7 +167,7 @@ def check_text(pkg, md, pdf, what, layout="official", figures=FIGURES):
 def test_example(md, layout, tmp, pairs):
     name = os.path.splitext(os.path.basename(md))[0]
     base = os.path.join(tmp, f"{name}-{layout}")
-    r = E.render(md, base + ".pdf", "--layout", layout, "--format", "both")
+    r = render(md, base + ".pdf", "--layout", layout, "--format", "both")
     what = f"{name} {layout}"
     check(r.returncode == 0 and os.path.exists(base + ".ofd") and os.path.exists(base + ".pdf"),
           f"{what}: --format both writes the PDF and the OFD: {r.stderr}")
@@ -175,7 +175,7 @@ def test_example(md, layout, tmp, pairs):
         return
     pkg = check_structure(base + ".ofd", what)
     if pkg:
-        pdf_pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", base + ".pdf").stdout).group(1))
+        pdf_pages = page_count(base + ".pdf")
         check(len(pkg.pages) == pdf_pages, f"{what}: OFD pages {len(pkg.pages)} = PDF pages {pdf_pages}")
         check_text(pkg, md, base + ".pdf", what, layout)
         outline = pkg.doc.findall(f".//{Q('OutlineElem')}")
@@ -196,11 +196,11 @@ def test_features(tmp, pairs):
     md = os.path.join(tmp, "features.md")
     shutil.copy(os.path.join(ROOT, "tests", "data", "features.md"), md)
     seed = os.path.join(tmp, "seed.pdf")
-    E.render(sorted(glob.glob(os.path.join(INPUT, "*.md")))[0], seed)
+    render(sorted(glob.glob(os.path.join(INPUT, "*.md")))[0], seed)
     for kind in ("-png", "-jpeg"):
         run("pdftoppm", "-r", "20", "-f", "1", "-l", "1", kind, "-singlefile", seed, os.path.join(tmp, "picture"))
     out = os.path.join(tmp, "features.ofd")
-    r = E.render(md, out[:-4] + ".pdf", "--format", "both")
+    r = render(md, out[:-4] + ".pdf", "--format", "both")
     check(r.returncode == 0, f"features OFD render: {r.stderr}")
     pkg = check_structure(out, "features") if r.returncode == 0 else None
     if not pkg:
@@ -236,12 +236,7 @@ def test_features(tmp, pairs):
 
 
 def test_booklet(tmp):
-    batch = os.path.join(tmp, "batch")
-    os.makedirs(batch)
-    for md in glob.glob(os.path.join(INPUT, "*.md")):
-        shutil.copy(md, batch)
-    shutil.copytree(os.path.join(INPUT, "附件"), os.path.join(batch, "附件"))  # the document example's attachments
-    shutil.copy(FIGURES, batch)
+    batch = paths.copy_examples(ROOT, os.path.join(tmp, "batch"))
     out = os.path.join(tmp, "out")
     r = run(BRIEF, "batch", batch, "-o", out, "--booklet", os.path.join(out, "汇编.pdf"), "--format", "both")
     good = len(glob.glob(os.path.join(INPUT, "*.md")))
@@ -252,7 +247,7 @@ def test_booklet(tmp):
     book = os.path.join(out, "汇编.ofd")
     pkg = check_structure(book, "booklet") if os.path.exists(book) else None
     if pkg:
-        pdf_pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", os.path.join(out, "汇编.pdf")).stdout).group(1))
+        pdf_pages = page_count(os.path.join(out, "汇编.pdf"))
         check(len(pkg.pages) == pdf_pages, f"booklet OFD pages {len(pkg.pages)} = PDF pages {pdf_pages}")
         flat = lambda t: re.sub(r"\s", "", t)
         whole = flat(pkg.text())
@@ -283,12 +278,12 @@ def test_numbered(tmp):
     """Numbered copies (份号) in OFD: the pages once per copy, as in the PDF."""
     md = sorted(glob.glob(os.path.join(INPUT, "*.md")))[0]
     base = os.path.join(tmp, "numbered")
-    r = E.render(md, base + ".pdf", "--numbered", "1-3", "--format", "both")
+    r = render(md, base + ".pdf", "--numbered", "1-3", "--format", "both")
     check(r.returncode == 0, f"numbered copies as OFD: {r.stderr}")
     pkg = check_structure(base + ".ofd", "numbered") if r.returncode == 0 else None
     if not pkg:
         return
-    pdf_pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", base + ".pdf").stdout).group(1))
+    pdf_pages = page_count(base + ".pdf")
     check(len(pkg.pages) == pdf_pages, f"numbered: OFD pages {len(pkg.pages)} = PDF pages {pdf_pages}")
     got = re.sub(r"\s", "", pkg.text())
     check(got == re.sub(r"\s", "", run("pdftotext", "-raw", base + ".pdf", "-").stdout),
@@ -328,11 +323,11 @@ def test_errors(tmp):
     with open(md, "w", encoding="utf-8") as f:
         f.write("# 标题\n\n正文。\n\n![图](missing.png)\n")
     out = os.path.join(tmp, "bad.ofd")
-    r = E.render(md, out, figures=None)
+    r = render(md, out, figures=None)
     check(r.returncode != 0 and "error" in r.stderr and not os.path.exists(out), f"failed OFD render writes nothing: {r.stderr}")
     with open(out, "wb") as f:
         f.write(b"old")
-    r = E.render(md, out, figures=None)
+    r = render(md, out, figures=None)
     with open(out, "rb") as f:
         check(r.returncode != 0 and f.read() == b"old", "an existing OFD is untouched by a failed render")
     check(not [n for n in os.listdir(tmp) if ".tmp-" in n], "no temporary file left behind")
@@ -442,14 +437,13 @@ def main():
         pairs = []
         examples = sorted(glob.glob(os.path.join(INPUT, "*.md")))
         for md in examples:
-            for layout in E.LAYOUTS:
-                test_example(md, layout, work, pairs)
-        test_features(work, pairs)
-        test_booklet(tmp)
-        test_numbered(tmp)
-        test_beyond_bmp(tmp)
-        test_errors(tmp)
-        test_render_comparison(work, pairs)
+            for layout in paths.LAYOUTS:
+                if checks.selected(f"test_example/{os.path.splitext(os.path.basename(md))[0]}/{layout}"):
+                    test_example(md, layout, work, pairs)
+        test(test_features, work, pairs)
+        for t in (test_booklet, test_numbered, test_beyond_bmp, test_errors):
+            test(t, tmp)
+        test(test_render_comparison, work, pairs)  # the pairs the tests above rendered
     sys.exit(checks.report())
 
 

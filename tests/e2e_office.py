@@ -6,32 +6,15 @@ as paragraphs in WPS (一、 （一） 1. （1）, no Markdown #) and a heading
 number's half-width point kept, and a key written twice in the front matter
 or a layout file as an error naming both lines.
 
-Called like e2e_test.py: e2e_office.py BRIEF ROOT. Prints "N passed, N failed"."""
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import os, re, sys, tempfile
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run, write
+from lib.pdf import pdf_ok, text as pdf_text
 
-BRIEF, ROOT = sys.argv[1], os.path.abspath(sys.argv[2])
+BRIEF, ROOT = paths.from_argv()
 LAYOUTS = os.path.join(ROOT, "layouts")
-
-
-def write(path, text):
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return path
-
-
-def pdf_text(pdf):
-    return run("pdftotext", "-enc", "UTF-8", pdf, "-").stdout
-
-
-def pdf_ok(pdf):
-    return os.path.exists(pdf) and run("qpdf", "--check", pdf).returncode == 0
-
-
-def fonts(pdf):
-    return run("pdffonts", pdf).stdout
 
 
 BRIEFING = """---
@@ -153,7 +136,7 @@ def test_wps_headings(tmp):
     check(open(a, "rb").read() == open(b, "rb").read(), "typed headings give the PDF Markdown headings give")
     text = pdf_text(a)
     check("1.抓班子" in text and "1。" not in text and "2.抓队伍。选派" in text, f"1. stays 1.: {text!r}")
-    check(re.search(r"NotoSans(CJK)?SC", fonts(a), re.I), f"the headings' 黑体 (heading1: hei) is in the PDF: {fonts(a)}")
+    check(re.search(r"NotoSans(CJK)?SC", run("pdffonts", a).stdout, re.I), f"the headings' 黑体 (heading1: hei) is in the PDF: {run('pdffonts', a).stdout}")
     # The layout key off: the same lines are body text (仿宋 only, no 黑体 but the run-in's strong).
     flat = os.path.join(tmp, "flat.yaml")
     write(flat, open(os.path.join(LAYOUTS, "briefing.yaml"), encoding="utf-8").read().replace("name: briefing", "name: flat")
@@ -191,10 +174,8 @@ def test_duplicate_keys(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for test in (test_issue_as_written, test_dates_as_written, test_wps_headings, test_duplicate_keys):
-            d = os.path.join(tmp, test.__name__)
-            os.makedirs(d)
-            test(d)
+        for t in (test_issue_as_written, test_dates_as_written, test_wps_headings, test_duplicate_keys):
+            checks.test_in_folder(t, tmp)
     return checks.report()
 
 

@@ -5,13 +5,17 @@ example in every layout it equals what pdftotext -raw extracts from the PDF
 beyond the source text: generated heading numbers, the masthead, the
 signature, captions, page numbers, running headers and 份号.
 
-Called like e2e_test.py: e2e_pagetext.py BRIEF ROOT. Prints "N passed, N failed"."""
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, shutil, sys, tempfile
 
-import checks
+from lib import checks, paths
+from lib.checks import check, run, test
+from lib.pdf import fonts_ok, page_sizes, renderer
 
-import e2e_test as t
-from e2e_test import check, run, render, BRIEF, ROOT, INPUT, FIGURES, LAYOUTS
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
+LAYOUTS = paths.LAYOUTS
+render = renderer(BRIEF, FIGURES)
 
 
 def flat(s):
@@ -107,11 +111,6 @@ def test_numbered_copies(tmp):
               "every 份号 in brief text")
 
 
-def page_sizes(pdf):
-    info = run("pdfinfo", "-f", "1", "-l", "999", pdf).stdout
-    return [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+)", info)]
-
-
 def page_texts(pdf, n):
     """Each page's pdftotext -raw, less its last line (the page number, which
     the PDF draws last and the booklet replaces with its own)."""
@@ -162,16 +161,15 @@ def test_mixed_booklet(tmp):
     check(all(not p for p in pages[front + len(first):at2] + pages[at2 + len(second):]), "blank versos stay blank")
     text = flat(run(BRIEF, "text", os.path.join(d, "2-黔西县.md"), "--figures", FIGURES).stdout)
     check(text == flat(run("pdftotext", "-raw", a5pdf, "-").stdout), "the A5 brief's text equals its PDF's")
-    check(run("qpdf", "--check", book).returncode == 0 and t.fonts_ok(book), "mixed booklet structure and fonts")
+    check(run("qpdf", "--check", book).returncode == 0 and fonts_ok(book), "mixed booklet structure and fonts")
 
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        texts = test_every_example(tmp)
-        test_decorations(texts)
-        test_generated_numbers(tmp)
-        test_numbered_copies(tmp)
-        test_mixed_booklet(tmp)
+        texts = test_every_example(tmp)  # the texts test_decorations reads: always made
+        test(test_decorations, texts)
+        for t in (test_generated_numbers, test_numbered_copies, test_mixed_booklet):
+            test(t, tmp)
     sys.exit(checks.report())
 
 

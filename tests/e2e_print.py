@@ -10,26 +10,20 @@ media) and compares the spooled documents with the PDFs byte for byte. A raw
 queue runs no filter: the spool file is what the printer would receive.
 cupsd is stopped and the folder removed at the end, also on failure.
 
-Usage: e2e_print.py BRIEF ROOT (the arguments of e2e_test.py)."""
-import glob, html, json, os, re, shutil, socket, subprocess, sys, tempfile, time
+Usage: e2e_print.py BRIEF ROOT ."""
+import glob, html, json, os, re, shutil, subprocess, sys, tempfile, time
 
-import checks
-from checks import check
+from lib import checks, paths
+from lib.checks import check, test
+from lib.net import free_port
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
-INPUT = os.path.join(ROOT, "input")
-FIGURES = os.path.join(INPUT, "figures.csv")
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
 MM = 72 / 25.4
 
 
 def run(*args, env=None, timeout=120):
     return subprocess.run(list(args), capture_output=True, text=True, env=env, timeout=timeout)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Cups:
@@ -495,18 +489,17 @@ def main():
             return
         for q in ["meeting", "other"]:
             check(cups.add_queue(q).returncode == 0, f"add the raw queue {q} with a file: device")
-        test_print_examples(cups, briefs)
-        test_defaults(cups, briefs, tmp)
-        test_errors(cups, briefs, tmp)
-        test_dry_run(cups, briefs)
-        test_numbered(cups, tmp)
-        test_batch_numbered(tmp)
-        test_printer_list_capped(cups, briefs)
+        test(test_print_examples, cups, briefs)
+        test(test_defaults, cups, briefs, tmp)
+        test(test_errors, cups, briefs, tmp)
+        test(test_dry_run, cups, briefs)
+        test(test_numbered, cups, tmp)
+        test(test_batch_numbered, tmp)
+        test(test_printer_list_capped, cups, briefs)
     finally:
         cups.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"{checks.passed} passed, {checks.failed} failed")
 
 
 main()
-sys.exit(1 if checks.failed or not checks.passed else 0)
+sys.exit(checks.report() or (0 if checks.passed else 1))

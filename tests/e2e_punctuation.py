@@ -12,14 +12,16 @@ pdftoppm raster. Checks, per clreq (#h-punctuation_adjustment_space,
 Then characters beyond the BMP (王𬌗, 𫖯): rendered in body, heading and
 table, extracted as themselves, in the outline, in a booklet with another
 brief; 𰀀 (in no installed font) still an error. Prints "N passed, N failed"."""
-import base64, glob, json, os, re, shutil, struct, subprocess, sys, tempfile
+import base64, glob, json, os, re, shutil, struct, sys, tempfile
 
-import checks
+from lib import checks, paths
+from lib.checks import check, run, test
+from lib.pdf import MM, check_line_rules, fonts_ok, renderer
 
-sys.argv = sys.argv[:3]
-import e2e_test as t  # noqa: E402  (BRIEF, ROOT, run, check, render, fonts_ok)
-
-BRIEF, ROOT = t.BRIEF, t.ROOT
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
+LAYOUTS = paths.LAYOUTS
+render = renderer(BRIEF, FIGURES)
 SHEET = os.path.join(ROOT, "tests", "data", "punctuation.md")
 CLOSING = set("，。、；：？！）】》〉」』〕〗”’")
 OPENING = set("（【《〈「『〔〖“‘")
@@ -33,7 +35,7 @@ def is_han(ch):
 
 
 def load(pdf):
-    out = t.run("qpdf", "--json=2", "--json-stream-data=inline", "--decode-level=generalized", pdf).stdout
+    out = run("qpdf", "--json=2", "--json-stream-data=inline", "--decode-level=generalized", pdf).stdout
     return json.loads(out)["qpdf"][1]
 
 
@@ -120,7 +122,7 @@ def lines_of(page, right_edge):
 def raster(pdf, page):
     """The page as (width, height, bytes) of an 8-bit grey raster at DPI."""
     with tempfile.TemporaryDirectory() as d:
-        t.run("pdftoppm", "-r", str(DPI), "-gray", "-f", str(page), "-l", str(page), pdf, os.path.join(d, "p"))
+        run("pdftoppm", "-r", str(DPI), "-gray", "-f", str(page), "-l", str(page), pdf, os.path.join(d, "p"))
         name = [f for f in os.listdir(d)][0]
         raw = open(os.path.join(d, name), "rb").read()
     m = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", raw)
@@ -145,7 +147,7 @@ def pitch(line):
     return steps[len(steps) // 2] if steps else None
 
 
-RIGHT_EDGE = {"official": (210 - 26) * t.MM, "briefing": (210 - 26) * t.MM, "plain": (210 - 25) * t.MM}
+RIGHT_EDGE = {"official": (210 - 26) * MM, "briefing": (210 - 26) * MM, "plain": (210 - 25) * MM}
 
 
 STOPS = set("。？！")
@@ -192,26 +194,26 @@ def check_sheet(pdf, layout, scheme, tables=None, grid=None):
                 want = p + expected_cell(sch, ch, size)
                 if ch in QUOTES:
                     measured["quote"] += 1
-                t.check(abs((cell1 - cell0) - want) < 0.06 * size,
+                check(abs((cell1 - cell0) - want) < 0.06 * size,
                         f"{what} p{number}: {prev[0]}{ch}{nxt[0]} cell {(cell1 - cell0) / size:.2f} em, "
                         f"expected {want / size:.2f} ({sch}, an ideograph's is {p / size:.2f} em, {font})")
                 img = img or raster(pdf, number)
                 cols = ink_columns(img, page_h, cell0 + 0.02 * size, cell1 - 0.02 * size, base, size)
                 cols = [c + 0.02 * size for c in cols]
-                if not t.check(cols, f"{what} p{number}: {ch} has ink"):
+                if not check(cols, f"{what} p{number}: {ch} has ink"):
                     continue
                 measured["ink"] += 1
                 span = f"{min(cols) / size:.2f}-{max(cols) / size:.2f} em of {(cell1 - cell0) / size:.2f}"
                 if cell1 - cell0 > 0.75 * size:  # a full cell: the ink on its correct half
                     mid = (cell1 - cell0) / 2
                     if ch in CLOSING:
-                        t.check(max(cols) <= mid + 0.05 * size,
+                        check(max(cols) <= mid + 0.05 * size,
                                 f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink on the left half ({font}): {span}")
                     else:
-                        t.check(min(cols) >= mid - 0.05 * size,
+                        check(min(cols) >= mid - 0.05 * size,
                                 f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink on the right half ({font}): {span}")
                 else:  # a half cell holds all the ink
-                    t.check(min(cols) >= -0.05 * size and max(cols) <= cell1 - cell0 + 0.05 * size,
+                    check(min(cols) >= -0.05 * size and max(cols) <= cell1 - cell0 + 0.05 * size,
                             f"{what} p{number}: {prev[0]}{ch}{nxt[0]} ink inside its half cell ({font}): {span}")
             # Two adjacent marks between ideographs.
             for i in range(1, len(line) - 2):
@@ -225,19 +227,19 @@ def check_sheet(pdf, layout, scheme, tables=None, grid=None):
                 measured["pair"] += 1
                 text = f"{what} p{number}: {line[i - 1][0]}{a[0]}{b[0]}{line[i + 2][0]} spans {span / em:.2f} em"
                 if sch == "quanjiao":
-                    t.check(span <= 2 * p - 0.5 * em + 0.02 * em, text + " (1.5 at most)")
+                    check(span <= 2 * p - 0.5 * em + 0.02 * em, text + " (1.5 at most)")
                 else:
                     want = 2 * p + expected_cell(sch, a[0], em) + expected_cell(sch, b[0], em)
-                    t.check(abs(span - want) < 0.03 * em, text + f" (expected {want / em:.2f})")
+                    check(abs(span - want) < 0.03 * em, text + f" (expected {want / em:.2f})")
     print(f"  punctuation {what}: {measured['ink']} marks' ink, {measured['quote']} quotes, "
           f"{measured['pair']} pairs, {measured['grid']} body glyphs on the grid")
-    t.check(measured["ink"] >= 40 and measured["quote"] >= 10 and measured["pair"] >= 12,
+    check(measured["ink"] >= 40 and measured["quote"] >= 10 and measured["pair"] >= 12,
             f"{what}: enough cases measured {measured}")
     if grid:
-        t.check(measured["grid"] >= 300, f"{what}: enough glyphs on the grid {measured['grid']}")
+        check(measured["grid"] >= 300, f"{what}: enough glyphs on the grid {measured['grid']}")
         # The line of 26 hanzi after the indent and a comma: the comma hangs
         # past the type area rather than pulling the line off the grid.
-        t.check(measured.get("hanging", 0) >= 1, f"{what}: a closing mark hangs at a line end {measured}")
+        check(measured.get("hanging", 0) >= 1, f"{what}: a closing mark hangs at a line end {measured}")
 
 
 def check_grid(page, grid, what, number, measured):
@@ -266,7 +268,7 @@ def check_grid(page, grid, what, number, measured):
             if abs(k - round(k)) > 0.02:
                 off.append(f"{g[0]}@{k:.2f}")
         text = "".join(g[0] for g in row)
-        t.check(not off, f"{what} p{number}: body glyphs off the 28-column grid: {off[:4]} in {text[:20]}")
+        check(not off, f"{what} p{number}: body glyphs off the 28-column grid: {off[:4]} in {text[:20]}")
         if row[-1][1] + row[-1][3] > RIGHT_EDGE["official"] + 1 and row[-1][0] in CLOSING:
             measured.setdefault("hanging", 0)
             measured["hanging"] += 1
@@ -290,24 +292,24 @@ def scheme_layout(tmp, scheme):
 def test_schemes(tmp):
     """Issue 13: the sheet in each scheme, advances measured on the PDF; the
     plain scheme keeps every body glyph on the official grid."""
-    grid = (28 * t.MM, 156 * t.MM / 28)
+    grid = (28 * MM, 156 * MM / 28)
     for scheme in SCHEMES:
         pdf = os.path.join(tmp, f"scheme-{scheme}.pdf")
-        r = t.render(SHEET, pdf, "--layout", scheme_layout(tmp, scheme), figures=None)
-        if not t.check(r.returncode == 0, f"render the sheet in {scheme}: {r.stderr}"):
+        r = render(SHEET, pdf, "--layout", scheme_layout(tmp, scheme), figures=None)
+        if not check(r.returncode == 0, f"render the sheet in {scheme}: {r.stderr}"):
             continue
-        t.check(t.fonts_ok(pdf) and t.run("qpdf", "--check", pdf).returncode == 0, f"{scheme}: sound PDF")
-        src = t.run(BRIEF, "text", SHEET).stdout
+        check(fonts_ok(pdf) and run("qpdf", "--check", pdf).returncode == 0, f"{scheme}: sound PDF")
+        src = run(BRIEF, "text", SHEET).stdout
         flat = re.sub(r"\s", "", page_text(pdf))
-        t.check(all(re.sub(r"\s", "", b) in flat for b in source_lines(src)), f"{scheme}: text comes back")
-        t.check_line_rules(pdf, SHEET, "official")
+        check(all(re.sub(r"\s", "", b) in flat for b in source_lines(src)), f"{scheme}: text comes back")
+        check_line_rules(BRIEF, pdf, SHEET, "official", FIGURES)
         check_sheet(pdf, "official", scheme, grid=grid if scheme == "plain" else None)
     # A bad scheme is an error naming the allowed ones.
     bad = scheme_layout(tmp, "quanjiao").replace("quanjiao", "bad")
     with open(bad, "w", encoding="utf-8") as f:
         f.write(open(scheme_layout(tmp, "quanjiao"), encoding="utf-8").read().replace("punctuation: quanjiao", "punctuation: full"))
-    r = t.render(SHEET, os.path.join(tmp, "bad.pdf"), "--layout", bad, figures=None)
-    t.check(r.returncode != 0 and re.search(r"'punctuation' must be one of: quanjiao, banjiao, kaiming, plain; got 'full'", r.stderr),
+    r = render(SHEET, os.path.join(tmp, "bad.pdf"), "--layout", bad, figures=None)
+    check(r.returncode != 0 and re.search(r"'punctuation' must be one of: quanjiao, banjiao, kaiming, plain; got 'full'", r.stderr),
             f"a bad scheme is an error: {r.stderr}")
 
 
@@ -316,7 +318,7 @@ DECORATION = r"— ?\d+ ?—|\d+ / \d+|.* · .*"
 
 def page_text(pdf):
     """pdftotext -raw without the page decorations (page numbers, running header)."""
-    raw = t.run("pdftotext", "-raw", pdf, "-").stdout
+    raw = run("pdftotext", "-raw", pdf, "-").stdout
     return "\n".join(l for l in raw.splitlines() if not re.fullmatch(DECORATION, l.strip()))
 
 
@@ -326,27 +328,27 @@ def source_lines(text):
 
 
 def test_sheet(tmp):
-    for layout in t.LAYOUTS:
+    for layout in LAYOUTS:
         pdf = os.path.join(tmp, f"punct-{layout}.pdf")
-        r = t.render(SHEET, pdf, "--layout", layout, figures=None)
-        if not t.check(r.returncode == 0, f"render punctuation sheet {layout}: {r.stderr}"):
+        r = render(SHEET, pdf, "--layout", layout, figures=None)
+        if not check(r.returncode == 0, f"render punctuation sheet {layout}: {r.stderr}"):
             continue
-        t.check(t.fonts_ok(pdf) and t.run("qpdf", "--check", pdf).returncode == 0, f"{layout}: fonts and structure")
-        fonts = t.run("pdffonts", pdf).stdout
-        t.check("NotoSerifCJKsc" in fonts and "NotoSansCJKsc" in fonts and "WenKai" in fonts
+        check(fonts_ok(pdf) and run("qpdf", "--check", pdf).returncode == 0, f"{layout}: fonts and structure")
+        fonts = run("pdffonts", pdf).stdout
+        check("NotoSerifCJKsc" in fonts and "NotoSansCJKsc" in fonts and "WenKai" in fonts
                 and "UMing" not in fonts and "ZenHei" not in fonts, f"{layout}: mainland faces\n{fonts}")
-        src = t.run(BRIEF, "text", SHEET, "--layout", layout).stdout
+        src = run(BRIEF, "text", SHEET, "--layout", layout).stdout
         raw = page_text(pdf)
         flat = re.sub(r"\s", "", raw)
         for block in source_lines(src):
             key = re.sub(r"\s", "", block)
-            t.check(key in flat, f"{layout}: text comes back: {block[:30]}")
+            check(key in flat, f"{layout}: text comes back: {block[:30]}")
         # Inside a paragraph no line break is inserted by a compressed pair.
-        t.check("成对标点甲。”乙，“丙？“丁）、戊）。" in raw, f"{layout}: a line of pairs extracts as one line")
-        t.check_line_rules(pdf, SHEET, layout)
+        check("成对标点甲。”乙，“丙？“丁）、戊）。" in raw, f"{layout}: a line of pairs extracts as one line")
+        check_line_rules(BRIEF, pdf, SHEET, layout, FIGURES)
         scheme, tables = DEFAULTS[layout]
         check_sheet(pdf, layout, scheme, tables,
-                    grid=(28 * t.MM, 156 * t.MM / 28) if layout == "official" else None)
+                    grid=(28 * MM, 156 * MM / 28) if layout == "official" else None)
 
 
 def test_example_faces(tmp):
@@ -354,7 +356,7 @@ def test_example_faces(tmp):
     .ttc at the SC face (index 2 of JP, KR, SC, TC, HK); pdffonts on every
     example in every layout: only the mainland free faces, Noto's as CID
     Type 0C. Returns the TrueType file of LXGW WenKai."""
-    report = t.run(BRIEF, "fonts").stdout
+    report = run(BRIEF, "fonts").stdout
     files, faces = {}, {}
     role = None
     for line in report.splitlines():
@@ -370,22 +372,22 @@ def test_example_faces(tmp):
             "kai": ("LXGWWenKai-Regular.ttf", 0, "fonts-lxgw-wenkai"),
             "kai-bold": ("LXGWWenKai-Bold.ttf", 0, "fonts-lxgw-wenkai")}
     for r, (name, index, package) in want.items():
-        t.check(files.get(r, "").endswith(name) and faces.get(r) == index,
+        check(files.get(r, "").endswith(name) and faces.get(r) == index,
                 f"brief fonts: {r} resolves to {name} face {index}, got {files.get(r)} face {faces.get(r)}")
-        owner = t.run("dpkg-query", "-S", files.get(r, "-")).stdout.split(":")[0]
-        t.check(owner == package, f"{r}: {files.get(r)} comes from Debian's {package}, not {owner!r}")
+        owner = run("dpkg-query", "-S", files.get(r, "-")).stdout.split(":")[0]
+        check(owner == package, f"{r}: {files.get(r)} comes from Debian's {package}, not {owner!r}")
     for md in sorted(glob.glob(os.path.join(ROOT, "input", "*.md"))):
-        for layout in t.LAYOUTS:
+        for layout in LAYOUTS:
             pdf = os.path.join(tmp, "faces.pdf")
-            t.render(md, pdf, "--layout", layout)
-            rows = t.run("pdffonts", pdf).stdout.splitlines()[2:]
+            render(md, pdf, "--layout", layout)
+            rows = run("pdffonts", pdf).stdout.splitlines()[2:]
             names = [r.split()[0] for r in rows]
             other = [n for n in names if not re.search(r"\+(NotoSerifCJKsc|NotoSansCJKsc|LXGWWenKai|DejaVuSansMono)", n)]
-            t.check(names and not other and any("NotoSerifCJKsc-Regular" in n for n in names),
+            check(names and not other and any("NotoSerifCJKsc-Regular" in n for n in names),
                     f"{os.path.basename(md)} {layout}: faces {names}")
-            t.check(all("CID Type 0C" in r for r in rows if "CJKsc" in r), f"{os.path.basename(md)} {layout}: "
+            check(all("CID Type 0C" in r for r in rows if "CJKsc" in r), f"{os.path.basename(md)} {layout}: "
                     f"Noto CJK as CID Type 0C\n" + "\n".join(rows))
-            t.check(t.fonts_ok(pdf), f"{os.path.basename(md)} {layout}: emb sub uni")
+            check(fonts_ok(pdf), f"{os.path.basename(md)} {layout}: emb sub uni")
     return files.get("kai", "")
 
 
@@ -426,13 +428,13 @@ def test_licensed_font_wins(tmp, truetype):
     shutil.copy(os.path.join(ROOT, "fonts", "fontmap.yaml"), os.path.join(data, "fonts"))
     renamed_font(truetype,
                  os.path.join(data, "fonts", "fangsong-test.ttf"), "FangSong_GB2312", "FangSongGB2312Test")
-    report = t.run(BRIEF, "fonts", "--data", data).stdout
-    t.check(re.search(r"fangsong:\n  FangSong_GB2312 +\S*fangsong-test\.ttf", report),
+    report = run(BRIEF, "fonts", "--data", data).stdout
+    check(re.search(r"fangsong:\n  FangSong_GB2312 +\S*fangsong-test\.ttf", report),
             f"brief fonts: FangSong_GB2312 from fonts/ comes first\n{report[:400]}")
     pdf = os.path.join(tmp, "gb.pdf")
-    r = t.render(SHEET, pdf, "--data", data, figures=None)
-    fonts = t.run("pdffonts", pdf).stdout
-    t.check(r.returncode == 0 and "FangSongGB2312Test" in fonts and t.fonts_ok(pdf),
+    r = render(SHEET, pdf, "--data", data, figures=None)
+    fonts = run("pdffonts", pdf).stdout
+    check(r.returncode == 0 and "FangSongGB2312Test" in fonts and fonts_ok(pdf),
             f"the body is set in the dropped-in FangSong_GB2312: {r.stderr}\n{fonts}")
 
 
@@ -456,23 +458,23 @@ def test_beyond_bmp(tmp):
     with open(md, "w", encoding="utf-8") as f:
         f.write(NONBMP)
     pdf = os.path.join(tmp, "nonbmp.pdf")
-    r = t.render(md, pdf, figures=None)
-    if not t.check(r.returncode == 0, f"render 𬌗 𫖯: {r.stderr}"):
+    r = render(md, pdf, figures=None)
+    if not check(r.returncode == 0, f"render 𬌗 𫖯: {r.stderr}"):
         return
-    t.check(t.fonts_ok(pdf) and t.run("qpdf", "--check", pdf).returncode == 0, "𬌗 PDF fonts and structure")
-    text = t.run("pdftotext", "-raw", pdf, "-").stdout
+    check(fonts_ok(pdf) and run("qpdf", "--check", pdf).returncode == 0, "𬌗 PDF fonts and structure")
+    text = run("pdftotext", "-raw", pdf, "-").stdout
     for s in ("王\U0002C317同志基本情况", "村主任王\U0002C317，带领群众脱贫；\U0002B5AF字也能打印。全角空格\u3000在此。",
               "村主任（\U0002B5AF）"):
-        t.check(s in text.replace("\n", ""), f"pdftotext gives back {s!r}")
-    t.check("\ue000" not in text and "\ue001" not in text, "no Private Use code in the extracted text")
+        check(s in text.replace("\n", ""), f"pdftotext gives back {s!r}")
+    check("\ue000" not in text and "\ue001" not in text, "no Private Use code in the extracted text")
     objs = load(pdf)
     titles = [v["value"]["/Title"] for v in objs.values()
               if isinstance(v.get("value"), dict) and "/Title" in v["value"] and "/Parent" in v["value"]]
-    t.check(any("\U0002C317" in ti for ti in titles), f"the outline shows 𬌗: {titles}")
-    info = t.run("pdfinfo", pdf).stdout
-    t.check("关于王\U0002C317同志的报告" in info, "document title with 𬌗")
+    check(any("\U0002C317" in ti for ti in titles), f"the outline shows 𬌗: {titles}")
+    info = run("pdfinfo", pdf).stdout
+    check("关于王\U0002C317同志的报告" in info, "document title with 𬌗")
     # The raster shows the glyph: the body line is not blank where 𬌗 stands.
-    t.check(t.run("pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", pdf, os.path.join(tmp, "nb")).returncode == 0,
+    check(run("pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", pdf, os.path.join(tmp, "nb")).returncode == 0,
             "raster of 𬌗")
     # A booklet with another brief: the codes of both stay right.
     batch = os.path.join(tmp, "nbbatch")
@@ -482,28 +484,28 @@ def test_beyond_bmp(tmp):
     with open(os.path.join(batch, "b.md"), "w", encoding="utf-8") as f:
         f.write(NONBMP)
     book = os.path.join(tmp, "nbout", "book.pdf")
-    r = t.run(BRIEF, "batch", batch, "-o", os.path.join(tmp, "nbout"), "--booklet", book)
-    t.check(r.returncode == 0, f"batch with 𬌗: {r.stderr}")
-    btext = t.run("pdftotext", "-raw", book, "-").stdout.replace("\n", "")
-    t.check("破折号——在前，\U0002B5AF在后。" in btext and "村主任王\U0002C317，带领群众" in btext,
+    r = run(BRIEF, "batch", batch, "-o", os.path.join(tmp, "nbout"), "--booklet", book)
+    check(r.returncode == 0, f"batch with 𬌗: {r.stderr}")
+    btext = run("pdftotext", "-raw", book, "-").stdout.replace("\n", "")
+    check("破折号——在前，\U0002B5AF在后。" in btext and "村主任王\U0002C317，带领群众" in btext,
             "booklet: dash, 𫖯 and 𬌗 come back from both briefs")
-    t.check(t.fonts_ok(book) and t.run("qpdf", "--check", book).returncode == 0, "booklet with 𬌗 is sound")
+    check(fonts_ok(book) and run("qpdf", "--check", book).returncode == 0, "booklet with 𬌗 is sound")
     # 𰀀 (U+30000, CJK Ext. G) is in no installed font: still an error at its line and column.
     bad = os.path.join(tmp, "bad.md")
     with open(bad, "w", encoding="utf-8") as f:
         f.write("---\ntitle: t\n---\n\n王𬌗和𰀀\n")
-    r = t.render(bad, os.path.join(tmp, "bad.pdf"), figures=None)
-    t.check(r.returncode != 0 and re.search(r"bad\.md:5:4: error: no font has '\U00030000' \(U\+30000\)", r.stderr)
+    r = render(bad, os.path.join(tmp, "bad.pdf"), figures=None)
+    check(r.returncode != 0 and re.search(r"bad\.md:5:4: error: no font has '\U00030000' \(U\+30000\)", r.stderr)
             and not os.path.exists(os.path.join(tmp, "bad.pdf")), f"𰀀 is an error: {r.stderr}")
 
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        test_sheet(tmp)
-        test_schemes(tmp)
-        kai = test_example_faces(tmp)
-        test_licensed_font_wins(tmp, kai)
-        test_beyond_bmp(tmp)
+        test(test_sheet, tmp)
+        test(test_schemes, tmp)
+        kai = test_example_faces(tmp)  # the face test_licensed_font_wins compares with: always found
+        test(test_licensed_font_wins, tmp, kai)
+        test(test_beyond_bmp, tmp)
     sys.exit(checks.report())
 
 

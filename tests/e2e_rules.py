@@ -6,16 +6,20 @@ separator under the masthead 0.35 mm (issue 14; it was 1.5 pt, and the
 版记's rules 2.8 times too thick). A layout's own distribution_rules are
 used, and a bad one is an error naming the key.
 
-Called like e2e_test.py: e2e_rules.py BRIEF ROOT. Prints "N passed, N failed".
+Arguments: BRIEF ROOT. Prints "N passed, N failed".
 Debian's python3 (python3-pdfminer)."""
 import os, re, sys, tempfile, zipfile
-
-import checks
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTCurve
 
-from e2e_test import check, run, render, INPUT, ROOT, MM
+from lib import checks, paths
+from lib.checks import check
+from lib.pdf import MM, renderer
+
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
+render = renderer(BRIEF, FIGURES)
 
 MD = os.path.join(INPUT, "陇西县.md")  # recipients and copies: a 版记 of three lines and the print count
 

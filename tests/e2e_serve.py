@@ -6,20 +6,16 @@ its limits under attack, on 127.0.0.1 only (or in a network namespace of
 its own): the time limit inside a stage, renders of departed clients,
 a second signal, DNS rebinding with --host 0.0.0.0, 260 slow clients,
 names on PUT, what error messages tell.
-Called like e2e_test.py: e2e_serve.py BRIEF ROOT. Prints "N passed, N failed"."""
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import concurrent.futures, fcntl, http.client, json, os, re, select, shutil, signal, socket, statistics, struct, subprocess, sys, tempfile, threading, time
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run, test
+from lib.pdf import fonts_ok, page_count
 import urllib.parse
 
-BRIEF, ROOT = sys.argv[-2], sys.argv[-1]
+BRIEF, ROOT = paths.from_argv(argv=sys.argv[:1] + sys.argv[-2:])  # after --rebinding, if given
 SLOW = 3.0 if os.environ.get("BRIEF_SANITIZED") else 1.0  # time bounds under AddressSanitizer
-
-
-def fonts_ok(pdf):
-    rows = run("pdffonts", pdf).stdout.splitlines()[2:]
-    return len(rows) > 0 and all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in rows)
 
 
 INPUT = os.path.join(ROOT, "input")
@@ -299,7 +295,7 @@ def test_booklet(s, tmp):
     status, ctype, body = s.request("GET", "/booklet.pdf")
     check(status == 200 and ctype == "application/pdf", "GET /booklet.pdf (%d)" % status)
     _, path = pdf_text(body, tmp, "booklet.pdf")
-    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", path).stdout).group(1))
+    pages = page_count(path)
     check(pages >= 12, "the booklet holds the three 4-page briefs (%d pages)" % pages)
     check(not [n for n in os.listdir(tempfile.gettempdir()) if n.startswith("brief-booklet-")],
           "the booklet's temporary folder is removed")
@@ -640,29 +636,25 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
         sys.exit(checks.report())
     try:
-        test_default_host(tmp)
+        test(test_default_host, tmp)
         served, has_png = make_folder(tmp)
         s = Server(served)
         s.dir = served
         try:
-            test_routes(s, tmp, has_png)
-            test_traversal(s, tmp, has_png)
-            test_save(s)
-            test_booklet(s, tmp)
-            test_host_checks(s)
-            test_concurrent(s, tmp)
+            test(test_routes, s, tmp, has_png)
+            test(test_traversal, s, tmp, has_png)
+            test(test_save, s)
+            test(test_booklet, s, tmp)
+            test(test_host_checks, s)
+            test(test_concurrent, s, tmp)
             err = ""
         finally:
             rc = s.stop()
             err = s.proc.stderr.read()
         check(rc == 0, "brief serve DIR stops with status 0 (%s)" % err[-500:])
-        test_limits(tmp)
-        test_names_and_messages(tmp)
-        test_time_limit_in_stage(tmp)
-        test_abandoned_render(tmp)
-        test_second_signal(tmp)
-        test_rebinding(tmp)
-        test_slow_clients(tmp)
+        for t in (test_limits, test_names_and_messages, test_time_limit_in_stage, test_abandoned_render,
+                  test_second_signal, test_rebinding, test_slow_clients):
+            test(t, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(checks.report())

@@ -14,17 +14,17 @@ decimals, and a 23-row 整改清单 (tests/data/tables.md).
 - author widths: a widths comment (consumed, no raw-HTML warning) and the
   layout's table_widths key, measured on the rules; bad widths are errors.
 
-Called like e2e_test.py: e2e_tables.py BRIEF ROOT, with Debian's python3
+Arguments: BRIEF ROOT, with Debian's python3
 (python3-pdfminer). Prints "N passed, N failed"."""
-import html, os, re, subprocess, sys, tempfile
+import html, os, re, sys, tempfile
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run, test
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTCurve
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
+BRIEF, ROOT = paths.from_argv()
 DATA = os.path.join(ROOT, "tests", "data", "tables.md")
 MM = 72 / 25.4
 AREA = (28 * MM, (210 - 26) * MM)  # the official layout's type area, left and right
@@ -351,10 +351,8 @@ def test_overfull(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        test_tables(tmp)
-        test_overfull(tmp)
-        test_author_widths(tmp)
-        test_bad_widths(tmp)
+        for t in (test_tables, test_overfull, test_author_widths, test_bad_widths):
+            test(t, tmp)
     sys.exit(checks.report())
 
 

@@ -1,30 +1,19 @@
 #!/usr/bin/env python3
 """End-to-end tests: render the examples with every layout and check the
 PDFs with the real tools (poppler's pdffonts/pdftotext, qpdf), then feed
-bad inputs and check the errors. Prints "N passed, N failed"."""
-import base64, glob, html, json, os, re, shutil, subprocess, sys, tempfile
+bad inputs and check the errors. Arguments: BRIEF ROOT. Prints "N passed,
+N failed"."""
+import base64, glob, json, os, re, shutil, subprocess, sys, tempfile
 
-import checks
-from checks import check, run
+from lib import checks, paths
+from lib.checks import check, run, test
+from lib.pdf import MM, bbox_lines, check_line_rules, font_of_text, fonts_ok, page_count, renderer
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
-INPUT = os.path.join(ROOT, "input")
-FIGURES = os.path.join(INPUT, "figures.csv")
-LAYOUTS = ["official", "briefing", "plain"]
-MM = 72 / 25.4
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
+LAYOUTS = paths.LAYOUTS
 CJK = "\u3400-\u9fff\u3001-\u303f\uff01-\uff5e\u201c\u201d\u2018\u2019"
-NO_START = set("，。、；：？！）】》〉」』〕”’％,.;:?!)]}%")
-NO_END = set("（【《〈「『〔“‘([{")
-
-
-def render(md, out, *extra, figures=FIGURES):
-    args = [BRIEF, "render", md, "-o", out] + (["--figures", figures] if figures else []) + list(extra)
-    return run(*args)
-
-
-def fonts_ok(pdf):
-    rows = run("pdffonts", pdf).stdout.splitlines()[2:]
-    return len(rows) > 0 and all(r.split()[-5:-2] == ["yes", "yes", "yes"] for r in rows)
+render = renderer(BRIEF, FIGURES)
 
 
 def check_font_types(pdf):
@@ -97,21 +86,6 @@ def cff_charset(cff):
                 cids[g] = first + k; g += 1
             at += 3 if fmt == 1 else 4
     return cids, ops.get(1234, [8720])[0]
-
-
-def bbox_lines(pdf, first=None):
-    args = ["pdftotext", "-bbox-layout"] + (["-f", str(first), "-l", str(first)] if first else []) + [pdf, "-"]
-    doc = run(*args).stdout
-    pages = []
-    for page in re.findall(r"<page .*?</page>", doc, re.S):
-        lines = []
-        for line in re.findall(r"<line (.*?)>(.*?)</line>", page, re.S):
-            box = dict((k, float(v)) for k, v in re.findall(r'(\w+)="([\d.]+)"', line[0]))
-            words = [html.unescape(w) for w in re.findall(r"<word [^>]*>(.*?)</word>", line[1])]
-            box["text"] = "".join(words)
-            lines.append(box)
-        pages.append(lines)
-    return pages
 
 
 def figures_values(csv_path, county):
@@ -256,20 +230,6 @@ def check_text(md, pdf, layout):
     check(not inner, f"{pdf}: spaces between Chinese characters: {inner[:5]}")
 
 
-def check_line_rules(pdf, md, layout):
-    src = run(BRIEF, "text", md, "--figures", FIGURES, "--layout", layout).stdout
-    cells = {c for row in src.splitlines() if "\t" in row for c in row.split("\t")}
-    bad = []
-    for lines in bbox_lines(pdf):
-        for l in lines:
-            t = l["text"]
-            if t in cells:
-                continue  # a whole table cell, not a broken line
-            if t and (t[0] in NO_START or t[-1] in NO_END):
-                bad.append(t)
-    check(not bad, f"{pdf}: {len(bad)} lines break the prohibition rules: {bad[:3]}")
-
-
 def font_bytes(pdf):
     """Bytes of the embedded font programs (/FontFile2, /FontFile3 streams)."""
     objs = json.loads(run("qpdf", "--json=2", "--json-key=qpdf", pdf).stdout)["qpdf"][1]
@@ -362,13 +322,13 @@ def test_example(md, layout, tmp):
     check(run("qpdf", "--check", pdf).returncode == 0, f"{pdf}: qpdf --check")
     check_text(md, pdf, layout)
     check_source_text(md, pdf)
-    check_line_rules(pdf, md, layout)
+    check_line_rules(BRIEF, pdf, md, layout, FIGURES)
     check_gid_maps(pdf)
     again = pdf + ".again.pdf"
     render(md, again, "--layout", layout)
     check(open(pdf, "rb").read() == open(again, "rb").read(), f"{pdf}: identical bytes on a second run")
     size = os.path.getsize(pdf)
-    pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1))
+    pages = page_count(pdf)
     ratio = font_bytes(pdf) / size
     print(f"  {name} {layout}: {pages} pages, {size} bytes, fonts {ratio:.1%} of the file")
     nfonts = len(run("pdffonts", pdf).stdout.splitlines()) - 2
@@ -383,25 +343,6 @@ def test_example(md, layout, tmp):
         check(pages == 3 and nfonts == 2, f"{pdf}: the 3-page, two-font case ({pages} pages, {nfonts} fonts)")
     check(ratio >= floor, f"{pdf}: font programs only {ratio:.1%} of the file ({nfonts} fonts)")
     check(2 <= pages <= 5, f"{pdf}: {pages} pages (examples are 2-4 pages of text)")
-
-
-def font_of_text(pdf, page, hex_prefix):
-    """The BaseFont of the run on a page whose text starts with hex_prefix (UTF-16)."""
-    objs = json.loads(run("qpdf", "--json=2", "--json-key=qpdf", "--pages", pdf, str(page), "--", pdf, "-").stdout)["qpdf"][1]
-    pages = [v["value"] for v in objs.values() if isinstance(v.get("value"), dict) and v["value"].get("/Type") == "/Page"]
-    fonts = pages[0]["/Resources"]["/Font"]
-    qdf = pdf + ".qdf"
-    run("qpdf", "--qdf", "--object-streams=disable", "--pages", pdf, str(page), "--", pdf, qdf)
-    content = open(qdf, "rb").read().decode("latin-1")
-    current = None
-    for line in content.splitlines():
-        m = re.match(r"(/F\d+) [\d.]+ Tf", line)
-        if m:
-            current = m.group(1)
-        m = re.match(r"<([0-9a-f]+)> Tj", line)
-        if m and m.group(1).startswith(hex_prefix) and current in fonts:
-            return objs["obj:" + fonts[current]]["value"]["/BaseFont"]
-    return None
 
 
 def test_deep_nesting(tmp):
@@ -461,7 +402,7 @@ def test_chinese_bold(tmp):
     render(md, pdf)
     text = run("pdftotext", pdf, "-").stdout
     check("*" not in text, "no literal asterisks in the text")
-    npages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1))
+    npages = page_count(pdf)
     for words in ("报送单位：", "持续建强村级班子。", "“一村一策”"):
         check(words in text.replace("\n", ""), f"{words} copies out")
         hexed = "".join(f"{ord(ch):04x}" for ch in words.rstrip("：。”"))  # squeezed marks are runs of their own
@@ -551,54 +492,8 @@ def test_briefing_masthead(tmp):
     check("报：" in last and "共印" in last, "briefing 版记 with 报 line and print count")
 
 
-def test_errors(tmp):
-    good = sorted(glob.glob(os.path.join(INPUT, "*.md")))[0]
-    cases = [
-        ("tofu", "---\ntitle: t\n---\n\n正文有\u2fff字。\n", None, r"tofu\.md:5:4: error: no font has '\u2fff' \(U\+2FFF\)"),
-        ("nonbmp", "---\ntitle: t\n---\n\n\U00030000野家\n", None, r"nonbmp\.md:5:1: error: no font has '\U00030000' \(U\+30000\): font role 'fangsong' tried Noto Serif CJK SC"),
-        ("utf8", b"---\ntitle: t\n---\n\n\xe4\xb8\xad\xff\n", None, r"utf8\.md:5:2: error: invalid UTF-8"),
-        ("image", "---\ntitle: t\n---\n\n![图](missing.png)\n", None, r"image\.md:5:\d+: error: image .*missing\.png' not found"),
-        ("indicator", "---\ntitle: t\ncounty: 陇西县\n---\n\n发生率{{贫困发生}}。\n", FIGURES, r"indicator\.md:6:4: error: unknown indicator '贫困发生'; .* has: 贫困发生率"),
-        ("year", "---\ntitle: t\ncounty: 陇西县\n---\n\n{{贫困发生率@2001}}\n", FIGURES, r"year\.md:6:1: error: no 2001 figures for 陇西县; years there: 2015, 2016"),
-        ("county", "---\ntitle: t\ncounty: 陇西\n---\n\n{{贫困发生率}}\n", FIGURES, r"county\.md:6:1: error: county '陇西' has no row .*counties there: 陇西县"),
-        ("nofigures", "---\ntitle: t\ncounty: 陇西县\n---\n\n{{贫困发生率}}\n", None, r"nofigures\.md:6:1: error: .*--figures"),
-        ("badcsv", "---\ntitle: t\ncounty: 甲\n---\n\n{{人口}}\n", "县,人口(万人)\n甲,很多\n乙,2\n", r"badcsv\.csv:2:2: error: '很多' in column '人口\(万人\)' is not a number"),
-        ("frontmatter", "---\ntitle: t\ndate: 2016/13/1\n---\n", None, r"frontmatter\.md:3:7: error: 'date: 2016/13/1': there is no such month; write it as 2016-11-14, 2016年11月14日"),
-        ("chart", "---\ntitle: t\ncounty: 陇西县\n---\n\n```chart\ntype: pie\nindicators: 贫困发生率\n```\n", FIGURES, r"chart\.md:7:7: error: chart type 'pie'"),
-    ]
-    for name, text, figures, pattern in cases:
-        md = os.path.join(tmp, name + ".md")
-        with open(md, "wb") as f:
-            f.write(text if isinstance(text, bytes) else text.encode())
-        fig = figures
-        if figures and not os.path.exists(figures):
-            fig = os.path.join(tmp, name + ".csv")
-            open(fig, "w", encoding="utf-8").write(figures)
-        out = os.path.join(tmp, name + ".pdf")
-        with open(out, "w") as f:
-            f.write("OLD")
-        r = render(md, out, figures=fig)
-        check(r.returncode != 0, f"{name}: non-zero exit")
-        check(re.search(pattern, r.stderr) is not None, f"{name}: message {pattern!r} in {r.stderr!r}")
-        check(open(out).read() == "OLD", f"{name}: the existing PDF is untouched")
-        os.remove(out)
-        r = render(md, out, figures=fig)
-        check(not os.path.exists(out), f"{name}: no PDF written")
-        check(not glob.glob(out + ".tmp-*"), f"{name}: no temporary file left")
-    bad_layout = os.path.join(tmp, "bad.yaml")
-    open(bad_layout, "w").write("name: bad\nroles:\n  body: {align: middle}\n")
-    r = render(good, os.path.join(tmp, "x.pdf"), "--layout", bad_layout)
-    check(r.returncode != 0 and re.search(r"bad\.yaml:3:\d+: error: 'align' must be one of: left, center, right, justify", r.stderr),
-          f"bad layout: {r.stderr}")
-
-
 def test_batch_and_booklet(tmp):
-    batch = os.path.join(tmp, "batch")
-    os.makedirs(batch)
-    for md in glob.glob(os.path.join(INPUT, "*.md")):
-        shutil.copy(md, batch)
-    shutil.copytree(os.path.join(INPUT, "附件"), os.path.join(batch, "附件"))  # the document example's attachments
-    shutil.copy(FIGURES, batch)
+    batch = paths.copy_examples(ROOT, os.path.join(tmp, "batch"))
     with open(os.path.join(batch, "坏县.md"), "w", encoding="utf-8") as f:
         f.write("---\ntitle: 坏\ncounty: 坏县\n---\n\n{{贫困发生率}}\n")
     out = os.path.join(tmp, "out")
@@ -612,10 +507,10 @@ def test_batch_and_booklet(tmp):
     for md in sorted(glob.glob(os.path.join(batch, "*.md"))):
         pdf = os.path.join(out, os.path.splitext(os.path.basename(md))[0] + ".pdf")
         if os.path.exists(pdf):
-            counts.append(int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf).stdout).group(1)))
+            counts.append(page_count(pdf))
     # a cover and its blank back, a page of 目录 and its blank back, then the briefs from odd pages
     expected = 4 + sum(c + c % 2 for c in counts)
-    got = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", book).stdout).group(1)) if os.path.exists(book) else 0
+    got = page_count(book) if os.path.exists(book) else 0
     check(got == expected, f"booklet pages {got}, expected {expected} (every brief starts on an odd page)")
     check(fonts_ok(book) and run("qpdf", "--check", book).returncode == 0, "booklet fonts and structure")
 
@@ -639,7 +534,7 @@ def test_features(tmp):
     check(fonts_ok(pdf) and run("qpdf", "--check", pdf).returncode == 0, "features fonts and structure")
     check_text(md, pdf, "official")
     check_source_text(md, pdf)
-    check_line_rules(pdf, md, "official")
+    check_line_rules(BRIEF, pdf, md, "official", FIGURES)
     images = run("pdfimages", "-list", pdf).stdout.splitlines()[2:]
     check(len(images) == 2, f"two images embedded (PNG and JPEG): {len(images)}")
     info = run("pdfinfo", pdf).stdout
@@ -719,26 +614,26 @@ def test_renderers(tmp):
               f"page {n}: {differ} of {inked} inked cells have ink in one reader only")
 
 
-def main():
-    with tempfile.TemporaryDirectory() as tmp:
-        examples = sorted(glob.glob(os.path.join(INPUT, "*.md")))
-        check(len(examples) >= 3, "at least three example counties")
-        for md in examples:
-            for layout in LAYOUTS:
+@checks.catalogue
+def test_examples(tmp):
+    """Every example with every layout: cases named EXAMPLE/LAYOUT."""
+    examples = sorted(glob.glob(os.path.join(INPUT, "*.md")))
+    check(len(examples) >= 3, "at least three example counties")
+    for md in examples:
+        for layout in LAYOUTS:
+            if checks.selected(f"{os.path.splitext(os.path.basename(md))[0]}/{layout}"):
                 test_example(md, layout, tmp)
-        test_gb18030(tmp)
-        test_features(tmp)
-        test_chinese_bold(tmp)
-        test_tall_table_row(tmp)
-        test_dates(tmp)
-        test_deep_nesting(tmp)
-        test_official_grid(tmp)
-        test_briefing_masthead(tmp)
-        test_errors(tmp)
-        test_batch_and_booklet(tmp)
-        test_renderers(tmp)
+
+
+def main():
+    # The bad inputs (exit status, message, nothing written) are the
+    # catalogue tests/bad/catalogue.txt, run by e2e_bad.py.
+    with tempfile.TemporaryDirectory() as tmp:
+        for t in [test_examples, test_gb18030, test_features, test_chinese_bold, test_tall_table_row, test_dates,
+                  test_deep_nesting, test_official_grid, test_briefing_masthead, test_batch_and_booklet,
+                  test_renderers]:
+            test(t, tmp)
     sys.exit(checks.report())
 
 
-if __name__ == "__main__":  # other e2e_*.py files import the helpers
-    main()
+main()

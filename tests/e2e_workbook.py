@@ -6,18 +6,14 @@ print as Excel shows them (1,234.5, 13.8%, 2016年11月14日, a formula's cached
 value); merged cells, --sheet, figures.xlsx beside a batch; brief check
 reports a workbook's problems at their cells (FILE.xlsx:Sheet1!C3), the same
 problems as for the CSV; hostile workbooks refused. Called: BRIEF ROOT."""
-import os, re, shutil, subprocess, sys, tempfile, zipfile
+import os, re, shutil, sys, tempfile, zipfile
 
-import checks
-from checks import check
+from lib import checks, paths
+from lib.checks import check, run
 
-BRIEF, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+BRIEF, ROOT = paths.from_argv()
 INPUT = os.path.join(ROOT, "input")
 OFFICE = os.path.join(ROOT, "tests", "data", "office")
-
-
-def run(*args, **kw):
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, **kw)
 
 
 def summary(tmp, name, county, body):

@@ -9,13 +9,13 @@ out of C must not come back, and every listed literal must still exist.
 Also: libharu's private headers are included by src/hpdf_compat.c only,
 and src/render.c (the driver) edits no document model.
 
-Called like e2e_test.py: lint_wording.py BRIEF ROOT. Prints "N passed, N failed"."""
+Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, sys
 
-import checks
-from checks import check
+from lib import checks, paths
+from lib.checks import check
 
-ROOT = sys.argv[2]
+_, ROOT = paths.from_argv()
 LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 CHINESE = re.compile(r"[\u3400-\u9fff]")
 ENGLISH = re.compile(r"[A-Za-z]{3,}")

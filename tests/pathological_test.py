@@ -8,16 +8,15 @@ render`. Each case must finish under its time bound, and must
 grow linearly: the time at the full size over the time at an eighth of it
 stays far below the 64 of quadratic growth (normalised by the growth of
 the input: at most 1 for linear time, 8 for quadratic). Bounds are generous for a
-2-core machine shared with other jobs. Arguments: BRIEF ROOT [CASE...].
-Prints "N passed, N failed"."""
+2-core machine shared with other jobs. Arguments: BRIEF ROOT (some cases:
+BRIEF_TEST_FILTER=SUBSTRING of their names). Prints "N passed, N failed"."""
 import os, re, resource, subprocess, sys, tempfile, time
 
-import checks
-from checks import check
+from lib import checks, paths
+from lib.checks import check
 
-BRIEF, ROOT = sys.argv[1], sys.argv[2]
-ONLY = sys.argv[3:]
-FIGURES = os.path.join(ROOT, "input", "figures.csv")
+BRIEF, ROOT = paths.from_argv()
+INPUT, FIGURES = paths.examples(ROOT)
 BASE_BOUND = 5.0   # seconds of CPU time at the full size (every case measures well under 3 s here)
 BOUND = BASE_BOUND
 # Under the sanitizers (scripts/test-sanitizers.sh) the same work takes 2-3
@@ -158,7 +157,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         print(f"bound {BASE_BOUND * SANITIZED:.1f} s of CPU time per case")
         for name, (gen, size, mode, pattern, *csv) in CASES.items():
-            if ONLY and not any(o in name for o in ONLY):
+            if not checks.selected(name):
                 continue
             BOUND = BASE_BOUND * SANITIZED
             csv = csv[0] if csv else None
