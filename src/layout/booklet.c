@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cndate.h"
 #include "layout_internal.h"
 
 /* A page of w × h points at the end of o. */
@@ -60,7 +61,7 @@ static void layout_cover(layout_ctx *c, const booklet_meta *m) {
     new_box(c, pitch);
     add_block(c, m->subtitle, ROLE_SUBTITLE, ALIGN_CENTER, true);
   }
-  char *date = chinese_date(m->date);
+  char *date = cndate_print(m->date);
   const char *foot[2] = {m->author, date};
   text_lines lines[2] = {{0}, {0}};
   double height = 0;

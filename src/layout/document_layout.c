@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cndate.h"
 #include "layout_internal.h"
 #include "utf8.h"
 
@@ -284,7 +285,7 @@ static void signature(layout_ctx *c) {
   keep_last_lines(c, 2);
   const role_style *rs = &c->spec->roles[ROLE_SIGNATURE];
   double pitch = pitch_of(c), size = rs->size, em = em_of(c, ROLE_SIGNATURE);
-  char *date = chinese_date(m->date);
+  char *date = cndate_print(m->date);
   double right = c->area_x + c->area_w;
   double who_w = who ? label_width(c, who, ROLE_SIGNATURE, size) : 0, date_w = date ? label_width(c, date, ROLE_SIGNATURE, size) : 0;
   double who_x, date_x;
@@ -421,7 +422,7 @@ static void record(layout_ctx *c) {
   const char *when = m->head.printed ? m->head.printed : m->date;
   char *date = NULL;
   if (when && s->document_printed) {
-    char *cn = chinese_date(when);
+    char *cn = cndate_print(when);
     strbuf sb = {0};
     for (const char *p = s->document_printed; *p;) {
       if (!strncmp(p, "{date}", 6)) sb_puts(&sb, cn), p += 6;

@@ -279,3 +279,19 @@ int laid_out_check(const laid_out *lo, char **why) {
                        lo->npages);
   return *why ? -1 : 0;
 }
+
+/* A brief uses a few hundred of the 65536 characters: whole zero words of
+ * the map are skipped (the per-bit loop was most of a small brief's layout). */
+uint32_t *cp_bitmap_list(const uint8_t *bits, size_t *n) {
+  VEC(uint32_t) cps = {0};
+  for (size_t w = 0; w < 8192; w += 8) {
+    uint64_t word;
+    memcpy(&word, bits + w, 8);
+    if (!word) continue;
+    for (size_t b = w; b < w + 8; b++)
+      for (unsigned k = 0; bits[b] >> k; k++)
+        if (bits[b] & (1u << k)) VEC_PUSH(cps, (uint32_t)(b * 8 + k));
+  }
+  *n = cps.len;
+  return cps.items;
+}

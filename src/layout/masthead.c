@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cndate.h"
 #include "layout_internal.h"
 
 void layout_masthead(layout_ctx *c) {
@@ -26,7 +27,7 @@ void layout_masthead(layout_ctx *c) {
   if (m->author)
     box_add_label(c, b, m->author, ROLE_MASTHEAD_LINE, line->size, c->area_x + line->size, y, ALIGN_LEFT, line->color);
   if (m->date) {
-    char *date = chinese_date(m->date);
+    char *date = cndate_print(m->date);
     box_add_label(c, b, date, ROLE_MASTHEAD_LINE, line->size, c->area_x + c->area_w - line->size, y,
                   ALIGN_RIGHT, line->color);
     free(date);

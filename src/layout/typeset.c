@@ -532,14 +532,6 @@ void set_label_text(layout_ctx *c, const span_list *spans, const text_frame *f, 
   set_text_breaking(c, spans, f, true, out);
 }
 
-void text_lines_free(text_lines *l) {
-  for (size_t i = 0; i < l->len; i++) {
-    for (size_t k = 0; k < l->items[i].items.len; k++) free(l->items[i].items.items[k].text);
-    VEC_FREE(l->items[i].items);
-  }
-  VEC_FREE(*l);
-}
-
 lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bold, bool label,
                     size_t *n_out) {
   tchar_list chars = {0};
@@ -604,4 +596,20 @@ void box_add_label(layout_ctx *c, vbox *b, const char *text, role_id role, doubl
     box_add_text_line(b, tl, baseline - line_base);
   }
   text_lines_free(&lines);
+}
+
+/* Spans set in a frame as one paragraph group, with the role's space before and after. */
+void add_text_block(layout_ctx *c, const span_list *spans, text_frame *f, bool keep,
+                    int outline_level, const char *outline_title) {
+  const role_style *rs = &c->spec->roles[f->role];
+  double pitch = c->pitch > 0 ? c->pitch : line_advance(c, ROLE_BODY, false);
+  add_space(c, length_pt(rs->space_before, rs->size, pitch));
+  text_lines lines = {0};
+  set_text(c, spans, f, &lines);
+  add_lines(c, &lines, keep, outline_level, outline_title);
+  text_lines_free(&lines);
+  if (keep && c->boxes.len) c->boxes.items[c->boxes.len - 1].keep_with_next = true;
+  double after = length_pt(rs->space_after, rs->size, pitch);
+  add_space(c, after);
+  if (keep && after > 0) c->boxes.items[c->boxes.len - 1].keep_with_next = true;
 }
