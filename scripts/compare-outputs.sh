@@ -3,7 +3,7 @@
 # builds BASE_REV (default: HEAD) from `git archive` in a temporary folder
 # and the working tree into build/, renders with each binary every example
 # of input/ in every layout of layouts/ as PDF and as OFD, each example as
-# numbered copies, and the batch with its booklet, then compares the files
+# numbered copies, with generated heading numbers, and the batch with its booklet, then compares the files
 # byte for byte. Exit 0 when every file is the same, 1 when one differs.
 #   scripts/compare-outputs.sh main
 #   KEEP=1 scripts/compare-outputs.sh HEAD~3   # keep the temporary folder
@@ -37,6 +37,11 @@ render_all() { # $1: the brief binary, $2: the folder to run in (its outputs in 
   mkdir -p "$tmp/$2/$out"
   cp -r "$root/input" "$tmp/$2/input"
   cd "$tmp/$2"
+  # Generated heading numbers (一、 （一）), which no installed layout asks for.
+  sed 's/^heading_numbering: text/heading_numbering: generate/' "$root/layouts/official.yaml" >generated.yaml
+  mkdir -p headings
+  { printf -- '---\ntitle: 标题生成编号\nauthor: 中共某县委组织部\ndate: 2016-11-14\n---\n\n'
+    for i in $(seq 1 23); do printf '# 部分\n\n## 小节\n\n正文。\n\n'; done; } >headings/headings.md
   for md in input/*.md; do
     name=$(basename "$md" .md)
     for layout in $layouts; do
@@ -45,9 +50,13 @@ render_all() { # $1: the brief binary, $2: the folder to run in (its outputs in 
           echo "$name-$layout.$fmt: exit $?" >>"$out/status.txt"
       done
     done
+    "$brief" render "$md" --layout generated.yaml --figures input/figures.csv -o "$out/$name-generated.pdf" \
+      2>>"$out/stderr.txt" || echo "$name-generated.pdf: exit $?" >>"$out/status.txt"
     "$brief" render "$md" --numbered 1-3 --figures input/figures.csv -o "$out/$name-numbered.pdf" 2>>"$out/stderr.txt" ||
       echo "$name-numbered.pdf: exit $?" >>"$out/status.txt"
   done
+  "$brief" render headings/headings.md --layout generated.yaml -o "$out/headings-generated.pdf" \
+    2>>"$out/stderr.txt" || echo "headings-generated.pdf: exit $?" >>"$out/status.txt"
   "$brief" batch input -o "$out/batch" --booklet "$out/batch/汇编.pdf" --quiet --jobs 2 \
     2>>"$out/stderr.txt" || echo "batch: exit $?" >>"$out/status.txt"
   "$brief" batch input -o "$out/batch-ofd" --format ofd --quiet --jobs 2 \

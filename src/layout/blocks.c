@@ -25,20 +25,12 @@ static text_frame body_frame(const layout_ctx *c, role_id role, const block *b) 
   return f;
 }
 
-static const char *cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
-
-static void chinese_number(int n, strbuf *sb) {
-  if (n <= 10) sb_puts(sb, cn_digits[n]);
-  else if (n < 20) sb_printf(sb, "十%s", n % 10 ? cn_digits[n % 10] : "");
-  else sb_printf(sb, "%s十%s", cn_digits[n / 10 % 10], n % 10 ? cn_digits[n % 10] : "");
-}
-
 /* 一、 （一） 1. （1） for the hierarchy level and its counter. */
 static char *generated_number(int level, int n) {
   strbuf sb = {0};
   switch (level) {
-    case 1: chinese_number(n, &sb); sb_puts(&sb, "、"); break;
-    case 2: sb_puts(&sb, "（"); chinese_number(n, &sb); sb_puts(&sb, "）"); break;
+    case 1: cn_number_print(n, &sb); sb_puts(&sb, "、"); break;
+    case 2: sb_puts(&sb, "（"); cn_number_print(n, &sb); sb_puts(&sb, "）"); break;
     case 3: sb_printf(&sb, "%d．", n); break;
     default: sb_printf(&sb, "（%d）", n); break;
   }

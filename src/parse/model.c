@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cndate.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -304,23 +305,6 @@ char *document_dump(const document *doc) {
   return sb_take(&sb);
 }
 
-static const char *chinese_numerals[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
-
-/* Length of a run of Chinese numerals (一 … 十) at s. */
-static size_t chinese_number_len(const char *s) {
-  size_t n = 0;
-  for (;;) {
-    bool found = false;
-    for (size_t i = 0; i < 10; i++)
-      if (strncmp(s + n, chinese_numerals[i], 3) == 0) {
-        n += 3;
-        found = true;
-        break;
-      }
-    if (!found) return n;
-  }
-}
-
 static size_t digits_len(const char *s) {
   size_t n = 0;
   while (s[n] >= '0' && s[n] <= '9') n++;
@@ -346,12 +330,12 @@ static size_t close_paren(const char *s) {
 int heading_number_parse(const char *text, size_t *len) {
   size_t n, p, q;
   *len = 0;
-  if ((n = chinese_number_len(text)) > 0 && strncmp(text + n, "、", 3) == 0) {
+  if ((n = cn_number_len(text)) > 0 && strncmp(text + n, "、", 3) == 0) {
     *len = n + 3;
     return 1;
   }
   if ((p = open_paren(text)) > 0) {
-    if ((n = chinese_number_len(text + p)) > 0 && (q = close_paren(text + p + n)) > 0) {
+    if ((n = cn_number_len(text + p)) > 0 && (q = close_paren(text + p + n)) > 0) {
       *len = p + n + q;
       return 2;
     }

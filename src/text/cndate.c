@@ -138,3 +138,27 @@ char *cndate_print(const char *iso) {
   if (!is_iso) return xstrdup(iso);
   return xasprintf("%.4s年%d月%d日", iso, atoi(iso + 5), atoi(iso + 8));
 }
+
+/* ---- numerals ---------------------------------------------------------- */
+
+static const char *cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+
+size_t cn_number_len(const char *s) {
+  size_t n = 0;
+  for (;;) {
+    bool found = false;
+    for (size_t i = 1; i <= 10; i++)
+      if (strncmp(s + n, cn_digits[i], 3) == 0) {
+        n += 3;
+        found = true;
+        break;
+      }
+    if (!found) return n;
+  }
+}
+
+void cn_number_print(int n, strbuf *sb) {
+  if (n <= 10) sb_puts(sb, cn_digits[n]);
+  else if (n < 20) sb_printf(sb, "十%s", n % 10 ? cn_digits[n % 10] : "");
+  else sb_printf(sb, "%s十%s", cn_digits[n / 10 % 10], n % 10 ? cn_digits[n % 10] : "");
+}

@@ -1,8 +1,12 @@
-/* Dates and 期号 as offices type them in the front matter. */
+/* Chinese dates, 期号 and numerals: read as offices type them, printed as
+ * GB/T 9704-2012 prints them. The one home of Chinese numerals. */
 #ifndef BRIEF_CNDATE_H
 #define BRIEF_CNDATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
 
 /* The forms a date is accepted in, for messages. */
 #define CNDATE_FORMS "2016-11-14, 2016年11月14日, 2016.11.14, 2016/11/14 or 二〇一六年十一月十四日"
@@ -25,5 +29,13 @@ char *cndate_print(const char *iso);
  * without surrounding spaces). Returns NULL for anything else; the caller
  * frees what is returned. */
 char *issue_parse(const char *text, bool *number);
+
+/* The length in bytes of a run of the numerals 一 … 十 at s (the numbers
+ * of headings typed 一、 or （一）), 0 when s starts with none. */
+size_t cn_number_len(const char *s);
+
+/* n (0 to 99) in Chinese numerals appended to sb: 三, 十二, 二十一, as a
+ * generated heading number 一、 （一） counts. */
+void cn_number_print(int n, strbuf *sb);
 
 #endif
