@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "figures_binder.h"
+#include "chart_spec.h"
 #include "util.h"
 #include "yamlutil.h"
 
