@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "batch.h"
+#include "render.h"
 #include "input_limits.h"
 #include "util.h"
 #include "yamlutil.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "brief.h"
-#include "batch.h"
+#include "render.h"
 #include "booklet.h"
 #include "figures.h"
 #include "fonts.h"

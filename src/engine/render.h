@@ -1,8 +1,10 @@
-/* brief batch: the briefs of a folder rendered by worker processes, with a
- * progress display and the meeting booklet. Internal to the engine: render.c
- * renders one brief and writes the booklet, batch.c runs the workers. */
-#ifndef BRIEF_BATCH_H
-#define BRIEF_BATCH_H
+/* What the pipeline driver (render.c) gives brief batch (batch.c) beyond
+ * brief.h: one brief rendered with the facts the booklet needs, the
+ * batch's output checks and the booklet written. Internal to the engine:
+ * render.c renders one brief and writes the booklet, batch.c runs the
+ * workers and orders the booklet. */
+#ifndef BRIEF_RENDER_H
+#define BRIEF_RENDER_H
 
 #include <stdbool.h>
 #include <stdint.h>
