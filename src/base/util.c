@@ -41,6 +41,13 @@ size_t xmul(size_t count, size_t size) {
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
+void str_list_push(str_list *l, const char *s) { VEC_PUSH(*l, xstrdup(s)); }
+
+void str_list_free(str_list *l) {
+  for (size_t i = 0; i < l->len; i++) free(l->items[i]);
+  VEC_FREE(*l);
+}
+
 char *xstrndup(const char *s, size_t n) {
   char *p = xmalloc(n + 1);
   memcpy(p, s, n);

@@ -47,6 +47,15 @@ void sb_free(strbuf *sb);
   } while (0)
 #define VEC_FREE(v) (free((v).items), (v).items = NULL, (v).len = (v).cap = 0)
 
+/* A list of owned strings. */
+typedef struct {
+  char **items;
+  size_t len, cap;
+} str_list;
+
+void str_list_push(str_list *l, const char *s); /* a copy of s */
+void str_list_free(str_list *l);
+
 /* Reads a whole file of any kind; returns NULL (errno set) on failure,
  * EFBIG when it holds more than max bytes (a device such as /dev/zero or a
  * FIFO stops there, never read without end). */

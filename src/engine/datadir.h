@@ -4,7 +4,7 @@
 #define BRIEF_DATADIR_H
 
 #include "diag.h"
-#include "frontmatter.h" /* str_list */
+#include "util.h" /* str_list */
 
 typedef struct {
   char *data_dir;      /* holds layouts/ and fonts/fontmap.yaml */

@@ -12,13 +12,6 @@
 #include "util.h"
 #include "yamlutil.h"
 
-void str_list_push(str_list *l, const char *s) { VEC_PUSH(*l, xstrdup(s)); }
-
-void str_list_free(str_list *l) {
-  for (size_t i = 0; i < l->len; i++) free(l->items[i]);
-  VEC_FREE(*l);
-}
-
 void doc_meta_free(doc_meta *m) {
   char **fields[] = {&m->title, &m->subtitle, &m->county, &m->author,
                      &m->date,  &m->issue,    &m->layout, &m->copies};

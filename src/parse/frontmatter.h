@@ -5,14 +5,7 @@
 #include <stddef.h>
 
 #include "diag.h"
-
-typedef struct {
-  char **items;
-  size_t len, cap;
-} str_list;
-
-void str_list_push(str_list *l, const char *s);
-void str_list_free(str_list *l);
+#include "util.h" /* str_list */
 
 /* Where a recipients line came from: the file position of its YAML value
  * and the byte offset in the stored line at which that value's text starts
