@@ -3,7 +3,7 @@
 # builds BASE_REV (default: HEAD) from `git archive` in a temporary folder
 # and the working tree into build/, renders with each binary every example
 # of input/ in every layout of layouts/ as PDF and as OFD, each example as
-# numbered copies, with generated heading numbers, and the batch with its booklet, then compares the files
+# numbered copies, with generated heading numbers, a PNG and a JPEG, and the batch with its booklet, then compares the files
 # byte for byte. Exit 0 when every file is the same, 1 when one differs.
 #   scripts/compare-outputs.sh main
 #   KEEP=1 scripts/compare-outputs.sh HEAD~3   # keep the temporary folder
@@ -42,6 +42,10 @@ render_all() { # $1: the brief binary, $2: the folder to run in (its outputs in 
   mkdir -p headings
   { printf -- '---\ntitle: 标题生成编号\nauthor: 中共某县委组织部\ndate: 2016-11-14\n---\n\n'
     for i in $(seq 1 23); do printf '# 部分\n\n## 小节\n\n正文。\n\n'; done; } >headings/headings.md
+  # A PNG and a JPEG (page 1 of an example, made by pdftoppm in $tmp once) in a summary.
+  cp "$tmp/images/page.png" "$tmp/images/page.jpg" headings/
+  printf -- '---\ntitle: 图片\nauthor: 中共某县委组织部\ndate: 2016-11-14\n---\n\n![图一](page.png)\n\n![图二](page.jpg)\n' \
+    >headings/images.md
   for md in input/*.md; do
     name=$(basename "$md" .md)
     for layout in $layouts; do
@@ -57,6 +61,8 @@ render_all() { # $1: the brief binary, $2: the folder to run in (its outputs in 
   done
   "$brief" render headings/headings.md --layout generated.yaml -o "$out/headings-generated.pdf" \
     2>>"$out/stderr.txt" || echo "headings-generated.pdf: exit $?" >>"$out/status.txt"
+  "$brief" render headings/images.md -o "$out/images.pdf" 2>>"$out/stderr.txt" ||
+    echo "images.pdf: exit $?" >>"$out/status.txt"
   "$brief" batch input -o "$out/batch" --booklet "$out/batch/汇编.pdf" --quiet --jobs 2 \
     2>>"$out/stderr.txt" || echo "batch: exit $?" >>"$out/status.txt"
   "$brief" batch input -o "$out/batch-ofd" --format ofd --quiet --jobs 2 \
@@ -66,6 +72,10 @@ render_all() { # $1: the brief binary, $2: the folder to run in (its outputs in 
   sed -i -E 's/, [0-9.]+ s \([0-9.]+ briefs\/s\)//' "$out/stderr.txt"
 }
 
+mkdir -p "$tmp/images"
+"$tmp/base/build/brief" render input/陇西县.md --figures input/figures.csv -o "$tmp/images/page.pdf"
+pdftoppm -r 30 -f 1 -l 1 -singlefile -png "$tmp/images/page.pdf" "$tmp/images/page"
+pdftoppm -r 30 -f 1 -l 1 -singlefile -jpeg "$tmp/images/page.pdf" "$tmp/images/page"
 echo "== rendering with $base_rev"
 render_all "$tmp/base/build/brief" old
 echo "== rendering with the working tree"

@@ -10,8 +10,6 @@
 
 enum { SOI = 0xD8, EOI = 0xD9, SOS = 0xDA, TEM = 0x01, RST0 = 0xD0, RST7 = 0xD7 };
 
-static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
-
 /* Frame headers: SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
 static bool is_sof(unsigned m) { return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC; }
 
@@ -25,7 +23,7 @@ static int check_frame(unsigned marker, const unsigned char *seg, unsigned len, 
   if (marker != 0xC0 && marker != 0xC1 && marker != 0xC2)
     return fail(why, size, "lossless, hierarchical or arithmetic-coded, which PDF readers do not show");
   if (len < 8) return fail(why, size, "its frame header is cut short");
-  unsigned precision = seg[0], height = be16(seg + 1), width = be16(seg + 3), components = seg[5];
+  unsigned precision = seg[0], height = read_be16(seg + 1), width = read_be16(seg + 3), components = seg[5];
   if (precision != 8) return fail(why, size, "12-bit samples, which PDF readers do not show");
   if (width == 0 || height == 0) return fail(why, size, "its frame header gives no width or height");
   if (components != 1 && components != 3 && components != 4)
@@ -55,7 +53,7 @@ static int check_scans(const unsigned char *b, size_t n, size_t i, char *why, si
       continue;
     }
     if (i + 4 > n) break;
-    unsigned len = be16(b + i + 2);
+    unsigned len = read_be16(b + i + 2);
     if (len < 2 || i + 2 + len > n) break;
     i += 2 + len; /* DHT, DQT, another SOS header... of a progressive JPEG */
   }
@@ -80,7 +78,7 @@ int jpeg_check_bytes(const unsigned char *b, size_t n, char *why, size_t size) {
       continue;
     }
     if (i + 4 > n) break;
-    unsigned len = be16(b + i + 2);
+    unsigned len = read_be16(b + i + 2);
     if (len < 2 || i + 2 + len > n) return fail(why, size, "cut short: a segment runs past the end of the file");
     if (is_sof(m)) {
       if (frame) return fail(why, size, "two frame headers");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "input_limits.h"
+#include "util.h"
 
 typedef struct {
   jmp_buf jump;
@@ -29,16 +30,12 @@ static void on_warning(png_structp png, png_const_charp msg) {
 
 /* A big-endian 32-bit field (unsigned: a byte of 0x80 or more shifted
  * into an int's sign bit is undefined). */
-static uint32_t be32(const unsigned char *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 int png_check(const char *path, char *why, size_t size) {
   FILE *f = fopen(path, "rb");
   if (!f) return 0; /* not found: the layout stage says so */
   unsigned char head[24]; /* the signature and IHDR's width and height */
   if (fread(head, 1, 24, f) != 24 || png_sig_cmp(head, 0, 8) != 0 ||
-      (double)be32(head + 16) * be32(head + 20) > LIMIT_IMAGE_PIXELS) {
+      (double)read_be32(head + 16) * read_be32(head + 20) > LIMIT_IMAGE_PIXELS) {
     fclose(f); /* not a PNG, or too large: the layout stage says so */
     return 0;
   }

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdbool.h>
 
 void *xmalloc(size_t n);
@@ -46,6 +47,12 @@ void sb_free(strbuf *sb);
     (v).items[(v).len++] = (x);                                           \
   } while (0)
 #define VEC_FREE(v) (free((v).items), (v).items = NULL, (v).len = (v).cap = 0)
+
+/* Big-endian integers of binary file formats (PNG, JPEG, OpenType, CFF). */
+static inline unsigned read_be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static inline uint32_t read_be32(const unsigned char *p) {
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 /* A list of owned strings. */
 typedef struct {

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+#include "util.h"
 
 static uint32_t be_n(const unsigned char *p, unsigned n) {
   uint32_t v = 0;
@@ -42,7 +42,7 @@ typedef struct {
 static bool read_index(const unsigned char *c, size_t len, size_t off, cff_index *ix) {
   memset(ix, 0, sizeof *ix);
   if (off > len || len - off < 2) return false;
-  ix->count = be16(c + off);
+  ix->count = read_be16(c + off);
   if (ix->count == 0) {
     ix->end = off + 2;
     return true;
@@ -115,7 +115,7 @@ static bool read_top_dict(const unsigned char *c, size_t from, size_t to, top_di
       operand = -((long)b - 251) * 256 - c[i + 1] - 108, i += 2;
     } else if (b == 28) {
       if (i + 2 >= to) return false;
-      operand = (int16_t)be16(c + i + 1), i += 3;
+      operand = (int16_t)read_be16(c + i + 1), i += 3;
     } else if (b == 29) {
       if (to - i < 5) return false;
       operand = (int32_t)be_n(c + i + 1, 4), operand_at = i + 1, i += 5;
@@ -159,11 +159,11 @@ static bool read_fdselect(const unsigned char *c, size_t len, size_t off, unsign
     return true;
   }
   if (format != 3 || len - off < 5) return false;
-  unsigned ranges = be16(c + off + 1);
+  unsigned ranges = read_be16(c + off + 1);
   if ((len - off - 3) / 3 < ranges + 1) return false;
   const unsigned char *r = c + off + 3;
   for (unsigned i = 0; i < ranges; i++) {
-    unsigned first = be16(r + 3 * i), next = be16(r + 3 * i + 3);
+    unsigned first = read_be16(r + 3 * i), next = read_be16(r + 3 * i + 3);
     for (unsigned g = first; g < next && g < n; g++) fd[g] = r[3 * i + 2];
   }
   return true;
@@ -219,7 +219,7 @@ static size_t dict_ops(const unsigned char *c, size_t from, size_t to, dict_op *
     } else if (v >= 251 && v <= 254 && i + 1 < to) {
       operand = -((long)v - 251) * 256 - c[i + 1] - 108, i += 2;
     } else if (v == 28 && i + 2 < to) {
-      operand = (int16_t)be16(c + i + 1), i += 3;
+      operand = (int16_t)read_be16(c + i + 1), i += 3;
     } else if (v == 29 && to - i >= 5) {
       operand = (int32_t)be_n(c + i + 1, 4), i += 5;
     } else if (v == 30) {

@@ -641,10 +641,6 @@ int font_face_id(const font_face *f) { return f->id; }
 size_t font_lib_face_count(const font_lib *lib) { return lib->faces.len; }
 const font_face *font_lib_face(const font_lib *lib, size_t id) { return lib->faces.items[id]; }
 
-static uint32_t be32(const unsigned char *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void put_be32(unsigned char *p, uint32_t v) {
   p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16), p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
 }
@@ -654,7 +650,7 @@ static uint32_t sfnt_checksum(const unsigned char *p, size_t len) {
   for (size_t i = 0; i < len; i += 4) {
     unsigned char word[4] = {0};
     memcpy(word, p + i, len - i < 4 ? len - i : 4);
-    sum += be32(word);
+    sum += read_be32(word);
   }
   return sum;
 }
@@ -669,7 +665,7 @@ void set_notdef_width_to_em(unsigned char *font, size_t len) {
   unsigned char *hmtx_entry = NULL, *head = NULL, *hhea = NULL;
   for (unsigned i = 0; i < ntables && 12 + 16 * (i + 1) <= len; i++) {
     unsigned char *e = font + 12 + 16 * i;
-    uint32_t off = be32(e + 8), size = be32(e + 12);
+    uint32_t off = read_be32(e + 8), size = read_be32(e + 12);
     if (off > len || size > len - off) return; /* off + size could wrap */
     if (!memcmp(e, "hmtx", 4) && size >= 4) hmtx_entry = e;
     if (!memcmp(e, "head", 4) && size >= 54) head = font + off;
@@ -678,9 +674,9 @@ void set_notdef_width_to_em(unsigned char *font, size_t len) {
   /* With a single horizontal metric (monospaced fonts) every glyph shares
    * glyph 0's advance: leave such fonts alone. */
   if (!hmtx_entry || !head || !hhea || (hhea[34] << 8 | hhea[35]) < 2) return;
-  unsigned char *hmtx = font + be32(hmtx_entry + 8);
+  unsigned char *hmtx = font + read_be32(hmtx_entry + 8);
   hmtx[0] = head[18], hmtx[1] = head[19]; /* advance of glyph 0 = unitsPerEm */
-  put_be32(hmtx_entry + 4, sfnt_checksum(hmtx, be32(hmtx_entry + 12)));
+  put_be32(hmtx_entry + 4, sfnt_checksum(hmtx, read_be32(hmtx_entry + 12)));
   put_be32(head + 8, 0);
   put_be32(head + 8, 0xB1B0AFBAu - sfnt_checksum(font, len));
 }

@@ -20,8 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-static uint16_t be16(const unsigned char *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+#include "util.h"
+
 
 static int read_at(int fd, unsigned char *to, size_t len, uint64_t off) {
   while (len) {
@@ -39,13 +39,13 @@ typedef struct {
 /* The directory's entries, checked against the file's length. */
 static size_t tables_of(const unsigned char *m, size_t mlen, table *t, size_t max) {
   if (mlen < 12) return 0;
-  uint32_t version = be32(m);
+  uint32_t version = read_be32(m);
   if (version != 0x00010000u && version != 0x74727565u /* 'true' */) return 0;
-  size_t n = be16(m + 4);
+  size_t n = read_be16(m + 4);
   if (n == 0 || n > max || 12 + 16 * n > mlen) return 0;
   for (size_t i = 0; i < n; i++) {
     const unsigned char *e = m + 12 + 16 * i;
-    t[i] = (table){be32(e), be32(e + 8), be32(e + 12)};
+    t[i] = (table){read_be32(e), read_be32(e + 8), read_be32(e + 12)};
     if ((uint64_t)t[i].off + t[i].len > mlen) return 0;
   }
   return n;
@@ -67,11 +67,11 @@ static void store32(unsigned char *p, uint32_t v) {
 
 /* The glyphs a composite glyph is made of (ISO/IEC 14496-22 5.3.3.2). */
 static void add_components(const unsigned char *g, size_t len, hb_set_t *all, hb_codepoint_t current, bool *behind) {
-  if (len < 10 || (int16_t)be16(g) >= 0) return;
+  if (len < 10 || (int16_t)read_be16(g) >= 0) return;
   size_t at = 10;
   for (;;) {
     if (at + 4 > len) return;
-    uint16_t flags = be16(g + at), glyph = be16(g + at + 2);
+    uint16_t flags = read_be16(g + at), glyph = read_be16(g + at + 2);
     if (!hb_set_has(all, glyph)) {
       hb_set_add(all, glyph);
       if (glyph < current) *behind = true; /* already passed: read again */
@@ -109,17 +109,17 @@ static int read_glyphs(int fd, const table *glyf, const unsigned char *loca, uns
   unsigned next = 0; /* the first glyph whose loca entry is not yet written */
   while (hb_set_next(all, &g) && g < nglyphs) {
     for (unsigned char *l = b->data + loca_at; next <= g; next++) store32(l + 4 * next, (uint32_t)at);
-    uint32_t from = be32(loca + 4 * g), to = be32(loca + 4 * g + 4);
+    uint32_t from = read_be32(loca + 4 * g), to = read_be32(loca + 4 * g + 4);
     hb_codepoint_t last = g;
-    for (hb_codepoint_t h = g; hb_set_next(all, &h) && h == last + 1 && h < nglyphs && be32(loca + 4 * h) == to &&
-                               be32(loca + 4 * h + 4) >= to;)
-      last = h, to = be32(loca + 4 * h + 4);
+    for (hb_codepoint_t h = g; hb_set_next(all, &h) && h == last + 1 && h < nglyphs && read_be32(loca + 4 * h) == to &&
+                               read_be32(loca + 4 * h + 4) >= to;)
+      last = h, to = read_be32(loca + 4 * h + 4);
     if (to < from || to > glyf->len || reserve(b, at + (to - from)) != 0) return -1; /* a loca out of its glyf */
     unsigned char *out = b->data + b->glyf_at + at;
     if (to > from && read_at(fd, out, to - from, (uint64_t)glyf->off + from) != 0) return -1;
     unsigned char *l = b->data + loca_at;
     for (hb_codepoint_t h = g; h <= last; h++) {
-      uint32_t a = be32(loca + 4 * h), e = be32(loca + 4 * h + 4);
+      uint32_t a = read_be32(loca + 4 * h), e = read_be32(loca + 4 * h + 4);
       store32(l + 4 * h, (uint32_t)(at + a - from));
       if (e > a) add_components(out + (a - from), e - a, all, h, &behind);
     }
@@ -148,8 +148,8 @@ hb_face_t *glyf_sparse_face(const char *path, const unsigned char *m, size_t mle
   const table *glyf = find(t, n, TAG('g', 'l', 'y', 'f')), *loca = find(t, n, TAG('l', 'o', 'c', 'a'));
   const table *head = find(t, n, TAG('h', 'e', 'a', 'd')), *maxp = find(t, n, TAG('m', 'a', 'x', 'p'));
   if (!glyf || !loca || !head || !maxp || head->len < 54 || maxp->len < 6) return NULL;
-  if (be16(m + head->off + 50) != 1) return NULL; /* indexToLocFormat: long offsets only */
-  unsigned nglyphs = be16(m + maxp->off + 4);
+  if (read_be16(m + head->off + 50) != 1) return NULL; /* indexToLocFormat: long offsets only */
+  unsigned nglyphs = read_be16(m + maxp->off + 4);
   size_t loca_len = 4 * ((size_t)nglyphs + 1);
   if (loca->len < loca_len) return NULL;
   int fd = open(path, O_RDONLY | O_CLOEXEC);

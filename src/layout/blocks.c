@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cndate.h"
+#include "imagesize.h"
 #include "layout_internal.h"
 #include "input_limits.h"
 
@@ -135,45 +136,10 @@ static void layout_rule(layout_ctx *c) {
   box_add_line(b, c->area_x, h / 2, c->area_w, 0, 0.5, (rgb){0, 0, 0});
 }
 
-static uint32_t be32(const unsigned char *p) {
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Pixel size of a PNG or JPEG from its header. The whole file is read: a
- * JPEG's frame header may come after large EXIF or ICC segments. */
-static int image_size(const char *path, int *w, int *h) {
-  size_t n;
-  unsigned char *buf = (unsigned char *)read_file(path, &n);
-  if (!buf) return -1;
-  int kind = -2;
-  if (n >= 24 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0) {
-    uint32_t pw = be32(buf + 16), ph = be32(buf + 20);
-    if (pw > 0 && ph > 0 && pw <= 1000000 && ph <= 1000000) *w = (int)pw, *h = (int)ph, kind = 1;
-  } else if (n >= 4 && buf[0] == 0xFF && buf[1] == 0xD8) {
-    for (size_t i = 2; i + 9 < n;) {
-      if (buf[i] != 0xFF) break;
-      unsigned m = buf[i + 1];
-      if (m == 0xFF) { i++; continue; } /* fill byte */
-      if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; } /* markers without a length */
-      unsigned len = (unsigned)(buf[i + 2] << 8 | buf[i + 3]);
-      if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-        *h = buf[i + 5] << 8 | buf[i + 6];
-        *w = buf[i + 7] << 8 | buf[i + 8];
-        kind = 2;
-        break;
-      }
-      if (len < 2) break;
-      i += 2 + len;
-    }
-  }
-  free(buf);
-  return kind;
-}
-
 static void layout_image(layout_ctx *c, const block *b) {
   const char *path = b->as.image.path;
   int w = 0, h = 0;
-  int kind = image_size(path, &w, &h);
+  int kind = image_pixel_size(path, &w, &h);
   if (kind == -1) {
     diag_error(c->dl, c->doc->file, b->line, b->col, "image '%s' not found; check the path (relative to the summary)", path);
     c->errors++;
