@@ -393,57 +393,89 @@ static void write_error(diag_list *dl, const char *output, int err) {
   free(dir);
 }
 
+/* A booklet that cannot be written. */
+static void booklet_write_error(diag_list *dl, const char *path, int err) {
+  diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(err));
+}
+
+/* Writes path atomically, the one way every output is written: fill()
+ * fills a temporary file beside path (arg is its own), which is renamed
+ * over path when complete and removed otherwise, so a failure or a signal
+ * leaves no partial file and never touches an existing one. fail() says why
+ * the file could not be made or committed (not after a signal: EINTR).
+ * Returns 0, or -1. */
+static int write_atomically(const char *path, int (*fill)(void *arg, const char *temp, diag_list *dl), void *arg,
+                            void (*fail)(diag_list *dl, const char *path, int err), diag_list *dl) {
+  char *temp = guarded_temp(path);
+  if (!temp) {
+    if (errno != EINTR) fail(dl, path, errno);
+    return -1;
+  }
+  int rc = fill(arg, temp, dl);
+  if (rc != 0) {
+    guarded_discard(temp);
+  } else if (guarded_commit(temp, path) != 0) {
+    if (errno != EINTR) fail(dl, path, errno);
+    rc = -1;
+  }
+  free(temp);
+  return rc;
+}
+
+typedef struct {
+  const laid_out *lo;
+  const pdf_options *opts;
+  pdf_page_part *parts;
+  double written; /* now_ms() when the PDF was written, before the rename; 0: never written */
+} pdf_write_args;
+
+static int pdf_to_temp(void *arg, const char *temp, diag_list *dl) {
+  pdf_write_args *a = arg;
+  int rc = pdf_write_parts(a->lo, a->opts, temp, a->parts, dl);
+  a->written = now_ms();
+  return rc;
+}
+
 /* The PDF goes to a temporary file beside output, renamed when complete:
  * a failure or a signal leaves no PDF and never touches an existing one;
  * parts (not NULL) gets the page bodies for the booklet. */
 static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *output, const char *input,
                            pdf_page_part *parts, diag_list *dl) {
-  char *temp = guarded_temp(output);
-  if (!temp) {
-    if (errno != EINTR) write_error(dl, output, errno);
-    return -1;
-  }
   char *creator = xasprintf("brief %s", BRIEF_VERSION);
   pdf_stage_times times = {0};
   pdf_options opts = {.creator = creator, .source_epoch = e->source_epoch, .target = output, .input = input,
                       .times = e->timing ? &times : NULL};
   double t0 = now_ms();
-  int rc = pdf_write_parts(lo, &opts, temp, parts, dl);
+  pdf_write_args args = {lo, &opts, parts, 0};
+  int rc = write_atomically(output, pdf_to_temp, &args, write_error, dl);
   free(creator);
-  double t1 = now_ms();
-  if (rc != 0) {
-    guarded_discard(temp);
-  } else if (guarded_commit(temp, output) != 0) {
-    if (errno != EINTR) write_error(dl, output, errno);
-    rc = -1;
-  }
-  if (e->timing)
+  if (e->timing && args.written > 0)
     fprintf(stderr,
             "timing %s: pdf %.2f ms; fonts %.2f ms, pages %.2f ms, save %.2f ms, write+fsync %.2f ms, "
             "rename+fsync %.2f ms\n",
-            output, now_ms() - t0, times.fonts, times.pages, times.save, times.file, now_ms() - t1);
-  free(temp);
+            output, now_ms() - t0, times.fonts, times.pages, times.save, times.file, now_ms() - args.written);
   return rc;
+}
+
+typedef struct {
+  const laid_out *lo;
+  const ofd_options *opts;
+  bool written; /* ofd_write was called */
+} ofd_write_args;
+
+static int ofd_to_temp(void *arg, const char *temp, diag_list *dl) {
+  ofd_write_args *a = arg;
+  a->written = true;
+  return ofd_write(a->lo, a->opts, temp, dl);
 }
 
 /* The OFD likewise: temporary file, renamed when complete. */
 static int write_ofd(brief_engine *e, const laid_out *lo, const char *output, diag_list *dl) {
-  char *temp = guarded_temp(output);
-  if (!temp) {
-    if (errno != EINTR) write_error(dl, output, errno);
-    return -1;
-  }
   ofd_options opts = {BRIEF_VERSION, e->source_epoch};
   double t0 = now_ms();
-  int rc = ofd_write(lo, &opts, temp, dl);
-  if (rc != 0) {
-    guarded_discard(temp);
-  } else if (guarded_commit(temp, output) != 0) {
-    if (errno != EINTR) write_error(dl, output, errno);
-    rc = -1;
-  }
-  if (e->timing) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
-  free(temp);
+  ofd_write_args args = {lo, &opts, false};
+  int rc = write_atomically(output, ofd_to_temp, &args, write_error, dl);
+  if (e->timing && args.written) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
   return rc;
 }
 
@@ -615,6 +647,17 @@ static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
   }
 }
 
+typedef struct {
+  const laid_out *frame;
+  const pdf_page_part **parts;
+  const pdf_options *opts;
+} pdf_booklet_args;
+
+static int pdf_booklet_to_temp(void *arg, const char *temp, diag_list *dl) {
+  pdf_booklet_args *a = arg;
+  return pdf_write_booklet(a->frame, a->parts, a->opts, temp, dl);
+}
+
 /* The PDF booklet: the frame's pages with the briefs' page bodies under them. */
 static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts *const *facts, const int *host,
                              const int *host_page, const char *path, diag_list *dl) {
@@ -629,23 +672,13 @@ static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts
       parts[p] = &facts[host[p]]->parts[host_page[p]];
     }
   }
-  char *temp = rc == 0 ? guarded_temp(path) : NULL;
-  if (rc == 0 && !temp) {
-    if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
-    rc = -1;
-  } else if (rc == 0) {
+  if (rc == 0) {
     char *creator = xasprintf("brief %s", BRIEF_VERSION);
     pdf_options opts = {.creator = creator, .source_epoch = e->source_epoch, .target = path};
-    rc = pdf_write_booklet(frame, parts, &opts, temp, dl);
+    pdf_booklet_args args = {frame, parts, &opts};
+    rc = write_atomically(path, pdf_booklet_to_temp, &args, booklet_write_error, dl);
     free(creator);
-    if (rc != 0) {
-      guarded_discard(temp);
-    } else if (guarded_commit(temp, path) != 0) {
-      if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
-      rc = -1;
-    }
   }
-  free(temp);
   free(parts);
   return rc;
 }
@@ -678,21 +711,11 @@ static int write_booklet_ofd(brief_engine *e, laid_out *frame, brief_facts *cons
     }
     laid_out_free(&lo);
   }
-  char *temp = rc == 0 ? guarded_temp(path) : NULL;
-  if (rc == 0 && !temp) {
-    if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
-    rc = -1;
-  } else if (rc == 0) {
+  if (rc == 0) {
     ofd_options opts = {BRIEF_VERSION, e->source_epoch};
-    rc = ofd_write(frame, &opts, temp, dl);
-    if (rc != 0) {
-      guarded_discard(temp);
-    } else if (guarded_commit(temp, path) != 0) {
-      if (errno != EINTR) diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(errno));
-      rc = -1;
-    }
+    ofd_write_args args = {frame, &opts, false};
+    rc = write_atomically(path, ofd_to_temp, &args, booklet_write_error, dl);
   }
-  free(temp);
   return rc;
 }
 
