@@ -2,7 +2,6 @@
  * UTF-8 with BOM or GB18030; Big5 and other look-alikes refused), the CSV
  * parsed with libcsv, headers split into name and unit, every cell checked
  * (numbers, thousands separators, years). */
-#include <csv.h>
 #include <errno.h>
 #include <iconv.h>
 #include <math.h>
@@ -10,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv_rows.h"
 #include "figures_query.h"
 #include "sheet.h"
 #include "utf8.h"
@@ -115,38 +115,26 @@ char *figures_to_utf8(const char *data, size_t len, const char *path, size_t *ou
 
 /* ---- CSV --------------------------------------------------------------- */
 
-typedef struct {
-  figures *f;
-  VEC(char *) fields;
-  int record;
-} csv_state;
-
-static void on_field(void *s, size_t len, void *data) {
-  csv_state *st = data;
-  VEC_PUSH(st->fields, xstrndup(s ? s : "", len));
-}
-
-static void on_row(int c, void *data) {
-  (void)c;
-  csv_state *st = data;
-  st->record++;
-  figures *f = st->f;
+/* One record of the CSV into f: the first that is not blank is the header,
+ * the others rows of cells (missing cells empty, extra ones dropped). The
+ * fields are taken over. */
+static void take_record(figures *f, char **fields, int row) {
+  size_t n = 0;
   bool blank = true;
-  for (size_t i = 0; i < st->fields.len; i++) blank &= st->fields.items[i][0] == '\0';
+  for (; fields[n]; n++) blank &= fields[n][0] == '\0';
   if (blank) { /* skip empty lines */
-    for (size_t i = 0; i < st->fields.len; i++) free(st->fields.items[i]);
-    st->fields.len = 0;
+    for (size_t i = 0; i < n; i++) free(fields[i]);
     return;
   }
   if (!f->cols) {
-    f->ncols = st->fields.len;
+    f->ncols = n;
     f->cols = xcalloc(f->ncols, sizeof *f->cols);
-    for (size_t i = 0; i < f->ncols; i++) f->cols[i].header = st->fields.items[i];
+    for (size_t i = 0; i < f->ncols; i++) f->cols[i].header = fields[i];
   } else {
-    record r = {xcalloc(f->ncols, sizeof(char *)), st->record, 0};
-    for (size_t i = 0; i < st->fields.len; i++) {
-      if (i < f->ncols) r.cells[i] = st->fields.items[i];
-      else free(st->fields.items[i]);
+    record r = {xcalloc(f->ncols, sizeof(char *)), row, 0};
+    for (size_t i = 0; i < n; i++) {
+      if (i < f->ncols) r.cells[i] = fields[i];
+      else free(fields[i]);
     }
     for (size_t i = 0; i < f->ncols; i++)
       if (!r.cells[i]) r.cells[i] = xstrdup("");
@@ -156,7 +144,6 @@ static void on_row(int c, void *data) {
     }
     f->rows[f->nrows++] = r;
   }
-  st->fields.len = 0;
 }
 
 
@@ -373,18 +360,14 @@ figures *figures_parse(const char *data, size_t len, const char *path, diag_list
   if (!text) return NULL;
   figures *f = xcalloc(1, sizeof *f);
   f->path = xstrdup(path);
-  struct csv_parser p;
-  csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL);
-  csv_state st = {f, {0}, 0};
-  size_t done = csv_parse(&p, text, ulen, on_field, on_row, &st);
-  int rc = 0;
-  if (done != ulen || csv_fini(&p, on_field, on_row, &st) != 0) {
-    diag_error(dl, path, st.record + 1, 0, "CSV: %s; check the quotes of this row", csv_strerror(csv_error(&p)));
-    rc = -1;
+  csv_rows rows = {{0}};
+  int rc = csv_rows_read(text, ulen, path, &rows, dl);
+  for (size_t r = 0; r < rows.records.len; r++) {
+    take_record(f, rows.records.items[r], rows.numbers.items[r]);
+    free(rows.records.items[r]);
+    rows.records.items[r] = NULL;
   }
-  csv_free(&p);
-  for (size_t i = 0; i < st.fields.len; i++) free(st.fields.items[i]);
-  VEC_FREE(st.fields);
+  csv_rows_free(&rows);
   free(text);
   if (rc == 0 && (!f->cols || f->ncols < 2)) {
     diag_error(dl, path, 1, 1, "needs a header row: the county column, then one column per indicator");

@@ -1,12 +1,12 @@
 #include "contacts.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "csv_rows.h"
 #include "figures.h"
 #include "suggest.h"
 #include "util.h"
@@ -24,40 +24,6 @@ struct contacts {
 };
 
 /* ---- reading ----------------------------------------------------------- */
-
-typedef struct {
-  VEC(char *) fields;
-  VEC(char **) records; /* NULL-terminated field arrays */
-  VEC(int) numbers;     /* the record number (row) of each */
-  int record;
-} csv_rows;
-
-static void on_field(void *s, size_t len, void *data) {
-  csv_rows *st = data;
-  VEC_PUSH(st->fields, xstrndup(s ? s : "", len));
-}
-
-static void on_row(int c, void *data) {
-  (void)c;
-  csv_rows *st = data;
-  st->record++;
-  char **rec = xcalloc(st->fields.len + 1, sizeof *rec);
-  memcpy(rec, st->fields.items, st->fields.len * sizeof *rec);
-  st->fields.len = 0;
-  VEC_PUSH(st->records, rec);
-  VEC_PUSH(st->numbers, st->record);
-}
-
-static void free_rows(csv_rows *st) {
-  for (size_t i = 0; i < st->fields.len; i++) free(st->fields.items[i]);
-  VEC_FREE(st->fields);
-  for (size_t r = 0; r < st->records.len; r++) {
-    for (char **f = st->records.items[r]; *f; f++) free(*f);
-    free(st->records.items[r]);
-  }
-  VEC_FREE(st->records);
-  VEC_FREE(st->numbers);
-}
 
 /* Trims ASCII blanks and ideographic spaces (U+3000) in place. */
 static char *trim(char *s) {
@@ -157,18 +123,11 @@ contacts *contacts_parse(const char *data, size_t len, const char *path, diag_li
   if (!text) return NULL;
   contacts *book = xcalloc(1, sizeof *book);
   book->path = xstrdup(path);
-  struct csv_parser p;
-  csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
-  csv_rows st = {0};
-  int rc = 0;
-  if (csv_parse(&p, text, ulen, on_field, on_row, &st) != ulen || csv_fini(&p, on_field, on_row, &st) != 0) {
-    diag_error(dl, path, st.record + 1, 0, "CSV: %s; check the quotes of this row", csv_strerror(csv_error(&p)));
-    rc = -1;
-  }
-  csv_free(&p);
+  csv_rows st = {{0}};
+  int rc = csv_rows_read(text, ulen, path, &st, dl);
   free(text);
   if (rc == 0) rc = take_rows(book, &st, dl);
-  free_rows(&st);
+  csv_rows_free(&st);
   if (rc != 0) {
     contacts_free(book);
     return NULL;
