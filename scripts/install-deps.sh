@@ -21,8 +21,8 @@ packages=(
   mupdf-tools  # the second renderer the PDFs are compared with (tests/e2e_test.py)
   libcups2-dev libqpdf-dev cups cups-client cups-ipp-utils
   clang libclang-rt-14-dev llvm  # scripts/test-sanitizers.sh, scripts/fuzz.sh (llvm: llvm-symbolizer for reports)
-  libpng-dev  # src/pngcheck.c
-  libicu-dev  # src/wordbreak.c: titles broken between words (ICU's dictionary word boundaries)
+  libpng-dev  # src/base/pngcheck.c
+  libicu-dev  # src/text/wordbreak.c: titles broken between words (ICU's dictionary word boundaries)
   libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl
   python3-pdfminer
   python3-yaml  # tests/doc_layout_keys.py

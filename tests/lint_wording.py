@@ -6,8 +6,8 @@ is a code fact, in tests/data/c_literals.txt: 字号 names, numerals, date
 formats, and the input's own vocabulary (column and label names a user
 writes). Words a page prints come from the layout files. The words moved
 out of C must not come back, and every listed literal must still exist.
-Also: libharu's private headers are included by src/hpdf_compat.c only,
-and src/render.c (the driver) edits no document model.
+Also: libharu's private headers are included by src/output/hpdf_compat.c only,
+and src/engine/render.c (the driver) edits no document model.
 
 Arguments: BRIEF ROOT. Prints "N passed, N failed"."""
 import glob, os, re, sys
@@ -24,7 +24,7 @@ MOVED = ["主要数据", "工作简报", "抓党建促脱贫", "指标", "数值
 
 def literals():
     """(file, line, literal) of every string literal outside comments."""
-    for path in sorted(glob.glob(os.path.join(ROOT, "src", "*.[ch]"))):
+    for path in sorted(glob.glob(os.path.join(ROOT, "src", "**", "*.[ch]"), recursive=True)):
         text = open(path, encoding="utf-8").read()
         text = re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
         text = re.sub(r"//[^\n]*", "", text)
@@ -53,7 +53,7 @@ def main():
         for w in MOVED:
             check(w not in lit, f"c_literals.txt allows '{w}'")
     # libharu's private headers (anything but hpdf.h) only in hpdf_compat.c.
-    for path in sorted(glob.glob(os.path.join(ROOT, "src", "*.[ch]"))):
+    for path in sorted(glob.glob(os.path.join(ROOT, "src", "**", "*.[ch]"), recursive=True)):
         for n, line in enumerate(open(path, encoding="utf-8"), 1):
             m = re.match(r'\s*#\s*include\s*[<"](hpdf_\w+\.h)[>"]', line)
             if m and m.group(1) != "hpdf_compat.h":
@@ -62,11 +62,11 @@ def main():
     # The driver edits no model (issue 14): render.c writes no field of a
     # document or block and moves no blocks; it calls the stages (parse,
     # normalise, bind, lay out), which do.
-    code = open(os.path.join(ROOT, "src", "render.c"), encoding="utf-8").read()
+    code = open(os.path.join(ROOT, "src", "engine", "render.c"), encoding="utf-8").read()
     code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)
     edits = re.findall(r"\b(?:doc|b|blk)(?:->|\.)(?:meta\.|items\[[^]]*\]\.)?\w+(?:\[[^]]*\])?\s*(?:[-+*/]?=(?!=)|\+\+|--)",
                        code) + re.findall(r"memmove\s*\([^;]*(?:doc|items)", code)
-    check(not edits, f"src/render.c edits the document model: {edits[:3]}")
+    check(not edits, f"src/engine/render.c edits the document model: {edits[:3]}")
     check(re.search(r"document_parse\(", code) and re.search(r"figures_bind\(", code),
           "render.c calls the parse and binding stages (the check above looks at the right file)")
     sys.exit(checks.report())
