@@ -170,7 +170,7 @@ def main():
             if r is not None and mode == "error":
                 ok = ok and r.returncode != 0 and re.search(pattern, r.stderr.decode()) is not None
             elif r is not None and re.search(r"nested \d+ deep; at most \d+", r.stderr.decode()):
-                # the documented nesting limit (README, Limits): a located error, at once
+                # the documented nesting limit (doc/limits.md): a located error, at once
                 ok = ok and r.returncode != 0 and re.search(r"\.md:\d+:\d+: error:", r.stderr.decode()) is not None
             elif r is not None:
                 # warnings (a word too long to break well) are fine; nothing else may be said

@@ -98,7 +98,7 @@ int main(void) {
         !strcmp(l.copy_number_format, "{copy}") && l.key_figures_at == KF_END);
   layout_spec_free(&l);
   CHECK(dl.errors == 0);
-  /* The README's table comes from the same schema: every role and role key is in it. */
+  /* doc/layouts.md's table comes from the same schema: every role and role key is in it. */
   char *table = layout_keys_markdown();
   CHECK(strstr(table, "| `roles.ROLE.line_height` | number | 0.5 to 5 | 1.5 |") != NULL);
   CHECK(strstr(table, "`copy_number`") != NULL && strstr(table, "`masthead_issue`") != NULL);
