@@ -287,17 +287,9 @@ typedef struct {
   progress pg;
 } batch;
 
+/* Keeps a rendered brief's facts for the booklet (booklet_job.h). */
 static void take_facts(batch *b, size_t i, brief_facts *f) {
-  for (size_t id = 0; id < f->glyphs.nfaces && id < b->nfaces; id++) {
-    face_glyphs *g = &f->glyphs.faces[id];
-    if (!g->ncps) continue;
-    if (!b->used[id]) b->used[id] = xcalloc(8192, 1);
-    for (size_t k = 0; k < g->ncps; k++)
-      if (g->cps[k] < 65536) b->used[id][g->cps[k] >> 3] |= (uint8_t)(1u << (g->cps[k] & 7));
-    free(g->cps); /* kept as the bit map: a province's characters would be held once per brief */
-    g->cps = NULL;
-    g->ncps = 0;
-  }
+  booklet_job_take_chars(f, b->used, b->nfaces);
   f->job = &b->jobs[i];
   b->facts[i] = xmalloc(sizeof *f);
   *b->facts[i] = *f;

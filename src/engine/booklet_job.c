@@ -1,5 +1,5 @@
-/* The meeting booklet of brief batch --booklet: which briefs go in and in
- * what order, its output checked, its frame laid out, its characters coded
+/* The meeting booklet of brief batch --booklet: the characters it prints,
+ * which briefs go in and in what order, its output checked, its frame laid out, its characters coded
  * once, its PDF and OFD written (booklet_job.h). */
 #include <errno.h>
 #include <stdbool.h>
@@ -101,6 +101,19 @@ static size_t booklet_order(const batch_options *o, const brief_job *jobs, size_
   free(rest);
   free(taken);
   return k;
+}
+
+void booklet_job_take_chars(brief_facts *f, uint8_t **used, size_t nfaces) {
+  for (size_t id = 0; id < f->glyphs.nfaces && id < nfaces; id++) {
+    face_glyphs *g = &f->glyphs.faces[id];
+    if (!g->ncps) continue;
+    if (!used[id]) used[id] = xcalloc(8192, 1);
+    for (size_t k = 0; k < g->ncps; k++)
+      if (g->cps[k] < 65536) used[id][g->cps[k] >> 3] |= (uint8_t)(1u << (g->cps[k] & 7));
+    free(g->cps); /* kept as the bit map: a province's characters would be held once per brief */
+    g->cps = NULL;
+    g->ncps = 0;
+  }
 }
 
 /* ---- the booklet written ------------------------------------------------ */

@@ -1,10 +1,11 @@
 /* The meeting booklet of `brief batch --booklet` (会议材料汇编), its one
- * owner in the engine: the batch (batch.c) renders the briefs and hands
- * over their facts; this module checks the booklet's output, reads
- * booklet.yaml, decides which briefs go in and in what order, has the
- * frame (cover, 目录, page numbers) laid out (layout/booklet.c), gives the
- * booklet's characters one code each (re-encoding the briefs' page bodies)
- * and writes the PDF (output/pdf.c's pdf_write_booklet) and the OFD. */
+ * owner in the engine. The batch (batch.c) renders the briefs and hands
+ * over their facts; this module gathers their characters, checks the
+ * booklet's output, reads booklet.yaml, decides which briefs go in and in
+ * what order, has the frame (cover, 目录, page numbers) laid out
+ * (layout/booklet.c), gives the booklet's characters one code each
+ * (re-encoding the briefs' page bodies) and writes the PDF (output/pdf.c's
+ * pdf_write_booklet) and the OFD (layout/laid_out.c joins the pages). */
 #ifndef BRIEF_BOOKLET_JOB_H
 #define BRIEF_BOOKLET_JOB_H
 
@@ -14,6 +15,11 @@
 #include "brief.h"
 #include "diag.h"
 #include "render.h"
+
+/* Moves the characters brief f prints into used[0..nfaces) (65,536-bit
+ * maps by face id, each allocated on first use; the caller frees them),
+ * so that a batch holds its characters once, not once per brief. */
+void booklet_job_take_chars(brief_facts *f, uint8_t **used, size_t nfaces);
 
 /* Writes the booklet o->booklet (cover: o->booklet_title, else
  * o->booklet_yaml's; layout o->layout) of the briefs rendered: facts[i] of
