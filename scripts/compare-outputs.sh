@@ -3,7 +3,7 @@
 # builds BASE_REV (default: HEAD) from `git archive` in a temporary folder
 # and the working tree into build/, renders with each binary every example
 # of input/ in every layout of layouts/ as PDF and as OFD, each example as
-# numbered copies, with generated heading numbers, a PNG and a JPEG, and the batch with its booklet, then compares the files
+# numbered copies, with generated heading numbers, a PNG and a JPEG, and the batch with its booklet (PDF, OFD, both, with a booklet.yaml), then compares the files
 # byte for byte. Exit 0 when every file is the same, 1 when one differs.
 #   scripts/compare-outputs.sh main
 #   KEEP=1 scripts/compare-outputs.sh HEAD~3   # keep the temporary folder
@@ -65,8 +65,14 @@ render_all() { # $1: the brief binary, $2: the folder to run in (its outputs in 
     echo "images.pdf: exit $?" >>"$out/status.txt"
   "$brief" batch input -o "$out/batch" --booklet "$out/batch/汇编.pdf" --quiet --jobs 2 \
     2>>"$out/stderr.txt" || echo "batch: exit $?" >>"$out/status.txt"
-  "$brief" batch input -o "$out/batch-ofd" --format ofd --quiet --jobs 2 \
+  "$brief" batch input -o "$out/batch-ofd" --format ofd --booklet "$out/batch-ofd/汇编.ofd" --quiet --jobs 2 \
     2>>"$out/stderr.txt" || echo "batch ofd: exit $?" >>"$out/status.txt"
+  # A booklet.yaml (cover, order, an unknown key and county) and both formats: the PDF and the OFD booklet.
+  cp -r input ordered
+  printf 'title: 党建工作会议材料\nsubtitle: 第二次会议\nauthor: 中共某市委组织部\ndate: 2016-11-14\ncolour: 红\norder: [黔西县, 无此县, 陇西县]\n' \
+    >ordered/booklet.yaml
+  "$brief" batch ordered -o "$out/batch-both" --format both --booklet "$out/batch-both/汇编.pdf" --quiet --jobs 2 \
+    2>>"$out/stderr.txt" || echo "batch both: exit $?" >>"$out/status.txt"
   # Figures CSVs as offices send them: blank lines and ragged rows; a broken quote.
   { head -1 input/figures.csv; echo; sed -n '2,$p' input/figures.csv | sed '3s/$/,多余/; 5s/,[^,]*$//'; echo; } \
     >headings/ragged.csv

@@ -19,10 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "booklet_job.h"
 #include "render.h"
-#include "input_limits.h"
 #include "util.h"
-#include "yamlutil.h"
 
 /* ---- results on the wire ------------------------------------------------- */
 
@@ -288,17 +287,9 @@ typedef struct {
   progress pg;
 } batch;
 
+/* Keeps a rendered brief's facts for the booklet (booklet_job.h). */
 static void take_facts(batch *b, size_t i, brief_facts *f) {
-  for (size_t id = 0; id < f->glyphs.nfaces && id < b->nfaces; id++) {
-    face_glyphs *g = &f->glyphs.faces[id];
-    if (!g->ncps) continue;
-    if (!b->used[id]) b->used[id] = xcalloc(8192, 1);
-    for (size_t k = 0; k < g->ncps; k++)
-      if (g->cps[k] < 65536) b->used[id][g->cps[k] >> 3] |= (uint8_t)(1u << (g->cps[k] & 7));
-    free(g->cps); /* kept as the bit map: a province's characters would be held once per brief */
-    g->cps = NULL;
-    g->ncps = 0;
-  }
+  booklet_job_take_chars(f, b->used, b->nfaces);
   f->job = &b->jobs[i];
   b->facts[i] = xmalloc(sizeof *f);
   *b->facts[i] = *f;
@@ -533,111 +524,6 @@ static void run_workers(batch *b, int nworkers) {
   free(ws);
 }
 
-/* ---- the booklet ------------------------------------------------------------ */
-
-typedef struct {
-  char *title, *subtitle, *author, *date;
-  str_list order;
-} booklet_yaml;
-
-static void read_booklet_yaml(const char *path, booklet_yaml *by, diag_list *dl) {
-  memset(by, 0, sizeof *by);
-  size_t len;
-  char *text = path ? read_file_max(path, LIMIT_SETTINGS_BYTES, &len) : NULL;
-  if (!text && path && errno == EFBIG)
-    diag_warning(dl, path, 0, 0, "booklet.yaml holds more than %ld MB, the most read; it is ignored",
-               LIMIT_SETTINGS_BYTES / 1048576);
-  if (!text) return;
-  ydoc y;
-  if (ydoc_load(&y, text, len, path, 0, dl) == 0) {
-    yaml_node_t *root = ydoc_root(&y);
-    if (root && root->type == YAML_MAPPING_NODE) {
-      YMAP_FOREACH(&y, root, pair) {
-        const char *key = yscalar(ydoc_node(&y, pair->key));
-        yaml_node_t *v = ydoc_node(&y, pair->value);
-        char **field = !key ? NULL
-                       : !strcmp(key, "title") ? &by->title
-                       : !strcmp(key, "subtitle") ? &by->subtitle
-                       : !strcmp(key, "author") ? &by->author
-                       : !strcmp(key, "date") ? &by->date : NULL;
-        if (field && yscalar(v)) {
-          free(*field);
-          *field = xstrdup(yscalar(v));
-        } else if (key && !strcmp(key, "order") && v->type == YAML_SEQUENCE_NODE) {
-          YSEQ_FOREACH(&y, v, item) {
-            const char *s = yscalar(ydoc_node(&y, *item));
-            if (s) str_list_push(&by->order, s);
-          }
-        } else {
-          yaml_node_t *k = ydoc_node(&y, pair->key);
-          diag_warning(dl, path, yline(&y, k), ycol(k),
-                       "unknown key '%s' (known: title, subtitle, author, date, order)", key ? key : "?");
-        }
-      }
-    } else if (root) {
-      diag_error(dl, path, 1, 1, "booklet.yaml must be a mapping: title, subtitle, author, date, order");
-    }
-    ydoc_free(&y);
-  }
-  free(text);
-}
-
-static void booklet_yaml_free(booklet_yaml *by) {
-  free(by->title), free(by->subtitle), free(by->author), free(by->date);
-  str_list_free(&by->order);
-}
-
-/* Booklet order: the counties (or file names without .md) that
- * booklet.yaml's order lists, in that order; then the rest in the order of
- * the jobs (a folder's summaries come sorted by file name). */
-static size_t booklet_order(batch *b, const booklet_yaml *by, brief_facts **out, diag_list *dl) {
-  size_t k = 0;
-  bool *taken = xcalloc(b->n + 1, sizeof *taken);
-  for (size_t j = 0; j < by->order.len; j++) {
-    bool found = false;
-    for (size_t i = 0; i < b->n; i++) {
-      char *stem = path_stem(b->jobs[i].input);
-      bool match = !strcmp(stem, by->order.items[j]) ||
-                   (b->facts[i] && b->facts[i]->county && !strcmp(b->facts[i]->county, by->order.items[j]));
-      free(stem);
-      if (!match || taken[i]) continue;
-      found = true;
-      taken[i] = true;
-      if (b->facts[i]) out[k++] = b->facts[i];
-    }
-    if (!found)
-      diag_warning(dl, b->o->booklet_yaml, 0, 0, "order: '%s' is no county or summary of this batch",
-                   by->order.items[j]);
-  }
-  size_t *rest = xcalloc(b->n + 1, sizeof *rest), nrest = 0;
-  for (size_t i = 0; i < b->n; i++)
-    if (!taken[i] && b->facts[i]) rest[nrest++] = i;
-  for (size_t a = 0; a < nrest; a++) out[k++] = b->facts[rest[a]];
-  free(rest);
-  free(taken);
-  return k;
-}
-
-static int make_booklet(batch *b, diag_list *dl) {
-  if (brief_check_booklet_output(b->jobs, b->n, b->o->booklet, b->o->booklet_yaml, dl) != 0) return -1;
-  booklet_yaml by;
-  read_booklet_yaml(b->o->booklet_yaml, &by, dl);
-  brief_facts **order = xcalloc(b->n + 1, sizeof *order);
-  size_t k = booklet_order(b, &by, order, dl);
-  int rc = -1;
-  if (k == 0) {
-    diag_error(dl, b->o->booklet, 0, 0, "no brief was rendered, so there is no booklet");
-  } else {
-    booklet_meta m = {b->o->booklet_title ? b->o->booklet_title : by.title, by.subtitle, by.author,
-                      by.date}; /* no title: the layout's (booklet.title) */
-    /* in the formats of the briefs (main.c gives every job the same) */
-    rc = brief_write_booklet(b->e, &m, b->o->layout, order, k, b->used, b->o->booklet, b->jobs[0].formats, dl);
-  }
-  free(order);
-  booklet_yaml_free(&by);
-  return rc;
-}
-
 /* ---- summary ------------------------------------------------------------------ */
 
 static void summary(batch *b, bool booklet_ok, const diag_list *booklet_dl) {
@@ -687,7 +573,7 @@ static int batch_run(brief_engine *e, const brief_job *jobs, size_t n, const bat
     run_workers(&b, nworkers);
   }
   diag_list bdl = {0};
-  int brc = o->booklet && !brief_interrupted() ? make_booklet(&b, &bdl) : 0; /* no booklet after a signal */
+  int brc = o->booklet && !brief_interrupted() ? booklet_job_write(e, o, jobs, n, b.facts, b.used, &bdl) : 0; /* no booklet after a signal */
   if (o->booklet && brief_interrupted()) brc = -1;
   if (out) {
     for (size_t i = 0; i < n; i++)

@@ -8,7 +8,6 @@
 
 #include "brief.h"
 #include "render.h"
-#include "booklet.h"
 #include "figures.h"
 #include "fonts.h"
 #include "input.h"
@@ -373,7 +372,7 @@ static int lay_out_job_until(brief_engine *e, const brief_job *job, stop_check *
 }
 
 /* The same with the job's own stop (its limit counted from now). */
-static int lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
+int brief_lay_out_job(brief_engine *e, const brief_job *job, laid_out *lo, diag_list *dl) {
   stop_check stop = job_stop(job, now_ms());
   return lay_out_job_until(e, job, &stop, lo, dl);
 }
@@ -393,18 +392,13 @@ static void write_error(diag_list *dl, const char *output, int err) {
   free(dir);
 }
 
-/* A booklet that cannot be written. */
-static void booklet_write_error(diag_list *dl, const char *path, int err) {
-  diag_error(dl, path, 0, 0, "cannot write the booklet: %s", strerror(err));
-}
-
 /* Writes path atomically, the one way every output is written: fill()
  * fills a temporary file beside path (arg is its own), which is renamed
  * over path when complete and removed otherwise, so a failure or a signal
  * leaves no partial file and never touches an existing one. fail() says why
  * the file could not be made or committed (not after a signal: EINTR).
  * Returns 0, or -1. */
-static int write_atomically(const char *path, int (*fill)(void *arg, const char *temp, diag_list *dl), void *arg,
+int brief_write_atomically(const char *path, int (*fill)(void *arg, const char *temp, diag_list *dl), void *arg,
                             void (*fail)(diag_list *dl, const char *path, int err), diag_list *dl) {
   char *temp = guarded_temp(path);
   if (!temp) {
@@ -447,7 +441,7 @@ static int write_pdf_parts(brief_engine *e, const laid_out *lo, const char *outp
                       .times = e->timing ? &times : NULL};
   double t0 = now_ms();
   pdf_write_args args = {lo, &opts, parts, 0};
-  int rc = write_atomically(output, pdf_to_temp, &args, write_error, dl);
+  int rc = brief_write_atomically(output, pdf_to_temp, &args, write_error, dl);
   free(creator);
   if (e->timing && args.written > 0)
     fprintf(stderr,
@@ -474,13 +468,13 @@ static int write_ofd(brief_engine *e, const laid_out *lo, const char *output, di
   ofd_options opts = {BRIEF_VERSION, e->source_epoch};
   double t0 = now_ms();
   ofd_write_args args = {lo, &opts, false};
-  int rc = write_atomically(output, ofd_to_temp, &args, write_error, dl);
+  int rc = brief_write_atomically(output, ofd_to_temp, &args, write_error, dl);
   if (e->timing && args.written) fprintf(stderr, "timing %s: ofd (subset + xml + zip) %.2f ms\n", output, now_ms() - t0);
   return rc;
 }
 
 /* output with its .pdf/.ofd extension (if any) replaced by ext. */
-static char *with_extension(const char *output, const char *ext) {
+char *brief_with_extension(const char *output, const char *ext) {
   size_t n = strlen(output);
   if (str_ends_with(output, ".pdf") || str_ends_with(output, ".ofd") || str_ends_with(output, ".PDF") ||
       str_ends_with(output, ".OFD"))
@@ -489,7 +483,7 @@ static char *with_extension(const char *output, const char *ext) {
 }
 
 /* The formats asked for, 0: by the extension of output (.ofd: OFD, else PDF). */
-static int resolve_formats(const char *output, int formats) {
+int brief_resolve_formats(const char *output, int formats) {
   if (formats) return formats;
   return str_ends_with(output, ".ofd") || str_ends_with(output, ".OFD") ? BRIEF_OFD : BRIEF_PDF;
 }
@@ -498,10 +492,10 @@ static int resolve_formats(const char *output, int formats) {
  * booklet's page bodies) when parts is not NULL. */
 static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *output, const char *input,
                                int formats, pdf_page_part *parts, diag_list *dl) {
-  formats = resolve_formats(output, formats);
+  formats = brief_resolve_formats(output, formats);
   if (formats == BRIEF_PDF) return write_pdf_parts(e, lo, output, input, parts, dl);
   if (formats == BRIEF_OFD) return write_ofd(e, lo, output, dl);
-  char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
+  char *pdf = brief_with_extension(output, ".pdf"), *ofd = brief_with_extension(output, ".ofd");
   int rc = write_pdf_parts(e, lo, pdf, input, parts, dl);
   if (rc == 0) rc = write_ofd(e, lo, ofd, dl);
   free(pdf);
@@ -510,7 +504,7 @@ static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *
 }
 
 /* The inputs a job reads by name: its summary, figures and layout file. */
-static void job_inputs(const brief_job *job, input_files *in) {
+void brief_job_inputs(const brief_job *job, input_files *in) {
   if (!job->text) input_files_add(in, job->input, "the summary");
   input_files_add(in, job->figures, "the figures file");
   if (job->layout && !is_layout_name(job->layout)) input_files_add(in, job->layout, "the layout file");
@@ -518,10 +512,10 @@ static void job_inputs(const brief_job *job, input_files *in) {
 
 /* Each file a job writes is none of the inputs and no device: checked
  * before the work (outpath.h). */
-static int check_outputs(const char *output, int formats, const input_files *in, diag_list *dl) {
-  formats = resolve_formats(output, formats);
+int brief_check_outputs(const char *output, int formats, const input_files *in, diag_list *dl) {
+  formats = brief_resolve_formats(output, formats);
   if (formats != (BRIEF_PDF | BRIEF_OFD)) return output_check(output, in, dl);
-  char *pdf = with_extension(output, ".pdf"), *ofd = with_extension(output, ".ofd");
+  char *pdf = brief_with_extension(output, ".pdf"), *ofd = brief_with_extension(output, ".ofd");
   int rc = output_check(pdf, in, dl) == 0 && output_check(ofd, in, dl) == 0 ? 0 : -1;
   free(pdf);
   free(ofd);
@@ -530,8 +524,8 @@ static int check_outputs(const char *output, int formats, const input_files *in,
 
 static int check_job_outputs(const brief_job *job, diag_list *dl) {
   input_files in = {0};
-  job_inputs(job, &in);
-  int rc = check_outputs(job->output, job->formats, &in, dl);
+  brief_job_inputs(job, &in);
+  int rc = brief_check_outputs(job->output, job->formats, &in, dl);
   input_files_free(&in);
   return rc;
 }
@@ -544,7 +538,7 @@ static int write_outputs(brief_engine *e, const laid_out *lo, const char *output
 int brief_render(brief_engine *e, const brief_job *job, diag_list *dl) {
   if (check_job_outputs(job, dl) != 0) return -1;
   laid_out lo;
-  int rc = lay_out_job(e, job, &lo, dl);
+  int rc = brief_lay_out_job(e, job, &lo, dl);
   if (rc == 0) rc = write_outputs(e, &lo, job->output, job->input, job->formats, dl);
   laid_out_free(&lo);
   return rc;
@@ -570,7 +564,7 @@ int brief_render_memory(brief_engine *e, const brief_job *job, char **pdf, size_
 /* The text comes from the laid-out pages, so it is what the PDF shows. */
 int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) {
   laid_out lo;
-  int rc = lay_out_job(e, job, &lo, dl);
+  int rc = brief_lay_out_job(e, job, &lo, dl);
   if (rc == 0) {
     char *text = laid_out_text(&lo);
     fputs(text, out);
@@ -580,14 +574,14 @@ int brief_text(brief_engine *e, const brief_job *job, FILE *out, diag_list *dl) 
   return rc;
 }
 
-/* ---- batch and booklet (batch.c drives these) ---------------------------- */
+/* ---- batch (batch.c drives these; booklet_job.c writes the booklet) ------- */
 
 int brief_render_facts(brief_engine *e, const brief_job *job, bool want_parts, brief_facts *facts, diag_list *dl) {
   memset(facts, 0, sizeof *facts);
   if (check_job_outputs(job, dl) != 0) return -1;
   laid_out lo;
-  int rc = lay_out_job(e, job, &lo, dl);
-  want_parts &= (resolve_formats(job->output, job->formats) & BRIEF_PDF) != 0; /* the PDF booklet's page bodies */
+  int rc = brief_lay_out_job(e, job, &lo, dl);
+  want_parts &= (brief_resolve_formats(job->output, job->formats) & BRIEF_PDF) != 0; /* the PDF booklet's page bodies */
   pdf_page_part *parts = rc == 0 && want_parts ? xcalloc(lo.npages + 1, sizeof *parts) : NULL;
   if (rc == 0) rc = write_outputs_parts(e, &lo, job->output, job->input, job->formats, parts, dl);
   if (rc == 0) {
@@ -620,145 +614,6 @@ void brief_facts_free(brief_facts *f) {
     for (size_t p = 0; p < f->entry.npages; p++) pdf_page_part_free(&f->parts[p]);
   free(f->parts);
   memset(f, 0, sizeof *f);
-}
-
-/* Each brief numbers its Private Use codes from U+E000: the booklet's
- * inventory gives every glyph one code (the frame's own first, then the
- * briefs' in booklet order: the same for any number of workers), and where
- * it gives a glyph another code, that brief's page bodies are re-encoded. */
-static void booklet_codes(laid_out *book, brief_facts *const *facts, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    brief_facts *f = facts[i];
-    for (size_t id = 0; id < f->glyphs.nfaces && id < book->glyphs.nfaces; id++) {
-      const face_glyphs *g = &f->glyphs.faces[id];
-      size_t m = g->ncodes;
-      if (!m) continue;
-      uint16_t *from = xcalloc(m + 1, sizeof *from), *to = xcalloc(m + 1, sizeof *to);
-      bool same = true;
-      for (size_t k = 0; k < m; k++) {
-        from[k] = g->codes[k].code;
-        to[k] = glyph_inventory_code(&book->glyphs, id, &g->codes[k]);
-        same &= from[k] == to[k];
-      }
-      for (size_t p = 0; !same && f->parts && p < f->entry.npages; p++) pdf_part_recode(&f->parts[p], (int)id, from, to, m);
-      free(from);
-      free(to);
-    }
-  }
-}
-
-typedef struct {
-  const laid_out *frame;
-  const pdf_page_part **parts;
-  const pdf_options *opts;
-} pdf_booklet_args;
-
-static int pdf_booklet_to_temp(void *arg, const char *temp, diag_list *dl) {
-  pdf_booklet_args *a = arg;
-  return pdf_write_booklet(a->frame, a->parts, a->opts, temp, dl);
-}
-
-/* The PDF booklet: the frame's pages with the briefs' page bodies under them. */
-static int write_booklet_pdf(brief_engine *e, const laid_out *frame, brief_facts *const *facts, const int *host,
-                             const int *host_page, const char *path, diag_list *dl) {
-  const pdf_page_part **parts = xcalloc(frame->npages + 1, sizeof *parts);
-  int rc = 0;
-  for (size_t p = 0; p < frame->npages && rc == 0; p++) {
-    if (host[p] < 0) continue;
-    if (!facts[host[p]]->parts) {
-      diag_error(dl, path, 0, 0, "the PDF booklet needs the briefs as PDF: drop --format ofd, or name the booklet .ofd");
-      rc = -1;
-    } else {
-      parts[p] = &facts[host[p]]->parts[host_page[p]];
-    }
-  }
-  if (rc == 0) {
-    char *creator = xasprintf("brief %s", BRIEF_VERSION);
-    pdf_options opts = {.creator = creator, .source_epoch = e->source_epoch, .target = path};
-    pdf_booklet_args args = {frame, parts, &opts};
-    rc = write_atomically(path, pdf_booklet_to_temp, &args, booklet_write_error, dl);
-    free(creator);
-  }
-  free(parts);
-  return rc;
-}
-
-/* The OFD booklet: the OFD writer takes laid-out pages, so each brief is
- * laid out again here (parsing and layout are about 2 ms a brief) and its
- * pages are put under the frame's. Unlike the PDF booklet this holds every
- * page of the booklet in memory until it is written. */
-static int write_booklet_ofd(brief_engine *e, laid_out *frame, brief_facts *const *facts, size_t n,
-                             const int *host, const int *host_page, const char *path, diag_list *dl) {
-  int rc = 0;
-  for (size_t i = 0; i < n && rc == 0; i++) {
-    laid_out lo;
-    diag_list quiet = {0}; /* its warnings were reported when it rendered */
-    if (!facts[i]->job || lay_out_job(e, facts[i]->job, &lo, &quiet) != 0) {
-      diag_error(dl, path, 0, 0, "cannot lay out %s again for the OFD booklet",
-                 facts[i]->job ? facts[i]->job->input : "a brief");
-      diag_clear(&quiet);
-      if (facts[i]->job) laid_out_free(&lo);
-      rc = -1;
-      break;
-    }
-    diag_clear(&quiet);
-    laid_out_recode(&lo, &frame->glyphs); /* the booklet's codes, as the PDF booklet's */
-    int first = -1;
-    for (size_t p = 0; p < frame->npages; p++) {
-      if (host[p] != (int)i) continue;
-      if (first < 0) first = (int)p;
-      if ((size_t)host_page[p] < lo.npages) laid_out_put_under(frame, p, &lo, (size_t)host_page[p], first);
-    }
-    laid_out_free(&lo);
-  }
-  if (rc == 0) {
-    ofd_options opts = {BRIEF_VERSION, e->source_epoch};
-    ofd_write_args args = {frame, &opts, false};
-    rc = write_atomically(path, ofd_to_temp, &args, booklet_write_error, dl);
-  }
-  return rc;
-}
-
-/* The booklet from the briefs' facts (in booklet order) and used[], the
- * characters of every face the briefs print (65,536-bit maps by face id),
- * in formats (0: by path's extension; both: path's .pdf and .ofd). */
-int brief_write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
-                        size_t n, uint8_t *const *used, const char *path, int formats, diag_list *dl) {
-  layout_spec spec;
-  if (layout_load(layout ? layout : "official", e->layouts_dir, &spec, dl) != 0) {
-    layout_spec_free(&spec);
-    return -1;
-  }
-  booklet_entry *entries = xcalloc(n + 1, sizeof *entries);
-  for (size_t i = 0; i < n; i++) entries[i] = facts[i]->entry;
-  laid_out frame;
-  int *host = NULL, *host_page = NULL;
-  int rc = layout_booklet(meta, entries, n, &spec, e->fonts, &frame, &host, &host_page, dl);
-  free(entries);
-  layout_spec_free(&spec);
-  if (rc == 0) { /* the frame's characters and every brief's, once per face */
-    for (size_t id = 0; id < frame.glyphs.nfaces; id++) {
-      if (!used[id]) continue;
-      face_glyphs *g = &frame.glyphs.faces[id];
-      uint8_t bits[8192] = {0};
-      for (size_t k = 0; k < g->ncps; k++) bits[g->cps[k] >> 3] |= (uint8_t)(1u << (g->cps[k] & 7));
-      for (size_t b = 0; b < sizeof bits; b++) bits[b] |= used[id][b];
-      free(g->cps);
-      g->cps = cp_bitmap_list(bits, &g->ncps);
-    }
-    booklet_codes(&frame, facts, n);
-    formats = resolve_formats(path, formats);
-    char *pdf = formats == BRIEF_PDF ? xstrdup(path) : formats & BRIEF_PDF ? with_extension(path, ".pdf") : NULL;
-    char *ofd = formats == BRIEF_OFD ? xstrdup(path) : formats & BRIEF_OFD ? with_extension(path, ".ofd") : NULL;
-    if (pdf) rc = write_booklet_pdf(e, &frame, facts, host, host_page, pdf, dl);
-    if (rc == 0 && ofd) rc = write_booklet_ofd(e, &frame, facts, n, host, host_page, ofd, dl);
-    free(pdf);
-    free(ofd);
-  }
-  free(host);
-  free(host_page);
-  laid_out_free(&frame);
-  return rc;
 }
 
 typedef struct {
@@ -794,23 +649,19 @@ void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bo
     }
   free(order);
   input_files in = {0}; /* no brief writes over any summary or figures file of the batch */
-  for (size_t i = 0; i < n; i++) job_inputs(&jobs[i], &in);
+  for (size_t i = 0; i < n; i++) brief_job_inputs(&jobs[i], &in);
   for (size_t i = 0; i < n; i++)
-    if (!clash[i] && check_outputs(jobs[i].output, jobs[i].formats, &in, &diags[i]) != 0) clash[i] = true;
+    if (!clash[i] && brief_check_outputs(jobs[i].output, jobs[i].formats, &in, &diags[i]) != 0) clash[i] = true;
   input_files_free(&in);
-}
-
-int brief_check_booklet_output(const brief_job *jobs, size_t n, const char *booklet, const char *booklet_yaml,
-                               diag_list *dl) {
-  input_files in = {0};
-  for (size_t i = 0; i < n; i++) job_inputs(&jobs[i], &in);
-  input_files_add(&in, booklet_yaml, "booklet.yaml");
-  int rc = check_outputs(booklet, n ? jobs[0].formats : 0, &in, dl);
-  input_files_free(&in);
-  return rc;
 }
 
 size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_count(e->fonts); }
+
+const font_lib *brief_engine_fonts(const brief_engine *e) { return e->fonts; }
+
+const char *brief_engine_layouts_dir(const brief_engine *e) { return e->layouts_dir; }
+
+long long brief_engine_source_epoch(const brief_engine *e) { return e->source_epoch; }
 
 int brief_interrupted(void) { return signals_caught(); }
 
