@@ -1,4 +1,4 @@
-/* Command line: brief render | batch | text | layouts | fonts | serve. */
+/* Command line: brief render | batch | text | check | import | print | mail | send | layouts | fonts | serve. */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
