@@ -1,7 +1,8 @@
-/* Command line: brief render | batch | text | layouts | fonts | serve. */
+/* Command line: brief render | batch | text | check | import | print | mail | send | layouts | fonts | serve. */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,16 +71,19 @@ static const char usage[] =
     "      brief as you type. With DIR: open and save its summaries, download the booklet.\n"
     "      e.g. brief serve input\n"
     "\n"
-    "Options:\n"
-    "  -o, --output PATH      output PDF (render) or folder (batch)\n"
-    "  --figures PATH         figures CSV (UTF-8, UTF-8 with BOM or GB18030) or workbook (.xlsx, .xls)\n"
-    "  --sheet NAME           the workbook's sheet of figures (default: the first)\n"
-    "  --layout NAME|PATH     official (GB/T 9704, default), briefing (工作简报), plain,\n"
-    "                         or a layout file; overrides the front matter's 'layout'\n"
+    "Options (each command takes only its own; any other is an error):\n"
+    "  -o, --output PATH      render, batch, mail, import: output PDF (render) or folder\n"
+    "  --figures PATH         render, batch, text, check, mail: figures CSV (UTF-8, UTF-8 with BOM\n"
+    "                         or GB18030) or workbook (.xlsx, .xls)\n"
+    "  --sheet NAME           render, batch, text, check: the workbook's sheet of figures\n"
+    "                         (default: the first)\n"
+    "  --layout NAME|PATH     render, batch, text, check, mail: official (GB/T 9704, default),\n"
+    "                         briefing (工作简报), plain, or a layout file; overrides the\n"
+    "                         front matter's 'layout'\n"
     "  --booklet PATH         batch: also write one booklet PDF\n"
     "  --booklet-title TEXT   batch: the booklet cover's title (else booklet.yaml's 'title')\n"
     "  --quiet                batch: no progress display, only the summary\n"
-    "  --format pdf|ofd|both  output format (default: by -o's extension, .ofd = OFD,\n"
+    "  --format pdf|ofd|both  render, batch: output format (default: by -o's extension, .ofd = OFD,\n"
     "                         GB/T 33190); both writes NAME.pdf and NAME.ofd\n"
     "  --numbered RANGE       render, batch: numbered copies (份号) 1-30 or 1,4,7-9, one after\n"
     "                         another in one PDF, each starting on an odd page\n"
@@ -87,12 +91,17 @@ static const char usage[] =
     "  --copies N             print: copies of each brief (default 1)\n"
     "  --sides SIDES          print: one-sided, two-sided-long-edge, two-sided-short-edge\n"
     "  --dry-run              print, send: show what would be sent where (to whom), send nothing\n"
-    "  --strict               a summary in GB18030 (GBK) is an error, not a warning\n"
-    "  --allow-empty          render an empty summary as a blank brief (else: a warning, no PDF)\n"
-    "  --allow-outside        images and layouts named by a summary may lie outside its folder\n"
-    "  --no-normalize         print the text as typed (no quote, punctuation or space fixes)\n"
-    "  --data DIR             folder with fonts/ and layouts/ (default: BRIEF_DATA, else\n"
-    "                         ../share/brief beside the binary, else the source tree)\n"
+    "  --strict               render, batch, text: a summary in GB18030 (GBK) is an error, not a warning\n"
+    "  --allow-empty          render, batch: render an empty summary as a blank brief (else: a\n"
+    "                         warning, no PDF)\n"
+    "  --allow-outside        render, batch, text: images and layouts named by a summary may lie\n"
+    "                         outside its folder\n"
+    "  --no-normalize         render, batch, text, check: print the text as typed (no quote,\n"
+    "                         punctuation or space fixes)\n"
+    "  --fix                  check: write the fixes back into the summaries\n"
+    "  --data DIR             render, batch, text, check, mail, serve, layouts, fonts: folder with\n"
+    "                         fonts/ and layouts/ (default: BRIEF_DATA, else ../share/brief beside\n"
+    "                         the binary, else the source tree)\n"
     "  --from ADDRESS         mail: the sender, 'office@example.gov.cn' or 'Name <office@…>'\n"
     "  --contacts PATH        mail: the address book (default: contacts.csv beside the summaries)\n"
     "  --smtp URL             send: the SMTP server; --user NAME its login\n"
@@ -103,8 +112,9 @@ static const char usage[] =
     "  --allow-host NAME,...  serve: host names the page may be opened by, besides localhost\n"
     "                         and IP addresses (others get 403: no DNS rebinding)\n"
     "  --time-limit MS        serve: time limit of one render (default 20000)\n"
-    "  --jobs N               serve: renders at once; batch: worker processes (default: the\n"
-    "                         number of processors)\n"
+    "  --jobs N               batch, serve: worker processes (batch) or renders at once (serve)\n"
+    "                         (default: the number of processors)\n"
+    "  --keys                 layouts: every key a layout file may set, as a Markdown table\n"
     "  -h, --help             this help\n"
     "  --version              print the version\n"
     "\n"
@@ -130,58 +140,122 @@ typedef struct {
   bool fix, no_normalize;                       /* check --fix; --no-normalize */
 } cli;
 
+/* The commands, one bit each: an option's entry below says which take it. */
+enum {
+  CMD_RENDER = 1 << 0, CMD_BATCH = 1 << 1, CMD_TEXT = 1 << 2, CMD_CHECK = 1 << 3, CMD_PRINT = 1 << 4,
+  CMD_MAIL = 1 << 5, CMD_SEND = 1 << 6, CMD_IMPORT = 1 << 7, CMD_LAYOUTS = 1 << 8, CMD_FONTS = 1 << 9,
+  CMD_SERVE = 1 << 10,
+};
+
+static const struct {
+  const char *name;
+  unsigned bit;
+} commands[] = {
+    {"render", CMD_RENDER}, {"batch", CMD_BATCH}, {"text", CMD_TEXT},       {"check", CMD_CHECK},
+    {"import", CMD_IMPORT}, {"print", CMD_PRINT}, {"mail", CMD_MAIL},       {"send", CMD_SEND},
+    {"layouts", CMD_LAYOUTS}, {"fonts", CMD_FONTS}, {"serve", CMD_SERVE},
+};
+
+/* Those that render a summary, and those that open the fonts and layouts (--data). */
+#define CMD_RENDERING (CMD_RENDER | CMD_BATCH | CMD_TEXT | CMD_CHECK)
+#define CMD_ENGINE (CMD_RENDERING | CMD_MAIL | CMD_SERVE | CMD_LAYOUTS | CMD_FONTS)
+
+/* Every option: its field of cli (a string, or a bool for a flag) and the
+ * commands that take it. The synopses and options of 'brief --help',
+ * doc/brief.1 and completions/brief say the same (tests/e2e_cli.py). */
+typedef struct {
+  const char *name, *alias;
+  size_t field;
+  bool flag;
+  unsigned commands;
+} option_spec;
+
+#define VALUE(name, alias, member, cmds) {name, alias, offsetof(cli, member), false, cmds}
+#define FLAG(name, member, cmds) {name, NULL, offsetof(cli, member), true, cmds}
+static const option_spec options[] = {
+    VALUE("-o", "--output", output, CMD_RENDER | CMD_BATCH | CMD_MAIL | CMD_IMPORT),
+    VALUE("--figures", NULL, figures, CMD_RENDERING | CMD_MAIL),
+    VALUE("--sheet", NULL, sheet, CMD_RENDERING),
+    VALUE("--layout", NULL, layout, CMD_RENDERING | CMD_MAIL),
+    VALUE("--booklet", NULL, booklet, CMD_BATCH),
+    VALUE("--booklet-title", NULL, booklet_title, CMD_BATCH),
+    FLAG("--quiet", quiet, CMD_BATCH),
+    VALUE("--format", NULL, format, CMD_RENDER | CMD_BATCH),
+    VALUE("--numbered", NULL, numbered, CMD_RENDER | CMD_BATCH),
+    VALUE("--printer", NULL, printer, CMD_PRINT),
+    VALUE("--copies", NULL, copies, CMD_PRINT),
+    VALUE("--sides", NULL, sides, CMD_PRINT),
+    FLAG("--dry-run", dry_run, CMD_PRINT | CMD_SEND),
+    FLAG("--strict", strict, CMD_RENDER | CMD_BATCH | CMD_TEXT),
+    FLAG("--allow-empty", allow_empty, CMD_RENDER | CMD_BATCH),
+    FLAG("--allow-outside", allow_outside, CMD_RENDER | CMD_BATCH | CMD_TEXT),
+    FLAG("--no-normalize", no_normalize, CMD_RENDERING),
+    FLAG("--fix", fix, CMD_CHECK),
+    VALUE("--data", NULL, data, CMD_ENGINE),
+    VALUE("--from", NULL, from, CMD_MAIL),
+    VALUE("--contacts", NULL, contacts, CMD_MAIL),
+    VALUE("--smtp", NULL, smtp, CMD_SEND),
+    VALUE("--user", NULL, user, CMD_SEND),
+    VALUE("--cacert", NULL, cacert, CMD_SEND),
+    FLAG("--insecure-plain-auth", insecure_plain_auth, CMD_SEND),
+    VALUE("--port", NULL, port, CMD_SERVE),
+    VALUE("--host", NULL, host, CMD_SERVE),
+    VALUE("--allow-host", NULL, allow_host, CMD_SERVE),
+    VALUE("--time-limit", NULL, time_limit, CMD_SERVE),
+    VALUE("--jobs", NULL, jobs, CMD_BATCH | CMD_SERVE),
+    FLAG("--keys", keys, CMD_LAYOUTS),
+};
+#undef VALUE
+#undef FLAG
+
+static const option_spec *find_option(const char *arg) {
+  for (size_t k = 0; k < sizeof options / sizeof *options; k++)
+    if (!strcmp(arg, options[k].name) || (options[k].alias && !strcmp(arg, options[k].alias))) return &options[k];
+  return NULL;
+}
+
+static unsigned command_bit(const char *command) {
+  for (size_t k = 0; command && k < sizeof commands / sizeof *commands; k++)
+    if (!strcmp(command, commands[k].name)) return commands[k].bit;
+  return 0;
+}
+
+/* The first option (in the order given) that the command does not take, or NULL.
+ * An unknown command is reported later, as before. */
+static const char *refused_option(int argc, char **argv, unsigned command) {
+  for (int i = 1; command && i < argc; i++) {
+    const option_spec *o = find_option(argv[i]);
+    if (!o) continue;
+    if (!(o->commands & command)) return argv[i];
+    i += !o->flag; /* its value, as parse_args read it */
+  }
+  return NULL;
+}
+
+/* "brief: error: print takes no --booklet; it takes --printer, --copies, ..." (exit 2). */
+static void report_refused(const char *command, unsigned bit, const char *option) {
+  fprintf(stderr, "brief: error: %s takes no %s; it takes ", command, option);
+  bool any = false;
+  for (size_t k = 0; k < sizeof options / sizeof *options; k++)
+    if (options[k].commands & bit) {
+      fprintf(stderr, "%s%s", any ? ", " : "", options[k].name);
+      any = true;
+    }
+  fprintf(stderr, "%s; see 'brief --help'\n", any ? "" : "none");
+}
+
 static int parse_args(int argc, char **argv, cli *c) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    const char **target = NULL;
-    if (!strcmp(a, "-o") || !strcmp(a, "--output")) target = &c->output;
-    else if (!strcmp(a, "--figures")) target = &c->figures;
-    else if (!strcmp(a, "--sheet")) target = &c->sheet;
-    else if (!strcmp(a, "--layout")) target = &c->layout;
-    else if (!strcmp(a, "--booklet")) target = &c->booklet;
-    else if (!strcmp(a, "--data")) target = &c->data;
-    else if (!strcmp(a, "--port")) target = &c->port;
-    else if (!strcmp(a, "--host")) target = &c->host;
-    else if (!strcmp(a, "--allow-host")) target = &c->allow_host;
-    else if (!strcmp(a, "--time-limit")) target = &c->time_limit;
-    else if (!strcmp(a, "--jobs")) target = &c->jobs;
-    else if (!strcmp(a, "--format")) target = &c->format;
-    else if (!strcmp(a, "--numbered")) target = &c->numbered;
-    else if (!strcmp(a, "--printer")) target = &c->printer;
-    else if (!strcmp(a, "--copies")) target = &c->copies;
-    else if (!strcmp(a, "--sides")) target = &c->sides;
-    else if (!strcmp(a, "--from")) target = &c->from;
-    else if (!strcmp(a, "--contacts")) target = &c->contacts;
-    else if (!strcmp(a, "--smtp")) target = &c->smtp;
-    else if (!strcmp(a, "--user")) target = &c->user;
-    else if (!strcmp(a, "--cacert")) target = &c->cacert;
-    else if (!strcmp(a, "--booklet-title")) target = &c->booklet_title;
-    else if (!strcmp(a, "--quiet")) {
-      c->quiet = true;
-      continue;
-    } else if (!strcmp(a, "--keys")) {
-      c->keys = true;
-      continue;
-    } else if (!strcmp(a, "--dry-run")) {
-      c->dry_run = true;
-      continue;
-    } else if (!strcmp(a, "--insecure-plain-auth")) {
-      c->insecure_plain_auth = true;
-      continue;
-    } else if (!strcmp(a, "--strict") || !strcmp(a, "--allow-empty") || !strcmp(a, "--allow-outside")) {
-      bool *flag = a[2] == 's' ? &c->strict : a[8] == 'e' ? &c->allow_empty : &c->allow_outside;
-      *flag = true;
-      continue;
-    } else if (!strcmp(a, "--fix") || !strcmp(a, "--no-normalize")) {
-      *(a[2] == 'f' ? &c->fix : &c->no_normalize) = true;
-      continue;
-    }
-    if (target) {
+    const option_spec *o = find_option(a);
+    if (o && o->flag) {
+      *(bool *)((char *)c + o->field) = true;
+    } else if (o) {
       if (i + 1 >= argc) {
         fprintf(stderr, "brief: error: %s needs a value; see 'brief --help'\n", a);
         return -1;
       }
-      *target = argv[++i];
+      *(const char **)((char *)c + o->field) = argv[++i];
     } else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "brief: error: unknown option '%s'; see 'brief --help'\n", a);
       return -1;
@@ -190,6 +264,12 @@ static int parse_args(int argc, char **argv, cli *c) {
     } else {
       str_list_push(&c->inputs, a);
     }
+  }
+  unsigned bit = command_bit(c->command);
+  const char *refused = refused_option(argc, argv, bit);
+  if (refused) {
+    report_refused(c->command, bit, refused);
+    return -1;
   }
   if (c->format) {
     const char *names[] = {"pdf", "ofd", "both"};
