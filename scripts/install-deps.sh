@@ -31,8 +31,9 @@ packages=(
   libxml2-dev libzip-dev  # OFD
   pandoc  # the .docx round-trip test (tests/e2e_normalize.py)
   libfreexl-dev  # figures from .xls (BIFF)
-  python3-docx python3-openpyxl  # tests/e2e_import.py, tests/office/make_fixtures.py (which also needs
-                                 # LibreOffice, not installed here: the fixtures are committed)
+  python3-docx python3-openpyxl  # tests/e2e_import.py, tests/office/make_fixtures.py
+  libreoffice-writer libreoffice-calc  # tests/e2e_import.py: .doc through LibreOffice, and the fixtures
+                                       # made again from the examples on every run (committed too)
 )
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
