@@ -18,16 +18,6 @@ static page_box *push_page(laid_out *o, double w, double h) {
   return &o->pages[o->npages++];
 }
 
-static void clear_boxes(layout_ctx *c) {
-  for (size_t i = 0; i < c->boxes.len; i++) {
-    vbox *b = &c->boxes.items[i];
-    for (size_t k = 0; k < b->items.len; k++) free(b->items.items[k].text);
-    VEC_FREE(b->items);
-    free(b->outline_title);
-  }
-  VEC_FREE(c->boxes);
-}
-
 /* Text set into lines of a role across the type area (or a narrower measure). */
 static void set_lines(layout_ctx *c, const char *text, role_id role, double width, text_align align,
                       text_lines *out) {
@@ -237,7 +227,7 @@ int layout_booklet(const booklet_meta *given, const booklet_entry *entries, size
 
   layout_cover(&c, meta);
   flow_boxes(&c);
-  clear_boxes(&c);
+  boxes_free(&c);
   while (frame->npages % 2) push_page(frame, c.page_w, c.page_h); /* the cover's back stays blank */
   size_t toc_first = frame->npages;
 
@@ -249,7 +239,7 @@ int layout_booklet(const booklet_meta *given, const booklet_entry *entries, size
   c.out = &toc;
   layout_toc_lines(&c, entries, n, c.area_w - reserve, baselines, ends, heights);
   flow_boxes(&c);
-  clear_boxes(&c);
+  boxes_free(&c);
   c.out = frame;
   toc_place *places = xcalloc(n + 1, sizeof *places);
   take_marks(&toc, places, n, baselines, ends, heights);

@@ -108,3 +108,13 @@ void layout_ctx_end(layout_ctx *c) {
   free(c->used);
   free(c->codes);
 }
+
+void boxes_free(layout_ctx *c) {
+  for (size_t i = 0; i < c->boxes.len; i++) {
+    vbox *b = &c->boxes.items[i];
+    for (size_t k = 0; k < b->items.len; k++) free(b->items.items[k].text);
+    VEC_FREE(b->items);
+    free(b->outline_title);
+  }
+  VEC_FREE(c->boxes);
+}

@@ -63,6 +63,8 @@ void layout_ctx_start(layout_ctx *c, const document *doc, const layout_spec *spe
                       laid_out *out, diag_list *dl);
 void layout_ctx_end(layout_ctx *c);
 vbox *new_box(layout_ctx *c, double height);
+/* The boxes and what they hold, once the pages are made (or the layout gave up). */
+void boxes_free(layout_ctx *c);
 void box_add_text_line(vbox *b, const text_line *line, double dy);
 void box_add_line(vbox *b, double x, double y, double w, double h, double width, rgb color);
 void box_add_rect(vbox *b, double x, double y, double w, double h, bool fill, bool stroke,

@@ -39,16 +39,6 @@ static void fill_info(layout_ctx *c) {
   o->keywords = sb_take(&kw);
 }
 
-static void free_boxes(layout_ctx *c) {
-  for (size_t i = 0; i < c->boxes.len; i++) {
-    vbox *b = &c->boxes.items[i];
-    for (size_t k = 0; k < b->items.len; k++) free(b->items.items[k].text);
-    VEC_FREE(b->items);
-    free(b->outline_title);
-  }
-  VEC_FREE(c->boxes);
-}
-
 int layout_document(const document *doc, const layout_spec *spec, const font_lib *fonts,
                     laid_out *out, diag_list *dl) {
   return layout_document_until(doc, spec, fonts, NULL, out, dl);
@@ -80,7 +70,7 @@ int layout_document_until(const document *doc, const layout_spec *spec, const fo
   if (go_on && doc->meta.nnumbered && c.errors == 0) layout_copy_marks(&c);
   collect_glyphs(&c);
   fill_info(&c);
-  free_boxes(&c);
+  boxes_free(&c);
   layout_ctx_end(&c);
   return c.errors || !go_on ? -1 : 0;
 }

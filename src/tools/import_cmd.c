@@ -119,14 +119,7 @@ static char *read_document(const char *input, size_t *len, diag_list *dl) {
                "use --figures");
     return NULL;
   }
-  if (st.st_size > OOXML_FILE_BYTES) {
-    diag_error(dl, input, 0, 0, "is larger than %ld MB; save it again without embedded videos or fonts",
-               OOXML_FILE_BYTES >> 20);
-    return NULL;
-  }
-  char *data = read_file(input, len);
-  if (!data) diag_error(dl, input, 0, 0, "cannot read the document: %s", strerror(errno));
-  return data;
+  return ooxml_read_file(input, len, dl); /* the package's size cap, as for a workbook */
 }
 
 static int write_whole(const char *path, const char *data, size_t len, diag_list *dl) {
