@@ -3,9 +3,9 @@
  * memory: what is refused, what is read. */
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "check.h"
+#include "fuzz/ooxml_wrap.h"
 #include "docx.h"
 #include "docx_markdown.h"
 #include "sheet.h"
@@ -54,26 +54,10 @@ static void test_dates(void) {
   CHECK(!docx_parse_date("2016年11月14日前", out));
 }
 
-/* A zip in memory with the given parts. Caller frees. */
+/* A zip in memory with the given parts (name, content pairs), built as
+ * the fuzz targets build theirs. Caller frees. */
 static char *package(const char *const *parts, size_t n, size_t *len) {
-  zip_error_t err;
-  zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
-  zip_source_keep(src);
-  zip_t *z = zip_open_from_source(src, ZIP_TRUNCATE, &err);
-  for (size_t i = 0; i < n; i += 2) {
-    zip_source_t *s = zip_source_buffer(z, parts[i + 1], strlen(parts[i + 1]), 0);
-    zip_file_add(z, parts[i], s, ZIP_FL_OVERWRITE);
-  }
-  zip_close(z);
-  zip_source_open(src);
-  zip_source_seek(src, 0, SEEK_END);
-  *len = (size_t)zip_source_tell(src);
-  zip_source_seek(src, 0, SEEK_SET);
-  char *data = xmalloc(*len + 1);
-  zip_source_read(src, data, *len);
-  zip_source_close(src);
-  zip_source_free(src);
-  return data;
+  return wrap_package((const uint8_t *)parts[1], strlen(parts[1]), parts[0], parts + 2, n - 2, len);
 }
 
 #define W "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
