@@ -100,14 +100,14 @@ int main(void) {
 
   /* Generated heading numbers (heading_numbering: generate): by level,
    * counters restarting below, in the text and in the outline. */
-  spec.numbering = NUMBER_GENERATE;
+  spec.heading_numbering = NUMBER_GENERATE;
   CHECK(lay_out("## 背景\n\n正文。\n\n### 做法\n\n### 经验\n\n## 成效\n\n### 数据\n\n## 三、已有编号\n", fonts, &spec, &lo) == 0);
   const char *want[] = {"一、背景", "（一）做法", "（二）经验", "二、成效", "（一）数据", "三、已有编号"};
   CHECK(lo.noutline == 6);
   for (size_t i = 0; i < lo.noutline && i < 6; i++) CHECK_STR(lo.outline[i].title, want[i]);
   CHECK(lo.noutline == 6 && lo.outline[1].level == 2 && lo.outline[3].level == 1);
   laid_out_free(&lo);
-  spec.numbering = NUMBER_TEXT;
+  spec.heading_numbering = NUMBER_TEXT;
 
   /* A character no font has is an error, not a tofu box. */
   CHECK(lay_out("缺字\xE2\xBF\xBF。\n", fonts, &spec, &lo) != 0);

@@ -25,22 +25,22 @@ int main(void) {
   char *dir = path_join(data, "layouts");
   layout_spec l;
   CHECK(layout_load("official", dir, &l, &dl) == 0);
-  CHECK_NEAR(l.page_w, 210 * MM, 0.01);
-  CHECK_NEAR(l.margin_top, 37 * MM, 0.01);
-  CHECK_NEAR(l.margin_left, 28 * MM, 0.01);
-  CHECK_NEAR(l.page_w - l.margin_left - l.margin_right, 156 * MM, 0.01);
-  CHECK_NEAR(l.page_h - l.margin_top - l.margin_bottom, 225 * MM, 0.01);
-  CHECK(l.grid_chars == 28 && l.grid_lines == 22);
+  CHECK_NEAR(l.page.width, 210 * MM, 0.01);
+  CHECK_NEAR(l.page.margins.top, 37 * MM, 0.01);
+  CHECK_NEAR(l.page.margins.left, 28 * MM, 0.01);
+  CHECK_NEAR(l.page.width - l.page.margins.left - l.page.margins.right, 156 * MM, 0.01);
+  CHECK_NEAR(l.page.height - l.page.margins.top - l.page.margins.bottom, 225 * MM, 0.01);
+  CHECK(l.grid.chars_per_line == 28 && l.grid.lines_per_page == 22);
   CHECK_NEAR(l.line_pitch, 225 * MM / 22, 0.001);
   CHECK_NEAR(l.roles[ROLE_BODY].size, 16, 0);
   CHECK_NEAR(l.roles[ROLE_TITLE].size, 22, 0);
   CHECK_NEAR(l.roles[ROLE_PAGE_NUMBER].size, 14, 0);
-  CHECK_STR(l.page_number_format, "— {page} —");
+  CHECK_STR(l.page_number.format, "— {page} —");
   /* Punctuation schemes: the layout's for every role, unless a role sets its own. */
   CHECK(l.punctuation == PUNCT_PLAIN && l.roles[ROLE_BODY].punctuation == PUNCT_PLAIN);
   CHECK(l.roles[ROLE_H2].punctuation == PUNCT_PLAIN && l.roles[ROLE_TABLE].punctuation == PUNCT_BANJIAO);
   layout_spec_free(&l);
-  CHECK(layout_load("briefing", dir, &l, &dl) == 0 && l.masthead && l.distribution);
+  CHECK(layout_load("briefing", dir, &l, &dl) == 0 && l.masthead.enabled && l.distribution);
   CHECK(l.roles[ROLE_BODY].punctuation == PUNCT_KAIMING && l.roles[ROLE_TABLE_HEADER].punctuation == PUNCT_BANJIAO);
   layout_spec_free(&l);
   CHECK(layout_load("plain", dir, &l, &dl) == 0);
@@ -89,13 +89,13 @@ int main(void) {
   layout_spec_free(&l);
   diag_clear(&dl);
   /* What a mapping turns on, and the defaults without it. */
-  CHECK(load_text("name: x\n", &l, &dl) == 0 && l.page_number_pages == PAGES_NONE && !l.masthead &&
-        !l.copy_number_format && l.key_figures_at == KF_AFTER_TITLE);
+  CHECK(load_text("name: x\n", &l, &dl) == 0 && l.page_number.pages == PAGES_NONE && !l.masthead.enabled &&
+        !l.copy_number.format && l.key_figures.position == KF_AFTER_TITLE);
   layout_spec_free(&l);
   CHECK(load_text("name: x\npage_number: {}\nmasthead: {}\ncopy_number: {}\nkey_figures: {position: end}\n", &l,
                   &dl) == 0);
-  CHECK(l.page_number_pages == PAGES_ALL && l.masthead && l.copy_number_format &&
-        !strcmp(l.copy_number_format, "{copy}") && l.key_figures_at == KF_END);
+  CHECK(l.page_number.pages == PAGES_ALL && l.masthead.enabled && l.copy_number.format &&
+        !strcmp(l.copy_number.format, "{copy}") && l.key_figures.position == KF_END);
   layout_spec_free(&l);
   CHECK(dl.errors == 0);
   /* doc/layouts.md's table comes from the same schema: every role and role key is in it. */

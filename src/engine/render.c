@@ -259,7 +259,7 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
     normalize_job(job, doc, spec, text, len, rep);
     document_take_title(doc); /* after normalisation: the title is printed normalised */
     paragraph_headings(doc, spec, rep); /* after the title: a typed 一、 heading is never the title */
-    if (bind_figures(e, job, doc, dl) != 0 || (spec->document && prepare_attachments(e, job, doc, dl) != 0)) {
+    if (bind_figures(e, job, doc, dl) != 0 || (spec->document.enabled && prepare_attachments(e, job, doc, dl) != 0)) {
       layout_spec_free(spec);
       rc = -1;
     }

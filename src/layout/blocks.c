@@ -55,7 +55,7 @@ static void layout_heading(layout_ctx *c, const block *b, heading_state *hs) {
   hs->counters[level]++;
   for (int l = level + 1; l <= 4; l++) hs->counters[l] = 0;
   char *number = NULL;
-  if (c->spec->numbering == NUMBER_GENERATE && !b->as.text.number)
+  if (c->spec->heading_numbering == NUMBER_GENERATE && !b->as.text.number)
     number = generated_number(level, hs->counters[level]);
   text_frame f = body_frame(c, role, b);
   f.prefix = number;
@@ -212,7 +212,7 @@ static int top_heading_level(const document *doc) {
 void layout_main_blocks(layout_ctx *c) {
   const document *doc = c->doc;
   heading_state hs = {top_heading_level(doc), {0}};
-  bool kf_at_end = c->spec->key_figures_at == KF_END;
+  bool kf_at_end = c->spec->key_figures.position == KF_END;
   for (size_t i = 0; i < doc->len && !stop_due(c->stop); i++)
     if (!(kf_at_end && is_key_figures(&doc->items[i]))) layout_block(c, &doc->items[i], &hs);
   for (size_t i = 0; kf_at_end && i < doc->len && !stop_due(c->stop); i++)

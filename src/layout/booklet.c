@@ -88,11 +88,11 @@ typedef struct {
 static void layout_toc_lines(layout_ctx *c, const booklet_entry *e, size_t n, double measure, double *baselines,
                              double *ends, double *heights) {
   double pitch = c->pitch > 0 ? c->pitch : line_advance(c, ROLE_BODY, false);
-  add_block(c, c->spec->booklet_contents, ROLE_TITLE, ALIGN_CENTER, true); /* the layout's words */
+  add_block(c, c->spec->booklet.contents, ROLE_TITLE, ALIGN_CENTER, true); /* the layout's words */
   new_box(c, pitch)->space = true;
   for (size_t i = 0; i < n; i++) {
     text_lines tl = {0};
-    const char *untitled = c->spec->booklet_untitled ? c->spec->booklet_untitled : "";
+    const char *untitled = c->spec->booklet.untitled ? c->spec->booklet.untitled : "";
     set_lines(c, e[i].title && *e[i].title ? e[i].title : untitled, ROLE_BODY, measure, ALIGN_LEFT, &tl);
     for (size_t k = 0; k < tl.len; k++) {
       vbox *b = new_box(c, tl.items[k].height);
@@ -218,7 +218,7 @@ int layout_booklet(const booklet_meta *given, const booklet_entry *entries, size
                    const font_lib *fonts, laid_out *frame, int **host, int **host_page, diag_list *dl) {
   memset(frame, 0, sizeof *frame);
   booklet_meta m = *given, *meta = &m;
-  if (!m.title) m.title = spec->booklet_title; /* the layout's words */
+  if (!m.title) m.title = spec->booklet.title; /* the layout's words */
   document doc = {0};
   doc.file = (char *)"booklet.yaml";
   doc.meta.title = (char *)meta->title;
@@ -274,8 +274,8 @@ int layout_booklet(const booklet_meta *given, const booklet_entry *entries, size
     double page_w = c.page_w, page_h = c.page_h, area_w = c.area_w, area_h = c.area_h;
     c.page_w = w;
     c.page_h = h;
-    c.area_w = w - spec->margin_left - spec->margin_right;
-    c.area_h = h - spec->margin_top - spec->margin_bottom;
+    c.area_w = w - spec->page.margins.left - spec->page.margins.right;
+    c.area_h = h - spec->page.margins.top - spec->page.margins.bottom;
     for (size_t p = 0; p < entries[i].npages; p++) {
       page_box *page = push_page(frame, w, h);
       add_page_number(&c, page, (int)frame->npages, (int)total);

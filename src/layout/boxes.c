@@ -89,13 +89,13 @@ void layout_ctx_start(layout_ctx *c, const document *doc, const layout_spec *spe
   *c = (layout_ctx){.doc = doc, .spec = spec, .fonts = fonts, .dl = dl, .out = out};
   c->used = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c->used);
   c->codes = xcalloc(font_lib_face_count(fonts) + 1, sizeof *c->codes);
-  c->page_w = spec->page_w;
-  c->page_h = spec->page_h;
-  c->area_x = spec->margin_left;
-  c->area_top = spec->margin_top;
-  c->area_w = spec->page_w - spec->margin_left - spec->margin_right;
-  c->area_h = spec->page_h - spec->margin_top - spec->margin_bottom;
-  c->pitch = spec->grid_lines > 0 ? spec->line_pitch : 0;
+  c->page_w = spec->page.width;
+  c->page_h = spec->page.height;
+  c->area_x = spec->page.margins.left;
+  c->area_top = spec->page.margins.top;
+  c->area_w = spec->page.width - spec->page.margins.left - spec->page.margins.right;
+  c->area_h = spec->page.height - spec->page.margins.top - spec->page.margins.bottom;
+  c->pitch = spec->grid.lines_per_page > 0 ? spec->line_pitch : 0;
   c->unnumbered_from = (size_t)-1;
 }
 

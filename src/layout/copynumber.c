@@ -18,9 +18,9 @@ static double copy_line_height(const layout_ctx *c) {
 /* The layout's format with {copy} replaced by the zero-padded number. */
 static char *copy_number_text(const layout_spec *s, int number) {
   strbuf sb = {0};
-  for (const char *p = s->copy_number_format; *p;) {
+  for (const char *p = s->copy_number.format; *p;) {
     if (strncmp(p, "{copy}", 6) == 0) {
-      sb_printf(&sb, "%0*d", s->copy_number_digits, number);
+      sb_printf(&sb, "%0*d", s->copy_number.digits, number);
       p += 6;
     } else {
       sb_putc(&sb, *p++);
@@ -30,7 +30,7 @@ static char *copy_number_text(const layout_spec *s, int number) {
 }
 
 int layout_copy_line(layout_ctx *c) {
-  if (!c->spec->copy_number_format) {
+  if (!c->spec->copy_number.format) {
     diag_error(c->dl, c->spec->path, 0, 0,
                "numbered copies need a 份号 in the layout; add 'copy_number: {format: \"{copy}\", digits: 6}' "
                "and a copy_number role (see layouts/official.yaml)");

@@ -60,13 +60,13 @@ static double issuer_mark(layout_ctx *c, vbox *b, double top) {
   const layout_spec *s = c->spec;
   const role_style *rs = &s->roles[ROLE_ISSUER];
   const str_list *names = &m->head.issuers;
-  const char *suffix = s->document_suffix ? s->document_suffix : "";
+  const char *suffix = s->document.suffix ? s->document.suffix : "";
   double center = c->area_x + c->area_w / 2, size = rs->size;
   if (names->len <= 1) {
     char *text = xasprintf("%s%s", names->len ? names->items[0] : (m->author ? m->author : ""), suffix);
     double w = label_width(c, text, ROLE_ISSUER, size);
     if (w > c->area_w) size *= c->area_w / w; /* a long name still fits the type area */
-    box_add_label(c, b, text, ROLE_ISSUER, size, center, top + size * EM_ASCENT, ALIGN_CENTER, s->document_color);
+    box_add_label(c, b, text, ROLE_ISSUER, size, center, top + size * EM_ASCENT, ALIGN_CENTER, s->document.color);
     free(text);
     return top + size;
   }
@@ -85,13 +85,13 @@ static double issuer_mark(layout_ctx *c, vbox *b, double top) {
   for (size_t i = 0; i < names->len; i++) {
     size_t from = b->items.len;
     box_add_label(c, b, names->items[i], ROLE_ISSUER, size, left, top + step * (double)i + size * EM_ASCENT,
-                  ALIGN_LEFT, s->document_color);
+                  ALIGN_LEFT, s->document.color);
     spread_to(b, from, widest);
   }
   double bottom = top + step * (double)(names->len - 1) + size;
   if (*suffix)
     box_add_label(c, b, suffix, ROLE_ISSUER, size, left + widest + size * 0.5,
-                  (top + bottom) / 2 - size / 2 + size * EM_ASCENT, ALIGN_LEFT, s->document_color);
+                  (top + bottom) / 2 - size / 2 + size * EM_ASCENT, ALIGN_LEFT, s->document.color);
   return bottom;
 }
 
@@ -104,7 +104,7 @@ static size_t signer_lines(size_t n) { return (n + signers_per_line(n) - 1) / si
  * the 发文字号's (top: its em box's top). */
 static void signers(layout_ctx *c, vbox *b, double top) {
   const str_list *names = &c->doc->meta.head.signers;
-  const char *label = c->spec->document_signer ? c->spec->document_signer : "";
+  const char *label = c->spec->document.signer ? c->spec->document.signer : "";
   double em = em_of(c, ROLE_DOC_NUMBER), pitch = pitch_of(c);
   size_t per_line = signers_per_line(names->len), lines = signer_lines(names->len);
   char **text = xcalloc(lines + 1, sizeof *text);
@@ -150,7 +150,7 @@ void layout_document_head(layout_ctx *c) {
     label_at_top(c, b, marks[i], ROLE_SECRECY, c->area_x, line + (pitch - sr->size) / 2, ALIGN_LEFT);
     line += pitch;
   }
-  double mark_top = fmax(s->document_mark_top - above, line);
+  double mark_top = fmax(s->document.mark_top - above, line);
   double mark_bottom = issuer_mark(c, b, mark_top);
   /* 7.2.5: the 发文字号 two lines below the 标志, centred; a 上行文's one
    * character in from the left, level with the last line of 签发人. */
@@ -166,8 +166,8 @@ void layout_document_head(layout_ctx *c) {
   b = &c->boxes.items[b_index];
   if (upward) signers(c, b, number_top);
   /* 7.2.7: the red rule, as wide as the type area, 4 mm below the 发文字号. */
-  double rule_y = number_top + nr->size + s->document_rule_gap;
-  if (s->document_rule > 0) box_add_line(b, c->area_x, rule_y, c->area_w, 0, s->document_rule, s->document_color);
+  double rule_y = number_top + nr->size + s->document.rule_gap;
+  if (s->document.rule > 0) box_add_line(b, c->area_x, rule_y, c->area_w, 0, s->document.rule, s->document.color);
   /* 7.3.1: the title two lines below the rule. */
   b->height = rule_y + 2 * pitch;
 }
@@ -229,13 +229,13 @@ static char *attachment_name(const document *doc, size_t i, size_t *attached) {
 static void attachment_list(layout_ctx *c) {
   const document *doc = c->doc;
   const str_list *a = &doc->meta.head.attachments;
-  if (!a->len || !c->spec->document_attachments) return;
+  if (!a->len || !c->spec->document.attachments) return;
   double em = em_of(c, ROLE_BODY), size = c->spec->roles[ROLE_BODY].size;
   const rgb color = c->spec->roles[ROLE_BODY].color;
   keep_last_lines(c, 2); /* 7.3.5.5: body text goes with the 附件说明 and the signature */
   add_space(c, pitch_of(c));
   c->boxes.items[c->boxes.len - 1].keep_with_next = true;
-  const char *label = c->spec->document_attachments;
+  const char *label = c->spec->document.attachments;
   double label_x = c->area_x + 2 * em, label_w = label_width(c, label, ROLE_BODY, size);
   double number_w = 0;
   if (a->len > 1) {
@@ -344,10 +344,10 @@ static void attachments(layout_ctx *c) {
     vbox *b = new_box(c, pitch);
     b->page_break = true;
     b->keep_with_next = true;
-    if (s->document_attachment) {
+    if (s->document.attachment) {
       char *n = entries->len > 1 ? xasprintf("%zu", entry + 1) : xstrdup("");
       strbuf sb = {0};
-      for (const char *p = s->document_attachment; *p;) {
+      for (const char *p = s->document.attachment; *p;) {
         if (!strncmp(p, "{n}", 3)) sb_puts(&sb, n), p += 3;
         else sb_putc(&sb, *p++);
       }
@@ -382,7 +382,7 @@ static double record_item(layout_ctx *c, vbox *b, const char *line, double y, bo
   const char *colon = strstr(line, "\xEF\xBC\x9A"); /* ： */
   size_t label_len = colon ? (size_t)(colon - line) + 3 : 0;
   char *label = xasprintf("%.*s", (int)label_len, line);
-  const char *end = c->spec->document_cc_end;
+  const char *end = c->spec->document.cc_end;
   char *text = stop && end ? trimmed(line + label_len, end) : xstrdup(line + label_len);
   double x = c->area_x + size, label_w = *label ? label_width(c, label, ROLE_DISTRIBUTION, size) : 0;
   span_list spans = {0};
@@ -421,10 +421,10 @@ static void record(layout_ctx *c) {
   }
   const char *when = m->head.printed ? m->head.printed : m->date;
   char *date = NULL;
-  if (when && s->document_printed) {
+  if (when && s->document.printed) {
     char *cn = cndate_print(when);
     strbuf sb = {0};
-    for (const char *p = s->document_printed; *p;) {
+    for (const char *p = s->document.printed; *p;) {
       if (!strncmp(p, "{date}", 6)) sb_puts(&sb, cn), p += 6;
       else sb_putc(&sb, *p++);
     }
@@ -452,9 +452,9 @@ static void record(layout_ctx *c) {
   free(date);
   y += row;
   /* 7.4.1: rules as wide as the type area; the first and last 0.35 mm, the others 0.25 mm. */
-  box_add_line(b, c->area_x, 0, c->area_w, 0, s->distribution_rule_outer, black);
-  for (size_t i = 0; i < rules.len; i++) box_add_line(b, c->area_x, rules.items[i], c->area_w, 0, s->distribution_rule_inner, black);
-  box_add_line(b, c->area_x, y, c->area_w, 0, s->distribution_rule_outer, black);
+  box_add_line(b, c->area_x, 0, c->area_w, 0, s->distribution_rules.outer, black);
+  for (size_t i = 0; i < rules.len; i++) box_add_line(b, c->area_x, rules.items[i], c->area_w, 0, s->distribution_rules.inner, black);
+  box_add_line(b, c->area_x, y, c->area_w, 0, s->distribution_rules.outer, black);
   VEC_FREE(rules);
   b->height = y;
   b->bottom = true;

@@ -52,13 +52,13 @@ int layout_document_until(const document *doc, const layout_spec *spec, const fo
   c.stop = stop;
 
   if (doc->meta.nnumbered) layout_copy_line(&c); /* 份号 above everything: GB/T 9704-2012 7.2.1 */
-  if (spec->masthead) layout_masthead(&c);
-  if (spec->document) layout_document_head(&c);
+  if (spec->masthead.enabled) layout_masthead(&c);
+  if (spec->document.enabled) layout_document_head(&c);
   if (spec->title_block) layout_title(&c);
-  if (spec->document) layout_addressee(&c);
+  if (spec->document.enabled) layout_addressee(&c);
   layout_main_blocks(&c);
   bool go_on = !stop_due(stop);
-  if (go_on && spec->document) {
+  if (go_on && spec->document.enabled) {
     layout_document_end(&c); /* 附件说明, signature, 附注, 附件, 版记 */
   } else if (go_on) {
     if (spec->signature) layout_signature(&c);

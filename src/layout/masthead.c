@@ -15,11 +15,11 @@ void layout_masthead(layout_ctx *c) {
   double h_name = name->size * 1.6, h_issue = issue->size * 2.0, h_line = line->size * 1.8;
   vbox *b = new_box(c, h_name + h_issue + h_line + 6);
   double y = name->size * 1.1;
-  if (s->masthead_name) /* the bulletin's name: the layout's words (masthead.name) */
-    box_add_label(c, b, s->masthead_name, ROLE_MASTHEAD, name->size, center, y, ALIGN_CENTER, name->color);
+  if (s->masthead.name) /* the bulletin's name: the layout's words (masthead.name) */
+    box_add_label(c, b, s->masthead.name, ROLE_MASTHEAD, name->size, center, y, ALIGN_CENTER, name->color);
   y = h_name + issue->size * 1.2;
-  if (s->masthead_issue && m->issue) {
-    char *text = layout_expand(s->masthead_issue, m, 0, 0);
+  if (s->masthead.issue && m->issue) {
+    char *text = layout_expand(s->masthead.issue, m, 0, 0);
     box_add_label(c, b, text, ROLE_MASTHEAD_ISSUE, issue->size, center, y, ALIGN_CENTER, issue->color);
     free(text);
   }
@@ -33,7 +33,7 @@ void layout_masthead(layout_ctx *c) {
     free(date);
   }
   y = h_name + h_issue + h_line + 2;
-  if (s->masthead_rule > 0) box_add_line(b, c->area_x, y, c->area_w, 0, s->masthead_rule, s->masthead_color);
+  if (s->masthead.rule > 0) box_add_line(b, c->area_x, y, c->area_w, 0, s->masthead.rule, s->masthead.color);
   b->snap_after = true;
   vbox *sp = new_box(c, c->pitch > 0 ? c->pitch : line->size * 1.5);
   sp->space = true;
@@ -52,7 +52,7 @@ void layout_distribution(layout_ctx *c) {
   b->bottom = true;
   const rgb black = {0, 0, 0};
   /* GB/T 9704-2012 7.4.1: the first and last rules thick (0.35 mm), those between thin (0.25 mm). */
-  double outer = c->spec->distribution_rule_outer, inner = c->spec->distribution_rule_inner;
+  double outer = c->spec->distribution_rules.outer, inner = c->spec->distribution_rules.inner;
   box_add_line(b, c->area_x, 1, c->area_w, 0, outer, black);
   double y = 0;
   for (size_t i = 0; i < m->recipients.len; i++) {

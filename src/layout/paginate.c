@@ -168,10 +168,10 @@ static void add_page_label(layout_ctx *c, page_box *page, const char *text, role
 void add_page_number(layout_ctx *c, page_box *page, int number, int pages) {
   const layout_spec *s = c->spec;
   const role_style *rs = &s->roles[ROLE_PAGE_NUMBER];
-  char *text = layout_expand(s->page_number_format, &c->doc->meta, number, pages);
-  double inset = length_pt(s->page_number_inset, rs->size, c->pitch);
-  double baseline = c->area_top + c->area_h + s->page_number_offset + rs->size * EM_ASCENT;
-  page_position pos = s->page_number_position;
+  char *text = layout_expand(s->page_number.format, &c->doc->meta, number, pages);
+  double inset = length_pt(s->page_number.inset, rs->size, c->pitch);
+  double baseline = c->area_top + c->area_h + s->page_number.offset + rs->size * EM_ASCENT;
+  page_position pos = s->page_number.position;
   if (pos == POS_OUTSIDE) pos = number % 2 ? POS_RIGHT : POS_LEFT;
   double x = pos == POS_RIGHT ? c->area_x + c->area_w - inset
              : pos == POS_LEFT ? c->area_x + inset : c->area_x + c->area_w / 2;
@@ -188,10 +188,10 @@ void decorate_pages(layout_ctx *c) {
   for (size_t p = 0; p < pages; p++) {
     page_box *page = &c->out->pages[p];
     double bottom = c->area_top + c->area_h;
-    if (page_selected(s->page_number_pages, p) && p < c->unnumbered_from) add_page_number(c, page, (int)p + 1, (int)pages);
-    if (s->header && page_selected(s->header_pages, p)) {
+    if (page_selected(s->page_number.pages, p) && p < c->unnumbered_from) add_page_number(c, page, (int)p + 1, (int)pages);
+    if (s->header.text && page_selected(s->header.pages, p)) {
       const role_style *rs = &s->roles[ROLE_HEADER];
-      char *text = layout_expand(s->header, &c->doc->meta, (int)p + 1, (int)pages);
+      char *text = layout_expand(s->header.text, &c->doc->meta, (int)p + 1, (int)pages);
       double rule = c->area_top - rs->size * 1.2; /* a rule well clear of the type area */
       add_page_label(c, page, text, ROLE_HEADER, rule - rs->size * 0.5, c->area_x + c->area_w / 2, ALIGN_CENTER);
       page_item line = {.kind = IT_LINE, .x = c->area_x, .y = c->page_h - rule, .w = c->area_w, .h = 0,
@@ -199,10 +199,10 @@ void decorate_pages(layout_ctx *c) {
       VEC_PUSH(*page, line);
       free(text);
     }
-    if (s->footer && page_selected(s->footer_pages, p)) {
+    if (s->footer.text && page_selected(s->footer.pages, p)) {
       const role_style *rs = &s->roles[ROLE_FOOTER];
-      char *text = layout_expand(s->footer, &c->doc->meta, (int)p + 1, (int)pages);
-      double baseline = bottom + s->page_number_offset + rs->size * 2.2;
+      char *text = layout_expand(s->footer.text, &c->doc->meta, (int)p + 1, (int)pages);
+      double baseline = bottom + s->page_number.offset + rs->size * 2.2;
       add_page_label(c, page, text, ROLE_FOOTER, baseline, c->area_x + c->area_w / 2, ALIGN_CENTER);
       free(text);
     }

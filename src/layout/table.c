@@ -113,12 +113,12 @@ static double fixed_width(const col_width *w, double table_w, double em) {
  * the layout's table_widths entry for the column's header; 0 if neither. */
 static double author_width(layout_ctx *c, const table_data *t, int col, double table_w, double em) {
   if (t->widths) return fixed_width(&t->widths[col], table_w, em);
-  if (c->spec->ntable_widths == 0) return 0;
+  if (c->spec->table_widths.count == 0) return 0;
   char *head = span_list_text(&t->cells[col]);
   double w = 0;
-  for (size_t i = 0; i < c->spec->ntable_widths && w == 0; i++)
-    if (strcmp(head, c->spec->table_width_names[i]) == 0)
-      w = fixed_width(&c->spec->table_widths[i], table_w, em);
+  for (size_t i = 0; i < c->spec->table_widths.count && w == 0; i++)
+    if (strcmp(head, c->spec->table_widths.names[i]) == 0)
+      w = fixed_width(&c->spec->table_widths.widths[i], table_w, em);
   free(head);
   return w;
 }
@@ -336,7 +336,7 @@ static void lay_out_table(layout_ctx *c, const block *b, const table_data *t) {
     sp->space = true;
   }
   /* The key-figures table's caption is the layout's words (key_figures.title). */
-  const char *caption = b->as.table.key_figures ? c->spec->key_figures_title : NULL;
+  const char *caption = b->as.table.key_figures ? c->spec->key_figures.title : NULL;
   if (caption && *caption) { /* a caption above, kept with the table */
     text_lines cap = {0};
     span_list spans = {0};

@@ -95,18 +95,18 @@ static void missing_glyph(layout_ctx *c, const span *s, int offset, uint32_t cp,
 static const font_chain *style_chain(layout_ctx *c, role_id role, unsigned style, bool bold, bool *fake) {
   const font_chain *base = role_chain(c, role, bold, fake);
   if (style & ST_CODE) {
-    if (!c->code_chain) c->code_chain = chain_of(c, c->spec->code_font);
+    if (!c->code_chain) c->code_chain = chain_of(c, c->spec->inline_font.code);
     return c->code_chain ? c->code_chain : base;
   }
   if (style & ST_EMPH) {
-    if (!c->emph_chain) c->emph_chain = chain_of(c, c->spec->emphasis_font);
+    if (!c->emph_chain) c->emph_chain = chain_of(c, c->spec->inline_font.emphasis);
     if (style & ST_STRONG) *fake = true;
     return c->emph_chain ? c->emph_chain : base;
   }
   if (style & ST_STRONG) {
-    if (!c->strong_chain) c->strong_chain = chain_of(c, c->spec->strong_font);
+    if (!c->strong_chain) c->strong_chain = chain_of(c, c->spec->inline_font.strong);
     /* Strong in a role already set in the strong face: embolden it. */
-    if (!c->strong_chain || strcmp(c->spec->roles[role].font, c->spec->strong_font) == 0) {
+    if (!c->strong_chain || strcmp(c->spec->roles[role].font, c->spec->inline_font.strong) == 0) {
       *fake = true;
       return base;
     }
@@ -158,8 +158,8 @@ static void push_chars(layout_ctx *c, const span *s, role_id role, bool bold, do
 
 /* Width of a character cell: the glyph plus the grid's tracking. */
 double grid_tracking(const layout_ctx *c, role_id role) {
-  if (role != ROLE_BODY || c->spec->grid_chars <= 0) return 0;
-  return c->area_w / c->spec->grid_chars - c->spec->roles[ROLE_BODY].size;
+  if (role != ROLE_BODY || c->spec->grid.chars_per_line <= 0) return 0;
+  return c->area_w / c->spec->grid.chars_per_line - c->spec->roles[ROLE_BODY].size;
 }
 
 /* Which side of a full-width mark is blank in mainland typesetting: -1 the

@@ -143,15 +143,15 @@ _Static_assert(sizeof(text_align) == sizeof(int) && sizeof(punct_scheme) == size
 
 /* page.size and page.orientation give the page's size (margins are checked against it). */
 static void set_paper(layout_spec *l) {
-  double w = paper_sizes[l->paper].w * MM, h = paper_sizes[l->paper].h * MM;
-  l->page_w = l->orientation ? h : w;
-  l->page_h = l->orientation ? w : h;
+  double w = paper_sizes[l->page.size].w * MM, h = paper_sizes[l->page.size].h * MM;
+  l->page.width = l->page.orientation ? h : w;
+  l->page.height = l->page.orientation ? w : h;
 }
 
-static void page_number_present(layout_spec *l) { l->page_number_pages = PAGES_ALL; }
-static void masthead_present(layout_spec *l) { l->masthead = true; }
+static void page_number_present(layout_spec *l) { l->page_number.pages = PAGES_ALL; }
+static void masthead_present(layout_spec *l) { l->masthead.enabled = true; }
 static void copy_number_present(layout_spec *l) {
-  if (!l->copy_number_format) l->copy_number_format = xstrdup("{copy}");
+  if (!l->copy_number.format) l->copy_number.format = xstrdup("{copy}");
 }
 
 static void read_normalize(lctx *c, yaml_node_t *n, layout_spec *l);
@@ -176,69 +176,69 @@ static const key_desc role_keys[] = {
     {NULL}};
 
 static const key_desc margin_keys[] = {
-    {"top", K_PT, L(margin_top), 0, 0, .upto = UPTO_PAGE_H, .what = "top margin (天头)"},
-    {"bottom", K_PT, L(margin_bottom), 0, 0, .upto = UPTO_PAGE_H, .what = "bottom margin"},
-    {"left", K_PT, L(margin_left), 0, 0, .upto = UPTO_PAGE_W, .what = "left margin (订口)"},
-    {"right", K_PT, L(margin_right), 0, 0, .upto = UPTO_PAGE_W, .what = "right margin"},
+    {"top", K_PT, L(page.margins.top), 0, 0, .upto = UPTO_PAGE_H, .what = "top margin (天头)"},
+    {"bottom", K_PT, L(page.margins.bottom), 0, 0, .upto = UPTO_PAGE_H, .what = "bottom margin"},
+    {"left", K_PT, L(page.margins.left), 0, 0, .upto = UPTO_PAGE_W, .what = "left margin (订口)"},
+    {"right", K_PT, L(page.margins.right), 0, 0, .upto = UPTO_PAGE_W, .what = "right margin"},
     {NULL}};
 
 static const key_desc page_keys[] = {
-    {"size", K_CHOICE, L(paper), .words = paper_words, .then = set_paper, .what = "paper"},
-    {"orientation", K_CHOICE, L(orientation), .words = orientation_words, .then = set_paper, .what = "orientation"},
+    {"size", K_CHOICE, L(page.size), .words = paper_words, .then = set_paper, .what = "paper"},
+    {"orientation", K_CHOICE, L(page.orientation), .words = orientation_words, .then = set_paper, .what = "orientation"},
     {"margins", K_MAP, 0, .keys = margin_keys, .what = "margins; the type area is what they leave"},
     {NULL}};
 
 static const key_desc grid_keys[] = {
-    {"chars_per_line", K_INT, L(grid_chars), 1, 200, .what = "characters per line of the character grid"},
-    {"lines_per_page", K_INT, L(grid_lines), 1, 200, .what = "lines per page (the pitch: the type area's height / lines)"},
+    {"chars_per_line", K_INT, L(grid.chars_per_line), 1, 200, .what = "characters per line of the character grid"},
+    {"lines_per_page", K_INT, L(grid.lines_per_page), 1, 200, .what = "lines per page (the pitch: the type area's height / lines)"},
     {NULL}};
 
 static const key_desc inline_keys[] = {
-    {"emphasis", K_STRING, L(emphasis_font), .what = "font role of `*emphasis*`"},
-    {"strong", K_STRING, L(strong_font), .what = "font role of `**strong**` (fake bold where it is the role's own)"},
-    {"code", K_STRING, L(code_font), .what = "font role of `` `code` ``"},
+    {"emphasis", K_STRING, L(inline_font.emphasis), .what = "font role of `*emphasis*`"},
+    {"strong", K_STRING, L(inline_font.strong), .what = "font role of `**strong**` (fake bold where it is the role's own)"},
+    {"code", K_STRING, L(inline_font.code), .what = "font role of `` `code` ``"},
     {NULL}};
 
 static const key_desc page_number_keys[] = {
-    {"format", K_STRING, L(page_number_format),
+    {"format", K_STRING, L(page_number.format),
      .what = "text with `{page} {pages} {title} {county} {date} {issue} {author} {copies}`"},
-    {"position", K_CHOICE, L(page_number_position), .words = position_words,
+    {"position", K_CHOICE, L(page_number.position), .words = position_words,
      .what = "where on the page (outside: odd pages right, even left)"},
-    {"pages", K_CHOICE, L(page_number_pages), .words = page_sel_words, .what = "which pages"},
-    {"offset", K_PT, L(page_number_offset), 0, 100 * MM, .what = "below the type area"},
-    {"inset", K_LENGTH, L(page_number_inset), 0, 100 * MM, 20, .what = "in from the type area's edge"},
+    {"pages", K_CHOICE, L(page_number.pages), .words = page_sel_words, .what = "which pages"},
+    {"offset", K_PT, L(page_number.offset), 0, 100 * MM, .what = "below the type area"},
+    {"inset", K_LENGTH, L(page_number.inset), 0, 100 * MM, 20, .what = "in from the type area's edge"},
     {NULL}};
 
 static const key_desc header_keys[] = {
-    {"text", K_STRING, L(header), .what = "text with the page-number fields"},
-    {"pages", K_CHOICE, L(header_pages), .words = page_sel_words, .what = "which pages"},
+    {"text", K_STRING, L(header.text), .what = "text with the page-number fields"},
+    {"pages", K_CHOICE, L(header.pages), .words = page_sel_words, .what = "which pages"},
     {NULL}};
 
 static const key_desc footer_keys[] = {
-    {"text", K_STRING, L(footer), .what = "text with the page-number fields"},
-    {"pages", K_CHOICE, L(footer_pages), .words = page_sel_words, .what = "which pages"},
+    {"text", K_STRING, L(footer.text), .what = "text with the page-number fields"},
+    {"pages", K_CHOICE, L(footer.pages), .words = page_sel_words, .what = "which pages"},
     {NULL}};
 
 static const key_desc masthead_keys[] = {
-    {"name", K_STRING, L(masthead_name), .what = "the bulletin's name (扶贫工作简报)"},
-    {"issue", K_STRING, L(masthead_issue), .what = "the issue line with `{issue}` (第{issue}期)"},
-    {"color", K_COLOR, L(masthead_color), .what = "colour of the red separator"},
-    {"rule", K_PT, L(masthead_rule), 0, 20, .what = "weight of the red separator, 0: none"},
+    {"name", K_STRING, L(masthead.name), .what = "the bulletin's name (扶贫工作简报)"},
+    {"issue", K_STRING, L(masthead.issue), .what = "the issue line with `{issue}` (第{issue}期)"},
+    {"color", K_COLOR, L(masthead.color), .what = "colour of the red separator"},
+    {"rule", K_PT, L(masthead.rule), 0, 20, .what = "weight of the red separator, 0: none"},
     {NULL}};
 
 static const key_desc distribution_rule_keys[] = {
-    {"outer", K_PT, L(distribution_rule_outer), 0, 20, .what = "the 版记's first and last rules (GB/T 9704-2012 7.4.1)"},
-    {"inner", K_PT, L(distribution_rule_inner), 0, 20, .what = "the rules between its lines"},
+    {"outer", K_PT, L(distribution_rules.outer), 0, 20, .what = "the 版记's first and last rules (GB/T 9704-2012 7.4.1)"},
+    {"inner", K_PT, L(distribution_rules.inner), 0, 20, .what = "the rules between its lines"},
     {NULL}};
 
 static const key_desc key_figures_keys[] = {
-    {"title", K_STRING, L(key_figures_title), .what = "caption of the front matter's key-figures table (主要数据); none: no caption"},
-    {"position", K_CHOICE, L(key_figures_at), .words = kf_words, .what = "after the title or after the body"},
+    {"title", K_STRING, L(key_figures.title), .what = "caption of the front matter's key-figures table (主要数据); none: no caption"},
+    {"position", K_CHOICE, L(key_figures.position), .words = kf_words, .what = "after the title or after the body"},
     {NULL}};
 
 static const key_desc copy_number_keys[] = {
-    {"format", K_STRING, L(copy_number_format), .what = "the 份号 of numbered copies, with `{copy}`"},
-    {"digits", K_INT, L(copy_number_digits), 0, 9, .what = "zero-padded to this many digits"},
+    {"format", K_STRING, L(copy_number.format), .what = "the 份号 of numbered copies, with `{copy}`"},
+    {"digits", K_INT, L(copy_number.digits), 0, 9, .what = "zero-padded to this many digits"},
     {NULL}};
 
 static const key_desc figures_header_keys[] = {
@@ -248,26 +248,26 @@ static const key_desc figures_header_keys[] = {
     {NULL}};
 
 static const key_desc booklet_keys[] = {
-    {"title", K_STRING, L(booklet_title), .what = "cover title without booklet.yaml's or `--booklet-title` (会议材料汇编)"},
-    {"contents", K_STRING, L(booklet_contents), .what = "heading of the 目录 (目　录)"},
-    {"untitled", K_STRING, L(booklet_untitled), .what = "目录 line of a brief without a title (（无标题）)"},
+    {"title", K_STRING, L(booklet.title), .what = "cover title without booklet.yaml's or `--booklet-title` (会议材料汇编)"},
+    {"contents", K_STRING, L(booklet.contents), .what = "heading of the 目录 (目　录)"},
+    {"untitled", K_STRING, L(booklet.untitled), .what = "目录 line of a brief without a title (（无标题）)"},
     {NULL}};
 
-static void document_present(layout_spec *l) { l->document = true; }
+static void document_present(layout_spec *l) { l->document.enabled = true; }
 
 /* 文件式: GB/T 9704-2012 7.2–7.5 (the words printed are the layout's). */
 static const key_desc document_keys[] = {
-    {"suffix", K_STRING, L(document_suffix), .what = "after the issuers' names in the 发文机关标志 (文件); none: the names alone"},
-    {"color", K_COLOR, L(document_color), .what = "colour of the 发文机关标志 and the red rule"},
-    {"mark_top", K_PT, L(document_mark_top), 0, 0, .upto = UPTO_PAGE_H,
+    {"suffix", K_STRING, L(document.suffix), .what = "after the issuers' names in the 发文机关标志 (文件); none: the names alone"},
+    {"color", K_COLOR, L(document.color), .what = "colour of the 发文机关标志 and the red rule"},
+    {"mark_top", K_PT, L(document.mark_top), 0, 0, .upto = UPTO_PAGE_H,
      .what = "the 发文机关标志's top edge below the type area's top (7.2.4: 35 mm)"},
-    {"rule", K_PT, L(document_rule), 0, 20, .what = "weight of the red rule under the 发文字号"},
-    {"rule_gap", K_PT, L(document_rule_gap), 0, 100 * MM, .what = "from the 发文字号 down to the red rule (7.2.7: 4 mm)"},
-    {"signer", K_STRING, L(document_signer), .what = "the 签发人 label of a 上行文 (签发人：)"},
-    {"attachments", K_STRING, L(document_attachments), .what = "the 附件说明's label (附件：)"},
-    {"attachment", K_STRING, L(document_attachment), .what = "the label on an attachment's first page, with `{n}` (附件{n})"},
-    {"printed", K_STRING, L(document_printed), .what = "the 版记's 印发日期, with `{date}` ({date}印发)"},
-    {"cc_end", K_STRING, L(document_cc_end), .what = "ends the 抄送 line when it has no stop (。)"},
+    {"rule", K_PT, L(document.rule), 0, 20, .what = "weight of the red rule under the 发文字号"},
+    {"rule_gap", K_PT, L(document.rule_gap), 0, 100 * MM, .what = "from the 发文字号 down to the red rule (7.2.7: 4 mm)"},
+    {"signer", K_STRING, L(document.signer), .what = "the 签发人 label of a 上行文 (签发人：)"},
+    {"attachments", K_STRING, L(document.attachments), .what = "the 附件说明's label (附件：)"},
+    {"attachment", K_STRING, L(document.attachment), .what = "the label on an attachment's first page, with `{n}` (附件{n})"},
+    {"printed", K_STRING, L(document.printed), .what = "the 版记's 印发日期, with `{date}` ({date}印发)"},
+    {"cc_end", K_STRING, L(document.cc_end), .what = "ends the 抄送 line when it has no stop (。)"},
     {NULL}};
 
 static const key_desc layout_keys[] = {
@@ -279,7 +279,7 @@ static const key_desc layout_keys[] = {
     {"cjk_latin_space", K_EM, L(cjk_latin_space), 0, 2, .what = "space between Chinese and Latin letters or digits"},
     {"punctuation", K_CHOICE, L(punctuation), .words = punct_words, .what = "punctuation widths of every role"},
     {"inline", K_MAP, 0, .keys = inline_keys, .what = "font roles of inline styles"},
-    {"heading_numbering", K_CHOICE, L(numbering), .words = numbering_words,
+    {"heading_numbering", K_CHOICE, L(heading_numbering), .words = numbering_words,
      .what = "headings numbered as written, or generated 一、（一）1．（1）"},
     {"paragraph_headings", K_BOOL, L(paragraph_headings),
      .what = "a short paragraph starting 一、（一）1.（1） (as typed in WPS) is the heading of that level"},
@@ -352,7 +352,7 @@ static bool is_mapping(lctx *c, yaml_node_t *n, const char *where) {
 }
 
 static double upper(const key_desc *k, const layout_spec *l) {
-  return k->upto == UPTO_PAGE_W ? l->page_w : k->upto == UPTO_PAGE_H ? l->page_h : k->hi;
+  return k->upto == UPTO_PAGE_W ? l->page.width : k->upto == UPTO_PAGE_H ? l->page.height : k->hi;
 }
 
 static void read_keys(lctx *c, yaml_node_t *map, const char *where, const key_desc *keys, char *base, layout_spec *l);
@@ -506,33 +506,33 @@ static void read_table_widths(lctx *c, yaml_node_t *map, layout_spec *l) {
                 text ? text : "?");
       continue;
     }
-    l->table_width_names = xrealloc(l->table_width_names, (l->ntable_widths + 1) * sizeof(char *));
-    l->table_widths = xrealloc(l->table_widths, (l->ntable_widths + 1) * sizeof(col_width));
-    l->table_width_names[l->ntable_widths] = xstrdup(name);
-    l->table_widths[l->ntable_widths++] = w;
+    l->table_widths.names = xrealloc(l->table_widths.names, (l->table_widths.count + 1) * sizeof(char *));
+    l->table_widths.widths = xrealloc(l->table_widths.widths, (l->table_widths.count + 1) * sizeof(col_width));
+    l->table_widths.names[l->table_widths.count] = xstrdup(name);
+    l->table_widths.widths[l->table_widths.count++] = w;
   }
 }
 
 static void set_defaults(layout_spec *l) {
   set_paper(l); /* A4 portrait */
-  l->margin_top = l->margin_bottom = l->margin_left = l->margin_right = 25 * MM;
+  l->page.margins.top = l->page.margins.bottom = l->page.margins.left = l->page.margins.right = 25 * MM;
   l->cjk_latin_space = 0.25;
-  l->emphasis_font = xstrdup("kai");
-  l->strong_font = xstrdup("hei");
-  l->code_font = xstrdup("mono");
-  l->page_number_format = xstrdup("{page}");
-  l->page_number_pages = PAGES_NONE; /* page_number: turns them on */
-  l->page_number_offset = 7 * MM;
+  l->inline_font.emphasis = xstrdup("kai");
+  l->inline_font.strong = xstrdup("hei");
+  l->inline_font.code = xstrdup("mono");
+  l->page_number.format = xstrdup("{page}");
+  l->page_number.pages = PAGES_NONE; /* page_number: turns them on */
+  l->page_number.offset = 7 * MM;
   /* GB/T 9704-2012 7.4.1: the 版记's first and last rules 0.35 mm, the others 0.25 mm. */
-  l->distribution_rule_outer = 0.35 * MM;
-  l->distribution_rule_inner = 0.25 * MM;
+  l->distribution_rules.outer = 0.35 * MM;
+  l->distribution_rules.inner = 0.25 * MM;
   l->title_block = true;
   l->signature = true;
   l->paragraph_headings = true;
-  l->document_color = (rgb){0.9, 0, 0};
-  l->document_mark_top = 35 * MM;  /* GB/T 9704-2012 7.2.4 */
-  l->document_rule_gap = 4 * MM;   /* GB/T 9704-2012 7.2.7 */
-  l->document_rule = 0.35 * MM;
+  l->document.color = (rgb){0.9, 0, 0};
+  l->document.mark_top = 35 * MM;  /* GB/T 9704-2012 7.2.4 */
+  l->document.rule_gap = 4 * MM;   /* GB/T 9704-2012 7.2.7 */
+  l->document.rule = 0.35 * MM;
   l->normalize = normalize_rules_default();
   for (int r = 0; r < ROLE_COUNT; r++) {
     l->roles[r].font = xstrdup(r == ROLE_CODE ? "mono" : "song");
@@ -673,8 +673,8 @@ char *layout_keys_markdown(void) {
 
 /* Derived values: the pitch from the grid, sanity of the type area. */
 static void finish_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
-  double area_w = l->page_w - l->margin_left - l->margin_right;
-  double area_h = l->page_h - l->margin_top - l->margin_bottom;
+  double area_w = l->page.width - l->page.margins.left - l->page.margins.right;
+  double area_h = l->page.height - l->page.margins.top - l->page.margins.bottom;
   if (area_w < 72 || area_h < 72) {
     key_error(c, root, "the margins leave a type area under 1 inch; make them smaller");
     return;
@@ -684,21 +684,21 @@ static void finish_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
    * 97% of their width), lines must not overlap. */
   yaml_node_t *grid = ymap_get(c->y, root, "grid");
   double body = l->roles[ROLE_BODY].size;
-  if (l->grid_chars > 0 && l->grid_chars * body * 0.9 > area_w) {
+  if (l->grid.chars_per_line > 0 && l->grid.chars_per_line * body * 0.9 > area_w) {
     char *msg = xasprintf("%d characters of %gpt need at least %.1fpt but the type area is %.1fpt wide; allowed: 1 to %d",
-                          l->grid_chars, body, l->grid_chars * body * 0.9, area_w, (int)(area_w / (body * 0.9)));
+                          l->grid.chars_per_line, body, l->grid.chars_per_line * body * 0.9, area_w, (int)(area_w / (body * 0.9)));
     key_error(c, ymap_get(c->y, grid, "chars_per_line"), "'chars_per_line': %s", msg);
     free(msg);
   }
-  if (l->grid_lines > 0 && area_h / l->grid_lines < body) {
-    char *msg = xasprintf("%d lines of %gpt do not fit the type area's %.1fpt; allowed: 1 to %d", l->grid_lines, body,
+  if (l->grid.lines_per_page > 0 && area_h / l->grid.lines_per_page < body) {
+    char *msg = xasprintf("%d lines of %gpt do not fit the type area's %.1fpt; allowed: 1 to %d", l->grid.lines_per_page, body,
                           area_h, (int)(area_h / body + 0.001));
     key_error(c, ymap_get(c->y, grid, "lines_per_page"), "'lines_per_page': %s", msg);
     free(msg);
   }
   for (int r = 0; r < ROLE_COUNT; r++)
     if (l->roles[r].punctuation == PUNCT_INHERIT) l->roles[r].punctuation = l->punctuation;
-  if (l->grid_lines > 0) l->line_pitch = area_h / l->grid_lines;
+  if (l->grid.lines_per_page > 0) l->line_pitch = area_h / l->grid.lines_per_page;
   if (l->line_pitch <= 0) l->line_pitch = l->roles[ROLE_BODY].size * 1.6;
 }
 
@@ -757,9 +757,9 @@ int layout_parse_text(const char *text, size_t len, const char *path, layout_spe
 void layout_spec_free(layout_spec *l) {
   free_keys(layout_keys, (char *)l); /* every text a key holds */
   free(l->path);
-  for (size_t i = 0; i < l->ntable_widths; i++) free(l->table_width_names[i]);
-  free(l->table_width_names);
-  free(l->table_widths);
+  for (size_t i = 0; i < l->table_widths.count; i++) free(l->table_widths.names[i]);
+  free(l->table_widths.names);
+  free(l->table_widths.widths);
   memset(l, 0, sizeof *l);
 }
 

@@ -66,65 +66,117 @@ typedef enum { PAGES_ALL, PAGES_NOT_FIRST, PAGES_NONE } page_selection;
 typedef enum { POS_CENTER, POS_OUTSIDE, POS_RIGHT, POS_LEFT } page_position;
 typedef enum { KF_AFTER_TITLE, KF_END } key_figures_position;
 
+/* The layout file's mappings, one struct each, named as the file names them. */
+typedef struct {
+  double top, bottom, left, right;       /* pt */
+} page_margins;
+
+typedef struct {
+  double width, height;                  /* pt: from size and orientation */
+  int size, orientation;                 /* as read: an index of A4 A5 A3 B5 Letter; portrait, landscape */
+  page_margins margins;
+} page_spec;
+
+typedef struct {
+  int chars_per_line, lines_per_page;    /* 0: no character grid */
+} grid_spec;
+
+typedef struct {
+  char *emphasis, *strong, *code;        /* font roles of *emphasis*, **strong**, `code` */
+} inline_fonts;
+
+typedef struct {
+  char *format;                          /* "— {page} —" */
+  page_position position;
+  page_selection pages;
+  double offset;                         /* below the type area, pt */
+  length inset;
+} page_number_spec;
+
+typedef struct {
+  char *text;                            /* with {title} {county} {page} {pages} {date} */
+  page_selection pages;
+} running_text_spec;                     /* header: and footer: */
+
+typedef struct {
+  bool enabled;                          /* the mapping is there */
+  char *name;                            /* "扶贫工作简报" */
+  char *issue;                           /* "第{issue}期" */
+  rgb color;
+  double rule;                           /* pt, 0 = none */
+} masthead_spec;
+
+typedef struct {
+  double outer;                          /* pt: the 版记's first and last rules (GB/T 9704-2012 7.4.1: 0.35 mm) */
+  double inner;                          /* pt: the rules between its lines (0.25 mm) */
+} distribution_rules_spec;
+
+typedef struct {
+  char *title;                           /* "主要数据"; NULL: no caption */
+  key_figures_position position;         /* after the title, or after the body */
+} key_figures_spec;
+
+typedef struct {
+  char *format;                          /* 份号 of numbered copies: "{copy}"; NULL: none */
+  int digits;                            /* the number zero-padded to this many digits */
+} copy_number_spec;
+
+typedef struct {
+  char **names;                          /* {序号: 3字, 备注: 30%}: widths of table columns by header text */
+  col_width *widths;
+  size_t count;
+} table_widths_spec;
+
+typedef struct {
+  char *title;                           /* the meeting booklet's cover title when none is given ("会议材料汇编") */
+  char *contents;                        /* the heading of its 目录 page ("目　录") */
+  char *untitled;                        /* a 目录 line for a brief without a title ("（无标题）") */
+} booklet_spec;
+
+/* 文件式 (document: GB/T 9704-2012 7.2–7.5): the 版头, 附件, 版记 of a 红头文件 */
+typedef struct {
+  bool enabled;                          /* the mapping is there */
+  char *suffix;                          /* "文件" after the issuers' names */
+  rgb color;                             /* the 发文机关标志 and the red rule */
+  double mark_top;                       /* pt: the 标志's top edge below the type area's top (35 mm) */
+  double rule;                           /* pt: the red rule's weight */
+  double rule_gap;                       /* pt: from the 发文字号 down to the red rule (4 mm) */
+  char *signer;                          /* "签发人：" */
+  char *attachments;                     /* "附件：" of the 附件说明 */
+  char *attachment;                      /* "附件{n}" at the top of an attachment ({n} empty when one) */
+  char *printed;                         /* "{date}印发": the 版记's 印发日期 */
+  char *cc_end;                          /* "。" ending the 抄送 line */
+} document_spec;
+
+/* A layout file read: its structure is the file's (doc/layouts.md), a
+ * member per top-level key, a nested struct per mapping. */
 typedef struct {
   char *name, *description, *path;
-  double page_w, page_h;                 /* pt */
-  int paper, orientation;                /* page.size (A4 …) and page.orientation, as read */
-  double margin_top, margin_bottom, margin_left, margin_right;
-  int grid_chars, grid_lines;            /* 0: no character grid */
+  page_spec page;
+  grid_spec grid;
   double line_pitch;                     /* pt; from the grid when it has lines */
   double cjk_latin_space;                /* em */
   punct_scheme punctuation;              /* default of the roles */
-  char *emphasis_font, *strong_font, *code_font;
-  role_style roles[ROLE_COUNT];
-  numbering_mode numbering;
+  inline_fonts inline_font;              /* the file's inline: */
+  numbering_mode heading_numbering;
   bool paragraph_headings;               /* a short paragraph starting 一、（一）1.（1） is that heading */
-  /* page numbers */
-  char *page_number_format;              /* "— {page} —" */
-  page_position page_number_position;
-  page_selection page_number_pages;
-  double page_number_offset;             /* below the type area, pt */
-  length page_number_inset;
-  char *header, *footer;                 /* text with {title} {county} {page} {pages} {date} */
-  page_selection header_pages, footer_pages;
-  /* what the first page carries */
   bool title_block;                      /* title and subtitle at the top */
   bool signature;                        /* issuing unit and date at the end */
-  bool masthead;
-  char *masthead_name;                   /* "扶贫工作简报" */
-  char *masthead_issue;                  /* "第{issue}期" */
-  rgb masthead_color;
-  double masthead_rule;                  /* pt, 0 = none */
+  role_style roles[ROLE_COUNT];
+  page_number_spec page_number;
+  running_text_spec header, footer;
+  masthead_spec masthead;
   bool distribution;                     /* 版记 at the end */
-  double distribution_rule_outer;        /* pt: the 版记's first and last rules (GB/T 9704-2012 7.4.1: 0.35 mm) */
-  double distribution_rule_inner;        /* pt: the rules between its lines (0.25 mm) */
-  char *key_figures_title;               /* "主要数据"; NULL: no caption */
-  char *figures_headers[3];              /* figures tables: indicator, value, unit ("指标" …) */
+  distribution_rules_spec distribution_rules;
   char *print_count;                     /* 版记: "（共印{copies}份）"; NULL: none */
+  key_figures_spec key_figures;
+  char *figures_headers[3];              /* figures tables: indicator, value, unit ("指标" …) */
   char *keywords;                        /* the PDF's keywords beside the county and layout name */
-  char *booklet_title;                   /* the meeting booklet's cover title when none is given ("会议材料汇编") */
-  char *booklet_contents;                /* the heading of its 目录 page ("目　录") */
-  char *booklet_untitled;                /* a 目录 line for a brief without a title ("（无标题）") */
-  key_figures_position key_figures_at; /* after the title, or after the body */
-  char *copy_number_format;              /* 份号 of numbered copies: "{copy}"; NULL: none */
-  int copy_number_digits;                /* the number zero-padded to this many digits */
-  /* table_widths: {序号: 3字, 备注: 30%}: widths of table columns by header text */
-  char **table_width_names;
-  col_width *table_widths;
-  size_t ntable_widths;
+  copy_number_spec copy_number;
+  table_widths_spec table_widths;
   normalize_rules normalize;             /* normalize: false | {quotes: false, …}; all on by default */
-  /* 文件式 (document: GB/T 9704-2012 7.2–7.5): the 版头, 附件, 版记 of a 红头文件 */
-  bool document;
-  char *document_suffix;                 /* "文件" after the issuers' names */
-  rgb document_color;                    /* the 发文机关标志 and the red rule */
-  double document_mark_top;              /* pt: the 标志's top edge below the type area's top (35 mm) */
-  double document_rule;                  /* pt: the red rule's weight */
-  double document_rule_gap;              /* pt: from the 发文字号 down to the red rule (4 mm) */
-  char *document_signer;                 /* "签发人：" */
-  char *document_attachments;            /* "附件：" of the 附件说明 */
-  char *document_attachment;             /* "附件{n}" at the top of an attachment ({n} empty when one) */
-  char *document_printed;                /* "{date}印发": the 版记's 印发日期 */
-  char *document_cc_end;                 /* "。" ending the 抄送 line */
+  booklet_spec booklet;
+  document_spec document;
 } layout_spec;
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */

@@ -43,7 +43,7 @@ static double text_ems(const char *text, uint32_t *last) {
 static bool fits_one_line(const layout_spec *spec, int level, double ems) {
   const role_style *rs = &spec->roles[ROLE_H1 + level - 1];
   if (rs->size <= 0) return false;
-  double width = spec->page_w - spec->margin_left - spec->margin_right;
+  double width = spec->page.width - spec->page.margins.left - spec->page.margins.right;
   width -= length_pt(rs->indent, rs->size, spec->line_pitch) + length_pt(rs->margin_left, rs->size, spec->line_pitch);
   return ems * rs->size <= width + 0.01;
 }

@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   layout_spec spec;
   if (layout_parse_text((const char *)data, size, "fuzz.yaml", &spec, &dl) == 0) {
     doc_meta meta = {0};
-    const char *templates[] = {spec.page_number_format, spec.header, spec.footer, spec.masthead_issue};
+    const char *templates[] = {spec.page_number.format, spec.header.text, spec.footer.text, spec.masthead.issue};
     for (size_t i = 0; i < sizeof templates / sizeof *templates; i++)
       if (templates[i]) free(layout_expand(templates[i], &meta, 3, 12));
   }
