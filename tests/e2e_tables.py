@@ -129,7 +129,7 @@ def cell_lines(ws, xs, row):
 
 
 def header_break_points(text):
-    """Where a header may break (lb_label_breaks): before an opening
+    """Where a header may break (linebreak_label_breaks): before an opening
     bracket, after a solidus or a space, and between two-character chunks
     of a run of four or more ideographs, never leaving one character."""
     points = set()

@@ -20,11 +20,11 @@ static inline size_t lb_items_of(const char *text, size_t len, lb_item *items) {
     it.cp = cp;
     it.adv = cp < 0x80 ? 0.5 : 1;
     it.space = cp == ' ';
-    it.shrink = is_closing_punct(cp) || is_opening_punct(cp) ? 0.5 : 0;
+    it.shrink = uchar_is_closing_punct(cp) || uchar_is_opening_punct(cp) ? 0.5 : 0;
     it.stretch = true;
     items[n++] = it;
   }
-  lb_find_breaks(items, n);
+  linebreak_find(items, n);
   return n;
 }
 

@@ -11,6 +11,9 @@
    listed in KNOWN_CIRCLES (each to be broken; a listed circle that is gone
    fails too, so the list stays true). A lower folder calling a function of a
    higher one fails as an include would.
+4. Names: every external symbol an object file defines starts with a prefix
+   of its folder, and with no other folder's prefix (doc/ARCHITECTURE.md's
+   "Names" table, read from there).
 
 usage: lint_layers.py BRIEF SOURCE_DIR BUILD_DIR
 (BRIEF is unused: every test gets the binary first.)
@@ -144,12 +147,40 @@ def symbols(objs):
     return table
 
 
+def documented_prefixes():
+    """folder -> its prefixes, from doc/ARCHITECTURE.md's table of names."""
+    doc = open(os.path.join(ROOT, "doc", "ARCHITECTURE.md"), encoding="utf-8").read()
+    names = doc.split("\n## Names\n", 1)[-1].split("\n## ", 1)[0]
+    table = {}
+    for folder, cell in re.findall(r"^\| `(\w+)/` \| (.*) \|$", names, re.M):
+        table[folder] = re.findall(r"`(\w+)`", cell)
+    check(sorted(table) == sorted(RANKS), f"doc/ARCHITECTURE.md's Names table lists {sorted(table)}; the folders "
+          f"are {sorted(RANKS)}")
+    return table
+
+
+def check_names(table):
+    prefixes = documented_prefixes()
+    owners = lambda name: sorted(f for f, ps in prefixes.items() if any(name.startswith(p) for p in ps))
+    checked = 0
+    for src, (defined, _) in sorted(table.items()):
+        folder = src.split("/")[0]
+        for name in sorted(defined - {"main"}):
+            checked += 1
+            check(owners(name) == [folder], f"src/{src}: the external name {name} "
+                  + (f"has a prefix of {owners(name)}, not only of {folder}/" if owners(name)
+                     else f"has none of {folder}/'s prefixes {prefixes.get(folder)}")
+                  + " (doc/ARCHITECTURE.md, Names): rename it or make it static")
+    print(f"{checked} external names, each with its folder's prefix")
+
+
 def check_calls(paths):
     objs = objects()
     missing = [p for p in paths if p.endswith(".c") and p not in objs]
     check(not missing, f"no object file in {BUILD} for {missing}: build first")
     defined_by, uses = {}, {}
     table = symbols(objs.values())
+    check_names({src: table[obj] for src, obj in objs.items()})
     for src, obj in objs.items():
         defined, undefined = table[obj]
         uses[src] = undefined

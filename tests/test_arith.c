@@ -52,7 +52,7 @@ static unsigned char font[256], copy[256];
 
 /* head and hhea in range, hmtx at 0xFFFFFFF0 with size 0x20: off + size
  * wraps to 0x10, which passed the old bounds check. */
-static void wrapped_table(void) { set_notdef_width_to_em(font, sizeof font); }
+static void wrapped_table(void) { font_set_notdef_width_to_em(font, sizeof font); }
 
 int main(void) {
   CHECK(xmul(3, 8) == 24 && xmul(0, SIZE_MAX) == 0);
@@ -73,7 +73,7 @@ int main(void) {
   memcpy(copy, font, sizeof font);
   st = in_child(wrapped_table);
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-  set_notdef_width_to_em(font, sizeof font);
+  font_set_notdef_width_to_em(font, sizeof font);
   CHECK(memcmp(font, copy, sizeof font) == 0); /* a bad font is left alone */
   return check_report();
 }

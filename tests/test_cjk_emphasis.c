@@ -114,7 +114,7 @@ static char *parse_dump(const char *md, int *col_of, const char *text) {
   diag_list dl = {0};
   markdown_options opts = {.cjk_emphasis = true};
   markdown_parse(md, strlen(md), 0, &opts, &doc, &dl);
-  char *got = doc.len ? spans_dump(&doc.items[0].as.text.spans) : strdup("(no block)");
+  char *got = doc.len ? span_list_dump(&doc.items[0].as.text.spans) : strdup("(no block)");
   for (size_t i = 0; col_of && doc.len && i < doc.items[0].as.text.spans.len; i++)
     if (strcmp(doc.items[0].as.text.spans.items[i].text, text) == 0) *col_of = doc.items[0].as.text.spans.items[i].col;
   document_free(&doc);

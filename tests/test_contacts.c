@@ -54,8 +54,8 @@ static void test_mapping(void) {
     CHECK_STR(cc.items[1].address, "a@town.example.gov.cn");
     CHECK_STR(cc.items[2].address, "b@town.example.gov.cn");
   }
-  recipient_list_free(&to);
-  recipient_list_free(&cc);
+  contacts_recipients_free(&to);
+  contacts_recipients_free(&cc);
   diag_clear(&dl);
 }
 
@@ -84,8 +84,8 @@ static void test_missing_positions(void) {
       free(want);
       CHECK(strstr(dl.items[0].message, "closest units: ") != NULL);
     }
-    recipient_list_free(&to);
-    recipient_list_free(&cc);
+    contacts_recipients_free(&to);
+    contacts_recipients_free(&cc);
     diag_clear(&dl);
   }
 }
@@ -141,7 +141,7 @@ static void test_message(void) {
   CHECK(mail_check_from("办公室 <office@example.gov.cn>", &dl) == 0);
   CHECK(mail_check_from("office", &dl) != 0 && dl.errors == 1);
   diag_clear(&dl);
-  recipient_list_free(&to);
+  contacts_recipients_free(&to);
 }
 
 /* RFC 5322 section 3.4: the address of a mailbox is its last angle
@@ -246,8 +246,8 @@ static void test_hostile_message(void) {
   }
   free(subject);
   free(long_name);
-  recipient_list_free(&to);
-  recipient_list_free(&cc);
+  contacts_recipients_free(&to);
+  contacts_recipients_free(&cc);
 }
 
 static void test_from_checks(void) {

@@ -139,7 +139,7 @@ static void test_issue_forms(void) {
       {" 第十二期 ", "第十二期", false}, {"增刊", "增刊", false}, {"9999999", "9999999", true}};
   for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
     bool number = !ok[i].number;
-    char *s = issue_parse(ok[i].text, &number);
+    char *s = cndate_issue_parse(ok[i].text, &number);
     CHECK_STR(s, ok[i].kept);
     CHECK(number == ok[i].number);
     free(s);
@@ -147,7 +147,7 @@ static void test_issue_forms(void) {
   static const char *const bad[] = {"0", "012", "12345678", "1e9", "-3", "", "abc", "12A"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     bool number;
-    char *s = issue_parse(bad[i], &number);
+    char *s = cndate_issue_parse(bad[i], &number);
     CHECK(s == NULL);
     free(s);
   }
@@ -182,7 +182,7 @@ static void test_issue_in_templates(void) {
     m.issue = (char *)cases[i].issue;
     m.title = "标题";
     m.date = "2016-11-14";
-    char *s = layout_expand(cases[i].tmpl, &m, 1, 1);
+    char *s = spec_expand(cases[i].tmpl, &m, 1, 1);
     CHECK_STR(s, cases[i].out);
     free(s);
   }

@@ -42,7 +42,7 @@ int main(void) {
   page_item run = {.kind = IT_TEXT, .x = 100, .y = 700, .face = font_face_id(f), .size = 16,
                    .char_space = 2, .text = "中文A"};
   run_glyphs g = {0};
-  double width = run_glyphs_of(&run, f, &g);
+  double width = glyphrun_of(&run, f, &g);
   CHECK(g.len == 3);
   double a0 = font_face_advance(f, 0x4E2D) * 16, a1 = font_face_advance(f, 0x6587) * 16,
          a2 = font_face_advance(f, 'A') * 16;
@@ -54,9 +54,9 @@ int main(void) {
   /* Characters beyond the BMP are one glyph each, their real code point. */
   page_item far = run;
   far.text = "\xF0\xA0\xAE\xB7"; /* U+20BB7 𠮷 */
-  run_glyphs_of(&far, f, &g);
+  glyphrun_of(&far, f, &g);
   CHECK(g.len == 1 && g.items[0].cp == 0x20BB7);
-  char *back = run_glyphs_text(&g);
+  char *back = glyphrun_text(&g);
   CHECK_STR(back, "\xF0\xA0\xAE\xB7");
   free(back);
 
@@ -65,11 +65,11 @@ int main(void) {
   char *data = NULL;
   size_t len = 0;
   CHECK(font_face_subset(f, cps, 2, NULL, 0, &data, &len, &dl) == 0);
-  subset_cmap *m = data ? subset_cmap_new(data, len) : NULL;
-  CHECK(m && subset_cmap_glyph(m, 0x4E2D) != 0 && subset_cmap_glyph(m, 0x6587) != 0);
-  CHECK(m && subset_cmap_glyph(m, 0x4E2D) != subset_cmap_glyph(m, 0x6587));
-  CHECK(m && subset_cmap_glyph(m, 0x56FD) == 0); /* 国: not in the subset */
-  subset_cmap_free(m);
+  subset_cmap *m = data ? glyphrun_cmap_new(data, len) : NULL;
+  CHECK(m && glyphrun_cmap_glyph(m, 0x4E2D) != 0 && glyphrun_cmap_glyph(m, 0x6587) != 0);
+  CHECK(m && glyphrun_cmap_glyph(m, 0x4E2D) != glyphrun_cmap_glyph(m, 0x6587));
+  CHECK(m && glyphrun_cmap_glyph(m, 0x56FD) == 0); /* 国: not in the subset */
+  glyphrun_cmap_free(m);
   free(data);
 
   /* The OFD of one page holding the run "中中中中" (equal steps: "g 3 d"). */

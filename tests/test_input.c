@@ -134,7 +134,7 @@ static int jpeg_of(const unsigned char *sof, const unsigned char *between, size_
   if (nb) memcpy(buf + n, between, nb), n += nb;
   if (eoi) buf[n++] = 0xFF, buf[n++] = 0xD9;
   char why[128] = "";
-  return jpeg_check_bytes(buf, n, why, sizeof why);
+  return image_jpeg_check_bytes(buf, n, why, sizeof why);
 }
 
 static void test_jpeg(void) {
@@ -155,9 +155,9 @@ static void test_jpeg(void) {
   memcpy(bad, sof0, 13), bad[9] = 2; /* two components, one described */
   CHECK(jpeg_of(bad, NULL, 0, data, sizeof data, true) != 0);
   char why[64];
-  CHECK(jpeg_check_bytes((const unsigned char *)"\x89PNG", 4, why, sizeof why) == 0); /* not a JPEG: not ours */
+  CHECK(image_jpeg_check_bytes((const unsigned char *)"\x89PNG", 4, why, sizeof why) == 0); /* not a JPEG: not ours */
   const unsigned char only_soi[] = {0xFF, 0xD8, 0xFF, 0xD9};
-  CHECK(jpeg_check_bytes(only_soi, sizeof only_soi, why, sizeof why) != 0 && strstr(why, "no frame header"));
+  CHECK(image_jpeg_check_bytes(only_soi, sizeof only_soi, why, sizeof why) != 0 && strstr(why, "no frame header"));
 }
 
 int main(void) {

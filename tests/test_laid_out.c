@@ -38,9 +38,9 @@ static int lay_out_file(const char *md, const char *layout, font_lib *fonts, lai
   figures *f = rc == 0 ? figures_load(csv, &dl) : NULL;
   if (rc == 0) rc = f && figures_bind(&doc, f, &dl) == 0 ? 0 : -1;
   figures_free(f);
-  if (rc == 0 && layout_load(layout, layouts, &spec, &dl) == 0) {
+  if (rc == 0 && spec_load(layout, layouts, &spec, &dl) == 0) {
     rc = layout_document(&doc, &spec, fonts, lo, &dl);
-    layout_spec_free(&spec);
+    spec_free(&spec);
   } else {
     rc = -1;
   }
@@ -211,7 +211,7 @@ static void test_inventory(font_lib *fonts) {
  * close, a full disk is an error naming the file, not a short PDF. */
 static void test_full_disk(font_lib *fonts) {
   errno = 0;
-  CHECK(write_file_durably("/dev/full", "%PDF", 4) != 0 && errno == ENOSPC);
+  CHECK(file_write_durably("/dev/full", "%PDF", 4) != 0 && errno == ENOSPC);
   laid_out lo;
   CHECK(lay_out_file("陇西县.md", "official", fonts, &lo) == 0);
   pdf_options opts = {.creator = "brief test", .source_epoch = 0};
@@ -224,7 +224,7 @@ static void test_full_disk(font_lib *fonts) {
 }
 
 int main(void) {
-  lb_init();
+  linebreak_init();
   data = getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".";
   char *fonts_dir = path_join(data, "fonts");
   diag_list dl = {0};

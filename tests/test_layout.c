@@ -52,13 +52,13 @@ static int lay_out(const char *md, font_lib *fonts, layout_spec *spec, laid_out 
 }
 
 int main(void) {
-  lb_init();
+  linebreak_init();
   const char *data = getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".";
   char *fonts_dir = path_join(data, "fonts"), *layouts_dir = path_join(data, "layouts");
   diag_list dl = {0};
   font_lib *fonts = font_lib_new(fonts_dir, &dl);
   layout_spec spec;
-  CHECK(fonts && layout_load("official", layouts_dir, &spec, &dl) == 0);
+  CHECK(fonts && spec_load("official", layouts_dir, &spec, &dl) == 0);
   if (!fonts) return check_report();
   spec.signature = false;
 
@@ -114,7 +114,7 @@ int main(void) {
   laid_out_free(&lo);
 
   sb_free(&md);
-  layout_spec_free(&spec);
+  spec_free(&spec);
   font_lib_free(fonts);
   free(fonts_dir);
   free(layouts_dir);

@@ -11,7 +11,7 @@
 static lb_lines lines_of(const char *text, double width, lb_item *items, double *extra, size_t *n) {
   *n = lb_items_of(text, strlen(text), items);
   lb_lines lines = {0};
-  lb_break_lines(items, *n, width, width, true, &lines, extra);
+  linebreak_lines(items, *n, width, width, true, &lines, extra);
   return lines;
 }
 
@@ -20,8 +20,8 @@ static void check_rules(const lb_item *items, const lb_lines *lines) {
   for (size_t i = 0; i < lines->len; i++) {
     const lb_line *l = &lines->items[i];
     if (l->end <= l->start) continue;
-    CHECK(!cannot_start_line(items[l->start].cp));
-    CHECK(!cannot_end_line(items[l->end - 1].cp));
+    CHECK(!uchar_cannot_start_line(items[l->start].cp));
+    CHECK(!uchar_cannot_end_line(items[l->end - 1].cp));
   }
 }
 
@@ -37,8 +37,8 @@ static void test_prohibitions_over_many_widths(void) {
     /* —— and …… never split; a number stays with its unit. */
     for (size_t i = 0; i + 1 < lines.len; i++) {
       size_t e = lines.items[i].end;
-      CHECK(!(is_inseparable(items[e - 1].cp) && is_inseparable(items[e].cp)));
-      CHECK(!(is_digit(items[e - 1].cp) && (is_cjk_ideograph(items[e].cp) || items[e].cp == '%')));
+      CHECK(!(uchar_is_inseparable(items[e - 1].cp) && uchar_is_inseparable(items[e].cp)));
+      CHECK(!(is_digit(items[e - 1].cp) && (uchar_is_cjk_ideograph(items[e].cp) || items[e].cp == '%')));
     }
     VEC_FREE(lines);
   }
@@ -99,13 +99,13 @@ static void test_latin_words_break_at_spaces(void) {
 }
 
 static void test_clreq_pairs(void) {
-  CHECK(!lb_clreq_allows(0x4E00, 0x3002));  /* 一|。 */
-  CHECK(!lb_clreq_allows(0x201C, 0x4E00));  /* “|一 */
-  CHECK(!lb_clreq_allows('5', 0x4E07));     /* 5|万 */
-  CHECK(!lb_clreq_allows(0x2014, 0x2014));  /* —|— */
-  CHECK(!lb_clreq_allows(0x2026, 0x2026));  /* …|… */
-  CHECK(lb_clreq_allows(0x4E00, 0x4E8C));   /* 一|二 */
-  CHECK(lb_clreq_allows(0x3002, 0x201C));   /* 。|“ */
+  CHECK(!linebreak_clreq_allows(0x4E00, 0x3002));  /* 一|。 */
+  CHECK(!linebreak_clreq_allows(0x201C, 0x4E00));  /* “|一 */
+  CHECK(!linebreak_clreq_allows('5', 0x4E07));     /* 5|万 */
+  CHECK(!linebreak_clreq_allows(0x2014, 0x2014));  /* —|— */
+  CHECK(!linebreak_clreq_allows(0x2026, 0x2026));  /* …|… */
+  CHECK(linebreak_clreq_allows(0x4E00, 0x4E8C));   /* 一|二 */
+  CHECK(linebreak_clreq_allows(0x3002, 0x201C));   /* 。|“ */
 }
 
 /* The plain scheme: a closing mark hangs past the measure instead of a
@@ -117,17 +117,17 @@ static void test_hanging_and_grid(void) {
   for (size_t i = 0; i < n; i++) {
     items[i].shrink = 0;
     items[i].on_grid = true;
-    items[i].hang = is_closing_punct(items[i].cp) ? items[i].adv : 0;
+    items[i].hang = uchar_is_closing_punct(items[i].cp) ? items[i].adv : 0;
   }
   lb_lines lines = {0};
-  lb_break_lines(items, n, 5, 5, true, &lines, extra);
+  linebreak_lines(items, n, 5, 5, true, &lines, extra);
   CHECK(lines.len == 2 && lines.items[0].end == 6); /* 一二三四五， with the comma hanging */
   CHECK(lines.len == 2 && fabs(lines.items[0].width - 6) < 1e-9 && !lines.items[0].justified);
   for (size_t i = 0; i < 6; i++) CHECK(fabs(extra[i]) < 1e-9); /* every character in its cell */
   /* Without the hang the comma cannot end the line: 五 goes down with it, and the
    * short line is not stretched off the grid. */
   for (size_t i = 0; i < n; i++) items[i].hang = 0;
-  lb_break_lines(items, n, 5, 5, true, &lines, extra);
+  linebreak_lines(items, n, 5, 5, true, &lines, extra);
   CHECK(lines.len >= 2 && lines.items[0].end == 4 && !lines.items[0].justified);
   for (size_t i = 0; i < 4; i++) CHECK(fabs(extra[i]) < 1e-9);
   VEC_FREE(lines);
@@ -147,8 +147,8 @@ static void test_ffff_breaks_like_a_letter(void) {
       if (i != at) k++;
     }
     char got[16], want[16];
-    lb_unibreak_utf32(with, n, got);
-    lb_unibreak_utf32(letter, n, want);
+    linebreak_unibreak_utf32(with, n, got);
+    linebreak_unibreak_utf32(letter, n, want);
     CHECK(memcmp(got, want, n) == 0);
   }
   /* The UTF-8 form, per byte: as with U+2C00 (a letter, AL, three bytes too). */
@@ -156,17 +156,17 @@ static void test_ffff_breaks_like_a_letter(void) {
   char got8[64], want8[64];
   size_t len = strlen(with8);
   CHECK(len == strlen(letter8) && len < sizeof got8);
-  lb_unibreak_utf8(with8, len, got8);
-  lb_unibreak_utf8(letter8, len, want8);
+  linebreak_unibreak_utf8(with8, len, got8);
+  linebreak_unibreak_utf8(letter8, len, want8);
   CHECK(memcmp(got8, want8, len) == 0);
-  /* Through lb_find_breaks (what fuzz_linebreak found): the items of a paragraph. */
+  /* Through linebreak_find (what fuzz_linebreak found): the items of a paragraph. */
   lb_item items[32];
   size_t m = lb_items_of("\xEF\xBF\xBF标题：\xEF\xBF\xBF功能\xEF\xBF\xBF", strlen("\xEF\xBF\xBF标题：\xEF\xBF\xBF功能\xEF\xBF\xBF"), items);
   CHECK(m == 8 && items[m - 1].brk == LB_MUST);
 }
 
 int main(void) {
-  lb_init();
+  linebreak_init();
   test_ffff_breaks_like_a_letter();
   test_prohibitions_over_many_widths();
   test_justified_lines_fill_the_measure();

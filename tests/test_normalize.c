@@ -61,7 +61,7 @@ static void expect_fix(const char *md, const char *want) {
   CHECK_STR(fixed, want);
   CHECK(applied == rep.changes);
   free(fixed);
-  nz_report_free(&rep);
+  normalize_report_free(&rep);
 }
 
 /* Fixing the source and normalising it again finds nothing to change. */
@@ -75,8 +75,8 @@ static void expect_idempotent(const char *md) {
   CHECK(again.changes == 0);
   if (again.changes) fprintf(stderr, "  not idempotent: %s -> %s\n", md, fixed);
   free(fixed);
-  nz_report_free(&rep);
-  nz_report_free(&again);
+  normalize_report_free(&rep);
+  normalize_report_free(&again);
 }
 
 static void test_rules(void) {
@@ -131,7 +131,7 @@ static void test_switches(void) {
   CHECK_STR(got, "他说\"好\",对. 2020 年\n");
   CHECK(rep.len == 0);
   free(got);
-  nz_report_free(&rep);
+  normalize_report_free(&rep);
   /* From a layout file: normalize: {quotes: false} and normalize: false. */
   const char *yamls[] = {"name: t\nnormalize: {quotes: false, spaces: false}\n", "name: t\nnormalize: false\n",
                          "name: t\nnormalize: {quote: false}\n", "name: t\nnormalize: {corner_quotes: false}\n"};
@@ -143,13 +143,13 @@ static void test_switches(void) {
     fclose(f);
     layout_spec l;
     diag_list dl = {0};
-    int rc = layout_load(path, ".", &l, &dl);
+    int rc = spec_load(path, ".", &l, &dl);
     remove(path);
     if (i == 0) CHECK(rc == 0 && !l.normalize.quotes && !l.normalize.spaces && l.normalize.punctuation);
     if (i == 1) CHECK(rc == 0 && !l.normalize.quotes && !l.normalize.punctuation && !l.normalize.dash);
     if (i == 2) CHECK(rc != 0 && dl.len && strstr(dl.items[0].message, "normalize.quote"));
     if (i == 3) CHECK(rc == 0 && !l.normalize.corner_quotes && l.normalize.quotes);
-    layout_spec_free(&l); /* also after a failed load */
+    spec_free(&l); /* also after a failed load */
     diag_clear(&dl);
   }
 }
@@ -168,7 +168,7 @@ static void test_report(void) {
     CHECK(rep.items[3].line == 3 && rep.items[3].col == 8 && !strcmp(rep.items[3].to, "。"));
     CHECK(rep.items[4].line == 6 && rep.items[4].col == 5 && !strcmp(rep.items[4].to, ""));
   }
-  nz_report_free(&rep);
+  normalize_report_free(&rep);
   /* Problems: repeated marks and unpaired quotes and brackets, not changed. */
   char *got = run("好，，对。。\n\n他说\"好\n\n（未闭合和》多余\n", &r, &rep);
   CHECK_STR(got, "好，，对。。\n他说\"好\n（未闭合和》多余\n");
@@ -181,7 +181,7 @@ static void test_report(void) {
   }
   CHECK(errors == 3 && warnings == 2);
   if (rep.len == 5) CHECK(rep.items[0].line == 1 && rep.items[0].col == 3 && rep.items[2].line == 3);
-  nz_report_free(&rep);
+  normalize_report_free(&rep);
 }
 
 static void test_fix(void) {
@@ -209,7 +209,7 @@ static void test_fix(void) {
     char *fixed = normalize_apply(fm, strlen(fm), &rep, &len, &applied);
     CHECK_STR(fixed, "---\ntitle: 关于\"一村一策\"的报告\n---\n\n正文，完。\n");
     free(fixed);
-    nz_report_free(&rep);
+    normalize_report_free(&rep);
   }
   /* Raw HTML is not in the model: the search goes past it; an autolink is text. */
   expect_fix("甲<br>乙,丙<!-- 注 -->丁.\n", "甲<br>乙，丙<!-- 注 -->丁。\n");
@@ -232,8 +232,8 @@ static void test_fix(void) {
   free(run(fixed, &r, &again));
   CHECK(rep.changes > 8 && again.len == 0);
   free(fixed);
-  nz_report_free(&rep);
-  nz_report_free(&again);
+  normalize_report_free(&rep);
+  normalize_report_free(&again);
 }
 
 int main(void) {

@@ -65,12 +65,12 @@ int main(void) {
   const char *names[] = {"official", "briefing", "plain"};
   for (int i = 0; i < 3; i++) {
     layout_spec l;
-    CHECK(layout_load(names[i], dir, &l, &dl) == 0);
+    CHECK(spec_load(names[i], dir, &l, &dl) == 0);
     CHECK_STR(l.copy_number.format, "{copy}");
     CHECK(l.copy_number.digits == 6);
     CHECK(l.roles[ROLE_COPY_NUMBER].align == ALIGN_LEFT);
     if (i < 2) CHECK_NEAR(l.roles[ROLE_COPY_NUMBER].size, 16, 0.01); /* 3号 */
-    layout_spec_free(&l);
+    spec_free(&l);
   }
   free(dir);
   diag_clear(&dl);

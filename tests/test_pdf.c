@@ -126,7 +126,7 @@ int main(void) {
   CHECK(HPDF_SaveToFile(doc, pdf_path) == HPDF_OK); /* uncompressed: the dictionaries are plain text */
   HPDF_Free(doc);
   size_t pdf_len = 0;
-  char *pdf_bytes = read_file(pdf_path, &pdf_len);
+  char *pdf_bytes = file_read(pdf_path, &pdf_len);
   const char *dw = pdf_bytes ? strstr(pdf_bytes, "/DW ") : NULL;
   CHECK(dw != NULL && strncmp(dw, "/DW 1000", 8) == 0 && (dw[8] < '0' || dw[8] > '9'));
   if (dw) printf("CID font default width: %.8s\n", dw);

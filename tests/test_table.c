@@ -16,8 +16,8 @@
 /* Items of text with the table's marks; long words open past 8 em. */
 static size_t items_of(const char *text, lb_item *items, bool label) {
   size_t n = lb_items_of(text, strlen(text), items);
-  lb_keep_units(items, n, 8);
-  if (label) lb_label_breaks(items, n);
+  linebreak_keep_units(items, n, 8);
+  if (label) linebreak_label_breaks(items, n);
   return n;
 }
 
@@ -130,7 +130,7 @@ static void table_make(table *t, int rows, int cols, const char *const *texts, d
   t->in = (tw_input){rows, cols, t->cells, t->line_h, 0.5, 0.5, total, 6, NULL, NULL, NULL};
 }
 
-static void table_free(table *t) {
+static void block_table_free(table *t) {
   free(t->items);
   free(t->cells);
   free(t->line_h);
@@ -143,7 +143,7 @@ static double sum(const double *w, int n) {
 }
 
 static int lines(const table *t, int r, int col, const double *w) {
-  return tw_cell_lines(&t->cells[r * t->cols + col], w[col] - t->in.pad_h);
+  return colwidths_cell_lines(&t->cells[r * t->cols + col], w[col] - t->in.pad_h);
 }
 
 /* The issue's statistics table in ems: 序号, 乡镇, four numeric columns
@@ -160,7 +160,7 @@ static void test_statistics_table(void) {
   table_make(&t, 4, 7, texts, 31.5);
   t.in.numeric = numeric;
   double w[7];
-  double h = tw_solve(&t.in, w);
+  double h = colwidths_solve(&t.in, w);
   CHECK_NEAR(sum(w, 7), 31.5, 1e-6);         /* the full measure */
   CHECK(lines(&t, 1, 6, w) <= 3);           /* the remark in at most three lines */
   for (int col = 0; col < 7; col++) {
@@ -169,7 +169,7 @@ static void test_statistics_table(void) {
       if (numeric[col]) CHECK(lines(&t, r, col, w) == 1); /* numbers never break */
   }
   CHECK(lines(&t, 1, 1, w) == 1);           /* nor short labels */
-  CHECK_NEAR(h, tw_height(&t.in, w), 1e-9);
+  CHECK_NEAR(h, colwidths_height(&t.in, w), 1e-9);
   /* The old proportional split (minimums, then the rest by how much more
    * each column wants) starves the remark. */
   double min[7], max[7], prop[7], smin = 0, smax = 0;
@@ -177,7 +177,7 @@ static void test_statistics_table(void) {
     min[col] = max[col] = 0;
     for (int r = 0; r < 4; r++) {
       double mn, mx;
-      tw_cell_limits(&t.cells[r * 7 + col], 6, &mn, &mx);
+      colwidths_cell_limits(&t.cells[r * 7 + col], 6, &mn, &mx);
       min[col] = fmax(min[col], mn + 0.5);
       max[col] = fmax(max[col], mx + 0.5);
     }
@@ -185,8 +185,8 @@ static void test_statistics_table(void) {
     smax += max[col];
   }
   for (int col = 0; col < 7; col++) prop[col] = min[col] + (31.5 - smin) * (max[col] - min[col]) / (smax - smin);
-  CHECK(tw_height(&t.in, prop) > h + 1);
-  table_free(&t);
+  CHECK(colwidths_height(&t.in, prop) > h + 1);
+  block_table_free(&t);
 }
 
 /* Exhaustive search over a grid of widths for three columns, each at
@@ -197,13 +197,13 @@ static double brute_force(const tw_input *in, double step) {
   for (int col = 0; col < 3; col++)
     for (int r = 0; r < in->rows; r++) {
       double mn, mx;
-      tw_cell_limits(&in->cells[r * 3 + col], in->long_word, &mn, &mx);
+      colwidths_cell_limits(&in->cells[r * 3 + col], in->long_word, &mn, &mx);
       min[col] = fmax(min[col], mn + in->pad_h);
     }
   for (w[0] = min[0]; w[0] < in->total; w[0] += step)
     for (w[1] = min[1]; w[0] + w[1] + min[2] <= in->total + 1e-9; w[1] += step) {
       w[2] = in->total - w[0] - w[1];
-      best = fmin(best, tw_height(in, w));
+      best = fmin(best, colwidths_height(in, w));
     }
   return best;
 }
@@ -213,12 +213,12 @@ static void smallest_height(int rows, const char *const *texts, double from, dou
     table t;
     table_make(&t, rows, 3, texts, total);
     double w[3];
-    double h = tw_solve(&t.in, w);
+    double h = colwidths_solve(&t.in, w);
     CHECK_NEAR(sum(w, 3), total, 1e-6);
     double best = brute_force(&t.in, 0.25);
     if (h > best + 1e-6) fprintf(stderr, "%s… at %.0f: %.2f, brute force %.2f\n", texts[3], total, h, best);
     CHECK(h <= best + 1e-6);
-    table_free(&t);
+    block_table_free(&t);
   }
 }
 
@@ -250,27 +250,27 @@ static void test_author_widths_and_room(void) {
   /* An author's width is kept; the others share the rest. */
   double fixed[] = {3, 0, 0}, w[3];
   t.in.fixed = fixed;
-  tw_solve(&t.in, w);
+  colwidths_solve(&t.in, w);
   CHECK_NEAR(w[0], 3, 1e-9);
   CHECK_NEAR(sum(w, 3), 20, 1e-6);
   CHECK(lines(&t, 1, 1, w) == 1);
   /* Author widths wider than the table shrink to fit it. */
   double too_wide[] = {15, 15, 0};
   t.in.fixed = too_wide;
-  tw_solve(&t.in, w);
+  colwidths_solve(&t.in, w);
   CHECK_NEAR(sum(w, 3), 20, 1e-6);
   CHECK(w[2] > 0.5);
   /* Room for every cell on one line: the columns grow in proportion to
    * their widest cells. */
   t.in.fixed = NULL;
   t.in.total = 40;
-  tw_solve(&t.in, w);
+  colwidths_solve(&t.in, w);
   double mn, mx1, mx2;
-  tw_cell_limits(&t.cells[1], 6, &mn, &mx1);
-  tw_cell_limits(&t.cells[5], 6, &mn, &mx2);
+  colwidths_cell_limits(&t.cells[1], 6, &mn, &mx1);
+  colwidths_cell_limits(&t.cells[5], 6, &mn, &mx2);
   CHECK_NEAR((w[1] - 0.5) / (w[2] - 0.5), mx1 / mx2, 1e-9);
   CHECK_NEAR(sum(w, 3), 40, 1e-6);
-  table_free(&t);
+  block_table_free(&t);
 }
 
 static void test_limits(void) {
@@ -278,18 +278,18 @@ static void test_limits(void) {
   /* A URL counts towards the minimum only up to long_word. */
   tw_cell url = {items, items_of("http://dangjian.people.com.cn/n1/2016/1114/c117092-28859366.html", items, false), 0};
   double mn, mx;
-  tw_cell_limits(&url, 6, &mn, &mx);
+  colwidths_cell_limits(&url, 6, &mn, &mx);
   CHECK(mn <= 6 + 1e-9);
   CHECK(mx > 20);
   /* A number's minimum is all of it. */
   tw_cell num = {items, items_of("-1,234.56%", items, false), 0};
-  tw_cell_limits(&num, 6, &mn, &mx);
+  colwidths_cell_limits(&num, 6, &mn, &mx);
   CHECK_NEAR(mn, 5, 1e-9);
   /* A header within three lines at its narrowest. */
   lb_item h[MAXN];
   tw_cell head = {h, items_of("贫困人口（人）", h, true), 3};
-  tw_cell_limits(&head, 6, &mn, &mx);
-  CHECK(tw_cell_lines(&head, mn) <= 3);
+  colwidths_cell_limits(&head, 6, &mn, &mx);
+  CHECK(colwidths_cell_lines(&head, mn) <= 3);
   CHECK(mn < 4);
 }
 
@@ -299,30 +299,30 @@ static void test_edge_cases(void) {
   table t;
   table_make(&t, 2, 3, empty, 12);
   double w[3];
-  tw_solve(&t.in, w);
+  colwidths_solve(&t.in, w);
   CHECK_NEAR(w[0], 4, 1e-9);
   CHECK_NEAR(w[2], 4, 1e-9);
-  table_free(&t);
+  block_table_free(&t);
   const char *one[] = {"说明", "一二三四五六七八九十一二三四五六七八九十"};
   table_make(&t, 2, 1, one, 7.5);
-  double h = tw_solve(&t.in, w);
+  double h = colwidths_solve(&t.in, w);
   CHECK_NEAR(w[0], 7.5, 1e-9);
   CHECK_NEAR(h, 1.3 + 0.5 + 3 * 1.3 + 0.5, 1e-9);
-  table_free(&t);
+  block_table_free(&t);
   /* Too narrow for the minimums: scaled to the width, never past it. */
   const char *wide[] = {"完成时限", "责任单位", "存在问题", "2016年12月", "县委组织部", "一二三"};
   table_make(&t, 2, 3, wide, 6);
-  tw_solve(&t.in, w);
+  colwidths_solve(&t.in, w);
   CHECK_NEAR(sum(w, 3), 6, 1e-6);
   CHECK(w[0] > 0 && w[1] > 0 && w[2] > 0);
-  CHECK(tw_min_total(&t.in) > 6);
-  table_free(&t);
+  CHECK(colwidths_min_total(&t.in) > 6);
+  block_table_free(&t);
   /* Too narrow for the labels but not for the numbers: the date stays whole. */
   table_make(&t, 2, 3, wide, 9);
-  tw_solve(&t.in, w);
+  colwidths_solve(&t.in, w);
   CHECK_NEAR(sum(w, 3), 9, 1e-6);
   CHECK(lines(&t, 1, 0, w) == 1);
-  table_free(&t);
+  block_table_free(&t);
 }
 
 int main(void) {

@@ -11,7 +11,7 @@
  * JPEG's frame header may come after large EXIF or ICC segments. */
 int image_pixel_size(const char *path, int *w, int *h) {
   size_t n;
-  unsigned char *buf = (unsigned char *)read_file(path, &n);
+  unsigned char *buf = (unsigned char *)file_read(path, &n);
   if (!buf) return -1;
   int kind = -2;
   if (n >= 24 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0) {

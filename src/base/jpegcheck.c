@@ -61,7 +61,7 @@ static int check_scans(const unsigned char *b, size_t n, size_t i, char *why, si
                               : "a header and no image data: nothing follows the scan header");
 }
 
-int jpeg_check_bytes(const unsigned char *b, size_t n, char *why, size_t size) {
+int image_jpeg_check_bytes(const unsigned char *b, size_t n, char *why, size_t size) {
   if (n < 2 || b[0] != 0xFF || b[1] != SOI) return 0;
   bool frame = false;
   for (size_t i = 2; i < n;) {
@@ -94,11 +94,11 @@ int jpeg_check_bytes(const unsigned char *b, size_t n, char *why, size_t size) {
   return fail(why, size, frame ? "a header and no image data: no scan" : "a header and no image data: no frame header");
 }
 
-int jpeg_check(const char *path, char *why, size_t size) {
+int image_jpeg_check(const char *path, char *why, size_t size) {
   size_t n;
-  unsigned char *bytes = (unsigned char *)read_file(path, &n);
+  unsigned char *bytes = (unsigned char *)file_read(path, &n);
   if (!bytes) return 0;
-  int rc = jpeg_check_bytes(bytes, n, why, size);
+  int rc = image_jpeg_check_bytes(bytes, n, why, size);
   free(bytes);
   return rc;
 }

@@ -13,8 +13,8 @@
  * (SOF0, SOF1 or SOF2: what PDF readers decode) of 8-bit samples with a
  * width, a height and 1, 3 or 4 components, a scan (SOS) with data after
  * it, and the end-of-image marker. -1 with the reason in why (size bytes). */
-int jpeg_check_bytes(const unsigned char *bytes, size_t n, char *why, size_t size);
+int image_jpeg_check_bytes(const unsigned char *bytes, size_t n, char *why, size_t size);
 /* The same for a file; 0 when it cannot be read (the layout stage says so). */
-int jpeg_check(const char *path, char *why, size_t size);
+int image_jpeg_check(const char *path, char *why, size_t size);
 
 #endif

@@ -6,14 +6,14 @@
 
 #include "util.h"
 
-void input_files_add(input_files *in, const char *path, const char *role) {
+void outpath_inputs_add(input_files *in, const char *path, const char *role) {
   struct stat st;
   if (!path || stat(path, &st) != 0) return;
   input_file f = {st.st_dev, st.st_ino, xstrdup(path), role};
   VEC_PUSH(*in, f);
 }
 
-void input_files_free(input_files *in) {
+void outpath_inputs_free(input_files *in) {
   for (size_t i = 0; i < in->len; i++) free(in->items[i].path);
   VEC_FREE(*in);
 }
@@ -26,7 +26,7 @@ static const char *kind_of(mode_t mode) {
   return "not a regular file";
 }
 
-int output_check(const char *output, const input_files *inputs, diag_list *dl) {
+int outpath_check(const char *output, const input_files *inputs, diag_list *dl) {
   struct stat st;
   if (stat(output, &st) != 0) return 0; /* nothing there yet (or a dangling link, which the rename replaces) */
   for (size_t i = 0; inputs && i < inputs->len; i++) {

@@ -24,11 +24,11 @@ typedef struct {
 } input_files;
 
 /* Adds path (a file that exists; others are skipped: nothing to protect). */
-void input_files_add(input_files *in, const char *path, const char *role);
-void input_files_free(input_files *in);
+void outpath_inputs_add(input_files *in, const char *path, const char *role);
+void outpath_inputs_free(input_files *in);
 
 /* 0 when output may be written: it is none of inputs and, when it exists,
  * a regular file (or a symbolic link to one). Else an error naming output. */
-int output_check(const char *output, const input_files *inputs, diag_list *dl);
+int outpath_check(const char *output, const input_files *inputs, diag_list *dl);
 
 #endif

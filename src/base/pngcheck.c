@@ -30,7 +30,7 @@ static void on_warning(png_structp png, png_const_charp msg) {
 
 /* A big-endian 32-bit field (unsigned: a byte of 0x80 or more shifted
  * into an int's sign bit is undefined). */
-int png_check(const char *path, char *why, size_t size) {
+int image_png_check(const char *path, char *why, size_t size) {
   FILE *f = fopen(path, "rb");
   if (!f) return 0; /* not found: the layout stage says so */
   unsigned char head[24]; /* the signature and IHDR's width and height */

@@ -9,6 +9,6 @@
 /* 0 when path is not a PNG (its signature) or decodes completely; -1 with
  * libpng's complaint in why (size bytes) when it is a damaged PNG. Decodes
  * row by row: memory stays one row. */
-int png_check(const char *path, char *why, size_t size);
+int image_png_check(const char *path, char *why, size_t size);
 
 #endif

@@ -56,14 +56,14 @@ static void block_signals(sigset_t *old) {
 
 static void restore_signals(const sigset_t *old) { pthread_sigmask(SIG_SETMASK, old, NULL); }
 
-char *guarded_temp(const char *path) {
-  if (!installed) return temp_beside(path);
+char *signals_guarded_temp(const char *path) {
+  if (!installed) return file_temp_beside(path);
   sigset_t old;
   block_signals(&old);
   char *temp = NULL;
   if (caught) {
     errno = EINTR;
-  } else if ((temp = temp_beside(path))) {
+  } else if ((temp = file_temp_beside(path))) {
     current_temp = temp;
   }
   int saved = errno;
@@ -72,10 +72,10 @@ char *guarded_temp(const char *path) {
   return temp;
 }
 
-int guarded_commit(char *temp, const char *path) {
+int signals_guarded_commit(char *temp, const char *path) {
   if (!installed) {
-    int rc = commit_temp(temp, path), e = errno;
-    if (rc != 0) discard_temp(temp);
+    int rc = file_commit_temp(temp, path), e = errno;
+    if (rc != 0) file_discard_temp(temp);
     errno = e;
     return rc;
   }
@@ -83,14 +83,14 @@ int guarded_commit(char *temp, const char *path) {
   block_signals(&old);
   int rc;
   if (caught) { /* the handler removed it, but the writer may have made it again */
-    discard_temp(temp);
+    file_discard_temp(temp);
     errno = EINTR;
     rc = -1;
   } else {
-    rc = commit_temp(temp, path);
+    rc = file_commit_temp(temp, path);
     if (rc != 0) {
       int e = errno;
-      discard_temp(temp);
+      file_discard_temp(temp);
       errno = e;
     }
   }
@@ -101,14 +101,14 @@ int guarded_commit(char *temp, const char *path) {
   return rc;
 }
 
-void guarded_discard(char *temp) {
+void signals_guarded_discard(char *temp) {
   if (!installed) {
-    discard_temp(temp);
+    file_discard_temp(temp);
     return;
   }
   sigset_t old;
   block_signals(&old);
-  discard_temp(temp);
+  file_discard_temp(temp);
   current_temp = NULL;
   restore_signals(&old);
 }

@@ -11,15 +11,15 @@ void signals_install(void);
 /* The signal caught (SIGINT, SIGTERM), or 0. */
 int signals_caught(void);
 
-/* temp_beside, commit_temp and discard_temp (util.h) with the temporary
+/* file_temp_beside, file_commit_temp and file_discard_temp (util.h) with the temporary
  * file registered for the handler while it exists. Registration and
  * creation, and rename and deregistration, happen with the two signals
  * blocked, so the handler never misses a temporary file nor removes a
- * renamed PDF. guarded_temp fails (NULL, errno EINTR) once a signal has
- * been caught; guarded_commit then removes the temporary file instead of
+ * renamed PDF. signals_guarded_temp fails (NULL, errno EINTR) once a signal has
+ * been caught; signals_guarded_commit then removes the temporary file instead of
  * renaming it (-1, errno EINTR). One temporary file at a time. */
-char *guarded_temp(const char *path);
-int guarded_commit(char *temp, const char *path);
-void guarded_discard(char *temp);
+char *signals_guarded_temp(const char *path);
+int signals_guarded_commit(char *temp, const char *path);
+void signals_guarded_discard(char *temp);
 
 #endif

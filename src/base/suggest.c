@@ -55,7 +55,7 @@ static int by_name(const void *a, const void *b) {
 
 /* Duplicates are dropped after sorting by name (comparing each with all was
  * quadratic); a sheet may hold 300 counties. */
-size_t closest_order(const char *wanted, const char *const *names, size_t n, size_t *order) {
+size_t suggest_closest_order(const char *wanted, const char *const *names, size_t n, size_t *order) {
   candidate *c = xcalloc(n + 1, sizeof *c);
   for (size_t i = 0; i < n; i++) c[i] = (candidate){names[i], 0, i};
   qsort(c, n, sizeof *c, by_name);
@@ -71,9 +71,9 @@ size_t closest_order(const char *wanted, const char *const *names, size_t n, siz
 
 /* "a, b, c" sorted by closeness to wanted, the five closest then "and N
  * more"; caller frees. */
-char *closest_names(const char *wanted, const char *const *names, size_t n) {
+char *suggest_closest_names(const char *wanted, const char *const *names, size_t n) {
   size_t *order = xcalloc(n + 1, sizeof *order);
-  size_t k = closest_order(wanted, names, n, order);
+  size_t k = suggest_closest_order(wanted, names, n, order);
   strbuf sb = {0};
   for (size_t i = 0; i < k && i < CLOSEST_SHOWN; i++) sb_printf(&sb, "%s%s", i ? ", " : "", names[order[i]]);
   if (k > CLOSEST_SHOWN) sb_printf(&sb, " and %zu more", k - CLOSEST_SHOWN);
@@ -81,8 +81,8 @@ char *closest_names(const char *wanted, const char *const *names, size_t n) {
   return sb_take(&sb);
 }
 
-char *listed_names(const char *wanted, const char *const *names, size_t n) {
-  if (n > CLOSEST_SHOWN) return closest_names(wanted, names, n);
+char *suggest_listed_names(const char *wanted, const char *const *names, size_t n) {
+  if (n > CLOSEST_SHOWN) return suggest_closest_names(wanted, names, n);
   strbuf sb = {0};
   for (size_t i = 0; i < n; i++) sb_printf(&sb, "%s%s", i ? ", " : "", names[i]);
   return sb_take(&sb);

@@ -73,14 +73,14 @@ size_t utf8_length(const char *s) {
   return count;
 }
 
-bool is_cjk_ideograph(uint32_t cp) {
+bool uchar_is_cjk_ideograph(uint32_t cp) {
   return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
          (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF) ||
          (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
          (cp >= 0x3005 && cp <= 0x3007);
 }
 
-bool is_cjk_punct(uint32_t cp) {
+bool uchar_is_cjk_punct(uint32_t cp) {
   if (cp >= 0x3000 && cp <= 0x303F) return cp < 0x3005 || cp > 0x3007;
   if (cp >= 0xFF01 && cp <= 0xFF60) return !is_ascii_alnum(cp - 0xFEE0);
   if (cp >= 0xFE10 && cp <= 0xFE1F) return true; /* vertical forms */
@@ -95,7 +95,7 @@ bool is_cjk_punct(uint32_t cp) {
   }
 }
 
-bool is_unicode_space(uint32_t cp) {
+bool uchar_is_space(uint32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == 0xA0 ||
          cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
          cp == 0x3000;
@@ -105,7 +105,7 @@ bool is_unicode_space(uint32_t cp) {
  * (not the symbols S* that CommonMark 0.31 added: ¥ ￥ ＋ are letters to it).
  * The emphasis pass must see runs as cmark-gfm saw them, so it asks the
  * same question of HarfBuzz's Unicode data. */
-bool is_unicode_punct(uint32_t cp) {
+bool uchar_is_punct(uint32_t cp) {
   if (cp < 0x80) return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) ||
                         (cp >= 0x5B && cp <= 0x60) || (cp >= 0x7B && cp <= 0x7E);
   switch (hb_unicode_general_category(hb_unicode_funcs_get_default(), cp)) {
@@ -122,7 +122,7 @@ bool is_unicode_punct(uint32_t cp) {
   }
 }
 
-bool cannot_start_line(uint32_t cp) {
+bool uchar_cannot_start_line(uint32_t cp) {
   static const uint32_t set[] = {
       0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, 0x3011, 0x300B, 0x3009,
       0x300D, 0x300F, 0x3015, 0x201D, 0x2019, 0xFF05, 0x2030, 0x2026, 0x2014, 0x2E3A, 0x00B7,
@@ -133,7 +133,7 @@ bool cannot_start_line(uint32_t cp) {
   return false;
 }
 
-bool cannot_end_line(uint32_t cp) {
+bool uchar_cannot_end_line(uint32_t cp) {
   static const uint32_t set[] = {0xFF08, 0x3010, 0x300A, 0x3008, 0x300C, 0x300E, 0x3014,
                                  0x201C, 0x2018, 0x3016, 0x3018, '(', '[', '{'};
   for (size_t i = 0; i < sizeof set / sizeof set[0]; i++)
@@ -141,7 +141,7 @@ bool cannot_end_line(uint32_t cp) {
   return false;
 }
 
-bool is_closing_punct(uint32_t cp) {
+bool uchar_is_closing_punct(uint32_t cp) {
   switch (cp) {
     case 0xFF0C: case 0x3002: case 0x3001: case 0xFF1B: case 0xFF1A: /* ，。、；： */
     case 0xFF09: case 0x3011: case 0x300B: case 0x3009: case 0x300D: /* ）】》〉」 */
@@ -152,7 +152,7 @@ bool is_closing_punct(uint32_t cp) {
   }
 }
 
-bool is_opening_punct(uint32_t cp) {
+bool uchar_is_opening_punct(uint32_t cp) {
   switch (cp) {
     case 0xFF08: case 0x3010: case 0x300A: case 0x3008: case 0x300C: /* （【《〈「 */
     case 0x300E: case 0x3014: case 0x201C: case 0x2018: case 0x3016: /* 『〔“‘〖 */
@@ -162,4 +162,4 @@ bool is_opening_punct(uint32_t cp) {
   }
 }
 
-bool is_inseparable(uint32_t cp) { return cp == 0x2014 || cp == 0x2026 || cp == 0x2E3A; }
+bool uchar_is_inseparable(uint32_t cp) { return cp == 0x2014 || cp == 0x2026 || cp == 0x2E3A; }

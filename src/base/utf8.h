@@ -17,29 +17,29 @@ long utf8_invalid_offset(const char *s, size_t n);
 size_t utf8_length(const char *s);
 
 /* Han ideographs, kana, hangul: characters set on the em grid. */
-bool is_cjk_ideograph(uint32_t cp);
+bool uchar_is_cjk_ideograph(uint32_t cp);
 /* Full-width punctuation of CJK text (，。、“”（）《》… and the fullwidth forms). */
-bool is_cjk_punct(uint32_t cp);
-static inline bool is_cjk(uint32_t cp) { return is_cjk_ideograph(cp) || is_cjk_punct(cp); }
+bool uchar_is_cjk_punct(uint32_t cp);
+static inline bool is_cjk(uint32_t cp) { return uchar_is_cjk_ideograph(cp) || uchar_is_cjk_punct(cp); }
 /* CJK set full width: no space beside it at a soft break, a stretch point
  * when justifying. The dash and middle dot are CJK punctuation set narrow. */
 static inline bool is_wide(uint32_t cp) { return is_cjk(cp) && cp != 0x2014 && cp != 0xB7; }
 /* Unicode punctuation in the sense cmark-gfm 0.29's flanking rules use (P*, not S*). */
-bool is_unicode_punct(uint32_t cp);
-bool is_unicode_space(uint32_t cp);
+bool uchar_is_punct(uint32_t cp);
+bool uchar_is_space(uint32_t cp);
 static inline bool is_ascii_alnum(uint32_t cp) {
   return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
 }
 static inline bool is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
 
 /* clreq prohibition rules. */
-bool cannot_start_line(uint32_t cp);
-bool cannot_end_line(uint32_t cp);
+bool uchar_cannot_start_line(uint32_t cp);
+bool uchar_cannot_end_line(uint32_t cp);
 /* Full-width punctuation whose right half is blank (，。）” …): compressible after. */
-bool is_closing_punct(uint32_t cp);
+bool uchar_is_closing_punct(uint32_t cp);
 /* Full-width punctuation whose left half is blank (（“《 …): compressible before. */
-bool is_opening_punct(uint32_t cp);
+bool uchar_is_opening_punct(uint32_t cp);
 /* Characters that never split from an identical neighbour (—— and ……). */
-bool is_inseparable(uint32_t cp);
+bool uchar_is_inseparable(uint32_t cp);
 
 #endif

@@ -118,7 +118,7 @@ void sb_free(strbuf *sb) {
 /* Any kind of file: a FIFO is opened without waiting for a writer (one
  * with none reads as empty), a character device or a FIFO is read only up
  * to max, like a regular file. */
-char *read_file_max(const char *path, size_t max, size_t *len) {
+char *file_read_max(const char *path, size_t max, size_t *len) {
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return NULL;
   struct stat st;
@@ -158,11 +158,11 @@ char *read_file_max(const char *path, size_t max, size_t *len) {
   return sb_take(&sb);
 }
 
-char *read_file(const char *path, size_t *len) { return read_file_max(path, READ_FILE_MAX, len); }
+char *file_read(const char *path, size_t *len) { return file_read_max(path, READ_FILE_MAX, len); }
 
 /* Created with mode 0666 so that the umask applies, as for any new file
  * (mkstemp's 0600 would need a chmod that ignores the umask). */
-char *temp_beside(const char *path) {
+char *file_temp_beside(const char *path) {
   for (int attempt = 0; attempt < 1000; attempt++) {
     char *tmp = xasprintf("%s.tmp-%ld-%d", path, (long)getpid(), attempt);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -176,7 +176,7 @@ char *temp_beside(const char *path) {
   return NULL;
 }
 
-int write_file_durably(const char *path, const void *data, size_t len) {
+int file_write_durably(const char *path, const void *data, size_t len) {
   int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) return -1;
   const char *p = data;
@@ -202,7 +202,7 @@ int write_file_durably(const char *path, const void *data, size_t len) {
 }
 
 /* The rename is made durable too: the folder is synced after it. */
-int commit_temp(const char *temp, const char *path) {
+int file_commit_temp(const char *temp, const char *path) {
   if (rename(temp, path) != 0) return -1;
   char *dir = path_dirname(path);
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -213,7 +213,7 @@ int commit_temp(const char *temp, const char *path) {
   return rc;
 }
 
-void discard_temp(const char *temp) { unlink(temp); }
+void file_discard_temp(const char *temp) { unlink(temp); }
 
 bool str_ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);

@@ -66,20 +66,20 @@ void str_list_free(str_list *l);
 /* Reads a whole file of any kind; returns NULL (errno set) on failure,
  * EFBIG when it holds more than max bytes (a device such as /dev/zero or a
  * FIFO stops there, never read without end). */
-char *read_file_max(const char *path, size_t max, size_t *len);
-/* read_file_max with READ_FILE_MAX, the bound of every read that has no
+char *file_read_max(const char *path, size_t max, size_t *len);
+/* file_read_max with READ_FILE_MAX, the bound of every read that has no
  * tighter one of its own (fonts, images, PDFs read back). */
 #define READ_FILE_MAX ((size_t)256 * 1024 * 1024)
-char *read_file(const char *path, size_t *len);
+char *file_read(const char *path, size_t *len);
 
 /* Files written atomically: a temporary file beside path that is renamed
  * over path only when complete, or removed. */
-char *temp_beside(const char *path); /* creates it; NULL (errno set) on failure */
-int commit_temp(const char *temp, const char *path); /* rename; 0 or -1 */
+char *file_temp_beside(const char *path); /* creates it; NULL (errno set) on failure */
+int file_commit_temp(const char *temp, const char *path); /* rename; 0 or -1 */
 /* Writes data over the existing file path with checked writes, fsync and a
  * checked close: 0, or -1 with errno set (ENOSPC on a full disk). */
-int write_file_durably(const char *path, const void *data, size_t len);
-void discard_temp(const char *temp);
+int file_write_durably(const char *path, const void *data, size_t len);
+void file_discard_temp(const char *temp);
 
 bool str_ends_with(const char *s, const char *suffix);
 /* The folder part of a path ("." when there is none); caller frees. */

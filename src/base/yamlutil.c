@@ -39,7 +39,7 @@ static void find_repeats(ydoc *y, yaml_node_t *map, key_vec *repeats) {
   size_t k = 0;
   YMAP_FOREACH(y, map, pair) {
     yaml_node_t *node = ydoc_node(y, pair->key);
-    if (yscalar(node)) keys[k++] = (key_at){yscalar(node), node, NULL};
+    if (ydoc_scalar(node)) keys[k++] = (key_at){ydoc_scalar(node), node, NULL};
   }
   qsort(keys, k, sizeof *keys, compare_keys);
   for (size_t i = 1, first = 0; i < k; i++) {
@@ -58,9 +58,9 @@ static int check_duplicate_keys(ydoc *y, diag_list *dl) {
     if (node->type == YAML_MAPPING_NODE) find_repeats(y, node, &repeats);
   if (repeats.len) qsort(repeats.items, repeats.len, sizeof *repeats.items, compare_positions);
   for (size_t i = 0; i < repeats.len; i++)
-    diag_error(dl, y->file, yline(y, repeats.items[i].node), ycol(repeats.items[i].node),
+    diag_error(dl, y->file, ydoc_line(y, repeats.items[i].node), ydoc_col(repeats.items[i].node),
                "key '%s' is given twice (first on line %d); keep one of them", repeats.items[i].key,
-               yline(y, repeats.items[i].first));
+               ydoc_line(y, repeats.items[i].first));
   int rc = repeats.len ? -1 : 0;
   VEC_FREE(repeats);
   return rc;
@@ -129,21 +129,21 @@ yaml_node_t *ydoc_root(ydoc *y) { return y->loaded ? yaml_document_get_root_node
 
 yaml_node_t *ydoc_node(ydoc *y, int index) { return yaml_document_get_node(&y->doc, index); }
 
-const char *yscalar(yaml_node_t *node) {
+const char *ydoc_scalar(yaml_node_t *node) {
   return node && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value : NULL;
 }
 
-yaml_node_t *ymap_get(ydoc *y, yaml_node_t *map, const char *key) {
+yaml_node_t *ydoc_map_get(ydoc *y, yaml_node_t *map, const char *key) {
   if (!map || map->type != YAML_MAPPING_NODE) return NULL;
   YMAP_FOREACH(y, map, pair) {
-    const char *k = yscalar(ydoc_node(y, pair->key));
+    const char *k = ydoc_scalar(ydoc_node(y, pair->key));
     if (k && strcmp(k, key) == 0) return ydoc_node(y, pair->value);
   }
   return NULL;
 }
 
-int yline(const ydoc *y, const yaml_node_t *node) {
+int ydoc_line(const ydoc *y, const yaml_node_t *node) {
   return node ? (int)node->start_mark.line + 1 + y->line_offset : 0;
 }
 
-int ycol(const yaml_node_t *node) { return node ? (int)node->start_mark.column + 1 : 0; }
+int ydoc_col(const yaml_node_t *node) { return node ? (int)node->start_mark.column + 1 : 0; }

@@ -22,11 +22,11 @@ void ydoc_free(ydoc *y);
 yaml_node_t *ydoc_root(ydoc *y);
 yaml_node_t *ydoc_node(ydoc *y, int index);
 /* Value of key in a mapping node, or NULL. */
-yaml_node_t *ymap_get(ydoc *y, yaml_node_t *map, const char *key);
+yaml_node_t *ydoc_map_get(ydoc *y, yaml_node_t *map, const char *key);
 /* Scalar text, or NULL when the node is not a scalar. */
-const char *yscalar(yaml_node_t *node);
-int yline(const ydoc *y, const yaml_node_t *node);
-int ycol(const yaml_node_t *node);
+const char *ydoc_scalar(yaml_node_t *node);
+int ydoc_line(const ydoc *y, const yaml_node_t *node);
+int ydoc_col(const yaml_node_t *node);
 
 #define YMAP_FOREACH(y, map, pair)                                               \
   for (yaml_node_pair_t *pair = (map)->data.mapping.pairs.start;                 \

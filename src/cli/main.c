@@ -373,14 +373,14 @@ static int cmd_batch(brief_engine *e, const cli *c) {
     fprintf(stderr, "brief: error: cannot create the output folder '%s': %s\n", c->output, strerror(errno));
     return 1;
   }
-  char *probe_at = path_join(c->output, ".brief-probe"), *probe = temp_beside(probe_at);
+  char *probe_at = path_join(c->output, ".brief-probe"), *probe = file_temp_beside(probe_at);
   if (!probe) { /* a read-only folder: one error, not one per brief */
     fprintf(stderr, "brief: error: cannot write into the output folder '%s': %s; choose another -o or make it "
             "writable\n", c->output, strerror(errno));
     free(probe_at);
     return 1;
   }
-  discard_temp(probe);
+  file_discard_temp(probe);
   free(probe);
   free(probe_at);
   str_list inputs = {0};
@@ -547,7 +547,7 @@ int main(int argc, char **argv) {
 #else
   if (!strcmp(c.command, "print")) { /* needs no fonts or layouts */
     print_options po = {c.printer, c.copies, c.sides, c.dry_run};
-    int prc = brief_print(&po, c.inputs.items, c.inputs.len);
+    int prc = print_command(&po, c.inputs.items, c.inputs.len);
     str_list_free(&c.inputs);
     return prc;
   }
@@ -558,7 +558,7 @@ int main(int argc, char **argv) {
   }
 #endif
   if (!strcmp(c.command, "layouts") && c.keys) { /* the layout files' keys: needs no data */
-    char *table = layout_keys_markdown();
+    char *table = spec_keys_markdown();
     fputs(table, stdout);
     free(table);
     str_list_free(&c.inputs);

@@ -27,7 +27,7 @@ typedef struct {
 static void read_booklet_yaml(const char *path, booklet_yaml *by, diag_list *dl) {
   memset(by, 0, sizeof *by);
   size_t len;
-  char *text = path ? read_file_max(path, LIMIT_SETTINGS_BYTES, &len) : NULL;
+  char *text = path ? file_read_max(path, LIMIT_SETTINGS_BYTES, &len) : NULL;
   if (!text && path && errno == EFBIG)
     diag_warning(dl, path, 0, 0, "booklet.yaml holds more than %ld MB, the most read; it is ignored",
                LIMIT_SETTINGS_BYTES / 1048576);
@@ -37,24 +37,24 @@ static void read_booklet_yaml(const char *path, booklet_yaml *by, diag_list *dl)
     yaml_node_t *root = ydoc_root(&y);
     if (root && root->type == YAML_MAPPING_NODE) {
       YMAP_FOREACH(&y, root, pair) {
-        const char *key = yscalar(ydoc_node(&y, pair->key));
+        const char *key = ydoc_scalar(ydoc_node(&y, pair->key));
         yaml_node_t *v = ydoc_node(&y, pair->value);
         char **field = !key ? NULL
                        : !strcmp(key, "title") ? &by->title
                        : !strcmp(key, "subtitle") ? &by->subtitle
                        : !strcmp(key, "author") ? &by->author
                        : !strcmp(key, "date") ? &by->date : NULL;
-        if (field && yscalar(v)) {
+        if (field && ydoc_scalar(v)) {
           free(*field);
-          *field = xstrdup(yscalar(v));
+          *field = xstrdup(ydoc_scalar(v));
         } else if (key && !strcmp(key, "order") && v->type == YAML_SEQUENCE_NODE) {
           YSEQ_FOREACH(&y, v, item) {
-            const char *s = yscalar(ydoc_node(&y, *item));
+            const char *s = ydoc_scalar(ydoc_node(&y, *item));
             if (s) str_list_push(&by->order, s);
           }
         } else {
           yaml_node_t *k = ydoc_node(&y, pair->key);
-          diag_warning(dl, path, yline(&y, k), ycol(k),
+          diag_warning(dl, path, ydoc_line(&y, k), ydoc_col(k),
                        "unknown key '%s' (known: title, subtitle, author, date, order)", key ? key : "?");
         }
       }
@@ -129,9 +129,9 @@ static int check_booklet_output(const brief_job *jobs, size_t n, const char *boo
                                 diag_list *dl) {
   input_files in = {0};
   for (size_t i = 0; i < n; i++) brief_job_inputs(&jobs[i], &in);
-  input_files_add(&in, booklet_yaml, "booklet.yaml");
+  outpath_inputs_add(&in, booklet_yaml, "booklet.yaml");
   int rc = brief_check_outputs(booklet, n ? jobs[0].formats : 0, &in, dl);
-  input_files_free(&in);
+  outpath_inputs_free(&in);
   return rc;
 }
 
@@ -248,8 +248,8 @@ static int write_booklet_ofd(brief_engine *e, laid_out *frame, brief_facts *cons
 static int write_booklet(brief_engine *e, const booklet_meta *meta, const char *layout, brief_facts *const *facts,
                          size_t n, uint8_t *const *used, const char *path, int formats, diag_list *dl) {
   layout_spec spec;
-  if (layout_load(layout ? layout : "official", brief_engine_layouts_dir(e), &spec, dl) != 0) {
-    layout_spec_free(&spec);
+  if (spec_load(layout ? layout : "official", brief_engine_layouts_dir(e), &spec, dl) != 0) {
+    spec_free(&spec);
     return -1;
   }
   booklet_entry *entries = xcalloc(n + 1, sizeof *entries);
@@ -258,7 +258,7 @@ static int write_booklet(brief_engine *e, const booklet_meta *meta, const char *
   int *host = NULL, *host_page = NULL;
   int rc = layout_booklet(meta, entries, n, &spec, brief_engine_fonts(e), &frame, &host, &host_page, dl);
   free(entries);
-  layout_spec_free(&spec);
+  spec_free(&spec);
   if (rc == 0) { /* the frame's characters and every brief's, once per face */
     for (size_t id = 0; id < frame.glyphs.nfaces; id++) {
       if (!used[id]) continue;
@@ -267,7 +267,7 @@ static int write_booklet(brief_engine *e, const booklet_meta *meta, const char *
       for (size_t k = 0; k < g->ncps; k++) bits[g->cps[k] >> 3] |= (uint8_t)(1u << (g->cps[k] & 7));
       for (size_t b = 0; b < sizeof bits; b++) bits[b] |= used[id][b];
       free(g->cps);
-      g->cps = cp_bitmap_list(bits, &g->ncps);
+      g->cps = laid_out_cp_bitmap_list(bits, &g->ncps);
     }
     booklet_codes(&frame, facts, n);
     formats = brief_resolve_formats(path, formats);

@@ -38,15 +38,15 @@ static void add_item(diag_list *out, const char *file, const nz_item *it, bool f
 /* Writes text over path atomically, keeping the file's permissions. */
 static int write_back(const char *path, const char *text, size_t len, diag_list *dl) {
   struct stat st;
-  char *temp = temp_beside(path);
+  char *temp = file_temp_beside(path);
   FILE *f = temp ? fopen(temp, "wb") : NULL;
   int rc = f && fwrite(text, 1, len, f) == len ? 0 : -1;
   if (f && fclose(f) != 0) rc = -1;
   if (rc == 0 && stat(path, &st) == 0) chmod(temp, st.st_mode & 07777);
-  if (rc == 0 && commit_temp(temp, path) != 0) rc = -1;
+  if (rc == 0 && file_commit_temp(temp, path) != 0) rc = -1;
   if (rc != 0) {
     diag_error(dl, path, 0, 0, "cannot write the fixed summary: %s; the file is unchanged", strerror(errno));
-    if (temp) discard_temp(temp);
+    if (temp) file_discard_temp(temp);
   }
   free(temp);
   return rc;
@@ -59,7 +59,7 @@ static long check_one(brief_engine *e, const brief_job *job, bool fix, diag_list
   char *src = NULL;
   size_t len = 0;
   if (brief_normalize_job(e, job, &rep, &src, &len, dl) != 0) {
-    nz_report_free(&rep);
+    normalize_report_free(&rep);
     return -1;
   }
   size_t applied = 0;
@@ -77,7 +77,7 @@ static long check_one(brief_engine *e, const brief_job *job, bool fix, diag_list
     add_item(out, job->input, it, done);
   }
   if (fix && applied) fprintf(stderr, "brief: %s: %zu fixes written\n", job->input, applied);
-  nz_report_free(&rep);
+  normalize_report_free(&rep);
   free(src);
   return left;
 }

@@ -61,7 +61,7 @@ brief_engine *brief_engine_new(const char *data_dir, diag_list *dl) { return bri
 brief_engine *brief_engine_open(const char *data_dir, const char *const *font_dirs, size_t nfont_dirs,
                                 diag_list *dl) {
   brief_engine *e = xcalloc(1, sizeof *e);
-  lb_init();
+  linebreak_init();
   markdown_init();
   e->data_dir = xstrdup(data_dir);
   e->layouts_dir = path_join(data_dir, "layouts");
@@ -137,12 +137,12 @@ static int load_layout(brief_engine *e, const brief_job *job, const document *do
       memset(spec, 0, sizeof *spec);
       rc = -1;
     } else {
-      rc = layout_load(path, e->layouts_dir, spec, dl);
+      rc = spec_load(path, e->layouts_dir, spec, dl);
     }
     free(path);
     return rc;
   }
-  return layout_load(name, e->layouts_dir, spec, dl);
+  return spec_load(name, e->layouts_dir, spec, dl);
 }
 
 /* Whether path, or for a path that does not exist its nearest existing
@@ -231,7 +231,7 @@ static int prepare_attachments(brief_engine *e, const brief_job *job, document *
       if (prepare_job(e, &sub, &att, &att_spec, NULL, NULL, NULL, dl) != 0) {
         rc = -1;
       } else {
-        layout_spec_free(&att_spec);
+        spec_free(&att_spec);
         document_attach(doc, &att);
       }
     }
@@ -253,14 +253,14 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
   int rc = document_parse(job->input, &po, doc, &text, &len, dl);
   if (rc == 0) rc = check_images(job, doc, dl);
   if (rc == 0 && load_layout(e, job, doc, spec, dl) != 0) {
-    layout_spec_free(spec);
+    spec_free(spec);
     rc = -1;
   } else if (rc == 0) {
     normalize_job(job, doc, spec, text, len, rep);
     document_take_title(doc); /* after normalisation: the title is printed normalised */
-    paragraph_headings(doc, spec, rep); /* after the title: a typed 一、 heading is never the title */
+    spec_paragraph_headings(doc, spec, rep); /* after the title: a typed 一、 heading is never the title */
     if (bind_figures(e, job, doc, dl) != 0 || (spec->document.enabled && prepare_attachments(e, job, doc, dl) != 0)) {
-      layout_spec_free(spec);
+      spec_free(spec);
       rc = -1;
     }
   }
@@ -290,7 +290,7 @@ int brief_normalize_job(brief_engine *e, const brief_job *job, nz_report *rep, c
   document doc;
   layout_spec spec;
   if (prepare_job(e, job, &doc, &spec, rep, source, len, dl) != 0) return -1;
-  layout_spec_free(&spec);
+  spec_free(&spec);
   document_free(&doc);
   return 0;
 }
@@ -347,10 +347,10 @@ static int lay_out_job_until(brief_engine *e, const brief_job *job, stop_check *
   double t0 = now_ms();
   int prepared = prepare_job(e, job, &doc, &spec, &rep, NULL, NULL, dl);
   summarize(job, &rep, dl);
-  nz_report_free(&rep);
+  normalize_report_free(&rep);
   if (prepared != 0) return -1;
   if (signals_caught()) {
-    layout_spec_free(&spec);
+    spec_free(&spec);
     document_free(&doc);
     return -1;
   }
@@ -366,7 +366,7 @@ static int lay_out_job_until(brief_engine *e, const brief_job *job, stop_check *
   if (rc == 0) cap_pdf_strings(lo, job->input, dl);
   if (e->timing)
     fprintf(stderr, "timing %s: parse+figures %.2f ms, layout %.2f ms\n", job->input, t1 - t0, now_ms() - t1);
-  layout_spec_free(&spec);
+  spec_free(&spec);
   document_free(&doc);
   return rc;
 }
@@ -400,15 +400,15 @@ static void write_error(diag_list *dl, const char *output, int err) {
  * Returns 0, or -1. */
 int brief_write_atomically(const char *path, int (*fill)(void *arg, const char *temp, diag_list *dl), void *arg,
                             void (*fail)(diag_list *dl, const char *path, int err), diag_list *dl) {
-  char *temp = guarded_temp(path);
+  char *temp = signals_guarded_temp(path);
   if (!temp) {
     if (errno != EINTR) fail(dl, path, errno);
     return -1;
   }
   int rc = fill(arg, temp, dl);
   if (rc != 0) {
-    guarded_discard(temp);
-  } else if (guarded_commit(temp, path) != 0) {
+    signals_guarded_discard(temp);
+  } else if (signals_guarded_commit(temp, path) != 0) {
     if (errno != EINTR) fail(dl, path, errno);
     rc = -1;
   }
@@ -505,18 +505,18 @@ static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *
 
 /* The inputs a job reads by name: its summary, figures and layout file. */
 void brief_job_inputs(const brief_job *job, input_files *in) {
-  if (!job->text) input_files_add(in, job->input, "the summary");
-  input_files_add(in, job->figures, "the figures file");
-  if (job->layout && !is_layout_name(job->layout)) input_files_add(in, job->layout, "the layout file");
+  if (!job->text) outpath_inputs_add(in, job->input, "the summary");
+  outpath_inputs_add(in, job->figures, "the figures file");
+  if (job->layout && !is_layout_name(job->layout)) outpath_inputs_add(in, job->layout, "the layout file");
 }
 
 /* Each file a job writes is none of the inputs and no device: checked
  * before the work (outpath.h). */
 int brief_check_outputs(const char *output, int formats, const input_files *in, diag_list *dl) {
   formats = brief_resolve_formats(output, formats);
-  if (formats != (BRIEF_PDF | BRIEF_OFD)) return output_check(output, in, dl);
+  if (formats != (BRIEF_PDF | BRIEF_OFD)) return outpath_check(output, in, dl);
   char *pdf = brief_with_extension(output, ".pdf"), *ofd = brief_with_extension(output, ".ofd");
-  int rc = output_check(pdf, in, dl) == 0 && output_check(ofd, in, dl) == 0 ? 0 : -1;
+  int rc = outpath_check(pdf, in, dl) == 0 && outpath_check(ofd, in, dl) == 0 ? 0 : -1;
   free(pdf);
   free(ofd);
   return rc;
@@ -526,7 +526,7 @@ static int check_job_outputs(const brief_job *job, diag_list *dl) {
   input_files in = {0};
   brief_job_inputs(job, &in);
   int rc = brief_check_outputs(job->output, job->formats, &in, dl);
-  input_files_free(&in);
+  outpath_inputs_free(&in);
   return rc;
 }
 
@@ -652,7 +652,7 @@ void brief_mark_clashes(const brief_job *jobs, size_t n, const char *booklet, bo
   for (size_t i = 0; i < n; i++) brief_job_inputs(&jobs[i], &in);
   for (size_t i = 0; i < n; i++)
     if (!clash[i] && brief_check_outputs(jobs[i].output, jobs[i].formats, &in, &diags[i]) != 0) clash[i] = true;
-  input_files_free(&in);
+  outpath_inputs_free(&in);
 }
 
 size_t brief_engine_face_count(const brief_engine *e) { return font_lib_face_count(e->fonts); }
@@ -684,6 +684,6 @@ int brief_read_meta(const char *input, doc_meta *meta, diag_list *dl) {
   return rc;
 }
 
-int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl) { return layout_list(e->layouts_dir, out, dl); }
+int brief_list_layouts(brief_engine *e, FILE *out, diag_list *dl) { return spec_list(e->layouts_dir, out, dl); }
 
 void brief_list_fonts(brief_engine *e, FILE *out) { font_lib_report(e->fonts, out); }

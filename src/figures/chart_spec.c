@@ -74,36 +74,36 @@ void chart_spec_bind(binder *b, block *blk) {
     return;
   }
   yaml_node_t *root = ydoc_root(&y);
-  const char *type = yscalar(ymap_get(&y, root, "type"));
-  const char *title = yscalar(ymap_get(&y, root, "title"));
-  yaml_node_t *ind = ymap_get(&y, root, "indicators");
+  const char *type = ydoc_scalar(ydoc_map_get(&y, root, "type"));
+  const char *title = ydoc_scalar(ydoc_map_get(&y, root, "title"));
+  yaml_node_t *ind = ydoc_map_get(&y, root, "indicators");
   bool line = type && !strcmp(type, "line");
   if (!root || root->type != YAML_MAPPING_NODE || !ind) {
     diag_error(b->dl, b->doc->file, blk->line + 1, 1,
                "a chart block needs 'type: bar|line', 'title:' and 'indicators: 名称, 名称'");
     b->errors++;
   } else if (type && strcmp(type, "bar") && strcmp(type, "line")) {
-    yaml_node_t *tn = ymap_get(&y, root, "type");
-    diag_error(b->dl, b->doc->file, yline(&y, tn), ycol(tn), "chart type '%s' is not known; use bar or line", type);
+    yaml_node_t *tn = ydoc_map_get(&y, root, "type");
+    diag_error(b->dl, b->doc->file, ydoc_line(&y, tn), ydoc_col(tn), "chart type '%s' is not known; use bar or line", type);
     b->errors++;
   } else {
     /* indicators: a comma-separated line or a YAML list */
     strbuf names = {0};
-    if (yscalar(ind)) {
-      for (const char *p = yscalar(ind); *p; p++) {
+    if (ydoc_scalar(ind)) {
+      for (const char *p = ydoc_scalar(ind); *p; p++) {
         if (*p == ',') sb_putc(&names, '\n');
         else if (!strncmp(p, "，", 3) || !strncmp(p, "、", 3)) { sb_putc(&names, '\n'); p += 2; }
         else sb_putc(&names, *p);
       }
     } else if (ind->type == YAML_SEQUENCE_NODE) {
       YSEQ_FOREACH(&y, ind, item) {
-        const char *s = yscalar(ydoc_node(&y, *item));
+        const char *s = ydoc_scalar(ydoc_node(&y, *item));
         if (s) sb_printf(&names, "%s\n", s);
       }
     }
     int *cols;
-    size_t n = binder_indicators(b, blk, names.data ? names.data : "", yline(&y, ind), &cols);
-    if (n > 0 && b->errors == 0 && chart_units_ok(b, cols, n, yline(&y, ind), ycol(ind)))
+    size_t n = figures_binder_indicators(b, blk, names.data ? names.data : "", ydoc_line(&y, ind), &cols);
+    if (n > 0 && b->errors == 0 && chart_units_ok(b, cols, n, ydoc_line(&y, ind), ydoc_col(ind)))
       blk->as.chart.data = build_chart(b, cols, n, line, title);
     free(cols);
     sb_free(&names);

@@ -47,7 +47,7 @@ static void substitute(binder *b, span *s) {
     span_source(s, in, &line, &col);
     char *ref = xstrndup(open + 2, (size_t)(close - open - 2));
     int year;
-    int c = binder_resolve(b, ref, line, col, &year);
+    int c = figures_binder_resolve(b, ref, line, col, &year);
     if (c >= 0) {
       char *v = figures_format_value(b->f, c, figures_record_for(&b->rows, c, year));
       span_add_anchor(&positions, at, line, col);
@@ -149,7 +149,7 @@ static bool figures_table_fits(binder *b, size_t n, int line, int col) {
 
 static void bind_figures_block(binder *b, block *blk) {
   int *cols;
-  size_t n = binder_indicators(b, blk, blk->as.figures.literal, blk->line + 1, &cols);
+  size_t n = figures_binder_indicators(b, blk, blk->as.figures.literal, blk->line + 1, &cols);
   if (n > 0 && b->errors == 0 && figures_table_fits(b, n, blk->line, blk->col)) {
     table_data *t = figures_table(b, cols, n);
     block_clear(blk);
@@ -169,7 +169,7 @@ static void add_key_figures(binder *b) {
   tmp.line = m->figures_line;
   tmp.col = 1;
   int *cols;
-  size_t n = binder_indicators(b, &tmp, names.data, m->figures_line, &cols);
+  size_t n = figures_binder_indicators(b, &tmp, names.data, m->figures_line, &cols);
   if (n > 0 && b->errors == 0 && figures_table_fits(b, n, m->figures_line, 1)) {
     block *blk = document_add(b->doc, BLK_TABLE, m->figures_line, 1);
     blk->as.table = (block_table){.data = figures_table(b, cols, n), .key_figures = true}; /* the layout captions and places it */

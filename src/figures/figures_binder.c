@@ -29,7 +29,7 @@ static bool county_ok(binder *b, int line, int col) {
 }
 
 /* Resolves "贫困发生率" or "贫困人口@2015" to a column and a year. */
-int binder_resolve(binder *b, const char *ref, int line, int col, int *year) {
+int figures_binder_resolve(binder *b, const char *ref, int line, int col, int *year) {
   *year = 0;
   char *name = xstrdup(ref);
   char *at = strchr(name, '@');
@@ -72,7 +72,7 @@ int binder_resolve(binder *b, const char *ref, int line, int col, int *year) {
 }
 
 /* Indicator names listed one per line in a block; their columns in *cols. */
-size_t binder_indicators(binder *b, const block *blk, const char *text, int first_line, int **cols) {
+size_t figures_binder_indicators(binder *b, const block *blk, const char *text, int first_line, int **cols) {
   size_t n = 0;
   *cols = xcalloc(strlen(text) + 1, sizeof **cols);
   int line = first_line;
@@ -82,7 +82,7 @@ size_t binder_indicators(binder *b, const block *blk, const char *text, int firs
     figures_trim(name);
     if (*name) {
       int year;
-      int c = binder_resolve(b, name, line, blk->col, &year);
+      int c = figures_binder_resolve(b, name, line, blk->col, &year);
       if (c >= 0) (*cols)[n++] = c;
     }
     free(name);

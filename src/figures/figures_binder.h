@@ -19,12 +19,12 @@ typedef struct {
 
 /* Resolves "贫困发生率" or "贫困人口@2015" to a column (returned, or -1
  * after an error at line:col) and a year (*year, 0 when none is asked). */
-int binder_resolve(binder *b, const char *ref, int line, int col, int *year);
+int figures_binder_resolve(binder *b, const char *ref, int line, int col, int *year);
 
 /* Indicator names (or name@year), one a line of text from first_line on,
  * resolved to their columns (*cols, malloc'd; their number returned); each
  * bad name is an error at its line and blk's column. */
-size_t binder_indicators(binder *b, const block *blk, const char *text, int first_line, int **cols);
+size_t figures_binder_indicators(binder *b, const block *blk, const char *text, int first_line, int **cols);
 
 
 #endif

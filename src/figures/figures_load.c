@@ -23,7 +23,7 @@ figures *figures_load_sheet(const char *path, const char *sheet, diag_list *dl) 
     return NULL;
   }
   size_t len;
-  char *data = read_file_max(path, LIMIT_FIGURES_BYTES, &len);
+  char *data = file_read_max(path, LIMIT_FIGURES_BYTES, &len);
   if (!data && errno == EFBIG) {
     diag_error(dl, path, 0, 0, "the figures file holds more than %ld MB, the most read; split the sheet "
                "(one per county or year)", LIMIT_FIGURES_BYTES / 1048576);

@@ -19,7 +19,7 @@ char *figures_suggest_indicators(const figures *f, const char *wanted) {
   size_t n = 0;
   for (size_t c = 1; c < f->ncols; c++)
     if ((int)c != f->year_col) names[n++] = f->cols[c].name;
-  char *s = closest_names(wanted, names, n);
+  char *s = suggest_closest_names(wanted, names, n);
   free(names);
   return s;
 }
@@ -68,7 +68,7 @@ char *figures_value(const figures *f, const char *county, const char *indicator,
 char *figures_suggest_counties(const figures *f, const char *wanted) {
   const char **names = xcalloc(f->nrows + 1, sizeof *names);
   for (size_t r = 0; r < f->nrows; r++) names[r] = f->rows[r].cells[0];
-  char *s = closest_names(wanted, names, f->nrows);
+  char *s = suggest_closest_names(wanted, names, f->nrows);
   free(names);
   return s;
 }

@@ -27,7 +27,7 @@ char *ooxml_read_file(const char *path, size_t *len, diag_list *dl) {
                OOXML_FILE_BYTES >> 20);
     return NULL;
   }
-  char *data = read_file(path, len);
+  char *data = file_read(path, len);
   if (!data) diag_error(dl, path, 0, 0, "cannot read it: %s", strerror(errno));
   return data;
 }

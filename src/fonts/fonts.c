@@ -392,7 +392,7 @@ static void add_chain(font_lib *lib, ydoc *y, const char *role, yaml_node_t *lis
   font_chain chain = {xstrdup(role), NULL, 0};
   size_t cap = 0;
   YSEQ_FOREACH(y, list, item) {
-    const char *spec = yscalar(ydoc_node(y, *item));
+    const char *spec = ydoc_scalar(ydoc_node(y, *item));
     if (!spec) continue;
     const char *why = NULL;
     const font_face *face = resolve_spec(lib, spec, &why);
@@ -414,7 +414,7 @@ static void add_chain(font_lib *lib, ydoc *y, const char *role, yaml_node_t *lis
 static int read_font_map(font_lib *lib, const char *fonts_dir, diag_list *dl) {
   char *path = path_join(fonts_dir, "fontmap.yaml");
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = file_read(path, &len);
   if (!text) {
     diag_error(dl, path, 0, 0, "cannot read the font map; it names a chain of font families per role");
     free(path);
@@ -429,10 +429,10 @@ static int read_font_map(font_lib *lib, const char *fonts_dir, diag_list *dl) {
   }
   if (rc == 0) {
     YMAP_FOREACH(&y, root, pair) {
-      const char *role = yscalar(ydoc_node(&y, pair->key));
+      const char *role = ydoc_scalar(ydoc_node(&y, pair->key));
       yaml_node_t *list = ydoc_node(&y, pair->value);
       if (!role || list->type != YAML_SEQUENCE_NODE) {
-        diag_error(dl, path, yline(&y, list), ycol(list), "role '%s' must map to a list of families",
+        diag_error(dl, path, ydoc_line(&y, list), ydoc_col(list), "role '%s' must map to a list of families",
                    role ? role : "?");
         rc = -1;
         continue;
@@ -659,7 +659,7 @@ static uint32_t sfnt_checksum(const unsigned char *p, size_t len) {
  * never-printed .notdef, and listed every other width in /W; the OFD's
  * subsets still get .notdef an ideograph's width (one em), as before, so
  * their bytes stay the same. Checksums are kept valid. */
-void set_notdef_width_to_em(unsigned char *font, size_t len) {
+void font_set_notdef_width_to_em(unsigned char *font, size_t len) {
   if (len < 12) return;
   unsigned ntables = (unsigned)(font[4] << 8 | font[5]);
   unsigned char *hmtx_entry = NULL, *head = NULL, *hhea = NULL;
@@ -1019,7 +1019,7 @@ static int subset(const font_face *f, const uint32_t *cps, size_t n, const font_
   *data = xmalloc(size ? size : 1);
   memcpy(*data, bytes, size);
   *len = size;
-  if (!glyphs) set_notdef_width_to_em((unsigned char *)*data, size); /* the PDF's /DW and /W are our own */
+  if (!glyphs) font_set_notdef_width_to_em((unsigned char *)*data, size); /* the PDF's /DW and /W are our own */
   hb_blob_destroy(out);
   hb_face_destroy(sub);
   if (glyphs) {

@@ -101,6 +101,6 @@ void font_lib_report(const font_lib *lib, FILE *out);
 
 /* For tests: gives glyph 0 an em's advance in a TrueType font in memory;
  * table offsets and sizes are bounds-checked (a bad font is left alone). */
-void set_notdef_width_to_em(unsigned char *font, size_t len);
+void font_set_notdef_width_to_em(unsigned char *font, size_t len);
 
 #endif

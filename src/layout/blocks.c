@@ -15,14 +15,14 @@
 static text_frame body_frame(const layout_ctx *c, role_id role, const block *b) {
   const role_style *rs = &c->spec->roles[role];
   double pitch = c->pitch;
-  double left = length_pt(rs->margin_left, rs->size, pitch);
+  double left = spec_length_pt(rs->margin_left, rs->size, pitch);
   double em = c->spec->roles[ROLE_BODY].size;
   left += (b->list_depth * 2 + b->quote_depth * 2) * em;
   left = fmin(left, c->area_w / 2); /* deep nesting stops indenting at half the measure */
   text_frame f = {.role = role, .x = c->area_x + left, .width = c->area_w - left, .align = rs->align,
                   .grid = c->pitch > 0};
   /* On a character grid an em of indent is one grid cell. */
-  if (!b->list_depth) f.indent = length_pt(rs->indent, rs->size + grid_tracking(c, role), pitch);
+  if (!b->list_depth) f.indent = spec_length_pt(rs->indent, rs->size + typeset_grid_tracking(c, role), pitch);
   return f;
 }
 
@@ -30,8 +30,8 @@ static text_frame body_frame(const layout_ctx *c, role_id role, const block *b) 
 static char *generated_number(int level, int n) {
   strbuf sb = {0};
   switch (level) {
-    case 1: cn_number_print(n, &sb); sb_puts(&sb, "、"); break;
-    case 2: sb_puts(&sb, "（"); cn_number_print(n, &sb); sb_puts(&sb, "）"); break;
+    case 1: cndate_number_print(n, &sb); sb_puts(&sb, "、"); break;
+    case 2: sb_puts(&sb, "（"); cndate_number_print(n, &sb); sb_puts(&sb, "）"); break;
     case 3: sb_printf(&sb, "%d．", n); break;
     default: sb_printf(&sb, "（%d）", n); break;
   }
@@ -61,7 +61,7 @@ static void layout_heading(layout_ctx *c, const block *b, heading_state *hs) {
   f.prefix = number;
   char *text = span_list_text(&b->as.text.spans);
   char *title = number ? xasprintf("%s%s", number, text) : xstrdup(text);
-  add_text_block(c, &b->as.text.spans, &f, true, level, title);
+  typeset_block(c, &b->as.text.spans, &f, true, level, title);
   free(title);
   free(text);
   free(number);
@@ -71,7 +71,7 @@ static void layout_paragraph(layout_ctx *c, const block *b) {
   role_id role = b->quote_depth ? ROLE_QUOTE : ROLE_BODY;
   text_frame f = body_frame(c, role, b);
   size_t first_box = c->boxes.len;
-  add_text_block(c, &b->as.text.spans, &f, false, 0, NULL);
+  typeset_block(c, &b->as.text.spans, &f, false, 0, NULL);
   if (!b->marker) return;
   /* The list marker hangs left of the item's first line. */
   for (size_t i = first_box; i < c->boxes.len; i++) {
@@ -98,7 +98,7 @@ static void layout_code(layout_ctx *c, const block *b) {
   f.align = ALIGN_LEFT;
   const role_style *rs = &c->spec->roles[ROLE_CODE];
   double pitch = c->pitch > 0 ? c->pitch : rs->size * 1.5;
-  add_space(c, length_pt(rs->space_before, rs->size, pitch));
+  box_add_space(c, spec_length_pt(rs->space_before, rs->size, pitch));
   int group = ++c->group_counter;
   const char *p = b->as.code.literal;
   size_t nlines = 0;
@@ -107,32 +107,32 @@ static void layout_code(layout_ctx *c, const block *b) {
     span_list spans = {0};
     span_list_push(&spans, SPAN_TEXT, ST_CODE, p, n, NULL, b->line + 1 + (int)nlines, 1);
     text_lines lines = {0};
-    set_text(c, &spans, &f, &lines);
+    typeset_text(c, &spans, &f, &lines);
     if (lines.len == 0) { /* an empty line of code still takes a line */
       text_line empty = {0};
-      empty.height = line_advance(c, ROLE_CODE, false);
+      empty.height = typeset_line_advance(c, ROLE_CODE, false);
       VEC_PUSH(lines, empty);
     }
     for (size_t i = 0; i < lines.len; i++) {
-      vbox *box = new_box(c, lines.items[i].height);
+      vbox *box = box_new(c, lines.items[i].height);
       box_add_rect(box, f.x - 4, 0, f.width + 8, lines.items[i].height, true, false, 0,
                    (rgb){0.94, 0.94, 0.94});
       box_add_text_line(box, &lines.items[i], 0);
       box->group = group;
     }
-    text_lines_free(&lines);
+    box_text_lines_free(&lines);
     span_list_free(&spans);
     nlines++;
     p += n;
     if (*p) p++;
   }
-  add_space(c, length_pt(rs->space_after, rs->size, pitch));
+  box_add_space(c, spec_length_pt(rs->space_after, rs->size, pitch));
   if (c->boxes.len) c->boxes.items[c->boxes.len - 1].snap_after = true;
 }
 
 static void layout_rule(layout_ctx *c) {
   double h = c->pitch > 0 ? c->pitch : 12;
-  vbox *b = new_box(c, h);
+  vbox *b = box_new(c, h);
   box_add_line(b, c->area_x, h / 2, c->area_w, 0, 0.5, (rgb){0, 0, 0});
 }
 
@@ -162,7 +162,7 @@ static void layout_image(layout_ctx *c, const block *b) {
     width = height * w / h;
   }
   double pad = c->pitch > 0 ? c->pitch / 4 : 6;
-  vbox *box = new_box(c, height + 2 * pad);
+  vbox *box = box_new(c, height + 2 * pad);
   page_item it = {.kind = IT_IMAGE, .x = c->area_x + (c->area_w - width) / 2, .y = pad, .w = width,
                   .h = height, .path = xstrdup(path)};
   VEC_PUSH(box->items, it);
@@ -226,16 +226,16 @@ void layout_title(layout_ctx *c) {
   block plain = {0};
   if (m->title) {
     span_list spans = {0};
-    plain_spans(&spans, m->title);
+    typeset_plain_spans(&spans, m->title);
     text_frame f = body_frame(c, ROLE_TITLE, &plain);
-    add_text_block(c, &spans, &f, true, 1, m->title);
+    typeset_block(c, &spans, &f, true, 1, m->title);
     span_list_free(&spans);
   }
   if (m->subtitle) {
     span_list spans = {0};
-    plain_spans(&spans, m->subtitle);
+    typeset_plain_spans(&spans, m->subtitle);
     text_frame f = body_frame(c, ROLE_SUBTITLE, &plain);
-    add_text_block(c, &spans, &f, true, 0, NULL);
+    typeset_block(c, &spans, &f, true, 0, NULL);
     span_list_free(&spans);
   }
 }
@@ -244,25 +244,25 @@ void layout_title(layout_ctx *c) {
 void layout_signature(layout_ctx *c) {
   const doc_meta *m = &c->doc->meta;
   if (!m->author && !m->date) return;
-  keep_last_lines(c, 2);
+  box_keep_last_lines(c, 2);
   char *date = cndate_print(m->date);
   const char *lines[2] = {m->author, date};
   block plain = {0};
   const role_style *rs = &c->spec->roles[ROLE_SIGNATURE];
-  add_space(c, length_pt(rs->space_before, rs->size, c->pitch > 0 ? c->pitch : rs->size * 1.5));
+  box_add_space(c, spec_length_pt(rs->space_before, rs->size, c->pitch > 0 ? c->pitch : rs->size * 1.5));
   for (int i = 0; i < 2; i++) {
     if (!lines[i]) continue;
     span_list spans = {0};
-    plain_spans(&spans, lines[i]);
+    typeset_plain_spans(&spans, lines[i]);
     text_frame f = body_frame(c, ROLE_SIGNATURE, &plain);
     f.indent = 0;
-    double right = length_pt(rs->margin_left, rs->size, c->pitch);
+    double right = spec_length_pt(rs->margin_left, rs->size, c->pitch);
     f.x = c->area_x;
     f.width = c->area_w - right; /* margin_left on a right-aligned role: space from the right */
     text_lines tl = {0};
-    set_text(c, &spans, &f, &tl);
-    add_lines(c, &tl, i == 0, 0, NULL);
-    text_lines_free(&tl);
+    typeset_text(c, &spans, &f, &tl);
+    box_add_lines(c, &tl, i == 0, 0, NULL);
+    box_text_lines_free(&tl);
     span_list_free(&spans);
   }
   free(date);

@@ -22,9 +22,9 @@ static page_box *push_page(laid_out *o, double w, double h) {
 static void set_lines(layout_ctx *c, const char *text, role_id role, double width, text_align align,
                       text_lines *out) {
   span_list spans = {0};
-  plain_spans(&spans, text);
+  typeset_plain_spans(&spans, text);
   text_frame f = {.role = role, .x = c->area_x, .width = width, .align = align, .grid = c->pitch > 0};
-  set_text(c, &spans, &f, out);
+  typeset_text(c, &spans, &f, out);
   span_list_free(&spans);
 }
 
@@ -33,22 +33,22 @@ static void add_block(layout_ctx *c, const char *text, role_id role, text_align 
   text_lines tl = {0};
   set_lines(c, text, role, c->area_w, align, &tl);
   for (size_t i = 0; i < tl.len; i++) {
-    vbox *b = new_box(c, tl.items[i].height);
+    vbox *b = box_new(c, tl.items[i].height);
     box_add_text_line(b, &tl.items[i], 0);
     b->keep_with_next = keep || i + 1 < tl.len;
   }
-  text_lines_free(&tl);
+  box_text_lines_free(&tl);
 }
 
 /* The cover: the booklet's title a quarter down the type area, and the
  * issuing unit and date at its foot, in the layout's title, subtitle and
  * signature styles. */
 static void layout_cover(layout_ctx *c, const booklet_meta *m) {
-  double pitch = c->pitch > 0 ? c->pitch : line_advance(c, ROLE_BODY, false);
-  new_box(c, c->area_h / 4); /* not a space box: kept at the page's top */
+  double pitch = c->pitch > 0 ? c->pitch : typeset_line_advance(c, ROLE_BODY, false);
+  box_new(c, c->area_h / 4); /* not a space box: kept at the page's top */
   add_block(c, m->title, ROLE_TITLE, ALIGN_CENTER, true);
   if (m->subtitle) {
-    new_box(c, pitch);
+    box_new(c, pitch);
     add_block(c, m->subtitle, ROLE_SUBTITLE, ALIGN_CENTER, true);
   }
   char *date = cndate_print(m->date);
@@ -60,7 +60,7 @@ static void layout_cover(layout_ctx *c, const booklet_meta *m) {
     for (size_t k = 0; k < lines[i].len; k++) height += lines[i].items[k].height;
   }
   if (height > 0) {
-    vbox *b = new_box(c, height);
+    vbox *b = box_new(c, height);
     b->bottom = true;
     double y = 0;
     for (int i = 0; i < 2; i++)
@@ -69,11 +69,11 @@ static void layout_cover(layout_ctx *c, const booklet_meta *m) {
         y += lines[i].items[k].height;
       }
   }
-  for (int i = 0; i < 2; i++) text_lines_free(&lines[i]);
+  for (int i = 0; i < 2; i++) box_text_lines_free(&lines[i]);
   free(date);
 }
 
-/* Where flow_boxes put an entry's first and last line: found through two
+/* Where layout_flow_boxes put an entry's first and last line: found through two
  * bookmarks on those boxes (levels 8 and 9), taken out again afterwards. */
 typedef struct {
   int page;       /* 0-based frame page of the last line */
@@ -87,15 +87,15 @@ typedef struct {
 
 static void layout_toc_lines(layout_ctx *c, const booklet_entry *e, size_t n, double measure, double *baselines,
                              double *ends, double *heights) {
-  double pitch = c->pitch > 0 ? c->pitch : line_advance(c, ROLE_BODY, false);
+  double pitch = c->pitch > 0 ? c->pitch : typeset_line_advance(c, ROLE_BODY, false);
   add_block(c, c->spec->booklet.contents, ROLE_TITLE, ALIGN_CENTER, true); /* the layout's words */
-  new_box(c, pitch)->space = true;
+  box_new(c, pitch)->space = true;
   for (size_t i = 0; i < n; i++) {
     text_lines tl = {0};
     const char *untitled = c->spec->booklet.untitled ? c->spec->booklet.untitled : "";
     set_lines(c, e[i].title && *e[i].title ? e[i].title : untitled, ROLE_BODY, measure, ALIGN_LEFT, &tl);
     for (size_t k = 0; k < tl.len; k++) {
-      vbox *b = new_box(c, tl.items[k].height);
+      vbox *b = box_new(c, tl.items[k].height);
       box_add_text_line(b, &tl.items[k], 0);
       b->keep_with_next = k + 1 < tl.len; /* an entry's lines stay on one page */
       if (k == 0 || k + 1 == tl.len) {
@@ -119,7 +119,7 @@ static void layout_toc_lines(layout_ctx *c, const booklet_entry *e, size_t n, do
       }
     }
     if (tl.len == 0) baselines[i] = ends[i] = heights[i] = 0;
-    text_lines_free(&tl);
+    box_text_lines_free(&tl);
   }
 }
 
@@ -145,8 +145,8 @@ static void finish_toc_entry(layout_ctx *c, const toc_place *pl, int number) {
   char num[16];
   snprintf(num, sizeof num, "%d", number);
   double right = c->area_x + c->area_w;
-  double num_w = label_width(c, num, ROLE_BODY, rs->size);
-  double dot_w = label_width(c, ".", ROLE_BODY, rs->size);
+  double num_w = typeset_label_width(c, num, ROLE_BODY, rs->size);
+  double dot_w = typeset_label_width(c, ".", ROLE_BODY, rs->size);
   double from = pl->end_x + rs->size * 0.5, to = right - num_w - rs->size * 0.5;
   int dots = dot_w > 0 ? (int)((to - from) / dot_w) : 0;
   if (dots > 0) {
@@ -171,7 +171,7 @@ static void add_outline_entry(laid_out *o, int level, const char *title, int pag
   o->outline[o->noutline++] = (outline_entry){level, xstrdup(title), page, y};
 }
 
-/* Takes the entries' marks out of the outline flow_boxes made. */
+/* Takes the entries' marks out of the outline layout_flow_boxes made. */
 static void take_marks(laid_out *o, toc_place *places, size_t n, const double *baselines, const double *ends,
                        const double *heights) {
   size_t k = 0;
@@ -210,7 +210,7 @@ static void collect_characters(layout_ctx *c) {
     f->ncodes = c->codes[id].len;
     memset(&c->codes[id], 0, sizeof c->codes[id]);
     if (!c->used[id]) continue;
-    f->cps = cp_bitmap_list(c->used[id], &f->ncps);
+    f->cps = laid_out_cp_bitmap_list(c->used[id], &f->ncps);
   }
 }
 
@@ -226,20 +226,20 @@ int layout_booklet(const booklet_meta *given, const booklet_entry *entries, size
   layout_ctx_start(&c, &doc, spec, fonts, frame, dl);
 
   layout_cover(&c, meta);
-  flow_boxes(&c);
-  boxes_free(&c);
+  layout_flow_boxes(&c);
+  box_list_free(&c);
   while (frame->npages % 2) push_page(frame, c.page_w, c.page_h); /* the cover's back stays blank */
   size_t toc_first = frame->npages;
 
   const role_style *rs = &spec->roles[ROLE_BODY];
-  double reserve = label_width(&c, "00000", ROLE_BODY, rs->size) + rs->size * 2;
+  double reserve = typeset_label_width(&c, "00000", ROLE_BODY, rs->size) + rs->size * 2;
   double *baselines = xcalloc(n + 1, sizeof *baselines), *ends = xcalloc(n + 1, sizeof *ends),
          *heights = xcalloc(n + 1, sizeof *heights);
   laid_out toc = {0};
   c.out = &toc;
   layout_toc_lines(&c, entries, n, c.area_w - reserve, baselines, ends, heights);
-  flow_boxes(&c);
-  boxes_free(&c);
+  layout_flow_boxes(&c);
+  box_list_free(&c);
   c.out = frame;
   toc_place *places = xcalloc(n + 1, sizeof *places);
   take_marks(&toc, places, n, baselines, ends, heights);
@@ -278,7 +278,7 @@ int layout_booklet(const booklet_meta *given, const booklet_entry *entries, size
     c.area_h = h - spec->page.margins.top - spec->page.margins.bottom;
     for (size_t p = 0; p < entries[i].npages; p++) {
       page_box *page = push_page(frame, w, h);
-      add_page_number(&c, page, (int)frame->npages, (int)total);
+      layout_page_number(&c, page, (int)frame->npages, (int)total);
       VEC_PUSH(hosts, (int)i);
       VEC_PUSH(host_pages, (int)p);
     }

@@ -7,7 +7,7 @@
 
 #include "boxes.h"
 
-vbox *new_box(layout_ctx *c, double height) {
+vbox *box_new(layout_ctx *c, double height) {
   vbox b = {0};
   b.height = height;
   b.repeat = -1;
@@ -37,18 +37,18 @@ void box_add_rect(vbox *b, double x, double y, double w, double h, bool fill, bo
 }
 
 
-void add_space(layout_ctx *c, double h) {
+void box_add_space(layout_ctx *c, double h) {
   if (h <= 0) return;
-  vbox *b = new_box(c, h);
+  vbox *b = box_new(c, h);
   b->space = true;
 }
 
 /* Text lines as boxes of one paragraph group. */
-void add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int outline_level,
-               const char *outline_title) {
+void box_add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int outline_level,
+                   const char *outline_title) {
   int group = ++c->group_counter;
   for (size_t i = 0; i < lines->len; i++) {
-    vbox *b = new_box(c, lines->items[i].height);
+    vbox *b = box_new(c, lines->items[i].height);
     box_add_text_line(b, &lines->items[i], 0);
     b->group = group;
     b->index = (int)i;
@@ -65,7 +65,7 @@ void add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int outlin
  * signature and date alone (GB/T 9704-2012 7.3.5.5). When the body ends in
  * a table, chart or image, its last box (a table's last row, which takes
  * the repeated header along) goes over with them. */
-void keep_last_lines(layout_ctx *c, int lines) {
+void box_keep_last_lines(layout_ctx *c, int lines) {
   for (size_t i = c->boxes.len; i-- > 0 && lines > 0;) {
     vbox *b = &c->boxes.items[i];
     b->keep_with_next = true;
@@ -74,7 +74,7 @@ void keep_last_lines(layout_ctx *c, int lines) {
   }
 }
 
-void text_lines_free(text_lines *l) {
+void box_text_lines_free(text_lines *l) {
   for (size_t i = 0; i < l->len; i++) {
     for (size_t k = 0; k < l->items[i].items.len; k++) free(l->items[i].items.items[k].text);
     VEC_FREE(l->items[i].items);
@@ -109,7 +109,7 @@ void layout_ctx_end(layout_ctx *c) {
   free(c->codes);
 }
 
-void boxes_free(layout_ctx *c) {
+void box_list_free(layout_ctx *c) {
   for (size_t i = 0; i < c->boxes.len; i++) {
     vbox *b = &c->boxes.items[i];
     for (size_t k = 0; k < b->items.len; k++) free(b->items.items[k].text);

@@ -57,21 +57,21 @@ typedef struct {
 } text_line;
 typedef VEC(text_line) text_lines;
 
-void text_lines_free(text_lines *l);
+void box_text_lines_free(text_lines *l);
 /* A context for laying out doc onto out with the layout's type area; end frees it. */
 void layout_ctx_start(layout_ctx *c, const document *doc, const layout_spec *spec, const font_lib *fonts,
                       laid_out *out, diag_list *dl);
 void layout_ctx_end(layout_ctx *c);
-vbox *new_box(layout_ctx *c, double height);
+vbox *box_new(layout_ctx *c, double height);
 /* The boxes and what they hold, once the pages are made (or the layout gave up). */
-void boxes_free(layout_ctx *c);
+void box_list_free(layout_ctx *c);
 void box_add_text_line(vbox *b, const text_line *line, double dy);
 void box_add_line(vbox *b, double x, double y, double w, double h, double width, rgb color);
 void box_add_rect(vbox *b, double x, double y, double w, double h, bool fill, bool stroke,
                   double width, rgb color);
-void add_space(layout_ctx *c, double h);
-void add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int outline_level, const char *outline_title);
+void box_add_space(layout_ctx *c, double h);
+void box_add_lines(layout_ctx *c, text_lines *lines, bool keep_with_next, int outline_level, const char *outline_title);
 /* The last lines of the body go with what follows (GB/T 9704-2012 7.3.5.5). */
-void keep_last_lines(layout_ctx *c, int lines);
+void box_keep_last_lines(layout_ctx *c, int lines);
 
 #endif

@@ -118,7 +118,7 @@ static int draw_legend(layout_ctx *c, vbox *b, const chart_data *ch, double x_ce
                        double size) {
   double *widths = xcalloc(ch->nseries, sizeof *widths);
   for (size_t s = 0; s < ch->nseries; s++)
-    widths[s] = label_width(c, ch->series[s].name, ROLE_CAPTION, size) + size * 2.2;
+    widths[s] = typeset_label_width(c, ch->series[s].name, ROLE_CAPTION, size) + size * 2.2;
   int rows = 0;
   for (size_t first = 0; first < ch->nseries; rows++) {
     double total = widths[first];
@@ -142,9 +142,9 @@ void layout_chart(layout_ctx *c, const block *blk, const chart_data *ch) {
   double size = c->spec->roles[ROLE_CAPTION].size;
   double width = c->area_w, height = fmin(width * 0.5, c->area_h * 0.6);
   double pitch = c->pitch > 0 ? c->pitch : size * 1.5;
-  vbox *sp = new_box(c, pitch * 0.5);
+  vbox *sp = box_new(c, pitch * 0.5);
   sp->space = true;
-  vbox *b = new_box(c, height);
+  vbox *b = box_new(c, height);
   double top = 0;
   if (ch->title) {
     box_add_label(c, b, ch->title, ROLE_CAPTION, size * 1.15, c->area_x + width / 2, size * 1.2,
@@ -179,6 +179,6 @@ void layout_chart(layout_ctx *c, const block *blk, const chart_data *ch) {
   else draw_bars(c, b, ch, &p, axes, which, size);
   free(which);
   b->snap_after = true;
-  vbox *after = new_box(c, pitch * 0.5);
+  vbox *after = box_new(c, pitch * 0.5);
   after->space = true;
 }

@@ -25,7 +25,7 @@ static double squeezed_width(const lb_item *it, const lb_line *line) {
   double w = 0;
   for (size_t i = line->start; i < line->end; i++) {
     w += it[i].adv + (i > line->start ? it[i].gap * 0.5 : 0);
-    if (i + 1 < line->end || is_closing_punct(it[i].cp)) w -= it[i].shrink;
+    if (i + 1 < line->end || uchar_is_closing_punct(it[i].cp)) w -= it[i].shrink;
   }
   return w;
 }
@@ -44,14 +44,14 @@ enum { OVERFLOW = 100 };
 static int lines_at(breaker *b, const tw_cell *cell, double width) {
   if (cell->n == 0) return 0;
   b->calls++;
-  lb_break_lines(cell->items, cell->n, width, width, false, &b->lines, b->extra);
+  linebreak_lines(cell->items, cell->n, width, width, false, &b->lines, b->extra);
   int k = (int)b->lines.len;
   for (size_t i = 0; i < b->lines.len; i++)
     if (overflows(cell->items, &b->lines.items[i], width)) return k + OVERFLOW;
   return k;
 }
 
-int tw_cell_lines(const tw_cell *cell, double width) {
+int colwidths_cell_lines(const tw_cell *cell, double width) {
   breaker b = {xcalloc(cell->n + 1, sizeof(double)), {0}, 0};
   int k = lines_at(&b, cell, width);
   free(b.extra);
@@ -86,7 +86,7 @@ static void units(const tw_cell *cell, double long_word, double *unit, double *l
     if (it[i].brk == LB_NO && i + 1 < cell->n) continue;
     /* The last item's shrink counts only as its own right blank (，）):
      * the next item's left blank is not on this line. */
-    if (!is_closing_punct(it[i].cp)) squeeze -= it[i].shrink;
+    if (!uchar_is_closing_punct(it[i].cp)) squeeze -= it[i].shrink;
     double uw = has_letter(it, from, i + 1) ? fmin(u_ink, long_word) : fmax(u_ink - squeeze, 0);
     *unit = fmax(*unit, uw);
     u = u_ink = squeeze = 0;
@@ -99,7 +99,7 @@ static void units(const tw_cell *cell, double long_word, double *unit, double *l
   *line = fmax(*line, l_ink);
 }
 
-void tw_cell_limits(const tw_cell *cell, double long_word, double *min, double *max) {
+void colwidths_cell_limits(const tw_cell *cell, double long_word, double *min, double *max) {
   double unit, line;
   units(cell, long_word, &unit, &line);
   *max = fmax(line, unit);
@@ -179,7 +179,7 @@ static double cost(const search *s, double *height) {
   return h + all * 1e-3;
 }
 
-double tw_height(const tw_input *in, const double *widths) {
+double colwidths_height(const tw_input *in, const double *widths) {
   search s = {in, {xcalloc(1, sizeof(double)), {0}, 0}, xcalloc((size_t)in->cols, sizeof(double)),
               xcalloc((size_t)(in->rows * in->cols) + 1, sizeof(int)), NULL};
   size_t most = 0;
@@ -411,7 +411,7 @@ static void column_limits(const tw_input *in, column_facts *f) {
     f->min[col] = in->min_content ? in->min_content[col] : 0;
     for (int r = 0; r < in->rows; r++) {
       double mn, mx;
-      tw_cell_limits(&in->cells[r * in->cols + col], in->long_word, &mn, &mx);
+      colwidths_cell_limits(&in->cells[r * in->cols + col], in->long_word, &mn, &mx);
       f->min[col] = fmax(f->min[col], mn);
       f->max[col] = fmax(f->max[col], mx);
       f->relaxed[col] = fmax(f->relaxed[col], relaxed_min(&in->cells[r * in->cols + col], in->long_word));
@@ -458,7 +458,7 @@ static bool start_widths(const tw_input *in, const column_facts *f, double room,
   return left <= 1e-9;
 }
 
-double tw_min_total(const tw_input *in) {
+double colwidths_min_total(const tw_input *in) {
   int cols = in->cols;
   column_facts f = {xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
                     xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
@@ -477,7 +477,7 @@ double tw_min_total(const tw_input *in) {
   return total;
 }
 
-double tw_solve(const tw_input *in, double *widths) {
+double colwidths_solve(const tw_input *in, double *widths) {
   int cols = in->cols;
   column_facts f = {xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
                     xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
@@ -566,5 +566,5 @@ double tw_solve(const tw_input *in, double *widths) {
   free(f.is_auto);
   free(f.text);
   free(f.num);
-  return tw_height(in, widths);
+  return colwidths_height(in, widths);
 }

@@ -31,13 +31,13 @@ typedef struct {
 /* A cell's narrowest content width (its widest unbreakable unit, a Latin
  * word capped at long_word; for a header also the narrowest width that
  * keeps it within max_lines) and its width on one line. */
-void tw_cell_limits(const tw_cell *cell, double long_word, double *min, double *max);
+void colwidths_cell_limits(const tw_cell *cell, double long_word, double *min, double *max);
 
 /* Lines a cell takes at a content width (0 for an empty cell). */
-int tw_cell_lines(const tw_cell *cell, double width);
+int colwidths_cell_lines(const tw_cell *cell, double width);
 
 /* The table's height at the given column widths (padding included). */
-double tw_height(const tw_input *in, const double *widths);
+double colwidths_height(const tw_input *in, const double *widths);
 
 /* Column widths: every column gets its minimum (numbers never break,
  * headers in at most max_lines lines); the spare width goes to the text
@@ -45,11 +45,11 @@ double tw_height(const tw_input *in, const double *widths);
  * columns while that makes the table shorter. When every cell fits on one
  * line, all columns grow in proportion to their widest cells. Fills widths
  * (summing to total) and returns the table's height. */
-double tw_solve(const tw_input *in, double *widths);
+double colwidths_solve(const tw_input *in, double *widths);
 
 /* The width the table needs to give every column its minimum (author
- * widths as set). When it is wider than total, tw_solve keeps only numbers
+ * widths as set). When it is wider than total, colwidths_solve keeps only numbers
  * and dates whole. */
-double tw_min_total(const tw_input *in);
+double colwidths_min_total(const tw_input *in);
 
 #endif

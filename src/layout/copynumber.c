@@ -12,7 +12,7 @@
 #include "layout_internal.h"
 
 static double copy_line_height(const layout_ctx *c) {
-  return line_advance(c, ROLE_COPY_NUMBER, c->pitch > 0);
+  return typeset_line_advance(c, ROLE_COPY_NUMBER, c->pitch > 0);
 }
 
 /* The layout's format with {copy} replaced by the zero-padded number. */
@@ -38,10 +38,10 @@ int layout_copy_line(layout_ctx *c) {
     return -1;
   }
   const role_style *rs = &c->spec->roles[ROLE_COPY_NUMBER];
-  vbox *b = new_box(c, copy_line_height(c)); /* kept free: the number goes in per copy */
+  vbox *b = box_new(c, copy_line_height(c)); /* kept free: the number goes in per copy */
   b->snap_after = true;
-  double after = length_pt(rs->space_after, rs->size, c->pitch);
-  if (after > 0) new_box(c, after)->space = true;
+  double after = spec_length_pt(rs->space_after, rs->size, c->pitch);
+  if (after > 0) box_new(c, after)->space = true;
   return 0;
 }
 

@@ -10,16 +10,16 @@
 #include "layout_internal.h"
 #include "utf8.h"
 
-static double pitch_of(const layout_ctx *c) { return c->pitch > 0 ? c->pitch : line_advance(c, ROLE_BODY, false); }
+static double pitch_of(const layout_ctx *c) { return c->pitch > 0 ? c->pitch : typeset_line_advance(c, ROLE_BODY, false); }
 
-static double em_of(const layout_ctx *c, role_id r) { return c->spec->roles[r].size + grid_tracking(c, r); }
+static double em_of(const layout_ctx *c, role_id r) { return c->spec->roles[r].size + typeset_grid_tracking(c, r); }
 
 /* A label whose em box starts top below the box's top, set smaller when
  * it is wider than max_w (a hostile or very long value stays on the page). */
 static void label_fit(layout_ctx *c, vbox *b, const char *text, role_id r, double x, double top, text_align align,
                       double max_w) {
   const role_style *rs = &c->spec->roles[r];
-  double size = rs->size, w = label_width(c, text, r, size);
+  double size = rs->size, w = typeset_label_width(c, text, r, size);
   if (w > max_w && max_w > 0) size *= max_w / w;
   box_add_label(c, b, text, r, size, x, top + size * EM_ASCENT, align, rs->color);
 }
@@ -64,14 +64,14 @@ static double issuer_mark(layout_ctx *c, vbox *b, double top) {
   double center = c->area_x + c->area_w / 2, size = rs->size;
   if (names->len <= 1) {
     char *text = xasprintf("%s%s", names->len ? names->items[0] : (m->author ? m->author : ""), suffix);
-    double w = label_width(c, text, ROLE_ISSUER, size);
+    double w = typeset_label_width(c, text, ROLE_ISSUER, size);
     if (w > c->area_w) size *= c->area_w / w; /* a long name still fits the type area */
     box_add_label(c, b, text, ROLE_ISSUER, size, center, top + size * EM_ASCENT, ALIGN_CENTER, s->document.color);
     free(text);
     return top + size;
   }
-  double widest = 0, suffix_w = *suffix ? label_width(c, suffix, ROLE_ISSUER, size) + size * 0.5 : 0;
-  for (size_t i = 0; i < names->len; i++) widest = fmax(widest, label_width(c, names->items[i], ROLE_ISSUER, size));
+  double widest = 0, suffix_w = *suffix ? typeset_label_width(c, suffix, ROLE_ISSUER, size) + size * 0.5 : 0;
+  for (size_t i = 0; i < names->len; i++) widest = fmax(widest, typeset_label_width(c, names->items[i], ROLE_ISSUER, size));
   if (widest + suffix_w > c->area_w) {
     double k = c->area_w / (widest + suffix_w);
     size *= k, widest *= k, suffix_w *= k;
@@ -108,13 +108,13 @@ static void signers(layout_ctx *c, vbox *b, double top) {
   double em = em_of(c, ROLE_DOC_NUMBER), pitch = pitch_of(c);
   size_t per_line = signers_per_line(names->len), lines = signer_lines(names->len);
   char **text = xcalloc(lines + 1, sizeof *text);
-  double widest = 0, room = c->area_w / 2 - label_width(c, label, ROLE_DOC_NUMBER, c->spec->roles[ROLE_DOC_NUMBER].size);
+  double widest = 0, room = c->area_w / 2 - typeset_label_width(c, label, ROLE_DOC_NUMBER, c->spec->roles[ROLE_DOC_NUMBER].size);
   for (size_t l = 0; l < lines; l++) {
     strbuf sb = {0};
     for (size_t i = l * per_line; i < names->len && i < (l + 1) * per_line; i++)
       sb_printf(&sb, "%s%s", i > l * per_line ? "\xE3\x80\x80" : "", names->items[i]); /* an ideographic space between */
     text[l] = sb_take(&sb);
-    widest = fmax(widest, label_width(c, text[l], ROLE_SIGNER, c->spec->roles[ROLE_SIGNER].size));
+    widest = fmax(widest, typeset_label_width(c, text[l], ROLE_SIGNER, c->spec->roles[ROLE_SIGNER].size));
   }
   widest = fmin(widest, fmax(room, em));
   double right = c->area_x + c->area_w - em, names_x = right - widest;
@@ -136,10 +136,10 @@ void layout_document_head(layout_ctx *c) {
   /* What is above this box on the first page: the 份号's line (copynumber.c). */
   double above = 0;
   if (m->nnumbered) {
-    above = line_advance(c, ROLE_COPY_NUMBER, c->pitch > 0);
+    above = typeset_line_advance(c, ROLE_COPY_NUMBER, c->pitch > 0);
     if (c->pitch > 0) above = ceil(above / c->pitch - 1e-6) * c->pitch;
   }
-  vbox *b = new_box(c, 0);
+  vbox *b = box_new(c, 0);
   size_t b_index = c->boxes.len - 1;
   /* 7.2.2, 7.2.3: 密级和保密期限, then 紧急程度, flush left, a line each. */
   double line = 0;
@@ -201,11 +201,11 @@ void layout_addressee(layout_ctx *c) {
   if (!to) return;
   char *text = trimmed(to, "\xEF\xBC\x9A"); /* ： */
   span_list spans = {0};
-  plain_spans(&spans, text);
+  typeset_plain_spans(&spans, text);
   const role_style *rs = &c->spec->roles[ROLE_ADDRESSEE];
   text_frame f = {.role = ROLE_ADDRESSEE, .x = c->area_x, .width = c->area_w,
                   .align = rs->align == ALIGN_CENTER ? ALIGN_LEFT : rs->align, .grid = c->pitch > 0};
-  add_text_block(c, &spans, &f, false, 0, NULL);
+  typeset_block(c, &spans, &f, false, 0, NULL);
   span_list_free(&spans);
   free(text);
 }
@@ -232,29 +232,29 @@ static void attachment_list(layout_ctx *c) {
   if (!a->len || !c->spec->document.attachments) return;
   double em = em_of(c, ROLE_BODY), size = c->spec->roles[ROLE_BODY].size;
   const rgb color = c->spec->roles[ROLE_BODY].color;
-  keep_last_lines(c, 2); /* 7.3.5.5: body text goes with the 附件说明 and the signature */
-  add_space(c, pitch_of(c));
+  box_keep_last_lines(c, 2); /* 7.3.5.5: body text goes with the 附件说明 and the signature */
+  box_add_space(c, pitch_of(c));
   c->boxes.items[c->boxes.len - 1].keep_with_next = true;
   const char *label = c->spec->document.attachments;
-  double label_x = c->area_x + 2 * em, label_w = label_width(c, label, ROLE_BODY, size);
+  double label_x = c->area_x + 2 * em, label_w = typeset_label_width(c, label, ROLE_BODY, size);
   double number_w = 0;
   if (a->len > 1) {
     char *widest = xasprintf("%zu.", a->len);
-    number_w = ceil(label_width(c, widest, ROLE_BODY, size) / em) * em;
+    number_w = ceil(typeset_label_width(c, widest, ROLE_BODY, size) / em) * em;
     free(widest);
   }
   size_t attached = 0;
   for (size_t i = 0; i < a->len; i++) {
     char *name = attachment_name(doc, i, &attached);
     span_list spans = {0};
-    plain_spans(&spans, name);
+    typeset_plain_spans(&spans, name);
     text_frame f = {.role = ROLE_BODY, .x = label_x + label_w + number_w, .align = ALIGN_LEFT, .grid = c->pitch > 0};
     f.width = c->area_x + c->area_w - f.x;
     text_lines lines = {0};
-    set_text(c, &spans, &f, &lines);
+    typeset_text(c, &spans, &f, &lines);
     size_t first = c->boxes.len;
-    add_lines(c, &lines, true, 0, NULL); /* the 附件说明 stays whole, with the signature below it */
-    text_lines_free(&lines);
+    box_add_lines(c, &lines, true, 0, NULL); /* the 附件说明 stays whole, with the signature below it */
+    box_text_lines_free(&lines);
     if (first < c->boxes.len) {
       vbox *b = &c->boxes.items[first];
       double base = (b->height - size) / 2 + size * EM_ASCENT;
@@ -282,12 +282,12 @@ static void signature(layout_ctx *c) {
   const doc_meta *m = &c->doc->meta;
   const char *who = m->author ? m->author : m->head.issuers.len ? m->head.issuers.items[0] : NULL;
   if (!who && !m->date) return;
-  keep_last_lines(c, 2);
+  box_keep_last_lines(c, 2);
   const role_style *rs = &c->spec->roles[ROLE_SIGNATURE];
   double pitch = pitch_of(c), size = rs->size, em = em_of(c, ROLE_SIGNATURE);
   char *date = cndate_print(m->date);
   double right = c->area_x + c->area_w;
-  double who_w = who ? label_width(c, who, ROLE_SIGNATURE, size) : 0, date_w = date ? label_width(c, date, ROLE_SIGNATURE, size) : 0;
+  double who_w = who ? typeset_label_width(c, who, ROLE_SIGNATURE, size) : 0, date_w = date ? typeset_label_width(c, date, ROLE_SIGNATURE, size) : 0;
   double who_x, date_x;
   if (m->head.seal) {
     date_x = right - 4 * em - date_w;
@@ -300,8 +300,8 @@ static void signature(layout_ctx *c) {
       who_x = date_x - 2 * em;
     }
   }
-  double line = line_advance(c, ROLE_SIGNATURE, c->pitch > 0);
-  add_space(c, m->head.seal ? 2 * pitch : pitch);
+  double line = typeset_line_advance(c, ROLE_SIGNATURE, c->pitch > 0);
+  box_add_space(c, m->head.seal ? 2 * pitch : pitch);
   c->boxes.items[c->boxes.len - 1].keep_with_next = true;
   double base = (line - size) / 2 + size * EM_ASCENT;
   int group = ++c->group_counter;
@@ -309,7 +309,7 @@ static void signature(layout_ctx *c) {
   double xs[2] = {who_x, date_x};
   for (int i = 0; i < 2; i++) {
     if (!texts[i]) continue;
-    vbox *b = new_box(c, line);
+    vbox *b = box_new(c, line);
     box_add_label(c, b, texts[i], ROLE_SIGNATURE, size, xs[i], base, ALIGN_LEFT, rs->color);
     b->group = group;
     b->keep_with_next = i == 0 || m->head.note;
@@ -319,11 +319,11 @@ static void signature(layout_ctx *c) {
     char *note = strncmp(m->head.note, "\xEF\xBC\x88", 3) ? xasprintf("\xEF\xBC\x88%s\xEF\xBC\x89", m->head.note)
                                                          : xstrdup(m->head.note); /* （…） */
     span_list spans = {0};
-    plain_spans(&spans, note);
+    typeset_plain_spans(&spans, note);
     const role_style *nr = &c->spec->roles[ROLE_NOTE];
     text_frame f = {.role = ROLE_NOTE, .x = c->area_x, .width = c->area_w, .align = nr->align,
                     .grid = c->pitch > 0, .indent = 2 * em_of(c, ROLE_NOTE)};
-    add_text_block(c, &spans, &f, false, 0, NULL);
+    typeset_block(c, &spans, &f, false, 0, NULL);
     span_list_free(&spans);
     free(note);
   }
@@ -341,7 +341,7 @@ static void attachments(layout_ctx *c) {
   for (size_t k = 0; k < doc->nattachments; k++, entry++) {
     const document *a = &doc->attachments[k];
     while (entry < entries->len && !str_ends_with(entries->items[entry], ".md")) entry++;
-    vbox *b = new_box(c, pitch);
+    vbox *b = box_new(c, pitch);
     b->page_break = true;
     b->keep_with_next = true;
     if (s->document.attachment) {
@@ -359,14 +359,14 @@ static void attachments(layout_ctx *c) {
       free(label);
       free(n);
     }
-    add_space(c, pitch);
+    box_add_space(c, pitch);
     c->boxes.items[c->boxes.len - 1].keep_with_next = true;
     if (a->meta.title) {
       span_list spans = {0};
-      plain_spans(&spans, a->meta.title);
+      typeset_plain_spans(&spans, a->meta.title);
       const role_style *tr = &s->roles[ROLE_TITLE];
       text_frame f = {.role = ROLE_TITLE, .x = c->area_x, .width = c->area_w, .align = tr->align, .grid = c->pitch > 0};
-      add_text_block(c, &spans, &f, true, 0, NULL);
+      typeset_block(c, &spans, &f, true, 0, NULL);
       span_list_free(&spans);
     }
     layout_body_blocks(c, a);
@@ -384,13 +384,13 @@ static double record_item(layout_ctx *c, vbox *b, const char *line, double y, bo
   char *label = xasprintf("%.*s", (int)label_len, line);
   const char *end = c->spec->document.cc_end;
   char *text = stop && end ? trimmed(line + label_len, end) : xstrdup(line + label_len);
-  double x = c->area_x + size, label_w = *label ? label_width(c, label, ROLE_DISTRIBUTION, size) : 0;
+  double x = c->area_x + size, label_w = *label ? typeset_label_width(c, label, ROLE_DISTRIBUTION, size) : 0;
   span_list spans = {0};
-  plain_spans(&spans, text);
+  typeset_plain_spans(&spans, text);
   text_frame f = {.role = ROLE_DISTRIBUTION, .x = x + label_w, .width = c->area_w - 2 * size - label_w,
                   .align = ALIGN_LEFT};
   text_lines lines = {0};
-  set_text(c, &spans, &f, &lines);
+  typeset_text(c, &spans, &f, &lines);
   double h = row + step * (double)(lines.len > 1 ? lines.len - 1 : 0);
   double first_base = y + (row - size) / 2 + size * EM_ASCENT;
   if (*label) box_add_label(c, b, label, ROLE_DISTRIBUTION, size, x, first_base, ALIGN_LEFT, rs->color);
@@ -399,7 +399,7 @@ static double record_item(layout_ctx *c, vbox *b, const char *line, double y, bo
     double tl_base = (tl->height - size) / 2 + size * EM_ASCENT;
     box_add_text_line(b, tl, first_base + step * (double)i - tl_base);
   }
-  text_lines_free(&lines);
+  box_text_lines_free(&lines);
   span_list_free(&spans);
   free(label);
   free(text);
@@ -432,7 +432,7 @@ static void record(layout_ctx *c) {
     free(cn);
   }
   if (!printer && m->recipients.len == 0 && !date) return;
-  vbox *b = new_box(c, 0);
+  vbox *b = box_new(c, 0);
   size_t b_index = c->boxes.len - 1;
   const rgb black = {0, 0, 0};
   double y = 0, size = rs->size, row = size * 1.9;

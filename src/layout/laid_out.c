@@ -84,7 +84,7 @@ void glyph_inventory_add_chars(glyph_inventory *g, size_t id, const font_face *f
   f->ncps = m;
 }
 
-void doc_info_free(doc_info *info) {
+void laid_out_doc_info_free(doc_info *info) {
   free(info->title);
   free(info->author);
   free(info->subject);
@@ -282,7 +282,7 @@ int laid_out_check(const laid_out *lo, char **why) {
 
 /* A brief uses a few hundred of the 65536 characters: whole zero words of
  * the map are skipped (the per-bit loop was most of a small brief's layout). */
-uint32_t *cp_bitmap_list(const uint8_t *bits, size_t *n) {
+uint32_t *laid_out_cp_bitmap_list(const uint8_t *bits, size_t *n) {
   VEC(uint32_t) cps = {0};
   for (size_t w = 0; w < 8192; w += 8) {
     uint64_t word;

@@ -21,7 +21,7 @@ static void collect_glyphs(layout_ctx *c) {
     }
     if (!c->used[id]) continue;
     f->face = font_lib_face(c->fonts, id);
-    f->cps = cp_bitmap_list(c->used[id], &f->ncps);
+    f->cps = laid_out_cp_bitmap_list(c->used[id], &f->ncps);
   }
 }
 
@@ -64,13 +64,13 @@ int layout_document_until(const document *doc, const layout_spec *spec, const fo
     if (spec->signature) layout_signature(&c);
     if (spec->distribution) layout_distribution(&c);
   }
-  if (go_on) flow_boxes(&c);
+  if (go_on) layout_flow_boxes(&c);
   go_on = !stop_due(stop);
-  if (go_on) decorate_pages(&c);
+  if (go_on) layout_decorate_pages(&c);
   if (go_on && doc->meta.nnumbered && c.errors == 0) layout_copy_marks(&c);
   collect_glyphs(&c);
   fill_info(&c);
-  boxes_free(&c);
+  box_list_free(&c);
   layout_ctx_end(&c);
   return c.errors || !go_on ? -1 : 0;
 }
@@ -84,7 +84,7 @@ void laid_out_free(laid_out *lo) {
   for (size_t i = 0; i < lo->noutline; i++) free(lo->outline[i].title);
   free(lo->outline);
   glyph_inventory_free(&lo->glyphs);
-  doc_info_free(&lo->info);
+  laid_out_doc_info_free(&lo->info);
   for (size_t k = 0; k < lo->ncopies; k++) {
     for (size_t i = 0; i < lo->copy_marks[k].len; i++) free(lo->copy_marks[k].items[i].text);
     free(lo->copy_marks[k].items);

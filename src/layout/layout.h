@@ -111,7 +111,7 @@ uint32_t glyph_inventory_char(const glyph_inventory *g, int id, uint32_t code);
 uint16_t glyph_inventory_code(glyph_inventory *g, size_t id, const font_code *c);
 /* Adds the sorted characters cps of face to face id of g (kept sorted, once each). */
 void glyph_inventory_add_chars(glyph_inventory *g, size_t id, const font_face *face, const uint32_t *cps, size_t n);
-void doc_info_free(doc_info *info);
+void laid_out_doc_info_free(doc_info *info);
 
 /* Re-encodes the text of lo's pages from lo's Private Use codes to the
  * ones into gives the same glyphs (glyph_inventory_code, added to into):
@@ -150,6 +150,6 @@ char *laid_out_text(const laid_out *lo);
 
 /* The code points set in a 65536-bit map (bits[cp >> 3] bit cp & 7), in
  * order, into a new array; *n gets their count. */
-uint32_t *cp_bitmap_list(const uint8_t *bits, size_t *n);
+uint32_t *laid_out_cp_bitmap_list(const uint8_t *bits, size_t *n);
 
 #endif

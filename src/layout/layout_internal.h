@@ -28,9 +28,9 @@ int layout_copy_line(layout_ctx *c);
 void layout_copy_marks(layout_ctx *c);
 
 /* Pagination (paginate.c). */
-void flow_boxes(layout_ctx *c);
-void decorate_pages(layout_ctx *c);
-void add_page_number(layout_ctx *c, page_box *page, int number, int pages);
+void layout_flow_boxes(layout_ctx *c);
+void layout_decorate_pages(layout_ctx *c);
+void layout_page_number(layout_ctx *c, page_box *page, int number, int pages);
 
 void layout_table(layout_ctx *c, const block *b, const table_data *t);
 void layout_chart(layout_ctx *c, const block *b, const chart_data *ch);

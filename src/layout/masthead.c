@@ -13,13 +13,13 @@ void layout_masthead(layout_ctx *c) {
                    *line = &s->roles[ROLE_MASTHEAD_LINE];
   double center = c->area_x + c->area_w / 2;
   double h_name = name->size * 1.6, h_issue = issue->size * 2.0, h_line = line->size * 1.8;
-  vbox *b = new_box(c, h_name + h_issue + h_line + 6);
+  vbox *b = box_new(c, h_name + h_issue + h_line + 6);
   double y = name->size * 1.1;
   if (s->masthead.name) /* the bulletin's name: the layout's words (masthead.name) */
     box_add_label(c, b, s->masthead.name, ROLE_MASTHEAD, name->size, center, y, ALIGN_CENTER, name->color);
   y = h_name + issue->size * 1.2;
   if (s->masthead.issue && m->issue) {
-    char *text = layout_expand(s->masthead.issue, m, 0, 0);
+    char *text = spec_expand(s->masthead.issue, m, 0, 0);
     box_add_label(c, b, text, ROLE_MASTHEAD_ISSUE, issue->size, center, y, ALIGN_CENTER, issue->color);
     free(text);
   }
@@ -35,7 +35,7 @@ void layout_masthead(layout_ctx *c) {
   y = h_name + h_issue + h_line + 2;
   if (s->masthead.rule > 0) box_add_line(b, c->area_x, y, c->area_w, 0, s->masthead.rule, s->masthead.color);
   b->snap_after = true;
-  vbox *sp = new_box(c, c->pitch > 0 ? c->pitch : line->size * 1.5);
+  vbox *sp = box_new(c, c->pitch > 0 ? c->pitch : line->size * 1.5);
   sp->space = true;
 }
 
@@ -48,7 +48,7 @@ void layout_distribution(layout_ctx *c) {
   size_t lines = m->recipients.len + (count ? 1 : 0);
   if (lines == 0) return;
   double row = rs->size * 1.9;
-  vbox *b = new_box(c, row * (double)lines + 4);
+  vbox *b = box_new(c, row * (double)lines + 4);
   b->bottom = true;
   const rgb black = {0, 0, 0};
   /* GB/T 9704-2012 7.4.1: the first and last rules thick (0.35 mm), those between thin (0.25 mm). */
@@ -62,7 +62,7 @@ void layout_distribution(layout_ctx *c) {
     box_add_line(b, c->area_x, y, c->area_w, 0, inner, black);
   }
   if (count) {
-    char *text = layout_expand(c->spec->print_count, m, 0, 0);
+    char *text = spec_expand(c->spec->print_count, m, 0, 0);
     box_add_label(c, b, text, ROLE_DISTRIBUTION, rs->size, c->area_x + c->area_w - rs->size, y + row * 0.68,
                   ALIGN_RIGHT, rs->color);
     free(text);

@@ -91,7 +91,7 @@ static page_box *next_page(layout_ctx *c, held_rule *held) {
   return new_page(c);
 }
 
-void flow_boxes(layout_ctx *c) {
+void layout_flow_boxes(layout_ctx *c) {
   page_box *page = new_page(c);
   held_rule held = {{0}, false};
   double y = 0;
@@ -165,11 +165,11 @@ static void add_page_label(layout_ctx *c, page_box *page, const char *text, role
 
 /* The page number of page `number` (1-based; odd pages are right-hand
  * pages), marked as the folio so that a booklet can print its own. */
-void add_page_number(layout_ctx *c, page_box *page, int number, int pages) {
+void layout_page_number(layout_ctx *c, page_box *page, int number, int pages) {
   const layout_spec *s = c->spec;
   const role_style *rs = &s->roles[ROLE_PAGE_NUMBER];
-  char *text = layout_expand(s->page_number.format, &c->doc->meta, number, pages);
-  double inset = length_pt(s->page_number.inset, rs->size, c->pitch);
+  char *text = spec_expand(s->page_number.format, &c->doc->meta, number, pages);
+  double inset = spec_length_pt(s->page_number.inset, rs->size, c->pitch);
   double baseline = c->area_top + c->area_h + s->page_number.offset + rs->size * EM_ASCENT;
   page_position pos = s->page_number.position;
   if (pos == POS_OUTSIDE) pos = number % 2 ? POS_RIGHT : POS_LEFT;
@@ -182,16 +182,16 @@ void add_page_number(layout_ctx *c, page_box *page, int number, int pages) {
   free(text);
 }
 
-void decorate_pages(layout_ctx *c) {
+void layout_decorate_pages(layout_ctx *c) {
   const layout_spec *s = c->spec;
   size_t pages = c->out->npages;
   for (size_t p = 0; p < pages; p++) {
     page_box *page = &c->out->pages[p];
     double bottom = c->area_top + c->area_h;
-    if (page_selected(s->page_number.pages, p) && p < c->unnumbered_from) add_page_number(c, page, (int)p + 1, (int)pages);
+    if (page_selected(s->page_number.pages, p) && p < c->unnumbered_from) layout_page_number(c, page, (int)p + 1, (int)pages);
     if (s->header.text && page_selected(s->header.pages, p)) {
       const role_style *rs = &s->roles[ROLE_HEADER];
-      char *text = layout_expand(s->header.text, &c->doc->meta, (int)p + 1, (int)pages);
+      char *text = spec_expand(s->header.text, &c->doc->meta, (int)p + 1, (int)pages);
       double rule = c->area_top - rs->size * 1.2; /* a rule well clear of the type area */
       add_page_label(c, page, text, ROLE_HEADER, rule - rs->size * 0.5, c->area_x + c->area_w / 2, ALIGN_CENTER);
       page_item line = {.kind = IT_LINE, .x = c->area_x, .y = c->page_h - rule, .w = c->area_w, .h = 0,
@@ -201,7 +201,7 @@ void decorate_pages(layout_ctx *c) {
     }
     if (s->footer.text && page_selected(s->footer.pages, p)) {
       const role_style *rs = &s->roles[ROLE_FOOTER];
-      char *text = layout_expand(s->footer.text, &c->doc->meta, (int)p + 1, (int)pages);
+      char *text = spec_expand(s->footer.text, &c->doc->meta, (int)p + 1, (int)pages);
       double baseline = bottom + s->page_number.offset + rs->size * 2.2;
       add_page_label(c, page, text, ROLE_FOOTER, baseline, c->area_x + c->area_w / 2, ALIGN_CENTER);
       free(text);

@@ -129,7 +129,7 @@ static void warn_narrow(layout_ctx *c, const block *b, const table_data *t, cons
                         double width) {
   double need = 0, mn, mx;
   for (int r = 0; r < t->rows; r++) {
-    tw_cell_limits(&in->cells[r * t->cols + col], in->long_word, &mn, &mx);
+    colwidths_cell_limits(&in->cells[r * t->cols + col], in->long_word, &mn, &mx);
     need = fmax(need, mn);
   }
   if (in->min_content) need = fmax(need, in->min_content[col]);
@@ -155,11 +155,11 @@ static void measure_columns(layout_ctx *c, const block *b, const table_data *t, 
   double em = c->spec->roles[ROLE_TABLE].size;
   for (int r = 0; r < t->rows; r++) {
     role_id role = r == 0 ? ROLE_TABLE_HEADER : ROLE_TABLE;
-    line_h[r] = line_advance(c, role, false);
+    line_h[r] = typeset_line_advance(c, role, false);
     for (int col = 0; col < t->cols; col++) {
       tw_cell *cell = &cells[r * t->cols + col];
       /* Headers wrap into at most three lines, where words allow. */
-      cell->items = text_items(c, &t->cells[r * t->cols + col], role, r == 0, r == 0, &cell->n);
+      cell->items = typeset_items(c, &t->cells[r * t->cols + col], role, r == 0, r == 0, &cell->n);
       cell->max_lines = r == 0 ? 3 : 0;
     }
   }
@@ -170,14 +170,14 @@ static void measure_columns(layout_ctx *c, const block *b, const table_data *t, 
   }
   tw_input in = {t->rows, t->cols, cells, line_h, 2 * g->pad_x, 2 * g->pad_y, g->width, 6 * em,
                  fixed, numeric, min_content};
-  double need = tw_min_total(&in);
+  double need = colwidths_min_total(&in);
   if (need > g->width + 0.01)
     diag_warning(c->dl, c->doc->file, b->line, b->col,
                  "the table's %d columns need %.0f mm for their numbers, labels and headers and the "
                  "text is %.0f mm wide: labels and headers will wrap; leave out a column, shorten the "
                  "headers or set widths (<!-- widths: ... -->)",
                  t->cols, need * 25.4 / 72, g->width * 25.4 / 72);
-  tw_solve(&in, g->col_w);
+  colwidths_solve(&in, g->col_w);
   for (int col = 0; col < t->cols; col++)
     if (fixed[col] > 0) warn_narrow(c, b, t, &in, col, g->col_w[col]);
   double x = g->x;
@@ -220,9 +220,9 @@ static void add_row_box(layout_ctx *c, const table_data *t, const table_geometry
                         row_part part, long header) {
   double content = 0;
   for (int col = 0; col < t->cols; col++) content = fmax(content, slice_height(&cells[col]));
-  if (content == 0) content = line_advance(c, part.head ? ROLE_TABLE_HEADER : ROLE_TABLE, false);
+  if (content == 0) content = typeset_line_advance(c, part.head ? ROLE_TABLE_HEADER : ROLE_TABLE, false);
   double pad_top = part.first ? g->pad_y : 0, height = content + pad_top + (part.last ? g->pad_y : 0);
-  vbox *b = new_box(c, height);
+  vbox *b = box_new(c, height);
   for (int col = 0; col < t->cols; col++) {
     double y = pad_top + (part.whole ? (content - slice_height(&cells[col])) / 2 : 0);
     for (size_t i = cells[col].from; i < cells[col].to; i++) {
@@ -258,8 +258,8 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
     double inset = g->inset[r * t->cols + col];
     text_frame f = {.role = role, .x = g->col_x[col] + g->pad_x, .width = g->col_w[col] - 2 * g->pad_x - inset,
                     .align = head ? ALIGN_CENTER : g->align[col], .force_bold = head};
-    if (head) set_label_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
-    else set_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
+    if (head) typeset_label(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
+    else typeset_text(c, &t->cells[r * t->cols + col], &f, &cells[col].lines);
     cells[col].to = cells[col].lines.len;
     content = fmax(content, slice_height(&cells[col]));
     if (cells[col].lines.len > most) most = cells[col].lines.len;
@@ -276,7 +276,7 @@ static void add_row(layout_ctx *c, const table_data *t, const table_geometry *g,
       add_row_box(c, t, g, cells, (row_part){head, line == 0, line + 1 == most, false, table_end}, header);
     }
   }
-  for (int col = 0; col < t->cols; col++) text_lines_free(&cells[col].lines);
+  for (int col = 0; col < t->cols; col++) box_text_lines_free(&cells[col].lines);
   free(cells);
 }
 
@@ -330,9 +330,9 @@ static void lay_out_table(layout_ctx *c, const block *b, const table_data *t) {
   for (int col = 0; col < t->cols; col++) g.align[col] = to_align(column_align(t, col));
   measure_columns(c, b, t, &g);
   double pitch = c->pitch > 0 ? c->pitch : rs->size * 1.5;
-  double before = length_pt(rs->space_before, rs->size, pitch);
+  double before = spec_length_pt(rs->space_before, rs->size, pitch);
   if (before > 0) {
-    vbox *sp = new_box(c, before);
+    vbox *sp = box_new(c, before);
     sp->space = true;
   }
   /* The key-figures table's caption is the layout's words (key_figures.title). */
@@ -342,21 +342,21 @@ static void lay_out_table(layout_ctx *c, const block *b, const table_data *t) {
     span_list spans = {0};
     span_list_push(&spans, SPAN_TEXT, 0, caption, strlen(caption), NULL, b->line, 1);
     text_frame f = {.role = ROLE_CAPTION, .x = g.x, .width = g.width, .align = ALIGN_CENTER};
-    set_text(c, &spans, &f, &cap);
+    typeset_text(c, &spans, &f, &cap);
     for (size_t i = 0; i < cap.len; i++) {
-      vbox *box = new_box(c, cap.items[i].height);
+      vbox *box = box_new(c, cap.items[i].height);
       box_add_text_line(box, &cap.items[i], 0);
       box->keep_with_next = true;
     }
-    text_lines_free(&cap);
+    box_text_lines_free(&cap);
     span_list_free(&spans);
   }
   long header = (long)c->boxes.len;
   for (int r = 0; r < t->rows && !stop_due(c->stop); r++) add_row(c, t, &g, r, header);
   if (c->boxes.len) c->boxes.items[c->boxes.len - 1].snap_after = true; /* none when stopped (stop.h) */
-  double after = length_pt(rs->space_after, rs->size, pitch);
+  double after = spec_length_pt(rs->space_after, rs->size, pitch);
   if (after > 0) {
-    vbox *sp = new_box(c, after);
+    vbox *sp = box_new(c, after);
     sp->space = true;
   }
   free(g.col_x);

@@ -157,7 +157,7 @@ static void push_chars(layout_ctx *c, const span *s, role_id role, bool bold, do
 }
 
 /* Width of a character cell: the glyph plus the grid's tracking. */
-double grid_tracking(const layout_ctx *c, role_id role) {
+double typeset_grid_tracking(const layout_ctx *c, role_id role) {
   if (role != ROLE_BODY || c->spec->grid.chars_per_line <= 0) return 0;
   return c->area_w / c->spec->grid.chars_per_line - c->spec->roles[ROLE_BODY].size;
 }
@@ -167,8 +167,8 @@ double grid_tracking(const layout_ctx *c, role_id role) {
  * 0 not such a mark (clreq #h-punctuation_adjustment_space). How much is
  * blank comes from the font. */
 static int blank_side(uint32_t cp) {
-  if (is_opening_punct(cp)) return -1;
-  if (is_closing_punct(cp) || cp == 0xFF1F || cp == 0xFF01) return 1;
+  if (uchar_is_opening_punct(cp)) return -1;
+  if (uchar_is_closing_punct(cp) || cp == 0xFF1F || cp == 0xFF01) return 1;
   return 0;
 }
 
@@ -228,7 +228,7 @@ static double squeezable(double blank, double size) { return fmax(0, blank - 0.1
 static bool is_stop(uint32_t cp) { return cp == 0x3002 || cp == 0xFF1F || cp == 0xFF01 || cp == 0xFF0E; }
 
 static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb_item *items) {
-  double track = grid_tracking(c, role), gap = c->spec->cjk_latin_space;
+  double track = typeset_grid_tracking(c, role), gap = c->spec->cjk_latin_space;
   punct_scheme scheme = c->spec->roles[role].punctuation;
   double *left = xcalloc(n + 1, sizeof *left), *right = xcalloc(n + 1, sizeof *right);
   mark_blanks(t, n, left, right);
@@ -240,8 +240,8 @@ static void make_items(layout_ctx *c, const tchar *t, size_t n, role_id role, lb
     it->gap = 0;
     it->hang = 0;
     it->on_grid = false;
-    if (i > 0 && ((is_cjk_ideograph(t[i - 1].cp) && is_ascii_alnum(t[i].cp)) ||
-                  (is_ascii_alnum(t[i - 1].cp) && is_cjk_ideograph(t[i].cp))))
+    if (i > 0 && ((uchar_is_cjk_ideograph(t[i - 1].cp) && is_ascii_alnum(t[i].cp)) ||
+                  (is_ascii_alnum(t[i - 1].cp) && uchar_is_cjk_ideograph(t[i].cp))))
       it->gap = gap * t[i].size;
     it->stretch = i + 1 < n && (is_wide(t[i].cp) || is_wide(t[i + 1].cp));
     it->brk = LB_NO;
@@ -345,7 +345,7 @@ static void emit_decorations(text_line *tl, const tchar *t, const double *line_x
   }
 }
 
-double line_advance(const layout_ctx *c, role_id role, bool grid) {
+double typeset_line_advance(const layout_ctx *c, role_id role, bool grid) {
   const role_style *rs = &c->spec->roles[role];
   double natural = rs->size * (rs->line_height > 0 ? rs->line_height : 1.5);
   if (!grid || c->pitch <= 0) return natural;
@@ -355,7 +355,7 @@ double line_advance(const layout_ctx *c, role_id role, bool grid) {
 static void emit_line(layout_ctx *c, const text_frame *f, const tchar *t, const lb_item *items,
                       const double *extra, const lb_line *line, bool first, text_line *tl) {
   double size = f->size > 0 ? f->size : c->spec->roles[f->role].size;
-  double height = f->size > 0 ? size * 1.5 : line_advance(c, f->role, f->grid);
+  double height = f->size > 0 ? size * 1.5 : typeset_line_advance(c, f->role, f->grid);
   double baseline = (height - size) / 2 + size * EM_ASCENT;
   double measure = f->width - (first ? f->indent : 0);
   double x = f->x + (first ? f->indent : 0);
@@ -397,14 +397,14 @@ static void emit_line(layout_ctx *c, const text_frame *f, const tchar *t, const 
 static double balanced_measure(const lb_item *items, size_t n, double first_width, double width, size_t *count) {
   lb_lines lines = {0};
   double *extra = xcalloc(n, sizeof *extra), indent = width - first_width;
-  lb_break_lines(items, n, first_width, width, false, &lines, extra);
+  linebreak_lines(items, n, first_width, width, false, &lines, extra);
   *count = lines.len;
   for (size_t i = 0; i < lines.len; i++)
     if (lines.items[i].width > (i ? width : first_width) + 0.01) *count = SIZE_MAX;
   double lo = width * 0.4, hi = width;
   for (int k = 0; k < 12 && *count != SIZE_MAX; k++) {
     double mid = (lo + hi) / 2;
-    lb_break_lines(items, n, mid - indent, mid, false, &lines, extra);
+    linebreak_lines(items, n, mid - indent, mid, false, &lines, extra);
     if (lines.len <= *count) hi = mid;
     else lo = mid;
   }
@@ -421,7 +421,7 @@ static bool is_han_cp(uint32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >=
 static bool breaks_between_han(const tchar *t, const lb_item *items, size_t n, double first_width, double width) {
   lb_lines lines = {0};
   double *extra = xcalloc(n, sizeof *extra);
-  lb_break_lines(items, n, first_width, width, false, &lines, extra);
+  linebreak_lines(items, n, first_width, width, false, &lines, extra);
   bool han = false;
   for (size_t i = 0; i + 1 < lines.len; i++) {
     size_t end = lines.items[i].end;
@@ -443,7 +443,7 @@ static void title_word_breaks(const tchar *t, lb_item *items, size_t n, double f
   for (size_t i = 0; i < n; i++) cps[i] = t[i].cp, saved[i] = items[i].brk;
   size_t count, best;
   double measure = balanced_measure(items, n, first_width, width, &best);
-  if (breaks_between_han(t, items, n, measure - (width - first_width), measure) && word_boundaries(cps, n, at) == 0) {
+  if (breaks_between_han(t, items, n, measure - (width - first_width), measure) && wordbreak_boundaries(cps, n, at) == 0) {
     for (int need = WB_STRONG; need >= WB_WEAK; need--) {
       for (size_t i = 0; i + 1 < n; i++) items[i].brk = saved[i] == LB_ALLOW && at[i + 1] < need ? LB_NO : saved[i];
       double m = balanced_measure(items, n, first_width, width, &count);
@@ -488,16 +488,16 @@ static void set_text_breaking(layout_ctx *c, const span_list *spans, const text_
   double *extra = xcalloc(n, sizeof *extra);
   fit_quotes(chars.items, n);
   make_items(c, chars.items, n, f->role, items);
-  lb_find_breaks(items, n);
-  lb_keep_units(items, n, long_word_width(size));
-  if (label) lb_label_breaks(items, n);
+  linebreak_find(items, n);
+  linebreak_keep_units(items, n, long_word_width(size));
+  if (label) linebreak_label_breaks(items, n);
   for (size_t i = 0; i < forced.len; i++) items[forced.items[i]].brk = LB_MUST;
   lb_lines lines = {0};
   double width = f->width;
-  lb_break_lines(items, n, width - f->indent, width, f->align == ALIGN_JUSTIFY, &lines, extra);
+  linebreak_lines(items, n, width - f->indent, width, f->align == ALIGN_JUSTIFY, &lines, extra);
   if (f->role == ROLE_TITLE && lines.len > 1) {
     title_word_breaks(chars.items, items, n, width - f->indent, width, size);
-    lb_break_lines(items, n, width - f->indent, width, f->align == ALIGN_JUSTIFY, &lines, extra);
+    linebreak_lines(items, n, width - f->indent, width, f->align == ALIGN_JUSTIFY, &lines, extra);
   }
   if (f->align == ALIGN_CENTER && lines.len > 1) {
     /* Centred text (titles) wraps into balanced lines: the narrowest
@@ -506,11 +506,11 @@ static void set_text_breaking(layout_ctx *c, const span_list *spans, const text_
     double lo = width * 0.4, hi = width;
     for (int k = 0; k < 12; k++) {
       double mid = (lo + hi) / 2;
-      lb_break_lines(items, n, mid - f->indent, mid, false, &lines, extra);
+      linebreak_lines(items, n, mid - f->indent, mid, false, &lines, extra);
       if (lines.len <= count) hi = mid;
       else lo = mid;
     }
-    lb_break_lines(items, n, hi - f->indent, hi, false, &lines, extra);
+    linebreak_lines(items, n, hi - f->indent, hi, false, &lines, extra);
   }
   for (size_t i = 0; i < lines.len && !stop_due(c->stop); i++) {
     text_line tl = {0};
@@ -524,16 +524,16 @@ static void set_text_breaking(layout_ctx *c, const span_list *spans, const text_
   VEC_FREE(forced);
 }
 
-void set_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out) {
+void typeset_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out) {
   set_text_breaking(c, spans, f, false, out);
 }
 
-void set_label_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out) {
+void typeset_label(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out) {
   set_text_breaking(c, spans, f, true, out);
 }
 
-lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bold, bool label,
-                    size_t *n_out) {
+lb_item *typeset_items(layout_ctx *c, const span_list *spans, role_id role, bool bold, bool label,
+                       size_t *n_out) {
   tchar_list chars = {0};
   VEC(size_t) forced = {0};
   double size = c->spec->roles[role].size;
@@ -549,9 +549,9 @@ lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bo
   if (n) {
     fit_quotes(chars.items, n);
     make_items(c, chars.items, n, role, items);
-    lb_find_breaks(items, n);
-    lb_keep_units(items, n, long_word_width(size));
-    if (label) lb_label_breaks(items, n);
+    linebreak_find(items, n);
+    linebreak_keep_units(items, n, long_word_width(size));
+    if (label) linebreak_label_breaks(items, n);
     for (size_t i = 0; i < forced.len; i++) items[forced.items[i]].brk = LB_MUST;
   }
   VEC_FREE(chars);
@@ -560,24 +560,24 @@ lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bo
   return items;
 }
 
-void plain_spans(span_list *l, const char *text) {
+void typeset_plain_spans(span_list *l, const char *text) {
   span_list_push(l, SPAN_TEXT, 0, text, strlen(text), NULL, 0, 0);
 }
 
 /* Sets one line of text with a role's font at a given size. */
 static void set_label(layout_ctx *c, const char *text, role_id role, double size, text_lines *out) {
   span_list spans = {0};
-  plain_spans(&spans, text);
+  typeset_plain_spans(&spans, text);
   text_frame f = {.role = role, .width = 1e9, .align = ALIGN_LEFT, .size = size};
-  set_text(c, &spans, &f, out);
+  typeset_text(c, &spans, &f, out);
   span_list_free(&spans);
 }
 
-double label_width(layout_ctx *c, const char *text, role_id role, double size) {
+double typeset_label_width(layout_ctx *c, const char *text, role_id role, double size) {
   text_lines lines = {0};
   set_label(c, text, role, size, &lines);
   double w = lines.len ? lines.items[0].width : 0;
-  text_lines_free(&lines);
+  box_text_lines_free(&lines);
   return w;
 }
 
@@ -595,21 +595,21 @@ void box_add_label(layout_ctx *c, vbox *b, const char *text, role_id role, doubl
     }
     box_add_text_line(b, tl, baseline - line_base);
   }
-  text_lines_free(&lines);
+  box_text_lines_free(&lines);
 }
 
 /* Spans set in a frame as one paragraph group, with the role's space before and after. */
-void add_text_block(layout_ctx *c, const span_list *spans, text_frame *f, bool keep,
-                    int outline_level, const char *outline_title) {
+void typeset_block(layout_ctx *c, const span_list *spans, text_frame *f, bool keep,
+                   int outline_level, const char *outline_title) {
   const role_style *rs = &c->spec->roles[f->role];
-  double pitch = c->pitch > 0 ? c->pitch : line_advance(c, ROLE_BODY, false);
-  add_space(c, length_pt(rs->space_before, rs->size, pitch));
+  double pitch = c->pitch > 0 ? c->pitch : typeset_line_advance(c, ROLE_BODY, false);
+  box_add_space(c, spec_length_pt(rs->space_before, rs->size, pitch));
   text_lines lines = {0};
-  set_text(c, spans, f, &lines);
-  add_lines(c, &lines, keep, outline_level, outline_title);
-  text_lines_free(&lines);
+  typeset_text(c, spans, f, &lines);
+  box_add_lines(c, &lines, keep, outline_level, outline_title);
+  box_text_lines_free(&lines);
   if (keep && c->boxes.len) c->boxes.items[c->boxes.len - 1].keep_with_next = true;
-  double after = length_pt(rs->space_after, rs->size, pitch);
-  add_space(c, after);
+  double after = spec_length_pt(rs->space_after, rs->size, pitch);
+  box_add_space(c, after);
   if (keep && after > 0) c->boxes.items[c->boxes.len - 1].keep_with_next = true;
 }

@@ -18,22 +18,22 @@ typedef struct {
 } text_frame;
 
 /* Sets spans into lines; errors for characters no font has. */
-void set_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out);
-/* Sets a table header: breaks only where words allow (lb_label_breaks). */
-void set_label_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out);
+void typeset_text(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out);
+/* Sets a table header: breaks only where words allow (linebreak_label_breaks). */
+void typeset_label(layout_ctx *c, const span_list *spans, const text_frame *f, text_lines *out);
 /* The line-breaker items of spans in a role, break opportunities marked as
- * set_text marks them (label: as set_label_text does), for measuring table
+ * typeset_text marks them (label: as typeset_label does), for measuring table
  * cells; *n gets their number. Caller frees. */
-lb_item *text_items(layout_ctx *c, const span_list *spans, role_id role, bool bold, bool label, size_t *n);
-double line_advance(const layout_ctx *c, role_id role, bool grid);
+lb_item *typeset_items(layout_ctx *c, const span_list *spans, role_id role, bool bold, bool label, size_t *n);
+double typeset_line_advance(const layout_ctx *c, role_id role, bool grid);
 /* A single line of plain UTF-8 text at (x, y from box top to the baseline). */
 void box_add_label(layout_ctx *c, vbox *b, const char *text, role_id role, double size,
                    double x, double baseline, text_align align, rgb color);
-double label_width(layout_ctx *c, const char *text, role_id role, double size);
-void plain_spans(span_list *l, const char *text);
+double typeset_label_width(layout_ctx *c, const char *text, role_id role, double size);
+void typeset_plain_spans(span_list *l, const char *text);
 /* Added to every character of a role on the grid so N characters fill a line. */
-double grid_tracking(const layout_ctx *c, role_id role);
-void add_text_block(layout_ctx *c, const span_list *spans, text_frame *f, bool keep, int outline_level,
-                    const char *outline_title);
+double typeset_grid_tracking(const layout_ctx *c, role_id role);
+void typeset_block(layout_ctx *c, const span_list *spans, text_frame *f, bool keep, int outline_level,
+                   const char *outline_title);
 
 #endif

@@ -6,7 +6,7 @@
 /* The front matter's date is the document's own; SOURCE_DATE_EPOCH (the
  * reproducible-builds convention: instead of the clock) only stands in
  * when it has none. */
-bool document_date(const laid_out *lo, long long source_epoch, struct tm *tm) {
+bool docdate_resolve(const laid_out *lo, long long source_epoch, struct tm *tm) {
   memset(tm, 0, sizeof *tm);
   const char *date = lo->info.date;
   if (date && strlen(date) >= 10) {

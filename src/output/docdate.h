@@ -11,6 +11,6 @@
 /* SOURCE_DATE_EPOCH (source_epoch >= 0), else the front matter's date
  * (YYYY-MM-DD, midnight UTC); never the clock, so the same input gives the
  * same bytes. False when there is neither. tm is in UTC. */
-bool document_date(const laid_out *lo, long long source_epoch, struct tm *tm);
+bool docdate_resolve(const laid_out *lo, long long source_epoch, struct tm *tm);
 
 #endif

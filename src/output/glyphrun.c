@@ -13,12 +13,12 @@ static uint32_t char_of_code(const font_code *codes, size_t ncodes, uint32_t cod
   return code;
 }
 
-double run_glyphs_of(const page_item *it, const font_face *face, run_glyphs *out) {
-  return run_glyphs_with_codes(it, face, NULL, 0, out);
+double glyphrun_of(const page_item *it, const font_face *face, run_glyphs *out) {
+  return glyphrun_with_codes(it, face, NULL, 0, out);
 }
 
-double run_glyphs_with_codes(const page_item *it, const font_face *face, const font_code *codes,
-                             size_t ncodes, run_glyphs *out) {
+double glyphrun_with_codes(const page_item *it, const font_face *face, const font_code *codes,
+                           size_t ncodes, run_glyphs *out) {
   out->len = 0;
   double pen = it->x;
   for (const char *p = it->text ? it->text : "", *end = p + strlen(p); p < end;) {
@@ -37,7 +37,7 @@ double run_glyphs_with_codes(const page_item *it, const font_face *face, const f
   return out->len ? pen - it->char_space - it->x : 0;
 }
 
-char *run_glyphs_text(const run_glyphs *g) {
+char *glyphrun_text(const run_glyphs *g) {
   strbuf sb = {0};
   sb_puts(&sb, "");
   for (size_t i = 0; i < g->len; i++) {
@@ -51,7 +51,7 @@ struct subset_cmap {
   hb_font_t *font;
 };
 
-subset_cmap *subset_cmap_new(const char *font, size_t len) {
+subset_cmap *glyphrun_cmap_new(const char *font, size_t len) {
   hb_blob_t *blob = hb_blob_create(font, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
   hb_face_t *face = hb_face_create(blob, 0);
   subset_cmap *m = xcalloc(1, sizeof *m);
@@ -61,12 +61,12 @@ subset_cmap *subset_cmap_new(const char *font, size_t len) {
   return m;
 }
 
-uint32_t subset_cmap_glyph(const subset_cmap *m, uint32_t cp) {
+uint32_t glyphrun_cmap_glyph(const subset_cmap *m, uint32_t cp) {
   hb_codepoint_t g = 0;
   return hb_font_get_nominal_glyph(m->font, cp, &g) ? g : 0;
 }
 
-void subset_cmap_free(subset_cmap *m) {
+void glyphrun_cmap_free(subset_cmap *m) {
   if (!m) return;
   hb_font_destroy(m->font);
   free(m);

@@ -26,22 +26,22 @@ typedef VEC(run_glyph) run_glyphs;
  * the CJK-Latin gap are runs of their own or this spacing). Replaces out's
  * contents; returns the run's width (the pen after the last glyph, less
  * its trailing spacing). */
-double run_glyphs_of(const page_item *it, const font_face *face, run_glyphs *out);
+double glyphrun_of(const page_item *it, const font_face *face, run_glyphs *out);
 /* The same for a run of a face whose subset also holds Private Use codes
  * (characters beyond the BMP, glyph variants): each such code is given
  * back as the character it stands for, with that character's advance. */
-double run_glyphs_with_codes(const page_item *it, const font_face *face, const font_code *codes,
-                             size_t ncodes, run_glyphs *out);
+double glyphrun_with_codes(const page_item *it, const font_face *face, const font_code *codes,
+                           size_t ncodes, run_glyphs *out);
 
 /* The run's real text, from the glyphs' characters (malloc'd UTF-8). */
-char *run_glyphs_text(const run_glyphs *g);
+char *glyphrun_text(const run_glyphs *g);
 
 /* The subset's glyph for cp as its own cmap gives it (0 when the cmap has
  * none), for checking that a reader looking the character up in the
  * embedded font finds the glyph the layout chose. */
 typedef struct subset_cmap subset_cmap;
-subset_cmap *subset_cmap_new(const char *font, size_t len);
-uint32_t subset_cmap_glyph(const subset_cmap *m, uint32_t cp);
-void subset_cmap_free(subset_cmap *m);
+subset_cmap *glyphrun_cmap_new(const char *font, size_t len);
+uint32_t glyphrun_cmap_glyph(const subset_cmap *m, uint32_t cp);
+void glyphrun_cmap_free(subset_cmap *m);
 
 #endif

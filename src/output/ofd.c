@@ -235,7 +235,7 @@ static const image_res *image_for(ofd_writer *o, const char *path) {
     if (strcmp(o->images.items[i].path, path) == 0) return &o->images.items[i];
   image_res r = {path, o->next_id++, NULL, false};
   size_t len;
-  char *bytes = read_file(path, &len);
+  char *bytes = file_read(path, &len);
   r.jpeg = bytes && len > 2 && (unsigned char)bytes[0] == 0xFF && (unsigned char)bytes[1] == 0xD8;
   free(bytes);
   r.file = xasprintf("image_%d.%s", r.id, r.jpeg ? "jpg" : "png");
@@ -278,8 +278,8 @@ static void write_cg_transforms(xml_doc *x, const ofd_writer *o, const page_item
   const font_res *f = &o->fonts[it->face];
   for (size_t i = 0; i < o->glyphs.len; i++) {
     const run_glyph *g = &o->glyphs.items[i];
-    uint32_t want = subset_cmap_glyph(f->cmap, g->code);
-    if (g->code == g->cp || want == subset_cmap_glyph(f->cmap, g->cp)) continue;
+    uint32_t want = glyphrun_cmap_glyph(f->cmap, g->code);
+    if (g->code == g->cp || want == glyphrun_cmap_glyph(f->cmap, g->cp)) continue;
     el(x, "CGTransform");
     attr_int(x, "CodePosition", (long)i);
     attr(x, "CodeCount", "1");
@@ -297,8 +297,8 @@ static void write_cg_transforms(xml_doc *x, const ofd_writer *o, const page_item
 static void write_text(xml_doc *x, ofd_writer *o, const page_item *it) {
   const face_glyphs *g = &o->lo->glyphs.faces[it->face];
   const font_face *face = g->face;
-  double width = run_glyphs_with_codes(it, face, g->codes, g->ncodes,
-                                       &o->glyphs);
+  double width = glyphrun_with_codes(it, face, g->codes, g->ncodes,
+                                     &o->glyphs);
   if (!o->glyphs.len) return;
   double size = mm(it->size), left = mm(it->x), base = mm(o->page_h - it->y);
   /* The box holds the em square and a descender: top one em above the baseline. */
@@ -319,7 +319,7 @@ static void write_text(xml_doc *x, ofd_writer *o, const page_item *it) {
   char *dx = delta_x(&o->glyphs);
   if (*dx) attr(x, "DeltaX", dx);
   free(dx);
-  char *real = run_glyphs_text(&o->glyphs);
+  char *real = glyphrun_text(&o->glyphs);
   text(x, real);
   free(real);
   end(x);
@@ -427,10 +427,10 @@ static entry write_page(ofd_writer *o, size_t p) {
 /* ---- document -------------------------------------------------------- */
 
 /* The creation date (xs:date) and the package's entry time, as the PDF's
- * (document_date); without one, the first time a zip entry can hold. */
+ * (docdate_resolve); without one, the first time a zip entry can hold. */
 static bool doc_date(const ofd_writer *o, char date[32], time_t *when) {
   struct tm tm;
-  if (!document_date(o->lo, o->opts->source_epoch, &tm)) {
+  if (!docdate_resolve(o->lo, o->opts->source_epoch, &tm)) {
     *when = 315576000; /* 1980-01-01 12:00 UTC */
     return false;
   }
@@ -645,7 +645,7 @@ static int load_fonts(ofd_writer *o) {
     font_res *f = &o->fonts[id];
     if (font_face_subset(g->face, g->cps, g->ncps, g->codes, g->ncodes, &f->data, &f->len, o->dl) != 0)
       return -1;
-    f->cmap = subset_cmap_new(f->data, f->len);
+    f->cmap = glyphrun_cmap_new(f->data, f->len);
     f->id = o->next_id++;
   }
   return 0;
@@ -742,7 +742,7 @@ static int build_parts(ofd_writer *o, entry_list *parts) {
   for (size_t i = 0; i < o->images.len; i++) {
     const image_res *r = &o->images.items[i];
     size_t len = 0;
-    char *bytes = read_file(r->path, &len);
+    char *bytes = file_read(r->path, &len);
     if (!bytes) {
       diag_error(o->dl, r->path, 0, 0, "cannot read the image for the OFD");
       return -1;
@@ -759,7 +759,7 @@ static int build_parts(ofd_writer *o, entry_list *parts) {
 static void free_writer(ofd_writer *o) {
   for (size_t id = 0; o->fonts && id < o->lo->glyphs.nfaces; id++) {
     free(o->fonts[id].data);
-    subset_cmap_free(o->fonts[id].cmap);
+    glyphrun_cmap_free(o->fonts[id].cmap);
   }
   free(o->fonts);
   for (size_t i = 0; i < o->images.len; i++) free(o->images.items[i].file);

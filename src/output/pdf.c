@@ -570,7 +570,7 @@ static void add_outline(writer *w, const laid_out *lo, HPDF_Page *pages, HPDF_Ou
 
 static void set_date(writer *w, const laid_out *lo, const pdf_options *opts) {
   struct tm tm;
-  if (!document_date(lo, opts->source_epoch, &tm)) return;
+  if (!docdate_resolve(lo, opts->source_epoch, &tm)) return;
   HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
   HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, d);
   HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, d);
@@ -611,7 +611,7 @@ static int save(writer *w, const char *path, const char *target) {
   HPDF_ResetError(w->pdf); /* HPDF_ReadFromStream reports the end of the stream as an error */
   w->err.error = 0;
   int rc = got == size ? 0 : -1;
-  if (rc == 0 && write_file_durably(path, data, got) != 0) {
+  if (rc == 0 && file_write_durably(path, data, got) != 0) {
     diag_error(w->dl, target ? target : path, 0, 0, "cannot write the PDF: %s; free some space or write elsewhere (-o)",
                strerror(errno));
     rc = -1;

@@ -15,7 +15,7 @@ typedef struct {
   bool std_open, std_close;         /* by CommonMark's rules alone */
 } delim_run;
 
-static bool is_ws(uint32_t cp) { return cp == 0 || is_unicode_space(cp); }
+static bool is_ws(uint32_t cp) { return cp == 0 || uchar_is_space(cp); }
 
 /* What stands either side of a run. */
 typedef struct {
@@ -33,9 +33,9 @@ typedef struct {
  * character will do on the other side: digit, Latin letter, symbol, a link. */
 static void flanking(const sides *n, bool cjk, bool *left, bool *right) {
   uint32_t prev = n->prev, next = n->next;
-  *left = !is_ws(next) && (!is_unicode_punct(next) || is_ws(prev) || is_unicode_punct(prev) ||
+  *left = !is_ws(next) && (!uchar_is_punct(next) || is_ws(prev) || uchar_is_punct(prev) ||
                            (cjk && (is_cjk(prev) || n->cn_next)));
-  *right = !is_ws(prev) && (!is_unicode_punct(prev) || is_ws(next) || is_unicode_punct(next) ||
+  *right = !is_ws(prev) && (!uchar_is_punct(prev) || is_ws(next) || uchar_is_punct(next) ||
                             (cjk && (is_cjk(next) || n->cn_prev)));
 }
 
@@ -48,10 +48,10 @@ static void classify(delim_run *r, const sides *n) {
   if (r->ch == '*') {
     r->can_open = l, r->can_close = rt, r->std_open = sl, r->std_close = srt;
   } else {
-    r->can_open = l && (!rt || is_unicode_punct(n->prev) || n->cn_next);
-    r->can_close = rt && (!l || is_unicode_punct(n->next) || n->cn_prev);
-    r->std_open = sl && (!srt || is_unicode_punct(n->prev));
-    r->std_close = srt && (!sl || is_unicode_punct(n->next));
+    r->can_open = l && (!rt || uchar_is_punct(n->prev) || n->cn_next);
+    r->can_close = rt && (!l || uchar_is_punct(n->next) || n->cn_prev);
+    r->std_open = sl && (!srt || uchar_is_punct(n->prev));
+    r->std_close = srt && (!sl || uchar_is_punct(n->next));
   }
 }
 
@@ -142,8 +142,8 @@ static uint32_t step_forward(cursor *c) {
  * far side is Chinese (策”**2019). English with curly quotes stays CommonMark. */
 static bool chinese_punct(cursor c, bool back) {
   uint32_t cp = back ? step_back(&c) : step_forward(&c);
-  if (is_ws(cp) || !is_cjk_punct(cp)) return false;
-  while (is_cjk_punct(cp) && cp < 0x3000) cp = back ? step_back(&c) : step_forward(&c);
+  if (is_ws(cp) || !uchar_is_cjk_punct(cp)) return false;
+  while (uchar_is_cjk_punct(cp) && cp < 0x3000) cp = back ? step_back(&c) : step_forward(&c);
   return is_cjk(cp);
 }
 

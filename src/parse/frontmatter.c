@@ -50,7 +50,7 @@ static recipient_src source_of(ydoc *y, yaml_node_t *node, size_t offset) {
   bool quoted = node->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
                 node->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
   bool one_line = node->start_mark.line == node->end_mark.line;
-  return (recipient_src){yline(y, node), ycol(node) + quoted, offset,
+  return (recipient_src){ydoc_line(y, node), ydoc_col(node) + quoted, offset,
                          one_line && (quoted || node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)};
 }
 
@@ -78,18 +78,18 @@ static void push_recipient(doc_meta *m, const char *label, const char *value, re
 }
 
 static int read_list(ydoc *y, yaml_node_t *node, const char *key, str_list *out, diag_list *dl) {
-  if (yscalar(node)) {
-    str_list_push(out, yscalar(node));
+  if (ydoc_scalar(node)) {
+    str_list_push(out, ydoc_scalar(node));
     return 0;
   }
   if (node->type != YAML_SEQUENCE_NODE) {
-    diag_error(dl, y->file, yline(y, node), ycol(node), "'%s' must be a string or a list of strings", key);
+    diag_error(dl, y->file, ydoc_line(y, node), ydoc_col(node), "'%s' must be a string or a list of strings", key);
     return -1;
   }
   YSEQ_FOREACH(y, node, item) {
-    const char *s = yscalar(ydoc_node(y, *item));
+    const char *s = ydoc_scalar(ydoc_node(y, *item));
     if (!s) {
-      diag_error(dl, y->file, yline(y, ydoc_node(y, *item)), ycol(ydoc_node(y, *item)),
+      diag_error(dl, y->file, ydoc_line(y, ydoc_node(y, *item)), ydoc_col(ydoc_node(y, *item)),
                  "items of '%s' must be strings", key);
       return -1;
     }
@@ -101,10 +101,10 @@ static int read_list(ydoc *y, yaml_node_t *node, const char *key, str_list *out,
 static int read_recipients(ydoc *y, yaml_node_t *node, doc_meta *m, diag_list *dl) {
   if (node->type == YAML_MAPPING_NODE) {
     YMAP_FOREACH(y, node, pair) {
-      const char *label = yscalar(ydoc_node(y, pair->key));
-      const char *value = yscalar(ydoc_node(y, pair->value));
+      const char *label = ydoc_scalar(ydoc_node(y, pair->key));
+      const char *value = ydoc_scalar(ydoc_node(y, pair->value));
       if (!label || !value) {
-        diag_error(dl, y->file, yline(y, node), ycol(node),
+        diag_error(dl, y->file, ydoc_line(y, node), ydoc_col(node),
                    "'recipients' entries must be 'label: text', e.g. '报: 市委组织部'");
         return -1;
       }
@@ -125,12 +125,12 @@ static int read_recipients(ydoc *y, yaml_node_t *node, doc_meta *m, diag_list *d
 
 /* numbered: 1-30 (or 1,4,7-9): numbered copies, GB/T 9704-2012 7.2.1. */
 static int read_numbered(ydoc *y, yaml_node_t *value, doc_meta *m, diag_list *dl) {
-  const char *s = yscalar(value);
+  const char *s = ydoc_scalar(value);
   char *why = NULL;
   free(m->numbered);
   m->numbered = NULL;
   if (!s || numbered_parse(s, &m->numbered, &m->nnumbered, &why) != 0) {
-    diag_error(dl, y->file, yline(y, value), ycol(value), "'numbered': %s",
+    diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value), "'numbered': %s",
                why ? why : "must be a range such as 1-30 or 1,4,7-9");
     free(why);
     return -1;
@@ -144,7 +144,7 @@ static int read_date(ydoc *y, yaml_node_t *value, const char *s, char **field, d
   char iso[11];
   const char *why;
   if (!cndate_parse(s, iso, &why)) {
-    diag_error(dl, y->file, yline(y, value), ycol(value),
+    diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value),
                "'date: %s': %s; write it as " CNDATE_FORMS, s, why);
     return -1;
   }
@@ -159,15 +159,15 @@ static int read_date(ydoc *y, yaml_node_t *value, const char *s, char **field, d
  * text as printed (第12期, 2020年第3期, 总第125期, 第12期（总第125期）). */
 static int read_issue(ydoc *y, yaml_node_t *value, const char *s, char **field, diag_list *dl) {
   bool number;
-  char *issue = issue_parse(s, &number);
+  char *issue = cndate_issue_parse(s, &number);
   if (!issue) {
-    diag_error(dl, y->file, yline(y, value), ycol(value),
+    diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value),
                "'issue' must be a number from 1 to 9999999 (12) or the 期号 as printed "
                "(第12期, 2020年第3期, 总第125期), not '%s'", s);
     return -1;
   }
   if (utf8_length(issue) > ISSUE_MAX_CHARS) {
-    diag_error(dl, y->file, yline(y, value), ycol(value),
+    diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value),
                "'issue' has %zu characters: the 期号 is one line of the masthead; shorten it to %d at most",
                utf8_length(issue), ISSUE_MAX_CHARS);
     free(issue);
@@ -185,9 +185,9 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
       {"layout", &m->layout}, {"copies", &m->copies}};
   for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++) {
     if (strcmp(key, scalars[i].name) != 0) continue;
-    const char *s = yscalar(value);
+    const char *s = ydoc_scalar(value);
     if (!s) {
-      diag_error(dl, y->file, yline(y, value), ycol(value), "'%s' must be a single value", key);
+      diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value), "'%s' must be a single value", key);
       return -1;
     }
     if (strcmp(key, "date") == 0) return read_date(y, value, s, &m->date, dl);
@@ -195,7 +195,7 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
     /* 印数 is a count: a whole number from 1 (printed as written). */
     if (strcmp(key, "copies") == 0 &&
         (strlen(s) < 1 || strlen(s) > 7 || strspn(s, "0123456789") != strlen(s) || s[0] == '0')) {
-      diag_error(dl, y->file, yline(y, value), ycol(value),
+      diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value),
                  "'%s' must be a whole number from 1 to 9999999, not '%s'", key, s);
       return -1;
     }
@@ -206,7 +206,7 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
   if (strcmp(key, "recipients") == 0) return read_recipients(y, value, m, dl);
   if (strcmp(key, "numbered") == 0) return read_numbered(y, value, m, dl);
   if (strcmp(key, "figures") == 0) {
-    m->figures_line = yline(y, value);
+    m->figures_line = ydoc_line(y, value);
     return read_list(y, value, key, &m->figures, dl);
   }
   int head = frontmatter_head_key(y, key, value, m, dl);
@@ -218,22 +218,22 @@ static int read_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, d
   for (size_t i = 0; i < sizeof base / sizeof *base; i++) known[nknown++] = base[i];
   for (size_t i = 0; frontmatter_head_keys[i] && nknown < sizeof known / sizeof *known; i++)
     known[nknown++] = frontmatter_head_keys[i];
-  char *list = listed_names(key, known, nknown);
-  diag_warning(dl, y->file, yline(y, value), 1, "unknown front matter key '%s' ignored (known: %s)", key, list);
+  char *list = suggest_listed_names(key, known, nknown);
+  diag_warning(dl, y->file, ydoc_line(y, value), 1, "unknown front matter key '%s' ignored (known: %s)", key, list);
   free(list);
   return 0;
 }
 
 static int read_meta(ydoc *y, doc_meta *m, diag_list *dl) {
   yaml_node_t *root = ydoc_root(y);
-  if (!root || (root->type == YAML_SCALAR_NODE && !*yscalar(root))) return 0; /* empty */
+  if (!root || (root->type == YAML_SCALAR_NODE && !*ydoc_scalar(root))) return 0; /* empty */
   if (root->type != YAML_MAPPING_NODE) {
-    diag_error(dl, y->file, yline(y, root), 1, "front matter must be 'key: value' lines");
+    diag_error(dl, y->file, ydoc_line(y, root), 1, "front matter must be 'key: value' lines");
     return -1;
   }
   int rc = 0;
   YMAP_FOREACH(y, root, pair) {
-    const char *key = yscalar(ydoc_node(y, pair->key));
+    const char *key = ydoc_scalar(ydoc_node(y, pair->key));
     if (!key) continue;
     if (read_key(y, key, ydoc_node(y, pair->value), m, dl) != 0) rc = -1;
   }

@@ -63,15 +63,15 @@ char *doc_number_normalize(const char *s) {
 }
 
 static int read_strings(ydoc *y, yaml_node_t *node, const char *key, str_list *out, diag_list *dl) {
-  if (yscalar(node)) {
-    if (*yscalar(node)) str_list_push(out, yscalar(node));
+  if (ydoc_scalar(node)) {
+    if (*ydoc_scalar(node)) str_list_push(out, ydoc_scalar(node));
     return 0;
   }
   if (node->type == YAML_SEQUENCE_NODE) {
     YSEQ_FOREACH(y, node, item) {
-      const char *s = yscalar(ydoc_node(y, *item));
+      const char *s = ydoc_scalar(ydoc_node(y, *item));
       if (!s) {
-        diag_error(dl, y->file, yline(y, ydoc_node(y, *item)), ycol(ydoc_node(y, *item)),
+        diag_error(dl, y->file, ydoc_line(y, ydoc_node(y, *item)), ydoc_col(ydoc_node(y, *item)),
                    "items of '%s' must be text, one a line", key);
         return -1;
       }
@@ -79,7 +79,7 @@ static int read_strings(ydoc *y, yaml_node_t *node, const char *key, str_list *o
     }
     return 0;
   }
-  diag_error(dl, y->file, yline(y, node), ycol(node), "'%s' must be text or a list of texts", key);
+  diag_error(dl, y->file, ydoc_line(y, node), ydoc_col(node), "'%s' must be text or a list of texts", key);
   return -1;
 }
 
@@ -88,7 +88,7 @@ int frontmatter_head_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta 
   if (!strcmp(key, "issuer")) return read_strings(y, value, key, &h->issuers, dl);
   if (!strcmp(key, "signer")) return read_strings(y, value, key, &h->signers, dl);
   if (!strcmp(key, "attachments")) {
-    h->attachments_line = yline(y, value);
+    h->attachments_line = ydoc_line(y, value);
     return read_strings(y, value, key, &h->attachments, dl);
   }
   struct { const char *name; char **field; } scalars[] = {
@@ -96,15 +96,15 @@ int frontmatter_head_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta 
       {"note", &h->note},         {"printed", &h->printed}, {"seal", NULL}};
   for (size_t i = 0; i < sizeof scalars / sizeof *scalars; i++) {
     if (strcmp(key, scalars[i].name) != 0) continue;
-    const char *s = yscalar(value);
+    const char *s = ydoc_scalar(value);
     if (!s) {
-      diag_error(dl, y->file, yline(y, value), ycol(value), "'%s' must be a single value", key);
+      diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value), "'%s' must be a single value", key);
       return -1;
     }
     if (!scalars[i].field) { /* seal */
       bool yes = !strcmp(s, "true") || !strcmp(s, "yes"), no = !strcmp(s, "false") || !strcmp(s, "no");
       if (!yes && !no) {
-        diag_error(dl, y->file, yline(y, value), ycol(value), "'seal' must be true or false, not '%s'", s);
+        diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value), "'seal' must be true or false, not '%s'", s);
         return -1;
       }
       h->seal = yes;
@@ -113,7 +113,7 @@ int frontmatter_head_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta 
     char iso[11];
     const char *why;
     if (!strcmp(key, "printed") && !cndate_parse(s, iso, &why)) { /* 印发日期, in any form 'date' takes */
-      diag_error(dl, y->file, yline(y, value), ycol(value),
+      diag_error(dl, y->file, ydoc_line(y, value), ydoc_col(value),
                  "'printed' (印发日期) '%s': %s; write it as " CNDATE_FORMS, s, why);
       return -1;
     }

@@ -269,7 +269,7 @@ char *input_read_summary(const char *path, const input_options *o, size_t *len, 
     diag_error(dl, path, 0, 0, "this is a folder, not a summary; name a .md file (batch takes folders)");
     return NULL;
   }
-  char *text = read_file_max(path, LIMIT_SUMMARY_BYTES, len); /* bounded: a device or FIFO has no size */
+  char *text = file_read_max(path, LIMIT_SUMMARY_BYTES, len); /* bounded: a device or FIFO has no size */
   if (!text && errno == EFBIG) {
     diag_error(dl, path, 0, 0, "the summary holds more than %ld MB (it is no regular file: a device or a pipe?); "
                "at most %ld MB is read: name a summary file", LIMIT_SUMMARY_BYTES / 1048576, LIMIT_SUMMARY_BYTES / 1048576);
@@ -361,7 +361,7 @@ static void drop_long_links(const document *doc, span_list *l, diag_list *dl) {
 
 /* The longest run of characters without a break opportunity (UAX #14). */
 static size_t longest_word(const char *text, size_t len, char *brks) {
-  lb_unibreak_utf8(text, len, brks);
+  linebreak_unibreak_utf8(text, len, brks);
   size_t run = 0, longest = 0;
   for (size_t i = 0; i < len; i++) {
     if (brks[i] == LINEBREAK_INSIDEACHAR) continue;
@@ -491,12 +491,12 @@ static int check_image(const document *doc, const block *b, const input_options 
     return -1;
   }
   char why[256];
-  if (png_check(path, why, sizeof why) != 0) {
+  if (image_png_check(path, why, sizeof why) != 0) {
     diag_error(dl, doc->file, b->line, b->col, "image '%s' is a damaged PNG (%s); save it again or export it anew",
                written, why);
     return -1;
   }
-  if (jpeg_check(path, why, sizeof why) != 0) {
+  if (image_jpeg_check(path, why, sizeof why) != 0) {
     diag_error(dl, doc->file, b->line, b->col, "image '%s' is a JPEG that cannot be printed (%s); save it again or export it anew "
                "as an ordinary JPEG",
                written, why);

@@ -293,7 +293,7 @@ static block *add_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node 
 
 /* Inline content of a paragraph or heading. An image becomes a block of
  * its own, placed after the paragraph that holds it. */
-static void add_text_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node *n) {
+static void typeset_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_node *n) {
   block *b = add_block(ctx, nest, kind, n);
   if (kind == BLK_HEADING) b->as.text.level = cmark_node_get_heading_level(n);
   size_t index = (size_t)(b - ctx->doc->items);
@@ -305,7 +305,7 @@ static void add_text_block(md_ctx *ctx, nesting *nest, block_kind kind, cmark_no
   b->as.text.spans = spans;
   if (kind == BLK_HEADING && spans.len && spans.items[0].kind == SPAN_TEXT) {
     size_t len;
-    int level = heading_number_parse(spans.items[0].text, &len);
+    int level = doc_heading_number_parse(spans.items[0].text, &len);
     if (level) {
       b->as.text.number = xstrndup(spans.items[0].text, len);
       b->as.text.number_level = level;
@@ -344,7 +344,7 @@ static col_width *parse_widths(md_ctx *ctx, const char *spec, int line, int cols
   for (char *save = NULL, *tok = strtok_r(text, " \t\n,", &save); tok && ok;
        tok = strtok_r(NULL, " \t\n,", &save)) {
     col_width cw;
-    if (!col_width_parse(tok, &cw)) {
+    if (!doc_col_width_parse(tok, &cw)) {
       diag_error(ctx->dl, ctx->doc->file, line, 1,
                  "'%s' is not a column width; write N%% (of the table), Nmm, Ncm, Npt, N字 or * (automatic)",
                  tok);
@@ -425,8 +425,8 @@ static char *list_marker(cmark_node *list, int index, int depth) {
  * its own (inline content, table rows) and the walk skips them. */
 static bool walk_block(md_ctx *ctx, nesting *nest, cmark_node *n) {
   switch (cmark_node_get_type(n)) {
-    case CMARK_NODE_PARAGRAPH: add_text_block(ctx, nest, BLK_PARAGRAPH, n); return true;
-    case CMARK_NODE_HEADING: add_text_block(ctx, nest, BLK_HEADING, n); return true;
+    case CMARK_NODE_PARAGRAPH: typeset_block(ctx, nest, BLK_PARAGRAPH, n); return true;
+    case CMARK_NODE_HEADING: typeset_block(ctx, nest, BLK_HEADING, n); return true;
     case CMARK_NODE_CODE_BLOCK: add_code(ctx, nest, n); return true;
     case CMARK_NODE_THEMATIC_BREAK: add_block(ctx, nest, BLK_RULE, n); return true;
     case CMARK_NODE_HTML_BLOCK:

@@ -121,7 +121,7 @@ block *document_add(document *doc, block_kind kind, int line, int col) {
   return &doc->items[doc->len - 1];
 }
 
-void table_free(table_data *t) {
+void block_table_free(table_data *t) {
   if (!t) return;
   for (size_t i = 0; i < (size_t)t->rows * (size_t)t->cols; i++) span_list_free(&t->cells[i]);
   free(t->cells);
@@ -131,7 +131,7 @@ void table_free(table_data *t) {
   free(t);
 }
 
-bool col_width_parse(const char *tok, col_width *w) {
+bool doc_col_width_parse(const char *tok, col_width *w) {
   if (strcmp(tok, "*") == 0 || strcmp(tok, "auto") == 0) {
     *w = (col_width){0, 0};
     return true;
@@ -150,7 +150,7 @@ bool col_width_parse(const char *tok, col_width *w) {
   return false;
 }
 
-void chart_free(chart_data *c) {
+void block_chart_free(chart_data *c) {
   if (!c) return;
   free(c->title);
   for (size_t i = 0; i < c->ncat; i++) free(c->categories[i]);
@@ -204,11 +204,11 @@ static void block_free_kind(block *b) {
       free(b->as.image.path);
       free(b->as.image.alt);
       break;
-    case BLK_TABLE: table_free(b->as.table.data); break;
+    case BLK_TABLE: block_table_free(b->as.table.data); break;
     case BLK_FIGURES: free(b->as.figures.literal); break;
     case BLK_CHART:
       free(b->as.chart.literal);
-      chart_free(b->as.chart.data);
+      block_chart_free(b->as.chart.data);
       break;
     case BLK_RULE: break;
   }
@@ -249,7 +249,7 @@ static void dump_style(strbuf *sb, unsigned style) {
   if (style & ST_STRIKE) sb_puts(sb, "strike ");
 }
 
-char *spans_dump(const span_list *l) {
+char *span_list_dump(const span_list *l) {
   strbuf sb = {0};
   for (size_t i = 0; i < l->len; i++) {
     const span *s = &l->items[i];
@@ -284,7 +284,7 @@ char *document_dump(const document *doc) {
     if (spans && b->as.text.number) sb_printf(&sb, " number<%s>", b->as.text.number);
     if (b->kind == BLK_IMAGE && b->as.image.path) sb_printf(&sb, " src<%s>", b->as.image.path);
     if (spans && spans->len) {
-      char *s = spans_dump(spans);
+      char *s = span_list_dump(spans);
       sb_printf(&sb, " %s", s);
       free(s);
     }
@@ -295,7 +295,7 @@ char *document_dump(const document *doc) {
       sb_printf(&sb, " %dx%d", t->rows, t->cols);
       for (int c = 0; c < t->cols; c++) sb_putc(&sb, t->align[c] ? t->align[c] : '-');
       for (size_t c = 0; c < (size_t)t->rows * (size_t)t->cols; c++) {
-        char *s = spans_dump(&t->cells[c]);
+        char *s = span_list_dump(&t->cells[c]);
         sb_printf(&sb, " |%s", s);
         free(s);
       }
@@ -327,15 +327,15 @@ static size_t close_paren(const char *s) {
   return strncmp(s, "）", 3) == 0 ? 3 : 0;
 }
 
-int heading_number_parse(const char *text, size_t *len) {
+int doc_heading_number_parse(const char *text, size_t *len) {
   size_t n, p, q;
   *len = 0;
-  if ((n = cn_number_len(text)) > 0 && strncmp(text + n, "、", 3) == 0) {
+  if ((n = cndate_number_len(text)) > 0 && strncmp(text + n, "、", 3) == 0) {
     *len = n + 3;
     return 1;
   }
   if ((p = open_paren(text)) > 0) {
-    if ((n = cn_number_len(text + p)) > 0 && (q = close_paren(text + p + n)) > 0) {
+    if ((n = cndate_number_len(text + p)) > 0 && (q = close_paren(text + p + n)) > 0) {
       *len = p + n + q;
       return 2;
     }

@@ -54,7 +54,7 @@ typedef struct {
 } col_width;
 
 /* "30%", "12mm", "3cm", "40pt", "4字"/"4em" or "*"; false for anything else. */
-bool col_width_parse(const char *text, col_width *w);
+bool doc_col_width_parse(const char *text, col_width *w);
 
 typedef struct {
   int rows, cols;     /* row 0 is the header row */
@@ -174,17 +174,17 @@ void document_free(document *doc);
 /* Moves att (a parsed and bound attachment) to the end of doc's
  * attachments; att is left empty. */
 void document_attach(document *doc, document *att);
-void table_free(table_data *t);
-void chart_free(chart_data *c);
+void block_table_free(table_data *t);
+void block_chart_free(chart_data *c);
 
 /* A readable dump of the model, one block a line, for tests:
  * `para [text "要坚持"] [strong "“一村一策”"] ...`. Caller frees. */
 char *document_dump(const document *doc);
-char *spans_dump(const span_list *l);
+char *span_list_dump(const span_list *l);
 
 /* Recognises a heading number at the start of text in either width:
  * 一、 (level 1), （一）/(一) (2), 1. / 1． / 1、 (3), （1）/(1) (4).
  * Returns the level (0 if none) and the number's length in bytes. */
-int heading_number_parse(const char *text, size_t *len);
+int doc_heading_number_parse(const char *text, size_t *len);
 
 #endif

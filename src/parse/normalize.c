@@ -366,7 +366,7 @@ static bool ends_chinese_clause(const nctx *x, size_t i) {
     if (cp == '\n' || (cp < 0x80 && strchr(",;:!?", (int)cp)) || cp == 0xFF0C || cp == 0x3002 || cp == 0xFF1B ||
         cp == 0xFF1A || cp == 0xFF01 || cp == 0xFF1F || cp == 0x3001)
       return false;
-    if (is_cjk_ideograph(cp)) return true;
+    if (uchar_is_cjk_ideograph(cp)) return true;
   }
   return false;
 }
@@ -742,7 +742,7 @@ static void normalize_list(span_list *l, const char *src, size_t len, const size
   nchar_vec chars = {0};
   flatten(l, &chars);
   nctx x = {chars.items, chars.len, {0}, rules, rep, src, len, lines, nlines, l->len ? l->items[0].line : 0, false};
-  for (size_t i = 0; i < x.n && !x.chinese; i++) x.chinese = is_cjk_ideograph(x.c[i].cp);
+  for (size_t i = 0; i < x.n && !x.chinese; i++) x.chinese = uchar_is_cjk_ideograph(x.c[i].cp);
   if (x.n) {
     align(&x, cursor);
     run_rules(&x);
@@ -766,7 +766,7 @@ static void recount_heading_number(block_text *h) {
   h->number_level = 0;
   if (!h->spans.len || h->spans.items[0].kind != SPAN_TEXT) return;
   size_t n;
-  int level = heading_number_parse(h->spans.items[0].text, &n);
+  int level = doc_heading_number_parse(h->spans.items[0].text, &n);
   if (level) {
     h->number = xstrndup(h->spans.items[0].text, n);
     h->number_level = level;
@@ -858,7 +858,7 @@ void normalize_document(document *doc, const char *src, size_t len, const normal
   VEC_FREE(lines);
 }
 
-void nz_report_free(nz_report *rep) {
+void normalize_report_free(nz_report *rep) {
   for (size_t i = 0; i < rep->len; i++) {
     free(rep->items[i].from);
     free(rep->items[i].to);
@@ -868,7 +868,7 @@ void nz_report_free(nz_report *rep) {
   rep->changes = rep->problems = 0;
 }
 
-void nz_report_merge(nz_report *rep, size_t from) {
+void normalize_report_merge(nz_report *rep, size_t from) {
   if (from == 0 || from >= rep->len) return;
   nz_item *out = xmalloc(rep->len * sizeof *out);
   size_t a = 0, b = from, k = 0;

@@ -65,10 +65,10 @@ typedef struct nz_report {
  * source order. */
 void normalize_document(document *doc, const char *src, size_t len, const normalize_rules *rules,
                         nz_report *rep);
-void nz_report_free(nz_report *rep);
+void normalize_report_free(nz_report *rep);
 /* Puts items [from, len), themselves in source order, in source order with
  * those before them (a stable merge: linear). */
-void nz_report_merge(nz_report *rep, size_t from);
+void normalize_report_merge(nz_report *rep, size_t from);
 
 /* Applies the fixable changes of rep to src; returns the new text (caller
  * frees) and the number applied in *applied. Bytes outside the changes,

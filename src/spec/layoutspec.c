@@ -28,13 +28,13 @@ static const struct { const char *name; double pt; } chinese_sizes[] = {
     {"三号", 16}, {"小三", 15}, {"四号", 14}, {"小四", 12}, {"五号", 10.5}, {"小五", 9},
     {"六号", 7.5}, {"小六", 6.5}, {"七号", 5.5}, {"八号", 5}};
 
-double chinese_size_pt(const char *s) {
+double spec_chinese_size_pt(const char *s) {
   for (size_t i = 0; i < sizeof chinese_sizes / sizeof *chinese_sizes; i++)
     if (strcmp(s, chinese_sizes[i].name) == 0) return chinese_sizes[i].pt;
   return 0;
 }
 
-double length_pt(length len, double size, double pitch) {
+double spec_length_pt(length len, double size, double pitch) {
   switch (len.unit) {
     case LEN_EM: return len.value * size;
     case LEN_LINE: return len.value * pitch;
@@ -61,7 +61,7 @@ static bool parse_number(const char *s, double *v, const char **rest) {
 
 /* "37mm", "16pt", "2em", "2字", "1line", "1行", "三号" or a bare number (pt). */
 static bool parse_length(const char *s, length *out) {
-  double pt = chinese_size_pt(s);
+  double pt = spec_chinese_size_pt(s);
   if (pt > 0) {
     *out = (length){pt, LEN_PT};
     return true;
@@ -81,20 +81,20 @@ static bool parse_length(const char *s, length *out) {
 /* Every number of a layout has an allowed range, named in the error. */
 static bool in_range(lctx *c, yaml_node_t *n, const char *key, double v, double lo, double hi, const char *unit) {
   if (v >= lo && v <= hi) return true;
-  diag_error(c->dl, c->y->file, yline(c->y, n), ycol(n), "'%s' must be from %g%s to %g%s; got '%s'", key, lo, unit,
-             hi, unit, yscalar(n) ? yscalar(n) : "?");
+  diag_error(c->dl, c->y->file, ydoc_line(c->y, n), ydoc_col(n), "'%s' must be from %g%s to %g%s; got '%s'", key, lo, unit,
+             hi, unit, ydoc_scalar(n) ? ydoc_scalar(n) : "?");
   c->errors++;
   return false;
 }
 
 /* ---- the schema: one descriptor per key of a layout file ----------------
- * The reader, the range errors, layout_spec_free and doc/layouts.md's table of
- * keys (layout_keys_markdown, `brief layouts --keys`) all walk this. */
+ * The reader, the range errors, spec_free and doc/layouts.md's table of
+ * keys (spec_keys_markdown, `brief layouts --keys`) all walk this. */
 
 typedef enum {
   K_MAP,    /* a mapping of the keys in .keys (same base) */
   K_ROLES,  /* a mapping of role names (role_names), each a mapping of .keys on its role_style */
-  K_STRING, /* char *, freed by layout_spec_free */
+  K_STRING, /* char *, freed by spec_free */
   K_BOOL,   /* bool */
   K_INT,    /* int, a whole number from lo to hi */
   K_NUMBER, /* double from lo to hi */
@@ -318,18 +318,18 @@ static void key_error(lctx *c, yaml_node_t *n, const char *fmt, ...) {
   va_start(ap, fmt);
   char *msg = xvasprintf(fmt, ap);
   va_end(ap);
-  diag_error(c->dl, c->y->file, yline(c->y, n), ycol(n), "%s", msg);
+  diag_error(c->dl, c->y->file, ydoc_line(c->y, n), ydoc_col(n), "%s", msg);
   free(msg);
   c->errors++;
 }
 
-static const char *text_of(yaml_node_t *n) { return yscalar(n) ? yscalar(n) : "?"; }
+static const char *text_of(yaml_node_t *n) { return ydoc_scalar(n) ? ydoc_scalar(n) : "?"; }
 
 /* Every key of map is one of keys (an error lists them). */
 static void check_keys(lctx *c, yaml_node_t *map, const char *where, const key_desc *keys, const char *const *names) {
   YMAP_FOREACH(c->y, map, pair) {
     yaml_node_t *kn = ydoc_node(c->y, pair->key);
-    const char *k = yscalar(kn);
+    const char *k = ydoc_scalar(kn);
     bool ok = false;
     for (size_t i = 0; k && (keys ? keys[i].name != NULL : names[i] != NULL); i++)
       ok |= strcmp(keys ? keys[i].name : names[i], k) == 0;
@@ -338,7 +338,7 @@ static void check_keys(lctx *c, yaml_node_t *map, const char *where, const key_d
     while (keys ? keys[n].name != NULL : names[n] != NULL) n++;
     const char **all = xcalloc(n + 1, sizeof *all);
     for (size_t i = 0; i < n; i++) all[i] = keys ? keys[i].name : names[i];
-    char *list = listed_names(k ? k : "", all, n); /* the five closest of a longer list */
+    char *list = suggest_listed_names(k ? k : "", all, n); /* the five closest of a longer list */
     key_error(c, kn, "unknown key '%s%s%s'; allowed: %s", where, *where ? "." : "", k ? k : "?", list);
     free(list);
     free(all);
@@ -359,7 +359,7 @@ static void read_keys(lctx *c, yaml_node_t *map, const char *where, const key_de
 
 static void read_value(lctx *c, yaml_node_t *n, const char *where, const key_desc *k, char *base, layout_spec *l) {
   void *at = base + k->offset;
-  const char *s = yscalar(n);
+  const char *s = ydoc_scalar(n);
   length len;
   double v;
   const char *rest;
@@ -373,7 +373,7 @@ static void read_value(lctx *c, yaml_node_t *n, const char *where, const key_des
       if (!is_mapping(c, n, where)) return;
       check_keys(c, n, where, NULL, role_names);
       for (int r = 0; r < ROLE_COUNT; r++) {
-        yaml_node_t *rn = ymap_get(c->y, n, role_names[r]);
+        yaml_node_t *rn = ydoc_map_get(c->y, n, role_names[r]);
         char *path = xasprintf("%s.%s", where, role_names[r]);
         if (rn && is_mapping(c, rn, path)) read_keys(c, rn, path, k->keys, (char *)&((role_style *)at)[r], l);
         free(path);
@@ -432,7 +432,7 @@ static void read_value(lctx *c, yaml_node_t *n, const char *where, const key_des
         }
       size_t count = 0;
       while (k->words[count]) count++;
-      char *list = listed_names(s ? s : "", k->words, count);
+      char *list = suggest_listed_names(s ? s : "", k->words, count);
       key_error(c, n, "'%s' must be one of: %s; got '%s'", k->name, list, text_of(n));
       free(list);
       return;
@@ -459,7 +459,7 @@ static void read_value(lctx *c, yaml_node_t *n, const char *where, const key_des
 static void read_keys(lctx *c, yaml_node_t *map, const char *where, const key_desc *keys, char *base, layout_spec *l) {
   check_keys(c, map, where, keys, NULL);
   for (const key_desc *k = keys; k->name; k++) {
-    yaml_node_t *n = ymap_get(c->y, map, k->name);
+    yaml_node_t *n = ydoc_map_get(c->y, map, k->name);
     if (!n) continue;
     char *path = *where ? xasprintf("%s.%s", where, k->name) : xstrdup(k->name);
     read_value(c, n, path, k, base, l);
@@ -472,7 +472,7 @@ static void read_keys(lctx *c, yaml_node_t *map, const char *where, const key_de
 static void read_normalize(lctx *c, yaml_node_t *n, layout_spec *l) {
   normalize_rules *r = &l->normalize;
   if (n->type == YAML_SCALAR_NODE) {
-    const char *s = yscalar(n);
+    const char *s = ydoc_scalar(n);
     if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) *r = normalize_rules_none();
     else if (!s || (strcmp(s, "true") && strcmp(s, "yes")))
       key_error(c, n, "'normalize' must be true, false or a mapping of rules; got '%s'", text_of(n));
@@ -481,9 +481,9 @@ static void read_normalize(lctx *c, yaml_node_t *n, layout_spec *l) {
   if (!is_mapping(c, n, "normalize")) return;
   check_keys(c, n, "normalize", NULL, normalize_rule_names);
   for (const char *const *name = normalize_rule_names; *name; name++) {
-    yaml_node_t *v = ymap_get(c->y, n, *name);
+    yaml_node_t *v = ydoc_map_get(c->y, n, *name);
     if (!v) continue;
-    const char *s = yscalar(v);
+    const char *s = ydoc_scalar(v);
     bool *flag = normalize_rule_flag(r, *name);
     if (s && (!strcmp(s, "true") || !strcmp(s, "yes"))) *flag = true;
     else if (s && (!strcmp(s, "false") || !strcmp(s, "no"))) *flag = false;
@@ -491,7 +491,7 @@ static void read_normalize(lctx *c, yaml_node_t *n, layout_spec *l) {
   }
 }
 
-/* table_widths: a mapping of column header text to width (col_width_parse). */
+/* table_widths: a mapping of column header text to width (doc_col_width_parse). */
 static void read_table_widths(lctx *c, yaml_node_t *map, layout_spec *l) {
   if (map->type != YAML_MAPPING_NODE) {
     key_error(c, map, "'table_widths' must be a mapping of column headers to widths, e.g. {序号: 3字, 备注: 30%%}");
@@ -499,9 +499,9 @@ static void read_table_widths(lctx *c, yaml_node_t *map, layout_spec *l) {
   }
   YMAP_FOREACH(c->y, map, pair) {
     yaml_node_t *k = ydoc_node(c->y, pair->key), *v = ydoc_node(c->y, pair->value);
-    const char *name = yscalar(k), *text = yscalar(v);
+    const char *name = ydoc_scalar(k), *text = ydoc_scalar(v);
     col_width w;
-    if (!name || !text || !col_width_parse(text, &w)) {
+    if (!name || !text || !doc_col_width_parse(text, &w)) {
       key_error(c, v, "table_widths: '%s' is not a column width; write N%% (of the table), Nmm, Ncm, Npt or N字",
                 text ? text : "?");
       continue;
@@ -658,7 +658,7 @@ static void put_rows(strbuf *sb, const char *where, const key_desc *keys, const 
   }
 }
 
-char *layout_keys_markdown(void) {
+char *spec_keys_markdown(void) {
   layout_spec l;
   memset(&l, 0, sizeof l);
   set_defaults(&l);
@@ -667,7 +667,7 @@ char *layout_keys_markdown(void) {
   strbuf sb = {0};
   sb_puts(&sb, "| key | value | allowed | default | what |\n|---|---|---|---|---|\n");
   put_rows(&sb, "", layout_keys, (const char *)&l, &l);
-  layout_spec_free(&l);
+  spec_free(&l);
   return sb_take(&sb);
 }
 
@@ -682,18 +682,18 @@ static void finish_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   /* The grid within the type area: characters may be set a little
    * closer than their size (GB/T 9704 puts 28 3号 characters on 156 mm,
    * 97% of their width), lines must not overlap. */
-  yaml_node_t *grid = ymap_get(c->y, root, "grid");
+  yaml_node_t *grid = ydoc_map_get(c->y, root, "grid");
   double body = l->roles[ROLE_BODY].size;
   if (l->grid.chars_per_line > 0 && l->grid.chars_per_line * body * 0.9 > area_w) {
     char *msg = xasprintf("%d characters of %gpt need at least %.1fpt but the type area is %.1fpt wide; allowed: 1 to %d",
                           l->grid.chars_per_line, body, l->grid.chars_per_line * body * 0.9, area_w, (int)(area_w / (body * 0.9)));
-    key_error(c, ymap_get(c->y, grid, "chars_per_line"), "'chars_per_line': %s", msg);
+    key_error(c, ydoc_map_get(c->y, grid, "chars_per_line"), "'chars_per_line': %s", msg);
     free(msg);
   }
   if (l->grid.lines_per_page > 0 && area_h / l->grid.lines_per_page < body) {
     char *msg = xasprintf("%d lines of %gpt do not fit the type area's %.1fpt; allowed: 1 to %d", l->grid.lines_per_page, body,
                           area_h, (int)(area_h / body + 0.001));
-    key_error(c, ymap_get(c->y, grid, "lines_per_page"), "'lines_per_page': %s", msg);
+    key_error(c, ydoc_map_get(c->y, grid, "lines_per_page"), "'lines_per_page': %s", msg);
     free(msg);
   }
   for (int r = 0; r < ROLE_COUNT; r++)
@@ -702,11 +702,11 @@ static void finish_layout(lctx *c, yaml_node_t *root, layout_spec *l) {
   if (l->line_pitch <= 0) l->line_pitch = l->roles[ROLE_BODY].size * 1.6;
 }
 
-int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl) {
+int spec_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl) {
   bool is_path = strchr(name_or_path, '/') || str_ends_with(name_or_path, ".yaml");
   char *path = is_path ? xstrdup(name_or_path) : xasprintf("%s/%s.yaml", layouts_dir, name_or_path);
   size_t len;
-  char *text = read_file_max(path, LIMIT_SETTINGS_BYTES, &len);
+  char *text = file_read_max(path, LIMIT_SETTINGS_BYTES, &len);
   int rc;
   if (!text && errno == EFBIG) {
     memset(out, 0, sizeof *out);
@@ -724,14 +724,14 @@ int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *
     diag_error(dl, path, 0, 0, "cannot read layout '%s'; 'brief layouts' lists the installed ones", name_or_path);
     rc = -1;
   } else {
-    rc = layout_parse_text(text, len, path, out, dl);
+    rc = spec_parse_text(text, len, path, out, dl);
   }
   free(text);
   free(path);
   return rc;
 }
 
-int layout_parse_text(const char *text, size_t len, const char *path, layout_spec *out, diag_list *dl) {
+int spec_parse_text(const char *text, size_t len, const char *path, layout_spec *out, diag_list *dl) {
   memset(out, 0, sizeof *out);
   set_defaults(out);
   out->path = xstrdup(path);
@@ -754,7 +754,7 @@ int layout_parse_text(const char *text, size_t len, const char *path, layout_spe
   return rc;
 }
 
-void layout_spec_free(layout_spec *l) {
+void spec_free(layout_spec *l) {
   free_keys(layout_keys, (char *)l); /* every text a key holds */
   free(l->path);
   for (size_t i = 0; i < l->table_widths.count; i++) free(l->table_widths.names[i]);
@@ -767,7 +767,7 @@ static int compare_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int layout_list(const char *layouts_dir, FILE *out, diag_list *dl) {
+int spec_list(const char *layouts_dir, FILE *out, diag_list *dl) {
   DIR *d = opendir(layouts_dir);
   if (!d) {
     diag_error(dl, layouts_dir, 0, 0, "cannot open the layouts folder");
@@ -782,11 +782,11 @@ int layout_list(const char *layouts_dir, FILE *out, diag_list *dl) {
   for (size_t i = 0; i < names.len; i++) {
     char *path = path_join(layouts_dir, names.items[i]);
     layout_spec l;
-    if (layout_load(path, layouts_dir, &l, dl) == 0)
+    if (spec_load(path, layouts_dir, &l, dl) == 0)
       fprintf(out, "%-10s %s\n", l.name, l.description ? l.description : "");
     else
       rc = -1;
-    layout_spec_free(&l);
+    spec_free(&l);
     free(path);
   }
   str_list_free(&names);
@@ -817,7 +817,7 @@ static const char *put_issue(strbuf *sb, const char *issue, const char *close) {
   return strncmp(close + 1, qi, sizeof qi - 1) == 0 ? close + sizeof qi - 1 : close;
 }
 
-char *layout_expand(const char *tmpl, const doc_meta *meta, int page, int pages) {
+char *spec_expand(const char *tmpl, const doc_meta *meta, int page, int pages) {
   strbuf sb = {0};
   for (const char *p = tmpl; *p;) {
     const char *close = p[0] == '{' ? strchr(p, '}') : NULL;

@@ -180,21 +180,21 @@ typedef struct {
 } layout_spec;
 
 /* Loads a layout by name (layouts_dir/NAME.yaml) or by path. */
-int layout_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl);
-/* The parsing half of layout_load, on text already read (path names the
+int spec_load(const char *name_or_path, const char *layouts_dir, layout_spec *out, diag_list *dl);
+/* The parsing half of spec_load, on text already read (path names the
  * file in messages). Used by the fuzz target. */
-int layout_parse_text(const char *text, size_t len, const char *path, layout_spec *out, diag_list *dl);
-void layout_spec_free(layout_spec *l);
+int spec_parse_text(const char *text, size_t len, const char *path, layout_spec *out, diag_list *dl);
+void spec_free(layout_spec *l);
 /* Resolves a length to points for a role size and the layout's pitch. */
-double length_pt(length len, double size, double pitch);
+double spec_length_pt(length len, double size, double pitch);
 /* Chinese size names: 初号 … 八号; returns 0 when s is not one. */
-double chinese_size_pt(const char *s);
+double spec_chinese_size_pt(const char *s);
 /* Prints one line per installed layout: name and description. */
-int layout_list(const char *layouts_dir, FILE *out, diag_list *dl);
+int spec_list(const char *layouts_dir, FILE *out, diag_list *dl);
 /* The layout file's keys as a Markdown table (key, value, allowed, default,
  * meaning), made from the schema the reader uses: the table of doc/layouts.md. */
-char *layout_keys_markdown(void);
+char *spec_keys_markdown(void);
 /* Replaces {title} {county} {page} {pages} {date} {issue} {author}; caller frees. */
-char *layout_expand(const char *tmpl, const doc_meta *meta, int page, int pages);
+char *spec_expand(const char *tmpl, const doc_meta *meta, int page, int pages);
 
 #endif

@@ -44,7 +44,7 @@ static bool fits_one_line(const layout_spec *spec, int level, double ems) {
   const role_style *rs = &spec->roles[ROLE_H1 + level - 1];
   if (rs->size <= 0) return false;
   double width = spec->page.width - spec->page.margins.left - spec->page.margins.right;
-  width -= length_pt(rs->indent, rs->size, spec->line_pitch) + length_pt(rs->margin_left, rs->size, spec->line_pitch);
+  width -= spec_length_pt(rs->indent, rs->size, spec->line_pitch) + spec_length_pt(rs->margin_left, rs->size, spec->line_pitch);
   return ems * rs->size <= width + 0.01;
 }
 
@@ -54,7 +54,7 @@ static int typed_heading_level(const block *b, const layout_spec *spec) {
   const span_list *l = &b->as.text.spans;
   if (!l->len || l->items[0].kind != SPAN_TEXT || (l->items[0].style & ST_CODE) || l->items[0].url) return 0;
   size_t number_len;
-  int level = heading_number_parse(l->items[0].text, &number_len);
+  int level = doc_heading_number_parse(l->items[0].text, &number_len);
   if (!level) return 0;
   if (!l->items[0].text[number_len] && l->len == 1) return 0; /* a number alone */
   double ems = 0;
@@ -89,7 +89,7 @@ static void note(nz_report *rep, const block *b, int level) {
   VEC_PUSH(*rep, it);
 }
 
-void paragraph_headings(document *doc, const layout_spec *spec, nz_report *rep) {
+void spec_paragraph_headings(document *doc, const layout_spec *spec, nz_report *rep) {
   if (!spec->paragraph_headings) return;
   int top = top_markdown_level(doc);
   size_t first = rep ? rep->len : 0;
@@ -98,12 +98,12 @@ void paragraph_headings(document *doc, const layout_spec *spec, nz_report *rep) 
     int level = typed_heading_level(b, spec);
     if (!level) continue;
     size_t number_len;
-    heading_number_parse(b->as.text.spans.items[0].text, &number_len);
+    doc_heading_number_parse(b->as.text.spans.items[0].text, &number_len);
     b->kind = BLK_HEADING;
     b->as.text.level = top + level - 1 > 6 ? 6 : top + level - 1;
     b->as.text.number = xstrndup(b->as.text.spans.items[0].text, number_len);
     b->as.text.number_level = level;
     note(rep, b, level);
   }
-  if (rep) nz_report_merge(rep, first);
+  if (rep) normalize_report_merge(rep, first);
 }

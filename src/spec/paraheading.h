@@ -8,7 +8,7 @@
 #include "normalize.h"
 
 /* Makes each short top-level paragraph that starts with a heading number
- * (一、 （一） 1. 1． （1）, heading_number_parse) the heading of that
+ * (一、 （一） 1. 1． （1）, doc_heading_number_parse) the heading of that
  * level, in sequence with the Markdown headings. Short: no sentence mark
  * in it (。！？；), not ending in a comma or colon, no line break, and it
  * fits one line of the heading's role in spec. A run-in heading
@@ -16,6 +16,6 @@
  * normalisation and after the title is taken; does nothing when the layout
  * sets paragraph_headings: false. Each heading taken is added to rep (may
  * be NULL) as an NZ_NOTE, in source order with what is there. */
-void paragraph_headings(document *doc, const layout_spec *spec, nz_report *rep);
+void spec_paragraph_headings(document *doc, const layout_spec *spec, nz_report *rep);
 
 #endif

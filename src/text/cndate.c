@@ -112,7 +112,7 @@ bool cndate_parse(const char *text, char iso[11], const char **why) {
   return true;
 }
 
-char *issue_parse(const char *text, bool *number) {
+char *cndate_issue_parse(const char *text, bool *number) {
   while (*text == ' ' || *text == '\t') text++;
   size_t len = strlen(text);
   while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t')) len--;
@@ -143,7 +143,7 @@ char *cndate_print(const char *iso) {
 
 static const char *cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
 
-size_t cn_number_len(const char *s) {
+size_t cndate_number_len(const char *s) {
   size_t n = 0;
   for (;;) {
     bool found = false;
@@ -157,7 +157,7 @@ size_t cn_number_len(const char *s) {
   }
 }
 
-void cn_number_print(int n, strbuf *sb) {
+void cndate_number_print(int n, strbuf *sb) {
   if (n <= 10) sb_puts(sb, cn_digits[n]);
   else if (n < 20) sb_printf(sb, "十%s", n % 10 ? cn_digits[n % 10] : "");
   else sb_printf(sb, "%s十%s", cn_digits[n / 10 % 10], n % 10 ? cn_digits[n % 10] : "");

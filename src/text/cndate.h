@@ -28,14 +28,14 @@ char *cndate_print(const char *iso);
  * printed (第12期, 2020年第3期, 总第125期, 增刊; *number false, out a copy
  * without surrounding spaces). Returns NULL for anything else; the caller
  * frees what is returned. */
-char *issue_parse(const char *text, bool *number);
+char *cndate_issue_parse(const char *text, bool *number);
 
 /* The length in bytes of a run of the numerals 一 … 十 at s (the numbers
  * of headings typed 一、 or （一）), 0 when s starts with none. */
-size_t cn_number_len(const char *s);
+size_t cndate_number_len(const char *s);
 
 /* n (0 to 99) in Chinese numerals appended to sb: 三, 十二, 二十一, as a
  * generated heading number 一、 （一） counts. */
-void cn_number_print(int n, strbuf *sb);
+void cndate_number_print(int n, strbuf *sb);
 
 #endif

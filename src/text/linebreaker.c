@@ -8,7 +8,7 @@
 #include "utf8.h"
 #include "util.h"
 
-void lb_init(void) { init_linebreak(); }
+void linebreak_init(void) { init_linebreak(); }
 
 /* libunibreak before 2.0 (Debian 12 ships 1.1) marks the end of the text
  * with EOS = 0xFFFF (linebreakdef.h), so its get_next_char returns "end"
@@ -21,7 +21,7 @@ void lb_init(void) { init_linebreak(); }
  * fuzz_linebreak (tests/fuzz/corpus/linebreak/libunibreak-eos-ffff). */
 enum { LB_EOS_CP = 0xFFFF, LB_EOS_STANDIN = 0xFFFE };
 
-void lb_unibreak_utf32(const uint32_t *text, size_t n, char *brks) {
+void linebreak_unibreak_utf32(const uint32_t *text, size_t n, char *brks) {
   if (n == 0) return;
   size_t first = 0;
   while (first < n && text[first] != LB_EOS_CP) first++;
@@ -36,7 +36,7 @@ void lb_unibreak_utf32(const uint32_t *text, size_t n, char *brks) {
   free(copy);
 }
 
-void lb_unibreak_utf8(const char *text, size_t len, char *brks) {
+void linebreak_unibreak_utf8(const char *text, size_t len, char *brks) {
   if (len == 0) return;
   static const char eos[] = "\xEF\xBF\xBF"; /* U+FFFF */
   char *copy = NULL;
@@ -49,29 +49,29 @@ void lb_unibreak_utf8(const char *text, size_t len, char *brks) {
   free(copy);
 }
 
-bool lb_clreq_allows(uint32_t a, uint32_t b) {
-  if (cannot_start_line(b) || cannot_end_line(a)) return false;
-  if (is_inseparable(a) && is_inseparable(b)) return false;
+bool linebreak_clreq_allows(uint32_t a, uint32_t b) {
+  if (uchar_cannot_start_line(b) || uchar_cannot_end_line(a)) return false;
+  if (uchar_is_inseparable(a) && uchar_is_inseparable(b)) return false;
   /* A number stays with its unit: 13.8万人, 215支, 13.8%. */
-  if (is_digit(a) && (is_cjk_ideograph(b) || b == 0xFF05 || b == '%')) return false;
+  if (is_digit(a) && (uchar_is_cjk_ideograph(b) || b == 0xFF05 || b == '%')) return false;
   return true;
 }
 
-void lb_find_breaks(lb_item *items, size_t n) {
+void linebreak_find(lb_item *items, size_t n) {
   if (n == 0) return;
   uint32_t stack_text[256];
   char stack_brks[256];
   uint32_t *text = n <= 256 ? stack_text : xmalloc(xmul(n, sizeof *text));
   char *brks = n <= 256 ? stack_brks : xmalloc(n);
   for (size_t i = 0; i < n; i++) text[i] = items[i].cp;
-  lb_unibreak_utf32(text, n, brks);
+  linebreak_unibreak_utf32(text, n, brks);
   for (size_t i = 0; i < n; i++) {
     unsigned char b = brks[i] == LINEBREAK_MUSTBREAK ? LB_MUST
                       : brks[i] == LINEBREAK_ALLOWBREAK ? LB_ALLOW : LB_NO;
-    if (i + 1 < n && b == LB_ALLOW && !lb_clreq_allows(text[i], text[i + 1])) b = LB_NO;
+    if (i + 1 < n && b == LB_ALLOW && !linebreak_clreq_allows(text[i], text[i + 1])) b = LB_NO;
     /* UAX #14 keeps ideographs from breaking before some quotes; clreq allows it. */
     if (i + 1 < n && b == LB_NO && is_cjk(text[i]) && is_cjk(text[i + 1]) && !items[i].space &&
-        lb_clreq_allows(text[i], text[i + 1]) && text[i] != 0x3000 && text[i + 1] != 0x3000)
+        linebreak_clreq_allows(text[i], text[i + 1]) && text[i] != 0x3000 && text[i + 1] != 0x3000)
       b = LB_ALLOW;
     if (i + 1 == n) b = LB_MUST;
     items[i].brk = b;
@@ -211,8 +211,8 @@ static size_t earlier_break(const lb_item *items, size_t start, size_t limit, do
   return 0;
 }
 
-void lb_break_lines(const lb_item *items, size_t n, double first_width, double width, bool justify,
-                    lb_lines *out, double *extra) {
+void linebreak_lines(const lb_item *items, size_t n, double first_width, double width, bool justify,
+                     lb_lines *out, double *extra) {
   out->len = 0;
   size_t start = 0;
   while (start < n) {

@@ -37,25 +37,25 @@ typedef struct {
 } lb_lines;
 
 /* Prepares libunibreak's lookup tables; call once before breaking. */
-void lb_init(void);
+void linebreak_init(void);
 
 /* libunibreak's UAX #14 breaks ("zh") of text, one entry of brks per code
  * point (utf32) or byte (utf8), for any valid text: U+FFFF, which
  * libunibreak 1.1 takes for the end of the text, included. Every call of
  * libunibreak goes through these two. */
-void lb_unibreak_utf32(const uint32_t *text, size_t n, char *brks);
-void lb_unibreak_utf8(const char *text, size_t len, char *brks);
+void linebreak_unibreak_utf32(const uint32_t *text, size_t n, char *brks);
+void linebreak_unibreak_utf8(const char *text, size_t len, char *brks);
 
 /* Fills items[i].brk from UAX #14 (libunibreak) plus the clreq rules. */
-void lb_find_breaks(lb_item *items, size_t n);
+void linebreak_find(lb_item *items, size_t n);
 
 /* Whether a break may come between a and b by the clreq rules alone. */
-bool lb_clreq_allows(uint32_t a, uint32_t b);
+bool linebreak_clreq_allows(uint32_t a, uint32_t b);
 
 /* Breaks items into lines: the first line is first_width wide, the rest
  * width. extra[i] receives the space to add after item i (negative when
  * squeezed), the line's gap before its next item included. */
-void lb_break_lines(const lb_item *items, size_t n, double first_width, double width, bool justify,
-                    lb_lines *out, double *extra);
+void linebreak_lines(const lb_item *items, size_t n, double first_width, double width, bool justify,
+                     lb_lines *out, double *extra);
 
 #endif

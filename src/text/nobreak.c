@@ -71,7 +71,7 @@ static void open_long_word(lb_item *items, size_t s, size_t e, double long_word)
   }
 }
 
-void lb_keep_units(lb_item *items, size_t n, double long_word) {
+void linebreak_keep_units(lb_item *items, size_t n, double long_word) {
   for (size_t s = 0; s < n;) {
     if (items[s].space || is_wide(items[s].cp)) {
       s++;
@@ -99,17 +99,17 @@ static bool is_opening_bracket(uint32_t cp) {
   return cp == '(' || cp == '[' || cp == 0xFF08 || cp == 0x3010 || cp == 0x3014 || cp == 0xFF3B;
 }
 
-void lb_label_breaks(lb_item *items, size_t n) {
+void linebreak_label_breaks(lb_item *items, size_t n) {
   size_t run = 0; /* start of the current run of ideographs */
   for (size_t k = 0; k + 1 < n; k++) {
-    if (!is_cjk_ideograph(items[k].cp)) run = k + 1;
+    if (!uchar_is_cjk_ideograph(items[k].cp)) run = k + 1;
     if (items[k].brk != LB_ALLOW) continue;
     uint32_t a = items[k].cp, b = items[k + 1].cp;
     bool ok = is_opening_bracket(b) || a == '/' || a == 0xFF0F || items[k].space || items[k + 1].space ||
-              (is_cjk_ideograph(a) != is_cjk_ideograph(b) && (is_ascii_alnum(a) || is_ascii_alnum(b)));
-    if (!ok && is_cjk_ideograph(a) && is_cjk_ideograph(b)) {
+              (uchar_is_cjk_ideograph(a) != uchar_is_cjk_ideograph(b) && (is_ascii_alnum(a) || is_ascii_alnum(b)));
+    if (!ok && uchar_is_cjk_ideograph(a) && uchar_is_cjk_ideograph(b)) {
       size_t end = k + 1;
-      while (end < n && is_cjk_ideograph(items[end].cp)) end++;
+      while (end < n && uchar_is_cjk_ideograph(items[end].cp)) end++;
       size_t before = k + 1 - run, after = end - (k + 1);
       ok = end - run >= 4 && before % 2 == 0 && after >= 2;
     }
@@ -117,6 +117,6 @@ void lb_label_breaks(lb_item *items, size_t n) {
     /* Before the unit's bracket the line breaker would squeeze the line by
      * the bracket's left blank, which the break puts on the next line:
      * the name would stick out of its cell. */
-    else if (is_opening_bracket(b) && !is_closing_punct(a)) items[k].shrink = 0;
+    else if (is_opening_bracket(b) && !uchar_is_closing_punct(a)) items[k].shrink = 0;
   }
 }

@@ -1,6 +1,6 @@
 /* Break opportunities that tables (and all text) must not take, and the
  * restricted ones of table headers. Both work on items whose brk was
- * already filled by lb_find_breaks. */
+ * already filled by linebreak_find. */
 #ifndef BRIEF_NOBREAK_H
 #define BRIEF_NOBREAK_H
 
@@ -12,7 +12,7 @@
  * at most four characters (a short label: 序号, 完成时限). Adds, as a last
  * resort, opportunities inside a Latin word or URL wider than long_word
  * (pt): after / - _ ? & = and before a dot. */
-void lb_keep_units(lb_item *items, size_t n, double long_word);
+void linebreak_keep_units(lb_item *items, size_t n, double long_word);
 
 /* A table header: keeps only the opportunities that respect words: before
  * an opening bracket (the unit: 贫困人口（人）), after a solidus, at
@@ -23,6 +23,6 @@ void lb_keep_units(lb_item *items, size_t n, double long_word);
  * is not, the header still breaks only between whole characters. The item
  * before a unit's bracket loses its shrink (the bracket's blank, which a
  * break there moves to the next line). */
-void lb_label_breaks(lb_item *items, size_t n);
+void linebreak_label_breaks(lb_item *items, size_t n);
 
 #endif

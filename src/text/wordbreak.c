@@ -58,7 +58,7 @@ static void rate(const uint32_t *cps, size_t n, const icu_api *api, UBreakIterat
   }
 }
 
-int word_boundaries(const uint32_t *cps, size_t n, unsigned char *at) {
+int wordbreak_boundaries(const uint32_t *cps, size_t n, unsigned char *at) {
   for (size_t k = 0; k <= n; k++) at[k] = WB_STRONG;
   if (n < 2) return 0;
   icu_api api;

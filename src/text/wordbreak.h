@@ -19,6 +19,6 @@ enum {
  * ICU's dictionary splits a word it lacks (扶贫, 调研, 党建) into single
  * characters: between two one-character Han segments is WB_NONE. Returns
  * 0, or -1 when ICU could not segment (every position then strong). */
-int word_boundaries(const uint32_t *cps, size_t n, unsigned char *at);
+int wordbreak_boundaries(const uint32_t *cps, size_t n, unsigned char *at);
 
 #endif

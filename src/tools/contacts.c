@@ -137,7 +137,7 @@ contacts *contacts_parse(const char *data, size_t len, const char *path, diag_li
 
 contacts *contacts_load(const char *path, diag_list *dl) {
   size_t len;
-  char *data = read_file(path, &len);
+  char *data = file_read(path, &len);
   if (!data) {
     diag_error(dl, path, 0, 0, "cannot read the address book: %s; give one with --contacts FILE "
                "(columns 单位,邮箱)", strerror(errno));
@@ -160,7 +160,7 @@ void contacts_free(contacts *c) {
   free(c);
 }
 
-void recipient_list_free(recipient_list *l) {
+void contacts_recipients_free(recipient_list *l) {
   for (size_t i = 0; i < l->len; i++) {
     free(l->items[i].unit);
     free(l->items[i].address);
@@ -212,8 +212,8 @@ static void report_missing(const contacts *c, const char *unit, const char *coun
   size_t n = 0;
   for (size_t i = 0; i < c->rows.len; i++)
     if (applies(&c->rows.items[i], county)) names[n++] = c->rows.items[i].unit;
-  char *close = closest_names(unit, names, n);
-  free(names); /* the five closest (closest_names caps the list) */
+  char *close = suggest_closest_names(unit, names, n);
+  free(names); /* the five closest (suggest_closest_names caps the list) */
   diag_error(dl, file, src->line, col,
              "the unit '%s' has no address in %s; add a row for it there (单位 %s, 邮箱 its address%s) "
              "or correct the name (closest units: %s)", unit, c->path, unit, c->has_county ? ", 县(市) empty or this county" : "",

@@ -27,7 +27,7 @@ typedef struct {
   size_t len, cap;
 } recipient_list;
 
-void recipient_list_free(recipient_list *l);
+void contacts_recipients_free(recipient_list *l);
 
 /* Resolves the recipients lines of meta (from the summary file): 报 (and
  * 主送) into to, every other label (送, 发, 抄送, 印发) into cc. Each entry

@@ -95,7 +95,7 @@ static char *convert_with_soffice(const char *input, size_t *len, diag_list *dl)
   }
   char *stem = path_stem(input);
   char *out = xasprintf("%s/%s.docx", dir, stem);
-  char *data = rc == 0 && status == 0 ? read_file(out, len) : NULL;
+  char *data = rc == 0 && status == 0 ? file_read(out, len) : NULL;
   if (!data)
     diag_error(dl, input, 0, 0, "LibreOffice could not convert it to .docx%s; open it in Word or WPS and save it "
                "as .docx", status == -1 && rc == 0 ? " within the time limit" : "");
@@ -123,10 +123,10 @@ static char *read_document(const char *input, size_t *len, diag_list *dl) {
 }
 
 static int write_whole(const char *path, const char *data, size_t len, diag_list *dl) {
-  char *tmp = temp_beside(path);
-  if (!tmp || write_file_durably(tmp, data, len) != 0 || commit_temp(tmp, path) != 0) {
+  char *tmp = file_temp_beside(path);
+  if (!tmp || file_write_durably(tmp, data, len) != 0 || file_commit_temp(tmp, path) != 0) {
     diag_error(dl, path, 0, 0, "cannot write: %s", strerror(errno));
-    if (tmp) discard_temp(tmp);
+    if (tmp) file_discard_temp(tmp);
     free(tmp);
     return -1;
   }

@@ -16,7 +16,7 @@
 
 int mail_template_load(mail_template *t, const char *path, int optional, diag_list *dl) {
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = file_read(path, &len);
   if (!text) {
     if (optional && errno == ENOENT) return 0;
     diag_error(dl, path, 0, 0, "cannot read the mail template: %s", strerror(errno));
@@ -31,19 +31,19 @@ int mail_template_load(mail_template *t, const char *path, int optional, diag_li
       {"subject", &t->subject}, {"subject_issue", &t->subject_issue}, {"body", &t->body}};
   if (root && root->type == YAML_MAPPING_NODE) {
     YMAP_FOREACH(&y, root, pair) {
-      const char *key = yscalar(ydoc_node(&y, pair->key));
+      const char *key = ydoc_scalar(ydoc_node(&y, pair->key));
       yaml_node_t *value = ydoc_node(&y, pair->value);
       size_t i = 0;
       while (i < 3 && (!key || strcmp(key, keys[i].key))) i++;
-      if (i == 3 || !yscalar(value)) {
-        diag_error(dl, path, yline(&y, value), ycol(value),
+      if (i == 3 || !ydoc_scalar(value)) {
+        diag_error(dl, path, ydoc_line(&y, value), ydoc_col(value),
                    "'%s' is not a mail template key (subject, subject_issue, body: each a string)", key ? key : "?");
         rc = -1;
         continue;
       }
-      const char *text = yscalar(value), *brk = strpbrk(text, "\r\n");
+      const char *text = ydoc_scalar(value), *brk = strpbrk(text, "\r\n");
       if (i < 2 && brk) { /* subject, subject_issue: one header line */
-        diag_error(dl, path, yline(&y, value), ycol(value),
+        diag_error(dl, path, ydoc_line(&y, value), ydoc_col(value),
                    "'%s' has a line break after '%.*s'; a subject is one line: write it on one line, in quotes "
                    "(a block scalar, | or >, ends with a line break)", key, (int)(brk - text), text);
         rc = -1;
@@ -52,7 +52,7 @@ int mail_template_load(mail_template *t, const char *path, int optional, diag_li
       free(*keys[i].field);
       *keys[i].field = xstrdup(text);
     }
-  } else if (root && !(root->type == YAML_SCALAR_NODE && !*yscalar(root))) {
+  } else if (root && !(root->type == YAML_SCALAR_NODE && !*ydoc_scalar(root))) {
     diag_error(dl, path, 1, 1, "a mail template is 'key: value' lines (subject, subject_issue, body)");
     rc = -1;
   }
@@ -84,7 +84,7 @@ char *mail_expand(const char *tmpl, const doc_meta *meta, const char *file) {
   doc_meta m = *meta; /* the layout fields, with the date as a Chinese date */
   char *date = meta->date ? xasprintf("%.4s年%d月%d日", meta->date, atoi(meta->date + 5), atoi(meta->date + 8)) : NULL;
   m.date = date;
-  char *out = layout_expand(b, &m, 0, 0);
+  char *out = spec_expand(b, &m, 0, 0);
   free(date);
   free(a);
   free(b);

@@ -76,14 +76,14 @@ static long long mail_time(const doc_meta *m) {
 }
 
 static int write_eml(const char *path, const char *data, size_t len, diag_list *dl) {
-  char *temp = temp_beside(path);
+  char *temp = file_temp_beside(path);
   FILE *f = temp ? fopen(temp, "wb") : NULL;
   int rc = f && fwrite(data, 1, len, f) == len ? 0 : -1;
   if (f && fclose(f) != 0) rc = -1;
-  if (rc == 0 && commit_temp(temp, path) != 0) rc = -1;
+  if (rc == 0 && file_commit_temp(temp, path) != 0) rc = -1;
   if (rc != 0) {
     diag_error(dl, path, 0, 0, "cannot write the e-mail: %s", strerror(errno));
-    if (temp) discard_temp(temp);
+    if (temp) file_discard_temp(temp);
   }
   free(temp);
   return rc;
@@ -154,7 +154,7 @@ static int mail_one(mailer *m, brief_engine *e, const char *summary) {
   brief_job job = {.input = summary, .output = pdf, .figures = figures, .layout = o->layout}; /* as batch */
   if (rc == 0) rc = brief_render(e, &job, m->dl);
   size_t len = 0;
-  char *bytes = rc == 0 ? read_file(pdf, &len) : NULL;
+  char *bytes = rc == 0 ? file_read(pdf, &len) : NULL;
   if (rc == 0 && !bytes) {
     diag_error(m->dl, pdf, 0, 0, "cannot read the PDF back: %s", strerror(errno));
     rc = -1;
@@ -174,8 +174,8 @@ static int mail_one(mailer *m, brief_engine *e, const char *summary) {
   }
   free(bytes);
   mail_template_free(&t);
-  recipient_list_free(&to);
-  recipient_list_free(&cc);
+  contacts_recipients_free(&to);
+  contacts_recipients_free(&cc);
   doc_meta_free(&meta);
   free(stem);
   free(pdf);

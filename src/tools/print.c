@@ -149,7 +149,7 @@ static void list_printers(const char *wanted) {
     const char **names = xcalloc((size_t)n, sizeof *names);
     size_t *order = xcalloc((size_t)n, sizeof *order);
     for (int i = 0; i < n; i++) names[i] = dests[i].name; /* instances (name/instance) share a name */
-    size_t k = closest_order(wanted, names, (size_t)n, order);
+    size_t k = suggest_closest_order(wanted, names, (size_t)n, order);
     fprintf(stderr, "brief: printers on %s:", server().name);
     for (size_t i = 0; i < k && i < CLOSEST_SHOWN; i++)
       fprintf(stderr, "%s %s%s", i ? "," : "", dests[order[i]].name, dests[order[i]].is_default ? " (default)" : "");
@@ -334,7 +334,7 @@ static int parse_settings(const print_options *o, job_settings *js) {
   return 0;
 }
 
-int brief_print(const print_options *o, char *const *inputs, size_t n) {
+int print_command(const print_options *o, char *const *inputs, size_t n) {
   job_settings js;
   if (parse_settings(o, &js) != 0) return 2;
   if (n == 0) {

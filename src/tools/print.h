@@ -16,6 +16,6 @@ typedef struct {
 /* Prints every PDF given (a folder: its *.pdf in booklet order, i.e. by
  * name). Returns the exit status: 0, 1 (a job failed; the jobs already
  * sent are listed) or 2 (bad arguments). Messages go to stderr. */
-int brief_print(const print_options *o, char *const *inputs, size_t n);
+int print_command(const print_options *o, char *const *inputs, size_t n);
 
 #endif

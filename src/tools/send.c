@@ -84,7 +84,7 @@ static int read_outgoing(const char *dir, const char *file, outgoing *m, char **
   m->file = xstrdup(file);
   m->path = path_join(dir, file);
   size_t len;
-  char *raw = read_file(m->path, &len);
+  char *raw = file_read(m->path, &len);
   if (!raw) {
     *error = xasprintf("cannot read it: %s", strerror(errno));
     return -1;
@@ -157,7 +157,7 @@ static int list_eml(const char *dir, str_list *out) {
 /* One line per message delivered: Message-ID, UTC time, file, server reply,
  * separated by tabs. */
 static void read_log(const char *path, str_list *ids) {
-  char *text = read_file(path, NULL);
+  char *text = file_read(path, NULL);
   if (!text) return;
   for (char *line = text; *line;) {
     char *eol = strchr(line, '\n');

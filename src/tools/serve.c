@@ -602,7 +602,7 @@ static enum MHD_Result handle_booklet(server *s, struct MHD_Connection *c) {
     sem_post(&s->slots);
     render_end(s);
     size_t len;
-    char *pdf = rc == 0 ? read_file(booklet, &len) : NULL;
+    char *pdf = rc == 0 ? file_read(booklet, &len) : NULL;
     if (pdf) ok = send_bytes(c, 200, "application/pdf", pdf, len, MHD_RESPMEM_MUST_FREE);
     else if (client_gone(&watch)) ok = MHD_NO;
     else {
@@ -644,7 +644,7 @@ static enum MHD_Result handle_files(server *s, struct MHD_Connection *c) {
 static enum MHD_Result handle_get_file(server *s, struct MHD_Connection *c, const char *name) {
   char *path = summary_path(s, name, true);
   size_t len;
-  char *text = path ? read_file(path, &len) : NULL;
+  char *text = path ? file_read(path, &len) : NULL;
   free(path);
   if (!text) return send_error(c, 404, "no such summary in the folder");
   return send_bytes(c, 200, "text/markdown; charset=utf-8", text, len, MHD_RESPMEM_MUST_FREE);
@@ -654,12 +654,12 @@ static enum MHD_Result handle_get_file(server *s, struct MHD_Connection *c, cons
 static enum MHD_Result handle_put_file(server *s, struct MHD_Connection *c, const char *name, const request *rq) {
   char *path = summary_path(s, name, false);
   if (!path) return send_error(c, 404, "not a summary of the folder: use NAME.md, no folders");
-  char *temp = temp_beside(path);
+  char *temp = file_temp_beside(path);
   FILE *f = temp ? fopen(temp, "wb") : NULL;
   bool ok = f && fwrite(rq->body.data ? rq->body.data : "", 1, rq->body.len, f) == rq->body.len;
   if (f && fclose(f) != 0) ok = false;
-  if (ok) ok = commit_temp(temp, path) == 0;
-  else if (temp) discard_temp(temp);
+  if (ok) ok = file_commit_temp(temp, path) == 0;
+  else if (temp) file_discard_temp(temp);
   free(temp);
   free(path);
   if (!ok) return send_error(c, 500, "the summary could not be saved; the file on disk is unchanged");

@@ -28,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(mail_build(&m, &n));
     free(text);
   }
-  recipient_list_free(&to);
-  recipient_list_free(&cc);
+  contacts_recipients_free(&to);
+  contacts_recipients_free(&cc);
   contacts_free(c);
   doc_meta_free(&meta);
   diag_clear(&dl);

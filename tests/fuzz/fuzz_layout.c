@@ -23,9 +23,9 @@ static int setup(void) {
   const char *data = getenv("BRIEF_DATA") ? getenv("BRIEF_DATA") : ".";
   char *fonts_dir = path_join(data, "fonts"), *layouts_dir = path_join(data, "layouts");
   diag_list dl = {0};
-  lb_init();
+  linebreak_init();
   fonts = font_lib_new(fonts_dir, &dl);
-  int rc = fonts && layout_load("official", layouts_dir, &spec, &dl) == 0 ? 0 : -1;
+  int rc = fonts && spec_load("official", layouts_dir, &spec, &dl) == 0 ? 0 : -1;
   free(fonts_dir);
   free(layouts_dir);
   diag_clear(&dl);

@@ -11,13 +11,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   diag_list dl = {0};
   layout_spec spec;
-  if (layout_parse_text((const char *)data, size, "fuzz.yaml", &spec, &dl) == 0) {
+  if (spec_parse_text((const char *)data, size, "fuzz.yaml", &spec, &dl) == 0) {
     doc_meta meta = {0};
     const char *templates[] = {spec.page_number.format, spec.header.text, spec.footer.text, spec.masthead.issue};
     for (size_t i = 0; i < sizeof templates / sizeof *templates; i++)
-      if (templates[i]) free(layout_expand(templates[i], &meta, 3, 12));
+      if (templates[i]) free(spec_expand(templates[i], &meta, 3, 12));
   }
-  layout_spec_free(&spec);
+  spec_free(&spec);
   diag_clear(&dl);
   return 0;
 }

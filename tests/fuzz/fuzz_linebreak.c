@@ -18,10 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   lb_item *items = xcalloc(size + 1, sizeof *items);
   double *extra = xcalloc(size + 1, sizeof *extra);
   static int ready;
-  if (!ready) lb_init(), ready = 1;
+  if (!ready) linebreak_init(), ready = 1;
   size_t n = lb_items_of(text, size, items);
   lb_lines lines = {0};
-  lb_break_lines(items, n, width, width, true, &lines, extra);
+  linebreak_lines(items, n, width, width, true, &lines, extra);
   size_t next = 0;
   for (size_t l = 0; l < lines.len; l++) {
     if (lines.items[l].start < next || lines.items[l].end < lines.items[l].start) abort();
@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (n && next > n) abort();
   /* The breaks between lines, checked against the clreq rules written out
-   * here (not through lb_clreq_allows): a break at an opportunity keeps
+   * here (not through linebreak_clreq_allows): a break at an opportunity keeps
    * every rule; a break elsewhere (an overlong run) only when the line had
    * no opportunity at all. */
   for (size_t l = 0; l + 1 < lines.len; l++) {
@@ -38,9 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint32_t before = items[b - 1].cp, after = items[b].cp;
     if (items[b - 1].brk == LB_MUST) continue;
     if (items[b - 1].brk == LB_ALLOW) {
-      if (cannot_start_line(after) || cannot_end_line(before)) abort();     /* 行首/行尾禁则 */
-      if (is_inseparable(before) && is_inseparable(after)) abort();         /* —— …… unsplit */
-      if (is_digit(before) && (is_cjk_ideograph(after) || after == '%' || after == 0xFF05)) abort(); /* 13.8% */
+      if (uchar_cannot_start_line(after) || uchar_cannot_end_line(before)) abort();     /* 行首/行尾禁则 */
+      if (uchar_is_inseparable(before) && uchar_is_inseparable(after)) abort();         /* —— …… unsplit */
+      if (is_digit(before) && (uchar_is_cjk_ideograph(after) || after == '%' || after == 0xFF05)) abort(); /* 13.8% */
       continue;
     }
     for (size_t k = start; k + 1 < b; k++)

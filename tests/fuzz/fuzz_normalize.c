@@ -32,7 +32,7 @@ static void normalize_text(const char *text, size_t size, nz_report *rep) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *text = (const char *)data;
   if (utf8_invalid_offset(text, size) >= 0 || memchr(text, 0, size)) return 0; /* the pipeline rejects these first */
-  char *copy = xstrndup(text, size); /* the stage reads a NUL-terminated file, as read_file gives it */
+  char *copy = xstrndup(text, size); /* the stage reads a NUL-terminated file, as file_read gives it */
   nz_report rep = {0};
   normalize_text(copy, size, &rep);
   size_t len, applied;
@@ -40,8 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   nz_report again = {0};
   if (utf8_invalid_offset(fixed, len) < 0) normalize_text(fixed, len, &again);
   else abort(); /* a fix must never cut a character */
-  nz_report_free(&again);
-  nz_report_free(&rep);
+  normalize_report_free(&again);
+  normalize_report_free(&rep);
   free(fixed);
   free(copy);
   return 0;
