@@ -166,6 +166,51 @@ def check_notes(docs, tmp):
     check("含驻村工作队队长" in text, "the footnote's text printed")
 
 
+def issue_docx(path, issue_line, label_line=None):
+    """A 简报 as an office types it: the red masthead, the 期号 line under it, a title, a paragraph."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt, RGBColor
+    d = docx.Document()
+    d.styles["Normal"].font.size = Pt(16)
+    for text, size, color in (("扶贫工作简报", 36, (0xE6, 0x00, 0x12)), (issue_line, None, None),
+                              ("关于驻村帮扶的情况报告", 22, None)):
+        if text is None:
+            continue
+        p = d.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        r = p.add_run(text)
+        if size:
+            r.font.size = Pt(size)
+        if color:
+            r.font.color.rgb = RGBColor(*color)
+    if label_line:
+        d.add_paragraph(label_line)
+    d.add_paragraph("　　全县选派第一书记一百名，实现贫困村全覆盖。")
+    d.save(path)
+
+
+def check_issue_forms(docs, tmp):
+    """The 期号 imported as the office wrote it, its numbers in Arabic digits (as the front matter and
+    the masthead take it): a year before it, 总, the running number after it, in the masthead's line
+    or after 期数：."""
+    src = os.path.join(tmp, "issues")
+    os.makedirs(src)
+    cases = [("第12期", None, "第12期"), ("2020年第3期", None, "2020年第3期"), ("二〇二〇年第三期", None, "2020年第3期"),
+             ("总第125期", None, "总第125期"), ("第12期（总第125期）", None, "第12期（总第125期）"),
+             ("第十二期(总第125期)", None, "第12期（总第125期）"), (None, "报送单位：某县委组织部　　期数：2020年第3期", "2020年第3期")]
+    for k, (line, label, want) in enumerate(cases):
+        path = os.path.join(src, f"期号{k}.docx")
+        issue_docx(path, line, label)
+        r = run(BRIEF, "import", path, "-o", os.path.join(tmp, "issues-out"))
+        fm = split_md(os.path.join(tmp, "issues-out", f"期号{k}.md"))[0] if r.returncode == 0 else {}
+        check(str(fm.get("issue")) == want and f"issue: {want}" in r.stdout,
+              f"{line or label}: issue {fm.get('issue')!r}, want {want!r} ({r.stderr}{r.stdout})")
+        if k == 4 and fm:
+            text = render_text(os.path.join(tmp, "issues-out", f"期号{k}.md"), tmp, "issue4")
+            check("第12期（总第125期）" in text, f"the masthead prints 第12期（总第125期）: {text[:120]}")
+
+
 def check_doc_and_errors(docs, tmp):
     # .doc: through LibreOffice when installed; a clear message when it is not.
     doc_dir = os.path.join(tmp, "doc")
@@ -217,7 +262,7 @@ def main():
         for name in ["陇西县", "盘州市", "黔西县"]:
             if checks.selected(f"check_example/{name}"):
                 check_example(docs, name, tmp)
-        for t in (check_wps, check_notes, check_doc_and_errors):
+        for t in (check_wps, check_notes, check_issue_forms, check_doc_and_errors):
             test(t, docs, tmp)
     return checks.report()
 

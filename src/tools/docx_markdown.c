@@ -371,12 +371,39 @@ static char *para_plain(ctx *c, const docx_para *p) {
   return t;
 }
 
-/* "第12期" anywhere in s → "12". */
+/* A year written before a 期号's 第 at (2020年, 二〇二〇年) as Arabic
+ * digits into year, or false. */
+static bool year_before(const char *s, const char *at, int *year) {
+  if (at - s < 3 || strncmp(at - 3, "年", 3) != 0) return false;
+  const char *end = at - 3;
+  for (size_t width = 1; width <= 3; width += 2) { /* four ASCII digits, or four numerals of 3 bytes */
+    if ((size_t)(end - s) < 4 * width) continue;
+    const char *p = end - 4 * width;
+    if (read_number(&p, year, true) && p == end && *year >= 1000) return true;
+  }
+  return false;
+}
+
+/* The 期号 in s as offices write it, its numbers in Arabic digits: 第12期
+ * (第十二期), with the year before it (2020年第3期), 总第125期, and the
+ * running number after it (第12期（总第125期）). NULL when s has no 第…期. */
 static char *issue_in(const char *s) {
   for (const char *at = strstr(s, "第"); at; at = strstr(at + 1, "第")) {
     const char *p = at + strlen("第");
-    int v;
-    if (read_number(&p, &v, false) && starts_with(p, "期")) return xasprintf("%d", v);
+    int v, year, total;
+    if (!read_number(&p, &v, false) || !starts_with(p, "期")) continue;
+    p += strlen("期");
+    char before[32] = "", after[48] = "";
+    if (at - s >= 3 && strncmp(at - 3, "总", 3) == 0) snprintf(before, sizeof before, "总");
+    else if (year_before(s, at, &year)) snprintf(before, sizeof before, "%d年", year);
+    const char *open = starts_with(p, "（总第") ? "（总第" : starts_with(p, "(总第") ? "(总第" : NULL;
+    if (open) {
+      const char *q = p + strlen(open);
+      if (read_number(&q, &total, false) && starts_with(q, "期") &&
+          (starts_with(q + strlen("期"), "）") || starts_with(q + strlen("期"), ")")))
+        snprintf(after, sizeof after, "（总第%d期）", total);
+    }
+    return xasprintf("%s第%d期%s", before, v, after);
   }
   return NULL;
 }
@@ -524,7 +551,7 @@ static void write_front(ctx *c, const front *f, strbuf *md) {
   int y, m, d;
   if (f->date && sscanf(f->date, "%4d-%2d-%2d", &y, &m, &d) == 3)
     sb_printf(md, "date: %d年%d月%d日\n", y, m, d);
-  if (f->issue) sb_printf(md, "issue: 第%s期\n", f->issue);
+  if (f->issue) sb_printf(md, "issue: %s\n", f->issue);
   if (f->layout) sb_printf(md, "layout: %s\n", f->layout);
   if (any) sb_puts(md, "---\n\n");
   if (f->title) report(c, "title: %s", f->title);
