@@ -304,6 +304,41 @@ def test_missing_unit(tmp):
     check(not os.path.exists(os.path.join(tmp, "out-nobook", "黔西县.eml")), "no book: no .eml")
 
 
+def test_addressees(tmp):
+    """A 文件式 document goes To its 主送机关 (to:, GB/T 9704-2012 7.3.2) first, then its 报 units; Cc its
+    抄送; a 主送 unit without an address is an error at its place in the to: line."""
+    out = os.path.join(tmp, "out-to")
+    notice = os.path.join(INPUT, "黔西县组织部通知.md")
+    r = run("mail", notice, os.path.join(INPUT, "陇西县组织部报告.md"), "-o", out, "--from", FROM)
+    check(r.returncode == 0, f"brief mail on the two documents: {r.stderr}")
+    if r.returncode == 0:
+        book = read_book(os.path.join(INPUT, "contacts.csv"), "黔西县")
+        msg = parse(os.path.join(out, "黔西县组织部通知.eml"))
+        to = book["各乡镇党委"] + book["县直各部门党组织"]
+        check(addresses(msg, "To") == to, f"通知: To {addresses(msg, 'To')} == 主送 {to}")
+        cc = [a for u in ["县委办公室", "县政府办公室", "县扶贫开发办公室", "各结对帮扶单位", "中共黔西县委组织部办公室"]
+              for a in book[u]]
+        check(addresses(msg, "Cc") == cc, f"通知: Cc {addresses(msg, 'Cc')} == 抄送 and 印发 {cc}")
+        report = parse(os.path.join(out, "陇西县组织部报告.eml"))
+        first = read_book(os.path.join(INPUT, "contacts.csv"), "陇西县")["中共定西市委组织部"]
+        check(addresses(report, "To")[:len(first)] == first, f"报告: To starts with the 主送 {first}: "
+              f"{addresses(report, 'To')}")
+    src = os.path.join(tmp, "in-to")
+    shutil.copytree(INPUT, src)
+    book = os.path.join(src, "contacts.csv")
+    rows = open(book, encoding="utf-8").read().splitlines()
+    open(book, "w", encoding="utf-8").write("\n".join(l for l in rows if l != "黔西县,县直各部门党组织,"
+                                                       "xzbm@qianxi.example.gov.cn") + "\n")
+    md = os.path.join(src, "黔西县组织部通知.md")
+    r = run("mail", md, "-o", os.path.join(tmp, "out-to-missing"), "--from", FROM)
+    lines = open(md, encoding="utf-8").read().splitlines()
+    line = next(i + 1 for i, l in enumerate(lines) if l.startswith("to:"))
+    col = lines[line - 1].index("县直各部门党组织") + 1
+    check(r.returncode != 0 and f"{md}:{line}:{col}: error: the unit '县直各部门党组织' has no address" in r.stderr,
+          f"a 主送 unit without an address: error at {line}:{col}: {r.stderr}")
+    check(not os.path.exists(os.path.join(tmp, "out-to-missing", "黔西县组织部通知.eml")), "no .eml then")
+
+
 def test_contacts_encodings(tmp):
     """The book exported as GB18030 with CRLF gives the same messages."""
     src = os.path.join(tmp, "in-gb")
@@ -720,7 +755,7 @@ def test_bad_server(tmp, mailed):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         mailed = test_mail(tmp)  # the .eml files the sending tests send: always made
-        for t in (test_missing_unit, test_long_name, test_template_and_bcc, test_contacts_encodings,
+        for t in (test_missing_unit, test_addressees, test_long_name, test_template_and_bcc, test_contacts_encodings,
                   test_hostile_addresses, test_header_injection, test_long_headers):
             test(t, tmp)
         for t in (test_send, test_refused_recipient, test_dropped_connection, test_concurrent_send, test_login,

@@ -45,15 +45,6 @@ static bool is_fence(const char *p, size_t n, const char *fence) {
 
 static const char *recipient_labels[] = {"报", "送", "发", "抄送", "印发"};
 
-/* The source of a recipients value node (for `brief mail` messages). */
-static recipient_src source_of(ydoc *y, yaml_node_t *node, size_t offset) {
-  bool quoted = node->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-                node->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-  bool one_line = node->start_mark.line == node->end_mark.line;
-  return (recipient_src){ydoc_line(y, node), ydoc_col(node) + quoted, offset,
-                         one_line && (quoted || node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)};
-}
-
 /* "报：xxx" stays as written; a bare value becomes "报：value". */
 static void push_recipient(doc_meta *m, const char *label, const char *value, recipient_src src) {
   if (label) {
@@ -108,7 +99,7 @@ static int read_recipients(ydoc *y, yaml_node_t *node, doc_meta *m, diag_list *d
                    "'recipients' entries must be 'label: text', e.g. '报: 市委组织部'");
         return -1;
       }
-      push_recipient(m, label, value, source_of(y, ydoc_node(y, pair->value), 0));
+      push_recipient(m, label, value, frontmatter_head_source(y, ydoc_node(y, pair->value), 0));
     }
     return 0;
   }
@@ -117,7 +108,7 @@ static int read_recipients(ydoc *y, yaml_node_t *node, doc_meta *m, diag_list *d
   for (size_t i = 0; i < values.len; i++) {
     yaml_node_t *v = node;
     if (node->type == YAML_SEQUENCE_NODE) v = ydoc_node(y, node->data.sequence.items.start[i]);
-    push_recipient(m, NULL, values.items[i], source_of(y, v, 0));
+    push_recipient(m, NULL, values.items[i], frontmatter_head_source(y, v, 0));
   }
   str_list_free(&values);
   return rc;

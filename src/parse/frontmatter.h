@@ -23,6 +23,7 @@ typedef struct {
   char *number;         /* 发文字号 as printed: 陇组发〔2016〕12号 */
   str_list signers;     /* 签发人: a 上行文 (report upward) when there are any */
   char *to;             /* 主送机关 */
+  recipient_src to_src; /* where it is written (brief mail resolves its units) */
   char *secrecy;        /* 密级和保密期限: 秘密★1年 */
   char *urgency;        /* 紧急程度: 特急 */
   str_list attachments; /* 附件: Markdown files beside the summary, or titles */

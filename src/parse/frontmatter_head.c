@@ -83,6 +83,14 @@ static int read_strings(ydoc *y, yaml_node_t *node, const char *key, str_list *o
   return -1;
 }
 
+recipient_src frontmatter_head_source(ydoc *y, yaml_node_t *node, size_t offset) {
+  bool quoted = node->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                node->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+  bool one_line = node->start_mark.line == node->end_mark.line;
+  return (recipient_src){ydoc_line(y, node), ydoc_col(node) + quoted, offset,
+                         one_line && (quoted || node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)};
+}
+
 int frontmatter_head_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, diag_list *dl) {
   doc_head_meta *h = &m->head;
   if (!strcmp(key, "issuer")) return read_strings(y, value, key, &h->issuers, dl);
@@ -117,6 +125,7 @@ int frontmatter_head_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta 
                  "'printed' (印发日期) '%s': %s; write it as " CNDATE_FORMS, s, why);
       return -1;
     }
+    if (!strcmp(key, "to")) h->to_src = frontmatter_head_source(y, value, 0);
     free(*scalars[i].field);
     *scalars[i].field = !strcmp(key, "doc_number") ? doc_number_normalize(s)
                         : !strcmp(key, "printed")  ? xstrdup(iso)

@@ -10,6 +10,9 @@
 /* Reads key when it is one of them: returns 0, or -1 (diagnostics added);
  * 1 when key is none of them. */
 int frontmatter_head_key(ydoc *y, const char *key, yaml_node_t *value, doc_meta *m, diag_list *dl);
+/* Where a value node stands (for `brief mail`'s messages about the units
+ * it names); offset as recipient_src says. */
+recipient_src frontmatter_head_source(ydoc *y, yaml_node_t *node, size_t offset);
 /* Their names, NULL-terminated, for the unknown-key warning. */
 extern const char *const frontmatter_head_keys[];
 

@@ -255,9 +255,28 @@ static bool is_to_label(const char *line, size_t label_len) {
   return (label_len == 3 && !strncmp(line, "报", 3)) || (label_len == 6 && !strncmp(line, "主送", 6));
 }
 
+/* The 主送机关 of a 文件式 document (to: 各乡镇党委，县直各单位：, GB/T
+ * 9704-2012 7.3.2): its units go in To like the 报 line's, without the
+ * colon that ends it on the page. */
+static int resolve_addressees(const contacts *c, const doc_meta *meta, const char *file, recipient_list *to,
+                              recipient_list *cc, diag_list *dl) {
+  char *entry = xstrdup(meta->head.to), *e = trim(entry);
+  size_t n = strlen(e);
+  if (n >= 3 && !strcmp(e + n - 3, "：")) e[n - 3] = '\0';
+  else if (n >= 1 && e[n - 1] == ':') e[n - 1] = '\0';
+  e = trim(e);
+  const recipient_src *src = &meta->head.to_src;
+  int rc = 0, col = src->col + chars(entry, (size_t)(e - entry));
+  if (!*e) {
+  } else if (has_unit(c, e, meta->county)) add_unit(c, e, meta->county, to, to, cc);
+  else rc = resolve_entry(c, meta->county, e, file, src, col, to, to, cc, dl);
+  free(entry);
+  return rc;
+}
+
 int contacts_resolve(const contacts *c, const doc_meta *meta, const char *file, recipient_list *to,
                      recipient_list *cc, diag_list *dl) {
-  int rc = 0;
+  int rc = meta->head.to ? resolve_addressees(c, meta, file, to, cc, dl) : 0; /* 主送 first in To */
   for (size_t i = 0; i < meta->recipients.len; i++) {
     const char *line = meta->recipients.items[i];
     const recipient_src *src = &meta->recipients_src.items[i];
