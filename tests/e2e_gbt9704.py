@@ -216,6 +216,26 @@ def check_signature(name, pages, author, date, seal=False):
     return i
 
 
+def check_joint_signature(pages, issuers, date):
+    """7.3.5.2, a joint document without seals: the 主办机关's name first, the others one line below each
+    other in one column, the longest two characters from the right; the date on the next line, its first
+    character two right of the names'."""
+    page = next((runs for runs, _ in pages if find(runs, date) and find(runs, issuers[-1])), [])
+    runs = [r for r in page if not is_red(r.color) and r.size < 20]
+    sigs, day = [find(runs, n) for n in issuers], find(runs, date)
+    if not check(all(sigs) and day, f"joint signature: {issuers} and {date} printed: {[r.text for r in runs][-6:]}"):
+        return
+    em = 156 * MM / 28
+    bases = [r.base for r in sigs] + [day.base]
+    check(all(abs((a - b) - PITCH) < 1 for a, b in zip(bases, bases[1:])),
+          f"joint signature: each name a line below the one before, the date below them: {bases}")
+    check(max(abs(r.x0 - sigs[0].x0) for r in sigs) < 0.5, f"joint signature: one column {[r.x0 for r in sigs]}")
+    check(abs((AREA_RIGHT - max(r.x1 for r in sigs)) / em - 2) < 0.1,
+          f"joint signature: the longest name 2 characters from the right: {(AREA_RIGHT - max(r.x1 for r in sigs)) / em:.2f}")
+    check(abs((day.x0 - sigs[0].x0) / em - 2) < 0.1, f"joint signature: the date 2 right of the names: "
+          f"{(day.x0 - sigs[0].x0) / em:.2f}")
+
+
 def check_record(name, pages):
     n = len(pages)
     check(n % 2 == 0, f"{name}: the 版记 on an even page: {n} pages")
@@ -393,6 +413,7 @@ def test_made(tmp):
             check(abs(names[0].x1 - names[1].x1) < 1 and abs(names[0].x0 - names[1].x0) < 1,
                   "stacked names spread to one width")
             check(abs((AREA_TOP - names[0].top) / MM - 35) <= 1, "joint 标志 top edge 35 mm below the type area")
+        check_joint_signature(pages, ["中共示例市委组织部", "示例市扶贫开发办公室"], "2020年6月15日")
     # Bodies of every length: the 版记 always on an even page, blank pages unnumbered.
     blanks = 0
     for n in range(6, 30):

@@ -273,21 +273,27 @@ static void attachment_list(layout_ctx *c) {
 /* 署名 and 成文日期 (7.3.5): without a seal the signature one line below
  * the text, two characters from the right, the date on the next line with
  * its first character two to the right of the signature's (or two from
- * the right when longer, the signature moving left to match); with a seal
- * (7.3.5.1) the date four characters from the right, the signature centred
- * above it, room for the seal between them and the text. 附注 (7.3.6) in
- * parentheses two characters in on the next line. Never alone on a page
- * (7.3.5.5): the last body lines go with them. */
+ * the right when longer, the signature moving left to match); a joint
+ * document's issuers (7.3.5.2: 主办机关 first, the others below it) in one
+ * column, the longest name setting it. With a seal (7.3.5.1) the date four
+ * characters from the right, the signature centred above it, room for the
+ * seal between them and the text. 附注 (7.3.6) in parentheses two characters
+ * in on the next line. Never alone on a page (7.3.5.5): the last body lines
+ * go with them. */
 static void signature(layout_ctx *c) {
   const doc_meta *m = &c->doc->meta;
   const char *who = m->author ? m->author : m->head.issuers.len ? m->head.issuers.items[0] : NULL;
-  if (!who && !m->date) return;
+  bool joint = m->head.issuers.len > 1 && !m->head.seal;
+  const char *const *names = joint ? (const char *const *)m->head.issuers.items : &who;
+  size_t nnames = joint ? m->head.issuers.len : who != NULL;
+  if (!nnames && !m->date) return;
   box_keep_last_lines(c, 2);
   const role_style *rs = &c->spec->roles[ROLE_SIGNATURE];
   double pitch = pitch_of(c), size = rs->size, em = em_of(c, ROLE_SIGNATURE);
   char *date = cndate_print(m->date);
   double right = c->area_x + c->area_w;
-  double who_w = who ? typeset_label_width(c, who, ROLE_SIGNATURE, size) : 0, date_w = date ? typeset_label_width(c, date, ROLE_SIGNATURE, size) : 0;
+  double who_w = 0, date_w = date ? typeset_label_width(c, date, ROLE_SIGNATURE, size) : 0;
+  for (size_t k = 0; k < nnames; k++) who_w = fmax(who_w, typeset_label_width(c, names[k], ROLE_SIGNATURE, size));
   double who_x, date_x;
   if (m->head.seal) {
     date_x = right - 4 * em - date_w;
@@ -305,14 +311,13 @@ static void signature(layout_ctx *c) {
   c->boxes.items[c->boxes.len - 1].keep_with_next = true;
   double base = (line - size) / 2 + size * EM_ASCENT;
   int group = ++c->group_counter;
-  const char *texts[2] = {who, date};
-  double xs[2] = {who_x, date_x};
-  for (int i = 0; i < 2; i++) {
-    if (!texts[i]) continue;
+  for (size_t k = 0; k <= nnames; k++) {
+    const char *text = k < nnames ? names[k] : date;
+    if (!text) continue;
     vbox *b = box_new(c, line);
-    box_add_label(c, b, texts[i], ROLE_SIGNATURE, size, xs[i], base, ALIGN_LEFT, rs->color);
+    box_add_label(c, b, text, ROLE_SIGNATURE, size, k < nnames ? who_x : date_x, base, ALIGN_LEFT, rs->color);
     b->group = group;
-    b->keep_with_next = i == 0 || m->head.note;
+    b->keep_with_next = k < nnames || m->head.note;
   }
   free(date);
   if (m->head.note) {
