@@ -14,22 +14,22 @@
 typedef int (*command_run)(const void *args, const str_list *inputs);
 
 /* summary_cmds.c: args are render_args, batch_args, text_args, check_args. */
-int cmd_render(const void *args, const str_list *inputs);
-int cmd_batch(const void *args, const str_list *inputs);
-int cmd_text(const void *args, const str_list *inputs);
-int cmd_check(const void *args, const str_list *inputs);
+int cli_render(const void *args, const str_list *inputs);
+int cli_batch(const void *args, const str_list *inputs);
+int cli_text(const void *args, const str_list *inputs);
+int cli_check(const void *args, const str_list *inputs);
 
 /* data_cmds.c: layouts_args, fonts_args. */
-int cmd_layouts(const void *args, const str_list *inputs);
-int cmd_fonts(const void *args, const str_list *inputs);
+int cli_layouts(const void *args, const str_list *inputs);
+int cli_fonts(const void *args, const str_list *inputs);
 
 /* tool_cmds.c, in brief-tools only: print_args, mail_args, send_args,
  * serve_args, import_args. */
-int cmd_print(const void *args, const str_list *inputs);
-int cmd_mail(const void *args, const str_list *inputs);
-int cmd_send(const void *args, const str_list *inputs);
-int cmd_serve(const void *args, const str_list *inputs);
-int cmd_import(const void *args, const str_list *inputs);
+int cli_print(const void *args, const str_list *inputs);
+int cli_mail(const void *args, const str_list *inputs);
+int cli_send(const void *args, const str_list *inputs);
+int cli_serve(const void *args, const str_list *inputs);
+int cli_import(const void *args, const str_list *inputs);
 
 /* What the commands share (common.c). */
 
@@ -47,13 +47,13 @@ int cli_engine_open(cli_engine *c, const char *data);
 void cli_engine_close(cli_engine *c);
 
 /* Prints and clears dl's diagnostics; returns rc. */
-int finish(diag_list *dl, int rc);
+int cli_finish(diag_list *dl, int rc);
 
-bool is_dir(const char *path);
-bool exists(const char *path);
+bool cli_is_dir(const char *path);
+bool cli_exists(const char *path);
 /* The summaries of a batch: the .md files of each folder, sorted, and files as given. */
-void collect_inputs(const str_list *args, str_list *out);
+void cli_collect_inputs(const str_list *args, str_list *out);
 /* A whole number in [lo, hi], or -1. */
-long number_arg(const char *s, long lo, long hi);
+long cli_number_arg(const char *s, long lo, long hi);
 
 #endif

@@ -13,7 +13,7 @@ int cli_engine_open(cli_engine *c, const char *data) {
     c->engine = brief_engine_open(c->paths.data_dir, (const char *const *)c->paths.font_dirs.items,
                                   c->paths.font_dirs.len, &c->dl);
   if (c->engine) return 0;
-  int rc = finish(&c->dl, 1);
+  int rc = cli_finish(&c->dl, 1);
   cli_engine_close(c);
   return rc;
 }
@@ -25,24 +25,24 @@ void cli_engine_close(cli_engine *c) {
   *c = (cli_engine){0};
 }
 
-int finish(diag_list *dl, int rc) {
+int cli_finish(diag_list *dl, int rc) {
   diag_print(dl, stderr);
   diag_clear(dl);
   return rc;
 }
 
-bool is_dir(const char *path) {
+bool cli_is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-bool exists(const char *path) { return access(path, F_OK) == 0; }
+bool cli_exists(const char *path) { return access(path, F_OK) == 0; }
 
 static int compare_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-void collect_inputs(const str_list *args, str_list *out) {
+void cli_collect_inputs(const str_list *args, str_list *out) {
   for (size_t i = 0; i < args->len; i++) {
-    if (!is_dir(args->items[i])) {
+    if (!cli_is_dir(args->items[i])) {
       str_list_push(out, args->items[i]);
       continue;
     }
@@ -58,7 +58,7 @@ void collect_inputs(const str_list *args, str_list *out) {
   }
 }
 
-long number_arg(const char *s, long lo, long hi) {
+long cli_number_arg(const char *s, long lo, long hi) {
   char *end;
   long v = s && *s ? strtol(s, &end, 10) : -1;
   return s && *s && !*end && v >= lo && v <= hi ? v : -1;

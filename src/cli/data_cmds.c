@@ -6,7 +6,7 @@
 #include "layoutspec.h"
 #include "options.h"
 
-int cmd_layouts(const void *args, const str_list *inputs) {
+int cli_layouts(const void *args, const str_list *inputs) {
   const layouts_args *a = args;
   (void)inputs;
   if (a->keys) { /* the layout files' keys: needs no data */
@@ -17,12 +17,12 @@ int cmd_layouts(const void *args, const str_list *inputs) {
   }
   cli_engine c;
   if (cli_engine_open(&c, a->data) != 0) return 1;
-  int rc = finish(&c.dl, brief_list_layouts(c.engine, stdout, &c.dl) == 0 ? 0 : 1);
+  int rc = cli_finish(&c.dl, brief_list_layouts(c.engine, stdout, &c.dl) == 0 ? 0 : 1);
   cli_engine_close(&c);
   return rc;
 }
 
-int cmd_fonts(const void *args, const str_list *inputs) {
+int cli_fonts(const void *args, const str_list *inputs) {
   const fonts_args *a = args;
   (void)inputs;
   cli_engine c;

@@ -1,7 +1,7 @@
 /* 'brief --help': every command's synopsis and every option (options.h). */
 #include "options.h"
 
-const char brief_usage[] =
+const char cli_usage[] =
     "brief " BRIEF_VERSION ": Markdown case summaries + county figures -> Chinese PDF briefs\n"
     "\n"
     "Usage:\n"

@@ -24,10 +24,17 @@ static const struct {
   const command_options *options;
   command_run run;
 } commands[] = {
-    {&render_cli, cmd_render},        {&batch_cli, cmd_batch},         {&text_cli, cmd_text},
-    {&check_cli, cmd_check},          {&import_cli, TOOL(cmd_import)}, {&print_cli, TOOL(cmd_print)},
-    {&mail_cli, TOOL(cmd_mail)},      {&send_cli, TOOL(cmd_send)},     {&layouts_cli, cmd_layouts},
-    {&fonts_cli, cmd_fonts},          {&serve_cli, TOOL(cmd_serve)},
+    {&cli_options_render, cli_render},
+    {&cli_options_batch, cli_batch},
+    {&cli_options_text, cli_text},
+    {&cli_options_check, cli_check},
+    {&cli_options_import, TOOL(cli_import)},
+    {&cli_options_print, TOOL(cli_print)},
+    {&cli_options_mail, TOOL(cli_mail)},
+    {&cli_options_send, TOOL(cli_send)},
+    {&cli_options_layouts, cli_layouts},
+    {&cli_options_fonts, cli_fonts},
+    {&cli_options_serve, TOOL(cli_serve)},
 };
 #undef TOOL
 
@@ -51,7 +58,7 @@ static int run_tools(char **argv) {
 
 static int run_command(size_t k, int argc, char **argv, const str_list *inputs) {
   void *args = xcalloc(1, commands[k].options->size);
-  int rc = options_read(argc, argv, commands[k].options, args) != 0 ? 2
+  int rc = cli_options_read(argc, argv, commands[k].options, args) != 0 ? 2
            : commands[k].run                                     ? commands[k].run(args, inputs)
                                                                  : run_tools(argv);
   free(args);
@@ -62,9 +69,9 @@ static int run_command(size_t k, int argc, char **argv, const str_list *inputs) 
  * the data folder is opened, as for any command. */
 static int no_such_command(const command_line *line) {
   int formats;
-  if (options_formats(line->format, &formats) != 0) return 2;
+  if (cli_options_formats(line->format, &formats) != 0) return 2;
   if (!line->command) {
-    fputs(brief_usage, stderr);
+    fputs(cli_usage, stderr);
     return 2;
   }
   cli_engine c;
@@ -79,7 +86,7 @@ int main(int argc, char **argv) {
   atexit(pdf_deflate_release); /* the PDF stage's compressors, kept between streams */
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      fputs(brief_usage, stdout);
+      fputs(cli_usage, stdout);
       return 0;
     }
     if (!strcmp(argv[i], "--version")) {
@@ -88,7 +95,7 @@ int main(int argc, char **argv) {
     }
   }
   command_line line = {0};
-  int rc = options_scan(argc, argv, &line) != 0 ? 2 : -1;
+  int rc = cli_options_scan(argc, argv, &line) != 0 ? 2 : -1;
   for (size_t k = 0; rc < 0 && line.command && k < sizeof commands / sizeof *commands; k++)
     if (!strcmp(line.command, commands[k].options->name)) rc = run_command(k, argc, argv, &line.inputs);
   if (rc < 0) rc = no_such_command(&line);

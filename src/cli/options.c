@@ -69,7 +69,7 @@ static const option_slot render_slots[] = {
     SUMMARY_FLAG(OPT_NO_NORMALIZE, render_args, no_normalize),
     SUMMARY(OPT_DATA, render_args, data),
 };
-const command_options render_cli = COMMAND("render", render_args, render_slots);
+const command_options cli_options_render = COMMAND("render", render_args, render_slots);
 
 static const option_slot batch_slots[] = {
     VALUE(OPT_OUTPUT, batch_args, output),
@@ -88,7 +88,7 @@ static const option_slot batch_slots[] = {
     SUMMARY(OPT_DATA, batch_args, data),
     VALUE(OPT_JOBS, batch_args, jobs),
 };
-const command_options batch_cli = COMMAND("batch", batch_args, batch_slots);
+const command_options cli_options_batch = COMMAND("batch", batch_args, batch_slots);
 
 static const option_slot text_slots[] = {
     SUMMARY(OPT_FIGURES, text_args, figures),
@@ -99,7 +99,7 @@ static const option_slot text_slots[] = {
     SUMMARY_FLAG(OPT_NO_NORMALIZE, text_args, no_normalize),
     SUMMARY(OPT_DATA, text_args, data),
 };
-const command_options text_cli = COMMAND("text", text_args, text_slots);
+const command_options cli_options_text = COMMAND("text", text_args, text_slots);
 
 static const option_slot check_slots[] = {
     SUMMARY(OPT_FIGURES, check_args, figures),
@@ -109,12 +109,12 @@ static const option_slot check_slots[] = {
     FLAG(OPT_FIX, check_args, fix),
     SUMMARY(OPT_DATA, check_args, data),
 };
-const command_options check_cli = COMMAND("check", check_args, check_slots);
+const command_options cli_options_check = COMMAND("check", check_args, check_slots);
 
 static const option_slot import_slots[] = {
     VALUE(OPT_OUTPUT, import_args, output),
 };
-const command_options import_cli = COMMAND("import", import_args, import_slots);
+const command_options cli_options_import = COMMAND("import", import_args, import_slots);
 
 static const option_slot print_slots[] = {
     VALUE(OPT_PRINTER, print_args, printer),
@@ -122,7 +122,7 @@ static const option_slot print_slots[] = {
     VALUE(OPT_SIDES, print_args, sides),
     FLAG(OPT_DRY_RUN, print_args, dry_run),
 };
-const command_options print_cli = COMMAND("print", print_args, print_slots);
+const command_options cli_options_print = COMMAND("print", print_args, print_slots);
 
 static const option_slot mail_slots[] = {
     VALUE(OPT_OUTPUT, mail_args, output),
@@ -132,7 +132,7 @@ static const option_slot mail_slots[] = {
     VALUE(OPT_FROM, mail_args, from),
     VALUE(OPT_CONTACTS, mail_args, contacts),
 };
-const command_options mail_cli = COMMAND("mail", mail_args, mail_slots);
+const command_options cli_options_mail = COMMAND("mail", mail_args, mail_slots);
 
 static const option_slot send_slots[] = {
     FLAG(OPT_DRY_RUN, send_args, dry_run),
@@ -141,18 +141,18 @@ static const option_slot send_slots[] = {
     VALUE(OPT_CACERT, send_args, cacert),
     FLAG(OPT_INSECURE_PLAIN_AUTH, send_args, insecure_plain_auth),
 };
-const command_options send_cli = COMMAND("send", send_args, send_slots);
+const command_options cli_options_send = COMMAND("send", send_args, send_slots);
 
 static const option_slot layouts_slots[] = {
     VALUE(OPT_DATA, layouts_args, data),
     FLAG(OPT_KEYS, layouts_args, keys),
 };
-const command_options layouts_cli = COMMAND("layouts", layouts_args, layouts_slots);
+const command_options cli_options_layouts = COMMAND("layouts", layouts_args, layouts_slots);
 
 static const option_slot fonts_slots[] = {
     VALUE(OPT_DATA, fonts_args, data),
 };
-const command_options fonts_cli = COMMAND("fonts", fonts_args, fonts_slots);
+const command_options cli_options_fonts = COMMAND("fonts", fonts_args, fonts_slots);
 
 static const option_slot serve_slots[] = {
     VALUE(OPT_DATA, serve_args, data),
@@ -162,7 +162,7 @@ static const option_slot serve_slots[] = {
     VALUE(OPT_TIME_LIMIT, serve_args, time_limit),
     VALUE(OPT_JOBS, serve_args, jobs),
 };
-const command_options serve_cli = COMMAND("serve", serve_args, serve_slots);
+const command_options cli_options_serve = COMMAND("serve", serve_args, serve_slots);
 
 #undef VALUE
 #undef FLAG
@@ -178,7 +178,7 @@ static option_id find_option(const char *arg) {
   return OPT_COUNT;
 }
 
-int options_scan(int argc, char **argv, command_line *line) {
+int cli_options_scan(int argc, char **argv, command_line *line) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     option_id id = find_option(a);
@@ -221,10 +221,10 @@ static void report_refused(const command_options *cmd, const char *option) {
   fprintf(stderr, "%s; see 'brief --help'\n", any ? "" : "none");
 }
 
-int options_read(int argc, char **argv, const command_options *cmd, void *args) {
+int cli_options_read(int argc, char **argv, const command_options *cmd, void *args) {
   for (int i = 1; i < argc; i++) {
     option_id id = find_option(argv[i]);
-    if (id == OPT_COUNT) continue; /* the command and its inputs (options_scan checked the rest) */
+    if (id == OPT_COUNT) continue; /* the command and its inputs (cli_options_scan checked the rest) */
     const option_slot *slot = slot_of(cmd, id);
     if (!slot) {
       report_refused(cmd, argv[i]);
@@ -234,12 +234,12 @@ int options_read(int argc, char **argv, const command_options *cmd, void *args) 
     if (all_options[id].flag)
       *(bool *)field = true;
     else
-      *(const char **)field = argv[++i]; /* options_scan checked it is there */
+      *(const char **)field = argv[++i]; /* cli_options_scan checked it is there */
   }
   return 0;
 }
 
-int options_formats(const char *format, int *formats) {
+int cli_options_formats(const char *format, int *formats) {
   *formats = 0;
   if (!format) return 0;
   const char *names[] = {"pdf", "ofd", "both"};

@@ -89,8 +89,9 @@ typedef struct {
   size_t size;
 } command_options;
 
-extern const command_options render_cli, batch_cli, text_cli, check_cli, import_cli, print_cli, mail_cli, send_cli,
-    layouts_cli, fonts_cli, serve_cli;
+extern const command_options cli_options_render, cli_options_batch, cli_options_text, cli_options_check,
+    cli_options_import, cli_options_print, cli_options_mail, cli_options_send, cli_options_layouts, cli_options_fonts,
+    cli_options_serve;
 
 /* What the command line says before a command reads its options. */
 typedef struct {
@@ -103,18 +104,18 @@ typedef struct {
 
 /* Reads argv's shape into line. An unknown option, or an option without its
  * value, is reported on stderr ("brief: error: ...") and gives -1. */
-int options_scan(int argc, char **argv, command_line *line);
+int cli_options_scan(int argc, char **argv, command_line *line);
 
 /* Stores every option of argv into args, cmd's struct (zeroed by the
  * caller). The first option cmd does not take is reported ("brief: error:
  * print takes no --booklet; it takes --printer, ...") and gives -1. */
-int options_read(int argc, char **argv, const command_options *cmd, void *args);
+int cli_options_read(int argc, char **argv, const command_options *cmd, void *args);
 
 /* --format pdf|ofd|both as BRIEF_PDF, BRIEF_OFD or both (0 without it);
  * another word is reported and gives -1. */
-int options_formats(const char *format, int *formats);
+int cli_options_formats(const char *format, int *formats);
 
 /* 'brief --help' (help.c). */
-extern const char brief_usage[];
+extern const char cli_usage[];
 
 #endif

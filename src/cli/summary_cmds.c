@@ -33,7 +33,7 @@ static int render_one(brief_engine *e, const render_args *a, const str_list *inp
   job.numbered = a->numbered;
   job.formats = a->formats;
   int rc = brief_render(e, &job, dl);
-  rc = finish(dl, rc == 0 ? 0 : 1);
+  rc = cli_finish(dl, rc == 0 ? 0 : 1);
   if (brief_interrupted()) {
     fprintf(stderr, "brief: interrupted (%s): %s not written\n", brief_interrupted() == SIGINT ? "SIGINT" : "SIGTERM", out);
     rc = 128 + brief_interrupted();
@@ -42,9 +42,9 @@ static int render_one(brief_engine *e, const render_args *a, const str_list *inp
   return rc;
 }
 
-int cmd_render(const void *args, const str_list *inputs) {
+int cli_render(const void *args, const str_list *inputs) {
   render_args a = *(const render_args *)args;
-  if (options_formats(a.format, &a.formats) != 0) return 2;
+  if (cli_options_formats(a.format, &a.formats) != 0) return 2;
   cli_engine c;
   if (cli_engine_open(&c, a.summary.data) != 0) return 1;
   brief_handle_signals();
@@ -58,7 +58,7 @@ static char *batch_figures(const char *input) { /* figures.csv, else figures.xls
   static const char *const names[] = {"figures.csv", "figures.xlsx", "figures.xls"};
   for (int k = 0; k < 3; k++) {
     char *path = path_join(dir, names[k]);
-    if (exists(path)) {
+    if (cli_exists(path)) {
       free(dir);
       return path;
     }
@@ -73,7 +73,7 @@ static int batch_all(brief_engine *e, const batch_args *a, const str_list *args)
     fprintf(stderr, "brief: error: batch needs summaries and -o OUTDIR, e.g. brief batch input -o out\n");
     return 2;
   }
-  if (!is_dir(a->output) && mkdir(a->output, 0755) != 0) {
+  if (!cli_is_dir(a->output) && mkdir(a->output, 0755) != 0) {
     fprintf(stderr, "brief: error: cannot create the output folder '%s': %s\n", a->output, strerror(errno));
     return 1;
   }
@@ -88,7 +88,7 @@ static int batch_all(brief_engine *e, const batch_args *a, const str_list *args)
   free(probe);
   free(probe_at);
   str_list inputs = {0};
-  collect_inputs(args, &inputs);
+  cli_collect_inputs(args, &inputs);
   brief_job *jobs = xcalloc(inputs.len + 1, sizeof *jobs);
   bool *failed = xcalloc(inputs.len + 1, sizeof *failed);
   for (size_t i = 0; i < inputs.len; i++) {
@@ -103,10 +103,10 @@ static int batch_all(brief_engine *e, const batch_args *a, const str_list *args)
   char *dir = inputs.len ? path_dirname(inputs.items[0]) : xstrdup(".");
   char *yaml = path_join(dir, "booklet.yaml");
   free(dir);
-  batch_options o = {a->booklet, a->booklet_title, exists(yaml) ? yaml : NULL, a->summary.layout,
+  batch_options o = {a->booklet, a->booklet_title, cli_exists(yaml) ? yaml : NULL, a->summary.layout,
                      a->jobs ? atoi(a->jobs) : 0, a->quiet};
   int rc = 0;
-  if (a->jobs && number_arg(a->jobs, 1, 1024) < 0) {
+  if (a->jobs && cli_number_arg(a->jobs, 1, 1024) < 0) {
     fprintf(stderr, "brief: error: --jobs '%s': give a number of processes from 1 to 1024, e.g. --jobs 2\n", a->jobs);
     rc = 2;
   } else {
@@ -130,9 +130,9 @@ static int batch_all(brief_engine *e, const batch_args *a, const str_list *args)
   return sig ? 128 + sig : rc;
 }
 
-int cmd_batch(const void *args, const str_list *inputs) {
+int cli_batch(const void *args, const str_list *inputs) {
   batch_args a = *(const batch_args *)args;
-  if (options_formats(a.format, &a.formats) != 0) return 2;
+  if (cli_options_formats(a.format, &a.formats) != 0) return 2;
   cli_engine c;
   if (cli_engine_open(&c, a.summary.data) != 0) return 1;
   brief_handle_signals();
@@ -147,10 +147,10 @@ static int text_one(brief_engine *e, const text_args *a, const str_list *inputs,
     return 2;
   }
   brief_job job = summary_job(&a->summary, inputs->items[0]);
-  return finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
+  return cli_finish(dl, brief_text(e, &job, stdout, dl) == 0 ? 0 : 1);
 }
 
-int cmd_text(const void *args, const str_list *inputs) {
+int cli_text(const void *args, const str_list *inputs) {
   const text_args *a = args;
   cli_engine c;
   if (cli_engine_open(&c, a->summary.data) != 0) return 1;
@@ -172,10 +172,10 @@ static int check_all(brief_engine *e, const check_args *a, const str_list *input
   int rc = brief_check(e, jobs, inputs->len, a->fix, stdout, dl);
   for (size_t i = 0; i < inputs->len; i++) free((char *)jobs[i].figures);
   free(jobs);
-  return finish(dl, dl->errors ? 1 : rc);
+  return cli_finish(dl, dl->errors ? 1 : rc);
 }
 
-int cmd_check(const void *args, const str_list *inputs) {
+int cli_check(const void *args, const str_list *inputs) {
   const check_args *a = args;
   cli_engine c;
   if (cli_engine_open(&c, a->summary.data) != 0) return 1;

@@ -10,18 +10,18 @@
 #include "send.h"
 #include "serve.h"
 
-int cmd_print(const void *args, const str_list *inputs) { /* needs no fonts or layouts */
+int cli_print(const void *args, const str_list *inputs) { /* needs no fonts or layouts */
   const print_args *a = args;
   print_options o = {a->printer, a->copies, a->sides, a->dry_run};
   return brief_print(&o, inputs->items, inputs->len);
 }
 
-int cmd_import(const void *args, const str_list *inputs) { /* needs no fonts */
+int cli_import(const void *args, const str_list *inputs) { /* needs no fonts */
   const import_args *a = args;
   return import_command(&(import_options){a->output}, inputs);
 }
 
-int cmd_send(const void *args, const str_list *inputs) { /* needs no fonts */
+int cli_send(const void *args, const str_list *inputs) { /* needs no fonts */
   const send_args *a = args;
   if (inputs->len != 1) {
     fprintf(stderr, "brief: error: send takes one folder, e.g. brief send out --smtp smtp://mail.example.gov.cn:587\n");
@@ -31,12 +31,12 @@ int cmd_send(const void *args, const str_list *inputs) { /* needs no fonts */
   return send_command(&o);
 }
 
-int cmd_mail(const void *args, const str_list *inputs) {
+int cli_mail(const void *args, const str_list *inputs) {
   const mail_args *a = args;
   cli_engine c;
   if (cli_engine_open(&c, a->data) != 0) return 1;
   str_list summaries = {0};
-  collect_inputs(inputs, &summaries);
+  cli_collect_inputs(inputs, &summaries);
   mail_options o = {a->output, a->from, a->contacts, a->figures, a->layout, c.paths.data_dir};
   int rc = mail_command(c.engine, &o, &summaries);
   str_list_free(&summaries);
@@ -45,9 +45,9 @@ int cmd_mail(const void *args, const str_list *inputs) {
 }
 
 static int serve_folder(brief_engine *e, const serve_args *a, const str_list *inputs) {
-  long port = a->port ? number_arg(a->port, 0, 65535) : 8420;
-  long limit = a->time_limit ? number_arg(a->time_limit, 1, 3600000) : 0;
-  long jobs = a->jobs ? number_arg(a->jobs, 1, 256) : 0;
+  long port = a->port ? cli_number_arg(a->port, 0, 65535) : 8420;
+  long limit = a->time_limit ? cli_number_arg(a->time_limit, 1, 3600000) : 0;
+  long jobs = a->jobs ? cli_number_arg(a->jobs, 1, 256) : 0;
   if (inputs->len > 1 || port < 0 || limit < 0 || jobs < 0) {
     fprintf(stderr, "brief: error: serve takes one folder, --port 0-65535, --time-limit MS and --jobs N, "
                     "e.g. brief serve input --port 8420\n");
@@ -58,7 +58,7 @@ static int serve_folder(brief_engine *e, const serve_args *a, const str_list *in
   return serve_run(e, &o);
 }
 
-int cmd_serve(const void *args, const str_list *inputs) {
+int cli_serve(const void *args, const str_list *inputs) {
   const serve_args *a = args;
   cli_engine c;
   if (cli_engine_open(&c, a->data) != 0) return 1;
