@@ -127,6 +127,28 @@ def test_each_command_refuses_the_others(line):
           and "--fix" in r.stderr, "check --jobs: %s" % r.stderr)
 
 
+def test_options_reach_their_command(line):
+    """Each command reads the options given to it, before the command as after it."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "a.pdf")
+        summary = os.path.join(ROOT, "input", "陇西县.md")
+        r = brief("-o", out, "--layout", "plain", "render", summary, "--figures", os.path.join(ROOT, "input", "figures.csv"))
+        check(r.returncode == 0 and os.path.exists(out), "-o before render writes it: %s" % r.stderr)
+        r = brief("render", summary, "-o", os.path.join(tmp, "b.pdf"), "--format", "ps")
+        check(r.returncode == 2 and "--format 'ps' is not one of pdf, ofd, both" in r.stderr
+              and not os.path.exists(os.path.join(tmp, "b.pdf")), "render --format ps: %s" % r.stderr)
+    text = os.path.join(ROOT, "input", "黔西县.md")
+    figures = os.path.join(ROOT, "input", "figures.csv")
+    without, given = brief("text", text, "--data", ROOT), brief("--figures", figures, "text", text)
+    check(without.returncode == 1 and given.returncode == 0 and given.stdout,
+          "text reads --figures (exit %d without, %d with: %s)" % (without.returncode, given.returncode, given.stderr))
+    r = brief("--keys", "layouts")
+    check(r.returncode == 0 and r.stdout.startswith("| key |"), "layouts --keys: %s" % r.stderr)
+    r = brief("frobnicate", "x")
+    check(r.returncode == 2 and "unknown command 'frobnicate'" in r.stderr, "an unknown command: %s" % r.stderr)
+
+
 def test_manual_synopsis(line):
     commands, takes, value, groups = line
     with open(os.path.join(ROOT, "doc", "brief.1"), encoding="utf-8") as f:

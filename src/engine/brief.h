@@ -21,6 +21,19 @@ brief_engine *brief_engine_open(const char *data_dir, const char *const *font_di
                                 diag_list *dl);
 void brief_engine_free(brief_engine *e);
 
+/* What only a server (brief serve) sets on a job: the summary's bytes from
+ * the request, the folder its images must lie in, and when to give up. The
+ * command line leaves it all zero. */
+typedef struct {
+  const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
+  size_t text_len;
+  const char *image_root;   /* non-NULL: images must be files inside this folder ("" allows none) */
+  bool layout_names_only;   /* layouts only by installed name, never a path */
+  double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this (polled inside each stage: stop.h) */
+  bool (*abandoned)(void *arg); /* non-NULL: polled likewise; true gives up (-1): the result is wanted no more */
+  void *abandoned_arg;
+} brief_served;
+
 typedef struct {
   const char *input;    /* the summary (.md) */
   const char *output;   /* the PDF to write */
@@ -32,14 +45,7 @@ typedef struct {
   bool allow_empty;     /* --allow-empty: an empty summary gives a blank brief */
   bool allow_outside;   /* --allow-outside: images (and layouts) named by the summary may lie outside its folder */
   bool no_normalize;    /* --no-normalize: print the text as typed (see normalize.h) */
-  /* For a server (all zero for the command line): */
-  const char *text;         /* the summary's bytes; then input only names it (messages, image folder) */
-  size_t text_len;
-  const char *image_root;   /* non-NULL: images must be files inside this folder ("" allows none) */
-  bool layout_names_only;   /* layouts only by installed name, never a path */
-  double time_limit_ms;     /* > 0: give up with BRIEF_TIME_LIMIT past this (polled inside each stage: stop.h) */
-  bool (*abandoned)(void *arg); /* non-NULL: polled likewise; true gives up (-1): the result is wanted no more */
-  void *abandoned_arg;
+  brief_served served;  /* a server's request (brief_served); zero for the command line */
   int formats;          /* BRIEF_PDF | BRIEF_OFD; 0: by output's extension (.ofd: OFD, else PDF) */
   bool attached;        /* an attachment (附件) being prepared: its own attachments are not read */
 } brief_job;

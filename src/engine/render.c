@@ -93,7 +93,7 @@ void brief_engine_free(brief_engine *e) {
 
 static input_options input_options_of(const brief_job *job) {
   /* A server's job (image_root) has its own image rule: check_images. */
-  return (input_options){job->strict, job->allow_empty, job->allow_outside || job->image_root};
+  return (input_options){job->strict, job->allow_empty, job->allow_outside || job->served.image_root};
 }
 
 /* Binding only resolves data: it needs nothing from the layout. */
@@ -120,7 +120,7 @@ static bool is_layout_name(const char *name) {
 static int load_layout(brief_engine *e, const brief_job *job, const document *doc, layout_spec *spec,
                        diag_list *dl) {
   const char *name = job->layout ? job->layout : doc->meta.layout ? doc->meta.layout : "official";
-  if (job->layout_names_only && !is_layout_name(name)) {
+  if (job->served.layout_names_only && !is_layout_name(name)) {
     memset(spec, 0, sizeof *spec);
     diag_error(dl, doc->file, 0, 0, "layout '%s': only an installed layout's name can be used here (see 'brief layouts')",
                name);
@@ -163,12 +163,12 @@ static bool resolves_inside(const char *path, const char *root, size_t n) {
   return found && strncmp(real, root, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1);
 }
 
-/* With job->image_root, every image must be a file inside that folder
+/* With job->served.image_root (a server's), every image must be a file inside that folder
  * (symbolic links resolved): a server reads nothing else of its disk. */
 static int check_images(const brief_job *job, const document *doc, diag_list *dl) {
-  if (!job->image_root) return 0;
+  if (!job->served.image_root) return 0;
   char root[PATH_MAX], real[PATH_MAX];
-  bool have_root = *job->image_root && realpath(job->image_root, root);
+  bool have_root = *job->served.image_root && realpath(job->served.image_root, root);
   size_t n = have_root ? strlen(root) : 0;
   int rc = 0;
   for (size_t i = 0; i < doc->len; i++) {
@@ -213,7 +213,8 @@ static int prepare_attachments(brief_engine *e, const brief_job *job, document *
     if (!str_ends_with(names->items[i], ".md")) continue;
     char *path = path_join(doc->dir, names->items[i]);
     /* A server's job reads only files inside its folder (image_root; "" none), as with images. */
-    bool served_outside = job->image_root && (!*job->image_root || input_path_inside(job->image_root, path) != 0);
+    const char *root = job->served.image_root;
+    bool served_outside = root && (!*root || input_path_inside(root, path) != 0);
     if (served_outside || (!job->allow_outside && input_path_inside(doc->dir, path) != 0)) {
       diag_error(dl, doc->file, doc->meta.head.attachments_line, 1,
                  "attachment '%s' is outside the summary's folder %s; copy it there or pass --allow-outside",
@@ -222,8 +223,8 @@ static int prepare_attachments(brief_engine *e, const brief_job *job, document *
     } else {
       brief_job sub = *job;
       sub.input = path;
-      sub.text = NULL;
-      sub.text_len = 0;
+      sub.served.text = NULL;
+      sub.served.text_len = 0;
       sub.numbered = NULL;
       sub.attached = true;
       document att;
@@ -249,7 +250,7 @@ static int prepare_job(brief_engine *e, const brief_job *job, document *doc, lay
                        char **source, size_t *source_len, diag_list *dl) {
   char *text = NULL;
   size_t len = 0;
-  parse_options po = {job->text, job->text_len, job->numbered, input_options_of(job)};
+  parse_options po = {job->served.text, job->served.text_len, job->numbered, input_options_of(job)};
   int rc = document_parse(job->input, &po, doc, &text, &len, dl);
   if (rc == 0) rc = check_images(job, doc, dl);
   if (rc == 0 && load_layout(e, job, doc, spec, dl) != 0) {
@@ -300,8 +301,8 @@ int brief_normalize_job(brief_engine *e, const brief_job *job, nz_report *rep, c
  * poll's work (a block, a table row, a line, a page) or a library call
  * (cmark-gfm's parse, libharu's save). */
 static stop_check job_stop(const brief_job *job, double start) {
-  return (stop_check){.deadline = job->time_limit_ms > 0 ? start + job->time_limit_ms : 0,
-                      .abandoned = job->abandoned, .arg = job->abandoned_arg};
+  return (stop_check){.deadline = job->served.time_limit_ms > 0 ? start + job->served.time_limit_ms : 0,
+                      .abandoned = job->served.abandoned, .arg = job->served.abandoned_arg};
 }
 
 /* After a stage: 0, or the stop's status with its message. */
@@ -505,7 +506,7 @@ static int write_outputs_parts(brief_engine *e, const laid_out *lo, const char *
 
 /* The inputs a job reads by name: its summary, figures and layout file. */
 void brief_job_inputs(const brief_job *job, input_files *in) {
-  if (!job->text) outpath_inputs_add(in, job->input, "the summary");
+  if (!job->served.text) outpath_inputs_add(in, job->input, "the summary");
   outpath_inputs_add(in, job->figures, "the figures file");
   if (job->layout && !is_layout_name(job->layout)) outpath_inputs_add(in, job->layout, "the layout file");
 }

@@ -514,14 +514,14 @@ static enum MHD_Result handle_render(server *s, struct MHD_Connection *c, reques
   char *beside = temp ? NULL : figures_beside(s);
   char *input = s->dir ? path_join(s->dir, name) : xstrdup(name);
   brief_job job = {.input = input, .figures = temp ? temp : beside, .layout = layout};
-  job.text = rq->body.data ? rq->body.data : "";
-  job.text_len = rq->body.len;
-  job.image_root = s->dir ? s->dir : "";
-  job.layout_names_only = true;
-  job.time_limit_ms = s->opts.time_limit_ms;
+  job.served.text = rq->body.data ? rq->body.data : "";
+  job.served.text_len = rq->body.len;
+  job.served.image_root = s->dir ? s->dir : "";
+  job.served.layout_names_only = true;
+  job.served.time_limit_ms = s->opts.time_limit_ms;
   client_watch watch = watch_of(c);
-  job.abandoned = client_gone;
-  job.abandoned_arg = &watch;
+  job.served.abandoned = client_gone;
+  job.served.abandoned_arg = &watch;
   diag_list dl = {0};
   enum MHD_Result ok;
   if (!render_begin(s)) {
@@ -584,11 +584,11 @@ static enum MHD_Result handle_booklet(server *s, struct MHD_Connection *c) {
   client_watch watch = watch_of(c);
   for (size_t i = 0; i < names.len; i++) {
     jobs[i] = (brief_job){.input = path_join(s->dir, names.items[i]), .output = xasprintf("%s/%zu.pdf", work, i), .figures = figures};
-    jobs[i].image_root = s->dir;
-    jobs[i].layout_names_only = true;
-    jobs[i].time_limit_ms = s->opts.time_limit_ms;
-    jobs[i].abandoned = client_gone;
-    jobs[i].abandoned_arg = &watch;
+    jobs[i].served.image_root = s->dir;
+    jobs[i].served.layout_names_only = true;
+    jobs[i].served.time_limit_ms = s->opts.time_limit_ms;
+    jobs[i].served.abandoned = client_gone;
+    jobs[i].served.abandoned_arg = &watch;
   }
   diag_list dl = {0};
   enum MHD_Result ok;
