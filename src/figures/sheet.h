@@ -38,6 +38,10 @@ typedef struct {
  * located as FILE.xlsx:Sheet1!C7 and is left empty, and reading goes on:
  * the caller checks dl->errors. */
 int sheet_read(const char *path, const char *sheet, sheet_grid *g, diag_list *dl);
+/* The readers themselves (sheet_xlsx.c, sheet_xls.c): brief-office.so's one
+ * entry point. sheet_read is defined once, in office_module.c: it loads the
+ * module the first time (`brief`), or calls this where it is linked in. */
+int sheet_read_workbook(const char *path, const char *sheet, sheet_grid *g, diag_list *dl);
 /* The .xlsx reader on bytes in memory (for the fuzz target). */
 int sheet_read_xlsx_memory(const char *data, size_t len, const char *path, const char *sheet, sheet_grid *g,
                            diag_list *dl);

@@ -296,7 +296,7 @@ int sheet_read_xlsx_memory(const char *data, size_t len, const char *path, const
   return read_xlsx(data, len, path, sheet, g, dl);
 }
 
-int sheet_read(const char *path, const char *sheet, sheet_grid *g, diag_list *dl) {
+int sheet_read_workbook(const char *path, const char *sheet, sheet_grid *g, diag_list *dl) {
   memset(g, 0, sizeof *g);
   if (str_ends_with(path, ".xls") || str_ends_with(path, ".XLS")) return sheet_read_xls(path, sheet, g, dl);
   size_t len;

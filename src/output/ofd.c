@@ -772,7 +772,7 @@ static void free_writer(ofd_writer *o) {
   VEC_FREE(o->sheets);
 }
 
-int ofd_write(const laid_out *lo, const ofd_options *opts, const char *path, diag_list *dl) {
+int ofd_write_package(const laid_out *lo, const ofd_options *opts, const char *path, diag_list *dl) {
   ofd_writer o = {0};
   o.lo = lo, o.opts = opts, o.dl = dl;
   o.next_id = 1;

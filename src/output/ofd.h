@@ -13,7 +13,11 @@ typedef struct {
 } ofd_options;
 
 /* Writes lo as an OFD package at path (the caller makes it atomic). The
- * same lo and options give the same bytes. */
+ * same lo and options give the same bytes. Defined once, in ofd_module.c:
+ * it loads the writer, brief-ofd.so, the first time (`brief`), or calls it
+ * where it is linked in (brief-tools, the tests). */
 int ofd_write(const laid_out *lo, const ofd_options *opts, const char *path, diag_list *dl);
+/* The writer itself (ofd.c): the module's one entry point. */
+int ofd_write_package(const laid_out *lo, const ofd_options *opts, const char *path, diag_list *dl);
 
 #endif

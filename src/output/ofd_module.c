@@ -1,13 +1,20 @@
-/* `brief`'s ofd_write: the OFD writer (ofd.c) and its libraries (libxml2,
+/* ofd_write: in `brief` the OFD writer (ofd.c) and its libraries (libxml2,
  * libzip, and what they pull in: ICU, libstdc++, libcrypto) are the module
  * brief-ofd.so, loaded the first time an OFD is written, so that a PDF
  * render does not load and relocate nine shared libraries it never calls.
  * The module sits beside the executable in the build tree and in
  * BRIEF_MODULE_DIR (relative to it) when installed. brief-tools and the
- * tests link ofd.c itself. */
+ * tests link ofd.c itself and build this file with BRIEF_MODULES_LINKED:
+ * ofd_write then calls the writer directly. */
 #include <pthread.h>
 
 #include "ofd.h"
+
+#ifdef BRIEF_MODULES_LINKED
+int ofd_write(const laid_out *lo, const ofd_options *opts, const char *path, diag_list *dl) {
+  return ofd_write_package(lo, opts, path, dl);
+}
+#else
 #include "module.h"
 #include "util.h"
 
@@ -20,7 +27,7 @@ static ofd_write_fn module_write;
 static char module_error[512];
 
 static void load_module(void) {
-  module_write = (ofd_write_fn)module_symbol("brief-ofd.so", "ofd_write", module_error, sizeof module_error);
+  module_write = (ofd_write_fn)module_symbol("brief-ofd.so", "ofd_write_package", module_error, sizeof module_error);
 }
 
 int ofd_write(const laid_out *lo, const ofd_options *opts, const char *path, diag_list *dl) {
@@ -31,3 +38,4 @@ int ofd_write(const laid_out *lo, const ofd_options *opts, const char *path, dia
   }
   return module_write(lo, opts, path, dl);
 }
+#endif

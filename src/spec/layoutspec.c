@@ -138,7 +138,7 @@ static const char *const paper_words[] = {"A4", "A5", "A3", "B5", "Letter", NULL
 
 _Static_assert(sizeof(text_align) == sizeof(int) && sizeof(punct_scheme) == sizeof(int) &&
                    sizeof(page_selection) == sizeof(int) && sizeof(page_position) == sizeof(int) &&
-                   sizeof(numbering_mode) == sizeof(int) && sizeof(key_figures_position) == sizeof(int),
+                   sizeof(heading_numbering_mode) == sizeof(int) && sizeof(key_figures_position) == sizeof(int),
                "K_CHOICE stores an int into these enums");
 
 /* page.size and page.orientation give the page's size (margins are checked against it). */

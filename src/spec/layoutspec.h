@@ -61,7 +61,8 @@ typedef struct {
   punct_scheme punctuation; /* the layout's unless the role sets one */
 } role_style;
 
-typedef enum { NUMBER_TEXT, NUMBER_GENERATE } numbering_mode;
+/* heading_numbering: headings keep the numbers typed (一、…), or brief generates them. */
+typedef enum { NUMBER_TEXT, NUMBER_GENERATE } heading_numbering_mode;
 typedef enum { PAGES_ALL, PAGES_NOT_FIRST, PAGES_NONE } page_selection;
 typedef enum { POS_CENTER, POS_OUTSIDE, POS_RIGHT, POS_LEFT } page_position;
 typedef enum { KF_AFTER_TITLE, KF_END } key_figures_position;
@@ -158,7 +159,7 @@ typedef struct {
   double cjk_latin_space;                /* em */
   punct_scheme punctuation;              /* default of the roles */
   inline_fonts inline_font;              /* the file's inline: */
-  numbering_mode heading_numbering;
+  heading_numbering_mode heading_numbering;
   bool paragraph_headings;               /* a short paragraph starting 一、（一）1.（1） is that heading */
   bool title_block;                      /* title and subtitle at the top */
   bool signature;                        /* issuing unit and date at the end */
