@@ -13,7 +13,7 @@
    higher one fails as an include would.
 4. Names: every external symbol an object file defines starts with a prefix
    of its folder, and with no other folder's prefix (doc/ARCHITECTURE.md's
-   "Names" table, read from there).
+   "Names" table, read from there), and no name is defined by two files.
 
 usage: lint_layers.py BRIEF SOURCE_DIR BUILD_DIR
 (BRIEF is unused: every test gets the binary first.)
@@ -186,6 +186,8 @@ def check_calls(paths):
         uses[src] = undefined
         for s in defined:
             if s != "main":
+                check(defined_by.get(s, src) == src, f"{s} is defined in src/{defined_by.get(s)} and in src/{src}: "
+                      "one definition per name, whatever the link unit (doc/ARCHITECTURE.md, Link units)")
                 defined_by.setdefault(s, src)
     graph = {src: sorted({defined_by[s] for s in und if s in defined_by} - {src}) for src, und in uses.items()}
     for a, bs in sorted(graph.items()):
