@@ -313,6 +313,43 @@ def test_schemes(tmp):
             f"a bad scheme is an error: {r.stderr}")
 
 
+STRETCHED = ("各单位选派75名年轻后备干部到共建村任职，帮助理清发展思路178条，协调落实发展项目253个。"
+             "为共建村培养有知识的文化人、懂技术的内行人、会经营的明白人1015名，把517名党员培养成致富带头人，"
+             "把209名致富带头人培养成党员，培养实用技术人才8800人。")
+
+
+def test_grid_line_stretch(tmp):
+    """A justified line on the official grid that cannot be filled (明白人1015名，把 | 517名: two
+    cells short) spreads its space between all its characters (clreq #h-line_adjustment),
+    not into four holes around the number; no gap between two glyphs opens by more than the
+    CJK-Latin quarter em and a little. Lines that are only a little short keep the grid
+    (test_schemes)."""
+    md = os.path.join(tmp, "stretch.md")
+    with open(md, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: 伸展\n---\n\n" + STRETCHED + "\n")
+    pdf = os.path.join(tmp, "stretch.pdf")
+    r = render(md, pdf, "--layout", "official", figures=None)
+    if not check(r.returncode == 0, f"render: {r.stderr}"):
+        return
+    cell = 156 * MM / 28
+    rows = {}
+    for g in glyphs(pdf)[0]:
+        rows.setdefault(round(g[2], 1), []).append(g)
+    lines = [sorted(row, key=lambda g: g[1]) for row in rows.values()]
+    line = next((row for row in lines if "1015" in "".join(g[0] for g in row)), None)
+    if not check(line is not None, "the line with 1015 is found"):
+        return
+    text = "".join(g[0] for g in line)
+    check(text.endswith("把"), f"the line breaks after 把 (517名 does not fit): {text}")
+    right = line[-1][1] + line[-1][3]
+    check(abs(right - (28 * MM + 156 * MM)) < 0.5, f"the line is justified to the right edge: ends at {right:.1f}")
+    gaps = [(b[1] - (a[1] + a[3])) / cell for a, b in zip(line, line[1:])]
+    worst = max(gaps)
+    check(worst < 0.4, f"no hole in the line: the widest gap is {worst:.2f} cell in {text}")
+    han = [gap for (a, b), gap in zip(zip(line, line[1:]), gaps) if is_han(a[0]) and is_han(b[0])]
+    check(min(han) > 0.03, f"the space goes between the ideographs too: smallest gap {min(han):.3f} cell")
+
+
 DECORATION = r"— ?\d+ ?—|\d+ / \d+|.* · .*"
 
 
@@ -503,6 +540,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test(test_sheet, tmp)
         test(test_schemes, tmp)
+        test(test_grid_line_stretch, tmp)
         kai = test_example_faces(tmp)  # the face test_licensed_font_wins compares with: always found
         test(test_licensed_font_wins, tmp, kai)
         test(test_beyond_bmp, tmp)

@@ -168,6 +168,16 @@ static size_t first_stretch(const lb_item *items, size_t s, size_t e) {
   return i > s && i < e && items[i].gap > 0 ? i - 1 : i;
 }
 
+/* What one stretch point after a grid line's Latin run may take, in cells,
+ * before the line's space is spread over all of it (set_line). */
+#define GRID_STRETCH_MAX 0.25
+
+static int stretch_points(const lb_item *items, size_t from, size_t e) {
+  int points = 0;
+  for (size_t i = from; i + 1 < e; i++) points += items[i].stretch || items[i].space;
+  return points;
+}
+
 static void set_line(const lb_item *items, lb_line *line, double width, bool justify, double *extra) {
   size_t s = line->start, e = line->end;
   for (size_t i = s; i < e; i++) extra[i] = i + 1 < e ? items[i + 1].gap : 0;
@@ -189,9 +199,19 @@ static void set_line(const lb_item *items, lb_line *line, double width, bool jus
     line->width = m.width + m.shrink * ratio;
   } else if (delta > 1e-6 && justify && m.stretch_points > 0) {
     size_t from = first_stretch(items, s, e);
-    int points = 0;
-    for (size_t i = from; i + 1 < e; i++) points += items[i].stretch || items[i].space;
+    int points = stretch_points(items, from, e);
     if (points == 0) return; /* a line on the grid without Latin stays a cell short */
+    /* Expanding a line (clreq #h-line_adjustment; W3C "Approaches to
+     * line justification": Chinese spreads the space evenly between the
+     * characters): a line on the grid keeps its cells up to its first Latin
+     * run while what is left over stays small, but once each of the few
+     * stretch points after that run would open by more than a quarter
+     * cell, the space goes between all the characters of the line, as
+     * WPS and Word spread it, rather than leaving holes around the run. */
+    if (from > s && delta / points > items[s].adv * GRID_STRETCH_MAX) {
+      from = s;
+      points = stretch_points(items, from, e);
+    }
     double each = delta / points;
     for (size_t i = from; i + 1 < e; i++)
       if (items[i].stretch || items[i].space) extra[i] += each;
