@@ -69,9 +69,10 @@ static void test_squeeze_before_push(void) {
   lb_lines lines = lines_of("一二三，四五六七八九。", 10.5, items, extra, &n);
   CHECK(lines.len == 1);
   VEC_FREE(lines);
-  /* 11 ems into 10 cannot be squeezed enough: 十 is pushed down with 。. */
+  /* 11 ems into 10 cannot be squeezed enough: 十 is pushed down with 。, and
+   * 九 with them (十。 alone would be a 孤字). */
   lines = lines_of("一二三四五六七八九十。", 10, items, extra, &n);
-  CHECK(lines.len == 2 && lines.items[0].end == 9);
+  CHECK(lines.len == 2 && lines.items[0].end == 8);
   VEC_FREE(lines);
 }
 
@@ -82,6 +83,12 @@ static void test_no_single_character_last_line(void) {
   lb_lines lines = lines_of("一二三四五六七八九十百", 10, items, extra, &n);
   CHECK(lines.len == 2);
   CHECK(lines.len == 2 && lines.items[1].end - lines.items[1].start == 2);
+  VEC_FREE(lines);
+  /* One character and the mark after it is 孤字 too (clreq #adjustments_of_orphans_and_widows):
+   * 十 goes down with 部。, and the line before is a cell short. */
+  lines = lines_of("一二三四五六七八九十部。", 10, items, extra, &n);
+  CHECK(lines.len == 2 && lines.items[1].end - lines.items[1].start == 3);
+  CHECK(lines.len == 2 && lines.items[0].end - lines.items[0].start == 9);
   VEC_FREE(lines);
 }
 

@@ -231,6 +231,14 @@ static size_t earlier_break(const lb_item *items, size_t start, size_t limit, do
   return 0;
 }
 
+/* The items of a line that are not marks which cannot start a line
+ * (，。、；：？！）” …). */
+static size_t characters_of(const lb_item *items, const lb_line *line) {
+  size_t k = 0;
+  for (size_t i = line->start; i < line->end; i++) k += !uchar_cannot_start_line(items[i].cp);
+  return k;
+}
+
 void linebreak_lines(const lb_item *items, size_t n, double first_width, double width, bool justify,
                      lb_lines *out, double *extra) {
   out->len = 0;
@@ -243,10 +251,12 @@ void linebreak_lines(const lb_item *items, size_t n, double first_width, double 
     start = end;
     while (start < n && items[start].space && items[start - 1].brk != LB_MUST) start++;
   }
-  /* No last line of a single character: move one more down if we can. */
+  /* No last line of a single character, alone or with the marks after it
+   * (孤字, clreq #adjustments_of_orphans_and_widows: 仅有一个字与标点): move
+   * one more down if we can. */
   if (out->len >= 2) {
     lb_line *last = &out->items[out->len - 1], *prev = &out->items[out->len - 2];
-    if (last->end - last->start == 1 && prev->end > prev->start && items[prev->end - 1].brk != LB_MUST) {
+    if (characters_of(items, last) == 1 && prev->end > prev->start && items[prev->end - 1].brk != LB_MUST) {
       /* (an empty previous line, end == start == 0, was read at items[-1]: fuzz_layout) */
       double w = out->len == 2 ? first_width : width;
       size_t b = earlier_break(items, prev->start, prev->end - 1, w);

@@ -67,8 +67,10 @@ def bbox_lines(pdf, first=None):
 
 def check_line_rules(brief, pdf, md, layout, figures):
     """No line of the PDF (md rendered with layout) starts with a mark of
-    NO_START or ends with one of NO_END; `brief text` of md tells table
-    cells, which are whole cells, not broken lines."""
+    NO_START or ends with one of NO_END, and none is a 孤字, one character
+    with only marks after it (clreq #adjustments_of_orphans_and_widows);
+    `brief text` of md tells table cells, which are whole cells, not broken
+    lines."""
     src = run(brief, "text", md, "--figures", figures, "--layout", layout).stdout
     cells = {c for row in src.splitlines() if "\t" in row for c in row.split("\t")}
     bad = []
@@ -79,7 +81,9 @@ def check_line_rules(brief, pdf, md, layout, figures):
                 continue  # a whole table cell, not a broken line
             if t and (t[0] in NO_START or t[-1] in NO_END):
                 bad.append(t)
-    check(not bad, f"{pdf}: {len(bad)} lines break the prohibition rules: {bad[:3]}")
+            elif len(t) >= 2 and "\u4e00" <= t[0] <= "\u9fff" and all(ch in NO_START for ch in t[1:]):
+                bad.append(t + " (孤字)")
+    check(not bad, f"{pdf}: {len(bad)} lines break the prohibition rules or are a 孤字: {bad[:3]}")
 
 
 def font_of_text(pdf, page, hex_prefix):
