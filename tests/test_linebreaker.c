@@ -137,6 +137,19 @@ static void test_hanging_and_grid(void) {
   linebreak_lines(items, n, 5, 5, true, &lines, extra);
   CHECK(lines.len >= 2 && lines.items[0].end == 4 && !lines.items[0].justified);
   for (size_t i = 0; i < 4; i++) CHECK(fabs(extra[i]) < 1e-9);
+  /* A grid line without Latin that ends more than a cell short (四五六七
+   * cannot be split: three cells short) would look like a paragraph's end:
+   * the space goes between all its characters. One cell short stays. */
+  n = lb_items_of("一二三四五六七", strlen("一二三四五六七"), items);
+  for (size_t i = 0; i < n; i++) items[i].shrink = 0, items[i].on_grid = true, items[i].hang = 0;
+  items[3].brk = items[4].brk = items[5].brk = LB_NO;
+  linebreak_lines(items, n, 6, 6, true, &lines, extra);
+  CHECK(lines.len == 2 && lines.items[0].end == 3 && lines.items[0].justified);
+  CHECK(fabs(extra[0] - 1.5) < 1e-9 && fabs(extra[1] - 1.5) < 1e-9 && fabs(extra[2]) < 1e-9);
+  items[3].brk = items[4].brk = LB_ALLOW;
+  linebreak_lines(items, n, 6, 6, true, &lines, extra);
+  CHECK(lines.len == 2 && lines.items[0].end == 5 && !lines.items[0].justified);
+  for (size_t i = 0; i < 5; i++) CHECK(fabs(extra[i]) < 1e-9);
   VEC_FREE(lines);
 }
 

@@ -200,18 +200,22 @@ static void set_line(const lb_item *items, lb_line *line, double width, bool jus
   } else if (delta > 1e-6 && justify && m.stretch_points > 0) {
     size_t from = first_stretch(items, s, e);
     int points = stretch_points(items, from, e);
-    if (points == 0) return; /* a line on the grid without Latin stays a cell short */
+    double cell = items[s].adv;
     /* Expanding a line (clreq #h-line_adjustment; W3C "Approaches to
      * line justification": Chinese spreads the space evenly between the
      * characters): a line on the grid keeps its cells up to its first Latin
-     * run while what is left over stays small, but once each of the few
-     * stretch points after that run would open by more than a quarter
-     * cell, the space goes between all the characters of the line, as
-     * WPS and Word spread it, rather than leaving holes around the run. */
-    if (from > s && delta / points > items[s].adv * GRID_STRETCH_MAX) {
+     * run while what is left over stays small, and a line without Latin
+     * that had to push a character down stays a cell short. But once each
+     * of the few stretch points after the Latin run would open by more
+     * than a quarter cell, or a line without Latin would end more than a
+     * cell short (an unbreakable 800多 pushed down, the line looking like a
+     * paragraph's last), the space goes between all the characters of the
+     * line, as WPS and Word spread it. */
+    if (points == 0 ? delta > cell + 1e-6 : from > s && delta / points > cell * GRID_STRETCH_MAX) {
       from = s;
       points = stretch_points(items, from, e);
     }
+    if (points == 0) return;
     double each = delta / points;
     for (size_t i = from; i + 1 < e; i++)
       if (items[i].stretch || items[i].space) extra[i] += each;
