@@ -423,6 +423,25 @@ static void column_limits(const tw_input *in, column_facts *f) {
   }
 }
 
+/* f's arrays for in's columns, filled by column_limits; column_facts_free frees them. */
+static void column_facts_of(const tw_input *in, column_facts *f) {
+  size_t cols = (size_t)in->cols;
+  *f = (column_facts){xcalloc(cols, sizeof(double)), xcalloc(cols, sizeof(double)), xcalloc(cols, sizeof(double)),
+                      xcalloc(cols, sizeof(double)), xcalloc(cols, sizeof(bool)),   xcalloc(cols, sizeof(bool)),
+                      xcalloc(cols, sizeof(bool))};
+  column_limits(in, f);
+}
+
+static void column_facts_free(column_facts *f) {
+  free(f->min);
+  free(f->max);
+  free(f->weight);
+  free(f->relaxed);
+  free(f->is_auto);
+  free(f->text);
+  free(f->num);
+}
+
 /* The starting widths of the auto columns: minimums, then the spare room
  * to the text columns by content, then to the numeric ones (their
  * headers), never past one line. Returns whether the search should run. */
@@ -460,30 +479,18 @@ static bool start_widths(const tw_input *in, const column_facts *f, double room,
 
 double colwidths_min_total(const tw_input *in) {
   int cols = in->cols;
-  column_facts f = {xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
-                    xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
-                    xcalloc((size_t)cols, sizeof(bool)),
-                    xcalloc((size_t)cols, sizeof(bool)), xcalloc((size_t)cols, sizeof(bool))};
-  column_limits(in, &f);
+  column_facts f;
+  column_facts_of(in, &f);
   double total = 0;
   for (int j = 0; j < cols; j++) total += f.is_auto[j] ? f.min[j] + in->pad_h : in->fixed[j];
-  free(f.min);
-  free(f.max);
-  free(f.weight);
-  free(f.relaxed);
-  free(f.is_auto);
-  free(f.text);
-  free(f.num);
+  column_facts_free(&f);
   return total;
 }
 
 double colwidths_solve(const tw_input *in, double *widths) {
   int cols = in->cols;
-  column_facts f = {xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
-                    xcalloc((size_t)cols, sizeof(double)), xcalloc((size_t)cols, sizeof(double)),
-                    xcalloc((size_t)cols, sizeof(bool)),
-                    xcalloc((size_t)cols, sizeof(bool)), xcalloc((size_t)cols, sizeof(bool))};
-  column_limits(in, &f);
+  column_facts f;
+  column_facts_of(in, &f);
   double *w = xcalloc((size_t)cols, sizeof *w);
   double room = fmax(in->total - cols * in->pad_h, 0), fixed_sum = 0;
   for (int j = 0; j < cols; j++)
@@ -559,12 +566,6 @@ double colwidths_solve(const tw_input *in, double *widths) {
   }
   for (int j = 0; j < cols; j++) widths[j] = w[j] + in->pad_h;
   free(w);
-  free(f.min);
-  free(f.max);
-  free(f.weight);
-  free(f.relaxed);
-  free(f.is_auto);
-  free(f.text);
-  free(f.num);
+  column_facts_free(&f);
   return colwidths_height(in, widths);
 }

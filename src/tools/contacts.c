@@ -221,11 +221,15 @@ static void report_missing(const contacts *c, const char *unit, const char *coun
   free(close);
 }
 
-/* Splits an entry at ，、, and resolves each unit. start is the unit text's
- * column when exact, else the entry's. */
+/* Resolves an entry: a unit the book has as written (县委、县政府各位领导),
+ * else each unit of it split at ，、,. entry_col is the entry's column. */
 static int resolve_entry(const contacts *c, const char *county, char *entry, const char *file, const recipient_src *src,
                          int entry_col, recipient_list *into, recipient_list *to, recipient_list *cc,
                          diag_list *dl) {
+  if (has_unit(c, entry, county)) {
+    add_unit(c, entry, county, into, to, cc);
+    return 0;
+  }
   int rc = 0;
   for (char *p = entry; *p;) {
     size_t n = 0, sep = 0;
@@ -266,10 +270,7 @@ static int resolve_addressees(const contacts *c, const doc_meta *meta, const cha
   else if (n >= 1 && e[n - 1] == ':') e[n - 1] = '\0';
   e = trim(e);
   const recipient_src *src = &meta->head.to_src;
-  int rc = 0, col = src->col + chars(entry, (size_t)(e - entry));
-  if (!*e) {
-  } else if (has_unit(c, e, meta->county)) add_unit(c, e, meta->county, to, to, cc);
-  else rc = resolve_entry(c, meta->county, e, file, src, col, to, to, cc, dl);
+  int rc = resolve_entry(c, meta->county, e, file, src, src->col + chars(entry, (size_t)(e - entry)), to, to, cc, dl);
   free(entry);
   return rc;
 }
@@ -293,8 +294,7 @@ int contacts_resolve(const contacts *c, const doc_meta *meta, const char *file, 
     int col = src->col + (at > src->offset ? chars(line + src->offset, at - src->offset) : 0);
     char *entry = xstrdup(value), *e = trim(entry);
     int ecol = col + chars(entry, (size_t)(e - entry));
-    if (has_unit(c, e, meta->county)) add_unit(c, e, meta->county, into, to, cc);
-    else if (resolve_entry(c, meta->county, e, file, src, ecol, into, to, cc, dl) != 0) rc = -1;
+    if (resolve_entry(c, meta->county, e, file, src, ecol, into, to, cc, dl) != 0) rc = -1;
     free(entry);
   }
   return rc;
